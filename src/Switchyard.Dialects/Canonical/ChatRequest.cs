@@ -1,0 +1,59 @@
+using System.Text.Json;
+
+namespace Switchyard.Dialects.Canonical;
+
+/// <summary>
+/// The neutral chat request, a superset of the three API families. Instructions are messages with
+/// a system or developer role wherever the client put them; codecs that need a single system
+/// field fold them.
+/// </summary>
+public sealed class ChatRequest
+{
+    public required string Model { get; set; }
+
+    public required List<ChatMessage> Messages { get; init; }
+
+    public List<ToolDefinition>? Tools { get; init; }
+
+    public ToolChoice? ToolChoice { get; init; }
+
+    public bool? ParallelToolCalls { get; init; }
+
+    public ResponseFormat? ResponseFormat { get; init; }
+
+    public ReasoningOptions? Reasoning { get; init; }
+
+    public int? MaxOutputTokens { get; set; }
+
+    public double? Temperature { get; init; }
+
+    public double? TopP { get; init; }
+
+    public int? TopK { get; init; }
+
+    public double? PresencePenalty { get; init; }
+
+    public double? FrequencyPenalty { get; init; }
+
+    public long? Seed { get; init; }
+
+    public List<string>? StopSequences { get; init; }
+
+    public bool Stream { get; init; }
+
+    /// <summary>The client asked for usage as a separate final stream chunk (OpenAI <c>stream_options.include_usage</c>).</summary>
+    public bool StreamIncludeUsage { get; init; }
+
+    /// <summary>An end-user id for abuse tracking (OpenAI <c>user</c>, Anthropic <c>metadata.user_id</c>).</summary>
+    public string? User { get; init; }
+
+    /// <summary>Client metadata, echoed back on Chat Completions and Responses results.</summary>
+    public JsonElement? Metadata { get; init; }
+
+    /// <summary>Top-level fields of the source dialect with no neutral slot, keyed <c>dialect.field</c>.</summary>
+    public Dictionary<string, JsonElement>? Extensions { get; init; }
+
+    /// <summary>The text of the last user message, for estimates and for the echo model.</summary>
+    public string LastUserText =>
+        Messages.LastOrDefault(m => m.Role == Role.User)?.Text ?? string.Empty;
+}

@@ -1,0 +1,3 @@
+namespace Switchyard.Dialects.Canonical;
+
+public sealed record RefusalPart(string Text) : ContentPart;

@@ -1,0 +1,8 @@
+namespace Switchyard.Dialects.Canonical;
+
+public enum ResponseFormatKind
+{
+    Text,
+    JsonObject,
+    JsonSchema,
+}

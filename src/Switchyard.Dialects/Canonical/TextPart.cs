@@ -1,0 +1,3 @@
+namespace Switchyard.Dialects.Canonical;
+
+public sealed record TextPart(string Text) : ContentPart;

@@ -1,0 +1,121 @@
+using System.Buffers;
+
+namespace Switchyard.Dialects.Json;
+
+/// <summary>
+/// Rewrites a few top-level properties of a JSON object and copies every other property's raw
+/// bytes untouched, so fields the gateway does not know survive exactly.
+/// </summary>
+public sealed class JsonTopLevelEditor
+{
+    private readonly List<(byte[] Name, byte[]? Value)> _edits = [];
+
+    public bool HasEdits => _edits.Count > 0;
+
+    /// <summary>Sets <paramref name="name"/> to the raw JSON <paramref name="rawValue"/>, replacing it in place or appending it.</summary>
+    public JsonTopLevelEditor Set(ReadOnlySpan<byte> name, ReadOnlySpan<byte> rawValue)
+    {
+        Forget(name);
+        _edits.Add((name.ToArray(), rawValue.ToArray()));
+        return this;
+    }
+
+    /// <summary>Sets <paramref name="name"/> to a JSON string.</summary>
+    public JsonTopLevelEditor SetString(ReadOnlySpan<byte> name, string value)
+    {
+        var writer = new ArrayBufferWriter<byte>(value.Length + 8);
+        using (var json = new System.Text.Json.Utf8JsonWriter(writer))
+        {
+            json.WriteStringValue(value);
+        }
+
+        return Set(name, writer.WrittenSpan);
+    }
+
+    public JsonTopLevelEditor Remove(ReadOnlySpan<byte> name)
+    {
+        Forget(name);
+        _edits.Add((name.ToArray(), null));
+        return this;
+    }
+
+    private void Forget(ReadOnlySpan<byte> name)
+    {
+        for (var i = _edits.Count - 1; i >= 0; i--)
+        {
+            if (name.SequenceEqual(_edits[i].Name))
+            {
+                _edits.RemoveAt(i);
+            }
+        }
+    }
+
+    /// <summary>Writes the edited object. Properties keep their order; new ones are appended.</summary>
+    public void WriteTo(ReadOnlySpan<byte> json, JsonTopLevel topLevel, IBufferWriter<byte> output)
+    {
+        Span<bool> applied = _edits.Count <= 32 ? stackalloc bool[_edits.Count] : new bool[_edits.Count];
+        var first = true;
+        Write(output, "{"u8);
+        foreach (var property in topLevel.Properties)
+        {
+            var edit = FindEdit(json, property);
+            if (edit < 0)
+            {
+                Separator(output, ref first);
+                Write(output, json[property.Whole]);
+                continue;
+            }
+
+            applied[edit] = true;
+            if (_edits[edit].Value is { } value)
+            {
+                Separator(output, ref first);
+                Write(output, json[property.Start..property.ValueStart]);
+                Write(output, value);
+            }
+        }
+
+        for (var i = 0; i < _edits.Count; i++)
+        {
+            if (!applied[i] && _edits[i].Value is { } value)
+            {
+                Separator(output, ref first);
+                Write(output, "\""u8);
+                Write(output, _edits[i].Name);
+                Write(output, "\":"u8);
+                Write(output, value);
+            }
+        }
+
+        Write(output, "}"u8);
+    }
+
+    private int FindEdit(ReadOnlySpan<byte> json, in TopLevelProperty property)
+    {
+        for (var i = 0; i < _edits.Count; i++)
+        {
+            if (JsonTopLevel.NameEquals(json, property, _edits[i].Name))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static void Separator(IBufferWriter<byte> output, ref bool first)
+    {
+        if (!first)
+        {
+            Write(output, ","u8);
+        }
+
+        first = false;
+    }
+
+    private static void Write(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(output.GetSpan(bytes.Length));
+        output.Advance(bytes.Length);
+    }
+}

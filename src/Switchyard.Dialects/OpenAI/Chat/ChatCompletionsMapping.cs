@@ -1,0 +1,460 @@
+using System.Globalization;
+using System.Text.Json;
+using Switchyard.Dialects.Canonical;
+
+namespace Switchyard.Dialects.OpenAI.Chat;
+
+/// <summary>Chat Completions wire types to and from the neutral model.</summary>
+internal static class ChatCompletionsMapping
+{
+    public const string ExtensionPrefix = "openai.chat.";
+
+    public static ChatRequest ToCanonical(ChatCompletionRequestWire wire, ParamAdjustments adjustments)
+    {
+        if (string.IsNullOrEmpty(wire.Model))
+        {
+            throw GatewayException.InvalidRequest("'model' is required.", "model");
+        }
+
+        if (wire.Messages is not { Count: > 0 })
+        {
+            throw GatewayException.InvalidRequest("'messages' must be a non-empty array.", "messages");
+        }
+
+        var messages = new List<ChatMessage>(wire.Messages.Count);
+        for (var i = 0; i < wire.Messages.Count; i++)
+        {
+            messages.Add(ToCanonical(wire.Messages[i], i));
+        }
+
+        var maxTokens = ChatCompletionsParameters.Clamp("max_completion_tokens", wire.MaxCompletionTokens, adjustments)
+            ?? ChatCompletionsParameters.Clamp("max_tokens", wire.MaxTokens, adjustments);
+
+        return new ChatRequest
+        {
+            Model = wire.Model,
+            Messages = messages,
+            Tools = wire.Tools?.Select(ToCanonical).ToList(),
+            ToolChoice = ToolChoiceToCanonical(wire.ToolChoice),
+            ParallelToolCalls = wire.ParallelToolCalls,
+            ResponseFormat = ToCanonical(wire.ResponseFormat),
+            Reasoning = wire.ReasoningEffort is { } effort
+                ? new ReasoningOptions { Effort = effort, Disabled = effort == "none" }
+                : null,
+            MaxOutputTokens = maxTokens is double max ? (int)max : null,
+            Temperature = ChatCompletionsParameters.Clamp("temperature", wire.Temperature, adjustments),
+            TopP = ChatCompletionsParameters.Clamp("top_p", wire.TopP, adjustments),
+            PresencePenalty = ChatCompletionsParameters.Clamp("presence_penalty", wire.PresencePenalty, adjustments),
+            FrequencyPenalty = ChatCompletionsParameters.Clamp("frequency_penalty", wire.FrequencyPenalty, adjustments),
+            Seed = wire.Seed,
+            StopSequences = StopToCanonical(wire.Stop),
+            Stream = wire.Stream == true,
+            StreamIncludeUsage = wire.StreamOptions?.IncludeUsage == true,
+            User = wire.User,
+            Metadata = wire.Metadata is { ValueKind: JsonValueKind.Object } metadata ? metadata : null,
+            Extensions = wire.ExtensionData?.ToDictionary(p => ExtensionPrefix + p.Key, p => p.Value),
+        };
+    }
+
+    private static ChatMessage ToCanonical(ChatMessageWire wire, int index)
+    {
+        var param = string.Create(CultureInfo.InvariantCulture, $"messages[{index}]");
+        var role = wire.Role switch
+        {
+            null => throw GatewayException.InvalidRequest($"'{param}.role' is required.", param + ".role"),
+            "function" => Role.Tool,
+            _ => new Role(wire.Role),
+        };
+
+        var parts = new List<ContentPart>();
+        if (wire.ReasoningContent is { Length: > 0 } reasoning)
+        {
+            parts.Add(new ReasoningPart(reasoning));
+        }
+
+        if (role == Role.Tool)
+        {
+            var content = ContentToCanonical(wire.Content, param);
+            var id = wire.ToolCallId ?? wire.Name
+                ?? throw GatewayException.InvalidRequest($"'{param}.tool_call_id' is required for tool messages.", param + ".tool_call_id");
+            parts.Add(new ToolResultPart(id, content) { Name = wire.Name });
+            return new ChatMessage(role, parts);
+        }
+
+        parts.AddRange(ContentToCanonical(wire.Content, param));
+        if (wire.Refusal is { Length: > 0 } refusal)
+        {
+            parts.Add(new RefusalPart(refusal));
+        }
+
+        if (wire.ToolCalls is { } toolCalls)
+        {
+            for (var i = 0; i < toolCalls.Count; i++)
+            {
+                var call = toolCalls[i];
+                var name = call.Function?.Name
+                    ?? throw GatewayException.InvalidRequest($"'{param}.tool_calls[{i}].function.name' is required.", $"{param}.tool_calls[{i}].function.name");
+                parts.Add(new ToolCallPart(call.Id ?? string.Empty, name, call.Function.Arguments ?? "{}"));
+            }
+        }
+
+        return new ChatMessage(role, parts)
+        {
+            Name = wire.Name,
+            Extensions = wire.ExtensionData is { Count: > 0 } ? wire.ExtensionData : null,
+        };
+    }
+
+    private static List<ContentPart> ContentToCanonical(JsonElement? content, string param)
+    {
+        switch (content)
+        {
+            case null or { ValueKind: JsonValueKind.Null }:
+                return [];
+            case { ValueKind: JsonValueKind.String } text:
+                return [new TextPart(text.GetString()!)];
+            case { ValueKind: JsonValueKind.Array } array:
+                var wireParts = array.Deserialize(ChatCompletionsJsonContext.Default.ListContentPartWire) ?? [];
+                var parts = new List<ContentPart>(wireParts.Count);
+                for (var i = 0; i < wireParts.Count; i++)
+                {
+                    parts.Add(ContentPartToCanonical(wireParts[i], $"{param}.content[{i}]"));
+                }
+
+                return parts;
+            default:
+                throw GatewayException.InvalidRequest($"'{param}.content' must be a string or an array of content parts.", param + ".content");
+        }
+    }
+
+    private static ContentPart ContentPartToCanonical(ContentPartWire part, string param) => part.Type switch
+    {
+        "text" or "input_text" => new TextPart(part.Text ?? string.Empty),
+        "refusal" => new RefusalPart(part.Refusal ?? string.Empty),
+        "image_url" => ImageToCanonical(part.ImageUrl?.Url, part.ImageUrl?.Detail, param),
+        "file" => new DocumentPart
+        {
+            Base64Data = DataUrl.TryParse(part.File?.FileData, out var mediaType, out var data) ? data : part.File?.FileData,
+            MediaType = mediaType,
+            FileName = part.File?.Filename,
+        },
+        _ => throw GatewayException.InvalidRequest($"'{param}.type' '{part.Type}' is not a supported content part type.", param + ".type"),
+    };
+
+    private static ImagePart ImageToCanonical(string? url, string? detail, string param)
+    {
+        if (string.IsNullOrEmpty(url))
+        {
+            throw GatewayException.InvalidRequest($"'{param}.image_url.url' is required.", param + ".image_url.url");
+        }
+
+        return DataUrl.TryParse(url, out var mediaType, out var data)
+            ? new ImagePart { Base64Data = data, MediaType = mediaType, Detail = detail }
+            : new ImagePart { Url = url, Detail = detail };
+    }
+
+    private static ToolDefinition ToCanonical(ChatToolWire tool)
+    {
+        if (tool.Type != "function" || tool.Function?.Name is not { Length: > 0 } name)
+        {
+            throw GatewayException.InvalidRequest("Each tool must be {\"type\":\"function\",\"function\":{\"name\":…}}.", "tools");
+        }
+
+        return new ToolDefinition(name)
+        {
+            Description = tool.Function.Description,
+            Parameters = tool.Function.Parameters,
+            Strict = tool.Function.Strict,
+        };
+    }
+
+    private static ToolChoice? ToolChoiceToCanonical(JsonElement? choice)
+    {
+        switch (choice)
+        {
+            case null or { ValueKind: JsonValueKind.Null }:
+                return null;
+            case { ValueKind: JsonValueKind.String } word:
+                return word.GetString() switch
+                {
+                    "auto" => ToolChoice.Auto,
+                    "none" => ToolChoice.None,
+                    "required" => ToolChoice.Required,
+                    var other => throw GatewayException.InvalidRequest($"'tool_choice' '{other}' is not one of auto, none, required.", "tool_choice"),
+                };
+            case { ValueKind: JsonValueKind.Object } named
+                when named.TryGetProperty("function", out var function)
+                    && function.ValueKind == JsonValueKind.Object
+                    && function.TryGetProperty("name", out var name)
+                    && name.ValueKind == JsonValueKind.String:
+                return ToolChoice.Function(name.GetString()!);
+            default:
+                throw GatewayException.InvalidRequest("'tool_choice' must be auto, none, required or {\"type\":\"function\",\"function\":{\"name\":…}}.", "tool_choice");
+        }
+    }
+
+    private static ResponseFormat? ToCanonical(ResponseFormatWire? format) => format?.Type switch
+    {
+        null or "text" => null,
+        "json_object" => new ResponseFormat(ResponseFormatKind.JsonObject),
+        "json_schema" when format.JsonSchema?.Schema is { ValueKind: JsonValueKind.Object } schema => new ResponseFormat(ResponseFormatKind.JsonSchema)
+        {
+            Name = format.JsonSchema.Name,
+            Description = format.JsonSchema.Description,
+            Schema = schema,
+            Strict = format.JsonSchema.Strict,
+        },
+        "json_schema" => throw new GatewayException(new GatewayError(GatewayErrorKind.Unprocessable, "'response_format.json_schema.schema' must be a JSON Schema object.") { Param = "response_format.json_schema.schema" }),
+        var other => throw GatewayException.InvalidRequest($"'response_format.type' '{other}' is not one of text, json_object, json_schema.", "response_format.type"),
+    };
+
+    private static List<string>? StopToCanonical(JsonElement? stop) => stop switch
+    {
+        null or { ValueKind: JsonValueKind.Null } => null,
+        { ValueKind: JsonValueKind.String } one => [one.GetString()!],
+        { ValueKind: JsonValueKind.Array } many when many.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String) =>
+            many.EnumerateArray().Select(e => e.GetString()!).ToList(),
+        _ => throw GatewayException.InvalidRequest("'stop' must be a string or an array of strings.", "stop"),
+    };
+
+    public static ChatCompletionRequestWire FromCanonical(ChatRequest request, string upstreamModel)
+    {
+        var wire = new ChatCompletionRequestWire
+        {
+            Model = upstreamModel,
+            Messages = request.Messages.SelectMany(FromCanonical).ToList(),
+            Tools = request.Tools?.Select(t => new ChatToolWire
+            {
+                Type = "function",
+                Function = new FunctionDefinitionWire { Name = t.Name, Description = t.Description, Parameters = t.Parameters, Strict = t.Strict },
+            }).ToList(),
+            ToolChoice = ToolChoiceFromCanonical(request.ToolChoice),
+            ParallelToolCalls = request.ParallelToolCalls,
+            ResponseFormat = request.ResponseFormat is { } format ? FromCanonical(format) : null,
+            ReasoningEffort = request.Reasoning switch
+            {
+                { Disabled: true } => null,
+                { Effort: { } effort } => effort,
+                { BudgetTokens: int budget } => ReasoningBudget.ToEffort(budget),
+                _ => null,
+            },
+            MaxCompletionTokens = request.MaxOutputTokens,
+            Temperature = request.Temperature,
+            TopP = request.TopP,
+            PresencePenalty = request.PresencePenalty,
+            FrequencyPenalty = request.FrequencyPenalty,
+            Seed = request.Seed,
+            Stop = request.StopSequences is { Count: > 0 } stops ? JsonSerializer.SerializeToElement(stops, DialectsJsonContext.Default.ListString) : null,
+            Stream = request.Stream ? true : null,
+
+            // Usage must always arrive for metering, whatever the client asked.
+            StreamOptions = request.Stream ? new StreamOptionsWire { IncludeUsage = true } : null,
+            User = request.User,
+        };
+
+        if (request.Extensions is { } extensions)
+        {
+            foreach (var (key, value) in extensions)
+            {
+                if (key.StartsWith(ExtensionPrefix, StringComparison.Ordinal))
+                {
+                    (wire.ExtensionData ??= [])[key[ExtensionPrefix.Length..]] = value;
+                }
+            }
+        }
+
+        return wire;
+    }
+
+    private static IEnumerable<ChatMessageWire> FromCanonical(ChatMessage message)
+    {
+        // A neutral message may hold several tool results (Anthropic puts them in one user turn);
+        // Chat Completions wants one tool message each, before any other content of that turn.
+        var others = new List<ContentPart>();
+        foreach (var part in message.Parts)
+        {
+            if (part is ToolResultPart result)
+            {
+                yield return new ChatMessageWire
+                {
+                    Role = "tool",
+                    ToolCallId = result.ToolCallId,
+                    Content = ContentFromCanonical(result.Content, textOnly: true),
+                };
+            }
+            else
+            {
+                others.Add(part);
+            }
+        }
+
+        if (others.Count == 0 && message.Parts.Count > 0)
+        {
+            yield break;
+        }
+
+        var role = message.Role == Role.Tool ? "user" : message.Role.Value;
+        var toolCalls = others.OfType<ToolCallPart>().Select(c => new ToolCallWire
+        {
+            Id = c.Id,
+            Type = "function",
+            Function = new FunctionCallWire { Name = c.Name, Arguments = c.ArgumentsJson },
+        }).ToList();
+        var reasoning = string.Concat(others.OfType<ReasoningPart>().Select(r => r.Text));
+        var refusal = string.Concat(others.OfType<RefusalPart>().Select(r => r.Text));
+        var content = others.Where(p => p is TextPart or ImagePart or DocumentPart).ToList();
+
+        yield return new ChatMessageWire
+        {
+            Role = role,
+            Name = message.Name,
+            Content = content.Count == 0 && toolCalls.Count > 0
+                ? null
+                : ContentFromCanonical(content, textOnly: message.Role != Role.User),
+            ToolCalls = toolCalls.Count > 0 ? toolCalls : null,
+            ReasoningContent = reasoning.Length > 0 ? reasoning : null,
+            Refusal = refusal.Length > 0 ? refusal : null,
+        };
+    }
+
+    /// <summary>A plain string when the parts are all text (the form every compatible server accepts), else an array.</summary>
+    private static JsonElement ContentFromCanonical(IReadOnlyList<ContentPart> parts, bool textOnly)
+    {
+        if (textOnly || parts.All(p => p is TextPart))
+        {
+            var text = string.Join("\n", parts.OfType<TextPart>().Select(p => p.Text));
+            return JsonSerializer.SerializeToElement(text, DialectsJsonContext.Default.String);
+        }
+
+        var wire = parts.Select(part => part switch
+        {
+            TextPart text => new ContentPartWire { Type = "text", Text = text.Text },
+            ImagePart image => new ContentPartWire
+            {
+                Type = "image_url",
+                ImageUrl = new ImageUrlWire
+                {
+                    Url = image.Url ?? DataUrl.Format(image.MediaType ?? "image/png", image.Base64Data ?? string.Empty),
+                    Detail = image.Detail,
+                },
+            },
+            DocumentPart document => new ContentPartWire
+            {
+                Type = "file",
+                File = new FileWire
+                {
+                    FileData = document.Base64Data is { } data ? DataUrl.Format(document.MediaType ?? "application/pdf", data) : null,
+                    Filename = document.FileName ?? document.Title,
+                },
+            },
+            _ => new ContentPartWire { Type = "text", Text = string.Empty },
+        }).ToList();
+        return JsonSerializer.SerializeToElement(wire, ChatCompletionsJsonContext.Default.ListContentPartWire);
+    }
+
+    private static JsonElement? ToolChoiceFromCanonical(ToolChoice? choice)
+    {
+        var text = choice?.Mode switch
+        {
+            null => null,
+            ToolChoiceMode.Auto => "\"auto\"",
+            ToolChoiceMode.None => "\"none\"",
+            ToolChoiceMode.Required => "\"required\"",
+            _ => null,
+        };
+
+        if (choice is { Mode: ToolChoiceMode.Function, FunctionName: { } name })
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("type"u8, "function"u8);
+                writer.WriteStartObject("function"u8);
+                writer.WriteString("name"u8, name);
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+
+            return JsonDocument.Parse(buffer.WrittenMemory).RootElement.Clone();
+        }
+
+        return text is null ? null : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    private static ResponseFormatWire FromCanonical(ResponseFormat format) => format.Kind switch
+    {
+        ResponseFormatKind.JsonObject => new ResponseFormatWire { Type = "json_object" },
+        ResponseFormatKind.JsonSchema => new ResponseFormatWire
+        {
+            Type = "json_schema",
+            JsonSchema = new JsonSchemaWire { Name = format.Name ?? "response", Description = format.Description, Schema = format.Schema, Strict = format.Strict },
+        },
+        _ => new ResponseFormatWire { Type = "text" },
+    };
+
+    public static ChatResponse ToCanonical(ChatCompletionWire wire)
+    {
+        var choice = wire.Choices is { Count: > 0 } choices ? choices[0] : null;
+        var message = choice?.Message;
+        var parts = new List<ContentPart>();
+        if (message is not null)
+        {
+            if (message.ReasoningContent is { Length: > 0 } reasoning)
+            {
+                parts.Add(new ReasoningPart(reasoning));
+            }
+
+            if (message.Content is { ValueKind: JsonValueKind.String } content && content.GetString() is { Length: > 0 } text)
+            {
+                parts.Add(new TextPart(text));
+            }
+
+            if (message.Refusal is { Length: > 0 } refusal)
+            {
+                parts.Add(new RefusalPart(refusal));
+            }
+
+            foreach (var call in message.ToolCalls ?? [])
+            {
+                parts.Add(new ToolCallPart(call.Id ?? string.Empty, call.Function?.Name ?? string.Empty, call.Function?.Arguments ?? "{}"));
+            }
+        }
+
+        return new ChatResponse
+        {
+            Id = wire.Id ?? string.Empty,
+            Model = wire.Model ?? string.Empty,
+            Created = DateTimeOffset.FromUnixTimeSeconds(wire.Created),
+            Parts = parts,
+            FinishReason = FinishReasonToCanonical(choice?.FinishReason),
+            Usage = wire.Usage is { } usage ? ToCanonical(usage) : Usage.Empty,
+        };
+    }
+
+    public static Usage ToCanonical(UsageWire usage) =>
+        Usage.FromInclusive(
+            usage.PromptTokens,
+            usage.PromptTokensDetails?.CachedTokens ?? 0,
+            usage.CompletionTokens,
+            usage.CompletionTokensDetails?.ReasoningTokens ?? 0);
+
+    public static FinishReason FinishReasonToCanonical(string? reason) => reason switch
+    {
+        null or "stop" => FinishReason.Stop,
+        "length" => FinishReason.Length,
+        "tool_calls" or "function_call" => FinishReason.ToolCalls,
+        "content_filter" => FinishReason.ContentFilter,
+        _ => new FinishReason(reason),
+    };
+
+    public static string FinishReasonFromCanonical(FinishReason reason)
+    {
+        if (reason == FinishReason.StopSequence || reason == FinishReason.Stop || reason == FinishReason.Refusal)
+        {
+            return "stop";
+        }
+
+        return reason.Value;
+    }
+}

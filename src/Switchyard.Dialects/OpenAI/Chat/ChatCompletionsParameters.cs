@@ -1,0 +1,45 @@
+namespace Switchyard.Dialects.OpenAI.Chat;
+
+/// <summary>
+/// The numeric ranges OpenAI documents for Chat Completions parameters. Values outside are clamped
+/// (CONTRACT §4) on both the translated and the passthrough path, so both report the same adjustments.
+/// </summary>
+public static class ChatCompletionsParameters
+{
+    public static IReadOnlyList<(string Name, double Min, double Max)> Ranges { get; } =
+    [
+        ("temperature", 0, 2),
+        ("top_p", 0, 1),
+        ("presence_penalty", -2, 2),
+        ("frequency_penalty", -2, 2),
+        ("top_logprobs", 0, 20),
+        ("n", 1, 128),
+        ("max_tokens", 1, int.MaxValue),
+        ("max_completion_tokens", 1, int.MaxValue),
+    ];
+
+    /// <summary>Clamps <paramref name="value"/> into the range of <paramref name="name"/>, recording any change.</summary>
+    public static double? Clamp(string name, double? value, ParamAdjustments adjustments)
+    {
+        if (value is not double actual)
+        {
+            return null;
+        }
+
+        foreach (var (rangeName, min, max) in Ranges)
+        {
+            if (rangeName == name)
+            {
+                var clamped = Math.Clamp(actual, min, max);
+                if (clamped != actual)
+                {
+                    adjustments.Clamped(name, actual, clamped);
+                }
+
+                return clamped;
+            }
+        }
+
+        return actual;
+    }
+}

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using Switchyard.Dialects.Canonical;
+
+namespace Switchyard.Dialects.OpenAI.Chat;
+
+/// <summary>Writes <c>chat.completion</c> objects and the usage object they share with stream chunks.</summary>
+internal static class ChatCompletionsResponseWriter
+{
+    public static void Write(Utf8JsonWriter writer, ChatResponse response)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id"u8, response.Id);
+        writer.WriteString("object"u8, "chat.completion"u8);
+        writer.WriteNumber("created"u8, response.Created.ToUnixTimeSeconds());
+        writer.WriteString("model"u8, response.Model);
+        writer.WriteStartArray("choices"u8);
+        writer.WriteStartObject();
+        writer.WriteNumber("index"u8, 0);
+        writer.WriteStartObject("message"u8);
+        writer.WriteString("role"u8, "assistant"u8);
+
+        var text = string.Concat(response.Parts.OfType<TextPart>().Select(p => p.Text));
+        var hasToolCalls = response.Parts.Any(p => p is ToolCallPart);
+        if (text.Length == 0 && hasToolCalls)
+        {
+            writer.WriteNull("content"u8);
+        }
+        else
+        {
+            writer.WriteString("content"u8, text);
+        }
+
+        var reasoning = string.Concat(response.Parts.OfType<ReasoningPart>().Select(p => p.Text));
+        if (reasoning.Length > 0)
+        {
+            writer.WriteString("reasoning_content"u8, reasoning);
+        }
+
+        var refusal = string.Concat(response.Parts.OfType<RefusalPart>().Select(p => p.Text));
+        if (refusal.Length > 0)
+        {
+            writer.WriteString("refusal"u8, refusal);
+        }
+        else
+        {
+            writer.WriteNull("refusal"u8);
+        }
+
+        if (hasToolCalls)
+        {
+            writer.WriteStartArray("tool_calls"u8);
+            foreach (var call in response.Parts.OfType<ToolCallPart>())
+            {
+                writer.WriteStartObject();
+                writer.WriteString("id"u8, call.Id);
+                writer.WriteString("type"u8, "function"u8);
+                writer.WriteStartObject("function"u8);
+                writer.WriteString("name"u8, call.Name);
+                writer.WriteString("arguments"u8, call.ArgumentsJson);
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndObject();
+        writer.WriteNull("logprobs"u8);
+        writer.WriteString("finish_reason"u8, ChatCompletionsMapping.FinishReasonFromCanonical(response.FinishReason));
+        writer.WriteEndObject();
+        writer.WriteEndArray();
+        WriteUsage(writer, response.Usage);
+        if (response.Metadata is { } metadata)
+        {
+            writer.WritePropertyName("metadata"u8);
+            metadata.WriteTo(writer);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Writes <c>"usage":{…}</c> in OpenAI's inclusive convention (prompt includes cached, completion includes reasoning).</summary>
+    public static void WriteUsage(Utf8JsonWriter writer, Usage usage)
+    {
+        writer.WriteStartObject("usage"u8);
+        writer.WriteNumber("prompt_tokens"u8, usage.TotalInputTokens);
+        writer.WriteNumber("completion_tokens"u8, usage.TotalOutputTokens);
+        writer.WriteNumber("total_tokens"u8, usage.TotalTokens);
+        writer.WriteStartObject("prompt_tokens_details"u8);
+        writer.WriteNumber("cached_tokens"u8, usage.CacheReadTokens);
+        writer.WriteEndObject();
+        writer.WriteStartObject("completion_tokens_details"u8);
+        writer.WriteNumber("reasoning_tokens"u8, usage.ReasoningTokens);
+        writer.WriteEndObject();
+        if (usage.Cost is decimal cost)
+        {
+            writer.WriteNumber("cost"u8, cost);
+        }
+
+        writer.WriteEndObject();
+    }
+}

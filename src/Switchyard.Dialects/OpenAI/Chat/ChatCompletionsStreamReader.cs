@@ -1,0 +1,171 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Switchyard.Dialects.Canonical;
+using Switchyard.Dialects.Sse;
+
+namespace Switchyard.Dialects.OpenAI.Chat;
+
+/// <summary>
+/// <c>chat.completion.chunk</c> frames to neutral events. Parts are numbered in the order they
+/// start; each OpenAI <c>tool_calls[i]</c> becomes its own part, and a part is completed as soon as
+/// another kind starts, so writers of block-structured dialects can close blocks in order.
+/// </summary>
+internal static class ChatCompletionsStreamReader
+{
+    public static async IAsyncEnumerable<StreamEvent> ReadAsync(
+        IAsyncEnumerable<SseFrame> frames,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var started = false;
+        var nextPart = 0;
+        int? openPart = null;
+        var openKind = PartKind.Text;
+        var toolParts = new Dictionary<int, int>();
+        FinishReason? finish = null;
+        var usage = Usage.Empty;
+        var events = new List<StreamEvent>(4);
+
+        await foreach (var frame in frames.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (frame.IsDone)
+            {
+                break;
+            }
+
+            if (frame.Data.IsEmpty)
+            {
+                continue;
+            }
+
+            ChatCompletionWire? chunk;
+            try
+            {
+                chunk = JsonSerializer.Deserialize(frame.Data.Span, ChatCompletionsJsonContext.Default.ChatCompletionWire);
+            }
+            catch (JsonException)
+            {
+                chunk = null;
+            }
+
+            if (chunk is null)
+            {
+                yield return new ResponseFailed(new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream sent a malformed stream frame.") { Code = "upstream_error" });
+                yield break;
+            }
+
+            if (chunk.ExtensionData?.TryGetValue("error", out var error) == true)
+            {
+                yield return new ResponseFailed(OpenAIErrors.Read(502, JsonSerializer.SerializeToUtf8Bytes(
+                    new Dictionary<string, JsonElement> { ["error"] = error }, DialectsJsonContext.Default.DictionaryStringJsonElement)));
+                yield break;
+            }
+
+            if (!started)
+            {
+                started = true;
+                yield return new ResponseStarted(chunk.Id ?? string.Empty, chunk.Model ?? string.Empty)
+                {
+                    Created = chunk.Created > 0 ? DateTimeOffset.FromUnixTimeSeconds(chunk.Created) : DateTimeOffset.UtcNow,
+                };
+            }
+
+            var choice = chunk.Choices is { Count: > 0 } choices ? choices[0] : null;
+            if (choice?.Delta is { } delta)
+            {
+                events.Clear();
+                if (delta.ReasoningContent is { Length: > 0 } reasoning)
+                {
+                    Switch(PartKind.Reasoning);
+                    events.Add(new ReasoningDelta(openPart!.Value, reasoning));
+                }
+
+                if (delta.Content is { ValueKind: JsonValueKind.String } content && content.GetString() is { Length: > 0 } text)
+                {
+                    Switch(PartKind.Text);
+                    events.Add(new TextDelta(openPart!.Value, text));
+                }
+
+                if (delta.Refusal is { Length: > 0 } refusal)
+                {
+                    Switch(PartKind.Refusal);
+                    events.Add(new RefusalDelta(openPart!.Value, refusal));
+                }
+
+                foreach (var call in delta.ToolCalls ?? [])
+                {
+                    var toolIndex = call.Index ?? toolParts.Count;
+                    if (!toolParts.TryGetValue(toolIndex, out var part))
+                    {
+                        Close();
+                        part = nextPart++;
+                        toolParts[toolIndex] = part;
+                        openPart = part;
+                        openKind = PartKind.ToolCall;
+                        events.Add(new PartStarted(part, PartKind.ToolCall) { ToolCallId = call.Id, ToolName = call.Function?.Name });
+                    }
+
+                    if (call.Function?.Arguments is { Length: > 0 } arguments)
+                    {
+                        events.Add(new ToolArgumentsDelta(part, arguments));
+                    }
+                }
+
+                foreach (var item in events)
+                {
+                    yield return item;
+                }
+            }
+
+            if (choice?.FinishReason is { } reason)
+            {
+                finish = ChatCompletionsMapping.FinishReasonToCanonical(reason);
+                if (openPart is int last)
+                {
+                    openPart = null;
+                    yield return new PartCompleted(last);
+                }
+            }
+
+            if (chunk.Usage is { } wireUsage)
+            {
+                usage = ChatCompletionsMapping.ToCanonical(wireUsage);
+                yield return new UsageUpdated(usage);
+            }
+        }
+
+        if (!started || finish is null)
+        {
+            yield return new ResponseFailed(new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream closed the stream before it finished.") { Code = "upstream_error" });
+            yield break;
+        }
+
+        if (openPart is int open)
+        {
+            yield return new PartCompleted(open);
+        }
+
+        yield return new ResponseCompleted(finish.Value, usage);
+
+        void Switch(PartKind kind)
+        {
+            if (openPart is not null && openKind == kind)
+            {
+                return;
+            }
+
+            Close();
+            openPart = nextPart++;
+            openKind = kind;
+            events.Add(new PartStarted(openPart.Value, kind));
+        }
+
+        void Close()
+        {
+            if (openPart is int part)
+            {
+                events.Add(new PartCompleted(part));
+                openPart = null;
+            }
+        }
+    }
+}

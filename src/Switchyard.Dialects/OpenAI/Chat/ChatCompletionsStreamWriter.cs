@@ -1,0 +1,180 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Switchyard.Dialects.Canonical;
+using Switchyard.Dialects.Sse;
+
+namespace Switchyard.Dialects.OpenAI.Chat;
+
+/// <summary>
+/// Neutral events to <c>chat.completion.chunk</c> frames and <c>data: [DONE]</c>. Usage rides on the
+/// finish chunk unless the client asked for a separate usage chunk (CONTRACT §4), so clients that
+/// index <c>choices[0]</c> never meet an empty array they did not ask for.
+/// </summary>
+internal static class ChatCompletionsStreamWriter
+{
+    private static readonly byte[] Done = "[DONE]"u8.ToArray();
+
+    public static async IAsyncEnumerable<SseFrame> WriteAsync(
+        IAsyncEnumerable<StreamEvent> events,
+        StreamWriteOptions options,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var id = "chatcmpl-" + Guid.NewGuid().ToString("N");
+        var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var toolIndexes = new Dictionary<int, int>();
+        var usage = Usage.Empty;
+
+        await foreach (var item in events.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            switch (item)
+            {
+                case ResponseStarted started:
+                    if (started.Id.Length > 0)
+                    {
+                        id = started.Id;
+                    }
+
+                    created = started.Created.ToUnixTimeSeconds();
+                    usage = started.Usage ?? usage;
+                    yield return Chunk(id, created, options.Model, static w =>
+                    {
+                        w.WriteString("role"u8, "assistant"u8);
+                        w.WriteString("content"u8, ""u8);
+                    });
+                    break;
+
+                case PartStarted { Kind: PartKind.ToolCall } part:
+                    var toolIndex = toolIndexes.Count;
+                    toolIndexes[part.Index] = toolIndex;
+                    yield return Chunk(id, created, options.Model, w => WriteToolCall(w, toolIndex, part.ToolCallId ?? string.Empty, part.ToolName ?? string.Empty, string.Empty));
+                    break;
+
+                case TextDelta text:
+                    yield return Chunk(id, created, options.Model, w => w.WriteString("content"u8, text.Text));
+                    break;
+
+                case ReasoningDelta { Text.Length: > 0 } reasoning:
+                    yield return Chunk(id, created, options.Model, w => w.WriteString("reasoning_content"u8, reasoning.Text));
+                    break;
+
+                case RefusalDelta refusal:
+                    yield return Chunk(id, created, options.Model, w => w.WriteString("refusal"u8, refusal.Text));
+                    break;
+
+                case ToolArgumentsDelta arguments when toolIndexes.TryGetValue(arguments.Index, out var index):
+                    yield return Chunk(id, created, options.Model, w => WriteToolCall(w, index, null, null, arguments.Json));
+                    break;
+
+                case UsageUpdated updated:
+                    usage = updated.Usage;
+                    break;
+
+                case ResponseCompleted completed:
+                    var finish = ChatCompletionsMapping.FinishReasonFromCanonical(completed.FinishReason);
+                    var final = completed.Usage;
+                    yield return Chunk(id, created, options.Model, static _ => { }, finish, options.IncludeUsageChunk ? null : final);
+                    if (options.IncludeUsageChunk)
+                    {
+                        yield return UsageChunk(id, created, options.Model, final);
+                    }
+
+                    yield return SseFrame.FromData(Done);
+                    yield break;
+
+                case ResponseFailed failed:
+                    // The error frame is the last event: no [DONE] after it (CONTRACT §4).
+                    yield return SseFrame.FromData(Json(w =>
+                    {
+                        w.WriteStartObject();
+                        OpenAIErrors.WriteErrorObject(w, failed.Error);
+                        w.WriteEndObject();
+                    }));
+                    yield break;
+            }
+        }
+    }
+
+    private static void WriteToolCall(Utf8JsonWriter writer, int index, string? id, string? name, string arguments)
+    {
+        writer.WriteStartArray("tool_calls"u8);
+        writer.WriteStartObject();
+        writer.WriteNumber("index"u8, index);
+        if (id is not null)
+        {
+            writer.WriteString("id"u8, id);
+            writer.WriteString("type"u8, "function"u8);
+        }
+
+        writer.WriteStartObject("function"u8);
+        if (name is not null)
+        {
+            writer.WriteString("name"u8, name);
+        }
+
+        writer.WriteString("arguments"u8, arguments);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.WriteEndArray();
+    }
+
+    private static SseFrame Chunk(string id, long created, string model, Action<Utf8JsonWriter> writeDelta, string? finishReason = null, Usage? usage = null) =>
+        SseFrame.FromData(Json(w =>
+        {
+            WriteChunkHeader(w, id, created, model);
+            w.WriteStartArray("choices"u8);
+            w.WriteStartObject();
+            w.WriteNumber("index"u8, 0);
+            w.WriteStartObject("delta"u8);
+            writeDelta(w);
+            w.WriteEndObject();
+            w.WriteNull("logprobs"u8);
+            if (finishReason is null)
+            {
+                w.WriteNull("finish_reason"u8);
+            }
+            else
+            {
+                w.WriteString("finish_reason"u8, finishReason);
+            }
+
+            w.WriteEndObject();
+            w.WriteEndArray();
+            if (usage is not null)
+            {
+                ChatCompletionsResponseWriter.WriteUsage(w, usage);
+            }
+
+            w.WriteEndObject();
+        }));
+
+    private static SseFrame UsageChunk(string id, long created, string model, Usage usage) =>
+        SseFrame.FromData(Json(w =>
+        {
+            WriteChunkHeader(w, id, created, model);
+            w.WriteStartArray("choices"u8);
+            w.WriteEndArray();
+            ChatCompletionsResponseWriter.WriteUsage(w, usage);
+            w.WriteEndObject();
+        }));
+
+    private static void WriteChunkHeader(Utf8JsonWriter writer, string id, long created, string model)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id"u8, id);
+        writer.WriteString("object"u8, "chat.completion.chunk"u8);
+        writer.WriteNumber("created"u8, created);
+        writer.WriteString("model"u8, model);
+    }
+
+    private static byte[] Json(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            write(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+}

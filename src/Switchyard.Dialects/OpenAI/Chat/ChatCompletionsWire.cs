@@ -1,0 +1,262 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Switchyard.Dialects.OpenAI.Chat;
+
+// Mirrors https://platform.openai.com/docs/api-reference/chat field for field; unknown fields
+// survive in ExtensionData. Behaviour lives in ChatCompletionsMapping.
+#pragma warning disable CA1002, CA2227 // wire DTOs: mutable lists are what the serializer fills.
+
+internal sealed class ChatCompletionRequestWire
+{
+    public string? Model { get; set; }
+
+    public List<ChatMessageWire>? Messages { get; set; }
+
+    public List<ChatToolWire>? Tools { get; set; }
+
+    public JsonElement? ToolChoice { get; set; }
+
+    public bool? ParallelToolCalls { get; set; }
+
+    public ResponseFormatWire? ResponseFormat { get; set; }
+
+    public string? ReasoningEffort { get; set; }
+
+    public int? MaxTokens { get; set; }
+
+    public int? MaxCompletionTokens { get; set; }
+
+    public double? Temperature { get; set; }
+
+    public double? TopP { get; set; }
+
+    public double? PresencePenalty { get; set; }
+
+    public double? FrequencyPenalty { get; set; }
+
+    public long? Seed { get; set; }
+
+    public JsonElement? Stop { get; set; }
+
+    public int? N { get; set; }
+
+    public bool? Stream { get; set; }
+
+    public StreamOptionsWire? StreamOptions { get; set; }
+
+    public string? User { get; set; }
+
+    public JsonElement? Metadata { get; set; }
+
+    public bool? Store { get; set; }
+
+    public string? ServiceTier { get; set; }
+
+    public bool? StrictParams { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
+}
+
+internal sealed class StreamOptionsWire
+{
+    public bool? IncludeUsage { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
+}
+
+internal sealed class ChatMessageWire
+{
+    public string? Role { get; set; }
+
+    /// <summary>A string, an array of content parts, or null.</summary>
+    public JsonElement? Content { get; set; }
+
+    public string? Name { get; set; }
+
+    public List<ToolCallWire>? ToolCalls { get; set; }
+
+    public string? ToolCallId { get; set; }
+
+    /// <summary>Reasoning text as DeepSeek, vLLM and most OpenAI-compatible servers carry it.</summary>
+    public string? ReasoningContent { get; set; }
+
+    public string? Refusal { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
+}
+
+internal sealed class ContentPartWire
+{
+    public string? Type { get; set; }
+
+    public string? Text { get; set; }
+
+    public ImageUrlWire? ImageUrl { get; set; }
+
+    public FileWire? File { get; set; }
+
+    public string? Refusal { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
+}
+
+internal sealed class ImageUrlWire
+{
+    public string? Url { get; set; }
+
+    public string? Detail { get; set; }
+}
+
+internal sealed class FileWire
+{
+    public string? FileData { get; set; }
+
+    public string? FileId { get; set; }
+
+    public string? Filename { get; set; }
+}
+
+internal sealed class ToolCallWire
+{
+    /// <summary>Only in stream deltas: which tool call this fragment belongs to.</summary>
+    public int? Index { get; set; }
+
+    public string? Id { get; set; }
+
+    public string? Type { get; set; }
+
+    public FunctionCallWire? Function { get; set; }
+}
+
+internal sealed class FunctionCallWire
+{
+    public string? Name { get; set; }
+
+    public string? Arguments { get; set; }
+}
+
+internal sealed class ChatToolWire
+{
+    public string? Type { get; set; }
+
+    public FunctionDefinitionWire? Function { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
+}
+
+internal sealed class FunctionDefinitionWire
+{
+    public string? Name { get; set; }
+
+    public string? Description { get; set; }
+
+    public JsonElement? Parameters { get; set; }
+
+    public bool? Strict { get; set; }
+}
+
+internal sealed class ResponseFormatWire
+{
+    public string? Type { get; set; }
+
+    public JsonSchemaWire? JsonSchema { get; set; }
+}
+
+internal sealed class JsonSchemaWire
+{
+    public string? Name { get; set; }
+
+    public string? Description { get; set; }
+
+    public JsonElement? Schema { get; set; }
+
+    public bool? Strict { get; set; }
+}
+
+internal sealed class ChatCompletionWire
+{
+    public string? Id { get; set; }
+
+    public string? Object { get; set; }
+
+    public long Created { get; set; }
+
+    public string? Model { get; set; }
+
+    public List<ChoiceWire>? Choices { get; set; }
+
+    public UsageWire? Usage { get; set; }
+
+    public string? SystemFingerprint { get; set; }
+
+    public JsonElement? Metadata { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
+}
+
+internal sealed class ChoiceWire
+{
+    public int Index { get; set; }
+
+    public ChatMessageWire? Message { get; set; }
+
+    /// <summary>Only in stream chunks.</summary>
+    public ChatMessageWire? Delta { get; set; }
+
+    public JsonElement? Logprobs { get; set; }
+
+    public string? FinishReason { get; set; }
+}
+
+internal sealed class UsageWire
+{
+    public long PromptTokens { get; set; }
+
+    public long CompletionTokens { get; set; }
+
+    public long TotalTokens { get; set; }
+
+    public PromptTokensDetailsWire? PromptTokensDetails { get; set; }
+
+    public CompletionTokensDetailsWire? CompletionTokensDetails { get; set; }
+
+    /// <summary>Switchyard's addition: the request's cost in credits, where the model has pricing.</summary>
+    public decimal? Cost { get; set; }
+}
+
+internal sealed class PromptTokensDetailsWire
+{
+    public long? CachedTokens { get; set; }
+
+    /// <summary>Not OpenAI's: some compatible servers report cache writes here.</summary>
+    public long? CacheCreationTokens { get; set; }
+}
+
+internal sealed class CompletionTokensDetailsWire
+{
+    public long? ReasoningTokens { get; set; }
+}
+
+internal sealed class OpenAIErrorEnvelopeWire
+{
+    public OpenAIErrorWire? Error { get; set; }
+}
+
+internal sealed class OpenAIErrorWire
+{
+    public string? Message { get; set; }
+
+    public string? Type { get; set; }
+
+    public string? Param { get; set; }
+
+    /// <summary>A string in OpenAI's answers; some compatible servers send a number.</summary>
+    public JsonElement? Code { get; set; }
+}

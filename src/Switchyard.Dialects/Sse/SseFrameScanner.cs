@@ -1,0 +1,108 @@
+namespace Switchyard.Dialects.Sse;
+
+/// <summary>
+/// Finds frame boundaries in a raw SSE byte stream for passthrough, without decoding frames.
+/// A frame ends at a blank line; the spec allows CRLF, LF or CR line endings
+/// (https://html.spec.whatwg.org/multipage/server-sent-events.html#parsing-an-event-stream).
+/// </summary>
+public static class SseFrameScanner
+{
+    /// <summary>
+    /// Returns the length of the first complete frame in <paramref name="buffer"/> including its
+    /// terminating blank line, or -1 when the buffer does not yet hold a whole frame.
+    /// </summary>
+    public static int FindFrameEnd(ReadOnlySpan<byte> buffer)
+    {
+        var position = 0;
+        while (position < buffer.Length)
+        {
+            var index = buffer[position..].IndexOfAny((byte)'\r', (byte)'\n');
+            if (index < 0)
+            {
+                return -1;
+            }
+
+            var lineEnd = position + index;
+            var afterBreak = LineBreakEnd(buffer, lineEnd);
+            if (afterBreak < 0)
+            {
+                return -1;
+            }
+
+            // A blank line: the break we just passed is immediately followed by another break.
+            if (afterBreak < buffer.Length && (buffer[afterBreak] == '\r' || buffer[afterBreak] == '\n'))
+            {
+                var frameEnd = LineBreakEnd(buffer, afterBreak);
+                return frameEnd;
+            }
+
+            if (afterBreak == buffer.Length)
+            {
+                return -1;
+            }
+
+            position = afterBreak;
+        }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// Reads the <c>data</c> of a frame: the values of its data lines joined by LF, written to
+    /// <paramref name="output"/>. Returns the number of data lines (0 for a comment-only frame).
+    /// </summary>
+    public static int ReadData(ReadOnlySpan<byte> frame, System.Buffers.IBufferWriter<byte> output)
+    {
+        var lines = 0;
+        while (!frame.IsEmpty)
+        {
+            var index = frame.IndexOfAny((byte)'\r', (byte)'\n');
+            var line = index < 0 ? frame : frame[..index];
+            if (line.StartsWith("data"u8) && (line.Length == 4 || line[4] == ':'))
+            {
+                var value = line.Length == 4 ? [] : line[5..];
+                if (!value.IsEmpty && value[0] == ' ')
+                {
+                    value = value[1..];
+                }
+
+                if (lines > 0)
+                {
+                    output.GetSpan(1)[0] = (byte)'\n';
+                    output.Advance(1);
+                }
+
+                value.CopyTo(output.GetSpan(value.Length));
+                output.Advance(value.Length);
+                lines++;
+            }
+
+            if (index < 0)
+            {
+                break;
+            }
+
+            var skip = frame[index] == '\r' && index + 1 < frame.Length && frame[index + 1] == '\n' ? 2 : 1;
+            frame = frame[(index + skip)..];
+        }
+
+        return lines;
+    }
+
+    /// <summary>Position after the line break starting at <paramref name="index"/>, or -1 when a CR might still be followed by LF.</summary>
+    private static int LineBreakEnd(ReadOnlySpan<byte> buffer, int index)
+    {
+        if (buffer[index] == '\n')
+        {
+            return index + 1;
+        }
+
+        // CR: a following LF belongs to the same break; at the end of the buffer we cannot tell yet.
+        if (index + 1 == buffer.Length)
+        {
+            return -1;
+        }
+
+        return buffer[index + 1] == '\n' ? index + 2 : index + 1;
+    }
+}

@@ -1,0 +1,14 @@
+namespace Switchyard.Dialects;
+
+/// <summary>How a client-side stream writer should shape its output.</summary>
+public sealed record StreamWriteOptions
+{
+    /// <summary>The model id the client asked for; reported in every frame instead of the upstream's name.</summary>
+    public required string Model { get; init; }
+
+    /// <summary>OpenAI <c>stream_options.include_usage</c>: usage as its own final chunk rather than on the finish chunk.</summary>
+    public bool IncludeUsageChunk { get; init; }
+
+    /// <summary>Client metadata to echo, where the dialect carries it.</summary>
+    public System.Text.Json.JsonElement? Metadata { get; init; }
+}
