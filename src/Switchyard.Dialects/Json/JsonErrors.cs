@@ -7,9 +7,8 @@ public static class JsonErrors
 {
     public static string Describe(JsonException exception)
     {
-        // The serializer wraps reader (syntax) errors; type mismatches have no inner exception.
         var path = Param(exception);
-        return exception.InnerException is not null || path is null
+        return path is null
             ? "The request body is not valid JSON."
             : $"'{path}' has the wrong type or is malformed.";
     }
@@ -17,6 +16,13 @@ public static class JsonErrors
     /// <summary>The parameter the error points at, as <c>messages[0].content</c>, or null for syntax errors.</summary>
     public static string? Param(JsonException exception)
     {
+        // The serializer wraps reader (syntax) errors, themselves JsonExceptions; type mismatches
+        // carry the reader's InvalidOperationException or FormatException, or no inner exception.
+        if (exception.InnerException is JsonException)
+        {
+            return null;
+        }
+
         var path = exception.Path;
         if (string.IsNullOrEmpty(path) || path == "$")
         {

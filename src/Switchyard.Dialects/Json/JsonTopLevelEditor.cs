@@ -12,6 +12,14 @@ public sealed class JsonTopLevelEditor
 
     public bool HasEdits => _edits.Count > 0;
 
+    /// <summary>A copy with the same edits, to add per-attempt edits to a shared base.</summary>
+    public JsonTopLevelEditor Clone()
+    {
+        var copy = new JsonTopLevelEditor();
+        copy._edits.AddRange(_edits);
+        return copy;
+    }
+
     /// <summary>Sets <paramref name="name"/> to the raw JSON <paramref name="rawValue"/>, replacing it in place or appending it.</summary>
     public JsonTopLevelEditor Set(ReadOnlySpan<byte> name, ReadOnlySpan<byte> rawValue)
     {
@@ -24,7 +32,7 @@ public sealed class JsonTopLevelEditor
     public JsonTopLevelEditor SetString(ReadOnlySpan<byte> name, string value)
     {
         var writer = new ArrayBufferWriter<byte>(value.Length + 8);
-        using (var json = new System.Text.Json.Utf8JsonWriter(writer))
+        using (var json = new System.Text.Json.Utf8JsonWriter(writer, JsonWire.WriterOptions))
         {
             json.WriteStringValue(value);
         }

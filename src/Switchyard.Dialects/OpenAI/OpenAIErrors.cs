@@ -26,7 +26,7 @@ public static class OpenAIErrors
     /// <summary>Writes <c>{"error":{"message","type","param","code"}}</c>.</summary>
     public static void Write(GatewayError error, IBufferWriter<byte> output)
     {
-        using var writer = new Utf8JsonWriter(output);
+        using var writer = new Utf8JsonWriter(output, Switchyard.Dialects.Json.JsonWire.WriterOptions);
         writer.WriteStartObject();
         WriteErrorObject(writer, error);
         writer.WriteEndObject();

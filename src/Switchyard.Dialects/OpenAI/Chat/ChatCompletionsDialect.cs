@@ -36,7 +36,7 @@ public sealed class ChatCompletionsDialect : ChatDialect
 
     public override void WriteResponse(ChatResponse response, IBufferWriter<byte> output)
     {
-        using var writer = new Utf8JsonWriter(output);
+        using var writer = new Utf8JsonWriter(output, JsonWire.WriterOptions);
         ChatCompletionsResponseWriter.Write(writer, response);
     }
 
@@ -48,7 +48,7 @@ public sealed class ChatCompletionsDialect : ChatDialect
     public override void WriteRequest(ChatRequest request, string upstreamModel, IBufferWriter<byte> output)
     {
         var wire = ChatCompletionsMapping.FromCanonical(request, upstreamModel);
-        using var writer = new Utf8JsonWriter(output);
+        using var writer = new Utf8JsonWriter(output, JsonWire.WriterOptions);
         JsonSerializer.Serialize(writer, wire, ChatCompletionsJsonContext.Default.ChatCompletionRequestWire);
     }
 

@@ -366,7 +366,7 @@ internal static class ChatCompletionsMapping
         if (choice is { Mode: ToolChoiceMode.Function, FunctionName: { } name })
         {
             var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-            using (var writer = new Utf8JsonWriter(buffer))
+            using (var writer = new Utf8JsonWriter(buffer, Switchyard.Dialects.Json.JsonWire.WriterOptions))
             {
                 writer.WriteStartObject();
                 writer.WriteString("type"u8, "function"u8);

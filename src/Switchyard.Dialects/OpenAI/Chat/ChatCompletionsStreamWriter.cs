@@ -170,7 +170,7 @@ internal static class ChatCompletionsStreamWriter
     private static byte[] Json(Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, Switchyard.Dialects.Json.JsonWire.WriterOptions))
         {
             write(writer);
         }

@@ -1,0 +1,261 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Switchyard.Dialects.Canonical;
+using Switchyard.Dialects.Json;
+using Switchyard.Dialects.Sse;
+
+namespace Switchyard.Dialects.OpenAI.Chat;
+
+/// <summary>
+/// The passthrough stage for Chat Completions answers. It copies frames byte for byte except for
+/// the few top-level edits the contract requires: <c>model</c> reported as the id the client
+/// asked for, <c>usage.cost</c> added for priced models, and usage folded into the finish chunk
+/// when the gateway (not the client) asked the upstream for <c>include_usage</c> (CONTRACT §4).
+/// It parses only the top level of each chunk and reads <c>usage</c> where it appears.
+/// </summary>
+public sealed class ChatCompletionsUsageTap : ISseFrameHandler, IDisposable
+{
+    private readonly byte[] _clientModel;
+    private readonly string _clientModelText;
+    private readonly bool _clientAskedForUsageChunk;
+    private readonly Func<Usage, decimal?>? _price;
+    private readonly JsonTopLevel _topLevel = new();
+    private readonly PooledBufferWriter _data = new(1024);
+    private readonly PooledBufferWriter _scratch = new(1024);
+    private byte[]? _heldFinishChunk;
+
+    public ChatCompletionsUsageTap(string clientModel, bool clientAskedForUsageChunk, Func<Usage, decimal?>? price)
+    {
+        _clientModelText = clientModel;
+        var quoted = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(quoted, JsonWire.WriterOptions))
+        {
+            writer.WriteStringValue(clientModel);
+        }
+
+        _clientModel = quoted.WrittenSpan.ToArray();
+        _clientAskedForUsageChunk = clientAskedForUsageChunk;
+        _price = price;
+    }
+
+    /// <summary>The latest usage the upstream reported, with its cost.</summary>
+    public Usage? Usage { get; private set; }
+
+    /// <summary>A choice carried a finish reason: the answer is complete.</summary>
+    public bool Finished { get; private set; }
+
+    public bool SawDone { get; private set; }
+
+    /// <summary>The upstream sent an in-stream error frame; it has been relayed as is.</summary>
+    public GatewayError? Error { get; private set; }
+
+    /// <summary>Frames relayed so far (comments excluded); zero means nothing has reached the client.</summary>
+    public int FramesWritten { get; private set; }
+
+    public void OnFrame(ReadOnlySpan<byte> frame, IBufferWriter<byte> output)
+    {
+        _data.Clear();
+        if (SseFrameScanner.ReadData(frame, _data) == 0)
+        {
+            Write(output, frame);
+            return;
+        }
+
+        var data = _data.WrittenSpan;
+        if (data.SequenceEqual("[DONE]"u8))
+        {
+            SawDone = true;
+            FlushHeld(output);
+            WriteData(output, data);
+            return;
+        }
+
+        try
+        {
+            _topLevel.Rescan(data);
+        }
+        catch (GatewayException)
+        {
+            Error = new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream sent a malformed stream frame.") { Code = "upstream_error" };
+            return;
+        }
+
+        if (_topLevel.TryGet(data, "error"u8, out _))
+        {
+            Error = OpenAIErrors.Read(502, data);
+            return;
+        }
+
+        var editor = new JsonTopLevelEditor();
+        var hasUsage = false;
+        if (_topLevel.TryGet(data, "usage"u8, out var usage) && usage.ValueKind == JsonTokenType.StartObject)
+        {
+            hasUsage = true;
+            var usageBytes = data[usage.Value];
+            Usage = ReadUsage(usageBytes);
+            if (_price?.Invoke(Usage) is decimal cost)
+            {
+                Usage = Usage with { Cost = cost };
+                editor.Set("usage"u8, WithCost(usageBytes, cost));
+            }
+        }
+
+        if (_topLevel.TryGet(data, "model"u8, out var model) && !data[model.Value].SequenceEqual(_clientModel))
+        {
+            editor.Set("model"u8, _clientModel);
+        }
+
+        var choicesEmpty = true;
+        var finishes = false;
+        if (_topLevel.TryGet(data, "choices"u8, out var choices) && choices.ValueKind == JsonTokenType.StartArray)
+        {
+            (choicesEmpty, finishes) = InspectChoices(data[choices.Value]);
+        }
+
+        Finished |= finishes;
+        if (!_clientAskedForUsageChunk && choicesEmpty && hasUsage && _heldFinishChunk is not null)
+        {
+            // The usage-only chunk the gateway asked for: fold it into the held finish chunk.
+            _scratch.Clear();
+            editor.WriteTo(data, _topLevel, _scratch);
+            var usageValue = ExtractUsage(_scratch.WrittenSpan);
+            MergeUsageIntoHeld(usageValue);
+            FlushHeld(output);
+            return;
+        }
+
+        _scratch.Clear();
+        if (editor.HasEdits)
+        {
+            editor.WriteTo(data, _topLevel, _scratch);
+        }
+        else
+        {
+            _scratch.Write(data);
+        }
+
+        if (!_clientAskedForUsageChunk && finishes && !hasUsage)
+        {
+            FlushHeld(output);
+            _heldFinishChunk = _scratch.WrittenSpan.ToArray();
+            return;
+        }
+
+        if (!editor.HasEdits)
+        {
+            Write(output, frame);
+            FramesWritten++;
+            return;
+        }
+
+        WriteData(output, _scratch.WrittenSpan);
+    }
+
+    public void OnEnd(IBufferWriter<byte> output) => FlushHeld(output);
+
+    /// <summary>Reads an OpenAI usage object into disjoint buckets.</summary>
+    public static Usage ReadUsage(ReadOnlySpan<byte> usageJson)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(usageJson);
+            var wire = JsonSerializer.Deserialize(ref reader, ChatCompletionsJsonContext.Default.UsageWire);
+            return wire is null ? Usage.Empty : ChatCompletionsMapping.ToCanonical(wire);
+        }
+        catch (JsonException)
+        {
+            return Usage.Empty;
+        }
+    }
+
+    /// <summary>Returns <paramref name="usageJson"/> with <c>cost</c> set, other fields untouched.</summary>
+    public static byte[] WithCost(ReadOnlySpan<byte> usageJson, decimal cost)
+    {
+        var topLevel = JsonTopLevel.Scan(usageJson);
+        var output = new ArrayBufferWriter<byte>(usageJson.Length + 24);
+        new JsonTopLevelEditor()
+            .Set("cost"u8, Encoding.UTF8.GetBytes(cost.ToString(CultureInfo.InvariantCulture)))
+            .WriteTo(usageJson, topLevel, output);
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Whether the choices array is empty, and whether any choice has a non-null finish_reason.</summary>
+    private static (bool Empty, bool Finishes) InspectChoices(ReadOnlySpan<byte> choices)
+    {
+        var reader = new Utf8JsonReader(choices);
+        reader.Read();
+        var empty = true;
+        var finishes = false;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            empty = false;
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isFinish = reader.ValueTextEquals("finish_reason"u8);
+                reader.Read();
+                if (isFinish && reader.TokenType == JsonTokenType.String)
+                {
+                    finishes = true;
+                }
+
+                reader.Skip();
+            }
+        }
+
+        return (empty, finishes);
+    }
+
+    private static byte[] ExtractUsage(ReadOnlySpan<byte> chunk)
+    {
+        var topLevel = JsonTopLevel.Scan(chunk);
+        return topLevel.TryGet(chunk, "usage"u8, out var usage) ? chunk[usage.Value].ToArray() : "null"u8.ToArray();
+    }
+
+    private void MergeUsageIntoHeld(byte[] usageJson)
+    {
+        var held = _heldFinishChunk!;
+        var topLevel = JsonTopLevel.Scan(held);
+        var output = new ArrayBufferWriter<byte>(held.Length + usageJson.Length + 16);
+        new JsonTopLevelEditor().Set("usage"u8, usageJson).WriteTo(held, topLevel, output);
+        _heldFinishChunk = output.WrittenSpan.ToArray();
+    }
+
+    private void FlushHeld(IBufferWriter<byte> output)
+    {
+        if (_heldFinishChunk is { } held)
+        {
+            _heldFinishChunk = null;
+            WriteData(output, held);
+        }
+    }
+
+    private void WriteData(IBufferWriter<byte> output, ReadOnlySpan<byte> data)
+    {
+        Write(output, "data: "u8);
+        Write(output, data);
+        Write(output, "\n\n"u8);
+        FramesWritten++;
+    }
+
+    private static void Write(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(output.GetSpan(bytes.Length));
+        output.Advance(bytes.Length);
+    }
+
+    public override string ToString() => $"ChatCompletionsUsageTap({_clientModelText})";
+
+    public void Dispose()
+    {
+        _data.Dispose();
+        _scratch.Dispose();
+    }
+}

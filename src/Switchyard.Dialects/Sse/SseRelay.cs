@@ -1,0 +1,93 @@
+using System.Buffers;
+using Switchyard.Dialects.Json;
+
+namespace Switchyard.Dialects.Sse;
+
+/// <summary>
+/// The frame-aware copy loop of the passthrough path: reads the upstream body into a pooled
+/// buffer, hands each complete frame to a handler, and writes what it produced after every read,
+/// so frames reach the client as soon as they arrive.
+/// </summary>
+public static class SseRelay
+{
+    public const int BufferSize = 64 * 1024;
+
+    /// <summary>Relays <c>source</c> through <c>handler</c>; <c>write</c> sends and flushes a batch of output bytes to the client.</summary>
+    public static async Task RunAsync(
+        Stream source,
+        ISseFrameHandler handler,
+        Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write,
+        CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        using var output = new PooledBufferWriter(BufferSize);
+        var filled = 0;
+        try
+        {
+            while (true)
+            {
+                if (filled == buffer.Length)
+                {
+                    // A frame larger than the buffer: grow rather than split it.
+                    var grown = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, filled).CopyTo(grown);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = grown;
+                }
+
+                var read = await source.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                filled += read;
+                var consumed = Frames(buffer.AsSpan(0, filled), handler, output);
+                if (consumed > 0)
+                {
+                    buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
+                    filled -= consumed;
+                }
+
+                if (output.WrittenCount > 0)
+                {
+                    await write(output.WrittenMemory, cancellationToken).ConfigureAwait(false);
+                    output.Clear();
+                }
+            }
+
+            if (filled > 0)
+            {
+                // A last frame without its blank line: the spec says to drop it; pass its bytes to
+                // the handler as a frame anyway so a tap can still read the usage it may carry.
+                handler.OnFrame(buffer.AsSpan(0, filled), output);
+            }
+
+            handler.OnEnd(output);
+            if (output.WrittenCount > 0)
+            {
+                await write(output.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static int Frames(ReadOnlySpan<byte> buffer, ISseFrameHandler handler, IBufferWriter<byte> output)
+    {
+        var consumed = 0;
+        while (true)
+        {
+            var end = SseFrameScanner.FindFrameEnd(buffer[consumed..]);
+            if (end <= 0)
+            {
+                return consumed;
+            }
+
+            handler.OnFrame(buffer.Slice(consumed, end), output);
+            consumed += end;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using Switchyard.Configuration;
+using Switchyard.Storage;
+
+namespace Switchyard.Auth;
+
+/// <summary>
+/// Resolves a presented secret to a <see cref="Caller"/>: the master key, a key from the
+/// configuration file, or a stored key. Stored keys are cached for a few seconds so the hot path
+/// does not touch the database, which bounds how long a revocation in another process takes to
+/// be seen (CONTRACT: within 5 seconds); revocations made here drop the cache entry at once.
+/// </summary>
+public sealed class ApiKeyAuthenticator
+{
+    private static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(4);
+
+    private readonly IKeyStore _store;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, (Caller? Caller, long ExpiresAt)> _cache = new(StringComparer.Ordinal);
+    private volatile FrozenDictionary<string, Caller> _configured = FrozenDictionary<string, Caller>.Empty;
+    private volatile string? _masterHash;
+
+    public ApiKeyAuthenticator(IKeyStore store, TimeProvider time)
+    {
+        _store = store;
+        _time = time;
+    }
+
+    public void SetMasterKeyHash(string hash) => _masterHash = hash;
+
+    /// <summary>Loads the keys of the configuration file (hashed here; the clear values are not kept).</summary>
+    public void SetConfiguredKeys(IEnumerable<KeyOptions> keys, Func<string, string?> environment)
+    {
+        var callers = new Dictionary<string, Caller>(StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            if (EnvReferenceResolver.Resolve(key.Key, environment) is not { Length: > 0 } secret)
+            {
+                continue;
+            }
+
+            var hash = KeyHasher.Hash(secret);
+            callers[hash] = new Caller
+            {
+                KeyId = "cfg_" + hash[..12],
+                Name = key.Name,
+                AllowedModels = key.AllowedModels?.ToFrozenSet(StringComparer.Ordinal),
+                Rpm = key.Rpm,
+                Tpm = key.Tpm,
+                MaxConcurrent = key.MaxConcurrent,
+                Credits = key.Credits,
+            };
+        }
+
+        _configured = callers.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    public async ValueTask<Caller?> AuthenticateAsync(string? secret, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(secret))
+        {
+            return null;
+        }
+
+        var hash = KeyHasher.Hash(secret);
+        if (_masterHash is { } master && KeyHasher.HashesEqual(hash, master))
+        {
+            return Caller.Master;
+        }
+
+        // Dictionary lookups by hash do not reveal the secret through timing: the attacker does not control the hash.
+        if (_configured.TryGetValue(hash, out var configured))
+        {
+            return configured;
+        }
+
+        var now = _time.GetTimestamp();
+        if (_cache.TryGetValue(hash, out var cached) && now < cached.ExpiresAt)
+        {
+            return cached.Caller;
+        }
+
+        var record = await _store.FindByHashAsync(hash, cancellationToken);
+        var caller = record is null || record.RevokedAt is not null || record.ExpiresAt <= _time.GetUtcNow()
+            ? null
+            : ToCaller(record);
+        var lifetime = (long)(CacheLifetime.TotalSeconds * _time.TimestampFrequency);
+        if (record?.ExpiresAt is { } expires && caller is not null)
+        {
+            // Do not cache a key past its own expiry.
+            var untilExpiry = (long)((expires - _time.GetUtcNow()).TotalSeconds * _time.TimestampFrequency);
+            lifetime = Math.Min(lifetime, Math.Max(0, untilExpiry));
+        }
+
+        _cache[hash] = (caller, now + lifetime);
+        return caller;
+    }
+
+    /// <summary>Forgets cached keys so a revocation or change takes effect at once in this process.</summary>
+    public void Invalidate() => _cache.Clear();
+
+    private static Caller ToCaller(KeyRecord record) => new()
+    {
+        KeyId = record.Id,
+        Name = record.Name,
+        AllowedModels = record.AllowedModels?.ToFrozenSet(StringComparer.Ordinal),
+        Rpm = record.Rpm,
+        Tpm = record.Tpm,
+        MaxConcurrent = record.MaxConcurrent,
+        Credits = record.Credits,
+    };
+}

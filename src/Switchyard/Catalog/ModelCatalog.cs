@@ -1,0 +1,28 @@
+using System.Collections.Frozen;
+
+namespace Switchyard.Catalog;
+
+/// <summary>
+/// An immutable snapshot of providers and models compiled from configuration; the request path
+/// only reads it, and a reload swaps in a whole new one (<see cref="CatalogMonitor"/>).
+/// </summary>
+public sealed class ModelCatalog
+{
+    public ModelCatalog(IEnumerable<Provider> providers, IEnumerable<ModelEntry> models)
+    {
+        Providers = providers.ToFrozenDictionary(p => p.Name, StringComparer.Ordinal);
+        Ordered = models.ToArray();
+        Models = Ordered.ToFrozenDictionary(m => m.Id, StringComparer.Ordinal);
+    }
+
+    public FrozenDictionary<string, Provider> Providers { get; }
+
+    public FrozenDictionary<string, ModelEntry> Models { get; }
+
+    /// <summary>Models in configuration order, for listings.</summary>
+    public IReadOnlyList<ModelEntry> Ordered { get; }
+
+    public static ModelCatalog Empty { get; } = new([], []);
+
+    public ModelEntry? Find(string id) => Models.GetValueOrDefault(id);
+}

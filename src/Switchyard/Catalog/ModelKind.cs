@@ -1,0 +1,9 @@
+namespace Switchyard.Catalog;
+
+public enum ModelKind
+{
+    Chat,
+    Embedding,
+    Image,
+    Audio,
+}

@@ -1,0 +1,9 @@
+namespace Switchyard.Catalog;
+
+public enum ProviderType
+{
+    OpenAI,
+    Anthropic,
+    Gemini,
+    Echo,
+}

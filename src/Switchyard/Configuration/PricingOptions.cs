@@ -1,0 +1,20 @@
+namespace Switchyard.Configuration;
+
+/// <summary>Prices in credits per million tokens of each disjoint usage bucket.</summary>
+public sealed class PricingOptions
+{
+    public decimal InputPerMTok { get; set; }
+
+    /// <summary>Cache reads; defaults to the input price.</summary>
+    public decimal? CachedInputPerMTok { get; set; }
+
+    /// <summary>Cache writes; defaults to the input price.</summary>
+    public decimal? CacheWritePerMTok { get; set; }
+
+    public decimal OutputPerMTok { get; set; }
+
+    /// <summary>Reasoning tokens; defaults to the output price.</summary>
+    public decimal? ReasoningPerMTok { get; set; }
+
+    public decimal MinimumCharge { get; set; }
+}

@@ -1,0 +1,13 @@
+namespace Switchyard.Diagnostics;
+
+/// <summary>Every log event id in one place, so operators can filter on stable numbers.</summary>
+public static class EventIds
+{
+    public const int UnhandledError = 1000;
+    public const int ConfigReloaded = 1100;
+    public const int ConfigReloadRejected = 1101;
+    public const int ModelsDiscovered = 1200;
+    public const int DiscoveryFailed = 1201;
+    public const int AttemptFailed = 1300;
+    public const int MasterKeyCreated = 1400;
+}

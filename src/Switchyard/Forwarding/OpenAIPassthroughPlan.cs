@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Switchyard.Dialects;
+using Switchyard.Dialects.Json;
+using Switchyard.Dialects.OpenAI.Chat;
+
+namespace Switchyard.Forwarding;
+
+/// <summary>
+/// The top-level edits an OpenAI-dialect body needs on its way to an OpenAI-compatible upstream,
+/// worked out once per request: gateway-only fields removed, out-of-range numbers clamped (and
+/// reported), <c>stream_options.include_usage</c> forced on for streams. The model name is set
+/// per attempt, since each deployment may name the model differently.
+/// </summary>
+public sealed class OpenAIPassthroughPlan
+{
+    private readonly JsonTopLevelEditor _edits;
+
+    private OpenAIPassthroughPlan(JsonTopLevelEditor edits) => _edits = edits;
+
+    /// <summary>The client set <c>stream_options.include_usage</c> itself and wants usage as its own chunk.</summary>
+    public bool ClientAskedForUsageChunk { get; private init; }
+
+    /// <summary>The client's <c>metadata</c>, echoed on the answer (CONTRACT §4).</summary>
+    public byte[]? Metadata { get; private init; }
+
+    public static OpenAIPassthroughPlan Prepare(ReadOnlySpan<byte> body, JsonTopLevel topLevel, bool stream, ParamAdjustments adjustments, bool clampChatParameters)
+    {
+        adjustments.Strict = topLevel.GetBoolean(body, "strict_params"u8) == true;
+        var clientAskedForUsage = false;
+        byte[]? metadata = null;
+        var edits = new JsonTopLevelEditor();
+        if (topLevel.TryGet(body, "strict_params"u8, out _))
+        {
+            edits.Remove("strict_params"u8);
+        }
+
+        if (clampChatParameters)
+        {
+            foreach (var (name, _, _) in ChatCompletionsParameters.Ranges)
+            {
+                var utf8 = Encoding.UTF8.GetBytes(name);
+                var value = topLevel.GetNumber(body, utf8);
+                var clamped = ChatCompletionsParameters.Clamp(name, value, adjustments);
+                if (clamped is double changed && changed != value)
+                {
+                    edits.Set(utf8, Encoding.UTF8.GetBytes(changed.ToString("R", CultureInfo.InvariantCulture)));
+                }
+            }
+        }
+
+        if (stream)
+        {
+            if (topLevel.TryGet(body, "stream_options"u8, out var options) && options.ValueKind == JsonTokenType.StartObject)
+            {
+                var inner = body[options.Value];
+                var innerTop = JsonTopLevel.Scan(inner);
+                clientAskedForUsage = innerTop.GetBoolean(inner, "include_usage"u8) == true;
+                if (!clientAskedForUsage)
+                {
+                    var edited = new System.Buffers.ArrayBufferWriter<byte>(inner.Length + 24);
+                    new JsonTopLevelEditor().Set("include_usage"u8, "true"u8).WriteTo(inner, innerTop, edited);
+                    edits.Set("stream_options"u8, edited.WrittenSpan);
+                }
+            }
+            else
+            {
+                edits.Set("stream_options"u8, """{"include_usage":true}"""u8);
+            }
+        }
+
+        if (topLevel.TryGet(body, "metadata"u8, out var meta) && meta.ValueKind == JsonTokenType.StartObject)
+        {
+            metadata = body[meta.Value].ToArray();
+        }
+
+        return new OpenAIPassthroughPlan(edits) { ClientAskedForUsageChunk = clientAskedForUsage, Metadata = metadata };
+    }
+
+    /// <summary>Writes the upstream body for a deployment, or returns false when the client's bytes can go as they are.</summary>
+    public bool TryRewrite(ReadOnlySpan<byte> body, JsonTopLevel topLevel, string clientModel, string upstreamModel, PooledBufferWriter output)
+    {
+        if (!_edits.HasEdits && clientModel == upstreamModel)
+        {
+            return false;
+        }
+
+        var edits = _edits.Clone();
+        if (clientModel != upstreamModel)
+        {
+            edits.SetString("model"u8, upstreamModel);
+        }
+
+        edits.WriteTo(body, topLevel, output);
+        return true;
+    }
+}

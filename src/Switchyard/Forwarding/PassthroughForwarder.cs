@@ -1,0 +1,197 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Switchyard.Catalog;
+using Switchyard.Dialects;
+using Switchyard.Dialects.Canonical;
+using Switchyard.Dialects.Json;
+using Switchyard.Dialects.OpenAI;
+using Switchyard.Dialects.OpenAI.Chat;
+using Switchyard.Dialects.Sse;
+using Switchyard.Metering;
+using Switchyard.Pipeline;
+
+namespace Switchyard.Forwarding;
+
+/// <summary>
+/// The fast path for a client whose dialect is the upstream's own (OpenAI → OpenAI-compatible):
+/// no neutral model and no re-serialisation. The request's bytes go up with a few top-level edits;
+/// the answer's bytes come back with a few top-level edits (model id, cost, metadata) while a tap
+/// reads the usage.
+/// </summary>
+public static class PassthroughForwarder
+{
+    /// <summary>One attempt of an OpenAI-dialect request (chat or embeddings) on an OpenAI-compatible deployment.</summary>
+    public static async Task<AttemptOutcome> ForwardAsync(
+        HttpContext context,
+        PassthroughRequest request,
+        ModelEntry entry,
+        Deployment deployment)
+    {
+        // 1. Body: the client's bytes, or a copy with the model (and the plan's edits) rewritten.
+        using var rewritten = new PooledBufferWriter(request.Body.Length + 64);
+        var body = request.Plan.TryRewrite(request.Body.Span, request.TopLevel, request.ModelId, deployment.UpstreamModel, rewritten)
+            ? rewritten.WrittenMemory
+            : request.Body;
+
+        // 2. Send and wait for the upstream's headers.
+        using var message = UpstreamClient.CreateRequest(deployment, request.Dialect, request.Stream, body, HeaderPolicy.FromClient(context.Request));
+        request.Timings.Attempts++;
+        var (call, error) = await UpstreamClient.SendAsync(deployment.Provider, message, context.RequestAborted);
+        if (call is null)
+        {
+            return AttemptOutcome.Failed(error!);
+        }
+
+        using (call)
+        {
+            request.Timings.Upstream += call.HeadersElapsed;
+            try
+            {
+                // 3. Upstream errors are rewritten into the caller's envelope: same family, but scrubbed.
+                if (!call.Response.IsSuccessStatusCode)
+                {
+                    var errorBody = await UpstreamClient.ReadBodyAsync(call);
+                    return AttemptOutcome.Failed(OpenAIErrors.Read((int)call.Response.StatusCode, errorBody) with { RetryAfter = RetryAfter.From(call.Response) });
+                }
+
+                // 4. Answer: relayed with the contract's edits.
+                return request.Stream
+                    ? await RelayStreamAsync(context, request, entry, call)
+                    : await RelayJsonAsync(context, request, entry, call);
+            }
+            catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+            {
+                return AttemptOutcome.Failed(UpstreamClient.Timeout());
+            }
+            catch (HttpRequestException)
+            {
+                return AttemptOutcome.Failed(new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream connection failed.") { Code = "upstream_error", AllowsFailover = true });
+            }
+        }
+    }
+
+    private static async Task<AttemptOutcome> RelayJsonAsync(HttpContext context, PassthroughRequest request, ModelEntry entry, UpstreamCall call)
+    {
+        var answer = await UpstreamClient.ReadBodyAsync(call);
+        JsonTopLevel topLevel;
+        try
+        {
+            topLevel = JsonTopLevel.Scan(answer);
+        }
+        catch (GatewayException)
+        {
+            return AttemptOutcome.Failed(new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream sent a malformed response.") { Code = "upstream_error" });
+        }
+
+        var edits = new JsonTopLevelEditor();
+        Usage? usage = null;
+        if (topLevel.TryGet(answer, "usage"u8, out var usageProperty) && usageProperty.ValueKind == JsonTokenType.StartObject)
+        {
+            var usageJson = answer.AsSpan(usageProperty.Value);
+            usage = CostCalculator.Priced(entry.Pricing, ChatCompletionsUsageTap.ReadUsage(usageJson));
+            if (usage.Cost is decimal cost)
+            {
+                edits.Set("usage"u8, ChatCompletionsUsageTap.WithCost(usageJson, cost));
+            }
+        }
+
+        if (topLevel.GetString(answer, "model"u8) != request.ModelId)
+        {
+            edits.SetString("model"u8, request.ModelId);
+        }
+
+        if (request.Plan.Metadata is { } metadata && !topLevel.TryGet(answer, "metadata"u8, out _))
+        {
+            edits.Set("metadata"u8, metadata);
+        }
+
+        var response = context.Response;
+        ResponseStart.Json(response, request.Adjustments);
+        if (!edits.HasEdits)
+        {
+            response.ContentLength = answer.Length;
+            await response.Body.WriteAsync(answer, context.RequestAborted);
+        }
+        else
+        {
+            using var output = new PooledBufferWriter(answer.Length + 128);
+            edits.WriteTo(answer, topLevel, output);
+            response.ContentLength = output.WrittenCount;
+            await response.Body.WriteAsync(output.WrittenMemory, context.RequestAborted);
+        }
+
+        return AttemptOutcome.Served(usage);
+    }
+
+    private static async Task<AttemptOutcome> RelayStreamAsync(HttpContext context, PassthroughRequest request, ModelEntry entry, UpstreamCall call)
+    {
+        using var tap = new ChatCompletionsUsageTap(
+            request.ModelId,
+            request.Plan.ClientAskedForUsageChunk,
+            entry.Pricing is { } pricing ? usage => CostCalculator.Cost(pricing, usage) : null);
+        var response = context.Response;
+        var committed = false;
+        GatewayError? failure = null;
+        try
+        {
+            await using var body = await call.OpenBodyAsync();
+            await SseRelay.RunAsync(body, tap, async (bytes, cancellationToken) =>
+            {
+                if (!committed)
+                {
+                    committed = true;
+                    ResponseStart.EventStream(response, request.Adjustments);
+                }
+
+                await response.BodyWriter.WriteAsync(bytes, cancellationToken);
+            }, context.RequestAborted);
+        }
+        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            failure = UpstreamClient.Timeout();
+        }
+        catch (Exception exception) when (exception is IOException or HttpRequestException)
+        {
+            failure = new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream connection broke mid-stream.") { Code = "upstream_error", AllowsFailover = true };
+        }
+
+        failure ??= tap.Error;
+        if (failure is null && !tap.Finished && !tap.SawDone)
+        {
+            failure = new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream closed the stream before it finished.") { Code = "upstream_error", AllowsFailover = true };
+        }
+
+        if (!committed)
+        {
+            return failure is null ? AttemptOutcome.Failed(new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream sent an empty stream.") { Code = "upstream_error", AllowsFailover = true }) : AttemptOutcome.Failed(failure);
+        }
+
+        if (failure is not null)
+        {
+            // After commit an error ends the stream with the surface's own error frame, and nothing after it.
+            await response.BodyWriter.WriteAsync(ErrorFrame(failure), context.RequestAborted);
+        }
+        else if (!tap.SawDone)
+        {
+            await response.BodyWriter.WriteAsync("data: [DONE]\n\n"u8.ToArray(), context.RequestAborted);
+        }
+
+        return new AttemptOutcome(true, failure, tap.Usage);
+    }
+
+    private static byte[] ErrorFrame(GatewayError error)
+    {
+        var json = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(json, JsonWire.WriterOptions))
+        {
+            writer.WriteStartObject();
+            OpenAIErrors.WriteErrorObject(writer, error);
+            writer.WriteEndObject();
+        }
+
+        var frame = new ArrayBufferWriter<byte>(json.WrittenCount + 8);
+        SseStreams.Write(frame, SseFrame.FromData(json.WrittenMemory));
+        return frame.WrittenSpan.ToArray();
+    }
+}

@@ -1,0 +1,160 @@
+using System.Runtime.CompilerServices;
+using Switchyard.Catalog;
+using Switchyard.Dialects;
+using Switchyard.Dialects.Canonical;
+using Switchyard.Dialects.Json;
+using Switchyard.Dialects.Sse;
+using Switchyard.Metering;
+using Switchyard.Pipeline;
+using Switchyard.Providers.Echo;
+
+namespace Switchyard.Forwarding;
+
+/// <summary>
+/// Serves a request through the neutral model: the client's codec read it, the upstream's codec
+/// (or an in-process model) answers, and the client's codec writes the answer or the stream.
+/// </summary>
+public sealed class TranslatingForwarder(EchoBackend echo)
+{
+    public async Task<AttemptOutcome> ForwardAsync(ChatExchange exchange, ModelEntry entry, Deployment deployment)
+    {
+        IChatBackend backend;
+        if (deployment.UpstreamDialect is not { } dialect)
+        {
+            backend = echo;
+        }
+        else if (ChatCodecs.All.TryGetValue(dialect, out var codec))
+        {
+            backend = new HttpChatBackend(codec, exchange.Timings, HeaderPolicy.FromClient(exchange.Context.Request));
+        }
+        else
+        {
+            return AttemptOutcome.Failed(GatewayError.InvalidRequest(
+                $"The model '{exchange.ModelId}' is served by a {deployment.Provider.Type} upstream, which this surface cannot reach yet."));
+        }
+
+        var request = exchange.Request;
+        return exchange.Stream
+            ? await StreamAsync(exchange, entry, deployment, backend, request)
+            : await CompleteAsync(exchange, entry, deployment, backend, request);
+    }
+
+    private static async Task<AttemptOutcome> CompleteAsync(ChatExchange exchange, ModelEntry entry, Deployment deployment, IChatBackend backend, ChatRequest request)
+    {
+        var result = await backend.CompleteAsync(request, deployment, exchange.Aborted);
+        if (result.Response is not { } response)
+        {
+            return AttemptOutcome.Failed(result.Error!);
+        }
+
+        response.Model = exchange.ModelId;
+        response.Usage = CostCalculator.Priced(entry.Pricing, response.Usage);
+        response.Metadata = request.Metadata;
+        using var buffer = new PooledBufferWriter();
+        exchange.Surface.WriteResponse(response, buffer);
+        var http = exchange.Context.Response;
+        ResponseStart.Json(http, exchange.Adjustments);
+        http.ContentLength = buffer.WrittenCount;
+        await http.Body.WriteAsync(buffer.WrittenMemory, exchange.Aborted);
+        return AttemptOutcome.Served(response.Usage);
+    }
+
+    private static async Task<AttemptOutcome> StreamAsync(ChatExchange exchange, ModelEntry entry, Deployment deployment, IChatBackend backend, ChatRequest request)
+    {
+        var upstream = backend.StreamAsync(request, deployment, exchange.Aborted).GetAsyncEnumerator(exchange.Aborted);
+        try
+        {
+            // Hold events until the first content arrives: a failure before it is not yet the
+            // client's business, and the pipeline may still try another deployment.
+            var prefix = new List<StreamEvent>(4);
+            while (await upstream.MoveNextAsync())
+            {
+                var current = upstream.Current;
+                if (current is ResponseFailed failed)
+                {
+                    return AttemptOutcome.Failed(failed.Error);
+                }
+
+                prefix.Add(current);
+                if (current is not ResponseStarted and not UsageUpdated)
+                {
+                    break;
+                }
+            }
+
+            var meter = new StreamMeter(entry.Pricing);
+            var options = new StreamWriteOptions
+            {
+                Model = exchange.ModelId,
+                IncludeUsageChunk = request.StreamIncludeUsage,
+                Metadata = request.Metadata,
+            };
+            var http = exchange.Context.Response;
+            ResponseStart.EventStream(http, exchange.Adjustments);
+            using var buffer = new PooledBufferWriter();
+            var frames = exchange.Surface.WriteStream(meter.Apply(Concat(prefix, upstream)), options, exchange.Aborted);
+            await foreach (var frame in frames)
+            {
+                SseStreams.Write(buffer, frame);
+                await http.BodyWriter.WriteAsync(buffer.WrittenMemory, exchange.Aborted);
+                buffer.Clear();
+            }
+
+            return new AttemptOutcome(true, meter.Failure, meter.Usage);
+        }
+        finally
+        {
+            await upstream.DisposeAsync();
+        }
+    }
+
+    private static async IAsyncEnumerable<StreamEvent> Concat(List<StreamEvent> prefix, IAsyncEnumerator<StreamEvent> rest)
+    {
+        foreach (var item in prefix)
+        {
+            yield return item;
+        }
+
+        while (await rest.MoveNextAsync())
+        {
+            yield return rest.Current;
+        }
+    }
+
+    /// <summary>The metering stage: prices usage as it passes and remembers the last seen, for charging what was relayed.</summary>
+    private sealed class StreamMeter(Pricing? pricing)
+    {
+        public Usage? Usage { get; private set; }
+
+        public GatewayError? Failure { get; private set; }
+
+        public async IAsyncEnumerable<StreamEvent> Apply(IAsyncEnumerable<StreamEvent> events, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            await foreach (var item in events.WithCancellation(cancellationToken))
+            {
+                switch (item)
+                {
+                    case ResponseStarted { Usage: { } startUsage } started:
+                        Usage = CostCalculator.Priced(pricing, startUsage);
+                        yield return started with { Usage = Usage };
+                        break;
+                    case UsageUpdated updated:
+                        Usage = CostCalculator.Priced(pricing, updated.Usage);
+                        yield return new UsageUpdated(Usage);
+                        break;
+                    case ResponseCompleted completed:
+                        Usage = CostCalculator.Priced(pricing, completed.Usage);
+                        yield return completed with { Usage = Usage };
+                        break;
+                    case ResponseFailed failed:
+                        Failure = failed.Error;
+                        yield return failed;
+                        break;
+                    default:
+                        yield return item;
+                        break;
+                }
+            }
+        }
+    }
+}

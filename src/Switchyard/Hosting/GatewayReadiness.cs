@@ -1,0 +1,11 @@
+namespace Switchyard.Hosting;
+
+/// <summary>Set once start-up work (store migrations, master key, configured keys) is done.</summary>
+public sealed class GatewayReadiness
+{
+    private volatile bool _ready;
+
+    public bool IsReady => _ready;
+
+    public void MarkReady() => _ready = true;
+}

@@ -1,0 +1,17 @@
+namespace Switchyard.Hosting;
+
+/// <summary>What <c>serve</c> (or a test) starts the gateway with.</summary>
+public sealed record ServeSettings
+{
+    public string? ConfigPath { get; init; }
+
+    /// <summary>Listen addresses; default http://127.0.0.1:8080.</summary>
+    public string? Urls { get; init; }
+
+    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+
+    /// <summary>Where the once-only master key notice is printed.</summary>
+    public TextWriter Output { get; init; } = Console.Out;
+
+    public Microsoft.Extensions.Logging.LogLevel MinimumLogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
+}

@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Switchyard.Auth;
+using Switchyard.Catalog;
+using Switchyard.Configuration;
+using Switchyard.Forwarding;
+using Switchyard.Pipeline;
+using Switchyard.Providers.Echo;
+using Switchyard.Surfaces;
+
+namespace Switchyard.Hosting;
+
+/// <summary>Builds the gateway's web application; <c>serve</c> and the end-to-end tests use the same code.</summary>
+public static class SwitchyardHost
+{
+    public const string DefaultUrls = "http://127.0.0.1:8080";
+
+    /// <summary>Loads and validates the configuration, then builds the app. Throws <see cref="ConfigurationProblemsException"/> on a bad file.</summary>
+    public static WebApplication Build(ServeSettings settings)
+    {
+        var configuration = ConfigurationLoader.Load(settings.ConfigPath, settings.Environment);
+        if (configuration.Problems.Count > 0)
+        {
+            throw new ConfigurationProblemsException(configuration.Problems);
+        }
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseUrls(settings.Urls ?? DefaultUrls);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+
+            // The gateway enforces limits.maxBodyBytes itself, answering 413 in the surface's envelope.
+            kestrel.Limits.MaxRequestBodySize = null;
+        });
+        builder.Logging.SetMinimumLevel(settings.MinimumLogLevel);
+        builder.Services.AddSwitchyard(configuration, settings);
+
+        var app = builder.Build();
+        app.MapSwitchyard();
+        return app;
+    }
+
+    public static IServiceCollection AddSwitchyard(this IServiceCollection services, LoadedConfiguration configuration, ServeSettings settings)
+    {
+        var limits = new GatewayLimits { MaxBodyBytes = configuration.Options.Limits.MaxBodyBytes };
+        services.AddSingleton(configuration);
+        services.AddSingleton(settings);
+        services.AddSingleton(limits);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new CatalogMonitor(CatalogBuilder.Build(configuration.Options, settings.Environment)));
+        services.AddSingleton(StoreFactory.Create(configuration.Options.Storage, settings.Environment));
+        services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<GatewayReadiness>();
+        services.AddSingleton<EchoBackend>();
+        services.AddSingleton<TranslatingForwarder>();
+        services.AddSingleton<GatewayPipeline>();
+        services.AddHostedService<GatewayStartup>();
+        services.AddHostedService<ModelDiscovery>();
+        services.AddHostedService<ConfigurationReloader>();
+        return services;
+    }
+
+    public static WebApplication MapSwitchyard(this WebApplication app)
+    {
+        app.UseRequestHeaders();
+        app.MapOps();
+        app.MapOpenAI();
+        return app;
+    }
+}

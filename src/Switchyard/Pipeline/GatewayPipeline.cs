@@ -1,0 +1,201 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Switchyard.Auth;
+using Switchyard.Catalog;
+using Switchyard.Diagnostics;
+using Switchyard.Dialects;
+using Switchyard.Dialects.Json;
+using Switchyard.Forwarding;
+using Switchyard.Routing;
+
+namespace Switchyard.Pipeline;
+
+/// <summary>
+/// The one orchestrator of model requests. For each request:
+///  1. authenticate the caller (401 in the surface's envelope);
+///  2. read the body into a pooled buffer (413 over the limit);
+///  3. probe the top level for model and stream;
+///  4. plan: resolve the model (404/403/400) and order its deployments and fallbacks;
+///  5. attempt each candidate until one serves or fails in a way another cannot fix —
+///     passthrough when the upstream speaks the client's dialect, translation otherwise.
+/// Parsers throw <see cref="GatewayException"/> for malformed input; this is the one place that catches it.
+/// </summary>
+public sealed class GatewayPipeline(
+    CatalogMonitor catalogs,
+    ApiKeyAuthenticator authenticator,
+    GatewayLimits limits,
+    TranslatingForwarder translating,
+    ILogger<GatewayPipeline> logger)
+{
+    public async Task HandleChatAsync(HttpContext context, ChatDialect surface, Surface surfaceKind)
+    {
+        await GuardAsync(context, surface, async () =>
+        {
+            // 1-3. Caller, body, probe.
+            var caller = await AuthenticateAsync(context);
+            using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, context.RequestAborted);
+            var topLevel = JsonTopLevel.Scan(body.WrittenSpan);
+            var modelId = topLevel.GetString(body.WrittenSpan, "model"u8);
+            var stream = topLevel.GetBoolean(body.WrittenSpan, "stream"u8) == true;
+
+            // 4. Plan.
+            var catalog = catalogs.Current;
+            var model = RoutePlanner.Resolve(catalog, caller, modelId, surfaceKind);
+            var exchange = new ChatExchange
+            {
+                Context = context,
+                Caller = caller,
+                Surface = surface,
+                Body = body.WrittenMemory,
+                TopLevel = topLevel,
+                ModelId = modelId!,
+                Model = model,
+                Stream = stream,
+                Timings = Timings(context),
+            };
+
+            // 5. Attempts.
+            OpenAIPassthroughPlan? plan = null;
+            GatewayError? last = null;
+            foreach (var (entry, deployment) in DeploymentSelector.Candidates(catalog, model, Random.Shared))
+            {
+                AttemptOutcome outcome;
+                if (deployment.UpstreamDialect == surface.Dialect && surface.Dialect == Dialect.OpenAIChat)
+                {
+                    plan ??= OpenAIPassthroughPlan.Prepare(body.WrittenSpan, topLevel, stream, exchange.Adjustments, clampChatParameters: true);
+                    outcome = await PassthroughForwarder.ForwardAsync(context, Passthrough(exchange, plan), entry, deployment);
+                }
+                else
+                {
+                    outcome = await translating.ForwardAsync(exchange, entry, deployment);
+                }
+
+                if (outcome.Committed)
+                {
+                    return;
+                }
+
+                last = outcome.Error;
+                if (last is null || !last.AllowsFailover)
+                {
+                    break;
+                }
+
+                logger.AttemptFailed(deployment.Name, last.Status);
+            }
+
+            if (last is not null)
+            {
+                await ErrorResponses.WriteAsync(context, last, ErrorEnvelope.OpenAI, surface);
+            }
+        });
+    }
+
+    /// <summary><c>POST /v1/embeddings</c>: passthrough to OpenAI-compatible embedding deployments.</summary>
+    public async Task HandleEmbeddingsAsync(HttpContext context, ChatDialect errorDialect)
+    {
+        await GuardAsync(context, errorDialect, async () =>
+        {
+            var caller = await AuthenticateAsync(context);
+            using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, context.RequestAborted);
+            var topLevel = JsonTopLevel.Scan(body.WrittenSpan);
+            var modelId = topLevel.GetString(body.WrittenSpan, "model"u8);
+            if (!topLevel.TryGet(body.WrittenSpan, "input"u8, out _))
+            {
+                throw GatewayException.InvalidRequest("'input' is required.", "input");
+            }
+
+            var catalog = catalogs.Current;
+            var model = RoutePlanner.Resolve(catalog, caller, modelId, Surface.Embeddings);
+            var adjustments = new ParamAdjustments();
+            var request = new PassthroughRequest
+            {
+                Dialect = Dialect.OpenAIEmbeddings,
+                Body = body.WrittenMemory,
+                TopLevel = topLevel,
+                ModelId = modelId!,
+                Stream = false,
+                Plan = OpenAIPassthroughPlan.Prepare(body.WrittenSpan, topLevel, stream: false, adjustments, clampChatParameters: false),
+                Adjustments = adjustments,
+                Timings = Timings(context),
+            };
+
+            GatewayError? last = null;
+            foreach (var (entry, deployment) in DeploymentSelector.Candidates(catalog, model, Random.Shared))
+            {
+                if (deployment.UpstreamDialect != Dialect.OpenAIEmbeddings)
+                {
+                    last = GatewayError.InvalidRequest($"The model '{modelId}' is served by a {deployment.Provider.Type} upstream, which /v1/embeddings cannot reach yet.");
+                    continue;
+                }
+
+                var outcome = await PassthroughForwarder.ForwardAsync(context, request, entry, deployment);
+                if (outcome.Committed)
+                {
+                    return;
+                }
+
+                last = outcome.Error;
+                if (last is null || !last.AllowsFailover)
+                {
+                    break;
+                }
+
+                logger.AttemptFailed(deployment.Name, last.Status);
+            }
+
+            if (last is not null)
+            {
+                await ErrorResponses.WriteAsync(context, last, ErrorEnvelope.OpenAI, errorDialect);
+            }
+        });
+    }
+
+    /// <summary>Authenticates or throws the 401 of CONTRACT §4 (a missing key is <c>invalid_api_key</c> too).</summary>
+    public async Task<Caller> AuthenticateAsync(HttpContext context)
+    {
+        var secret = CredentialReader.Read(context.Request);
+        var caller = await authenticator.AuthenticateAsync(secret, context.RequestAborted);
+        return caller ?? throw new GatewayException(new GatewayError(
+            GatewayErrorKind.Unauthenticated,
+            secret is null
+                ? "No API key was provided. Send it as 'Authorization: Bearer KEY' or 'x-api-key: KEY'."
+                : "The API key is not valid, has expired, or was revoked."));
+    }
+
+    private async Task GuardAsync(HttpContext context, ChatDialect errorDialect, Func<Task> handle)
+    {
+        try
+        {
+            await handle();
+        }
+        catch (GatewayException exception)
+        {
+            await ErrorResponses.WriteAsync(context, exception.Error, ErrorEnvelope.OpenAI, errorDialect);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; there is no one left to answer.
+        }
+        catch (Exception exception)
+        {
+            logger.UnhandledError(exception, context.Request.Path);
+            await ErrorResponses.WriteAsync(context, GatewayError.Internal(), ErrorEnvelope.OpenAI, errorDialect);
+        }
+    }
+
+    private static PassthroughRequest Passthrough(ChatExchange exchange, OpenAIPassthroughPlan plan) => new()
+    {
+        Dialect = exchange.Surface.Dialect,
+        Body = exchange.Body,
+        TopLevel = exchange.TopLevel,
+        ModelId = exchange.ModelId,
+        Stream = exchange.Stream,
+        Plan = plan,
+        Adjustments = exchange.Adjustments,
+        Timings = exchange.Timings,
+    };
+
+    private static RequestTimings Timings(HttpContext context) =>
+        context.Features.Get<RequestTimings>() ?? new RequestTimings();
+}

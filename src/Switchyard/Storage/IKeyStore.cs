@@ -1,0 +1,24 @@
+namespace Switchyard.Storage;
+
+/// <summary>Keys and the few gateway settings (such as the generated master key's hash), in the configured store.</summary>
+public interface IKeyStore
+{
+    /// <summary>Creates or upgrades the schema.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    Task<KeyRecord?> FindByHashAsync(string hash, CancellationToken cancellationToken);
+
+    Task<KeyRecord?> GetAsync(string id, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<KeyRecord>> ListAsync(CancellationToken cancellationToken);
+
+    Task InsertAsync(KeyRecord key, CancellationToken cancellationToken);
+
+    /// <summary>Marks the key revoked; false when no such key exists.</summary>
+    Task<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken);
+
+    Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Stores the setting unless one of that name exists; returns the value now stored.</summary>
+    Task<string> SetSettingIfAbsentAsync(string name, string value, CancellationToken cancellationToken);
+}

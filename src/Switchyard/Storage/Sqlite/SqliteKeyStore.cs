@@ -1,0 +1,169 @@
+using System.Globalization;
+using System.Text.Json;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Switchyard.Storage.Sqlite;
+
+/// <summary>The SQLite store (the default for one process on a laptop).</summary>
+public sealed class SqliteKeyStore : IKeyStore
+{
+    private readonly string _connectionString;
+
+    // Columns are snake_case; Dapper maps them onto PascalCase properties with this switch.
+    static SqliteKeyStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+    public SqliteKeyStore(string path)
+    {
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Shared,
+            Pooling = true,
+        }.ToString();
+    }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync("PRAGMA journal_mode=WAL;");
+        await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);");
+        var version = await connection.ExecuteScalarAsync<long?>("SELECT MAX(version) FROM schema_version;") ?? 0;
+        for (var step = (int)version; step < SqliteMigrations.Steps.Length; step++)
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await connection.ExecuteAsync(SqliteMigrations.Steps[step], transaction: transaction);
+            await connection.ExecuteAsync("INSERT INTO schema_version (version) VALUES (@v);", new { v = step + 1 }, transaction);
+            await transaction.CommitAsync(cancellationToken);
+        }
+    }
+
+    public async Task<KeyRecord?> FindByHashAsync(string hash, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(Select + " WHERE hash = @hash;", new { hash });
+        return row?.ToRecord();
+    }
+
+    public async Task<KeyRecord?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(Select + " WHERE id = @id;", new { id });
+        return row?.ToRecord();
+    }
+
+    public async Task<IReadOnlyList<KeyRecord>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<KeyRow>(Select + " ORDER BY created_at, id;");
+        return rows.Select(r => r.ToRecord()).ToList();
+    }
+
+    public async Task InsertAsync(KeyRecord key, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO keys (id, name, prefix, hash, allowed_models, rpm, tpm, max_concurrent, credits, expires_at, created_at, revoked_at)
+            VALUES (@Id, @Name, @Prefix, @Hash, @AllowedModels, @Rpm, @Tpm, @MaxConcurrent, @Credits, @ExpiresAt, @CreatedAt, NULL);
+            """,
+            KeyRow.From(key));
+    }
+
+    public async Task<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var changed = await connection.ExecuteAsync(
+            "UPDATE keys SET revoked_at = COALESCE(revoked_at, @at) WHERE id = @id;",
+            new { id, at = Format(at) });
+        return changed > 0;
+    }
+
+    public async Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<string?>("SELECT value FROM settings WHERE name = @name;", new { name });
+    }
+
+    public async Task<string> SetSettingIfAbsentAsync(string name, string value, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync("INSERT INTO settings (name, value) VALUES (@name, @value) ON CONFLICT (name) DO NOTHING;", new { name, value });
+        return await connection.ExecuteScalarAsync<string>("SELECT value FROM settings WHERE name = @name;", new { name }) ?? value;
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    private const string Select =
+        "SELECT id, name, prefix, hash, allowed_models, rpm, tpm, max_concurrent, credits, expires_at, created_at, revoked_at FROM keys";
+
+    internal static string Format(DateTimeOffset value) => value.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset? Parse(string? value) =>
+        value is null ? null : DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+
+    /// <summary>The row as stored: times as ISO 8601 text, credits as invariant decimal text, the allow-list as a JSON array.</summary>
+    private sealed class KeyRow
+    {
+        public string Id { get; set; } = "";
+
+        public string Name { get; set; } = "";
+
+        public string Prefix { get; set; } = "";
+
+        public string Hash { get; set; } = "";
+
+        public string? AllowedModels { get; set; }
+
+        public long? Rpm { get; set; }
+
+        public long? Tpm { get; set; }
+
+        public long? MaxConcurrent { get; set; }
+
+        public string? Credits { get; set; }
+
+        public string? ExpiresAt { get; set; }
+
+        public string CreatedAt { get; set; } = "";
+
+        public string? RevokedAt { get; set; }
+
+        public KeyRecord ToRecord() => new()
+        {
+            Id = Id,
+            Name = Name,
+            Prefix = Prefix,
+            Hash = Hash,
+            AllowedModels = AllowedModels is null ? null : JsonSerializer.Deserialize(AllowedModels, StorageJsonContext.Default.ListString),
+            Rpm = (int?)Rpm,
+            Tpm = (int?)Tpm,
+            MaxConcurrent = (int?)MaxConcurrent,
+            Credits = Credits is null ? null : decimal.Parse(Credits, CultureInfo.InvariantCulture),
+            ExpiresAt = Parse(ExpiresAt),
+            CreatedAt = Parse(CreatedAt) ?? DateTimeOffset.UnixEpoch,
+            RevokedAt = Parse(RevokedAt),
+        };
+
+        public static object From(KeyRecord key) => new
+        {
+            key.Id,
+            key.Name,
+            key.Prefix,
+            key.Hash,
+            AllowedModels = key.AllowedModels is null ? null : JsonSerializer.Serialize(key.AllowedModels.ToList(), StorageJsonContext.Default.ListString),
+            key.Rpm,
+            key.Tpm,
+            key.MaxConcurrent,
+            Credits = key.Credits?.ToString(CultureInfo.InvariantCulture),
+            ExpiresAt = key.ExpiresAt is { } expires ? Format(expires) : null,
+            CreatedAt = Format(key.CreatedAt),
+        };
+    }
+}

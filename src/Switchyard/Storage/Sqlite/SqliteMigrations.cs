@@ -1,0 +1,29 @@
+namespace Switchyard.Storage.Sqlite;
+
+/// <summary>Versioned schema steps, applied in order at start; a step is never edited once released.</summary>
+internal static class SqliteMigrations
+{
+    public static readonly string[] Steps =
+    [
+        """
+        CREATE TABLE keys (
+            id             TEXT PRIMARY KEY,
+            name           TEXT NOT NULL,
+            prefix         TEXT NOT NULL,
+            hash           TEXT NOT NULL UNIQUE,
+            allowed_models TEXT NULL,
+            rpm            INTEGER NULL,
+            tpm            INTEGER NULL,
+            max_concurrent INTEGER NULL,
+            credits        TEXT NULL,
+            expires_at     TEXT NULL,
+            created_at     TEXT NOT NULL,
+            revoked_at     TEXT NULL
+        );
+        CREATE TABLE settings (
+            name  TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """,
+    ];
+}

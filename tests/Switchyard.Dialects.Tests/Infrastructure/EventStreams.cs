@@ -1,0 +1,40 @@
+using System.Buffers;
+using System.Text.Json.Nodes;
+using Switchyard.Dialects.Canonical;
+using Switchyard.Dialects.OpenAI.Chat;
+using Switchyard.Dialects.Sse;
+
+namespace Switchyard.Dialects.Tests.Infrastructure;
+
+/// <summary>Runs bytes and events through the Chat Completions stream stages.</summary>
+internal static class EventStreams
+{
+    private static CancellationToken Token => TestContext.Current.CancellationToken;
+
+    public static async Task<List<StreamEvent>> ReadChatAsync(Stream body) =>
+        await ChatCompletionsDialect.Instance.ReadStream(SseStreams.ReadAsync(body, Token), Token).ToListAsync(Token);
+
+    public static Task<List<StreamEvent>> ReadChatAsync(byte[] body) => ReadChatAsync(new MemoryStream(body));
+
+    public static Task<List<StreamEvent>> ReadChatAsync(string body) => ReadChatAsync(System.Text.Encoding.UTF8.GetBytes(body));
+
+    public static async Task<List<SseFrame>> WriteChatAsync(IEnumerable<StreamEvent> events, StreamWriteOptions options) =>
+        await ChatCompletionsDialect.Instance.WriteStream(events.ToAsyncEnumerable(), options, Token).ToListAsync(Token);
+
+    public static async Task<List<SseFrame>> FramesAsync(byte[] body) =>
+        await SseStreams.ReadAsync(new MemoryStream(body), Token).ToListAsync(Token);
+
+    /// <summary>The frames as they would go over the wire.</summary>
+    public static byte[] Serialize(IEnumerable<SseFrame> frames)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        foreach (var frame in frames)
+        {
+            SseStreams.Write(buffer, frame);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    public static JsonNode Json(SseFrame frame) => JsonAssert.Parse(frame.Data.Span);
+}

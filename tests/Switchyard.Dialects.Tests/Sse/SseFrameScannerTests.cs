@@ -1,0 +1,160 @@
+using System.Buffers;
+using System.Text;
+using Switchyard.Dialects.Sse;
+
+namespace Switchyard.Dialects.Tests.Sse;
+
+public sealed class SseFrameScannerTests
+{
+    // Every line ending the spec allows, comments, event lines, multi-line data, and a CR-only frame.
+    private const string MixedStream =
+        "data: one\r\n\r\n" +
+        ": keep-alive\n\n" +
+        "event: message_delta\ndata: {\"a\":\ndata:  1}\n\n" +
+        "data: three\r\rdata:four\r\n\n" +
+        "id: 7\ndata\n\n";
+
+    private static readonly string[] MixedFrames =
+    [
+        "data: one\r\n\r\n",
+        ": keep-alive\n\n",
+        "event: message_delta\ndata: {\"a\":\ndata:  1}\n\n",
+        "data: three\r\r",
+        "data:four\r\n\n",
+        "id: 7\ndata\n\n",
+    ];
+
+    [Theory]
+    [InlineData("data: a\n\n", 9)]
+    [InlineData("data: a\r\n\r\n", 11)]
+    [InlineData("data: a\r\rx", 9)]
+    [InlineData("data: a\n\r\n", 10)]
+    [InlineData("data: a\r\n\n", 10)]
+    [InlineData("data: a\r\r\n", 10)]
+    [InlineData("data: a\n\ndata: b\n\n", 9)]
+    [InlineData("event: x\ndata: a\ndata: b\n\n", 26)]
+    [InlineData(": ping\n\n", 8)]
+    public void Finds_the_end_of_the_first_frame_with_any_line_ending(string buffer, int end)
+    {
+        var bytes = Encoding.UTF8.GetBytes(buffer);
+
+        var found = SseFrameScanner.FindFrameEnd(bytes);
+
+        Assert.Equal(end, found);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("data: a")]
+    [InlineData("data: a\n")]
+    [InlineData("data: a\r\n")]
+    [InlineData("data: a\r\n\r")]
+    [InlineData("data: a\ndata: b\n")]
+    [InlineData(": comment\n")]
+    public void Waits_for_more_bytes_when_no_frame_is_complete(string buffer)
+    {
+        var bytes = Encoding.UTF8.GetBytes(buffer);
+
+        var found = SseFrameScanner.FindFrameEnd(bytes);
+
+        Assert.Equal(-1, found);
+    }
+
+    [Fact]
+    public void Waits_after_a_cr_that_a_lf_may_still_follow()
+    {
+        // "\r\r" then "\n" is one CR line break and one CRLF blank line: the frame is 10 bytes, not 9.
+        var partial = Encoding.UTF8.GetBytes("data: a\r\r");
+        var whole = Encoding.UTF8.GetBytes("data: a\r\r\n");
+
+        var early = SseFrameScanner.FindFrameEnd(partial);
+        var late = SseFrameScanner.FindFrameEnd(whole);
+
+        Assert.Equal(-1, early);
+        Assert.Equal(10, late);
+    }
+
+    [Fact]
+    public void Splits_a_mixed_stream_into_its_frames()
+    {
+        var bytes = Encoding.UTF8.GetBytes(MixedStream);
+
+        var (frames, rest) = Scan([bytes]);
+
+        Assert.Equal(MixedFrames, frames);
+        Assert.Empty(rest);
+    }
+
+    [Fact]
+    public void Finds_the_same_frames_wherever_the_bytes_are_split()
+    {
+        var bytes = Encoding.UTF8.GetBytes(MixedStream);
+
+        for (var i = 0; i <= bytes.Length; i++)
+        {
+            var (frames, rest) = Scan([bytes[..i], bytes[i..]]);
+
+            Assert.True(MixedFrames.SequenceEqual(frames), $"split at byte {i}: {string.Join(" | ", frames)}");
+            Assert.Empty(rest);
+        }
+
+        var (oneByOne, leftover) = Scan(bytes.Select(b => new[] { b }));
+        Assert.Equal(MixedFrames, oneByOne);
+        Assert.Empty(leftover);
+    }
+
+    [Fact]
+    public void Never_reports_a_frame_end_a_longer_buffer_would_move()
+    {
+        var bytes = Encoding.UTF8.GetBytes(MixedStream);
+        var whole = SseFrameScanner.FindFrameEnd(bytes);
+
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            var prefix = SseFrameScanner.FindFrameEnd(bytes.AsSpan(0, i));
+
+            Assert.True(prefix == -1 || prefix == whole, $"prefix of {i} bytes ended the frame at {prefix}, the whole stream at {whole}");
+        }
+    }
+
+    [Theory]
+    [InlineData("data: {\"a\":1}\n\n", "{\"a\":1}", 1)]
+    [InlineData("data:{\"a\":1}\n\n", "{\"a\":1}", 1)]
+    [InlineData("data:  two spaces\n\n", " two spaces", 1)]
+    [InlineData("data: {\r\ndata: \"a\": 1\r\ndata: }\r\n\r\n", "{\n\"a\": 1\n}", 3)]
+    [InlineData("data: a\rdata: b\r\r", "a\nb", 2)]
+    [InlineData("event: ping\n: comment\ndata: x\nid: 3\nretry: 10\n\n", "x", 1)]
+    [InlineData("data\n\n", "", 1)]
+    [InlineData("data:\ndata:\n\n", "\n", 2)]
+    [InlineData(": only a comment\n\n", "", 0)]
+    [InlineData("dataset: not data\n\n", "", 0)]
+    [InlineData("data: no line break at all", "no line break at all", 1)]
+    public void Reads_the_data_of_a_frame(string frame, string data, int lines)
+    {
+        var output = new ArrayBufferWriter<byte>();
+
+        var count = SseFrameScanner.ReadData(Encoding.UTF8.GetBytes(frame), output);
+
+        Assert.Equal(lines, count);
+        Assert.Equal(data, Encoding.UTF8.GetString(output.WrittenSpan));
+    }
+
+    /// <summary>What a passthrough copy does: append each read to a buffer and cut off every complete frame.</summary>
+    private static (List<string> Frames, byte[] Remainder) Scan(IEnumerable<byte[]> reads)
+    {
+        var frames = new List<string>();
+        var buffer = new List<byte>();
+        foreach (var read in reads)
+        {
+            buffer.AddRange(read);
+            int end;
+            while ((end = SseFrameScanner.FindFrameEnd(buffer.ToArray())) > 0)
+            {
+                frames.Add(Encoding.UTF8.GetString(buffer.GetRange(0, end).ToArray()));
+                buffer.RemoveRange(0, end);
+            }
+        }
+
+        return (frames, buffer.ToArray());
+    }
+}
