@@ -1,0 +1,116 @@
+using System.ClientModel;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using OpenAI;
+using Switchyard.Hosting;
+
+namespace Switchyard.Tests.Infrastructure;
+
+/// <summary>
+/// A real Switchyard on Kestrel at 127.0.0.1:0 with its own temporary directory, SQLite store and
+/// configuration file. Tests describe providers, models and keys as JSON; the master key and a
+/// default unrestricted key are always present.
+/// </summary>
+public sealed class GatewayInstance : IAsyncDisposable
+{
+    public const string MasterKey = "sk-test-master-0123456789";
+    public const string UserKey = "sk-test-user-0123456789";
+
+    private readonly WebApplication _app;
+
+    private GatewayInstance(WebApplication app, string directory, string configPath, StringWriter output)
+    {
+        _app = app;
+        Directory = directory;
+        ConfigPath = configPath;
+        Output = output;
+    }
+
+    public string Directory { get; }
+
+    public string ConfigPath { get; }
+
+    public StringWriter Output { get; }
+
+    public string BaseUrl { get; private set; } = "";
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Starts a gateway. <paramref name="configure"/> edits the configuration object before it is written.</summary>
+    public static async Task<GatewayInstance> StartAsync(Action<JsonObject> configure, IDictionary<string, string>? environment = null)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "switchyard-tests", Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(directory);
+        var config = new JsonObject
+        {
+            ["masterKey"] = MasterKey,
+            ["storage"] = new JsonObject { ["kind"] = "sqlite", ["path"] = Path.Combine(directory, "switchyard.db") },
+            ["providers"] = new JsonArray(),
+            ["models"] = new JsonArray(),
+            ["keys"] = new JsonArray { new JsonObject { ["key"] = UserKey, ["name"] = "user" } },
+        };
+        configure(config);
+        var configPath = Path.Combine(directory, "switchyard.json");
+        await File.WriteAllTextAsync(configPath, config.ToJsonString());
+
+        var output = new StringWriter();
+        var app = SwitchyardHost.Build(new ServeSettings
+        {
+            ConfigPath = configPath,
+            Urls = "http://127.0.0.1:0",
+            Output = output,
+            Environment = name => environment is not null && environment.TryGetValue(name, out var value) ? value : null,
+            MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
+        });
+        await app.StartAsync();
+        var instance = new GatewayInstance(app, directory, configPath, output)
+        {
+            BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(),
+        };
+        return instance;
+    }
+
+    /// <summary>A gateway with one OpenAI-compatible provider at <paramref name="upstream"/> and the echo provider.</summary>
+    public static Task<GatewayInstance> StartWithOpenAIAsync(FakeUpstream upstream, Action<JsonObject>? configure = null) => StartAsync(config =>
+    {
+        config["providers"]!.AsArray().Add(new JsonObject { ["name"] = "oai", ["type"] = "openai", ["baseUrl"] = upstream.BaseUrl + "/v1", ["apiKey"] = "sk-upstream-secret-key-123456" });
+        config["providers"]!.AsArray().Add(new JsonObject { ["name"] = "echo", ["type"] = "echo" });
+        config["models"]!.AsArray().Add(new JsonObject { ["id"] = "gpt-test", ["provider"] = "oai", ["model"] = "gpt-upstream" });
+        config["models"]!.AsArray().Add(new JsonObject { ["id"] = "echo", ["provider"] = "echo" });
+        config["models"]!.AsArray().Add(new JsonObject { ["id"] = "embed-test", ["provider"] = "oai", ["model"] = "text-embedding-upstream", ["kind"] = "embedding" });
+        configure?.Invoke(config);
+    });
+
+    public OpenAIClient OpenAIClient(string key = UserKey, string prefix = "/v1") =>
+        new(new ApiKeyCredential(key), new OpenAIClientOptions { Endpoint = new Uri(BaseUrl + prefix), NetworkTimeout = TimeSpan.FromSeconds(30) });
+
+    public HttpClient HttpClient(string? key = UserKey)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        if (key is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        }
+
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open on a slow shutdown; the temp directory is cleaned by the OS.
+        }
+    }
+}
