@@ -53,6 +53,7 @@ internal static class ChatCompletionsMapping
             User = wire.User,
             Metadata = wire.Metadata is { ValueKind: JsonValueKind.Object } metadata ? metadata : null,
             Extensions = wire.ExtensionData?.ToDictionary(p => ExtensionPrefix + p.Key, p => p.Value),
+            Adjustments = adjustments,
         };
     }
 

@@ -15,7 +15,7 @@ namespace Switchyard.Dialects.OpenAI.Chat;
 /// when the gateway (not the client) asked the upstream for <c>include_usage</c> (CONTRACT §4).
 /// It parses only the top level of each chunk and reads <c>usage</c> where it appears.
 /// </summary>
-public sealed class ChatCompletionsUsageTap : ISseFrameHandler, IDisposable
+public sealed class ChatCompletionsUsageTap : IUsageTap, IDisposable
 {
     private readonly byte[] _clientModel;
     private readonly string _clientModelText;
@@ -47,6 +47,8 @@ public sealed class ChatCompletionsUsageTap : ISseFrameHandler, IDisposable
     public bool Finished { get; private set; }
 
     public bool SawDone { get; private set; }
+
+    public bool Completed => Finished || SawDone;
 
     /// <summary>The upstream sent an in-stream error frame; it has been relayed as is.</summary>
     public GatewayError? Error { get; private set; }

@@ -72,6 +72,7 @@ public sealed class CompletionsDialect : ChatDialect
                 _ => null,
             },
             User = wire.User,
+            Adjustments = adjustments,
         };
     }
 

@@ -1,0 +1,14 @@
+using System.Text.Json.Serialization;
+
+namespace Switchyard.Dialects.Anthropic;
+
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(MessagesRequestWire))]
+[JsonSerializable(typeof(MessageResponseWire))]
+[JsonSerializable(typeof(StreamEventWire))]
+[JsonSerializable(typeof(ErrorEnvelopeWire))]
+[JsonSerializable(typeof(List<ContentBlockWire>))]
+[JsonSerializable(typeof(CountTokensResponseWire))]
+internal sealed partial class AnthropicJsonContext : JsonSerializerContext;

@@ -1,0 +1,289 @@
+using System.Globalization;
+using System.Text.Json;
+using Switchyard.Dialects.Canonical;
+
+namespace Switchyard.Dialects.Anthropic;
+
+/// <summary>Anthropic Messages wire types to and from the neutral model.</summary>
+internal static class MessagesMapping
+{
+    public const string ExtensionPrefix = "anthropic.";
+
+    /// <summary>
+    /// The tool Switchyard forces when a client asks an Anthropic upstream for structured output
+    /// without native support: its input is the JSON answer, returned to the client as text.
+    /// </summary>
+    public const string JsonOutputTool = "switchyard_json_output";
+
+    public static ChatRequest ToCanonical(MessagesRequestWire wire, ParamAdjustments adjustments)
+    {
+        if (string.IsNullOrEmpty(wire.Model))
+        {
+            throw GatewayException.InvalidRequest("model: Field required", "model");
+        }
+
+        if (wire.MaxTokens is null)
+        {
+            throw GatewayException.InvalidRequest("max_tokens: Field required", "max_tokens");
+        }
+
+        if (wire.Messages is null)
+        {
+            throw GatewayException.InvalidRequest("messages: Field required", "messages");
+        }
+
+        var messages = new List<ChatMessage>(wire.Messages.Count + 1);
+        var system = SystemToCanonical(wire.System);
+        if (system.Count > 0)
+        {
+            messages.Add(new ChatMessage(Role.System, system));
+        }
+
+        for (var i = 0; i < wire.Messages.Count; i++)
+        {
+            messages.Add(ToCanonical(wire.Messages[i], i));
+        }
+
+        var maxTokens = Clamp("max_tokens", wire.MaxTokens, 1, int.MaxValue, adjustments);
+        return new ChatRequest
+        {
+            Model = wire.Model,
+            Messages = messages,
+            Tools = ToolsToCanonical(wire.Tools),
+            ToolChoice = wire.ToolChoice?.Type switch
+            {
+                null => null,
+                "auto" => ToolChoice.Auto,
+                "any" => ToolChoice.Required,
+                "none" => ToolChoice.None,
+                "tool" when wire.ToolChoice.Name is { Length: > 0 } name => ToolChoice.Function(name),
+                var other => throw GatewayException.InvalidRequest($"tool_choice.type: '{other}' is not one of auto, any, tool, none", "tool_choice"),
+            },
+            ParallelToolCalls = wire.ToolChoice?.DisableParallelToolUse is bool disable ? !disable : null,
+            ResponseFormat = wire.OutputFormat is { Type: "json_schema", Schema: { ValueKind: JsonValueKind.Object } schema }
+                ? new ResponseFormat(ResponseFormatKind.JsonSchema) { Schema = schema, Name = "output" }
+                : null,
+            Reasoning = wire.Thinking?.Type switch
+            {
+                "enabled" when wire.Thinking.BudgetTokens is int budget => new ReasoningOptions { BudgetTokens = budget, Effort = ReasoningBudget.ToEffort(budget) },
+                "enabled" => throw GatewayException.InvalidRequest("thinking.budget_tokens: Field required", "thinking.budget_tokens"),
+                "disabled" => new ReasoningOptions { Disabled = true },
+                null => null,
+                var other => throw GatewayException.InvalidRequest($"thinking.type: '{other}' is not one of enabled, disabled", "thinking.type"),
+            },
+            MaxOutputTokens = (int?)maxTokens,
+            Temperature = Clamp("temperature", wire.Temperature, 0, 1, adjustments),
+            TopP = Clamp("top_p", wire.TopP, 0, 1, adjustments),
+            TopK = wire.TopK,
+            StopSequences = wire.StopSequences,
+            Stream = wire.Stream == true,
+            User = wire.Metadata?.UserId,
+            Extensions = wire.ExtensionData?.ToDictionary(p => ExtensionPrefix + p.Key, p => p.Value),
+            Adjustments = adjustments,
+        };
+    }
+
+    private static double? Clamp(string name, double? value, double min, double max, ParamAdjustments adjustments)
+    {
+        if (value is not double actual)
+        {
+            return null;
+        }
+
+        var clamped = Math.Clamp(actual, min, max);
+        if (clamped != actual)
+        {
+            adjustments.Clamped(name, actual, clamped);
+        }
+
+        return clamped;
+    }
+
+    private static List<ContentPart> SystemToCanonical(JsonElement? system) => system switch
+    {
+        null or { ValueKind: JsonValueKind.Null } => [],
+        { ValueKind: JsonValueKind.String } text => text.GetString() is { Length: > 0 } s ? [new TextPart(s)] : [],
+        { ValueKind: JsonValueKind.Array } blocks => Blocks(blocks, "system").Select((b, i) => b.Type == "text"
+            ? (ContentPart)new TextPart(b.Text ?? string.Empty) { CacheControl = b.CacheControl }
+            : throw GatewayException.InvalidRequest($"system.{i}.type: only text blocks are allowed in system", $"system.{i}.type")).ToList(),
+        _ => throw GatewayException.InvalidRequest("system: Input should be a valid string or list of text blocks", "system"),
+    };
+
+    private static ChatMessage ToCanonical(MessageWire wire, int index)
+    {
+        var param = string.Create(CultureInfo.InvariantCulture, $"messages.{index}");
+        var role = wire.Role switch
+        {
+            "user" => Role.User,
+            "assistant" => Role.Assistant,
+            _ => throw GatewayException.InvalidRequest($"{param}.role: Input should be 'user' or 'assistant'", param + ".role"),
+        };
+
+        var parts = wire.Content switch
+        {
+            { ValueKind: JsonValueKind.String } text => [new TextPart(text.GetString()!)],
+            { ValueKind: JsonValueKind.Array } blocks => Blocks(blocks, param + ".content").Select((b, i) => BlockToCanonical(b, $"{param}.content.{i}")).ToList(),
+            _ => throw GatewayException.InvalidRequest($"{param}.content: Input should be a valid string or list of content blocks", param + ".content"),
+        };
+        return new ChatMessage(role, parts);
+    }
+
+    private static List<ContentBlockWire> Blocks(JsonElement array, string param)
+    {
+        try
+        {
+            return array.Deserialize(AnthropicJsonContext.Default.ListContentBlockWire) ?? [];
+        }
+        catch (JsonException)
+        {
+            throw GatewayException.InvalidRequest($"{param}: malformed content blocks", param);
+        }
+    }
+
+    private static ContentPart BlockToCanonical(ContentBlockWire block, string param) => block.Type switch
+    {
+        "text" => new TextPart(block.Text ?? string.Empty) { CacheControl = block.CacheControl, Extensions = Extra(block) },
+        "image" => block.Source switch
+        {
+            { Type: "base64", Data: { } data } => new ImagePart { Base64Data = data, MediaType = block.Source.MediaType, CacheControl = block.CacheControl },
+            { Type: "url", Url: { } url } => new ImagePart { Url = url, CacheControl = block.CacheControl },
+            _ => throw GatewayException.InvalidRequest($"{param}.source: an image source is base64 (media_type, data) or url", param + ".source"),
+        },
+        "document" => new DocumentPart
+        {
+            Base64Data = block.Source?.Type == "base64" ? block.Source.Data : null,
+            Url = block.Source?.Type == "url" ? block.Source.Url : null,
+            Text = block.Source?.Type == "text" ? block.Source.Data : null,
+            MediaType = block.Source?.MediaType,
+            Title = block.Title,
+            CacheControl = block.CacheControl,
+        },
+        "tool_use" => new ToolCallPart(
+            block.Id ?? throw GatewayException.InvalidRequest($"{param}.id: Field required", param + ".id"),
+            block.Name ?? throw GatewayException.InvalidRequest($"{param}.name: Field required", param + ".name"),
+            block.Input is { } input ? input.GetRawText() : "{}") { CacheControl = block.CacheControl },
+        "tool_result" => new ToolResultPart(
+            block.ToolUseId ?? throw GatewayException.InvalidRequest($"{param}.tool_use_id: Field required", param + ".tool_use_id"),
+            ToolResultContent(block.Content, param))
+        {
+            IsError = block.IsError == true,
+            CacheControl = block.CacheControl,
+        },
+        "thinking" => new ReasoningPart(block.Thinking ?? string.Empty) { Signature = block.Signature },
+        "redacted_thinking" => new ReasoningPart(string.Empty) { RedactedData = block.Data },
+        _ => throw GatewayException.InvalidRequest($"{param}.type: '{block.Type}' blocks cannot be translated for this model", param + ".type"),
+    };
+
+    private static Dictionary<string, JsonElement>? Extra(ContentBlockWire block) =>
+        block.Citations is { } citations ? new Dictionary<string, JsonElement> { [ExtensionPrefix + "citations"] = citations } : null;
+
+    private static List<ContentPart> ToolResultContent(JsonElement? content, string param) => content switch
+    {
+        null or { ValueKind: JsonValueKind.Null } => [],
+        { ValueKind: JsonValueKind.String } text => [new TextPart(text.GetString()!)],
+        { ValueKind: JsonValueKind.Array } blocks => Blocks(blocks, param + ".content").Select((b, i) => BlockToCanonical(b, $"{param}.content.{i}")).ToList(),
+        _ => throw GatewayException.InvalidRequest($"{param}.content: Input should be a valid string or list of blocks", param + ".content"),
+    };
+
+    private static List<ToolDefinition>? ToolsToCanonical(List<ToolWire>? tools)
+    {
+        if (tools is null)
+        {
+            return null;
+        }
+
+        var result = new List<ToolDefinition>(tools.Count);
+        for (var i = 0; i < tools.Count; i++)
+        {
+            var tool = tools[i];
+            if (tool.Type is not (null or "custom"))
+            {
+                throw GatewayException.InvalidRequest($"tools.{i}.type: the server tool '{tool.Type}' is available only on Anthropic models", $"tools.{i}.type");
+            }
+
+            result.Add(new ToolDefinition(tool.Name ?? throw GatewayException.InvalidRequest($"tools.{i}.name: Field required", $"tools.{i}.name"))
+            {
+                Description = tool.Description,
+                Parameters = tool.InputSchema,
+                CacheControl = tool.CacheControl,
+            });
+        }
+
+        return result;
+    }
+
+    public static FinishReason FinishReasonToCanonical(string? reason) => reason switch
+    {
+        null or "end_turn" or "pause_turn" => FinishReason.Stop,
+        "max_tokens" or "model_context_window_exceeded" => FinishReason.Length,
+        "stop_sequence" => FinishReason.StopSequence,
+        "tool_use" => FinishReason.ToolCalls,
+        "refusal" => FinishReason.ContentFilter,
+        _ => new FinishReason(reason),
+    };
+
+    public static string FinishReasonFromCanonical(FinishReason reason)
+    {
+        if (reason == FinishReason.Length)
+        {
+            return "max_tokens";
+        }
+
+        if (reason == FinishReason.StopSequence)
+        {
+            return "stop_sequence";
+        }
+
+        if (reason == FinishReason.ToolCalls)
+        {
+            return "tool_use";
+        }
+
+        return reason == FinishReason.ContentFilter || reason == FinishReason.Refusal ? "refusal" : "end_turn";
+    }
+
+    /// <summary>Anthropic's convention: input_tokens excludes cache reads and writes; output includes thinking.</summary>
+    public static Usage ToCanonical(UsageWire? usage) => usage is null ? Usage.Empty : new Usage
+    {
+        InputTokens = usage.InputTokens ?? 0,
+        CacheReadTokens = usage.CacheReadInputTokens ?? 0,
+        CacheWriteTokens = usage.CacheCreationInputTokens ?? 0,
+        OutputTokens = usage.OutputTokens ?? 0,
+    };
+
+    public static ChatResponse ToCanonical(MessageResponseWire wire)
+    {
+        var parts = new List<ContentPart>();
+        foreach (var block in wire.Content ?? [])
+        {
+            switch (block.Type)
+            {
+                case "text":
+                    parts.Add(new TextPart(block.Text ?? string.Empty));
+                    break;
+                case "thinking":
+                    parts.Add(new ReasoningPart(block.Thinking ?? string.Empty) { Signature = block.Signature });
+                    break;
+                case "redacted_thinking":
+                    parts.Add(new ReasoningPart(string.Empty) { RedactedData = block.Data });
+                    break;
+                case "tool_use" when block.Name == JsonOutputTool:
+                    parts.Add(new TextPart(block.Input?.GetRawText() ?? "{}"));
+                    break;
+                case "tool_use":
+                    parts.Add(new ToolCallPart(block.Id ?? string.Empty, block.Name ?? string.Empty, block.Input?.GetRawText() ?? "{}"));
+                    break;
+            }
+        }
+
+        var forcedJson = wire.Content?.Any(b => b.Type == "tool_use" && b.Name == JsonOutputTool) == true;
+        return new ChatResponse
+        {
+            Id = wire.Id ?? string.Empty,
+            Model = wire.Model ?? string.Empty,
+            Parts = parts,
+            FinishReason = forcedJson ? FinishReason.Stop : FinishReasonToCanonical(wire.StopReason),
+            Usage = ToCanonical(wire.Usage),
+        };
+    }
+}

@@ -1,0 +1,250 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Switchyard.Dialects.Anthropic;
+
+// Mirrors https://docs.anthropic.com/en/api/messages field for field; unknown fields survive in
+// ExtensionData. Content blocks of every type share one flat class, keyed by Type, because the
+// wire is one discriminated union and most fields are optional.
+#pragma warning disable CA1002, CA2227 // wire DTOs: mutable lists are what the serializer fills.
+
+internal sealed class MessagesRequestWire
+{
+    public string? Model { get; set; }
+
+    public int? MaxTokens { get; set; }
+
+    public List<MessageWire>? Messages { get; set; }
+
+    /// <summary>A string or an array of text blocks.</summary>
+    public JsonElement? System { get; set; }
+
+    public MetadataWire? Metadata { get; set; }
+
+    public List<string>? StopSequences { get; set; }
+
+    public bool? Stream { get; set; }
+
+    public double? Temperature { get; set; }
+
+    public double? TopP { get; set; }
+
+    public int? TopK { get; set; }
+
+    public List<ToolWire>? Tools { get; set; }
+
+    public ToolChoiceWire? ToolChoice { get; set; }
+
+    public ThinkingWire? Thinking { get; set; }
+
+    /// <summary>Structured outputs (<c>{"type":"json_schema","schema":{…}}</c>).</summary>
+    public OutputFormatWire? OutputFormat { get; set; }
+
+    public bool? StrictParams { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
+}
+
+internal sealed class MessageWire
+{
+    public string? Role { get; set; }
+
+    /// <summary>A string or an array of content blocks.</summary>
+    public JsonElement? Content { get; set; }
+}
+
+internal sealed class ContentBlockWire
+{
+    public string? Type { get; set; }
+
+    public string? Text { get; set; }
+
+    public JsonElement? CacheControl { get; set; }
+
+    public JsonElement? Citations { get; set; }
+
+    public SourceWire? Source { get; set; }
+
+    public string? Title { get; set; }
+
+    public string? Context { get; set; }
+
+    /// <summary>tool_use / server_tool_use.</summary>
+    public string? Id { get; set; }
+
+    public string? Name { get; set; }
+
+    public JsonElement? Input { get; set; }
+
+    /// <summary>tool_result.</summary>
+    public string? ToolUseId { get; set; }
+
+    /// <summary>tool_result: a string or an array of text/image blocks.</summary>
+    public JsonElement? Content { get; set; }
+
+    public bool? IsError { get; set; }
+
+    /// <summary>thinking.</summary>
+    public string? Thinking { get; set; }
+
+    public string? Signature { get; set; }
+
+    /// <summary>redacted_thinking.</summary>
+    public string? Data { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
+}
+
+internal sealed class SourceWire
+{
+    /// <summary>base64, url, text or content.</summary>
+    public string? Type { get; set; }
+
+    public string? MediaType { get; set; }
+
+    public string? Data { get; set; }
+
+    public string? Url { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
+}
+
+internal sealed class MetadataWire
+{
+    public string? UserId { get; set; }
+}
+
+internal sealed class ToolWire
+{
+    /// <summary>Absent (or "custom") for client tools; a versioned name such as web_search_20250305 for server tools.</summary>
+    public string? Type { get; set; }
+
+    public string? Name { get; set; }
+
+    public string? Description { get; set; }
+
+    public JsonElement? InputSchema { get; set; }
+
+    public JsonElement? CacheControl { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
+}
+
+internal sealed class ToolChoiceWire
+{
+    /// <summary>auto, any, tool or none.</summary>
+    public string? Type { get; set; }
+
+    public string? Name { get; set; }
+
+    public bool? DisableParallelToolUse { get; set; }
+}
+
+internal sealed class ThinkingWire
+{
+    /// <summary>enabled or disabled.</summary>
+    public string? Type { get; set; }
+
+    public int? BudgetTokens { get; set; }
+}
+
+internal sealed class OutputFormatWire
+{
+    public string? Type { get; set; }
+
+    public JsonElement? Schema { get; set; }
+}
+
+internal sealed class MessageResponseWire
+{
+    public string? Id { get; set; }
+
+    public string? Type { get; set; }
+
+    public string? Role { get; set; }
+
+    public string? Model { get; set; }
+
+    public List<ContentBlockWire>? Content { get; set; }
+
+    public string? StopReason { get; set; }
+
+    public string? StopSequence { get; set; }
+
+    public UsageWire? Usage { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
+}
+
+internal sealed class UsageWire
+{
+    public long? InputTokens { get; set; }
+
+    public long? OutputTokens { get; set; }
+
+    public long? CacheCreationInputTokens { get; set; }
+
+    public long? CacheReadInputTokens { get; set; }
+
+    /// <summary>Switchyard's addition: the cost in credits, where the model has pricing.</summary>
+    public decimal? Cost { get; set; }
+}
+
+/// <summary>One stream event; which fields are set depends on <see cref="Type"/>.</summary>
+internal sealed class StreamEventWire
+{
+    public string? Type { get; set; }
+
+    public MessageResponseWire? Message { get; set; }
+
+    public int? Index { get; set; }
+
+    public ContentBlockWire? ContentBlock { get; set; }
+
+    public DeltaWire? Delta { get; set; }
+
+    public UsageWire? Usage { get; set; }
+
+    public ErrorWire? Error { get; set; }
+}
+
+internal sealed class DeltaWire
+{
+    public string? Type { get; set; }
+
+    public string? Text { get; set; }
+
+    public string? PartialJson { get; set; }
+
+    public string? Thinking { get; set; }
+
+    public string? Signature { get; set; }
+
+    public string? StopReason { get; set; }
+
+    public string? StopSequence { get; set; }
+}
+
+internal sealed class ErrorEnvelopeWire
+{
+    public string? Type { get; set; }
+
+    public ErrorWire? Error { get; set; }
+}
+
+internal sealed class ErrorWire
+{
+    public string? Type { get; set; }
+
+    public string? Message { get; set; }
+}
+
+internal sealed class CountTokensResponseWire
+{
+    public long InputTokens { get; set; }
+}
