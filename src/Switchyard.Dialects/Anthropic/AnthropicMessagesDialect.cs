@@ -13,7 +13,14 @@ public sealed class AnthropicMessagesDialect : ChatDialect
 
     public override Dialect Dialect => Dialect.AnthropicMessages;
 
-    public override ChatRequest ReadRequest(ReadOnlyMemory<byte> body, ParamAdjustments adjustments)
+    public override ChatRequest ReadRequest(ReadOnlyMemory<byte> body, ParamAdjustments adjustments) =>
+        Read(body, adjustments, requireMaxTokens: true);
+
+    /// <summary>Parses a <c>count_tokens</c> body: a Messages request without <c>max_tokens</c>.</summary>
+    public static ChatRequest ReadCountTokensRequest(ReadOnlyMemory<byte> body) =>
+        Read(body, new ParamAdjustments(), requireMaxTokens: false);
+
+    private static ChatRequest Read(ReadOnlyMemory<byte> body, ParamAdjustments adjustments, bool requireMaxTokens)
     {
         MessagesRequestWire? wire;
         try
@@ -31,7 +38,7 @@ public sealed class AnthropicMessagesDialect : ChatDialect
         }
 
         adjustments.Strict = wire.StrictParams == true;
-        return MessagesMapping.ToCanonical(wire, adjustments);
+        return MessagesMapping.ToCanonical(wire, adjustments, requireMaxTokens);
     }
 
     public override void WriteResponse(ChatResponse response, IBufferWriter<byte> output)

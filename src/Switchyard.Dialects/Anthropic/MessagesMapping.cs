@@ -15,14 +15,17 @@ internal static class MessagesMapping
     /// </summary>
     public const string JsonOutputTool = "switchyard_json_output";
 
-    public static ChatRequest ToCanonical(MessagesRequestWire wire, ParamAdjustments adjustments)
+    /// <param name="wire">The request as sent.</param>
+    /// <param name="adjustments">Where clamped parameters are recorded.</param>
+    /// <param name="requireMaxTokens">False for count_tokens, whose body has no max_tokens.</param>
+    public static ChatRequest ToCanonical(MessagesRequestWire wire, ParamAdjustments adjustments, bool requireMaxTokens = true)
     {
         if (string.IsNullOrEmpty(wire.Model))
         {
             throw GatewayException.InvalidRequest("model: Field required", "model");
         }
 
-        if (wire.MaxTokens is null)
+        if (wire.MaxTokens is null && requireMaxTokens)
         {
             throw GatewayException.InvalidRequest("max_tokens: Field required", "max_tokens");
         }

@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Switchyard.Dialects.Canonical;
 using Switchyard.Dialects.Json;
@@ -126,11 +124,8 @@ public sealed class MessagesUsageTap : IUsageTap, IDisposable
         }
 
         Usage = Usage with { Cost = cost };
-        var usageTop = JsonTopLevel.Scan(usageJson);
-        var editedUsage = new ArrayBufferWriter<byte>(usageJson.Length + 24);
-        new JsonTopLevelEditor().Set("cost"u8, Encoding.UTF8.GetBytes(cost.ToString(CultureInfo.InvariantCulture))).WriteTo(usageJson, usageTop, editedUsage);
         var edited = new ArrayBufferWriter<byte>(data.Length + 32);
-        new JsonTopLevelEditor().Set("usage"u8, editedUsage.WrittenSpan).WriteTo(data, _topLevel, edited);
+        new JsonTopLevelEditor().Set("usage"u8, JsonTopLevelEditor.WithNumber(usageJson, "cost"u8, cost)).WriteTo(data, _topLevel, edited);
         WriteEvent(output, "message_delta"u8, edited.WrittenSpan);
     }
 

@@ -40,6 +40,17 @@ public sealed class JsonTopLevelEditor
         return Set(name, writer.WrittenSpan);
     }
 
+    /// <summary>Returns <paramref name="json"/> (an object) with <paramref name="name"/> set to a number, other properties untouched.</summary>
+    public static byte[] WithNumber(ReadOnlySpan<byte> json, ReadOnlySpan<byte> name, decimal value)
+    {
+        var topLevel = JsonTopLevel.Scan(json);
+        var output = new ArrayBufferWriter<byte>(json.Length + name.Length + 24);
+        new JsonTopLevelEditor()
+            .Set(name, System.Text.Encoding.UTF8.GetBytes(value.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            .WriteTo(json, topLevel, output);
+        return output.WrittenSpan.ToArray();
+    }
+
     public JsonTopLevelEditor Remove(ReadOnlySpan<byte> name)
     {
         Forget(name);

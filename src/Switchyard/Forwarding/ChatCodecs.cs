@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Switchyard.Dialects;
+using Switchyard.Dialects.Anthropic;
 using Switchyard.Dialects.OpenAI.Chat;
 using Switchyard.Dialects.OpenAI.Completions;
 
@@ -12,5 +13,6 @@ public static class ChatCodecs
     {
         [Dialect.OpenAIChat] = ChatCompletionsDialect.Instance,
         [Dialect.OpenAICompletions] = CompletionsDialect.Instance,
+        [Dialect.AnthropicMessages] = AnthropicMessagesDialect.Instance,
     }.ToFrozenDictionary();
 }

@@ -1,12 +1,9 @@
-using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Switchyard.Catalog;
 using Switchyard.Dialects;
 using Switchyard.Dialects.Canonical;
 using Switchyard.Dialects.Json;
-using Switchyard.Dialects.OpenAI;
-using Switchyard.Dialects.OpenAI.Chat;
 using Switchyard.Dialects.Sse;
 using Switchyard.Metering;
 using Switchyard.Pipeline;
@@ -14,19 +11,14 @@ using Switchyard.Pipeline;
 namespace Switchyard.Forwarding;
 
 /// <summary>
-/// The fast path for a client whose dialect is the upstream's own (OpenAI → OpenAI-compatible):
-/// no neutral model and no re-serialisation. The request's bytes go up with a few top-level edits;
-/// the answer's bytes come back with a few top-level edits (model id, cost, metadata) while a tap
-/// reads the usage.
+/// The fast path for a client whose dialect is the upstream's own: no neutral model and no
+/// re-serialisation. The request's bytes go up with a few top-level edits; the answer's bytes come
+/// back with a few top-level edits (model id, cost, metadata) while a tap reads the usage.
 /// </summary>
 public static class PassthroughForwarder
 {
-    /// <summary>One attempt of an OpenAI-dialect request (chat or embeddings) on an OpenAI-compatible deployment.</summary>
-    public static async Task<AttemptOutcome> ForwardAsync(
-        HttpContext context,
-        PassthroughRequest request,
-        ModelEntry entry,
-        Deployment deployment)
+    /// <summary>One attempt on one deployment.</summary>
+    public static async Task<AttemptOutcome> ForwardAsync(HttpContext context, PassthroughRequest request, ModelEntry entry, Deployment deployment)
     {
         // 1. Body: the client's bytes, or a copy with the model (and the plan's edits) rewritten.
         using var rewritten = new PooledBufferWriter(request.Body.Length + 64);
@@ -35,7 +27,7 @@ public static class PassthroughForwarder
             : request.Body;
 
         // 2. Send and wait for the upstream's headers.
-        using var message = UpstreamClient.CreateRequest(deployment, request.Dialect, request.Stream, body, HeaderPolicy.FromClient(context.Request));
+        using var message = UpstreamClient.CreateRequest(deployment, request.Dialect.Dialect, request.Stream, body, HeaderPolicy.FromClient(context.Request));
         request.Timings.Attempts++;
         var (call, error) = await UpstreamClient.SendAsync(deployment.Provider, message, context.RequestAborted);
         if (call is null)
@@ -52,7 +44,7 @@ public static class PassthroughForwarder
                 if (!call.Response.IsSuccessStatusCode)
                 {
                     var errorBody = await UpstreamClient.ReadBodyAsync(call);
-                    return AttemptOutcome.Failed(OpenAIErrors.Read((int)call.Response.StatusCode, errorBody) with { RetryAfter = RetryAfter.From(call.Response) });
+                    return AttemptOutcome.Failed(request.Dialect.ReadError((int)call.Response.StatusCode, errorBody) with { RetryAfter = RetryAfter.From(call.Response) });
                 }
 
                 // 4. Answer: relayed with the contract's edits.
@@ -89,14 +81,14 @@ public static class PassthroughForwarder
         if (topLevel.TryGet(answer, "usage"u8, out var usageProperty) && usageProperty.ValueKind == JsonTokenType.StartObject)
         {
             var usageJson = answer.AsSpan(usageProperty.Value);
-            usage = CostCalculator.Priced(entry.Pricing, ChatCompletionsUsageTap.ReadUsage(usageJson));
+            usage = CostCalculator.Priced(entry.Pricing, request.Dialect.ReadUsage(usageJson));
             if (usage.Cost is decimal cost)
             {
-                edits.Set("usage"u8, ChatCompletionsUsageTap.WithCost(usageJson, cost));
+                edits.Set("usage"u8, JsonTopLevelEditor.WithNumber(usageJson, "cost"u8, cost));
             }
         }
 
-        if (topLevel.GetString(answer, "model"u8) != request.ModelId)
+        if (topLevel.TryGet(answer, "model"u8, out _) && topLevel.GetString(answer, "model"u8) != request.ModelId)
         {
             edits.SetString("model"u8, request.ModelId);
         }
@@ -126,10 +118,11 @@ public static class PassthroughForwarder
 
     private static async Task<AttemptOutcome> RelayStreamAsync(HttpContext context, PassthroughRequest request, ModelEntry entry, UpstreamCall call)
     {
-        using var tap = new ChatCompletionsUsageTap(
+        var tap = request.Dialect.CreateTap(
             request.ModelId,
             request.Plan.ClientAskedForUsageChunk,
             entry.Pricing is { } pricing ? usage => CostCalculator.Cost(pricing, usage) : null);
+        using var disposeTap = tap as IDisposable;
         var response = context.Response;
         var committed = false;
         GatewayError? failure = null;
@@ -157,41 +150,24 @@ public static class PassthroughForwarder
         }
 
         failure ??= tap.Error;
-        if (failure is null && !tap.Finished && !tap.SawDone)
+        if (failure is null && !tap.Completed)
         {
             failure = new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream closed the stream before it finished.") { Code = "upstream_error", AllowsFailover = true };
         }
 
         if (!committed)
         {
-            return failure is null ? AttemptOutcome.Failed(new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream sent an empty stream.") { Code = "upstream_error", AllowsFailover = true }) : AttemptOutcome.Failed(failure);
+            return AttemptOutcome.Failed(failure ?? new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream sent an empty stream.") { Code = "upstream_error", AllowsFailover = true });
         }
 
         if (failure is not null)
         {
             // After commit an error ends the stream with the surface's own error frame, and nothing after it.
-            await response.BodyWriter.WriteAsync(ErrorFrame(failure), context.RequestAborted);
-        }
-        else if (!tap.SawDone)
-        {
-            await response.BodyWriter.WriteAsync("data: [DONE]\n\n"u8.ToArray(), context.RequestAborted);
+            using var frame = new PooledBufferWriter(512);
+            request.Dialect.WriteErrorFrame(failure, frame);
+            await response.BodyWriter.WriteAsync(frame.WrittenMemory, context.RequestAborted);
         }
 
         return new AttemptOutcome(true, failure, tap.Usage);
-    }
-
-    private static byte[] ErrorFrame(GatewayError error)
-    {
-        var json = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(json, JsonWire.WriterOptions))
-        {
-            writer.WriteStartObject();
-            OpenAIErrors.WriteErrorObject(writer, error);
-            writer.WriteEndObject();
-        }
-
-        var frame = new ArrayBufferWriter<byte>(json.WrittenCount + 8);
-        SseStreams.Write(frame, SseFrame.FromData(json.WrittenMemory));
-        return frame.WrittenSpan.ToArray();
     }
 }

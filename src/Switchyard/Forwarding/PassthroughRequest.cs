@@ -4,10 +4,10 @@ using Switchyard.Pipeline;
 
 namespace Switchyard.Forwarding;
 
-/// <summary>An OpenAI-dialect request prepared for passthrough.</summary>
+/// <summary>A request prepared for passthrough to an upstream of its own dialect.</summary>
 public sealed class PassthroughRequest
 {
-    public required Dialect Dialect { get; init; }
+    public required PassthroughDialect Dialect { get; init; }
 
     public required ReadOnlyMemory<byte> Body { get; init; }
 
@@ -17,7 +17,7 @@ public sealed class PassthroughRequest
 
     public required bool Stream { get; init; }
 
-    public required OpenAIPassthroughPlan Plan { get; init; }
+    public required PassthroughPlan Plan { get; init; }
 
     public required ParamAdjustments Adjustments { get; init; }
 

@@ -34,6 +34,7 @@ public sealed class TranslatingForwarder(EchoBackend echo)
         }
 
         var request = exchange.Request;
+        request.DefaultMaxOutputTokens = entry.MaxOutputTokens ?? request.DefaultMaxOutputTokens;
         return exchange.Stream
             ? await StreamAsync(exchange, entry, deployment, backend, request)
             : await CompleteAsync(exchange, entry, deployment, backend, request);

@@ -23,9 +23,13 @@ public static class UpstreamClient
         _ => throw new UnreachableException(),
     };
 
-    public static HttpRequestMessage CreateRequest(Deployment deployment, Dialect dialect, bool stream, ReadOnlyMemory<byte> body, IEnumerable<KeyValuePair<string, string>>? passedHeaders = null)
+    public static HttpRequestMessage CreateRequest(Deployment deployment, Dialect dialect, bool stream, ReadOnlyMemory<byte> body, IEnumerable<KeyValuePair<string, string>>? passedHeaders = null) =>
+        CreateRequest(deployment, Url(deployment, dialect, stream), body, passedHeaders);
+
+    /// <summary>A POST of <paramref name="body"/> to <paramref name="url"/> with the provider's credentials and headers.</summary>
+    public static HttpRequestMessage CreateRequest(Deployment deployment, string url, ReadOnlyMemory<byte> body, IEnumerable<KeyValuePair<string, string>>? passedHeaders = null)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, Url(deployment, dialect, stream))
+        var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
             Content = new ReadOnlyMemoryContent(body),
             Version = System.Net.HttpVersion.Version11,

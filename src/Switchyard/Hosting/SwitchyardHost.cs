@@ -68,6 +68,7 @@ public static class SwitchyardHost
         app.UseRequestHeaders();
         app.MapOps();
         app.MapOpenAI();
+        app.MapAnthropic();
         return app;
     }
 }

@@ -4,8 +4,10 @@ using Switchyard.Auth;
 using Switchyard.Catalog;
 using Switchyard.Diagnostics;
 using Switchyard.Dialects;
+using Switchyard.Dialects.Anthropic;
 using Switchyard.Dialects.Json;
 using Switchyard.Forwarding;
+using Switchyard.Metering;
 using Switchyard.Routing;
 
 namespace Switchyard.Pipeline;
@@ -55,15 +57,16 @@ public sealed class GatewayPipeline(
             };
 
             // 5. Attempts.
-            OpenAIPassthroughPlan? plan = null;
+            var passthrough = PassthroughDialect.For(surface.Dialect);
+            PassthroughPlan? plan = null;
             GatewayError? last = null;
             foreach (var (entry, deployment) in DeploymentSelector.Candidates(catalog, model, Random.Shared))
             {
                 AttemptOutcome outcome;
-                if (deployment.UpstreamDialect == surface.Dialect && surface.Dialect == Dialect.OpenAIChat)
+                if (deployment.UpstreamDialect == surface.Dialect && passthrough is not null)
                 {
-                    plan ??= OpenAIPassthroughPlan.Prepare(body.WrittenSpan, topLevel, stream, exchange.Adjustments, clampChatParameters: true);
-                    outcome = await PassthroughForwarder.ForwardAsync(context, Passthrough(exchange, plan), entry, deployment);
+                    plan ??= PassthroughPlan.Prepare(body.WrittenSpan, topLevel, stream, exchange.Adjustments, passthrough);
+                    outcome = await PassthroughForwarder.ForwardAsync(context, Passthrough(exchange, plan, passthrough), entry, deployment);
                 }
                 else
                 {
@@ -110,12 +113,12 @@ public sealed class GatewayPipeline(
             var adjustments = new ParamAdjustments();
             var request = new PassthroughRequest
             {
-                Dialect = Dialect.OpenAIEmbeddings,
+                Dialect = OpenAIPassthrough.Embeddings,
                 Body = body.WrittenMemory,
                 TopLevel = topLevel,
                 ModelId = modelId!,
                 Stream = false,
-                Plan = OpenAIPassthroughPlan.Prepare(body.WrittenSpan, topLevel, stream: false, adjustments, clampChatParameters: false),
+                Plan = PassthroughPlan.Prepare(body.WrittenSpan, topLevel, stream: false, adjustments, OpenAIPassthrough.Embeddings),
                 Adjustments = adjustments,
                 Timings = Timings(context),
             };
@@ -151,6 +154,68 @@ public sealed class GatewayPipeline(
         });
     }
 
+    /// <summary>
+    /// <c>POST /v1/messages/count_tokens</c>: Anthropic upstreams count exactly on their own endpoint;
+    /// for any other upstream the count is an estimate, marked so in <c>X-Token-Count-Estimated</c>.
+    /// </summary>
+    public async Task HandleCountTokensAsync(HttpContext context)
+    {
+        var surface = AnthropicMessagesDialect.Instance;
+        await GuardAsync(context, surface, async () =>
+        {
+            var caller = await AuthenticateAsync(context);
+            using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, context.RequestAborted);
+            var topLevel = JsonTopLevel.Scan(body.WrittenSpan);
+            var modelId = topLevel.GetString(body.WrittenSpan, "model"u8);
+            var catalog = catalogs.Current;
+            var model = RoutePlanner.Resolve(catalog, caller, modelId, Surface.Messages);
+            var deployment = DeploymentSelector.Candidates(catalog, model, Random.Shared)[0].Deployment;
+            if (deployment.UpstreamDialect == Dialect.AnthropicMessages)
+            {
+                await CountTokensUpstreamAsync(context, body.WrittenMemory, topLevel, modelId!, deployment);
+                return;
+            }
+
+            var request = AnthropicMessagesDialect.ReadCountTokensRequest(body.WrittenMemory);
+            using var answer = new PooledBufferWriter(64);
+            AnthropicMessagesDialect.WriteTokenCount(TokenEstimator.Estimate(request), answer);
+            context.Response.Headers["X-Token-Count-Estimated"] = "true";
+            ResponseStart.Json(context.Response, adjustments: null);
+            context.Response.ContentLength = answer.WrittenCount;
+            await context.Response.Body.WriteAsync(answer.WrittenMemory, context.RequestAborted);
+        });
+    }
+
+    private static async Task CountTokensUpstreamAsync(HttpContext context, ReadOnlyMemory<byte> body, JsonTopLevel topLevel, string modelId, Deployment deployment)
+    {
+        using var rewritten = new PooledBufferWriter(body.Length + 64);
+        if (modelId != deployment.UpstreamModel)
+        {
+            new JsonTopLevelEditor().SetString("model"u8, deployment.UpstreamModel).WriteTo(body.Span, topLevel, rewritten);
+            body = rewritten.WrittenMemory;
+        }
+
+        using var message = UpstreamClient.CreateRequest(deployment, deployment.Provider.BaseUrl + "/v1/messages/count_tokens", body, HeaderPolicy.FromClient(context.Request));
+        var (call, error) = await UpstreamClient.SendAsync(deployment.Provider, message, context.RequestAborted);
+        if (call is null)
+        {
+            throw new GatewayException(error!);
+        }
+
+        using (call)
+        {
+            var answer = await UpstreamClient.ReadBodyAsync(call);
+            if (!call.Response.IsSuccessStatusCode)
+            {
+                throw new GatewayException(AnthropicErrors.Read((int)call.Response.StatusCode, answer));
+            }
+
+            ResponseStart.Json(context.Response, adjustments: null);
+            context.Response.ContentLength = answer.Length;
+            await context.Response.Body.WriteAsync(answer, context.RequestAborted);
+        }
+    }
+
     /// <summary>Authenticates or throws the 401 of CONTRACT §4 (a missing key is <c>invalid_api_key</c> too).</summary>
     public async Task<Caller> AuthenticateAsync(HttpContext context)
     {
@@ -184,9 +249,9 @@ public sealed class GatewayPipeline(
         }
     }
 
-    private static PassthroughRequest Passthrough(ChatExchange exchange, OpenAIPassthroughPlan plan) => new()
+    private static PassthroughRequest Passthrough(ChatExchange exchange, PassthroughPlan plan, PassthroughDialect dialect) => new()
     {
-        Dialect = exchange.Surface.Dialect,
+        Dialect = dialect,
         Body = exchange.Body,
         TopLevel = exchange.TopLevel,
         ModelId = exchange.ModelId,

@@ -100,7 +100,7 @@ public sealed class ChatCompletionsUsageTap : IUsageTap, IDisposable
             if (_price?.Invoke(Usage) is decimal cost)
             {
                 Usage = Usage with { Cost = cost };
-                editor.Set("usage"u8, WithCost(usageBytes, cost));
+                editor.Set("usage"u8, JsonTopLevelEditor.WithNumber(usageBytes, "cost"u8, cost));
             }
         }
 
@@ -170,17 +170,6 @@ public sealed class ChatCompletionsUsageTap : IUsageTap, IDisposable
         {
             return Usage.Empty;
         }
-    }
-
-    /// <summary>Returns <paramref name="usageJson"/> with <c>cost</c> set, other fields untouched.</summary>
-    public static byte[] WithCost(ReadOnlySpan<byte> usageJson, decimal cost)
-    {
-        var topLevel = JsonTopLevel.Scan(usageJson);
-        var output = new ArrayBufferWriter<byte>(usageJson.Length + 24);
-        new JsonTopLevelEditor()
-            .Set("cost"u8, Encoding.UTF8.GetBytes(cost.ToString(CultureInfo.InvariantCulture)))
-            .WriteTo(usageJson, topLevel, output);
-        return output.WrittenSpan.ToArray();
     }
 
     /// <summary>Whether the choices array is empty, and whether any choice has a non-null finish_reason.</summary>

@@ -3,21 +3,20 @@ using System.Text;
 using System.Text.Json;
 using Switchyard.Dialects;
 using Switchyard.Dialects.Json;
-using Switchyard.Dialects.OpenAI.Chat;
 
 namespace Switchyard.Forwarding;
 
 /// <summary>
-/// The top-level edits an OpenAI-dialect body needs on its way to an OpenAI-compatible upstream,
-/// worked out once per request: gateway-only fields removed, out-of-range numbers clamped (and
-/// reported), <c>stream_options.include_usage</c> forced on for streams. The model name is set
-/// per attempt, since each deployment may name the model differently.
+/// The top-level edits a body needs on its way to an upstream of its own dialect, worked out once
+/// per request: gateway-only fields removed, out-of-range numbers clamped (and reported), and for
+/// OpenAI streams <c>stream_options.include_usage</c> forced on. The model name is set per
+/// attempt, since each deployment may name the model differently.
 /// </summary>
-public sealed class OpenAIPassthroughPlan
+public sealed class PassthroughPlan
 {
     private readonly JsonTopLevelEditor _edits;
 
-    private OpenAIPassthroughPlan(JsonTopLevelEditor edits) => _edits = edits;
+    private PassthroughPlan(JsonTopLevelEditor edits) => _edits = edits;
 
     /// <summary>The client set <c>stream_options.include_usage</c> itself and wants usage as its own chunk.</summary>
     public bool ClientAskedForUsageChunk { get; private init; }
@@ -25,7 +24,7 @@ public sealed class OpenAIPassthroughPlan
     /// <summary>The client's <c>metadata</c>, echoed on the answer (CONTRACT §4).</summary>
     public byte[]? Metadata { get; private init; }
 
-    public static OpenAIPassthroughPlan Prepare(ReadOnlySpan<byte> body, JsonTopLevel topLevel, bool stream, ParamAdjustments adjustments, bool clampChatParameters)
+    public static PassthroughPlan Prepare(ReadOnlySpan<byte> body, JsonTopLevel topLevel, bool stream, ParamAdjustments adjustments, PassthroughDialect dialect)
     {
         adjustments.Strict = topLevel.GetBoolean(body, "strict_params"u8) == true;
         var clientAskedForUsage = false;
@@ -36,21 +35,23 @@ public sealed class OpenAIPassthroughPlan
             edits.Remove("strict_params"u8);
         }
 
-        if (clampChatParameters)
+        foreach (var (name, min, max) in dialect.Ranges)
         {
-            foreach (var (name, _, _) in ChatCompletionsParameters.Ranges)
+            var utf8 = Encoding.UTF8.GetBytes(name);
+            if (topLevel.GetNumber(body, utf8) is not double value)
             {
-                var utf8 = Encoding.UTF8.GetBytes(name);
-                var value = topLevel.GetNumber(body, utf8);
-                var clamped = ChatCompletionsParameters.Clamp(name, value, adjustments);
-                if (clamped is double changed && changed != value)
-                {
-                    edits.Set(utf8, Encoding.UTF8.GetBytes(changed.ToString("R", CultureInfo.InvariantCulture)));
-                }
+                continue;
+            }
+
+            var clamped = Math.Clamp(value, min, max);
+            if (clamped != value)
+            {
+                adjustments.Clamped(name, value, clamped);
+                edits.Set(utf8, Encoding.UTF8.GetBytes(clamped.ToString("R", CultureInfo.InvariantCulture)));
             }
         }
 
-        if (stream)
+        if (stream && dialect.ForcesStreamUsage)
         {
             if (topLevel.TryGet(body, "stream_options"u8, out var options) && options.ValueKind == JsonTokenType.StartObject)
             {
@@ -70,12 +71,12 @@ public sealed class OpenAIPassthroughPlan
             }
         }
 
-        if (topLevel.TryGet(body, "metadata"u8, out var meta) && meta.ValueKind == JsonTokenType.StartObject)
+        if (dialect.EchoesMetadata && topLevel.TryGet(body, "metadata"u8, out var meta) && meta.ValueKind == JsonTokenType.StartObject)
         {
             metadata = body[meta.Value].ToArray();
         }
 
-        return new OpenAIPassthroughPlan(edits) { ClientAskedForUsageChunk = clientAskedForUsage, Metadata = metadata };
+        return new PassthroughPlan(edits) { ClientAskedForUsageChunk = clientAskedForUsage, Metadata = metadata };
     }
 
     /// <summary>Writes the upstream body for a deployment, or returns false when the client's bytes can go as they are.</summary>
