@@ -68,7 +68,14 @@ internal static class ChatCompletionsMapping
         };
 
         var parts = new List<ContentPart>();
-        if (wire.ReasoningContent is { Length: > 0 } reasoning)
+        if (wire.ThinkingBlocks is { Count: > 0 } blocks)
+        {
+            // Signed blocks carry what reasoning_content repeats as plain text; they win.
+            parts.AddRange(blocks.Where(b => b is not null).Select(b => b.Type == "redacted_thinking"
+                ? new ReasoningPart(string.Empty) { RedactedData = b.Data }
+                : new ReasoningPart(b.Thinking ?? string.Empty) { Signature = b.Signature }));
+        }
+        else if (wire.ReasoningContent is { Length: > 0 } reasoning)
         {
             parts.Add(new ReasoningPart(reasoning));
         }
@@ -401,7 +408,13 @@ internal static class ChatCompletionsMapping
         var parts = new List<ContentPart>();
         if (message is not null)
         {
-            if (message.ReasoningContent is { Length: > 0 } reasoning)
+            if (message.ThinkingBlocks is { Count: > 0 } blocks)
+            {
+                parts.AddRange(blocks.Where(b => b is not null).Select(b => b.Type == "redacted_thinking"
+                    ? new ReasoningPart(string.Empty) { RedactedData = b.Data }
+                    : new ReasoningPart(b.Thinking ?? string.Empty) { Signature = b.Signature }));
+            }
+            else if (message.ReasoningContent is { Length: > 0 } reasoning)
             {
                 parts.Add(new ReasoningPart(reasoning));
             }

@@ -36,6 +36,7 @@ internal static class ChatCompletionsResponseWriter
             writer.WriteString("reasoning_content"u8, reasoning);
         }
 
+        WriteThinkingBlocks(writer, response.Parts.OfType<ReasoningPart>());
         var refusal = string.Concat(response.Parts.OfType<RefusalPart>().Select(p => p.Text));
         if (refusal.Length > 0)
         {
@@ -77,6 +78,37 @@ internal static class ChatCompletionsResponseWriter
         }
 
         writer.WriteEndObject();
+    }
+
+    /// <summary>Writes <c>thinking_blocks</c> when any reasoning is signed or redacted (see <see cref="ThinkingBlockWire"/>).</summary>
+    public static void WriteThinkingBlocks(Utf8JsonWriter writer, IEnumerable<ReasoningPart> reasoning)
+    {
+        var signed = reasoning.Where(r => r.Signature is not null || r.RedactedData is not null).ToList();
+        if (signed.Count == 0)
+        {
+            return;
+        }
+
+        writer.WriteStartArray("thinking_blocks"u8);
+        foreach (var part in signed)
+        {
+            writer.WriteStartObject();
+            if (part.RedactedData is { } data)
+            {
+                writer.WriteString("type"u8, "redacted_thinking"u8);
+                writer.WriteString("data"u8, data);
+            }
+            else
+            {
+                writer.WriteString("type"u8, "thinking"u8);
+                writer.WriteString("thinking"u8, part.Text);
+                writer.WriteString("signature"u8, part.Signature);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
     }
 
     /// <summary>Writes <c>"usage":{…}</c> in OpenAI's inclusive convention (prompt includes cached, completion includes reasoning).</summary>

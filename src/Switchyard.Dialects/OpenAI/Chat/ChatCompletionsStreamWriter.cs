@@ -25,6 +25,9 @@ internal static class ChatCompletionsStreamWriter
         var toolIndexes = new Dictionary<int, int>();
         var usage = Usage.Empty;
 
+        // Reasoning text and signatures per part, to send the signed block whole when the part ends.
+        var reasoning = new Dictionary<int, (System.Text.StringBuilder Text, string? Signature, string? Redacted)>();
+
         await foreach (var item in events.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             switch (item)
@@ -54,8 +57,24 @@ internal static class ChatCompletionsStreamWriter
                     yield return Chunk(id, created, options.Model, w => w.WriteString("content"u8, text.Text));
                     break;
 
-                case ReasoningDelta { Text.Length: > 0 } reasoning:
-                    yield return Chunk(id, created, options.Model, w => w.WriteString("reasoning_content"u8, reasoning.Text));
+                case ReasoningDelta thought:
+                    if (!reasoning.TryGetValue(thought.Index, out var state))
+                    {
+                        state = (new System.Text.StringBuilder(), null, null);
+                    }
+
+                    state.Text.Append(thought.Text);
+                    reasoning[thought.Index] = (state.Text, state.Signature + thought.Signature is { Length: > 0 } sig ? sig : null, thought.RedactedData ?? state.Redacted);
+                    if (thought.Text.Length > 0)
+                    {
+                        yield return Chunk(id, created, options.Model, w => w.WriteString("reasoning_content"u8, thought.Text));
+                    }
+
+                    break;
+
+                case PartCompleted completed when reasoning.Remove(completed.Index, out var done) && (done.Signature is not null || done.Redacted is not null):
+                    var block = new ReasoningPart(done.Text.ToString()) { Signature = done.Signature, RedactedData = done.Redacted };
+                    yield return Chunk(id, created, options.Model, w => ChatCompletionsResponseWriter.WriteThinkingBlocks(w, [block]));
                     break;
 
                 case RefusalDelta refusal:

@@ -85,8 +85,27 @@ internal sealed class ChatMessageWire
 
     public string? Refusal { get; set; }
 
+    /// <summary>
+    /// Signed reasoning, in the shape LiteLLM established for OpenAI-compatible clients: returned
+    /// with the assistant message so the client can send it back and an Anthropic or Gemini upstream
+    /// gets its signatures on the next turn.
+    /// </summary>
+    public List<ThinkingBlockWire>? ThinkingBlocks { get; set; }
+
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
+}
+
+internal sealed class ThinkingBlockWire
+{
+    /// <summary>thinking or redacted_thinking.</summary>
+    public string? Type { get; set; }
+
+    public string? Thinking { get; set; }
+
+    public string? Signature { get; set; }
+
+    public string? Data { get; set; }
 }
 
 internal sealed class ContentPartWire
