@@ -51,7 +51,9 @@ public static partial class UpstreamErrors
     [GeneratedRegex(@"\b[a-z][a-z0-9+.-]*://[^\s""'<>]+", RegexOptions.IgnoreCase)]
     private static partial Regex UrlPattern();
 
-    [GeneratedRegex(@"\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b|\[[0-9a-f:]+\](?::\d+)?", RegexOptions.IgnoreCase)]
+    // A bracketed IPv6 literal has at least two colons; requiring them keeps JSON paths such as
+    // "messages[1].content", which upstreams quote in their errors, intact.
+    [GeneratedRegex(@"\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b|\[[0-9a-f]*:[0-9a-f]*:[0-9a-f:.]*\](?::\d+)?", RegexOptions.IgnoreCase)]
     private static partial Regex IpPattern();
 
     // Provider key shapes (sk-…, sk-ant-…, AIza…) and any long opaque token.

@@ -24,7 +24,10 @@ internal static class ChatCompletionsMapping
         var messages = new List<ChatMessage>(wire.Messages.Count);
         for (var i = 0; i < wire.Messages.Count; i++)
         {
-            messages.Add(ToCanonical(wire.Messages[i], i));
+            // The serializer lets JSON null into non-nullable list elements.
+            var message = wire.Messages[i]
+                ?? throw GatewayException.InvalidRequest($"'messages[{i}]' must be an object.", $"messages[{i}]");
+            messages.Add(ToCanonical(message, i));
         }
 
         var maxTokens = ChatCompletionsParameters.Clamp("max_completion_tokens", wire.MaxCompletionTokens, adjustments)
@@ -100,7 +103,7 @@ internal static class ChatCompletionsMapping
             for (var i = 0; i < toolCalls.Count; i++)
             {
                 var call = toolCalls[i];
-                var name = call.Function?.Name
+                var name = call?.Function?.Name
                     ?? throw GatewayException.InvalidRequest($"'{param}.tool_calls[{i}].function.name' is required.", $"{param}.tool_calls[{i}].function.name");
                 parts.Add(new ToolCallPart(call.Id ?? string.Empty, name, call.Function.Arguments ?? "{}"));
             }
@@ -126,7 +129,9 @@ internal static class ChatCompletionsMapping
                 var parts = new List<ContentPart>(wireParts.Count);
                 for (var i = 0; i < wireParts.Count; i++)
                 {
-                    parts.Add(ContentPartToCanonical(wireParts[i], $"{param}.content[{i}]"));
+                    var part = wireParts[i]
+                        ?? throw GatewayException.InvalidRequest($"'{param}.content[{i}]' must be an object.", $"{param}.content[{i}]");
+                    parts.Add(ContentPartToCanonical(part, $"{param}.content[{i}]"));
                 }
 
                 return parts;
@@ -163,7 +168,7 @@ internal static class ChatCompletionsMapping
 
     private static ToolDefinition ToCanonical(ChatToolWire tool)
     {
-        if (tool.Type != "function" || tool.Function?.Name is not { Length: > 0 } name)
+        if (tool?.Type != "function" || tool.Function?.Name is not { Length: > 0 } name)
         {
             throw GatewayException.InvalidRequest("Each tool must be {\"type\":\"function\",\"function\":{\"name\":…}}.", "tools");
         }
@@ -429,7 +434,8 @@ internal static class ChatCompletionsMapping
                 parts.Add(new RefusalPart(refusal));
             }
 
-            foreach (var call in message.ToolCalls ?? [])
+            // A null entry carries nothing; skip it rather than fail the whole answer.
+            foreach (var call in (message.ToolCalls ?? []).Where(c => c is not null))
             {
                 parts.Add(new ToolCallPart(call.Id ?? string.Empty, call.Function?.Name ?? string.Empty, call.Function?.Arguments ?? "{}"));
             }

@@ -91,7 +91,8 @@ internal static class ChatCompletionsStreamReader
                     events.Add(new RefusalDelta(openPart!.Value, refusal));
                 }
 
-                foreach (var call in delta.ToolCalls ?? [])
+                // A null entry carries nothing; skip it rather than fail the stream.
+                foreach (var call in (delta.ToolCalls ?? []).Where(c => c is not null))
                 {
                     var toolIndex = call.Index ?? toolParts.Count;
                     if (!toolParts.TryGetValue(toolIndex, out var part))

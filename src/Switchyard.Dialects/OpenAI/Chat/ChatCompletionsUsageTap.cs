@@ -50,7 +50,10 @@ public sealed class ChatCompletionsUsageTap : IUsageTap, IDisposable
 
     public bool Completed => Finished || SawDone;
 
-    /// <summary>The upstream sent an in-stream error frame; it has been relayed as is.</summary>
+    /// <summary>
+    /// The upstream sent an in-stream error frame or a malformed one. Neither is relayed, nor is
+    /// anything after it, so the caller's own error frame ends the stream (CONTRACT §4).
+    /// </summary>
     public GatewayError? Error { get; private set; }
 
     /// <summary>Frames relayed so far (comments excluded); zero means nothing has reached the client.</summary>
@@ -58,6 +61,12 @@ public sealed class ChatCompletionsUsageTap : IUsageTap, IDisposable
 
     public void OnFrame(ReadOnlySpan<byte> frame, IBufferWriter<byte> output)
     {
+        // Some servers (vLLM) send data: [DONE] after their error frame; it must not reach the client.
+        if (Error is not null)
+        {
+            return;
+        }
+
         _data.Clear();
         if (SseFrameScanner.ReadData(frame, _data) == 0)
         {

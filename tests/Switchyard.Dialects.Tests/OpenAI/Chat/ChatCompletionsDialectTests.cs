@@ -156,6 +156,13 @@ public sealed class ChatCompletionsDialectTests
     [InlineData("""{"model":"gpt-4o","messages":[{"role":"user","content":[{"type":"image_url","image_url":{}}]}]}""", "messages[0].content[0].image_url.url")]
     [InlineData("""{"model":"gpt-4o","messages":[{"role":"user","content":"Hi"}],"tool_choice":"sometimes"}""", "tool_choice")]
     [InlineData("""{"model":"gpt-4o","messages":[{"role":"user","content":"Hi"}],"stop":[1]}""", "stop")]
+    [InlineData("""{"model":"gpt-4o","messages":[{"role":"user","content":"Hi"}],"stop":[null]}""", "stop")]
+    [InlineData("""{"model":"gpt-4o","messages":[null]}""", "messages[0]")]
+    [InlineData("""{"model":"gpt-4o","messages":[{"role":"user","content":"Hi"},{"role":"user","content":[{"type":"text","text":"a"},null]}]}""", "messages[1].content[1]")]
+    [InlineData("""{"model":"gpt-4o","messages":[{"role":"assistant","tool_calls":[null]}]}""", "messages[0].tool_calls[0].function.name")]
+    [InlineData("""{"model":"gpt-4o","messages":[{"role":"user","content":"Hi"}],"tools":[null]}""", "tools")]
+    [InlineData("""{"model":"gpt-4o","messages":[{"role":"user","content":"Hi"}],"tools":[{"type":"function","function":{}}]}""", "tools")]
+    [InlineData("""{"model":"gpt-4o","messages":[{"role":"user","content":[{"type":"input_video"}]}]}""", "messages[0].content[0].type")]
     public void Rejects_a_request_missing_what_it_needs(string body, string param)
     {
         var bytes = Encoding.UTF8.GetBytes(body);
@@ -351,6 +358,19 @@ public sealed class ChatCompletionsDialectTests
                 }
                 """),
             written);
+    }
+
+    [Fact]
+    public void Skips_null_tool_calls_in_an_upstream_response()
+    {
+        var body = """
+            {"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":null,
+             "tool_calls":[null,{"id":"call_1","type":"function","function":{"name":"f","arguments":"{}"}}]},"finish_reason":"tool_calls"}]}
+            """u8.ToArray();
+
+        var response = Dialect.ReadResponse(body);
+
+        Assert.Equal([new ToolCallPart("call_1", "f", "{}")], response.Parts);
     }
 
     [Theory]

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Switchyard.Dialects.Canonical;
 using Switchyard.Dialects.Tests.Infrastructure;
 
@@ -242,6 +241,25 @@ public sealed class ChatCompletionsStreamReaderTests
             [typeof(ResponseStarted), typeof(PartStarted), typeof(TextDelta), typeof(PartCompleted), typeof(ResponseCompleted)],
             events.Select(e => e.GetType()));
         Assert.Equal(new ResponseCompleted(FinishReason.Stop, Usage.Empty), events[^1]);
+    }
+
+    [Fact]
+    public async Task Skips_null_entries_in_tool_call_deltas()
+    {
+        var toolChunk = "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1754812345,\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[null,{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]},\"finish_reason\":null}]}\n\n";
+        var body = RoleChunk + toolChunk + FinishChunk.Replace("\"stop\"", "\"tool_calls\"", StringComparison.Ordinal);
+
+        var events = await EventStreams.ReadChatAsync(body);
+
+        Assert.Equal(
+            [
+                new ResponseStarted("chatcmpl-1", "gpt-4o") { Created = DateTimeOffset.FromUnixTimeSeconds(1754812345) },
+                new PartStarted(0, PartKind.ToolCall) { ToolCallId = "call_1", ToolName = "f" },
+                new ToolArgumentsDelta(0, "{}"),
+                new PartCompleted(0),
+                new ResponseCompleted(FinishReason.ToolCalls, Usage.Empty),
+            ],
+            events);
     }
 
     [Theory]
