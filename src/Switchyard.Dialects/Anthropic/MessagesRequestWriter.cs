@@ -214,8 +214,7 @@ internal static class MessagesRequestWriter
         TextPart text => text.Text.Length > 0,
 
         // Anthropic accepts back only thinking it signed itself (or redacted thinking).
-        ReasoningPart reasoning => role == "assistant"
-            && (reasoning.RedactedData is not null || (reasoning.Signature is { Length: > 0 } signature && !ReasoningSignature.IsSwitchyard(signature))),
+        ReasoningPart reasoning => role == "assistant" && (reasoning.RedactedData is not null || AnthropicSignature(reasoning.Signature) is not null),
         RefusalPart refusal => refusal.Text.Length > 0,
         _ => true,
     };
@@ -297,10 +296,26 @@ internal static class MessagesRequestWriter
                 writer.WriteStartObject();
                 writer.WriteString("type"u8, "thinking"u8);
                 writer.WriteString("thinking"u8, reasoning.Text);
-                writer.WriteString("signature"u8, reasoning.Signature);
+                writer.WriteString("signature"u8, AnthropicSignature(reasoning.Signature));
                 writer.WriteEndObject();
                 break;
         }
+    }
+
+    /// <summary>Anthropic's own signature, raw or carried through another dialect; null for anyone else's.</summary>
+    private static string? AnthropicSignature(string? signature)
+    {
+        if (string.IsNullOrEmpty(signature))
+        {
+            return null;
+        }
+
+        if (!ReasoningSignature.TryUnwrap(signature, out var source, out var original))
+        {
+            return ReasoningSignature.IsSwitchyard(signature) ? null : signature;
+        }
+
+        return source == ReasoningSignature.AnthropicSource ? original : null;
     }
 
     private static void WriteText(Utf8JsonWriter writer, TextPart text)

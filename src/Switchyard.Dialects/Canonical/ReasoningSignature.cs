@@ -13,6 +13,9 @@ public static class ReasoningSignature
 {
     private const string Prefix = "sy1.";
 
+    /// <summary>The source name for Anthropic's own signatures when they travel through another dialect.</summary>
+    public const string AnthropicSource = "anthropic";
+
     /// <summary>Wraps <paramref name="original"/> (may be null) from <paramref name="source"/> (a dialect name).</summary>
     public static string Wrap(string source, string? original) =>
         Prefix + source + "." + Convert.ToBase64String(Encoding.UTF8.GetBytes(original ?? string.Empty));

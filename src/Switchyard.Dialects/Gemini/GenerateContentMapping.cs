@@ -1,0 +1,306 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Switchyard.Dialects.Canonical;
+
+namespace Switchyard.Dialects.Gemini;
+
+/// <summary>Gemini generateContent wire types to the neutral model (the reverse is <see cref="GenerateContentRequestWriter"/>).</summary>
+internal static class GenerateContentMapping
+{
+    public const string ExtensionPrefix = "gemini.";
+
+    public static ChatRequest ToCanonical(GenerateContentRequestWire wire, ParamAdjustments adjustments)
+    {
+        if (wire.Contents is not { Count: > 0 } contents)
+        {
+            throw GatewayException.InvalidRequest("* GenerateContentRequest.contents: contents is not specified", "contents");
+        }
+
+        var messages = new List<ChatMessage>(contents.Count + 1);
+        if (wire.SystemInstruction?.Parts is { Count: > 0 } systemParts)
+        {
+            messages.Add(new ChatMessage(Role.System, systemParts.Where(p => p?.Text is not null).Select(p => (ContentPart)new TextPart(p.Text!)).ToList()));
+        }
+
+        // Gemini 2.x function calls carry no ids; synthesize them so the n-th call of a name pairs
+        // with the n-th response of that name, stably across requests of one conversation.
+        var callCounts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var responseCounts = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < contents.Count; i++)
+        {
+            var content = contents[i] ?? throw GatewayException.InvalidRequest($"contents[{i}] must be an object", $"contents[{i}]");
+            var role = content.Role switch
+            {
+                null or "user" => Role.User,
+                "model" => Role.Assistant,
+                "function" or "tool" => Role.User,
+                var other => throw GatewayException.InvalidRequest($"contents[{i}].role: '{other}' is not one of user, model", $"contents[{i}].role"),
+            };
+            var parts = new List<ContentPart>();
+            foreach (var part in content.Parts ?? [])
+            {
+                if (part is null)
+                {
+                    continue;
+                }
+
+                // A signature on a call or text travels as signed reasoning just before it, as in answers.
+                if (part.ThoughtSignature is { } signature && part.Thought != true)
+                {
+                    parts.Add(new ReasoningPart(string.Empty) { Signature = NormalizeSignature(signature) });
+                }
+
+                if (PartToCanonical(part, callCounts, responseCounts) is { } converted)
+                {
+                    parts.Add(converted);
+                }
+            }
+
+            messages.Add(new ChatMessage(role, parts));
+        }
+
+        var config = wire.GenerationConfig;
+        if (config?.CandidateCount is > 1)
+        {
+            adjustments.Dropped("candidateCount", "one candidate is returned per request");
+        }
+
+        return new ChatRequest
+        {
+            Model = string.Empty,
+            Messages = messages,
+            Tools = ToolsToCanonical(wire.Tools),
+            ToolChoice = wire.ToolConfig?.FunctionCallingConfig switch
+            {
+                null => null,
+                { Mode: "NONE" } => ToolChoice.None,
+                { Mode: "ANY" or "VALIDATED", AllowedFunctionNames: [var only] } => ToolChoice.Function(only),
+                { Mode: "ANY" } => ToolChoice.Required,
+                _ => ToolChoice.Auto,
+            },
+            ResponseFormat = ResponseFormatToCanonical(config),
+            Reasoning = config?.ThinkingConfig switch
+            {
+                null => null,
+                { ThinkingBudget: 0 } => new ReasoningOptions { Disabled = true },
+                { ThinkingBudget: > 0 and var budget } => new ReasoningOptions { BudgetTokens = budget, Effort = ReasoningBudget.ToEffort(budget) },
+                { ThinkingLevel: { } level } => new ReasoningOptions { Effort = level.ToLowerInvariant() },
+                _ => new ReasoningOptions { Effort = "medium" },
+            },
+            MaxOutputTokens = config?.MaxOutputTokens,
+            Temperature = Clamp("generationConfig.temperature", config?.Temperature, 0, 2, adjustments),
+            TopP = Clamp("generationConfig.topP", config?.TopP, 0, 1, adjustments),
+            TopK = config?.TopK,
+            PresencePenalty = config?.PresencePenalty,
+            FrequencyPenalty = config?.FrequencyPenalty,
+            Seed = config?.Seed,
+            StopSequences = config?.StopSequences,
+            Extensions = wire.SafetySettings is { } safety ? new Dictionary<string, JsonElement> { [ExtensionPrefix + "safetySettings"] = safety } : null,
+            Adjustments = adjustments,
+        };
+    }
+
+    private static double? Clamp(string name, double? value, double min, double max, ParamAdjustments adjustments)
+    {
+        if (value is not double actual)
+        {
+            return null;
+        }
+
+        var clamped = Math.Clamp(actual, min, max);
+        if (clamped != actual)
+        {
+            adjustments.Clamped(name, actual, clamped);
+        }
+
+        return clamped;
+    }
+
+    private static ContentPart? PartToCanonical(PartWire part, Dictionary<string, int> callCounts, Dictionary<string, int> responseCounts)
+    {
+        if (part.FunctionCall is { } call)
+        {
+            var name = call.Name ?? throw GatewayException.InvalidRequest("functionCall.name is required", "contents.parts.functionCall.name");
+            var id = call.Id ?? SynthesizedId(name, Next(callCounts, name));
+            return new ToolCallPart(id, name, call.Args?.GetRawText() ?? "{}");
+        }
+
+        if (part.FunctionResponse is { } response)
+        {
+            var name = response.Name ?? throw GatewayException.InvalidRequest("functionResponse.name is required", "contents.parts.functionResponse.name");
+            var id = response.Id ?? SynthesizedId(name, Next(responseCounts, name));
+            return new ToolResultPart(id, [new TextPart(response.Response?.GetRawText() ?? "{}")]) { Name = name };
+        }
+
+        if (part.Thought == true)
+        {
+            return new ReasoningPart(part.Text ?? string.Empty)
+            {
+                Signature = part.ThoughtSignature is { } thought ? NormalizeSignature(thought) : null,
+            };
+        }
+
+        if (part.InlineData is { } blob)
+        {
+            return blob.MimeType?.StartsWith("image/", StringComparison.OrdinalIgnoreCase) == true
+                ? new ImagePart { Base64Data = blob.Data, MediaType = blob.MimeType }
+                : new DocumentPart { Base64Data = blob.Data, MediaType = blob.MimeType };
+        }
+
+        if (part.FileData is { } file)
+        {
+            return file.MimeType?.StartsWith("image/", StringComparison.OrdinalIgnoreCase) == true
+                ? new ImagePart { Url = file.FileUri, MediaType = file.MimeType }
+                : new DocumentPart { Url = file.FileUri, MediaType = file.MimeType };
+        }
+
+        return part.Text is { } text ? new TextPart(text) : null;
+    }
+
+    /// <summary>A thoughtSignature from a client is Gemini's own, or a Switchyard signature the gateway gave it earlier.</summary>
+    public static string NormalizeSignature(string signature) =>
+        ReasoningSignature.IsSwitchyard(signature) ? signature : ReasoningSignature.Wrap(GeminiSource, signature);
+
+    /// <summary>The dialect name in Switchyard signatures that wrap Gemini thought signatures.</summary>
+    public const string GeminiSource = "gemini";
+
+    private static int Next(Dictionary<string, int> counts, string name)
+    {
+        counts.TryGetValue(name, out var n);
+        counts[name] = n + 1;
+        return n;
+    }
+
+    public static string SynthesizedId(string name, int occurrence) => $"call_{ToolIds.Sanitize(name)}_{occurrence}";
+
+    /// <summary>An id for a call in an upstream answer: unique across rounds, the same when the answer is replayed.</summary>
+    public static string SynthesizedId(string? responseId, int index, string name, string arguments)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{responseId}\n{index}\n{name}\n{arguments}"));
+        return "call_" + Convert.ToHexStringLower(hash)[..24];
+    }
+
+    private static List<ToolDefinition>? ToolsToCanonical(List<ToolWire>? tools)
+    {
+        if (tools is null)
+        {
+            return null;
+        }
+
+        var result = new List<ToolDefinition>();
+        foreach (var tool in tools.Where(t => t is not null))
+        {
+            foreach (var declaration in tool.FunctionDeclarations ?? [])
+            {
+                result.Add(new ToolDefinition(declaration.Name ?? throw GatewayException.InvalidRequest("functionDeclarations.name is required", "tools.functionDeclarations.name"))
+                {
+                    Description = declaration.Description,
+                    Parameters = declaration.ParametersJsonSchema ?? declaration.Parameters,
+                });
+            }
+
+            if (tool.GoogleSearch is not null)
+            {
+                result.Add(new ToolDefinition(HostedSearchTool));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The function-tool name that asks for the upstream's native search (CONTRACT §4).</summary>
+    public const string HostedSearchTool = "googleSearch";
+
+    private static ResponseFormat? ResponseFormatToCanonical(GenerationConfigWire? config)
+    {
+        if (config?.ResponseMimeType != "application/json")
+        {
+            return null;
+        }
+
+        return (config.ResponseJsonSchema ?? config.ResponseSchema) is { ValueKind: JsonValueKind.Object } schema
+            ? new ResponseFormat(ResponseFormatKind.JsonSchema) { Name = "response", Schema = schema }
+            : new ResponseFormat(ResponseFormatKind.JsonObject);
+    }
+
+    /// <summary>Gemini's convention: prompt includes cached tokens; candidates exclude thoughts.</summary>
+    public static Usage ToCanonical(UsageMetadataWire? usage) => usage is null ? Usage.Empty : new Usage
+    {
+        InputTokens = Math.Max(0, (usage.PromptTokenCount ?? 0) - (usage.CachedContentTokenCount ?? 0)),
+        CacheReadTokens = usage.CachedContentTokenCount ?? 0,
+        OutputTokens = usage.CandidatesTokenCount ?? 0,
+        ReasoningTokens = usage.ThoughtsTokenCount ?? 0,
+    };
+
+    public static FinishReason FinishReasonToCanonical(string? reason, bool calledTools) => reason switch
+    {
+        "MAX_TOKENS" => FinishReason.Length,
+        "SAFETY" or "RECITATION" or "BLOCKLIST" or "PROHIBITED_CONTENT" or "SPII" or "IMAGE_SAFETY" => FinishReason.ContentFilter,
+        _ when calledTools => FinishReason.ToolCalls,
+        _ => FinishReason.Stop,
+    };
+
+    public static string FinishReasonFromCanonical(FinishReason reason)
+    {
+        if (reason == FinishReason.Length)
+        {
+            return "MAX_TOKENS";
+        }
+
+        return reason == FinishReason.ContentFilter || reason == FinishReason.Refusal ? "SAFETY" : "STOP";
+    }
+
+    public static ChatResponse ToCanonical(GenerateContentResponseWire wire)
+    {
+        var candidate = wire.Candidates is { Count: > 0 } candidates ? candidates[0] : null;
+        var parts = new List<ContentPart>();
+        var index = 0;
+        foreach (var part in candidate?.Content?.Parts ?? [])
+        {
+            if (part is null)
+            {
+                continue;
+            }
+
+            if (part.FunctionCall is { } call)
+            {
+                // A thought signature on a call is returned through the neutral model as signed reasoning.
+                if (part.ThoughtSignature is { } callSignature)
+                {
+                    parts.Add(new ReasoningPart(string.Empty) { Signature = ReasoningSignature.Wrap(GeminiSource, callSignature) });
+                }
+
+                var arguments = call.Args?.GetRawText() ?? "{}";
+                parts.Add(new ToolCallPart(call.Id ?? SynthesizedId(wire.ResponseId, index, call.Name ?? string.Empty, arguments), call.Name ?? string.Empty, arguments));
+            }
+            else if (part.Thought == true)
+            {
+                parts.Add(new ReasoningPart(part.Text ?? string.Empty)
+                {
+                    Signature = part.ThoughtSignature is { } thought ? ReasoningSignature.Wrap(GeminiSource, thought) : null,
+                });
+            }
+            else if (part.Text is { } text)
+            {
+                if (part.ThoughtSignature is { } textSignature)
+                {
+                    parts.Add(new ReasoningPart(string.Empty) { Signature = ReasoningSignature.Wrap(GeminiSource, textSignature) });
+                }
+
+                parts.Add(new TextPart(text));
+            }
+
+            index++;
+        }
+
+        return new ChatResponse
+        {
+            Id = wire.ResponseId ?? string.Empty,
+            Model = wire.ModelVersion ?? string.Empty,
+            Parts = parts,
+            FinishReason = FinishReasonToCanonical(candidate?.FinishReason, parts.Any(p => p is ToolCallPart)),
+            Usage = ToCanonical(wire.UsageMetadata),
+        };
+    }
+}
