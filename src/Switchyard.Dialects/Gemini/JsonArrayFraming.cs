@@ -4,16 +4,11 @@ using Switchyard.Dialects.Sse;
 
 namespace Switchyard.Dialects.Gemini;
 
-/// <summary>
-/// Google's non-SSE stream framing: without <c>alt=sse</c>, <c>streamGenerateContent</c> answers
-/// with one JSON array written progressively (<c>[</c>, elements separated by <c>,\r\n</c>, <c>]</c>).
-/// Wraps an SSE-producing stage and re-frames what it writes.
-/// </summary>
-public sealed class JsonArrayFraming(ISseFrameHandler inner) : ISseFrameHandler, IDisposable
+/// <summary>Wraps an SSE-producing passthrough stage and re-frames what it writes as elements of a <see cref="JsonArrayWriter"/>.</summary>
+public sealed class JsonArrayFraming(ISseFrameHandler inner, JsonArrayWriter array) : ISseFrameHandler, IDisposable
 {
     private readonly PooledBufferWriter _scratch = new(4096);
     private readonly PooledBufferWriter _data = new(1024);
-    private bool _opened;
 
     public void OnFrame(ReadOnlySpan<byte> frame, IBufferWriter<byte> output)
     {
@@ -22,27 +17,12 @@ public sealed class JsonArrayFraming(ISseFrameHandler inner) : ISseFrameHandler,
         Reframe(output);
     }
 
+    /// <summary>Flushes the inner stage; the array stays open so an error element can still follow.</summary>
     public void OnEnd(IBufferWriter<byte> output)
     {
         _scratch.Clear();
         inner.OnEnd(_scratch);
         Reframe(output);
-        Close(output);
-    }
-
-    /// <summary>Writes one element (the data of one event).</summary>
-    public void WriteElement(IBufferWriter<byte> output, ReadOnlySpan<byte> json)
-    {
-        Write(output, _opened ? ",\r\n"u8 : "["u8);
-        _opened = true;
-        Write(output, json);
-    }
-
-    /// <summary>Closes the array (opening it first if nothing was written).</summary>
-    public void Close(IBufferWriter<byte> output)
-    {
-        Write(output, _opened ? "]"u8 : "[]"u8);
-        _opened = true;
     }
 
     private void Reframe(IBufferWriter<byte> output)
@@ -55,17 +35,11 @@ public sealed class JsonArrayFraming(ISseFrameHandler inner) : ISseFrameHandler,
             _data.Clear();
             if (SseFrameScanner.ReadData(frame, _data) > 0)
             {
-                WriteElement(output, _data.WrittenSpan);
+                array.WriteElement(output, _data.WrittenSpan);
             }
 
             written = end < 0 ? default : written[end..];
         }
-    }
-
-    private static void Write(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
-    {
-        bytes.CopyTo(output.GetSpan(bytes.Length));
-        output.Advance(bytes.Length);
     }
 
     public void Dispose()

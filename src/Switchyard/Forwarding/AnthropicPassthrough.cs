@@ -2,8 +2,6 @@ using System.Buffers;
 using Switchyard.Dialects;
 using Switchyard.Dialects.Anthropic;
 using Switchyard.Dialects.Canonical;
-using Switchyard.Dialects.Json;
-using Switchyard.Dialects.Sse;
 
 namespace Switchyard.Forwarding;
 
@@ -29,10 +27,7 @@ public sealed class AnthropicPassthrough : PassthroughDialect
 
     public override Usage ReadUsage(ReadOnlySpan<byte> usageJson) => MessagesUsageTap.ReadMessageUsage(usageJson);
 
-    public override void WriteErrorFrame(GatewayError error, IBufferWriter<byte> output)
-    {
-        using var json = new PooledBufferWriter(256);
-        AnthropicErrors.Write(error, json);
-        SseStreams.Write(output, new SseFrame("error", json.WrittenMemory));
-    }
+    public override void WriteErrorJson(GatewayError error, IBufferWriter<byte> output) => AnthropicErrors.Write(error, output);
+
+    protected override string? ErrorEventType => "error";
 }

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using Switchyard.Dialects;
 using Switchyard.Dialects.Anthropic;
+using Switchyard.Dialects.Gemini;
 using Switchyard.Dialects.OpenAI.Chat;
 using Switchyard.Dialects.OpenAI.Completions;
 
@@ -14,5 +15,6 @@ public static class ChatCodecs
         [Dialect.OpenAIChat] = ChatCompletionsDialect.Instance,
         [Dialect.OpenAICompletions] = CompletionsDialect.Instance,
         [Dialect.AnthropicMessages] = AnthropicMessagesDialect.Instance,
+        [Dialect.GeminiGenerate] = GeminiGenerateDialect.Instance,
     }.ToFrozenDictionary();
 }

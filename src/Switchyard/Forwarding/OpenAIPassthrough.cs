@@ -5,7 +5,6 @@ using Switchyard.Dialects.Canonical;
 using Switchyard.Dialects.Json;
 using Switchyard.Dialects.OpenAI;
 using Switchyard.Dialects.OpenAI.Chat;
-using Switchyard.Dialects.Sse;
 
 namespace Switchyard.Forwarding;
 
@@ -36,16 +35,11 @@ public sealed class OpenAIPassthrough(Dialect dialect) : PassthroughDialect
 
     public override Usage ReadUsage(ReadOnlySpan<byte> usageJson) => ChatCompletionsUsageTap.ReadUsage(usageJson);
 
-    public override void WriteErrorFrame(GatewayError error, IBufferWriter<byte> output)
+    public override void WriteErrorJson(GatewayError error, IBufferWriter<byte> output)
     {
-        var json = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(json, JsonWire.WriterOptions))
-        {
-            writer.WriteStartObject();
-            OpenAIErrors.WriteErrorObject(writer, error);
-            writer.WriteEndObject();
-        }
-
-        SseStreams.Write(output, SseFrame.FromData(json.WrittenMemory));
+        using var writer = new Utf8JsonWriter(output, JsonWire.WriterOptions);
+        writer.WriteStartObject();
+        OpenAIErrors.WriteErrorObject(writer, error);
+        writer.WriteEndObject();
     }
 }

@@ -28,8 +28,28 @@ public abstract class PassthroughDialect
     /// <summary>Reads the top-level <c>usage</c> object of a non-streamed answer.</summary>
     public abstract Usage ReadUsage(ReadOnlySpan<byte> usageJson);
 
+    /// <summary>The model is named in the body (false for Gemini, whose model is in the URL).</summary>
+    public virtual bool ModelInBody => true;
+
+    /// <summary>The top-level property of an answer that reports the model.</summary>
+    public virtual ReadOnlySpan<byte> ModelProperty => "model"u8;
+
+    /// <summary>The top-level property of an answer that carries usage.</summary>
+    public virtual ReadOnlySpan<byte> UsageProperty => "usage"u8;
+
+    /// <summary>The error object a committed stream ends with, as JSON (the data of the error frame).</summary>
+    public abstract void WriteErrorJson(GatewayError error, IBufferWriter<byte> output);
+
     /// <summary>The in-stream error frame that ends a committed stream.</summary>
-    public abstract void WriteErrorFrame(GatewayError error, IBufferWriter<byte> output);
+    public virtual void WriteErrorFrame(GatewayError error, IBufferWriter<byte> output)
+    {
+        using var json = new Dialects.Json.PooledBufferWriter(512);
+        WriteErrorJson(error, json);
+        Dialects.Sse.SseStreams.Write(output, new Dialects.Sse.SseFrame(ErrorEventType, json.WrittenMemory));
+    }
+
+    /// <summary>The SSE event type of the error frame, where the dialect names its events.</summary>
+    protected virtual string? ErrorEventType => null;
 
     /// <summary>Written when the upstream finished its answer but omitted the dialect's terminator.</summary>
     public virtual ReadOnlyMemory<byte> Terminator => ReadOnlyMemory<byte>.Empty;
@@ -39,6 +59,7 @@ public abstract class PassthroughDialect
         Dialect.OpenAIChat => OpenAIPassthrough.Chat,
         Dialect.OpenAIEmbeddings => OpenAIPassthrough.Embeddings,
         Dialect.AnthropicMessages => AnthropicPassthrough.Instance,
+        Dialect.GeminiGenerate => GeminiPassthrough.Instance,
         _ => null,
     };
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Switchyard.Catalog;
 using Switchyard.Dialects;
 using Switchyard.Dialects.Canonical;
+using Switchyard.Dialects.Gemini;
 using Switchyard.Dialects.Json;
 using Switchyard.Dialects.Sse;
 using Switchyard.Metering;
@@ -78,19 +79,20 @@ public static class PassthroughForwarder
 
         var edits = new JsonTopLevelEditor();
         Usage? usage = null;
-        if (topLevel.TryGet(answer, "usage"u8, out var usageProperty) && usageProperty.ValueKind == JsonTokenType.StartObject)
+        var dialect = request.Dialect;
+        if (topLevel.TryGet(answer, dialect.UsageProperty, out var usageProperty) && usageProperty.ValueKind == JsonTokenType.StartObject)
         {
             var usageJson = answer.AsSpan(usageProperty.Value);
-            usage = CostCalculator.Priced(entry.Pricing, request.Dialect.ReadUsage(usageJson));
+            usage = CostCalculator.Priced(entry.Pricing, dialect.ReadUsage(usageJson));
             if (usage.Cost is decimal cost)
             {
-                edits.Set("usage"u8, JsonTopLevelEditor.WithNumber(usageJson, "cost"u8, cost));
+                edits.Set(dialect.UsageProperty, JsonTopLevelEditor.WithNumber(usageJson, "cost"u8, cost));
             }
         }
 
-        if (topLevel.TryGet(answer, "model"u8, out _) && topLevel.GetString(answer, "model"u8) != request.ModelId)
+        if (topLevel.TryGet(answer, dialect.ModelProperty, out _) && topLevel.GetString(answer, dialect.ModelProperty) != request.ModelId)
         {
-            edits.SetString("model"u8, request.ModelId);
+            edits.SetString(dialect.ModelProperty, request.ModelId);
         }
 
         if (request.Plan.Metadata is { } metadata && !topLevel.TryGet(answer, "metadata"u8, out _))
@@ -123,18 +125,27 @@ public static class PassthroughForwarder
             request.Plan.ClientAskedForUsageChunk,
             entry.Pricing is { } pricing ? usage => CostCalculator.Cost(pricing, usage) : null);
         using var disposeTap = tap as IDisposable;
+        var array = request.JsonArray ? new JsonArrayWriter() : null;
+        using var framing = array is null ? null : new JsonArrayFraming(tap, array);
         var response = context.Response;
         var committed = false;
         GatewayError? failure = null;
         try
         {
             await using var body = await call.OpenBodyAsync();
-            await SseRelay.RunAsync(body, tap, async (bytes, cancellationToken) =>
+            await SseRelay.RunAsync(body, (ISseFrameHandler?)framing ?? tap, async (bytes, cancellationToken) =>
             {
                 if (!committed)
                 {
                     committed = true;
-                    ResponseStart.EventStream(response, request.Adjustments);
+                    if (array is null)
+                    {
+                        ResponseStart.EventStream(response, request.Adjustments);
+                    }
+                    else
+                    {
+                        ResponseStart.Json(response, request.Adjustments);
+                    }
                 }
 
                 await response.BodyWriter.WriteAsync(bytes, cancellationToken);
@@ -160,12 +171,27 @@ public static class PassthroughForwarder
             return AttemptOutcome.Failed(failure ?? new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream sent an empty stream.") { Code = "upstream_error", AllowsFailover = true });
         }
 
-        if (failure is not null)
+        // After commit an error ends the stream with the surface's own error frame, and nothing after it.
+        using var tail = new PooledBufferWriter(512);
+        if (array is not null)
         {
-            // After commit an error ends the stream with the surface's own error frame, and nothing after it.
-            using var frame = new PooledBufferWriter(512);
-            request.Dialect.WriteErrorFrame(failure, frame);
-            await response.BodyWriter.WriteAsync(frame.WrittenMemory, context.RequestAborted);
+            if (failure is not null)
+            {
+                using var json = new PooledBufferWriter(512);
+                request.Dialect.WriteErrorJson(failure, json);
+                array.WriteElement(tail, json.WrittenSpan);
+            }
+
+            array.Close(tail);
+        }
+        else if (failure is not null)
+        {
+            request.Dialect.WriteErrorFrame(failure, tail);
+        }
+
+        if (tail.WrittenCount > 0)
+        {
+            await response.BodyWriter.WriteAsync(tail.WrittenMemory, context.RequestAborted);
         }
 
         return new AttemptOutcome(true, failure, tap.Usage);

@@ -15,8 +15,13 @@ namespace Switchyard.Forwarding;
 public sealed class PassthroughPlan
 {
     private readonly JsonTopLevelEditor _edits;
+    private readonly bool _modelInBody;
 
-    private PassthroughPlan(JsonTopLevelEditor edits) => _edits = edits;
+    private PassthroughPlan(JsonTopLevelEditor edits, bool modelInBody)
+    {
+        _edits = edits;
+        _modelInBody = modelInBody;
+    }
 
     /// <summary>The client set <c>stream_options.include_usage</c> itself and wants usage as its own chunk.</summary>
     public bool ClientAskedForUsageChunk { get; private init; }
@@ -76,19 +81,20 @@ public sealed class PassthroughPlan
             metadata = body[meta.Value].ToArray();
         }
 
-        return new PassthroughPlan(edits) { ClientAskedForUsageChunk = clientAskedForUsage, Metadata = metadata };
+        return new PassthroughPlan(edits, dialect.ModelInBody) { ClientAskedForUsageChunk = clientAskedForUsage, Metadata = metadata };
     }
 
     /// <summary>Writes the upstream body for a deployment, or returns false when the client's bytes can go as they are.</summary>
     public bool TryRewrite(ReadOnlySpan<byte> body, JsonTopLevel topLevel, string clientModel, string upstreamModel, PooledBufferWriter output)
     {
-        if (!_edits.HasEdits && clientModel == upstreamModel)
+        var renamed = _modelInBody && clientModel != upstreamModel;
+        if (!_edits.HasEdits && !renamed)
         {
             return false;
         }
 
         var edits = _edits.Clone();
-        if (clientModel != upstreamModel)
+        if (renamed)
         {
             edits.SetString("model"u8, upstreamModel);
         }

@@ -22,4 +22,7 @@ public sealed class PassthroughRequest
     public required ParamAdjustments Adjustments { get; init; }
 
     public required RequestTimings Timings { get; init; }
+
+    /// <summary>Stream as one progressively written JSON array instead of SSE (Gemini without <c>alt=sse</c>).</summary>
+    public bool JsonArray { get; init; }
 }

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Switchyard.Catalog;
 using Switchyard.Dialects;
 using Switchyard.Dialects.Canonical;
+using Switchyard.Dialects.Gemini;
 using Switchyard.Dialects.Json;
 using Switchyard.Dialects.Sse;
 using Switchyard.Metering;
@@ -91,14 +92,37 @@ public sealed class TranslatingForwarder(EchoBackend echo)
                 Metadata = request.Metadata,
             };
             var http = exchange.Context.Response;
-            ResponseStart.EventStream(http, exchange.Adjustments);
+            var array = exchange.JsonArray ? new JsonArrayWriter() : null;
+            if (array is null)
+            {
+                ResponseStart.EventStream(http, exchange.Adjustments);
+            }
+            else
+            {
+                ResponseStart.Json(http, exchange.Adjustments);
+            }
+
             using var buffer = new PooledBufferWriter();
             var frames = exchange.Surface.WriteStream(meter.Apply(Concat(prefix, upstream)), options, exchange.Aborted);
             await foreach (var frame in frames)
             {
-                SseStreams.Write(buffer, frame);
+                if (array is null)
+                {
+                    SseStreams.Write(buffer, frame);
+                }
+                else
+                {
+                    array.WriteElement(buffer, frame.Data.Span);
+                }
+
                 await http.BodyWriter.WriteAsync(buffer.WrittenMemory, exchange.Aborted);
                 buffer.Clear();
+            }
+
+            if (array is not null)
+            {
+                array.Close(buffer);
+                await http.BodyWriter.WriteAsync(buffer.WrittenMemory, exchange.Aborted);
             }
 
             return new AttemptOutcome(true, meter.Failure, meter.Usage);

@@ -69,6 +69,7 @@ public static class SwitchyardHost
         app.MapOps();
         app.MapOpenAI();
         app.MapAnthropic();
+        app.MapGemini();
         return app;
     }
 }

@@ -35,10 +35,25 @@ public sealed class ChatExchange
 
     public required RequestTimings Timings { get; init; }
 
+    /// <summary>Stream as a JSON array rather than SSE (Gemini without alt=sse).</summary>
+    public bool JsonArray { get; init; }
+
     public ParamAdjustments Adjustments { get; } = new();
 
-    /// <summary>The neutral request, parsed on first use with the surface's codec.</summary>
-    public ChatRequest Request => _request ??= Surface.ReadRequest(Body, Adjustments);
+    /// <summary>The neutral request, parsed on first use with the surface's codec; its model is the id the client named (in the body or the path).</summary>
+    public ChatRequest Request
+    {
+        get
+        {
+            if (_request is null)
+            {
+                _request = Surface.ReadRequest(Body, Adjustments);
+                _request.Model = ModelId;
+            }
+
+            return _request;
+        }
+    }
 
     public CancellationToken Aborted => Context.RequestAborted;
 }

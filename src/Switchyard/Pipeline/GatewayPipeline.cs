@@ -5,6 +5,7 @@ using Switchyard.Catalog;
 using Switchyard.Diagnostics;
 using Switchyard.Dialects;
 using Switchyard.Dialects.Anthropic;
+using Switchyard.Dialects.Gemini;
 using Switchyard.Dialects.Json;
 using Switchyard.Forwarding;
 using Switchyard.Metering;
@@ -29,16 +30,21 @@ public sealed class GatewayPipeline(
     TranslatingForwarder translating,
     ILogger<GatewayPipeline> logger)
 {
-    public async Task HandleChatAsync(HttpContext context, ChatDialect surface, Surface surfaceKind)
+    public Task HandleChatAsync(HttpContext context, ChatDialect surface, Surface surfaceKind) =>
+        HandleChatAsync(context, new ChatRoute(surface, surfaceKind));
+
+    public async Task HandleChatAsync(HttpContext context, ChatRoute route)
     {
+        var surface = route.Dialect;
+        var surfaceKind = route.Surface;
         await GuardAsync(context, surface, async () =>
         {
             // 1-3. Caller, body, probe.
             var caller = await AuthenticateAsync(context);
             using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, context.RequestAborted);
             var topLevel = JsonTopLevel.Scan(body.WrittenSpan);
-            var modelId = topLevel.GetString(body.WrittenSpan, "model"u8);
-            var stream = topLevel.GetBoolean(body.WrittenSpan, "stream"u8) == true;
+            var modelId = route.PathModel ?? topLevel.GetString(body.WrittenSpan, "model"u8);
+            var stream = route.PathStream ?? topLevel.GetBoolean(body.WrittenSpan, "stream"u8) == true;
 
             // 4. Plan.
             var catalog = catalogs.Current;
@@ -54,6 +60,7 @@ public sealed class GatewayPipeline(
                 Model = model,
                 Stream = stream,
                 Timings = Timings(context),
+                JsonArray = route.JsonArray,
             };
 
             // 5. Attempts.
@@ -186,16 +193,54 @@ public sealed class GatewayPipeline(
         });
     }
 
-    private static async Task CountTokensUpstreamAsync(HttpContext context, ReadOnlyMemory<byte> body, JsonTopLevel topLevel, string modelId, Deployment deployment)
+    /// <summary>
+    /// <c>POST /v1beta/models/{m}:countTokens</c>: Gemini upstreams count on their own endpoint; for
+    /// any other upstream the count is an estimate, marked so in <c>X-Token-Count-Estimated</c>.
+    /// </summary>
+    public async Task HandleGeminiCountTokensAsync(HttpContext context, string modelId)
     {
-        using var rewritten = new PooledBufferWriter(body.Length + 64);
-        if (modelId != deployment.UpstreamModel)
+        var surface = GeminiGenerateDialect.Instance;
+        await GuardAsync(context, surface, async () =>
         {
-            new JsonTopLevelEditor().SetString("model"u8, deployment.UpstreamModel).WriteTo(body.Span, topLevel, rewritten);
-            body = rewritten.WrittenMemory;
-        }
+            var caller = await AuthenticateAsync(context);
+            using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, context.RequestAborted);
+            var catalog = catalogs.Current;
+            var model = RoutePlanner.Resolve(catalog, caller, modelId, Surface.Gemini);
+            var deployment = DeploymentSelector.Candidates(catalog, model, Random.Shared)[0].Deployment;
+            if (deployment.UpstreamDialect == Dialect.GeminiGenerate)
+            {
+                var url = $"{deployment.Provider.BaseUrl}/v1beta/models/{Uri.EscapeDataString(deployment.UpstreamModel)}:countTokens";
+                await RelayJsonAsync(context, deployment, url, body.WrittenMemory, GeminiErrors.Read);
+                return;
+            }
 
-        using var message = UpstreamClient.CreateRequest(deployment, deployment.Provider.BaseUrl + "/v1/messages/count_tokens", body, HeaderPolicy.FromClient(context.Request));
+            // The body is {contents} or {generateContentRequest: {...}}; both parse as a request.
+            var topLevel = JsonTopLevel.Scan(body.WrittenSpan);
+            var inner = topLevel.TryGet(body.WrittenSpan, "generateContentRequest"u8, out var wrapped)
+                ? body.WrittenMemory[wrapped.Value]
+                : body.WrittenMemory;
+            var request = surface.ReadRequest(inner, new ParamAdjustments());
+            using var answer = new PooledBufferWriter(64);
+            using (var writer = new System.Text.Json.Utf8JsonWriter(answer, JsonWire.WriterOptions))
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("totalTokens"u8, TokenEstimator.Estimate(request));
+                writer.WriteEndObject();
+            }
+
+            context.Response.Headers["X-Token-Count-Estimated"] = "true";
+            ResponseStart.Json(context.Response, adjustments: null);
+            context.Response.ContentLength = answer.WrittenCount;
+            await context.Response.Body.WriteAsync(answer.WrittenMemory, context.RequestAborted);
+        });
+    }
+
+    private delegate GatewayError ErrorReader(int status, ReadOnlySpan<byte> body);
+
+    /// <summary>Forwards a small JSON request to an upstream's own endpoint and relays its answer as is.</summary>
+    private static async Task RelayJsonAsync(HttpContext context, Deployment deployment, string url, ReadOnlyMemory<byte> body, ErrorReader readError)
+    {
+        using var message = UpstreamClient.CreateRequest(deployment, url, body, HeaderPolicy.FromClient(context.Request));
         var (call, error) = await UpstreamClient.SendAsync(deployment.Provider, message, context.RequestAborted);
         if (call is null)
         {
@@ -207,13 +252,25 @@ public sealed class GatewayPipeline(
             var answer = await UpstreamClient.ReadBodyAsync(call);
             if (!call.Response.IsSuccessStatusCode)
             {
-                throw new GatewayException(AnthropicErrors.Read((int)call.Response.StatusCode, answer));
+                throw new GatewayException(readError((int)call.Response.StatusCode, answer));
             }
 
             ResponseStart.Json(context.Response, adjustments: null);
             context.Response.ContentLength = answer.Length;
             await context.Response.Body.WriteAsync(answer, context.RequestAborted);
         }
+    }
+
+    private static async Task CountTokensUpstreamAsync(HttpContext context, ReadOnlyMemory<byte> body, JsonTopLevel topLevel, string modelId, Deployment deployment)
+    {
+        using var rewritten = new PooledBufferWriter(body.Length + 64);
+        if (modelId != deployment.UpstreamModel)
+        {
+            new JsonTopLevelEditor().SetString("model"u8, deployment.UpstreamModel).WriteTo(body.Span, topLevel, rewritten);
+            body = rewritten.WrittenMemory;
+        }
+
+        await RelayJsonAsync(context, deployment, deployment.Provider.BaseUrl + "/v1/messages/count_tokens", body, AnthropicErrors.Read);
     }
 
     /// <summary>Authenticates or throws the 401 of CONTRACT §4 (a missing key is <c>invalid_api_key</c> too).</summary>
@@ -259,6 +316,7 @@ public sealed class GatewayPipeline(
         Plan = plan,
         Adjustments = exchange.Adjustments,
         Timings = exchange.Timings,
+        JsonArray = exchange.JsonArray,
     };
 
     private static RequestTimings Timings(HttpContext context) =>
