@@ -5,6 +5,7 @@ using Switchyard.Dialects.Canonical;
 using Switchyard.Dialects.Gemini;
 using Switchyard.Dialects.Json;
 using Switchyard.Dialects.Sse;
+using Switchyard.Media;
 using Switchyard.Metering;
 using Switchyard.Pipeline;
 using Switchyard.Providers.Echo;
@@ -15,7 +16,7 @@ namespace Switchyard.Forwarding;
 /// Serves a request through the neutral model: the client's codec read it, the upstream's codec
 /// (or an in-process model) answers, and the client's codec writes the answer or the stream.
 /// </summary>
-public sealed class TranslatingForwarder(EchoBackend echo)
+public sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images)
 {
     public async Task<AttemptOutcome> ForwardAsync(ChatExchange exchange, ModelEntry entry, Deployment deployment)
     {
@@ -36,6 +37,13 @@ public sealed class TranslatingForwarder(EchoBackend echo)
 
         var request = exchange.Request;
         request.DefaultMaxOutputTokens = entry.MaxOutputTokens ?? request.DefaultMaxOutputTokens;
+
+        // Gemini takes images inline only; the gateway fetches URLs for it, once per request.
+        if (deployment.UpstreamDialect == Dialect.GeminiGenerate && !exchange.ImagesInlined)
+        {
+            await ImageInliner.InlineAsync(request, images, exchange.Aborted);
+            exchange.ImagesInlined = true;
+        }
         return exchange.Stream
             ? await StreamAsync(exchange, entry, deployment, backend, request)
             : await CompleteAsync(exchange, entry, deployment, backend, request);

@@ -6,6 +6,7 @@ using Switchyard.Auth;
 using Switchyard.Catalog;
 using Switchyard.Configuration;
 using Switchyard.Forwarding;
+using Switchyard.Media;
 using Switchyard.Pipeline;
 using Switchyard.Providers.Echo;
 using Switchyard.Surfaces;
@@ -55,6 +56,7 @@ public static class SwitchyardHost
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<GatewayReadiness>();
         services.AddSingleton<EchoBackend>();
+        services.AddSingleton(new ImageFetcher(configuration.Options.Media));
         services.AddSingleton<TranslatingForwarder>();
         services.AddSingleton<GatewayPipeline>();
         services.AddHostedService<GatewayStartup>();

@@ -40,6 +40,9 @@ public sealed class ChatExchange
 
     public ParamAdjustments Adjustments { get; } = new();
 
+    /// <summary>Images given by URL have been fetched into the request (see <see cref="Media.ImageInliner"/>).</summary>
+    public bool ImagesInlined { get; set; }
+
     /// <summary>The neutral request, parsed on first use with the surface's codec; its model is the id the client named (in the body or the path).</summary>
     public ChatRequest Request
     {
