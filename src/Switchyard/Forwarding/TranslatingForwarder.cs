@@ -38,6 +38,11 @@ public sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images)
         var request = exchange.Request;
         request.DefaultMaxOutputTokens = entry.MaxOutputTokens ?? request.DefaultMaxOutputTokens;
 
+        if (MissingSearch(request, deployment) is { } missing)
+        {
+            return AttemptOutcome.Failed(missing);
+        }
+
         // Gemini takes images inline only; the gateway fetches URLs for it, once per request.
         if (deployment.UpstreamDialect == Dialect.GeminiGenerate && !exchange.ImagesInlined)
         {
@@ -47,6 +52,22 @@ public sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images)
         return exchange.Stream
             ? await StreamAsync(exchange, entry, deployment, backend, request)
             : await CompleteAsync(exchange, entry, deployment, backend, request);
+    }
+
+    /// <summary>
+    /// A function tool named <c>googleSearch</c> asks for Gemini's native search (CONTRACT §4); an
+    /// upstream without it cannot honour the request, which is the client's to know, not to guess.
+    /// </summary>
+    private static GatewayError? MissingSearch(ChatRequest request, Deployment deployment)
+    {
+        if (request.Tools?.Any(t => t.Name == Dialects.Gemini.GeminiGenerateDialect.HostedSearchTool) != true
+            || (deployment.UpstreamDialect == Dialect.GeminiGenerate && deployment.Provider.Search))
+        {
+            return null;
+        }
+
+        return GatewayError.InvalidRequest(
+            $"The tool '{Dialects.Gemini.GeminiGenerateDialect.HostedSearchTool}' needs a native search capability, which the upstream of this model does not have.", "tools");
     }
 
     private static async Task<AttemptOutcome> CompleteAsync(ChatExchange exchange, ModelEntry entry, Deployment deployment, IChatBackend backend, ChatRequest request)
