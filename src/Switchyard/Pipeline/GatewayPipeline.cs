@@ -6,7 +6,9 @@ using Switchyard.Diagnostics;
 using Switchyard.Dialects;
 using Switchyard.Dialects.Anthropic;
 using Switchyard.Dialects.Gemini;
+using Switchyard.Dialects.Canonical;
 using Switchyard.Dialects.Json;
+using Switchyard.Dialects.OpenAI.Embeddings;
 using Switchyard.Forwarding;
 using Switchyard.Metering;
 using Switchyard.Routing;
@@ -49,6 +51,12 @@ public sealed class GatewayPipeline(
             // 4. Plan.
             var catalog = catalogs.Current;
             var model = RoutePlanner.Resolve(catalog, caller, modelId, surfaceKind);
+            if (model.Kind != ModelKind.Chat)
+            {
+                // Only the Gemini surface serves two kinds; its embedding methods are separate.
+                throw GatewayException.InvalidRequest($"The model '{modelId}' is an embedding model; use :embedContent or /v1/embeddings.", "model");
+            }
+
             var exchange = new ChatExchange
             {
                 Context = context,
@@ -130,16 +138,24 @@ public sealed class GatewayPipeline(
                 Timings = Timings(context),
             };
 
+            EmbeddingRequest? neutral = null;
             GatewayError? last = null;
             foreach (var (entry, deployment) in DeploymentSelector.Candidates(catalog, model, Random.Shared))
             {
-                if (deployment.UpstreamDialect != Dialect.OpenAIEmbeddings)
+                AttemptOutcome outcome;
+                if (deployment.UpstreamDialect == Dialect.OpenAIEmbeddings)
                 {
-                    last = GatewayError.InvalidRequest($"The model '{modelId}' is served by a {deployment.Provider.Type} upstream, which /v1/embeddings cannot reach yet.");
-                    continue;
+                    outcome = await PassthroughForwarder.ForwardAsync(context, request, entry, deployment);
+                }
+                else
+                {
+                    neutral ??= EmbeddingsCodec.ReadRequest(body.WrittenSpan);
+                    neutral.Model = modelId!;
+                    var base64 = neutral.Base64;
+                    outcome = await EmbeddingsForwarder.ForwardAsync(context, neutral, entry, deployment, request.Timings,
+                        (response, output) => EmbeddingsCodec.WriteResponse(response, base64, output));
                 }
 
-                var outcome = await PassthroughForwarder.ForwardAsync(context, request, entry, deployment);
                 if (outcome.Committed)
                 {
                     return;
@@ -271,6 +287,49 @@ public sealed class GatewayPipeline(
         }
 
         await RelayJsonAsync(context, deployment, deployment.Provider.BaseUrl + "/v1/messages/count_tokens", body, AnthropicErrors.Read);
+    }
+
+    /// <summary><c>POST /v1beta/models/{m}:embedContent</c> and <c>:batchEmbedContents</c>, to Gemini or OpenAI-compatible upstreams.</summary>
+    public async Task HandleGeminiEmbedAsync(HttpContext context, string modelId, bool batch)
+    {
+        var surface = GeminiGenerateDialect.Instance;
+        await GuardAsync(context, surface, async () =>
+        {
+            var caller = await AuthenticateAsync(context);
+            using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, context.RequestAborted);
+            var catalog = catalogs.Current;
+            var model = RoutePlanner.Resolve(catalog, caller, modelId, Surface.Gemini);
+            if (model.Kind != ModelKind.Embedding)
+            {
+                throw GatewayException.InvalidRequest($"The model '{modelId}' is a chat model; use :generateContent.", "model");
+            }
+
+            var request = EmbedContentCodec.ReadRequest(body.WrittenSpan, modelId, batch);
+            var timings = Timings(context);
+            GatewayError? last = null;
+            foreach (var (entry, deployment) in DeploymentSelector.Candidates(catalog, model, Random.Shared))
+            {
+                var outcome = await EmbeddingsForwarder.ForwardAsync(context, request, entry, deployment, timings,
+                    (response, output) => EmbedContentCodec.WriteResponse(response, batch, output));
+                if (outcome.Committed)
+                {
+                    return;
+                }
+
+                last = outcome.Error;
+                if (last is null || !last.AllowsFailover)
+                {
+                    break;
+                }
+
+                logger.AttemptFailed(deployment.Name, last.Status);
+            }
+
+            if (last is not null)
+            {
+                await ErrorResponses.WriteAsync(context, last, ErrorEnvelope.Gemini, surface);
+            }
+        });
     }
 
     /// <summary>Authenticates or throws the 401 of CONTRACT §4 (a missing key is <c>invalid_api_key</c> too).</summary>

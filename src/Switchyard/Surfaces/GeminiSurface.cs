@@ -41,6 +41,8 @@ public static class GeminiSurface
                 JsonArray = context.Request.Query["alt"].ToString() != "sse",
             }),
             "countTokens" => pipeline.HandleGeminiCountTokensAsync(context, model),
+            "embedContent" => pipeline.HandleGeminiEmbedAsync(context, model, batch: false),
+            "batchEmbedContents" => pipeline.HandleGeminiEmbedAsync(context, model, batch: true),
             _ => ErrorResponses.WriteAsync(context, new GatewayError(GatewayErrorKind.NotFound, $"Method '{method}' is not supported on models."), ErrorEnvelope.Gemini, dialect),
         };
     }
