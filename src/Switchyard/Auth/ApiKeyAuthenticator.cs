@@ -18,7 +18,7 @@ public sealed class ApiKeyAuthenticator
     private readonly IKeyStore _store;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, (Caller? Caller, long ExpiresAt)> _cache = new(StringComparer.Ordinal);
-    private volatile FrozenDictionary<string, Caller> _configured = FrozenDictionary<string, Caller>.Empty;
+    private volatile FrozenDictionary<string, (Caller Caller, DateTimeOffset? ExpiresAt)> _configured = FrozenDictionary<string, (Caller, DateTimeOffset?)>.Empty;
     private volatile string? _masterHash;
 
     public ApiKeyAuthenticator(IKeyStore store, TimeProvider time)
@@ -32,7 +32,7 @@ public sealed class ApiKeyAuthenticator
     /// <summary>Loads the keys of the configuration file (hashed here; the clear values are not kept).</summary>
     public void SetConfiguredKeys(IEnumerable<KeyOptions> keys, Func<string, string?> environment)
     {
-        var callers = new Dictionary<string, Caller>(StringComparer.Ordinal);
+        var callers = new Dictionary<string, (Caller, DateTimeOffset?)>(StringComparer.Ordinal);
         foreach (var key in keys)
         {
             if (EnvReferenceResolver.Resolve(key.Key, environment) is not { Length: > 0 } secret)
@@ -41,7 +41,7 @@ public sealed class ApiKeyAuthenticator
             }
 
             var hash = KeyHasher.Hash(secret);
-            callers[hash] = new Caller
+            callers[hash] = (new Caller
             {
                 KeyId = "cfg_" + hash[..12],
                 Name = key.Name,
@@ -50,7 +50,7 @@ public sealed class ApiKeyAuthenticator
                 Tpm = key.Tpm,
                 MaxConcurrent = key.MaxConcurrent,
                 Credits = key.Credits,
-            };
+            }, key.ExpiresAt);
         }
 
         _configured = callers.ToFrozenDictionary(StringComparer.Ordinal);
@@ -72,7 +72,8 @@ public sealed class ApiKeyAuthenticator
         // Dictionary lookups by hash do not reveal the secret through timing: the attacker does not control the hash.
         if (_configured.TryGetValue(hash, out var configured))
         {
-            return configured;
+            // Checked on every request: a configured key stops working when its expiresAt passes, as a stored key does.
+            return configured.ExpiresAt <= _time.GetUtcNow() ? null : configured.Caller;
         }
 
         var now = _time.GetTimestamp();

@@ -1,4 +1,5 @@
 using System.ClientModel;
+using System.ClientModel.Primitives;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
@@ -19,6 +20,7 @@ public sealed class GatewayInstance : IAsyncDisposable
 {
     public const string MasterKey = "sk-test-master-0123456789";
     public const string UserKey = "sk-test-user-0123456789";
+    public const string RestrictedKey = "sk-test-restricted-0123456789";
 
     private readonly WebApplication _app;
 
@@ -85,8 +87,26 @@ public sealed class GatewayInstance : IAsyncDisposable
         configure?.Invoke(config);
     });
 
+    /// <summary>
+    /// The official SDK pointed at this gateway. Its own retries are off: the tests observe the
+    /// gateway's status codes and retries, not the SDK's.
+    /// </summary>
+    /// <summary>Adds a configuration-file key that may use only <paramref name="allowedModels"/>.</summary>
+    public static void AddRestrictedKey(JsonObject config, params string[] allowedModels) =>
+        config["keys"]!.AsArray().Add(new JsonObject
+        {
+            ["key"] = RestrictedKey,
+            ["name"] = "restricted",
+            ["allowedModels"] = new JsonArray(allowedModels.Select(m => (JsonNode)JsonValue.Create(m)).ToArray()),
+        });
+
     public OpenAIClient OpenAIClient(string key = UserKey, string prefix = "/v1") =>
-        new(new ApiKeyCredential(key), new OpenAIClientOptions { Endpoint = new Uri(BaseUrl + prefix), NetworkTimeout = TimeSpan.FromSeconds(30) });
+        new(new ApiKeyCredential(key), new OpenAIClientOptions
+        {
+            Endpoint = new Uri(BaseUrl + prefix),
+            NetworkTimeout = TimeSpan.FromSeconds(30),
+            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+        });
 
     public HttpClient HttpClient(string? key = UserKey)
     {
