@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The `switchyard` target of the shared harness: started by it fresh for each mode, with
+# UPSTREAM_URL (the fake upstream's base URL for that mode), UPSTREAM_API_KEY and
+# TARGET_PORT set. Writes a bench configuration for that upstream into a fresh folder
+# and replaces itself with the published gateway (so the harness stops it by its PID).
+#
+#   SWITCHYARD_DLL        the published Switchyard.dll (default: bench/.cache/switchyard/)
+#   SWITCHYARD_BENCH_TMP  parent folder for the per-start config and SQLite file
+#                         (default: a new folder under ${TMPDIR:-/tmp}); bench/run.sh
+#                         sets it and removes it at the end
+set -Eeuo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+dll=${SWITCHYARD_DLL:-$here/.cache/switchyard/Switchyard.dll}
+: "${UPSTREAM_URL:?set by the harness: the fake upstream base URL for this mode}"
+: "${UPSTREAM_API_KEY:=sk-bench-upstream}"
+port=${TARGET_PORT:-18090}
+[[ -f $dll ]] || { echo "switchyard-target.sh: no $dll (run bench/run.sh, which publishes it)" >&2; exit 1; }
+
+parent=${SWITCHYARD_BENCH_TMP:-${TMPDIR:-/tmp}}
+mkdir -p "$parent"
+dir=$(mktemp -d "$parent/switchyard-${BENCH_MODE:-run}.XXXXXX")
+
+# Client key = the harness's (Authorization: Bearer sk-bench-client), so no extra header.
+# The master key is a fixed bench value; no limits on the key (the plain passthrough path).
+cat >"$dir/switchyard.json" <<EOF
+{
+  "masterKey": "sk-bench-master-0000000000000000",
+  "storage": { "kind": "sqlite", "path": "$dir/switchyard.db" },
+  "providers": [
+    { "name": "up", "type": "openai", "baseUrl": "$UPSTREAM_URL", "apiKey": "env:UPSTREAM_API_KEY" }
+  ],
+  "models": [
+    { "id": "gpt-4o-mini", "provider": "up" }
+  ],
+  "keys": [
+    { "key": "sk-bench-client", "name": "bench" }
+  ]
+}
+EOF
+
+export UPSTREAM_API_KEY
+# Quiet console: the slim host reads Logging:* from the environment; per-request
+# Information lines would cost CPU on the gateway's core and fill the target log.
+export Logging__LogLevel__Default=${Logging__LogLevel__Default:-Warning}
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+cd "$dir"
+exec dotnet "$dll" serve --config "$dir/switchyard.json" --urls "http://127.0.0.1:$port"
