@@ -63,7 +63,7 @@ internal static class MessagesMapping
                 var other => throw GatewayException.InvalidRequest($"tool_choice.type: '{other}' is not one of auto, any, tool, none", "tool_choice"),
             },
             ParallelToolCalls = wire.ToolChoice?.DisableParallelToolUse is bool disable ? !disable : null,
-            ResponseFormat = wire.OutputFormat is { Type: "json_schema", Schema: { ValueKind: JsonValueKind.Object } schema }
+            ResponseFormat = (wire.OutputConfig?.Format ?? wire.OutputFormat) is { Type: "json_schema", Schema: { ValueKind: JsonValueKind.Object } schema }
                 ? new ResponseFormat(ResponseFormatKind.JsonSchema) { Schema = schema, Name = "output" }
                 : null,
             Reasoning = wire.Thinking?.Type switch
@@ -71,8 +71,11 @@ internal static class MessagesMapping
                 "enabled" when wire.Thinking.BudgetTokens is int budget => new ReasoningOptions { BudgetTokens = budget, Effort = ReasoningBudget.ToEffort(budget) },
                 "enabled" => throw GatewayException.InvalidRequest("thinking.budget_tokens: Field required", "thinking.budget_tokens"),
                 "disabled" => new ReasoningOptions { Disabled = true },
+
+                // Adaptive thinking leaves the budget to the model, guided by output_config.effort.
+                "adaptive" => new ReasoningOptions { Effort = wire.OutputConfig?.Effort is "max" ? "xhigh" : wire.OutputConfig?.Effort ?? "medium" },
                 null => null,
-                var other => throw GatewayException.InvalidRequest($"thinking.type: '{other}' is not one of enabled, disabled", "thinking.type"),
+                var other => throw GatewayException.InvalidRequest($"thinking.type: '{other}' is not one of enabled, disabled, adaptive", "thinking.type"),
             },
             MaxOutputTokens = (int?)maxTokens,
             Temperature = Clamp("temperature", wire.Temperature, 0, 1, adjustments),

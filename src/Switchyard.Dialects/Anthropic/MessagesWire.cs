@@ -37,8 +37,10 @@ internal sealed class MessagesRequestWire
 
     public ThinkingWire? Thinking { get; set; }
 
-    /// <summary>Structured outputs (<c>{"type":"json_schema","schema":{…}}</c>).</summary>
+    /// <summary>Structured outputs (<c>{"type":"json_schema","schema":{…}}</c>), as the beta sent it; now <c>output_config.format</c>.</summary>
     public OutputFormatWire? OutputFormat { get; set; }
+
+    public OutputConfigWire? OutputConfig { get; set; }
 
     public bool? StrictParams { get; set; }
 
@@ -146,10 +148,19 @@ internal sealed class ToolChoiceWire
 
 internal sealed class ThinkingWire
 {
-    /// <summary>enabled or disabled.</summary>
+    /// <summary>enabled, disabled or adaptive.</summary>
     public string? Type { get; set; }
 
     public int? BudgetTokens { get; set; }
+}
+
+internal sealed class OutputConfigWire
+{
+    /// <summary>Structured outputs (<c>{"type":"json_schema","schema":{…}}</c>).</summary>
+    public OutputFormatWire? Format { get; set; }
+
+    /// <summary>low, medium, high, xhigh or max: how much the model may spend, thinking included.</summary>
+    public string? Effort { get; set; }
 }
 
 internal sealed class OutputFormatWire

@@ -48,7 +48,8 @@ public sealed class ChatRequest
 
     public List<string>? StopSequences { get; init; }
 
-    public bool Stream { get; init; }
+    /// <summary>The client asked for a stream; set by the gateway when the route decides it (Gemini's <c>:streamGenerateContent</c>).</summary>
+    public bool Stream { get; set; }
 
     /// <summary>The client asked for usage as a separate final stream chunk (OpenAI <c>stream_options.include_usage</c>).</summary>
     public bool StreamIncludeUsage { get; init; }

@@ -36,6 +36,71 @@ public static class GeminiSchema
         return document.RootElement.Clone();
     }
 
+    /// <summary>
+    /// Gemini's own <c>Schema</c> (an OpenAPI subset whose type names are upper case, such as
+    /// <c>OBJECT</c>, https://ai.google.dev/api/caching#Type, as the Google GenAI SDKs send them) as
+    /// the JSON Schema other providers take: type names lower-cased, everything else kept.
+    /// </summary>
+    public static JsonElement ToJsonSchema(JsonElement schema)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, JsonWire.WriterOptions))
+        {
+            WriteJsonSchema(writer, schema);
+        }
+
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
+    }
+
+    private static void WriteJsonSchema(Utf8JsonWriter writer, JsonElement schema)
+    {
+        if (schema.ValueKind != JsonValueKind.Object)
+        {
+            schema.WriteTo(writer);
+            return;
+        }
+
+        writer.WriteStartObject();
+        foreach (var property in schema.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "type" when property.Value.ValueKind == JsonValueKind.String:
+                    writer.WriteString("type"u8, property.Value.GetString()!.ToLowerInvariant());
+                    break;
+                case "properties" when property.Value.ValueKind == JsonValueKind.Object:
+                    writer.WriteStartObject("properties"u8);
+                    foreach (var child in property.Value.EnumerateObject())
+                    {
+                        writer.WritePropertyName(child.Name);
+                        WriteJsonSchema(writer, child.Value);
+                    }
+
+                    writer.WriteEndObject();
+                    break;
+                case "items":
+                    writer.WritePropertyName("items"u8);
+                    WriteJsonSchema(writer, property.Value);
+                    break;
+                case "anyOf" when property.Value.ValueKind == JsonValueKind.Array:
+                    writer.WriteStartArray("anyOf"u8);
+                    foreach (var option in property.Value.EnumerateArray())
+                    {
+                        WriteJsonSchema(writer, option);
+                    }
+
+                    writer.WriteEndArray();
+                    break;
+                default:
+                    property.WriteTo(writer);
+                    break;
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+
     private static Dictionary<string, JsonElement> Definitions(JsonElement root)
     {
         var result = new Dictionary<string, JsonElement>(StringComparer.Ordinal);

@@ -24,8 +24,9 @@ internal static class GenerateContentMapping
         }
 
         // Gemini 2.x function calls carry no ids; synthesize them so the n-th call of a name pairs
-        // with the n-th response of that name, stably across requests of one conversation.
-        var callCounts = new Dictionary<string, int>(StringComparer.Ordinal);
+        // with the n-th response of that name, stably across requests of one conversation. A
+        // response without an id takes the id of its call, which may have one (the gateway's own).
+        var callIds = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var responseCounts = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < contents.Count; i++)
         {
@@ -45,13 +46,22 @@ internal static class GenerateContentMapping
                     continue;
                 }
 
-                // A signature on a call or text travels as signed reasoning just before it, as in answers.
+                // A signature on a call or text travels as signed reasoning just before it, as in
+                // answers; it signs the thought text right before it, where there is one (the
+                // gateway writes another provider's signed reasoning that way).
                 if (part.ThoughtSignature is { } signature && part.Thought != true)
                 {
-                    parts.Add(new ReasoningPart(string.Empty) { Signature = NormalizeSignature(signature) });
+                    if (parts.Count > 0 && parts[^1] is ReasoningPart { Signature: null, RedactedData: null, Text.Length: > 0 } thought)
+                    {
+                        parts[^1] = thought with { Signature = NormalizeSignature(signature) };
+                    }
+                    else
+                    {
+                        parts.Add(new ReasoningPart(string.Empty) { Signature = NormalizeSignature(signature) });
+                    }
                 }
 
-                if (PartToCanonical(part, callCounts, responseCounts) is { } converted)
+                if (PartToCanonical(part, callIds, responseCounts) is { } converted)
                 {
                     parts.Add(converted);
                 }
@@ -117,19 +127,26 @@ internal static class GenerateContentMapping
         return clamped;
     }
 
-    private static ContentPart? PartToCanonical(PartWire part, Dictionary<string, int> callCounts, Dictionary<string, int> responseCounts)
+    private static ContentPart? PartToCanonical(PartWire part, Dictionary<string, List<string>> callIds, Dictionary<string, int> responseCounts)
     {
         if (part.FunctionCall is { } call)
         {
             var name = call.Name ?? throw GatewayException.InvalidRequest("functionCall.name is required", "contents.parts.functionCall.name");
-            var id = call.Id ?? SynthesizedId(name, Next(callCounts, name));
+            if (!callIds.TryGetValue(name, out var ids))
+            {
+                callIds[name] = ids = [];
+            }
+
+            var id = call.Id ?? SynthesizedId(name, ids.Count);
+            ids.Add(id);
             return new ToolCallPart(id, name, call.Args?.GetRawText() ?? "{}");
         }
 
         if (part.FunctionResponse is { } response)
         {
             var name = response.Name ?? throw GatewayException.InvalidRequest("functionResponse.name is required", "contents.parts.functionResponse.name");
-            var id = response.Id ?? SynthesizedId(name, Next(responseCounts, name));
+            var occurrence = Next(responseCounts, name);
+            var id = response.Id ?? (callIds.TryGetValue(name, out var ids) && occurrence < ids.Count ? ids[occurrence] : SynthesizedId(name, occurrence));
             return new ToolResultPart(id, [new TextPart(response.Response?.GetRawText() ?? "{}")]) { Name = name };
         }
 
@@ -196,7 +213,7 @@ internal static class GenerateContentMapping
                 result.Add(new ToolDefinition(declaration.Name ?? throw GatewayException.InvalidRequest("functionDeclarations.name is required", "tools.functionDeclarations.name"))
                 {
                     Description = declaration.Description,
-                    Parameters = declaration.ParametersJsonSchema ?? declaration.Parameters,
+                    Parameters = declaration.ParametersJsonSchema ?? (declaration.Parameters is { } parameters ? GeminiSchema.ToJsonSchema(parameters) : null),
                 });
             }
 
@@ -219,7 +236,7 @@ internal static class GenerateContentMapping
             return null;
         }
 
-        return (config.ResponseJsonSchema ?? config.ResponseSchema) is { ValueKind: JsonValueKind.Object } schema
+        return (config.ResponseJsonSchema ?? (config.ResponseSchema is { } openApi ? GeminiSchema.ToJsonSchema(openApi) : null)) is { ValueKind: JsonValueKind.Object } schema
             ? new ResponseFormat(ResponseFormatKind.JsonSchema) { Name = "response", Schema = schema }
             : new ResponseFormat(ResponseFormatKind.JsonObject);
     }

@@ -28,7 +28,7 @@ public static class PassthroughForwarder
             : request.Body;
 
         // 2. Send and wait for the upstream's headers.
-        using var message = UpstreamClient.CreateRequest(deployment, request.Dialect.Dialect, request.Stream, body, HeaderPolicy.FromClient(context.Request));
+        using var message = UpstreamClient.CreateRequest(deployment, request.Dialect.Dialect, request.Stream, body, HeaderPolicy.FromClient(context.Request, deployment.Provider.Type));
         request.Timings.Attempts++;
         var (call, error) = await UpstreamClient.SendAsync(deployment.Provider, message, context.RequestAborted);
         if (call is null)

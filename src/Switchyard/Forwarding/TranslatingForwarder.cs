@@ -27,7 +27,7 @@ public sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images)
         }
         else if (ChatCodecs.All.TryGetValue(dialect, out var codec))
         {
-            backend = new HttpChatBackend(codec, exchange.Timings, HeaderPolicy.FromClient(exchange.Context.Request));
+            backend = new HttpChatBackend(codec, exchange.Timings, HeaderPolicy.FromClient(exchange.Context.Request, deployment.Provider.Type));
         }
         else
         {

@@ -33,6 +33,9 @@ public sealed class ConfigurationReloader(
     public Task StopAsync(CancellationToken cancellationToken)
     {
         _subscription?.Dispose();
+
+        // The root owns the file watcher (an inotify instance on Linux); the host does not dispose it.
+        (configuration.Root as IDisposable)?.Dispose();
         return Task.CompletedTask;
     }
 

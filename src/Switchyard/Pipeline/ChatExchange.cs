@@ -43,7 +43,10 @@ public sealed class ChatExchange
     /// <summary>Images given by URL have been fetched into the request (see <see cref="Media.ImageInliner"/>).</summary>
     public bool ImagesInlined { get; set; }
 
-    /// <summary>The neutral request, parsed on first use with the surface's codec; its model is the id the client named (in the body or the path).</summary>
+    /// <summary>
+    /// The neutral request, parsed on first use with the surface's codec; its model and streaming
+    /// are what the client asked for in the body or the path.
+    /// </summary>
     public ChatRequest Request
     {
         get
@@ -52,6 +55,7 @@ public sealed class ChatExchange
             {
                 _request = Surface.ReadRequest(Body, Adjustments);
                 _request.Model = ModelId;
+                _request.Stream = Stream;
             }
 
             return _request;

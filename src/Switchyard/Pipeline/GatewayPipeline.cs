@@ -256,7 +256,7 @@ public sealed class GatewayPipeline(
     /// <summary>Forwards a small JSON request to an upstream's own endpoint and relays its answer as is.</summary>
     private static async Task RelayJsonAsync(HttpContext context, Deployment deployment, string url, ReadOnlyMemory<byte> body, ErrorReader readError)
     {
-        using var message = UpstreamClient.CreateRequest(deployment, url, body, HeaderPolicy.FromClient(context.Request));
+        using var message = UpstreamClient.CreateRequest(deployment, url, body, HeaderPolicy.FromClient(context.Request, deployment.Provider.Type));
         var (call, error) = await UpstreamClient.SendAsync(deployment.Provider, message, context.RequestAborted);
         if (call is null)
         {

@@ -79,6 +79,12 @@ public sealed class FakeUpstream : IAsyncDisposable
     {
         context.Response.StatusCode = 200;
         context.Response.ContentType = "text/event-stream";
+        await WriteFramesAsync(context, frames, delay);
+    }
+
+    /// <summary>Writes more frames to a stream already started by <see cref="WriteSseAsync"/>.</summary>
+    public static async Task WriteFramesAsync(HttpContext context, IEnumerable<string> frames, TimeSpan? delay = null)
+    {
         foreach (var frame in frames)
         {
             await context.Response.WriteAsync(frame + "\n\n", context.RequestAborted);

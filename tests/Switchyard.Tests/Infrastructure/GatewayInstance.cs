@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Anthropic;
 using OpenAI;
 using Switchyard.Hosting;
 
@@ -21,6 +22,9 @@ public sealed class GatewayInstance : IAsyncDisposable
     public const string MasterKey = "sk-test-master-0123456789";
     public const string UserKey = "sk-test-user-0123456789";
     public const string RestrictedKey = "sk-test-restricted-0123456789";
+
+    /// <summary>The key every configured upstream provider is given; no client may ever see it.</summary>
+    public const string UpstreamKey = "sk-upstream-secret-key-123456";
 
     private readonly WebApplication _app;
 
@@ -79,7 +83,7 @@ public sealed class GatewayInstance : IAsyncDisposable
     /// <summary>A gateway with one OpenAI-compatible provider at <paramref name="upstream"/> and the echo provider.</summary>
     public static Task<GatewayInstance> StartWithOpenAIAsync(FakeUpstream upstream, Action<JsonObject>? configure = null) => StartAsync(config =>
     {
-        config["providers"]!.AsArray().Add(new JsonObject { ["name"] = "oai", ["type"] = "openai", ["baseUrl"] = upstream.BaseUrl + "/v1", ["apiKey"] = "sk-upstream-secret-key-123456" });
+        config["providers"]!.AsArray().Add(new JsonObject { ["name"] = "oai", ["type"] = "openai", ["baseUrl"] = upstream.BaseUrl + "/v1", ["apiKey"] = UpstreamKey });
         config["providers"]!.AsArray().Add(new JsonObject { ["name"] = "echo", ["type"] = "echo" });
         config["models"]!.AsArray().Add(new JsonObject { ["id"] = "gpt-test", ["provider"] = "oai", ["model"] = "gpt-upstream" });
         config["models"]!.AsArray().Add(new JsonObject { ["id"] = "echo", ["provider"] = "echo" });
@@ -87,10 +91,38 @@ public sealed class GatewayInstance : IAsyncDisposable
         configure?.Invoke(config);
     });
 
+    /// <summary>A gateway with one Anthropic provider at <paramref name="upstream"/> serving <c>claude-test</c> (upstream <c>claude-upstream</c>).</summary>
+    public static Task<GatewayInstance> StartWithAnthropicAsync(FakeUpstream upstream, Action<JsonObject>? configure = null) => StartAsync(config =>
+    {
+        AddAnthropic(config, upstream);
+        configure?.Invoke(config);
+    });
+
     /// <summary>
-    /// The official SDK pointed at this gateway. Its own retries are off: the tests observe the
-    /// gateway's status codes and retries, not the SDK's.
+    /// A gateway with one Gemini provider at <paramref name="upstream"/> serving the chat model
+    /// <c>gemini-test</c> (upstream <c>gemini-upstream</c>) and the embedding model <c>gemini-embed</c>.
     /// </summary>
+    public static Task<GatewayInstance> StartWithGeminiAsync(FakeUpstream upstream, Action<JsonObject>? configure = null) => StartAsync(config =>
+    {
+        AddGemini(config, upstream);
+        configure?.Invoke(config);
+    });
+
+    /// <summary>Adds the provider <c>claude</c> at <paramref name="upstream"/> and the model <c>claude-test</c> on it.</summary>
+    public static void AddAnthropic(JsonObject config, FakeUpstream upstream, string provider = "claude", string model = "claude-test")
+    {
+        config["providers"]!.AsArray().Add(new JsonObject { ["name"] = provider, ["type"] = "anthropic", ["baseUrl"] = upstream.BaseUrl, ["apiKey"] = UpstreamKey });
+        config["models"]!.AsArray().Add(new JsonObject { ["id"] = model, ["provider"] = provider, ["model"] = "claude-upstream" });
+    }
+
+    /// <summary>Adds the provider <c>gem</c> at <paramref name="upstream"/> with <c>gemini-test</c> and the embedding model <c>gemini-embed</c>.</summary>
+    public static void AddGemini(JsonObject config, FakeUpstream upstream)
+    {
+        config["providers"]!.AsArray().Add(new JsonObject { ["name"] = "gem", ["type"] = "gemini", ["baseUrl"] = upstream.BaseUrl, ["apiKey"] = UpstreamKey });
+        config["models"]!.AsArray().Add(new JsonObject { ["id"] = "gemini-test", ["provider"] = "gem", ["model"] = "gemini-upstream" });
+        config["models"]!.AsArray().Add(new JsonObject { ["id"] = "gemini-embed", ["provider"] = "gem", ["model"] = "text-embedding-up", ["kind"] = "embedding" });
+    }
+
     /// <summary>Adds a configuration-file key that may use only <paramref name="allowedModels"/>.</summary>
     public static void AddRestrictedKey(JsonObject config, params string[] allowedModels) =>
         config["keys"]!.AsArray().Add(new JsonObject
@@ -100,6 +132,10 @@ public sealed class GatewayInstance : IAsyncDisposable
             ["allowedModels"] = new JsonArray(allowedModels.Select(m => (JsonNode)JsonValue.Create(m)).ToArray()),
         });
 
+    /// <summary>
+    /// The official OpenAI SDK pointed at this gateway. Its own retries are off: the tests observe the
+    /// gateway's status codes and retries, not the SDK's.
+    /// </summary>
     public OpenAIClient OpenAIClient(string key = UserKey, string prefix = "/v1") =>
         new(new ApiKeyCredential(key), new OpenAIClientOptions
         {
@@ -107,6 +143,15 @@ public sealed class GatewayInstance : IAsyncDisposable
             NetworkTimeout = TimeSpan.FromSeconds(30),
             RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
         });
+
+    /// <summary>The official Anthropic SDK pointed at this gateway, with its own retries off.</summary>
+    public AnthropicClient AnthropicClient(string key = UserKey) => new()
+    {
+        ApiKey = key,
+        BaseUrl = BaseUrl,
+        MaxRetries = 0,
+        Timeout = TimeSpan.FromSeconds(30),
+    };
 
     public HttpClient HttpClient(string? key = UserKey)
     {
