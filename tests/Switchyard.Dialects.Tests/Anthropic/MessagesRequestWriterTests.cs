@@ -194,14 +194,30 @@ public sealed partial class MessagesRequestWriterTests
     }
 
     [Fact]
-    public void Fits_the_thinking_budget_below_the_default_max_tokens()
+    public void Adds_the_thinking_budget_to_the_default_max_tokens_when_the_client_set_none()
     {
         var body = Merge(MinimalRequest, """{"reasoning_effort":"high"}""");
 
         var (written, _) = Translate(body, defaultMaxOutputTokens: 4096);
 
-        Assert.Equal(4096, written["max_tokens"]!.GetValue<int>());
-        Assert.Equal(4095, written["thinking"]!["budget_tokens"]!.GetValue<int>());
+        Assert.Equal(4096 + 16384, written["max_tokens"]!.GetValue<int>());
+        Assert.Equal(16384, written["thinking"]!["budget_tokens"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void Drops_thinking_mid_tool_loop_when_the_last_assistant_turn_has_no_signed_thinking()
+    {
+        var body = """
+            {"model":"m","reasoning_effort":"high","messages":[
+              {"role":"user","content":"weather?"},
+              {"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{}"}}]},
+              {"role":"tool","tool_call_id":"call_1","content":"sunny"}]}
+            """;
+
+        var (written, adjustments) = Translate(body);
+
+        Assert.False(written.AsObject().ContainsKey("thinking"));
+        Assert.Equal(["reasoning_effort=dropped"], adjustments.Entries);
     }
 
     [Theory]
