@@ -12,6 +12,8 @@ public sealed class SwitchyardOptions
 
     public MediaOptions Media { get; set; } = new();
 
+    public ConversationsOptions Conversations { get; set; } = new();
+
     public List<ProviderOptions> Providers { get; set; } = [];
 
     public List<ModelOptions> Models { get; set; } = [];

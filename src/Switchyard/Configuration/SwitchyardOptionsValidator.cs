@@ -36,6 +36,11 @@ public static class SwitchyardOptionsValidator
             Problem("limits.maxBodyBytes", "must be positive");
         }
 
+        if (options.Conversations.RetentionDays <= 0)
+        {
+            Problem("conversations.retentionDays", "must be positive");
+        }
+
         if (options.Media.MaxBytes <= 0)
         {
             Problem("media.maxBytes", "must be positive");

@@ -5,10 +5,12 @@ using Microsoft.Extensions.Logging;
 using Switchyard.Auth;
 using Switchyard.Catalog;
 using Switchyard.Configuration;
+using Switchyard.Conversations;
 using Switchyard.Forwarding;
 using Switchyard.Media;
 using Switchyard.Pipeline;
 using Switchyard.Providers.Echo;
+using Switchyard.Storage;
 using Switchyard.Surfaces;
 
 namespace Switchyard.Hosting;
@@ -52,16 +54,23 @@ public static class SwitchyardHost
         services.AddSingleton(limits);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new CatalogMonitor(CatalogBuilder.Build(configuration.Options, settings.Environment)));
-        services.AddSingleton(StoreFactory.Create(configuration.Options.Storage, settings.Environment));
+        var stores = StoreFactory.Create(configuration.Options.Storage, settings.Environment);
+        services.AddSingleton(stores.Keys);
+        services.AddSingleton(stores.Conversations);
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<GatewayReadiness>();
         services.AddSingleton<EchoBackend>();
         services.AddSingleton(new ImageFetcher(configuration.Options.Media));
         services.AddSingleton<TranslatingForwarder>();
+        services.AddSingleton(provider => new ConversationState(provider.GetRequiredService<IConversationStore>(), provider.GetRequiredService<TimeProvider>())
+        {
+            Retention = TimeSpan.FromDays(configuration.Options.Conversations.RetentionDays),
+        });
         services.AddSingleton<GatewayPipeline>();
         services.AddHostedService<GatewayStartup>();
         services.AddHostedService<ModelDiscovery>();
         services.AddHostedService<ConfigurationReloader>();
+        services.AddHostedService<ConversationCleanup>();
         return services;
     }
 

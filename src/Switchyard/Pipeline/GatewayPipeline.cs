@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Switchyard.Auth;
 using Switchyard.Catalog;
+using Switchyard.Conversations;
 using Switchyard.Diagnostics;
 using Switchyard.Dialects;
 using Switchyard.Dialects.Anthropic;
@@ -30,6 +31,7 @@ public sealed class GatewayPipeline(
     ApiKeyAuthenticator authenticator,
     GatewayLimits limits,
     TranslatingForwarder translating,
+    ConversationState conversations,
     ILogger<GatewayPipeline> logger)
 {
     public Task HandleChatAsync(HttpContext context, ChatDialect surface, Surface surfaceKind) =>
@@ -57,13 +59,18 @@ public sealed class GatewayPipeline(
                 throw GatewayException.InvalidRequest($"The model '{modelId}' is an embedding model; use :embedContent or /v1/embeddings.", "model");
             }
 
+            // Responses: previous_response_id becomes the stored conversation, whatever the upstream.
+            var turn = surfaceKind == Surface.Responses
+                ? await conversations.PrepareAsync(body.WrittenMemory, topLevel, caller, context.RequestAborted)
+                : null;
             var exchange = new ChatExchange
             {
                 Context = context,
                 Caller = caller,
                 Surface = surface,
-                Body = body.WrittenMemory,
-                TopLevel = topLevel,
+                Body = turn?.Body ?? body.WrittenMemory,
+                TopLevel = turn?.TopLevel ?? topLevel,
+                Turn = turn,
                 ModelId = modelId!,
                 Model = model,
                 Stream = stream,
@@ -80,7 +87,7 @@ public sealed class GatewayPipeline(
                 AttemptOutcome outcome;
                 if (deployment.UpstreamDialect == surface.Dialect && passthrough is not null)
                 {
-                    plan ??= PassthroughPlan.Prepare(body.WrittenSpan, topLevel, stream, exchange.Adjustments, passthrough);
+                    plan ??= PassthroughPlan.Prepare(exchange.Body.Span, exchange.TopLevel, stream, exchange.Adjustments, passthrough);
                     outcome = await PassthroughForwarder.ForwardAsync(context, Passthrough(exchange, plan, passthrough), entry, deployment);
                 }
                 else
@@ -90,6 +97,11 @@ public sealed class GatewayPipeline(
 
                 if (outcome.Committed)
                 {
+                    if (turn is not null && outcome.Error is null)
+                    {
+                        await conversations.RecordAsync(turn, caller, modelId!, CancellationToken.None);
+                    }
+
                     return;
                 }
 
@@ -376,6 +388,7 @@ public sealed class GatewayPipeline(
         Adjustments = exchange.Adjustments,
         Timings = exchange.Timings,
         JsonArray = exchange.JsonArray,
+        Turn = exchange.Turn,
     };
 
     private static RequestTimings Timings(HttpContext context) =>

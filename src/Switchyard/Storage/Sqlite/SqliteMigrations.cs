@@ -25,5 +25,17 @@ internal static class SqliteMigrations
             value TEXT NOT NULL
         );
         """,
+        """
+        CREATE TABLE responses (
+            id          TEXT PRIMARY KEY,
+            key_id      TEXT NOT NULL,
+            model       TEXT NOT NULL,
+            items       TEXT NULL,
+            response    TEXT NOT NULL,
+            created_at  TEXT NOT NULL,
+            expires_at  TEXT NOT NULL
+        );
+        CREATE INDEX responses_expiry ON responses (expires_at);
+        """,
     ];
 }
