@@ -366,9 +366,14 @@ public sealed class GatewayPipeline(
         {
             await ErrorResponses.WriteAsync(context, exception.Error, ErrorEnvelope.OpenAI, errorDialect);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client went away; there is no one left to answer.
+        }
+        catch (BadHttpRequestException exception)
+        {
+            // A body cut short (a client that left mid-upload) or malformed framing.
+            await ErrorResponses.WriteAsync(context, GatewayError.InvalidRequest($"The request body could not be read: {exception.Message}"), ErrorEnvelope.OpenAI, errorDialect);
         }
         catch (Exception exception)
         {
