@@ -14,6 +14,8 @@ public sealed class SwitchyardOptions
 
     public ConversationsOptions Conversations { get; set; } = new();
 
+    public RoutingOptions Routing { get; set; } = new();
+
     public List<ProviderOptions> Providers { get; set; } = [];
 
     public List<ModelOptions> Models { get; set; } = [];

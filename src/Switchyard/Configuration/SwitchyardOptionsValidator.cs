@@ -36,6 +36,22 @@ public static class SwitchyardOptionsValidator
             Problem("limits.maxBodyBytes", "must be positive");
         }
 
+        var routing = options.Routing;
+        if (routing.MaxAttempts < 1)
+        {
+            Problem("routing.maxAttempts", "must be at least 1");
+        }
+
+        if (routing.RetryBudgetSeconds <= 0 || routing.QueueTimeoutSeconds <= 0 || routing.BenchSeconds <= 0 || routing.BackoffMilliseconds < 0)
+        {
+            Problem("routing", "retryBudgetSeconds, queueTimeoutSeconds and benchSeconds must be positive, backoffMilliseconds not negative");
+        }
+
+        if (routing.MaxQueue < 0 || routing.BenchAfterFailures < 1)
+        {
+            Problem("routing", "maxQueue must not be negative and benchAfterFailures must be at least 1");
+        }
+
         if (options.Conversations.RetentionDays <= 0)
         {
             Problem("conversations.retentionDays", "must be positive");

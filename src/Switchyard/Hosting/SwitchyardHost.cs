@@ -10,6 +10,7 @@ using Switchyard.Forwarding;
 using Switchyard.Media;
 using Switchyard.Pipeline;
 using Switchyard.Providers.Echo;
+using Switchyard.Routing;
 using Switchyard.Storage;
 using Switchyard.Surfaces;
 
@@ -66,6 +67,14 @@ public static class SwitchyardHost
         {
             Retention = TimeSpan.FromDays(configuration.Options.Conversations.RetentionDays),
         });
+        services.AddSingleton(new RoutingSettings { Current = configuration.Options.Routing });
+        services.AddSingleton(provider => new DeploymentHealth(provider.GetRequiredService<TimeProvider>())
+        {
+            BenchAfterFailures = configuration.Options.Routing.BenchAfterFailures,
+            FirstBench = TimeSpan.FromSeconds(configuration.Options.Routing.BenchSeconds),
+        });
+        services.AddSingleton(new ProviderGates { MaxQueue = configuration.Options.Routing.MaxQueue });
+        services.AddSingleton<FailoverRouter>();
         services.AddSingleton<GatewayPipeline>();
         services.AddHostedService<GatewayStartup>();
         services.AddHostedService<ModelDiscovery>();

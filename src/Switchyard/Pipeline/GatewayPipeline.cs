@@ -32,6 +32,7 @@ public sealed class GatewayPipeline(
     GatewayLimits limits,
     TranslatingForwarder translating,
     ConversationState conversations,
+    FailoverRouter router,
     ILogger<GatewayPipeline> logger)
 {
     public Task HandleChatAsync(HttpContext context, ChatDialect surface, Surface surfaceKind) =>
@@ -78,45 +79,27 @@ public sealed class GatewayPipeline(
                 JsonArray = route.JsonArray,
             };
 
-            // 5. Attempts.
+            // 5. Attempts, across deployments and fallbacks.
             var passthrough = PassthroughDialect.For(surface.Dialect);
             PassthroughPlan? plan = null;
-            GatewayError? last = null;
-            foreach (var (entry, deployment) in DeploymentSelector.Candidates(catalog, model, Random.Shared))
+            var outcome = await router.RunAsync(catalog, model, exchange.Timings, async (entry, deployment) =>
             {
-                AttemptOutcome outcome;
                 if (deployment.UpstreamDialect == surface.Dialect && passthrough is not null)
                 {
                     plan ??= PassthroughPlan.Prepare(exchange.Body.Span, exchange.TopLevel, stream, exchange.Adjustments, passthrough);
-                    outcome = await PassthroughForwarder.ForwardAsync(context, Passthrough(exchange, plan, passthrough), entry, deployment);
-                }
-                else
-                {
-                    outcome = await translating.ForwardAsync(exchange, entry, deployment);
+                    return await PassthroughForwarder.ForwardAsync(context, Passthrough(exchange, plan, passthrough), entry, deployment);
                 }
 
-                if (outcome.Committed)
-                {
-                    if (turn is not null && outcome.Error is null)
-                    {
-                        await conversations.RecordAsync(turn, caller, modelId!, CancellationToken.None);
-                    }
+                return await translating.ForwardAsync(exchange, entry, deployment);
+            }, context.RequestAborted);
 
-                    return;
-                }
-
-                last = outcome.Error;
-                if (last is null || !last.AllowsFailover)
-                {
-                    break;
-                }
-
-                logger.AttemptFailed(deployment.Name, last.Status);
-            }
-
-            if (last is not null)
+            if (!outcome.Committed)
             {
-                await ErrorResponses.WriteAsync(context, last, ErrorEnvelope.OpenAI, surface);
+                await ErrorResponses.WriteAsync(context, outcome.Error!, ErrorEnvelope.OpenAI, surface);
+            }
+            else if (turn is not null && outcome.Error is null)
+            {
+                await conversations.RecordAsync(turn, caller, modelId!, CancellationToken.None);
             }
         });
     }
@@ -151,40 +134,23 @@ public sealed class GatewayPipeline(
             };
 
             EmbeddingRequest? neutral = null;
-            GatewayError? last = null;
-            foreach (var (entry, deployment) in DeploymentSelector.Candidates(catalog, model, Random.Shared))
+            var outcome = await router.RunAsync(catalog, model, request.Timings, async (entry, deployment) =>
             {
-                AttemptOutcome outcome;
                 if (deployment.UpstreamDialect == Dialect.OpenAIEmbeddings)
                 {
-                    outcome = await PassthroughForwarder.ForwardAsync(context, request, entry, deployment);
-                }
-                else
-                {
-                    neutral ??= EmbeddingsCodec.ReadRequest(body.WrittenSpan);
-                    neutral.Model = modelId!;
-                    var base64 = neutral.Base64;
-                    outcome = await EmbeddingsForwarder.ForwardAsync(context, neutral, entry, deployment, request.Timings,
-                        (response, output) => EmbeddingsCodec.WriteResponse(response, base64, output));
+                    return await PassthroughForwarder.ForwardAsync(context, request, entry, deployment);
                 }
 
-                if (outcome.Committed)
-                {
-                    return;
-                }
+                neutral ??= EmbeddingsCodec.ReadRequest(body.WrittenSpan);
+                neutral.Model = modelId!;
+                var base64 = neutral.Base64;
+                return await EmbeddingsForwarder.ForwardAsync(context, neutral, entry, deployment, request.Timings,
+                    (response, output) => EmbeddingsCodec.WriteResponse(response, base64, output));
+            }, context.RequestAborted);
 
-                last = outcome.Error;
-                if (last is null || !last.AllowsFailover)
-                {
-                    break;
-                }
-
-                logger.AttemptFailed(deployment.Name, last.Status);
-            }
-
-            if (last is not null)
+            if (!outcome.Committed)
             {
-                await ErrorResponses.WriteAsync(context, last, ErrorEnvelope.OpenAI, errorDialect);
+                await ErrorResponses.WriteAsync(context, outcome.Error!, ErrorEnvelope.OpenAI, errorDialect);
             }
         });
     }
@@ -318,28 +284,13 @@ public sealed class GatewayPipeline(
 
             var request = EmbedContentCodec.ReadRequest(body.WrittenSpan, modelId, batch);
             var timings = Timings(context);
-            GatewayError? last = null;
-            foreach (var (entry, deployment) in DeploymentSelector.Candidates(catalog, model, Random.Shared))
+            var outcome = await router.RunAsync(catalog, model, timings, (entry, deployment) =>
+                EmbeddingsForwarder.ForwardAsync(context, request, entry, deployment, timings,
+                    (response, output) => EmbedContentCodec.WriteResponse(response, batch, output)),
+                context.RequestAborted);
+            if (!outcome.Committed)
             {
-                var outcome = await EmbeddingsForwarder.ForwardAsync(context, request, entry, deployment, timings,
-                    (response, output) => EmbedContentCodec.WriteResponse(response, batch, output));
-                if (outcome.Committed)
-                {
-                    return;
-                }
-
-                last = outcome.Error;
-                if (last is null || !last.AllowsFailover)
-                {
-                    break;
-                }
-
-                logger.AttemptFailed(deployment.Name, last.Status);
-            }
-
-            if (last is not null)
-            {
-                await ErrorResponses.WriteAsync(context, last, ErrorEnvelope.Gemini, surface);
+                await ErrorResponses.WriteAsync(context, outcome.Error!, ErrorEnvelope.Gemini, surface);
             }
         });
     }
