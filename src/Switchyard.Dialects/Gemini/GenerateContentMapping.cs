@@ -196,7 +196,7 @@ internal static class GenerateContentMapping
                 result.Add(new ToolDefinition(declaration.Name ?? throw GatewayException.InvalidRequest("functionDeclarations.name is required", "tools.functionDeclarations.name"))
                 {
                     Description = declaration.Description,
-                    Parameters = declaration.ParametersJsonSchema ?? declaration.Parameters,
+                    Parameters = declaration.ParametersJsonSchema ?? (declaration.Parameters is { } parameters ? GeminiSchema.ToJsonSchema(parameters) : null),
                 });
             }
 
@@ -219,7 +219,7 @@ internal static class GenerateContentMapping
             return null;
         }
 
-        return (config.ResponseJsonSchema ?? config.ResponseSchema) is { ValueKind: JsonValueKind.Object } schema
+        return (config.ResponseJsonSchema ?? (config.ResponseSchema is { } openApi ? GeminiSchema.ToJsonSchema(openApi) : null)) is { ValueKind: JsonValueKind.Object } schema
             ? new ResponseFormat(ResponseFormatKind.JsonSchema) { Name = "response", Schema = schema }
             : new ResponseFormat(ResponseFormatKind.JsonObject);
     }

@@ -40,6 +40,11 @@ public static class SwitchyardHost
             kestrel.Limits.MaxRequestBodySize = null;
         });
         builder.Logging.SetMinimumLevel(settings.MinimumLogLevel);
+
+        // ASP.NET Core and HttpClient log every request at Information: a cost on the hot path and
+        // noise beside the gateway's own events. Configuration (Logging:LogLevel) can lower it again.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Services.AddSwitchyard(configuration, settings);
 
         var app = builder.Build();
