@@ -148,14 +148,14 @@ public static class SwitchyardOptionsValidator
 
             if (model.Provider is not null)
             {
-                CheckDeployment(path, model.Provider, model.Api ?? null);
+                CheckDeployment(path, model.Provider, model.Api, model.Kind);
             }
 
             for (var d = 0; d < model.Deployments.Count; d++)
             {
                 var deployment = model.Deployments[d];
                 var deploymentPath = Path(path + ".deployments", d);
-                CheckDeployment(deploymentPath, deployment.Provider, deployment.Api ?? model.Api);
+                CheckDeployment(deploymentPath, deployment.Provider, deployment.Api ?? model.Api, model.Kind);
                 if (deployment.Weight <= 0)
                 {
                     Problem(deploymentPath + ".weight", "must be positive");
@@ -269,11 +269,15 @@ public static class SwitchyardOptionsValidator
 
         return problems;
 
-        void CheckDeployment(string path, string provider, string? api)
+        void CheckDeployment(string path, string provider, string? api, string kind)
         {
             if (!providers.TryGetValue(provider, out var found))
             {
                 Problem(path + ".provider", $"'{provider}' is not a provider");
+            }
+            else if (kind is "image" or "audio" && found.Type != "openai")
+            {
+                Problem(path + ".provider", $"{kind} models are served by openai providers only; '{provider}' is {found.Type}");
             }
             else if (api is "responses" && found.Type != "openai")
             {

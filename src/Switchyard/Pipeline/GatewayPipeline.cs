@@ -295,6 +295,65 @@ public sealed class GatewayPipeline(
         });
     }
 
+    /// <summary><c>POST /v1/images/generations</c> and <c>POST /v1/audio/speech</c>: JSON in, routed like chat.</summary>
+    public async Task HandleMediaJsonAsync(HttpContext context, Surface surface)
+    {
+        var errors = Dialects.OpenAI.Chat.ChatCompletionsDialect.Instance;
+        await GuardAsync(context, errors, async () =>
+        {
+            var caller = await AuthenticateAsync(context);
+            using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, context.RequestAborted);
+            var topLevel = JsonTopLevel.Scan(body.WrittenSpan);
+            var modelId = topLevel.GetString(body.WrittenSpan, "model"u8);
+            var required = surface == Surface.Images ? "prompt"u8 : "input"u8;
+            if (topLevel.GetString(body.WrittenSpan, required) is null)
+            {
+                var name = surface == Surface.Images ? "prompt" : "input";
+                throw GatewayException.InvalidRequest($"'{name}' is required.", name);
+            }
+
+            var catalog = catalogs.Current;
+            var model = RoutePlanner.Resolve(catalog, caller, modelId, surface);
+            var timings = Timings(context);
+            var outcome = await router.RunAsync(catalog, model, timings, (entry, deployment) => surface == Surface.Images
+                ? MediaForwarder.ImagesAsync(context, body.WrittenMemory, topLevel, modelId!, entry, deployment, timings)
+                : MediaForwarder.SpeechAsync(context, body.WrittenMemory, topLevel, modelId!, entry, deployment, timings),
+                context.RequestAborted);
+            if (!outcome.Committed)
+            {
+                await ErrorResponses.WriteAsync(context, outcome.Error!, ErrorEnvelope.OpenAI, errors);
+            }
+        });
+    }
+
+    /// <summary>
+    /// <c>POST /v1/audio/transcriptions</c>: the upload streams through, so it has one attempt — the
+    /// body cannot be sent twice.
+    /// </summary>
+    public async Task HandleTranscriptionAsync(HttpContext context)
+    {
+        var errors = Dialects.OpenAI.Chat.ChatCompletionsDialect.Instance;
+        await GuardAsync(context, errors, async () =>
+        {
+            var caller = await AuthenticateAsync(context);
+            if (context.Request.ContentLength > limits.MaxBodyBytes)
+            {
+                throw new GatewayException(new GatewayError(GatewayErrorKind.PayloadTooLarge, $"The request body is larger than the gateway's limit of {limits.MaxBodyBytes} bytes.") { Code = "request_too_large" });
+            }
+
+            await using var upload = await Media.TranscriptionUpload.ReadAsync(context.Request, limits.MaxBodyBytes, context.RequestAborted);
+            var modelId = upload.Field("model") ?? throw GatewayException.InvalidRequest("'model' is required.", "model");
+            var catalog = catalogs.Current;
+            var model = RoutePlanner.Resolve(catalog, caller, modelId, Surface.Audio);
+            var (entry, deployment) = DeploymentSelector.Candidates(catalog, model, Random.Shared)[0];
+            var outcome = await MediaForwarder.TranscriptionAsync(context, upload, modelId, entry, deployment, Timings(context), limits.MaxBodyBytes);
+            if (!outcome.Committed)
+            {
+                await ErrorResponses.WriteAsync(context, outcome.Error!, ErrorEnvelope.OpenAI, errors);
+            }
+        });
+    }
+
     /// <summary>Authenticates or throws the 401 of CONTRACT §4 (a missing key is <c>invalid_api_key</c> too).</summary>
     public async Task<Caller> AuthenticateAsync(HttpContext context)
     {

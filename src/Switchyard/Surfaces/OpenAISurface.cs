@@ -35,6 +35,12 @@ public static class OpenAISurface
             group.MapPost("/responses", (HttpContext context, GatewayPipeline pipeline) =>
                 pipeline.HandleChatAsync(context, OpenAIResponsesDialect.Instance, Surface.Responses));
             group.MapGet("/responses/{id}", GetResponseAsync);
+            group.MapPost("/images/generations", (HttpContext context, GatewayPipeline pipeline) =>
+                pipeline.HandleMediaJsonAsync(context, Surface.Images));
+            group.MapPost("/audio/speech", (HttpContext context, GatewayPipeline pipeline) =>
+                pipeline.HandleMediaJsonAsync(context, Surface.Audio));
+            group.MapPost("/audio/transcriptions", (HttpContext context, GatewayPipeline pipeline) =>
+                pipeline.HandleTranscriptionAsync(context));
             group.MapDelete("/responses/{id}", DeleteResponseAsync);
         }
 
