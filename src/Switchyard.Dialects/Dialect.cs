@@ -10,6 +10,8 @@ public enum Dialect
     OpenAIResponses,
     OpenAICompletions,
     OpenAIEmbeddings,
+    OpenAIImages,
+    OpenAIAudio,
     AnthropicMessages,
     GeminiGenerate,
     GeminiEmbed,

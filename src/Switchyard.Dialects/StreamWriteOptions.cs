@@ -9,6 +9,9 @@ public sealed record StreamWriteOptions
     /// <summary>OpenAI <c>stream_options.include_usage</c>: usage as its own final chunk rather than on the finish chunk.</summary>
     public bool IncludeUsageChunk { get; init; }
 
+    /// <summary>The id the gateway gives the answer, where the dialect reports one the client can refer back to (Responses).</summary>
+    public string? ResponseId { get; init; }
+
     /// <summary>Client metadata to echo, where the dialect carries it.</summary>
     public System.Text.Json.JsonElement? Metadata { get; init; }
 }

@@ -44,7 +44,10 @@ internal static class MessagesMapping
 
         for (var i = 0; i < wire.Messages.Count; i++)
         {
-            messages.Add(ToCanonical(wire.Messages[i], i));
+            // The serializer lets JSON null into non-nullable list elements.
+            var message = wire.Messages[i]
+                ?? throw GatewayException.InvalidRequest($"messages.{i}: Input should be an object", $"messages.{i}");
+            messages.Add(ToCanonical(message, i));
         }
 
         var maxTokens = Clamp("max_tokens", wire.MaxTokens, 1, int.MaxValue, adjustments);
@@ -136,14 +139,26 @@ internal static class MessagesMapping
 
     private static List<ContentBlockWire> Blocks(JsonElement array, string param)
     {
+        List<ContentBlockWire> blocks;
         try
         {
-            return array.Deserialize(AnthropicJsonContext.Default.ListContentBlockWire) ?? [];
+            blocks = array.Deserialize(AnthropicJsonContext.Default.ListContentBlockWire) ?? [];
         }
         catch (JsonException)
         {
             throw GatewayException.InvalidRequest($"{param}: malformed content blocks", param);
         }
+
+        for (var i = 0; i < blocks.Count; i++)
+        {
+            // The serializer lets JSON null into non-nullable list elements.
+            if (blocks[i] is null)
+            {
+                throw GatewayException.InvalidRequest($"{param}.{i}: Input should be an object", $"{param}.{i}");
+            }
+        }
+
+        return blocks;
     }
 
     private static ContentPart BlockToCanonical(ContentBlockWire block, string param) => block.Type switch
@@ -201,7 +216,7 @@ internal static class MessagesMapping
         var result = new List<ToolDefinition>(tools.Count);
         for (var i = 0; i < tools.Count; i++)
         {
-            var tool = tools[i];
+            var tool = tools[i] ?? throw GatewayException.InvalidRequest($"tools.{i}: Input should be an object", $"tools.{i}");
             if (tool.Type is not (null or "custom"))
             {
                 throw GatewayException.InvalidRequest($"tools.{i}.type: the server tool '{tool.Type}' is available only on Anthropic models", $"tools.{i}.type");

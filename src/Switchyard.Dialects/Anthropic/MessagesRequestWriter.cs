@@ -14,9 +14,12 @@ internal static class MessagesRequestWriter
     public static void Write(Utf8JsonWriter writer, ChatRequest request, string upstreamModel)
     {
         var adjustments = request.Adjustments;
-        var maxTokens = request.MaxOutputTokens ?? request.DefaultMaxOutputTokens;
         var forcedJson = request.ResponseFormat is { Kind: ResponseFormatKind.JsonSchema or ResponseFormatKind.JsonObject };
         var forcedTool = forcedJson || request.ToolChoice?.Mode is ToolChoiceMode.Required or ToolChoiceMode.Function;
+
+        // With no max_tokens from the client, the thinking budget comes on top of the default answer length.
+        var maxTokens = request.MaxOutputTokens
+            ?? request.DefaultMaxOutputTokens + (WantedBudget(request) is int wanted && !forcedTool ? wanted : 0);
         var thinkingBudget = ThinkingBudget(request, maxTokens, forcedTool, adjustments);
 
         writer.WriteStartObject();
@@ -116,11 +119,21 @@ internal static class MessagesRequestWriter
         writer.WriteEndObject();
     }
 
+    private static int? WantedBudget(ChatRequest request) =>
+        request.Reasoning is { Disabled: false } reasoning ? reasoning.BudgetTokens ?? ReasoningBudget.ToBudget(reasoning.Effort) : null;
+
     private static int? ThinkingBudget(ChatRequest request, int maxTokens, bool forcedTool, ParamAdjustments adjustments)
     {
-        if (request.Reasoning is not { Disabled: false } reasoning
-            || (reasoning.BudgetTokens ?? ReasoningBudget.ToBudget(reasoning.Effort)) is not int budget)
+        if (WantedBudget(request) is not int budget)
         {
+            return null;
+        }
+
+        // Mid tool loop, Anthropic requires the last assistant turn to start with its own signed
+        // thinking; a client that did not keep it (plain OpenAI clients) cannot have thinking on.
+        if (LastAssistantTurnLacksThinking(request.Messages))
+        {
+            adjustments.Dropped("reasoning_effort", "the previous assistant turn carries no signed thinking to continue from");
             return null;
         }
 
@@ -138,6 +151,21 @@ internal static class MessagesRequestWriter
         }
 
         return ReasoningBudget.FitBelow(budget, maxTokens);
+    }
+
+    private static bool LastAssistantTurnLacksThinking(List<ChatMessage> messages)
+    {
+        var lastAssistant = messages.FindLastIndex(m => m.Role == Role.Assistant);
+        if (lastAssistant < 0 || !messages[lastAssistant].Parts.Any(p => p is ToolCallPart))
+        {
+            return false;
+        }
+
+        // Only an open tool loop (results after the calls, no new user text) continues that turn.
+        var after = messages.Skip(lastAssistant + 1).ToList();
+        var openLoop = after.Count > 0 && after.All(m => m.Parts.All(p => p is ToolResultPart));
+        return openLoop && !messages[lastAssistant].Parts.Any(p => p is ReasoningPart reasoning
+            && (reasoning.RedactedData is not null || AnthropicSignature(reasoning.Signature) is not null));
     }
 
     private static void WriteSystem(Utf8JsonWriter writer, List<ChatMessage> messages)

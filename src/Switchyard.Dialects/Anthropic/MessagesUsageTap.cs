@@ -33,6 +33,13 @@ public sealed class MessagesUsageTap : IUsageTap, IDisposable
 
     public void OnFrame(ReadOnlySpan<byte> frame, IBufferWriter<byte> output)
     {
+        // The gateway's own error frame must be the last event the client sees (CONTRACT §4), so
+        // nothing after an upstream error (a message_stop, say) is relayed.
+        if (Error is not null)
+        {
+            return;
+        }
+
         _data.Clear();
         if (SseFrameScanner.ReadData(frame, _data) == 0)
         {
@@ -63,8 +70,7 @@ public sealed class MessagesUsageTap : IUsageTap, IDisposable
                 Completed = true;
                 break;
             case "error":
-                var envelope = JsonSerializer.Deserialize(data, AnthropicJsonContext.Default.StreamEventWire);
-                Error = AnthropicErrors.FromType(502, envelope?.Error?.Type, envelope?.Error?.Message);
+                Error = ReadError(data);
                 return;
         }
 
@@ -107,7 +113,17 @@ public sealed class MessagesUsageTap : IUsageTap, IDisposable
 
         // message_delta usage is cumulative; input counts appear there only in newer API versions.
         var usageJson = data[usageProperty.Value];
-        var delta = JsonSerializer.Deserialize(usageJson, AnthropicJsonContext.Default.UsageWire);
+        UsageWire? delta;
+        try
+        {
+            delta = JsonSerializer.Deserialize(usageJson, AnthropicJsonContext.Default.UsageWire);
+        }
+        catch (JsonException)
+        {
+            Error = new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream sent a malformed stream event.") { Code = "upstream_error" };
+            return;
+        }
+
         var previous = Usage ?? Usage.Empty;
         Usage = previous with
         {
@@ -127,6 +143,20 @@ public sealed class MessagesUsageTap : IUsageTap, IDisposable
         var edited = new ArrayBufferWriter<byte>(data.Length + 32);
         new JsonTopLevelEditor().Set("usage"u8, JsonTopLevelEditor.WithNumber(usageJson, "cost"u8, cost)).WriteTo(data, _topLevel, edited);
         WriteEvent(output, "message_delta"u8, edited.WrittenSpan);
+    }
+
+    private static GatewayError ReadError(ReadOnlySpan<byte> data)
+    {
+        try
+        {
+            var envelope = JsonSerializer.Deserialize(data, AnthropicJsonContext.Default.StreamEventWire);
+            return AnthropicErrors.FromType(502, envelope?.Error?.Type, envelope?.Error?.Message);
+        }
+        catch (JsonException)
+        {
+            // An error event in a shape we cannot read is still the end of the stream.
+            return AnthropicErrors.FromType(502, type: null, message: null);
+        }
     }
 
     private static Usage ReadUsage(ReadOnlySpan<byte> usageJson)

@@ -5,7 +5,7 @@ namespace Switchyard.Dialects.Canonical;
 /// <summary>A whole (non-streamed) answer: one assistant message with its parts.</summary>
 public sealed class ChatResponse
 {
-    public required string Id { get; init; }
+    public required string Id { get; set; }
 
     /// <summary>The model id reported to the client: the id it asked for, not the upstream name.</summary>
     public required string Model { get; set; }

@@ -18,7 +18,7 @@ public static class EmbedContentCodec
             using var document = JsonDocument.Parse(body.ToArray());
             var root = document.RootElement;
             var requests = batch
-                ? root.TryGetProperty("requests", out var list) && list.ValueKind == JsonValueKind.Array ? list.EnumerateArray().ToList() : throw GatewayException.InvalidRequest("requests is required", "requests")
+                ? root.ValueKind == JsonValueKind.Object && root.TryGetProperty("requests", out var list) && list.ValueKind == JsonValueKind.Array ? list.EnumerateArray().ToList() : throw GatewayException.InvalidRequest("requests is required", "requests")
                 : [root];
             var first = requests.FirstOrDefault();
             return new EmbeddingRequest
@@ -37,13 +37,14 @@ public static class EmbedContentCodec
 
     private static string Text(JsonElement request)
     {
-        if (request.ValueKind != JsonValueKind.Object || !request.TryGetProperty("content", out var content)
+        if (request.ValueKind != JsonValueKind.Object || !request.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.Object
             || !content.TryGetProperty("parts", out var parts) || parts.ValueKind != JsonValueKind.Array)
         {
             throw GatewayException.InvalidRequest("content.parts is required", "content");
         }
 
-        return string.Concat(parts.EnumerateArray().Select(p => p.TryGetProperty("text", out var text) ? text.GetString() : null));
+        return string.Concat(parts.EnumerateArray().Select(p =>
+            p.ValueKind == JsonValueKind.Object && p.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String ? text.GetString() : null));
     }
 
     /// <summary>Always the batch form upstream, so one request serves any number of inputs.</summary>

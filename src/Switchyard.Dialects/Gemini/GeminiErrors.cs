@@ -39,7 +39,19 @@ public static class GeminiErrors
 
     public static GatewayError Read(int status, ReadOnlySpan<byte> body)
     {
-        string? message = null;
+        var (message, _, keyInvalid) = Parse(body);
+        return UpstreamErrors.FromStatus(keyInvalid ? 401 : status, message);
+    }
+
+    /// <summary>An in-stream <c>{"error":…}</c> chunk: its own <c>code</c> stands for the HTTP status, as the stream reader reads it.</summary>
+    public static GatewayError ReadChunk(ReadOnlySpan<byte> chunk)
+    {
+        var (message, code, keyInvalid) = Parse(chunk);
+        return UpstreamErrors.FromStatus(keyInvalid ? 401 : code ?? 502, message);
+    }
+
+    private static (string? Message, int? Code, bool KeyInvalid) Parse(ReadOnlySpan<byte> body)
+    {
         try
         {
             // Google sometimes answers with a one-element array of envelopes.
@@ -48,17 +60,25 @@ public static class GeminiErrors
             var root = document.RootElement.ValueKind == JsonValueKind.Array && document.RootElement.GetArrayLength() > 0
                 ? document.RootElement[0]
                 : document.RootElement;
-            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("error"u8, out var error)
-                && error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message"u8, out var text) && text.ValueKind == JsonValueKind.String)
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("error"u8, out var error) || error.ValueKind != JsonValueKind.Object)
             {
-                message = text.GetString();
+                return default;
             }
+
+            var message = error.TryGetProperty("message"u8, out var text) && text.ValueKind == JsonValueKind.String ? text.GetString() : null;
+            int? code = error.TryGetProperty("code"u8, out var number) && number.TryGetInt32(out var value) ? value : null;
+
+            // Google answers a bad API key with 400 INVALID_ARGUMENT and reason API_KEY_INVALID: the
+            // gateway's own key is refused, which is not the caller's fault (UpstreamErrors: 401/403).
+            var keyInvalid = error.TryGetProperty("details"u8, out var details) && details.ValueKind == JsonValueKind.Array
+                && details.EnumerateArray().Any(d => d.ValueKind == JsonValueKind.Object && d.TryGetProperty("reason"u8, out var reason)
+                    && reason.ValueKind == JsonValueKind.String && reason.ValueEquals("API_KEY_INVALID"u8));
+            return (message, code, keyInvalid);
         }
         catch (JsonException)
         {
             // Not Google's envelope: keep only the status.
+            return default;
         }
-
-        return UpstreamErrors.FromStatus(status, message);
     }
 }

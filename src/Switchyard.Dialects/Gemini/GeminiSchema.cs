@@ -29,7 +29,7 @@ public static class GeminiSchema
         using (var writer = new Utf8JsonWriter(buffer, JsonWire.WriterOptions))
         {
             var definitions = Definitions(schema);
-            Write(writer, schema, definitions, depth: 0);
+            Write(writer, schema, definitions, depth: 0, description: null);
         }
 
         using var document = JsonDocument.Parse(buffer.WrittenMemory);
@@ -123,7 +123,8 @@ public static class GeminiSchema
         return result;
     }
 
-    private static void Write(Utf8JsonWriter writer, JsonElement schema, Dictionary<string, JsonElement> definitions, int depth)
+    // description: the one written next to a $ref that led here; it describes this use of the definition.
+    private static void Write(Utf8JsonWriter writer, JsonElement schema, Dictionary<string, JsonElement> definitions, int depth, JsonElement? description)
     {
         // Deeply recursive $refs cannot be inlined forever; past a depth the node becomes an open object.
         if (schema.ValueKind != JsonValueKind.Object || depth > 16)
@@ -137,14 +138,14 @@ public static class GeminiSchema
         if (schema.TryGetProperty("$ref", out var reference) && reference.ValueKind == JsonValueKind.String
             && definitions.TryGetValue(reference.GetString()!, out var target))
         {
-            Write(writer, target, definitions, depth + 1);
+            Write(writer, target, definitions, depth + 1, Description(schema) ?? description);
             return;
         }
 
         // allOf with one member is a wrapper; merge-free inline.
         if (schema.TryGetProperty("allOf", out var allOf) && allOf.ValueKind == JsonValueKind.Array && allOf.GetArrayLength() == 1)
         {
-            Write(writer, allOf[0], definitions, depth + 1);
+            Write(writer, allOf[0], definitions, depth + 1, Description(schema) ?? description);
             return;
         }
 
@@ -183,6 +184,12 @@ public static class GeminiSchema
             writer.WriteBoolean("nullable"u8, true);
         }
 
+        if (description is { } sibling)
+        {
+            writer.WritePropertyName("description"u8);
+            sibling.WriteTo(writer);
+        }
+
         if (schema.TryGetProperty("const", out var constant))
         {
             writer.WriteStartArray("enum"u8);
@@ -194,7 +201,11 @@ public static class GeminiSchema
         {
             switch (property.Name)
             {
+                // Written above already: repeating them would send duplicate keys.
                 case "type":
+                case "description" when description is not null:
+                case "nullable" when nullable:
+                case "enum" when constant.ValueKind != JsonValueKind.Undefined:
                     break;
                 case "format" when property.Value.ValueKind == JsonValueKind.String:
                     var format = property.Value.GetString()!;
@@ -209,25 +220,111 @@ public static class GeminiSchema
                     foreach (var child in property.Value.EnumerateObject())
                     {
                         writer.WritePropertyName(child.Name);
-                        Write(writer, child.Value, definitions, depth + 1);
+                        Write(writer, child.Value, definitions, depth + 1, description: null);
                     }
 
                     writer.WriteEndObject();
                     break;
                 case "items" when property.Value.ValueKind == JsonValueKind.Object:
                     writer.WritePropertyName("items"u8);
-                    Write(writer, property.Value, definitions, depth + 1);
+                    Write(writer, property.Value, definitions, depth + 1, description: null);
                     break;
                 case "anyOf" or "oneOf" when property.Value.ValueKind == JsonValueKind.Array:
                     writer.WriteStartArray("anyOf"u8);
                     foreach (var option in property.Value.EnumerateArray())
                     {
-                        Write(writer, option, definitions, depth + 1);
+                        Write(writer, option, definitions, depth + 1, description: null);
                     }
 
                     writer.WriteEndArray();
                     break;
                 case var name when Kept.Contains(name) && name is not ("anyOf" or "properties" or "items" or "format"):
+                    property.WriteTo(writer);
+                    break;
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static JsonElement? Description(JsonElement schema) =>
+        schema.TryGetProperty("description", out var description) ? description : null;
+
+    /// <summary>
+    /// The other direction, for a Gemini client's <c>parameters</c> and <c>responseSchema</c>: Google's
+    /// OpenAPI subset spells types in capitals (<c>"OBJECT"</c>) and marks nulls with <c>nullable</c>,
+    /// which the JSON Schema validators of other upstreams reject. Types become lower case and
+    /// <c>nullable: true</c> becomes a <c>["T","null"]</c> type; everything else is kept.
+    /// </summary>
+    public static JsonElement ToJsonSchema(JsonElement schema)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, JsonWire.WriterOptions))
+        {
+            WriteJsonSchema(writer, schema);
+        }
+
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
+    }
+
+    private static void WriteJsonSchema(Utf8JsonWriter writer, JsonElement schema)
+    {
+        if (schema.ValueKind != JsonValueKind.Object)
+        {
+            schema.WriteTo(writer);
+            return;
+        }
+
+        var type = schema.TryGetProperty("type", out var typeElement) && typeElement.ValueKind == JsonValueKind.String
+            ? typeElement.GetString()!.ToLowerInvariant()
+            : null;
+        var nullable = type is not null && schema.TryGetProperty("nullable", out var flag) && flag.ValueKind == JsonValueKind.True;
+        writer.WriteStartObject();
+        foreach (var property in schema.EnumerateObject())
+        {
+            switch (property.Name)
+            {
+                case "type" when type is not null:
+                    if (nullable)
+                    {
+                        writer.WriteStartArray("type"u8);
+                        writer.WriteStringValue(type);
+                        writer.WriteStringValue("null"u8);
+                        writer.WriteEndArray();
+                    }
+                    else
+                    {
+                        writer.WriteString("type"u8, type);
+                    }
+
+                    break;
+                case "nullable" when nullable:
+                    break;
+                case "properties" when property.Value.ValueKind == JsonValueKind.Object:
+                    writer.WriteStartObject("properties"u8);
+                    foreach (var child in property.Value.EnumerateObject())
+                    {
+                        writer.WritePropertyName(child.Name);
+                        WriteJsonSchema(writer, child.Value);
+                    }
+
+                    writer.WriteEndObject();
+                    break;
+                case "items":
+                    writer.WritePropertyName("items"u8);
+                    WriteJsonSchema(writer, property.Value);
+                    break;
+                case "anyOf" when property.Value.ValueKind == JsonValueKind.Array:
+                    writer.WriteStartArray("anyOf"u8);
+                    foreach (var option in property.Value.EnumerateArray())
+                    {
+                        WriteJsonSchema(writer, option);
+                    }
+
+                    writer.WriteEndArray();
+                    break;
+                default:
                     property.WriteTo(writer);
                     break;
             }

@@ -82,7 +82,7 @@ internal static class GenerateContentRequestWriter
                 break;
         }
 
-        WriteThinking(writer, request.Reasoning, upstreamModel);
+        WriteThinking(writer, request.Reasoning, request.MaxOutputTokens, upstreamModel);
         writer.WriteEndObject();
 
         if (request.Extensions?.TryGetValue(GenerateContentMapping.ExtensionPrefix + "safetySettings", out var safety) == true)
@@ -94,7 +94,7 @@ internal static class GenerateContentRequestWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteThinking(Utf8JsonWriter writer, ReasoningOptions? reasoning, string upstreamModel)
+    private static void WriteThinking(Utf8JsonWriter writer, ReasoningOptions? reasoning, int? maxOutputTokens, string upstreamModel)
     {
         if (reasoning is null)
         {
@@ -115,7 +115,9 @@ internal static class GenerateContentRequestWriter
         }
         else
         {
-            writer.WriteNumber("thinkingBudget"u8, reasoning.BudgetTokens ?? ReasoningBudget.ToBudget(reasoning.Effort) ?? ReasoningBudget.Medium);
+            // Thoughts count against maxOutputTokens, so the budget stays below it (CONTRACT §4).
+            var budget = reasoning.BudgetTokens ?? ReasoningBudget.ToBudget(reasoning.Effort) ?? ReasoningBudget.Medium;
+            writer.WriteNumber("thinkingBudget"u8, ReasoningBudget.FitBelow(budget, maxOutputTokens));
             writer.WriteBoolean("includeThoughts"u8, true);
         }
 

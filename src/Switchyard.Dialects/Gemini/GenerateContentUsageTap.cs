@@ -57,7 +57,7 @@ public sealed class GenerateContentUsageTap : IUsageTap, IDisposable
 
         if (_topLevel.TryGet(data, "error"u8, out _))
         {
-            Error = GeminiErrors.Read(502, data);
+            Error = GeminiErrors.ReadChunk(data);
             return;
         }
 

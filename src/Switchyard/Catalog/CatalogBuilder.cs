@@ -94,6 +94,11 @@ public static class CatalogBuilder
             Pricing = options.Pricing is { } p
                 ? new Pricing(p.InputPerMTok, p.CachedInputPerMTok ?? p.InputPerMTok, p.CacheWritePerMTok ?? p.InputPerMTok,
                     p.OutputPerMTok, p.ReasoningPerMTok ?? p.OutputPerMTok, p.MinimumCharge)
+                {
+                    PerImage = p.PerImage,
+                    PerAudioSecond = p.PerAudioSecond,
+                    PerMCharacters = p.PerMCharacters,
+                }
                 : null,
         };
     }
@@ -102,6 +107,8 @@ public static class CatalogBuilder
     {
         (ProviderType.Echo, _) => null,
         (ProviderType.OpenAI, ModelKind.Embedding) => Dialect.OpenAIEmbeddings,
+        (ProviderType.OpenAI, ModelKind.Image) => Dialect.OpenAIImages,
+        (ProviderType.OpenAI, ModelKind.Audio) => Dialect.OpenAIAudio,
         (ProviderType.OpenAI, _) => api == "responses" ? Dialect.OpenAIResponses : Dialect.OpenAIChat,
         (ProviderType.Anthropic, _) => Dialect.AnthropicMessages,
         (ProviderType.Gemini, ModelKind.Embedding) => Dialect.GeminiEmbed,

@@ -1,10 +1,18 @@
 namespace Switchyard.Catalog;
 
-/// <summary>Credits per million tokens of each usage bucket, with defaults already applied.</summary>
+/// <summary>Credits per million tokens of each usage bucket, with defaults already applied, and the media units.</summary>
 public sealed record Pricing(
     decimal InputPerMTok,
     decimal CachedInputPerMTok,
     decimal CacheWritePerMTok,
     decimal OutputPerMTok,
     decimal ReasoningPerMTok,
-    decimal MinimumCharge);
+    decimal MinimumCharge)
+{
+    /// <summary>Credits per image keyed <c>size/quality</c>, <c>size</c> or <c>*</c>.</summary>
+    public IReadOnlyDictionary<string, decimal>? PerImage { get; init; }
+
+    public decimal? PerAudioSecond { get; init; }
+
+    public decimal? PerMCharacters { get; init; }
+}

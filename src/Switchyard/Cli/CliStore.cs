@@ -17,7 +17,7 @@ internal static class CliStore
             return (null, configuration);
         }
 
-        var store = StoreFactory.Create(configuration.Options.Storage, Environment.GetEnvironmentVariable);
+        var store = StoreFactory.Create(configuration.Options.Storage, Environment.GetEnvironmentVariable).Keys;
         await store.InitializeAsync(cancellationToken);
         return (store, configuration);
     }

@@ -17,4 +17,13 @@ public sealed class PricingOptions
     public decimal? ReasoningPerMTok { get; set; }
 
     public decimal MinimumCharge { get; set; }
+
+    /// <summary>Image models: credits per image, keyed <c>size/quality</c>, <c>size</c> or <c>*</c> (most specific wins).</summary>
+    public Dictionary<string, decimal>? PerImage { get; set; }
+
+    /// <summary>Transcription models: credits per second of audio.</summary>
+    public decimal? PerAudioSecond { get; set; }
+
+    /// <summary>Speech models: credits per million input characters.</summary>
+    public decimal? PerMCharacters { get; set; }
 }

@@ -12,6 +12,10 @@ public sealed class SwitchyardOptions
 
     public MediaOptions Media { get; set; } = new();
 
+    public ConversationsOptions Conversations { get; set; } = new();
+
+    public RoutingOptions Routing { get; set; } = new();
+
     public List<ProviderOptions> Providers { get; set; } = [];
 
     public List<ModelOptions> Models { get; set; } = [];

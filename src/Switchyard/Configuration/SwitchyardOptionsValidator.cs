@@ -36,6 +36,27 @@ public static class SwitchyardOptionsValidator
             Problem("limits.maxBodyBytes", "must be positive");
         }
 
+        var routing = options.Routing;
+        if (routing.MaxAttempts < 1)
+        {
+            Problem("routing.maxAttempts", "must be at least 1");
+        }
+
+        if (routing.RetryBudgetSeconds <= 0 || routing.QueueTimeoutSeconds <= 0 || routing.BenchSeconds <= 0 || routing.BackoffMilliseconds < 0)
+        {
+            Problem("routing", "retryBudgetSeconds, queueTimeoutSeconds and benchSeconds must be positive, backoffMilliseconds not negative");
+        }
+
+        if (routing.MaxQueue < 0 || routing.BenchAfterFailures < 1)
+        {
+            Problem("routing", "maxQueue must not be negative and benchAfterFailures must be at least 1");
+        }
+
+        if (options.Conversations.RetentionDays <= 0)
+        {
+            Problem("conversations.retentionDays", "must be positive");
+        }
+
         if (options.Media.MaxBytes <= 0)
         {
             Problem("media.maxBytes", "must be positive");
@@ -127,14 +148,14 @@ public static class SwitchyardOptionsValidator
 
             if (model.Provider is not null)
             {
-                CheckDeployment(path, model.Provider, model.Api ?? null);
+                CheckDeployment(path, model.Provider, model.Api, model.Kind);
             }
 
             for (var d = 0; d < model.Deployments.Count; d++)
             {
                 var deployment = model.Deployments[d];
                 var deploymentPath = Path(path + ".deployments", d);
-                CheckDeployment(deploymentPath, deployment.Provider, deployment.Api ?? model.Api);
+                CheckDeployment(deploymentPath, deployment.Provider, deployment.Api ?? model.Api, model.Kind);
                 if (deployment.Weight <= 0)
                 {
                     Problem(deploymentPath + ".weight", "must be positive");
@@ -248,11 +269,15 @@ public static class SwitchyardOptionsValidator
 
         return problems;
 
-        void CheckDeployment(string path, string provider, string? api)
+        void CheckDeployment(string path, string provider, string? api, string kind)
         {
             if (!providers.TryGetValue(provider, out var found))
             {
                 Problem(path + ".provider", $"'{provider}' is not a provider");
+            }
+            else if (kind is "image" or "audio" && found.Type != "openai")
+            {
+                Problem(path + ".provider", $"{kind} models are served by openai providers only; '{provider}' is {found.Type}");
             }
             else if (api is "responses" && found.Type != "openai")
             {

@@ -4,6 +4,7 @@ using Switchyard.Dialects.Anthropic;
 using Switchyard.Dialects.Gemini;
 using Switchyard.Dialects.OpenAI.Chat;
 using Switchyard.Dialects.OpenAI.Completions;
+using Switchyard.Dialects.OpenAI.Responses;
 
 namespace Switchyard.Forwarding;
 
@@ -16,5 +17,6 @@ public static class ChatCodecs
         [Dialect.OpenAICompletions] = CompletionsDialect.Instance,
         [Dialect.AnthropicMessages] = AnthropicMessagesDialect.Instance,
         [Dialect.GeminiGenerate] = GeminiGenerateDialect.Instance,
+        [Dialect.OpenAIResponses] = OpenAIResponsesDialect.Instance,
     }.ToFrozenDictionary();
 }

@@ -60,6 +60,7 @@ public abstract class PassthroughDialect
         Dialect.OpenAIEmbeddings => OpenAIPassthrough.Embeddings,
         Dialect.AnthropicMessages => AnthropicPassthrough.Instance,
         Dialect.GeminiGenerate => GeminiPassthrough.Instance,
+        Dialect.OpenAIResponses => ResponsesPassthrough.Instance,
         _ => null,
     };
 }

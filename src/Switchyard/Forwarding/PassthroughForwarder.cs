@@ -5,6 +5,7 @@ using Switchyard.Dialects;
 using Switchyard.Dialects.Canonical;
 using Switchyard.Dialects.Gemini;
 using Switchyard.Dialects.Json;
+using Switchyard.Dialects.OpenAI.Responses;
 using Switchyard.Dialects.Sse;
 using Switchyard.Metering;
 using Switchyard.Pipeline;
@@ -102,18 +103,21 @@ public static class PassthroughForwarder
 
         var response = context.Response;
         ResponseStart.Json(response, request.Adjustments);
-        if (!edits.HasEdits)
+        using var output = new PooledBufferWriter(answer.Length + 128);
+        ReadOnlyMemory<byte> written = answer;
+        if (edits.HasEdits)
         {
-            response.ContentLength = answer.Length;
-            await response.Body.WriteAsync(answer, context.RequestAborted);
-        }
-        else
-        {
-            using var output = new PooledBufferWriter(answer.Length + 128);
             edits.WriteTo(answer, topLevel, output);
-            response.ContentLength = output.WrittenCount;
-            await response.Body.WriteAsync(output.WrittenMemory, context.RequestAborted);
+            written = output.WrittenMemory;
         }
+
+        if (request.Turn is { } turn)
+        {
+            turn.FinalResponse = written.ToArray();
+        }
+
+        response.ContentLength = written.Length;
+        await response.Body.WriteAsync(written, context.RequestAborted);
 
         return AttemptOutcome.Served(usage);
     }
@@ -161,6 +165,11 @@ public static class PassthroughForwarder
         }
 
         failure ??= tap.Error;
+        if (request.Turn is { } turn && tap is ResponsesUsageTap responses)
+        {
+            turn.FinalResponse = responses.FinalResponse;
+        }
+
         if (failure is null && !tap.Completed)
         {
             failure = new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream closed the stream before it finished.") { Code = "upstream_error", AllowsFailover = true };

@@ -23,6 +23,9 @@ public sealed class PassthroughRequest
 
     public required RequestTimings Timings { get; init; }
 
+    /// <summary>The Responses conversation to capture the final answer into, on the Responses surface.</summary>
+    public Conversations.ResponsesTurn? Turn { get; init; }
+
     /// <summary>Stream as one progressively written JSON array instead of SSE (Gemini without <c>alt=sse</c>).</summary>
     public bool JsonArray { get; init; }
 }

@@ -81,8 +81,18 @@ public sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images)
         response.Model = exchange.ModelId;
         response.Usage = CostCalculator.Priced(entry.Pricing, response.Usage);
         response.Metadata = request.Metadata;
+        if (exchange.Turn is { } turn)
+        {
+            response.Id = turn.ResponseId;
+        }
+
         using var buffer = new PooledBufferWriter();
         exchange.Surface.WriteResponse(response, buffer);
+        if (exchange.Turn is { } captured)
+        {
+            captured.FinalResponse = buffer.WrittenSpan.ToArray();
+        }
+
         var http = exchange.Context.Response;
         ResponseStart.Json(http, exchange.Adjustments);
         http.ContentLength = buffer.WrittenCount;
@@ -119,6 +129,7 @@ public sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images)
                 Model = exchange.ModelId,
                 IncludeUsageChunk = request.StreamIncludeUsage,
                 Metadata = request.Metadata,
+                ResponseId = exchange.Turn?.ResponseId,
             };
             var http = exchange.Context.Response;
             var array = exchange.JsonArray ? new JsonArrayWriter() : null;
@@ -135,6 +146,11 @@ public sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images)
             var frames = exchange.Surface.WriteStream(meter.Apply(Concat(prefix, upstream)), options, exchange.Aborted);
             await foreach (var frame in frames)
             {
+                if (exchange.Turn is { } turn && frame.EventType is "response.completed" or "response.incomplete")
+                {
+                    turn.FinalResponse = NestedResponse(frame.Data.Span);
+                }
+
                 if (array is null)
                 {
                     SseStreams.Write(buffer, frame);
@@ -160,6 +176,13 @@ public sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images)
         {
             await upstream.DisposeAsync();
         }
+    }
+
+    /// <summary>The <c>response</c> object inside a Responses terminal event.</summary>
+    private static byte[]? NestedResponse(ReadOnlySpan<byte> data)
+    {
+        var topLevel = JsonTopLevel.Scan(data);
+        return topLevel.TryGet(data, "response"u8, out var response) ? data[response.Value].ToArray() : null;
     }
 
     private static async IAsyncEnumerable<StreamEvent> Concat(List<StreamEvent> prefix, IAsyncEnumerator<StreamEvent> rest)

@@ -17,6 +17,7 @@ public static class UpstreamClient
         Dialect.OpenAIResponses => deployment.Provider.BaseUrl + "/responses",
         Dialect.OpenAICompletions => deployment.Provider.BaseUrl + "/completions",
         Dialect.OpenAIEmbeddings => deployment.Provider.BaseUrl + "/embeddings",
+        Dialect.OpenAIImages => deployment.Provider.BaseUrl + "/images/generations",
         Dialect.AnthropicMessages => deployment.Provider.BaseUrl + "/v1/messages",
         Dialect.GeminiGenerate => $"{deployment.Provider.BaseUrl}/v1beta/models/{Uri.EscapeDataString(deployment.UpstreamModel)}:{(stream ? "streamGenerateContent?alt=sse" : "generateContent")}",
         Dialect.GeminiEmbed => $"{deployment.Provider.BaseUrl}/v1beta/models/{Uri.EscapeDataString(deployment.UpstreamModel)}:batchEmbedContents",

@@ -6,6 +6,7 @@ using Switchyard.Catalog;
 using Switchyard.Configuration;
 using Switchyard.Diagnostics;
 using Switchyard.Pipeline;
+using Switchyard.Routing;
 
 namespace Switchyard.Hosting;
 
@@ -15,6 +16,7 @@ public sealed class ConfigurationReloader(
     CatalogMonitor catalogs,
     GatewayLimits limits,
     ApiKeyAuthenticator authenticator,
+    RoutingSettings routing,
     ServeSettings settings,
     ILogger<ConfigurationReloader> logger) : IHostedService
 {
@@ -51,6 +53,7 @@ public sealed class ConfigurationReloader(
         var catalog = CatalogBuilder.Build(options, settings.Environment);
         catalogs.Swap(catalog);
         limits.MaxBodyBytes = options.Limits.MaxBodyBytes;
+        routing.Current = options.Routing;
         authenticator.SetConfiguredKeys(options.Keys, settings.Environment);
         logger.ConfigReloaded(catalog.Models.Count, catalog.Providers.Count);
     }

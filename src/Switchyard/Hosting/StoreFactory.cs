@@ -7,9 +7,15 @@ namespace Switchyard.Hosting;
 /// <summary>Opens the configured store, for the server and for the CLI alike.</summary>
 public static class StoreFactory
 {
-    public static IKeyStore Create(StorageOptions storage, Func<string, string?> environment) => storage.Kind switch
+    public static Stores Create(StorageOptions storage, Func<string, string?> environment)
     {
-        "sqlite" => new SqliteKeyStore(storage.Path),
-        _ => throw new ConfigurationProblemsException([$"storage.kind: '{storage.Kind}' storage is not available in this build"]),
-    };
+        _ = environment;
+        if (storage.Kind != "sqlite")
+        {
+            throw new ConfigurationProblemsException([$"storage.kind: '{storage.Kind}' storage is not available in this build"]);
+        }
+
+        var database = new SqliteDatabase(storage.Path);
+        return new Stores(new SqliteKeyStore(database), new SqliteConversationStore(database));
+    }
 }

@@ -5,10 +5,13 @@ using Microsoft.Extensions.Logging;
 using Switchyard.Auth;
 using Switchyard.Catalog;
 using Switchyard.Configuration;
+using Switchyard.Conversations;
 using Switchyard.Forwarding;
 using Switchyard.Media;
 using Switchyard.Pipeline;
 using Switchyard.Providers.Echo;
+using Switchyard.Routing;
+using Switchyard.Storage;
 using Switchyard.Surfaces;
 
 namespace Switchyard.Hosting;
@@ -37,6 +40,11 @@ public static class SwitchyardHost
             kestrel.Limits.MaxRequestBodySize = null;
         });
         builder.Logging.SetMinimumLevel(settings.MinimumLogLevel);
+
+        // ASP.NET Core and HttpClient log every request at Information: a cost on the hot path and
+        // noise beside the gateway's own events. Configuration (Logging:LogLevel) can lower it again.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Services.AddSwitchyard(configuration, settings);
 
         var app = builder.Build();
@@ -52,16 +60,31 @@ public static class SwitchyardHost
         services.AddSingleton(limits);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new CatalogMonitor(CatalogBuilder.Build(configuration.Options, settings.Environment)));
-        services.AddSingleton(StoreFactory.Create(configuration.Options.Storage, settings.Environment));
+        var stores = StoreFactory.Create(configuration.Options.Storage, settings.Environment);
+        services.AddSingleton(stores.Keys);
+        services.AddSingleton(stores.Conversations);
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<GatewayReadiness>();
         services.AddSingleton<EchoBackend>();
         services.AddSingleton(new ImageFetcher(configuration.Options.Media));
         services.AddSingleton<TranslatingForwarder>();
+        services.AddSingleton(provider => new ConversationState(provider.GetRequiredService<IConversationStore>(), provider.GetRequiredService<TimeProvider>())
+        {
+            Retention = TimeSpan.FromDays(configuration.Options.Conversations.RetentionDays),
+        });
+        services.AddSingleton(new RoutingSettings { Current = configuration.Options.Routing });
+        services.AddSingleton(provider => new DeploymentHealth(provider.GetRequiredService<TimeProvider>())
+        {
+            BenchAfterFailures = configuration.Options.Routing.BenchAfterFailures,
+            FirstBench = TimeSpan.FromSeconds(configuration.Options.Routing.BenchSeconds),
+        });
+        services.AddSingleton(new ProviderGates { MaxQueue = configuration.Options.Routing.MaxQueue });
+        services.AddSingleton<FailoverRouter>();
         services.AddSingleton<GatewayPipeline>();
         services.AddHostedService<GatewayStartup>();
         services.AddHostedService<ModelDiscovery>();
         services.AddHostedService<ConfigurationReloader>();
+        services.AddHostedService<ConversationCleanup>();
         return services;
     }
 

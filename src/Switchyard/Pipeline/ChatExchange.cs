@@ -40,6 +40,9 @@ public sealed class ChatExchange
 
     public ParamAdjustments Adjustments { get; } = new();
 
+    /// <summary>The Responses conversation this request continues and records, on the Responses surface.</summary>
+    public Conversations.ResponsesTurn? Turn { get; init; }
+
     /// <summary>Images given by URL have been fetched into the request (see <see cref="Media.ImageInliner"/>).</summary>
     public bool ImagesInlined { get; set; }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Switchyard.Auth;
 using Switchyard.Catalog;
+using Switchyard.Conversations;
 using Switchyard.Diagnostics;
 using Switchyard.Dialects;
 using Switchyard.Dialects.Anthropic;
@@ -30,6 +31,8 @@ public sealed class GatewayPipeline(
     ApiKeyAuthenticator authenticator,
     GatewayLimits limits,
     TranslatingForwarder translating,
+    ConversationState conversations,
+    FailoverRouter router,
     ILogger<GatewayPipeline> logger)
 {
     public Task HandleChatAsync(HttpContext context, ChatDialect surface, Surface surfaceKind) =>
@@ -57,13 +60,18 @@ public sealed class GatewayPipeline(
                 throw GatewayException.InvalidRequest($"The model '{modelId}' is an embedding model; use :embedContent or /v1/embeddings.", "model");
             }
 
+            // Responses: previous_response_id becomes the stored conversation, whatever the upstream.
+            var turn = surfaceKind == Surface.Responses
+                ? await conversations.PrepareAsync(body.WrittenMemory, topLevel, caller, context.RequestAborted)
+                : null;
             var exchange = new ChatExchange
             {
                 Context = context,
                 Caller = caller,
                 Surface = surface,
-                Body = body.WrittenMemory,
-                TopLevel = topLevel,
+                Body = turn?.Body ?? body.WrittenMemory,
+                TopLevel = turn?.TopLevel ?? topLevel,
+                Turn = turn,
                 ModelId = modelId!,
                 Model = model,
                 Stream = stream,
@@ -71,40 +79,27 @@ public sealed class GatewayPipeline(
                 JsonArray = route.JsonArray,
             };
 
-            // 5. Attempts.
+            // 5. Attempts, across deployments and fallbacks.
             var passthrough = PassthroughDialect.For(surface.Dialect);
             PassthroughPlan? plan = null;
-            GatewayError? last = null;
-            foreach (var (entry, deployment) in DeploymentSelector.Candidates(catalog, model, Random.Shared))
+            var outcome = await router.RunAsync(catalog, model, exchange.Timings, async (entry, deployment) =>
             {
-                AttemptOutcome outcome;
                 if (deployment.UpstreamDialect == surface.Dialect && passthrough is not null)
                 {
-                    plan ??= PassthroughPlan.Prepare(body.WrittenSpan, topLevel, stream, exchange.Adjustments, passthrough);
-                    outcome = await PassthroughForwarder.ForwardAsync(context, Passthrough(exchange, plan, passthrough), entry, deployment);
-                }
-                else
-                {
-                    outcome = await translating.ForwardAsync(exchange, entry, deployment);
+                    plan ??= PassthroughPlan.Prepare(exchange.Body.Span, exchange.TopLevel, stream, exchange.Adjustments, passthrough);
+                    return await PassthroughForwarder.ForwardAsync(context, Passthrough(exchange, plan, passthrough), entry, deployment);
                 }
 
-                if (outcome.Committed)
-                {
-                    return;
-                }
+                return await translating.ForwardAsync(exchange, entry, deployment);
+            }, context.RequestAborted);
 
-                last = outcome.Error;
-                if (last is null || !last.AllowsFailover)
-                {
-                    break;
-                }
-
-                logger.AttemptFailed(deployment.Name, last.Status);
-            }
-
-            if (last is not null)
+            if (!outcome.Committed)
             {
-                await ErrorResponses.WriteAsync(context, last, ErrorEnvelope.OpenAI, surface);
+                await ErrorResponses.WriteAsync(context, outcome.Error!, ErrorEnvelope.OpenAI, surface);
+            }
+            else if (turn is not null && outcome.Error is null)
+            {
+                await conversations.RecordAsync(turn, caller, modelId!, CancellationToken.None);
             }
         });
     }
@@ -139,40 +134,23 @@ public sealed class GatewayPipeline(
             };
 
             EmbeddingRequest? neutral = null;
-            GatewayError? last = null;
-            foreach (var (entry, deployment) in DeploymentSelector.Candidates(catalog, model, Random.Shared))
+            var outcome = await router.RunAsync(catalog, model, request.Timings, async (entry, deployment) =>
             {
-                AttemptOutcome outcome;
                 if (deployment.UpstreamDialect == Dialect.OpenAIEmbeddings)
                 {
-                    outcome = await PassthroughForwarder.ForwardAsync(context, request, entry, deployment);
-                }
-                else
-                {
-                    neutral ??= EmbeddingsCodec.ReadRequest(body.WrittenSpan);
-                    neutral.Model = modelId!;
-                    var base64 = neutral.Base64;
-                    outcome = await EmbeddingsForwarder.ForwardAsync(context, neutral, entry, deployment, request.Timings,
-                        (response, output) => EmbeddingsCodec.WriteResponse(response, base64, output));
+                    return await PassthroughForwarder.ForwardAsync(context, request, entry, deployment);
                 }
 
-                if (outcome.Committed)
-                {
-                    return;
-                }
+                neutral ??= EmbeddingsCodec.ReadRequest(body.WrittenSpan);
+                neutral.Model = modelId!;
+                var base64 = neutral.Base64;
+                return await EmbeddingsForwarder.ForwardAsync(context, neutral, entry, deployment, request.Timings,
+                    (response, output) => EmbeddingsCodec.WriteResponse(response, base64, output));
+            }, context.RequestAborted);
 
-                last = outcome.Error;
-                if (last is null || !last.AllowsFailover)
-                {
-                    break;
-                }
-
-                logger.AttemptFailed(deployment.Name, last.Status);
-            }
-
-            if (last is not null)
+            if (!outcome.Committed)
             {
-                await ErrorResponses.WriteAsync(context, last, ErrorEnvelope.OpenAI, errorDialect);
+                await ErrorResponses.WriteAsync(context, outcome.Error!, ErrorEnvelope.OpenAI, errorDialect);
             }
         });
     }
@@ -306,28 +284,72 @@ public sealed class GatewayPipeline(
 
             var request = EmbedContentCodec.ReadRequest(body.WrittenSpan, modelId, batch);
             var timings = Timings(context);
-            GatewayError? last = null;
-            foreach (var (entry, deployment) in DeploymentSelector.Candidates(catalog, model, Random.Shared))
+            var outcome = await router.RunAsync(catalog, model, timings, (entry, deployment) =>
+                EmbeddingsForwarder.ForwardAsync(context, request, entry, deployment, timings,
+                    (response, output) => EmbedContentCodec.WriteResponse(response, batch, output)),
+                context.RequestAborted);
+            if (!outcome.Committed)
             {
-                var outcome = await EmbeddingsForwarder.ForwardAsync(context, request, entry, deployment, timings,
-                    (response, output) => EmbedContentCodec.WriteResponse(response, batch, output));
-                if (outcome.Committed)
-                {
-                    return;
-                }
+                await ErrorResponses.WriteAsync(context, outcome.Error!, ErrorEnvelope.Gemini, surface);
+            }
+        });
+    }
 
-                last = outcome.Error;
-                if (last is null || !last.AllowsFailover)
-                {
-                    break;
-                }
-
-                logger.AttemptFailed(deployment.Name, last.Status);
+    /// <summary><c>POST /v1/images/generations</c> and <c>POST /v1/audio/speech</c>: JSON in, routed like chat.</summary>
+    public async Task HandleMediaJsonAsync(HttpContext context, Surface surface)
+    {
+        var errors = Dialects.OpenAI.Chat.ChatCompletionsDialect.Instance;
+        await GuardAsync(context, errors, async () =>
+        {
+            var caller = await AuthenticateAsync(context);
+            using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, context.RequestAborted);
+            var topLevel = JsonTopLevel.Scan(body.WrittenSpan);
+            var modelId = topLevel.GetString(body.WrittenSpan, "model"u8);
+            var required = surface == Surface.Images ? "prompt"u8 : "input"u8;
+            if (topLevel.GetString(body.WrittenSpan, required) is null)
+            {
+                var name = surface == Surface.Images ? "prompt" : "input";
+                throw GatewayException.InvalidRequest($"'{name}' is required.", name);
             }
 
-            if (last is not null)
+            var catalog = catalogs.Current;
+            var model = RoutePlanner.Resolve(catalog, caller, modelId, surface);
+            var timings = Timings(context);
+            var outcome = await router.RunAsync(catalog, model, timings, (entry, deployment) => surface == Surface.Images
+                ? MediaForwarder.ImagesAsync(context, body.WrittenMemory, topLevel, modelId!, entry, deployment, timings)
+                : MediaForwarder.SpeechAsync(context, body.WrittenMemory, topLevel, modelId!, entry, deployment, timings),
+                context.RequestAborted);
+            if (!outcome.Committed)
             {
-                await ErrorResponses.WriteAsync(context, last, ErrorEnvelope.Gemini, surface);
+                await ErrorResponses.WriteAsync(context, outcome.Error!, ErrorEnvelope.OpenAI, errors);
+            }
+        });
+    }
+
+    /// <summary>
+    /// <c>POST /v1/audio/transcriptions</c>: the upload streams through, so it has one attempt — the
+    /// body cannot be sent twice.
+    /// </summary>
+    public async Task HandleTranscriptionAsync(HttpContext context)
+    {
+        var errors = Dialects.OpenAI.Chat.ChatCompletionsDialect.Instance;
+        await GuardAsync(context, errors, async () =>
+        {
+            var caller = await AuthenticateAsync(context);
+            if (context.Request.ContentLength > limits.MaxBodyBytes)
+            {
+                throw new GatewayException(new GatewayError(GatewayErrorKind.PayloadTooLarge, $"The request body is larger than the gateway's limit of {limits.MaxBodyBytes} bytes.") { Code = "request_too_large" });
+            }
+
+            await using var upload = await Media.TranscriptionUpload.ReadAsync(context.Request, limits.MaxBodyBytes, context.RequestAborted);
+            var modelId = upload.Field("model") ?? throw GatewayException.InvalidRequest("'model' is required.", "model");
+            var catalog = catalogs.Current;
+            var model = RoutePlanner.Resolve(catalog, caller, modelId, Surface.Audio);
+            var (entry, deployment) = DeploymentSelector.Candidates(catalog, model, Random.Shared)[0];
+            var outcome = await MediaForwarder.TranscriptionAsync(context, upload, modelId, entry, deployment, Timings(context), limits.MaxBodyBytes);
+            if (!outcome.Committed)
+            {
+                await ErrorResponses.WriteAsync(context, outcome.Error!, ErrorEnvelope.OpenAI, errors);
             }
         });
     }
@@ -354,9 +376,14 @@ public sealed class GatewayPipeline(
         {
             await ErrorResponses.WriteAsync(context, exception.Error, ErrorEnvelope.OpenAI, errorDialect);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client went away; there is no one left to answer.
+        }
+        catch (BadHttpRequestException exception)
+        {
+            // A body cut short (a client that left mid-upload) or malformed framing.
+            await ErrorResponses.WriteAsync(context, GatewayError.InvalidRequest($"The request body could not be read: {exception.Message}"), ErrorEnvelope.OpenAI, errorDialect);
         }
         catch (Exception exception)
         {
@@ -376,6 +403,7 @@ public sealed class GatewayPipeline(
         Adjustments = exchange.Adjustments,
         Timings = exchange.Timings,
         JsonArray = exchange.JsonArray,
+        Turn = exchange.Turn,
     };
 
     private static RequestTimings Timings(HttpContext context) =>

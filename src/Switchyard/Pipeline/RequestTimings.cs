@@ -13,6 +13,12 @@ public sealed class RequestTimings
 
     public int Attempts { get; set; }
 
+    /// <summary>Time spent waiting for a slot at a provider's concurrency limit.</summary>
+    public TimeSpan Queue { get; set; }
+
+    /// <summary>The deployment of the last attempt (the one that served, when one did).</summary>
+    public string? Deployment { get; set; }
+
     public TimeSpan Elapsed => Stopwatch.GetElapsedTime(_started);
 
     /// <summary>
@@ -21,15 +27,21 @@ public sealed class RequestTimings
     /// </summary>
     public string ToServerTiming()
     {
-        var total = Elapsed;
-        var gateway = total - Upstream;
+        var gateway = Elapsed - Upstream - Queue;
         if (gateway < TimeSpan.Zero)
         {
             gateway = TimeSpan.Zero;
         }
 
-        return Attempts == 0
-            ? string.Create(CultureInfo.InvariantCulture, $"gateway;dur={gateway.TotalMilliseconds:0.###}")
-            : string.Create(CultureInfo.InvariantCulture, $"gateway;dur={gateway.TotalMilliseconds:0.###}, upstream;dur={Upstream.TotalMilliseconds:0.###};desc=\"attempts={Attempts}\"");
+        if (Attempts == 0)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"gateway;dur={gateway.TotalMilliseconds:0.###}");
+        }
+
+        var timing = string.Create(CultureInfo.InvariantCulture,
+            $"gateway;dur={gateway.TotalMilliseconds:0.###}, upstream;dur={Upstream.TotalMilliseconds:0.###};desc=\"attempts={Attempts} deployment={Deployment}\"");
+        return Queue > TimeSpan.Zero
+            ? timing + string.Create(CultureInfo.InvariantCulture, $", queue;dur={Queue.TotalMilliseconds:0.###}")
+            : timing;
     }
 }

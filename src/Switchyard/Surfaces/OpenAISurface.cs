@@ -8,7 +8,9 @@ using Switchyard.Dialects;
 using Switchyard.Dialects.Json;
 using Switchyard.Dialects.OpenAI.Chat;
 using Switchyard.Dialects.OpenAI.Completions;
+using Switchyard.Dialects.OpenAI.Responses;
 using Switchyard.Pipeline;
+using Switchyard.Storage;
 
 namespace Switchyard.Surfaces;
 
@@ -30,6 +32,16 @@ public static class OpenAISurface
                 pipeline.HandleChatAsync(context, CompletionsDialect.Instance, Surface.Completions));
             group.MapPost("/embeddings", (HttpContext context, GatewayPipeline pipeline) =>
                 pipeline.HandleEmbeddingsAsync(context, ChatCompletionsDialect.Instance));
+            group.MapPost("/responses", (HttpContext context, GatewayPipeline pipeline) =>
+                pipeline.HandleChatAsync(context, OpenAIResponsesDialect.Instance, Surface.Responses));
+            group.MapGet("/responses/{id}", GetResponseAsync);
+            group.MapPost("/images/generations", (HttpContext context, GatewayPipeline pipeline) =>
+                pipeline.HandleMediaJsonAsync(context, Surface.Images));
+            group.MapPost("/audio/speech", (HttpContext context, GatewayPipeline pipeline) =>
+                pipeline.HandleMediaJsonAsync(context, Surface.Audio));
+            group.MapPost("/audio/transcriptions", (HttpContext context, GatewayPipeline pipeline) =>
+                pipeline.HandleTranscriptionAsync(context));
+            group.MapDelete("/responses/{id}", DeleteResponseAsync);
         }
 
         return routes;
@@ -87,6 +99,55 @@ public static class OpenAISurface
 
         await WriteJsonAsync(context, buffer);
     }
+
+    /// <summary><c>GET /v1/responses/{id}</c>: a response this key stored; any other id is a 404, whoever owns it.</summary>
+    private static async Task GetResponseAsync(HttpContext context, string id, GatewayPipeline pipeline, IConversationStore store, TimeProvider time)
+    {
+        if (await AuthenticateAsync(context, pipeline) is not { } caller)
+        {
+            return;
+        }
+
+        if (await store.GetAsync(id, caller.KeyId, time.GetUtcNow(), context.RequestAborted) is not { } record)
+        {
+            await ErrorResponses.WriteAsync(context, ResponseNotFound(id), ErrorEnvelope.OpenAI);
+            return;
+        }
+
+        var bytes = System.Text.Encoding.UTF8.GetBytes(record.Response);
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = bytes.Length;
+        await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
+    }
+
+    private static async Task DeleteResponseAsync(HttpContext context, string id, GatewayPipeline pipeline, IConversationStore store)
+    {
+        if (await AuthenticateAsync(context, pipeline) is not { } caller)
+        {
+            return;
+        }
+
+        if (!await store.DeleteAsync(id, caller.KeyId, context.RequestAborted))
+        {
+            await ErrorResponses.WriteAsync(context, ResponseNotFound(id), ErrorEnvelope.OpenAI);
+            return;
+        }
+
+        using var buffer = new PooledBufferWriter(128);
+        using (var writer = new Utf8JsonWriter(buffer, JsonWire.WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id"u8, id);
+            writer.WriteString("object"u8, "response"u8);
+            writer.WriteBoolean("deleted"u8, true);
+            writer.WriteEndObject();
+        }
+
+        await WriteJsonAsync(context, buffer);
+    }
+
+    private static GatewayError ResponseNotFound(string id) =>
+        new(GatewayErrorKind.NotFound, $"No response found with id '{id}'.") { Param = "response_id" };
 
     private static void WriteModel(Utf8JsonWriter writer, ModelEntry model)
     {

@@ -96,16 +96,75 @@ public sealed class CompletionsDialect : ChatDialect
         writer.WriteEndObject();
     }
 
+    /// <summary>
+    /// Legacy completion chunks (<c>object: text_completion</c>) and <c>[DONE]</c>. The surface refuses
+    /// <c>stream: true</c> (CONTRACT §3), so this serves translated streams only.
+    /// </summary>
     public override async IAsyncEnumerable<SseFrame> WriteStream(IAsyncEnumerable<StreamEvent> events, StreamWriteOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        // The surface refuses stream: true in ReadRequest, so no stream is ever written here.
+        var id = "cmpl-" + Guid.NewGuid().ToString("N");
+        var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         await foreach (var item in events.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            if (item is ResponseFailed failed)
+            switch (item)
             {
-                yield return SseFrame.FromData(JsonSerializer.SerializeToUtf8Bytes(failed.Error.Message, DialectsJsonContext.Default.String));
+                case TextDelta text:
+                    yield return Chunk(id, created, options.Model, text.Text, null, null);
+                    break;
+                case ResponseCompleted done:
+                    yield return Chunk(id, created, options.Model, string.Empty, done.FinishReason == FinishReason.Length ? "length" : "stop", done.Usage);
+                    yield return SseFrame.FromData("[DONE]"u8.ToArray());
+                    yield break;
+                case ResponseFailed failed:
+                    var error = new ArrayBufferWriter<byte>();
+                    using (var writer = new Utf8JsonWriter(error, JsonWire.WriterOptions))
+                    {
+                        writer.WriteStartObject();
+                        OpenAIErrors.WriteErrorObject(writer, failed.Error);
+                        writer.WriteEndObject();
+                    }
+
+                    yield return SseFrame.FromData(error.WrittenSpan.ToArray());
+                    yield break;
             }
         }
+    }
+
+    private static SseFrame Chunk(string id, long created, string model, string text, string? finishReason, Usage? usage)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, JsonWire.WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id"u8, id);
+            writer.WriteString("object"u8, "text_completion"u8);
+            writer.WriteNumber("created"u8, created);
+            writer.WriteString("model"u8, model);
+            writer.WriteStartArray("choices"u8);
+            writer.WriteStartObject();
+            writer.WriteString("text"u8, text);
+            writer.WriteNumber("index"u8, 0);
+            writer.WriteNull("logprobs"u8);
+            if (finishReason is null)
+            {
+                writer.WriteNull("finish_reason"u8);
+            }
+            else
+            {
+                writer.WriteString("finish_reason"u8, finishReason);
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+            if (usage is not null)
+            {
+                ChatCompletionsResponseWriter.WriteUsage(writer, usage);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return SseFrame.FromData(buffer.WrittenSpan.ToArray());
     }
 
     public override void WriteError(GatewayError error, IBufferWriter<byte> output) => OpenAIErrors.Write(error, output);
@@ -139,8 +198,64 @@ public sealed class CompletionsDialect : ChatDialect
         };
     }
 
-    public override IAsyncEnumerable<StreamEvent> ReadStream(IAsyncEnumerable<SseFrame> frames, CancellationToken cancellationToken) =>
-        ChatCompletionsDialect.Instance.ReadStream(frames, cancellationToken);
+    /// <summary>Legacy completion chunks to neutral events: one text part, then the finish.</summary>
+    public override async IAsyncEnumerable<StreamEvent> ReadStream(IAsyncEnumerable<SseFrame> frames, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var started = false;
+        string? finish = null;
+        var usage = Usage.Empty;
+        await foreach (var frame in frames.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (frame.IsDone)
+            {
+                break;
+            }
+
+            CompletionWire? chunk;
+            try
+            {
+                chunk = JsonSerializer.Deserialize(frame.Data.Span, CompletionsJsonContext.Default.CompletionWire);
+            }
+            catch (JsonException)
+            {
+                chunk = null;
+            }
+
+            if (chunk is null)
+            {
+                yield return new ResponseFailed(new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream sent a malformed stream frame.") { Code = "upstream_error" });
+                yield break;
+            }
+
+            if (!started)
+            {
+                started = true;
+                yield return new ResponseStarted(chunk.Id ?? string.Empty, chunk.Model ?? string.Empty);
+                yield return new PartStarted(0, PartKind.Text);
+            }
+
+            var choice = chunk.Choices is { Count: > 0 } choices ? choices[0] : null;
+            if (choice?.Text is { Length: > 0 } text)
+            {
+                yield return new TextDelta(0, text);
+            }
+
+            finish = choice?.FinishReason ?? finish;
+            if (chunk.Usage is { } wireUsage)
+            {
+                usage = ChatCompletionsMapping.ToCanonical(wireUsage);
+            }
+        }
+
+        if (!started || finish is null)
+        {
+            yield return new ResponseFailed(new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream closed the stream before it finished.") { Code = "upstream_error" });
+            yield break;
+        }
+
+        yield return new PartCompleted(0);
+        yield return new ResponseCompleted(ChatCompletionsMapping.FinishReasonToCanonical(finish), usage);
+    }
 
     public override GatewayError ReadError(int status, ReadOnlySpan<byte> body) => OpenAIErrors.Read(status, body);
 }

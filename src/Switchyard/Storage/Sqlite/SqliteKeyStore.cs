@@ -6,38 +6,9 @@ using Microsoft.Data.Sqlite;
 namespace Switchyard.Storage.Sqlite;
 
 /// <summary>The SQLite store (the default for one process on a laptop).</summary>
-public sealed class SqliteKeyStore : IKeyStore
+public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
 {
-    private readonly string _connectionString;
-
-    // Columns are snake_case; Dapper maps them onto PascalCase properties with this switch.
-    static SqliteKeyStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
-
-    public SqliteKeyStore(string path)
-    {
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Shared,
-            Pooling = true,
-        }.ToString();
-    }
-
-    public async Task InitializeAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await connection.ExecuteAsync("PRAGMA journal_mode=WAL;");
-        await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);");
-        var version = await connection.ExecuteScalarAsync<long?>("SELECT MAX(version) FROM schema_version;") ?? 0;
-        for (var step = (int)version; step < SqliteMigrations.Steps.Length; step++)
-        {
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await connection.ExecuteAsync(SqliteMigrations.Steps[step], transaction: transaction);
-            await connection.ExecuteAsync("INSERT INTO schema_version (version) VALUES (@v);", new { v = step + 1 }, transaction);
-            await transaction.CommitAsync(cancellationToken);
-        }
-    }
+    public Task InitializeAsync(CancellationToken cancellationToken) => database.MigrateAsync(cancellationToken);
 
     public async Task<KeyRecord?> FindByHashAsync(string hash, CancellationToken cancellationToken)
     {
@@ -93,12 +64,7 @@ public sealed class SqliteKeyStore : IKeyStore
         return await connection.ExecuteScalarAsync<string>("SELECT value FROM settings WHERE name = @name;", new { name }) ?? value;
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        return connection;
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => database.OpenAsync(cancellationToken);
 
     private const string Select =
         "SELECT id, name, prefix, hash, allowed_models, rpm, tpm, max_concurrent, credits, expires_at, created_at, revoked_at FROM keys";

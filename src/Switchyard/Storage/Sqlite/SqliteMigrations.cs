@@ -25,5 +25,40 @@ internal static class SqliteMigrations
             value TEXT NOT NULL
         );
         """,
+        """
+        CREATE TABLE responses (
+            id          TEXT PRIMARY KEY,
+            key_id      TEXT NOT NULL,
+            model       TEXT NOT NULL,
+            items       TEXT NULL,
+            response    TEXT NOT NULL,
+            created_at  TEXT NOT NULL,
+            expires_at  TEXT NOT NULL
+        );
+        CREATE INDEX responses_expiry ON responses (expires_at);
+        """,
+        """
+        CREATE TABLE requests (
+            request_id          TEXT PRIMARY KEY,
+            key_id              TEXT NOT NULL,
+            model               TEXT NOT NULL,
+            deployment          TEXT NULL,
+            surface             TEXT NOT NULL,
+            status              INTEGER NOT NULL,
+            latency_ms          REAL NOT NULL,
+            ttft_ms             REAL NULL,
+            attempts            INTEGER NOT NULL,
+            input_tokens        INTEGER NOT NULL,
+            cached_input_tokens INTEGER NOT NULL,
+            cache_write_tokens  INTEGER NOT NULL,
+            output_tokens       INTEGER NOT NULL,
+            reasoning_tokens    INTEGER NOT NULL,
+            cost                TEXT NOT NULL,
+            day                 TEXT NOT NULL,
+            created_at          TEXT NOT NULL
+        );
+        CREATE INDEX requests_key_day ON requests (key_id, day);
+        CREATE INDEX requests_created ON requests (created_at);
+        """,
     ];
 }

@@ -1,0 +1,177 @@
+using System.Text.Json;
+using Switchyard.Dialects.Canonical;
+
+namespace Switchyard.Dialects.OpenAI.Responses;
+
+/// <summary>Writes the <c>response</c> object (https://platform.openai.com/docs/api-reference/responses/object).</summary>
+internal static class ResponseObjectWriter
+{
+    public static void Write(
+        Utf8JsonWriter writer,
+        string id,
+        string model,
+        long createdAt,
+        string status,
+        IReadOnlyList<OutputItem> output,
+        Usage? usage,
+        JsonElement? metadata,
+        string? incompleteReason = null,
+        GatewayError? error = null)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id"u8, id);
+        writer.WriteString("object"u8, "response"u8);
+        writer.WriteNumber("created_at"u8, createdAt);
+        writer.WriteString("status"u8, status);
+        if (error is not null)
+        {
+            writer.WriteStartObject("error"u8);
+            writer.WriteString("code"u8, OpenAIErrors.TypeAndCode(error).Code ?? "server_error");
+            writer.WriteString("message"u8, error.Message);
+            writer.WriteEndObject();
+        }
+        else
+        {
+            writer.WriteNull("error"u8);
+        }
+
+        if (incompleteReason is not null)
+        {
+            writer.WriteStartObject("incomplete_details"u8);
+            writer.WriteString("reason"u8, incompleteReason);
+            writer.WriteEndObject();
+        }
+        else
+        {
+            writer.WriteNull("incomplete_details"u8);
+        }
+
+        writer.WriteNull("instructions"u8);
+        writer.WriteNull("max_output_tokens"u8);
+        writer.WriteString("model"u8, model);
+        writer.WriteStartArray("output"u8);
+        foreach (var item in output)
+        {
+            item.Write(writer);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteBoolean("parallel_tool_calls"u8, true);
+        writer.WriteNull("previous_response_id"u8);
+        writer.WriteStartObject("reasoning"u8);
+        writer.WriteNull("effort"u8);
+        writer.WriteNull("summary"u8);
+        writer.WriteEndObject();
+        writer.WriteBoolean("store"u8, true);
+        writer.WriteStartObject("text"u8);
+        writer.WriteStartObject("format"u8);
+        writer.WriteString("type"u8, "text"u8);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.WriteString("tool_choice"u8, "auto"u8);
+        writer.WriteStartArray("tools"u8);
+        writer.WriteEndArray();
+        writer.WriteString("truncation"u8, "disabled"u8);
+        if (usage is not null)
+        {
+            WriteUsage(writer, usage);
+        }
+        else
+        {
+            writer.WriteNull("usage"u8);
+        }
+
+        writer.WriteNull("user"u8);
+        writer.WritePropertyName("metadata"u8);
+        if (metadata is { } value)
+        {
+            value.WriteTo(writer);
+        }
+        else
+        {
+            writer.WriteStartObject();
+            writer.WriteEndObject();
+        }
+
+        // Not in OpenAI's JSON (its SDKs compute it); a convenience for plain-HTTP clients.
+        writer.WriteString("output_text"u8, string.Concat(output.Where(i => i.Type == "message")
+            .SelectMany(i => i.Contents).Where(c => c.Type == "output_text").Select(c => c.Text.ToString())));
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Responses usage: input includes cached tokens, output includes reasoning.</summary>
+    public static void WriteUsage(Utf8JsonWriter writer, Usage usage)
+    {
+        writer.WriteStartObject("usage"u8);
+        writer.WriteNumber("input_tokens"u8, usage.TotalInputTokens);
+        writer.WriteStartObject("input_tokens_details"u8);
+        writer.WriteNumber("cached_tokens"u8, usage.CacheReadTokens);
+        writer.WriteEndObject();
+        writer.WriteNumber("output_tokens"u8, usage.TotalOutputTokens);
+        writer.WriteStartObject("output_tokens_details"u8);
+        writer.WriteNumber("reasoning_tokens"u8, usage.ReasoningTokens);
+        writer.WriteEndObject();
+        writer.WriteNumber("total_tokens"u8, usage.TotalTokens);
+        if (usage.Cost is decimal cost)
+        {
+            writer.WriteNumber("cost"u8, cost);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The output items of a whole answer: consecutive text becomes one message item.</summary>
+    public static List<OutputItem> Items(ChatResponse response)
+    {
+        var items = new List<OutputItem>();
+        OutputItem? message = null;
+        foreach (var part in response.Parts)
+        {
+            switch (part)
+            {
+                case TextPart text:
+                    message ??= Add(items, OutputItem.Message());
+                    message.Contents.Add(("output_text", new System.Text.StringBuilder(text.Text)));
+                    break;
+                case RefusalPart refusal:
+                    message ??= Add(items, OutputItem.Message());
+                    message.Contents.Add(("refusal", new System.Text.StringBuilder(refusal.Text)));
+                    break;
+                case ToolCallPart call:
+                    message = null;
+                    var item = Add(items, OutputItem.FunctionCall(call.Id, call.Name));
+                    item.Arguments.Append(call.ArgumentsJson);
+                    break;
+                case ReasoningPart reasoning:
+                    message = null;
+                    var thought = Add(items, OutputItem.Reasoning(reasoning.Extensions?.TryGetValue(ResponsesMapping.ItemIdKey, out var id) == true ? id.GetString() : null));
+                    thought.Summary.Append(reasoning.Text);
+                    thought.EncryptedContent = reasoning.EncryptedContent;
+                    break;
+            }
+        }
+
+        foreach (var item in items)
+        {
+            item.Done = true;
+        }
+
+        return items;
+    }
+
+    private static OutputItem Add(List<OutputItem> items, OutputItem item)
+    {
+        items.Add(item);
+        return item;
+    }
+
+    public static (string Status, string? IncompleteReason) Status(FinishReason finish)
+    {
+        if (finish == FinishReason.Length)
+        {
+            return ("incomplete", "max_output_tokens");
+        }
+
+        return finish == FinishReason.ContentFilter ? ("incomplete", "content_filter") : ("completed", null);
+    }
+}

@@ -1,0 +1,296 @@
+using System.Text.Json;
+using Switchyard.Dialects.Canonical;
+
+namespace Switchyard.Dialects.OpenAI.Responses;
+
+/// <summary>Responses API wire types to and from the neutral model.</summary>
+internal static class ResponsesMapping
+{
+    public const string ExtensionPrefix = "openai.responses.";
+
+    /// <summary>Where a reasoning item's id travels, so it can be sent back with its encrypted content.</summary>
+    public const string ItemIdKey = ExtensionPrefix + "id";
+
+    /// <summary>The source name of Switchyard signatures that carry OpenAI's encrypted reasoning (item id and content).</summary>
+    public const string EncryptedReasoningSource = "openai";
+
+    public static string EncryptedReasoningSignature(string itemId, string encryptedContent) =>
+        ReasoningSignature.Wrap(EncryptedReasoningSource, itemId + "\n" + encryptedContent);
+
+    public static bool TryReadEncryptedReasoning(string? signature, out string itemId, out string encryptedContent)
+    {
+        itemId = encryptedContent = string.Empty;
+        if (!ReasoningSignature.TryUnwrap(signature, out var source, out var original) || source != EncryptedReasoningSource || original is null)
+        {
+            return false;
+        }
+
+        var newline = original.IndexOf('\n', StringComparison.Ordinal);
+        if (newline < 0)
+        {
+            return false;
+        }
+
+        itemId = original[..newline];
+        encryptedContent = original[(newline + 1)..];
+        return true;
+    }
+
+    public static ChatRequest ToCanonical(ResponsesRequestWire wire, ParamAdjustments adjustments)
+    {
+        if (string.IsNullOrEmpty(wire.Model))
+        {
+            throw GatewayException.InvalidRequest("'model' is required.", "model");
+        }
+
+        var messages = new List<ChatMessage>();
+        if (wire.Instructions is { Length: > 0 } instructions)
+        {
+            messages.Add(ChatMessage.FromText(Role.Developer, instructions));
+        }
+
+        switch (wire.Input)
+        {
+            case { ValueKind: JsonValueKind.String } text:
+                messages.Add(ChatMessage.FromText(Role.User, text.GetString()!));
+                break;
+            case { ValueKind: JsonValueKind.Array } items:
+                messages.AddRange(ItemsToCanonical(Deserialize(items, ResponsesJsonContext.Default.ListItemWire, "input")));
+                break;
+            default:
+                throw GatewayException.InvalidRequest("'input' must be a string or an array of items.", "input");
+        }
+
+        return new ChatRequest
+        {
+            Model = wire.Model,
+            Messages = messages,
+            Tools = ToolsToCanonical(wire.Tools),
+            ToolChoice = ToolChoiceToCanonical(wire.ToolChoice),
+            ParallelToolCalls = wire.ParallelToolCalls,
+            ResponseFormat = wire.Text?.Format switch
+            {
+                null or { Type: "text" } => null,
+                { Type: "json_object" } => new ResponseFormat(ResponseFormatKind.JsonObject),
+                { Type: "json_schema", Schema: { ValueKind: JsonValueKind.Object } schema } format => new ResponseFormat(ResponseFormatKind.JsonSchema)
+                {
+                    Name = format.Name,
+                    Description = format.Description,
+                    Schema = schema,
+                    Strict = format.Strict,
+                },
+                { Type: "json_schema" } => throw new GatewayException(new GatewayError(GatewayErrorKind.Unprocessable, "'text.format.schema' must be a JSON Schema object.") { Param = "text.format.schema" }),
+                var other => throw GatewayException.InvalidRequest($"'text.format.type' '{other.Type}' is not one of text, json_object, json_schema.", "text.format.type"),
+            },
+            Reasoning = wire.Reasoning is { } reasoning && (reasoning.Effort is not null || reasoning.Summary is not null)
+                ? new ReasoningOptions { Effort = reasoning.Effort, Summary = reasoning.Summary, Disabled = reasoning.Effort == "none" }
+                : null,
+            MaxOutputTokens = (int?)ChatCompletionsClamp("max_output_tokens", wire.MaxOutputTokens, 1, int.MaxValue, adjustments),
+            Temperature = ChatCompletionsClamp("temperature", wire.Temperature, 0, 2, adjustments),
+            TopP = ChatCompletionsClamp("top_p", wire.TopP, 0, 1, adjustments),
+            Stream = wire.Stream == true,
+            User = wire.User,
+            Metadata = wire.Metadata is { ValueKind: JsonValueKind.Object } metadata ? metadata : null,
+            Extensions = wire.ExtensionData?.ToDictionary(p => ExtensionPrefix + p.Key, p => p.Value),
+            Adjustments = adjustments,
+        };
+    }
+
+    private static double? ChatCompletionsClamp(string name, double? value, double min, double max, ParamAdjustments adjustments)
+    {
+        if (value is not double actual)
+        {
+            return null;
+        }
+
+        var clamped = Math.Clamp(actual, min, max);
+        if (clamped != actual)
+        {
+            adjustments.Clamped(name, actual, clamped);
+        }
+
+        return clamped;
+    }
+
+    private static T Deserialize<T>(JsonElement element, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string param)
+    {
+        try
+        {
+            return element.Deserialize(type) ?? throw GatewayException.InvalidRequest($"'{param}' is malformed.", param);
+        }
+        catch (JsonException exception)
+        {
+            throw GatewayException.InvalidRequest($"'{param}' is malformed: {Json.JsonErrors.Describe(exception)}", param);
+        }
+    }
+
+    /// <summary>Items to messages: assistant output (text, calls, reasoning) in a row becomes one assistant message.</summary>
+    public static List<ChatMessage> ItemsToCanonical(List<ItemWire> items)
+    {
+        var messages = new List<ChatMessage>();
+        List<ContentPart>? assistant = null;
+        void FlushAssistant()
+        {
+            if (assistant is { Count: > 0 })
+            {
+                messages.Add(new ChatMessage(Role.Assistant, assistant));
+            }
+
+            assistant = null;
+        }
+
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i] ?? throw GatewayException.InvalidRequest($"'input[{i}]' must be an object.", $"input[{i}]");
+            var param = $"input[{i}]";
+            switch (item.Type ?? (item.Role is not null ? "message" : null))
+            {
+                case "message" when item.Role == "assistant":
+                    (assistant ??= []).AddRange(ContentToCanonical(item.Content, param));
+                    break;
+                case "message":
+                    FlushAssistant();
+                    var role = item.Role switch
+                    {
+                        "user" => Role.User,
+                        "system" => Role.System,
+                        "developer" => Role.Developer,
+                        _ => throw GatewayException.InvalidRequest($"'{param}.role' must be user, assistant, system or developer.", param + ".role"),
+                    };
+                    messages.Add(new ChatMessage(role, ContentToCanonical(item.Content, param)));
+                    break;
+                case "function_call":
+                    (assistant ??= []).Add(new ToolCallPart(
+                        item.CallId ?? throw GatewayException.InvalidRequest($"'{param}.call_id' is required.", param + ".call_id"),
+                        item.Name ?? throw GatewayException.InvalidRequest($"'{param}.name' is required.", param + ".name"),
+                        item.Arguments ?? "{}"));
+                    break;
+                case "reasoning":
+                    (assistant ??= []).Add(new ReasoningPart(string.Join("\n\n", (item.Summary ?? []).Select(s => s?.Text ?? string.Empty)))
+                    {
+                        EncryptedContent = item.EncryptedContent,
+                        Extensions = item.Id is { } id ? new Dictionary<string, JsonElement> { [ItemIdKey] = JsonSerializer.SerializeToElement(id, DialectsJsonContext.Default.String) } : null,
+                    });
+                    break;
+                case "function_call_output":
+                    FlushAssistant();
+                    var output = item.Output switch
+                    {
+                        { ValueKind: JsonValueKind.String } text => [new TextPart(text.GetString()!)],
+                        { ValueKind: JsonValueKind.Array } parts => ContentToCanonical(parts, param + ".output"),
+                        _ => new List<ContentPart>(),
+                    };
+                    messages.Add(new ChatMessage(Role.Tool, [new ToolResultPart(
+                        item.CallId ?? throw GatewayException.InvalidRequest($"'{param}.call_id' is required.", param + ".call_id"), output)]));
+                    break;
+                case "item_reference":
+                    throw GatewayException.InvalidRequest($"'{param}': item references need the response stored upstream; send the items themselves or use previous_response_id.", param);
+                default:
+                    throw GatewayException.InvalidRequest($"'{param}.type' '{item.Type}' is not supported for this model.", param + ".type");
+            }
+        }
+
+        FlushAssistant();
+        return messages;
+    }
+
+    private static List<ContentPart> ContentToCanonical(JsonElement? content, string param) => content switch
+    {
+        null or { ValueKind: JsonValueKind.Null } => [],
+        { ValueKind: JsonValueKind.String } text => [new TextPart(text.GetString()!)],
+        { ValueKind: JsonValueKind.Array } array => Deserialize(array, ResponsesJsonContext.Default.ListResponsesContentWire, param + ".content")
+            .Select((part, index) => PartToCanonical(part, $"{param}.content[{index}]")).ToList(),
+        _ => throw GatewayException.InvalidRequest($"'{param}.content' must be a string or an array.", param + ".content"),
+    };
+
+    private static ContentPart PartToCanonical(ResponsesContentWire? part, string param) => part?.Type switch
+    {
+        "input_text" or "output_text" or "text" => new TextPart(part.Text ?? string.Empty),
+        "refusal" => new RefusalPart(part.Refusal ?? string.Empty),
+        "input_image" when part.ImageUrl is { Length: > 0 } url => DataUrl.TryParse(url, out var mediaType, out var data)
+            ? new ImagePart { Base64Data = data, MediaType = mediaType, Detail = part.Detail }
+            : new ImagePart { Url = url, Detail = part.Detail },
+        "input_file" => new DocumentPart
+        {
+            Base64Data = DataUrl.TryParse(part.FileData, out var fileType, out var fileData) ? fileData : part.FileData,
+            MediaType = fileType,
+            Url = part.FileUrl,
+            FileName = part.Filename,
+        },
+        _ => throw GatewayException.InvalidRequest($"'{param}.type' '{part?.Type}' is not a supported content type here.", param + ".type"),
+    };
+
+    private static List<ToolDefinition>? ToolsToCanonical(List<ResponsesToolWire>? tools) => tools?.Select((tool, i) => tool?.Type switch
+    {
+        "function" => new ToolDefinition(tool.Name ?? throw GatewayException.InvalidRequest($"'tools[{i}].name' is required.", $"tools[{i}].name"))
+        {
+            Description = tool.Description,
+            Parameters = tool.Parameters,
+            Strict = tool.Strict,
+        },
+        var hosted => throw GatewayException.InvalidRequest($"The hosted tool '{hosted}' is available only on models served by the OpenAI Responses API.", $"tools[{i}].type"),
+    }).ToList();
+
+    private static ToolChoice? ToolChoiceToCanonical(JsonElement? choice) => choice switch
+    {
+        null or { ValueKind: JsonValueKind.Null } => null,
+        { ValueKind: JsonValueKind.String } word => word.GetString() switch
+        {
+            "auto" => ToolChoice.Auto,
+            "none" => ToolChoice.None,
+            "required" => ToolChoice.Required,
+            var other => throw GatewayException.InvalidRequest($"'tool_choice' '{other}' is not one of auto, none, required.", "tool_choice"),
+        },
+        { ValueKind: JsonValueKind.Object } named when named.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String
+            => ToolChoice.Function(name.GetString()!),
+        _ => throw GatewayException.InvalidRequest("'tool_choice' must be auto, none, required or {\"type\":\"function\",\"name\":…}.", "tool_choice"),
+    };
+
+    /// <summary>Responses' convention (like Chat Completions): input includes cached, output includes reasoning.</summary>
+    public static Usage ToCanonical(ResponsesUsageWire? usage) => usage is null
+        ? Usage.Empty
+        : Usage.FromInclusive(usage.InputTokens, usage.InputTokensDetails?.CachedTokens ?? 0, usage.OutputTokens, usage.OutputTokensDetails?.ReasoningTokens ?? 0);
+
+    public static ChatResponse ToCanonical(ResponseObjectWire wire)
+    {
+        var parts = new List<ContentPart>();
+        foreach (var item in wire.Output ?? [])
+        {
+            switch (item?.Type)
+            {
+                case "message":
+                    parts.AddRange(ContentToCanonical(item.Content, "output"));
+                    break;
+                case "function_call":
+                    parts.Add(new ToolCallPart(item.CallId ?? item.Id ?? string.Empty, item.Name ?? string.Empty, item.Arguments ?? "{}"));
+                    break;
+                case "reasoning":
+                    parts.Add(new ReasoningPart(string.Join("\n\n", (item.Summary ?? []).Select(s => s?.Text ?? string.Empty)))
+                    {
+                        EncryptedContent = item.EncryptedContent,
+                        Signature = item is { Id: { } itemId, EncryptedContent: { } encrypted } ? EncryptedReasoningSignature(itemId, encrypted) : null,
+                        Extensions = item.Id is { } id ? new Dictionary<string, JsonElement> { [ItemIdKey] = JsonSerializer.SerializeToElement(id, DialectsJsonContext.Default.String) } : null,
+                    });
+                    break;
+            }
+        }
+
+        return new ChatResponse
+        {
+            Id = wire.Id ?? string.Empty,
+            Model = wire.Model ?? string.Empty,
+            Created = wire.CreatedAt > 0 ? DateTimeOffset.FromUnixTimeSeconds(wire.CreatedAt) : DateTimeOffset.UtcNow,
+            Parts = parts,
+            FinishReason = FinishReasonToCanonical(wire.Status, wire.IncompleteDetails?.Reason, parts.Any(p => p is ToolCallPart)),
+            Usage = ToCanonical(wire.Usage),
+        };
+    }
+
+    public static FinishReason FinishReasonToCanonical(string? status, string? incompleteReason, bool calledTools) => (status, incompleteReason) switch
+    {
+        ("incomplete", "content_filter") => FinishReason.ContentFilter,
+        ("incomplete", _) => FinishReason.Length,
+        _ when calledTools => FinishReason.ToolCalls,
+        _ => FinishReason.Stop,
+    };
+}

@@ -1,0 +1,315 @@
+using System.Text.Json;
+using Switchyard.Dialects.Canonical;
+
+namespace Switchyard.Dialects.OpenAI.Responses;
+
+/// <summary>
+/// Writes a neutral request as a Responses API request, for clients of other dialects on models
+/// served by <c>/v1/responses</c>. The gateway keeps no upstream state for these: <c>store</c> is
+/// false and reasoning comes back encrypted so it can be returned on the next turn.
+/// </summary>
+internal static class ResponsesRequestWriter
+{
+    public static void Write(Utf8JsonWriter writer, ChatRequest request, string upstreamModel)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("model"u8, upstreamModel);
+        var instructions = string.Join("\n\n", request.Messages.Where(m => m.Role.IsInstruction).Select(m => m.Text).Where(t => t.Length > 0));
+        if (instructions.Length > 0)
+        {
+            writer.WriteString("instructions"u8, instructions);
+        }
+
+        writer.WriteStartArray("input"u8);
+        foreach (var message in request.Messages.Where(m => !m.Role.IsInstruction))
+        {
+            WriteItems(writer, message);
+        }
+
+        writer.WriteEndArray();
+
+        if (request.Tools is { Count: > 0 } tools)
+        {
+            writer.WriteStartArray("tools"u8);
+            foreach (var tool in tools)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("type"u8, "function"u8);
+                writer.WriteString("name"u8, tool.Name);
+                if (tool.Description is { } description)
+                {
+                    writer.WriteString("description"u8, description);
+                }
+
+                writer.WritePropertyName("parameters"u8);
+                if (tool.Parameters is { } parameters)
+                {
+                    parameters.WriteTo(writer);
+                }
+                else
+                {
+                    writer.WriteRawValue("""{"type":"object","properties":{}}"""u8);
+                }
+
+                if (tool.Strict is bool strict)
+                {
+                    writer.WriteBoolean("strict"u8, strict);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        switch (request.ToolChoice?.Mode)
+        {
+            case ToolChoiceMode.Auto:
+                writer.WriteString("tool_choice"u8, "auto"u8);
+                break;
+            case ToolChoiceMode.None:
+                writer.WriteString("tool_choice"u8, "none"u8);
+                break;
+            case ToolChoiceMode.Required:
+                writer.WriteString("tool_choice"u8, "required"u8);
+                break;
+            case ToolChoiceMode.Function:
+                writer.WriteStartObject("tool_choice"u8);
+                writer.WriteString("type"u8, "function"u8);
+                writer.WriteString("name"u8, request.ToolChoice.FunctionName);
+                writer.WriteEndObject();
+                break;
+        }
+
+        if (request.ParallelToolCalls is bool parallel)
+        {
+            writer.WriteBoolean("parallel_tool_calls"u8, parallel);
+        }
+
+        if (request.ResponseFormat is { } format)
+        {
+            writer.WriteStartObject("text"u8);
+            writer.WriteStartObject("format"u8);
+            if (format.Kind == ResponseFormatKind.JsonSchema)
+            {
+                writer.WriteString("type"u8, "json_schema"u8);
+                writer.WriteString("name"u8, format.Name ?? "response");
+                if (format.Description is { } description)
+                {
+                    writer.WriteString("description"u8, description);
+                }
+
+                writer.WritePropertyName("schema"u8);
+                format.Schema!.Value.WriteTo(writer);
+                if (format.Strict is bool strict)
+                {
+                    writer.WriteBoolean("strict"u8, strict);
+                }
+            }
+            else
+            {
+                writer.WriteString("type"u8, format.Kind == ResponseFormatKind.JsonObject ? "json_object"u8 : "text"u8);
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        if (request.Reasoning is { Disabled: false } reasoning
+            && (reasoning.Effort ?? (reasoning.BudgetTokens is int budget ? ReasoningBudget.ToEffort(budget) : null)) is { } effort)
+        {
+            writer.WriteStartObject("reasoning"u8);
+            writer.WriteString("effort"u8, effort);
+            writer.WriteString("summary"u8, reasoning.Summary ?? "auto");
+            writer.WriteEndObject();
+        }
+
+        if (request.MaxOutputTokens is int max)
+        {
+            writer.WriteNumber("max_output_tokens"u8, max);
+        }
+
+        if (request.Temperature is double temperature)
+        {
+            writer.WriteNumber("temperature"u8, temperature);
+        }
+
+        if (request.TopP is double topP)
+        {
+            writer.WriteNumber("top_p"u8, topP);
+        }
+
+        if (request.User is { } user)
+        {
+            writer.WriteString("user"u8, user);
+        }
+
+        if (request.StopSequences is { Count: > 0 })
+        {
+            request.Adjustments.Dropped("stop", "the Responses API has no stop sequences");
+        }
+
+        writer.WriteBoolean("store"u8, false);
+        writer.WriteStartArray("include"u8);
+        writer.WriteStringValue("reasoning.encrypted_content"u8);
+        writer.WriteEndArray();
+        if (request.Stream)
+        {
+            writer.WriteBoolean("stream"u8, true);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteItems(Utf8JsonWriter writer, ChatMessage message)
+    {
+        if (message.Role == Role.Assistant)
+        {
+            var text = new List<ContentPart>();
+            foreach (var part in message.Parts)
+            {
+                switch (part)
+                {
+                    case TextPart or RefusalPart:
+                        text.Add(part);
+                        break;
+                    case ToolCallPart call:
+                        FlushAssistantText(writer, text);
+                        writer.WriteStartObject();
+                        writer.WriteString("type"u8, "function_call"u8);
+                        writer.WriteString("call_id"u8, call.Id);
+                        writer.WriteString("name"u8, call.Name);
+                        writer.WriteString("arguments"u8, call.ArgumentsJson);
+                        writer.WriteEndObject();
+                        break;
+                    case ReasoningPart reasoning when EncryptedReasoning(reasoning) is ({ } id, { } encrypted):
+                        // Only OpenAI's own encrypted reasoning can go back; it needs its item id.
+                        FlushAssistantText(writer, text);
+                        writer.WriteStartObject();
+                        writer.WriteString("type"u8, "reasoning"u8);
+                        writer.WriteString("id"u8, id);
+                        writer.WriteStartArray("summary"u8);
+                        if (reasoning.Text.Length > 0)
+                        {
+                            writer.WriteStartObject();
+                            writer.WriteString("type"u8, "summary_text"u8);
+                            writer.WriteString("text"u8, reasoning.Text);
+                            writer.WriteEndObject();
+                        }
+
+                        writer.WriteEndArray();
+                        writer.WriteString("encrypted_content"u8, encrypted);
+                        writer.WriteEndObject();
+                        break;
+                }
+            }
+
+            FlushAssistantText(writer, text);
+            return;
+        }
+
+        var results = message.Parts.OfType<ToolResultPart>().ToList();
+        foreach (var result in results)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type"u8, "function_call_output"u8);
+            writer.WriteString("call_id"u8, result.ToolCallId);
+            writer.WriteString("output"u8, string.Concat(result.Content.OfType<TextPart>().Select(t => t.Text)));
+            writer.WriteEndObject();
+        }
+
+        var content = message.Parts.Where(p => p is not ToolResultPart).ToList();
+        if (content.Count == 0)
+        {
+            return;
+        }
+
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, "message"u8);
+        writer.WriteString("role"u8, "user"u8);
+        writer.WriteStartArray("content"u8);
+        foreach (var part in content)
+        {
+            switch (part)
+            {
+                case TextPart text:
+                    writer.WriteStartObject();
+                    writer.WriteString("type"u8, "input_text"u8);
+                    writer.WriteString("text"u8, text.Text);
+                    writer.WriteEndObject();
+                    break;
+                case ImagePart image:
+                    writer.WriteStartObject();
+                    writer.WriteString("type"u8, "input_image"u8);
+                    writer.WriteString("image_url"u8, image.Url ?? DataUrl.Format(image.MediaType ?? "image/png", image.Base64Data ?? string.Empty));
+                    writer.WriteString("detail"u8, image.Detail ?? "auto");
+                    writer.WriteEndObject();
+                    break;
+                case DocumentPart document:
+                    writer.WriteStartObject();
+                    writer.WriteString("type"u8, "input_file"u8);
+                    if (document.Base64Data is { } data)
+                    {
+                        writer.WriteString("file_data"u8, DataUrl.Format(document.MediaType ?? "application/pdf", data));
+                        writer.WriteString("filename"u8, document.FileName ?? document.Title ?? "document.pdf");
+                    }
+                    else
+                    {
+                        writer.WriteString("file_url"u8, document.Url);
+                    }
+
+                    writer.WriteEndObject();
+                    break;
+            }
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The item id and encrypted content of OpenAI reasoning, whether kept natively or carried in a Switchyard signature.</summary>
+    private static (string? Id, string? Encrypted) EncryptedReasoning(ReasoningPart reasoning)
+    {
+        if (ResponsesMapping.TryReadEncryptedReasoning(reasoning.Signature, out var itemId, out var content))
+        {
+            return (itemId, content);
+        }
+
+        return reasoning.EncryptedContent is { } encrypted && reasoning.Extensions?.TryGetValue(ResponsesMapping.ItemIdKey, out var id) == true
+            ? (id.GetString(), encrypted)
+            : (null, null);
+    }
+
+    private static void FlushAssistantText(Utf8JsonWriter writer, List<ContentPart> text)
+    {
+        if (text.Count == 0)
+        {
+            return;
+        }
+
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, "message"u8);
+        writer.WriteString("role"u8, "assistant"u8);
+        writer.WriteStartArray("content"u8);
+        foreach (var part in text)
+        {
+            writer.WriteStartObject();
+            if (part is RefusalPart refusal)
+            {
+                writer.WriteString("type"u8, "refusal"u8);
+                writer.WriteString("refusal"u8, refusal.Text);
+            }
+            else
+            {
+                writer.WriteString("type"u8, "output_text"u8);
+                writer.WriteString("text"u8, ((TextPart)part).Text);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        text.Clear();
+    }
+}

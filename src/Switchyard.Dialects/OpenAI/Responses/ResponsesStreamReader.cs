@@ -1,0 +1,121 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Switchyard.Dialects.Canonical;
+using Switchyard.Dialects.Sse;
+
+namespace Switchyard.Dialects.OpenAI.Responses;
+
+/// <summary>
+/// Responses events to neutral events: each text content part, function call and reasoning item
+/// becomes a part. Encrypted reasoning leaves as a Switchyard signature (source
+/// <see cref="ResponsesMapping.EncryptedReasoningSource"/>) so clients of other dialects can return it.
+/// </summary>
+internal static class ResponsesStreamReader
+{
+    public static async IAsyncEnumerable<StreamEvent> ReadAsync(
+        IAsyncEnumerable<SseFrame> frames,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var nextPart = 0;
+        var parts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var calledTools = false;
+        var usage = Usage.Empty;
+
+        await foreach (var frame in frames.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (frame.Data.IsEmpty)
+            {
+                continue;
+            }
+
+            ResponsesEventWire? wire;
+            try
+            {
+                wire = JsonSerializer.Deserialize(frame.Data.Span, ResponsesJsonContext.Default.ResponsesEventWire);
+            }
+            catch (JsonException)
+            {
+                wire = null;
+            }
+
+            if (wire?.Type is null)
+            {
+                yield return new ResponseFailed(new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream sent a malformed stream event.") { Code = "upstream_error" });
+                yield break;
+            }
+
+            switch (wire.Type)
+            {
+                case "response.created" when wire.Response is { } response:
+                    yield return new ResponseStarted(response.Id ?? string.Empty, response.Model ?? string.Empty)
+                    {
+                        Created = response.CreatedAt > 0 ? DateTimeOffset.FromUnixTimeSeconds(response.CreatedAt) : DateTimeOffset.UtcNow,
+                    };
+                    break;
+
+                case "response.output_item.added" when wire.Item is { Id: { } id } item && item.Type is "function_call" or "reasoning":
+                    var index = nextPart++;
+                    parts[id] = index;
+                    if (item.Type == "function_call")
+                    {
+                        calledTools = true;
+                        yield return new PartStarted(index, PartKind.ToolCall) { ToolCallId = item.CallId, ToolName = item.Name };
+                    }
+                    else
+                    {
+                        yield return new PartStarted(index, PartKind.Reasoning);
+                    }
+
+                    break;
+
+                case "response.content_part.added" when wire.ItemId is { } itemId:
+                    var textIndex = nextPart++;
+                    parts[$"{itemId}#{wire.ContentIndex}"] = textIndex;
+                    yield return new PartStarted(textIndex, PartKind.Text);
+                    break;
+
+                case "response.output_text.delta" or "response.refusal.delta" when wire.ItemId is { } itemId
+                    && parts.TryGetValue($"{itemId}#{wire.ContentIndex}", out var textPart) && wire.Delta is { Length: > 0 } text:
+                    yield return new TextDelta(textPart, text);
+                    break;
+
+                case "response.content_part.done" when wire.ItemId is { } itemId && parts.Remove($"{itemId}#{wire.ContentIndex}", out var donePart):
+                    yield return new PartCompleted(donePart);
+                    break;
+
+                case "response.function_call_arguments.delta" when wire.ItemId is { } itemId && parts.TryGetValue(itemId, out var callPart) && wire.Delta is { Length: > 0 } json:
+                    yield return new ToolArgumentsDelta(callPart, json);
+                    break;
+
+                case "response.reasoning_summary_text.delta" when wire.ItemId is { } itemId && parts.TryGetValue(itemId, out var thoughtPart) && wire.Delta is { Length: > 0 } thought:
+                    yield return new ReasoningDelta(thoughtPart, thought);
+                    break;
+
+                case "response.output_item.done" when wire.Item is { Id: { } id } item && parts.Remove(id, out var itemPart):
+                    if (item.Type == "reasoning" && item.EncryptedContent is { } encrypted)
+                    {
+                        yield return new ReasoningDelta(itemPart, string.Empty) { Signature = ResponsesMapping.EncryptedReasoningSignature(id, encrypted) };
+                    }
+
+                    yield return new PartCompleted(itemPart);
+                    break;
+
+                case "response.completed" or "response.incomplete" when wire.Response is { } response:
+                    usage = ResponsesMapping.ToCanonical(response.Usage);
+                    yield return new UsageUpdated(usage);
+                    yield return new ResponseCompleted(ResponsesMapping.FinishReasonToCanonical(response.Status, response.IncompleteDetails?.Reason, calledTools), usage);
+                    yield break;
+
+                case "response.failed":
+                    yield return new ResponseFailed(UpstreamErrors.FromStatus(502, wire.Response?.Error?.Message));
+                    yield break;
+
+                case "error":
+                    yield return new ResponseFailed(UpstreamErrors.FromStatus(wire.Code is "rate_limit_exceeded" ? 429 : 502, wire.Message));
+                    yield break;
+            }
+        }
+
+        yield return new ResponseFailed(new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream closed the stream before it finished.") { Code = "upstream_error" });
+    }
+}

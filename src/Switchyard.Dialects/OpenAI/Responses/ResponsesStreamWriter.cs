@@ -1,0 +1,323 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using Switchyard.Dialects.Canonical;
+using Switchyard.Dialects.Json;
+using Switchyard.Dialects.Sse;
+
+namespace Switchyard.Dialects.OpenAI.Responses;
+
+/// <summary>
+/// Neutral events to the Responses event grammar with sequence numbers: <c>response.created</c>,
+/// <c>response.in_progress</c>, then per item <c>output_item.added</c> … <c>output_item.done</c>
+/// (text through <c>content_part.*</c> and <c>output_text.*</c>, calls through
+/// <c>function_call_arguments.*</c>, reasoning through <c>reasoning_summary_*</c>), and
+/// <c>response.completed</c> / <c>response.incomplete</c> / <c>response.failed</c>. Every item added
+/// is also done, in order.
+/// </summary>
+internal static class ResponsesStreamWriter
+{
+    public static async IAsyncEnumerable<SseFrame> WriteAsync(
+        IAsyncEnumerable<StreamEvent> events,
+        StreamWriteOptions options,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var state = new State(options);
+        await foreach (var item in events.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var frame in state.On(item))
+            {
+                yield return frame;
+            }
+
+            if (state.Finished)
+            {
+                yield break;
+            }
+        }
+    }
+
+    private sealed class State(StreamWriteOptions options)
+    {
+        private readonly List<OutputItem> _items = [];
+        private readonly Dictionary<int, OutputItem> _byPart = [];
+        private readonly string _id = options.ResponseId ?? OutputItem.NewId("resp_");
+        private long _createdAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        private int _sequence;
+        private OutputItem? _message;
+        private Usage _usage = Usage.Empty;
+
+        public bool Finished { get; private set; }
+
+        public IEnumerable<SseFrame> On(StreamEvent item)
+        {
+            switch (item)
+            {
+                case ResponseStarted started:
+                    _createdAt = started.Created.ToUnixTimeSeconds();
+                    yield return Event("response.created", w => WriteResponse(w, "in_progress"));
+                    yield return Event("response.in_progress", w => WriteResponse(w, "in_progress"));
+                    break;
+
+                case PartStarted { Kind: PartKind.Text or PartKind.Refusal } part:
+                    if (_message is null)
+                    {
+                        _message = OutputItem.Message();
+                        _items.Add(_message);
+                        yield return ItemAdded(_message);
+                    }
+
+                    var type = part.Kind == PartKind.Refusal ? "refusal" : "output_text";
+                    _message.Contents.Add((type, new StringBuilder()));
+                    _byPart[part.Index] = _message;
+                    var message = _message;
+                    var contentIndex = message.Contents.Count - 1;
+                    yield return Event("response.content_part.added", w =>
+                    {
+                        ItemRef(w, message);
+                        w.WriteNumber("content_index"u8, contentIndex);
+                        w.WritePropertyName("part"u8);
+                        OutputItem.WriteContent(w, type, string.Empty);
+                    });
+                    break;
+
+                case PartStarted { Kind: PartKind.ToolCall } call:
+                    foreach (var frame in CloseMessage())
+                    {
+                        yield return frame;
+                    }
+
+                    var function = OutputItem.FunctionCall(call.ToolCallId ?? OutputItem.NewId("call_"), call.ToolName ?? string.Empty);
+                    _items.Add(function);
+                    _byPart[call.Index] = function;
+                    yield return ItemAdded(function);
+                    break;
+
+                case PartStarted { Kind: PartKind.Reasoning } thought:
+                    foreach (var frame in CloseMessage())
+                    {
+                        yield return frame;
+                    }
+
+                    var reasoning = OutputItem.Reasoning(null);
+                    _items.Add(reasoning);
+                    _byPart[thought.Index] = reasoning;
+                    yield return ItemAdded(reasoning);
+                    yield return Event("response.reasoning_summary_part.added", w =>
+                    {
+                        ItemRef(w, reasoning);
+                        w.WriteNumber("summary_index"u8, 0);
+                        w.WritePropertyName("part"u8);
+                        OutputItem.WriteSummary(w, string.Empty);
+                    });
+                    break;
+
+                case TextDelta text when _byPart.TryGetValue(text.Index, out var target):
+                    yield return TextDeltaEvent(target, text.Text);
+                    break;
+
+                case RefusalDelta refusal when _byPart.TryGetValue(refusal.Index, out var target):
+                    target.Contents[^1].Text.Append(refusal.Text);
+                    break;
+
+                case ToolArgumentsDelta arguments when _byPart.TryGetValue(arguments.Index, out var target):
+                    target.Arguments.Append(arguments.Json);
+                    yield return Event("response.function_call_arguments.delta", w =>
+                    {
+                        ItemRef(w, target);
+                        w.WriteString("delta"u8, arguments.Json);
+                    });
+                    break;
+
+                case ReasoningDelta thought when _byPart.TryGetValue(thought.Index, out var target):
+                    if (thought.Text.Length > 0)
+                    {
+                        target.Summary.Append(thought.Text);
+                        yield return Event("response.reasoning_summary_text.delta", w =>
+                        {
+                            ItemRef(w, target);
+                            w.WriteNumber("summary_index"u8, 0);
+                            w.WriteString("delta"u8, thought.Text);
+                        });
+                    }
+
+                    break;
+
+                case PartCompleted completed when _byPart.Remove(completed.Index, out var target):
+                    foreach (var frame in CompletePart(target))
+                    {
+                        yield return frame;
+                    }
+
+                    break;
+
+                case UsageUpdated updated:
+                    _usage = updated.Usage;
+                    break;
+
+                case ResponseCompleted done:
+                    foreach (var frame in CloseAll())
+                    {
+                        yield return frame;
+                    }
+
+                    _usage = done.Usage;
+                    var (status, reason) = ResponseObjectWriter.Status(done.FinishReason);
+                    yield return Event(status == "completed" ? "response.completed" : "response.incomplete", w => WriteResponse(w, status, reason));
+                    Finished = true;
+                    break;
+
+                case ResponseFailed failed:
+                    // response.failed is the last event: nothing after it (CONTRACT §4).
+                    yield return Event("response.failed", w => WriteResponse(w, "failed", error: failed.Error));
+                    Finished = true;
+                    break;
+            }
+        }
+
+        private SseFrame TextDeltaEvent(OutputItem target, string delta)
+        {
+            target.Contents[^1].Text.Append(delta);
+            var contentIndex = target.Contents.Count - 1;
+            return Event("response.output_text.delta", w =>
+            {
+                ItemRef(w, target);
+                w.WriteNumber("content_index"u8, contentIndex);
+                w.WriteString("delta"u8, delta);
+                w.WriteStartArray("logprobs"u8);
+                w.WriteEndArray();
+            });
+        }
+
+        private IEnumerable<SseFrame> CompletePart(OutputItem target)
+        {
+            switch (target.Type)
+            {
+                case "message":
+                    var contentIndex = target.Contents.Count - 1;
+                    var (type, text) = target.Contents[^1];
+                    if (type == "output_text")
+                    {
+                        yield return Event("response.output_text.done", w =>
+                        {
+                            ItemRef(w, target);
+                            w.WriteNumber("content_index"u8, contentIndex);
+                            w.WriteString("text"u8, text.ToString());
+                            w.WriteStartArray("logprobs"u8);
+                            w.WriteEndArray();
+                        });
+                    }
+
+                    yield return Event("response.content_part.done", w =>
+                    {
+                        ItemRef(w, target);
+                        w.WriteNumber("content_index"u8, contentIndex);
+                        w.WritePropertyName("part"u8);
+                        OutputItem.WriteContent(w, type, text.ToString());
+                    });
+
+                    // The message item stays open: a following text part joins it.
+                    break;
+                case "function_call":
+                    yield return Event("response.function_call_arguments.done", w =>
+                    {
+                        ItemRef(w, target);
+                        w.WriteString("name"u8, target.Name);
+                        w.WriteString("arguments"u8, target.Arguments.ToString());
+                    });
+                    yield return ItemDone(target);
+                    break;
+                default:
+                    var summary = target.Summary.ToString();
+                    yield return Event("response.reasoning_summary_text.done", w =>
+                    {
+                        ItemRef(w, target);
+                        w.WriteNumber("summary_index"u8, 0);
+                        w.WriteString("text"u8, summary);
+                    });
+                    yield return Event("response.reasoning_summary_part.done", w =>
+                    {
+                        ItemRef(w, target);
+                        w.WriteNumber("summary_index"u8, 0);
+                        w.WritePropertyName("part"u8);
+                        OutputItem.WriteSummary(w, summary);
+                    });
+                    yield return ItemDone(target);
+                    break;
+            }
+        }
+
+        private IEnumerable<SseFrame> CloseMessage()
+        {
+            if (_message is { } message)
+            {
+                _message = null;
+                yield return ItemDone(message);
+            }
+        }
+
+        private IEnumerable<SseFrame> CloseAll()
+        {
+            foreach (var (_, open) in _byPart.ToList())
+            {
+                foreach (var frame in CompletePart(open))
+                {
+                    yield return frame;
+                }
+            }
+
+            _byPart.Clear();
+            foreach (var frame in CloseMessage())
+            {
+                yield return frame;
+            }
+        }
+
+        private SseFrame ItemAdded(OutputItem item) => Event("response.output_item.added", w =>
+        {
+            w.WriteNumber("output_index"u8, _items.IndexOf(item));
+            w.WritePropertyName("item"u8);
+            item.Write(w);
+        });
+
+        private SseFrame ItemDone(OutputItem item)
+        {
+            item.Done = true;
+            return Event("response.output_item.done", w =>
+            {
+                w.WriteNumber("output_index"u8, _items.IndexOf(item));
+                w.WritePropertyName("item"u8);
+                item.Write(w);
+            });
+        }
+
+        private void ItemRef(Utf8JsonWriter writer, OutputItem item)
+        {
+            writer.WriteString("item_id"u8, item.Id);
+            writer.WriteNumber("output_index"u8, _items.IndexOf(item));
+        }
+
+        private void WriteResponse(Utf8JsonWriter writer, string status, string? incompleteReason = null, GatewayError? error = null)
+        {
+            writer.WritePropertyName("response"u8);
+            var done = status is not "in_progress";
+            ResponseObjectWriter.Write(writer, _id, options.Model, _createdAt, status, done ? _items : [], done ? _usage : null, options.Metadata, incompleteReason, error);
+        }
+
+        private SseFrame Event(string type, Action<Utf8JsonWriter> body)
+        {
+            var buffer = new ArrayBufferWriter<byte>(256);
+            using (var writer = new Utf8JsonWriter(buffer, JsonWire.WriterOptions))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("type"u8, type);
+                writer.WriteNumber("sequence_number"u8, _sequence++);
+                body(writer);
+                writer.WriteEndObject();
+            }
+
+            return new SseFrame(type, buffer.WrittenSpan.ToArray());
+        }
+    }
+}

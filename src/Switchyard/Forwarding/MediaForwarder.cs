@@ -1,0 +1,219 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Switchyard.Catalog;
+using Switchyard.Dialects;
+using Switchyard.Dialects.Canonical;
+using Switchyard.Dialects.Json;
+using Switchyard.Dialects.OpenAI;
+using Switchyard.Media;
+using Switchyard.Metering;
+using Switchyard.Pipeline;
+
+namespace Switchyard.Forwarding;
+
+/// <summary>
+/// The image and audio surfaces (CONTRACT §3) to OpenAI-compatible deployments: JSON in with the
+/// model renamed; images answered as JSON, speech streamed back as it arrives, transcription
+/// uploads streamed up as they arrive. Each is priced in its own unit (<see cref="MediaCost"/>).
+/// </summary>
+public static class MediaForwarder
+{
+    public static async Task<AttemptOutcome> ImagesAsync(HttpContext context, ReadOnlyMemory<byte> body, JsonTopLevel topLevel, string modelId, ModelEntry entry, Deployment deployment, RequestTimings timings)
+    {
+        using var rewritten = new PooledBufferWriter(body.Length + 64);
+        var (call, error) = await SendJsonAsync(context, Rename(body, topLevel, modelId, deployment, rewritten), deployment, deployment.Provider.BaseUrl + "/images/generations", timings);
+        if (call is null)
+        {
+            return AttemptOutcome.Failed(error!);
+        }
+
+        using (call)
+        {
+            var answer = await UpstreamClient.ReadBodyAsync(call);
+            if (!call.Response.IsSuccessStatusCode)
+            {
+                return AttemptOutcome.Failed(OpenAIErrors.Read((int)call.Response.StatusCode, answer) with { RetryAfter = RetryAfter.From(call.Response) });
+            }
+
+            var answerTop = JsonTopLevel.Scan(answer);
+            var count = 0;
+            if (answerTop.TryGet(answer, "data"u8, out var data) && data.ValueKind == JsonTokenType.StartArray)
+            {
+                using var document = JsonDocument.Parse(answer.AsMemory(data.Value));
+                count = document.RootElement.GetArrayLength();
+            }
+
+            var cost = MediaCost.Images(entry.Pricing, count, topLevel.GetString(body.Span, "size"u8), topLevel.GetString(body.Span, "quality"u8));
+            var edits = new JsonTopLevelEditor();
+            if (cost is decimal charged && answerTop.TryGet(answer, "usage"u8, out var usage) && usage.ValueKind == JsonTokenType.StartObject)
+            {
+                edits.Set("usage"u8, JsonTopLevelEditor.WithNumber(answer.AsSpan(usage.Value), "cost"u8, charged));
+            }
+
+            await WriteJsonAsync(context, answer, answerTop, edits);
+            return AttemptOutcome.Served(new Usage { Cost = cost });
+        }
+    }
+
+    /// <summary><c>POST /v1/audio/speech</c>: the audio is relayed as it arrives, flushed per read.</summary>
+    public static async Task<AttemptOutcome> SpeechAsync(HttpContext context, ReadOnlyMemory<byte> body, JsonTopLevel topLevel, string modelId, ModelEntry entry, Deployment deployment, RequestTimings timings)
+    {
+        using var rewritten = new PooledBufferWriter(body.Length + 64);
+        var (call, error) = await SendJsonAsync(context, Rename(body, topLevel, modelId, deployment, rewritten), deployment, deployment.Provider.BaseUrl + "/audio/speech", timings);
+        if (call is null)
+        {
+            return AttemptOutcome.Failed(error!);
+        }
+
+        using (call)
+        {
+            if (!call.Response.IsSuccessStatusCode)
+            {
+                var failure = await UpstreamClient.ReadBodyAsync(call);
+                return AttemptOutcome.Failed(OpenAIErrors.Read((int)call.Response.StatusCode, failure) with { RetryAfter = RetryAfter.From(call.Response) });
+            }
+
+            var response = context.Response;
+            response.StatusCode = 200;
+            response.ContentType = call.Response.Content.Headers.ContentType?.ToString() ?? "application/octet-stream";
+            await using var audio = await call.OpenBodyAsync();
+            var buffer = new byte[32 * 1024];
+            int read;
+            while ((read = await audio.ReadAsync(buffer, context.RequestAborted)) > 0)
+            {
+                await response.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
+                await response.Body.FlushAsync(context.RequestAborted);
+            }
+
+            var characters = topLevel.GetString(body.Span, "input"u8)?.Length ?? 0;
+            return AttemptOutcome.Served(new Usage { Cost = MediaCost.Characters(entry.Pricing, characters) });
+        }
+    }
+
+    /// <summary><c>POST /v1/audio/transcriptions</c>: the upload streams to the upstream while the client sends it.</summary>
+    public static async Task<AttemptOutcome> TranscriptionAsync(HttpContext context, TranscriptionUpload upload, string modelId, ModelEntry entry, Deployment deployment, RequestTimings timings, long maxBytes)
+    {
+        using var content = new MultipartRelayContent(upload.Fields, upload.File, upload.Rest, _ => deployment.UpstreamModel);
+        using var message = new HttpRequestMessage(HttpMethod.Post, deployment.Provider.BaseUrl + "/audio/transcriptions") { Content = content };
+        if (deployment.Provider.ApiKey is { } key)
+        {
+            message.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        }
+
+        foreach (var (name, value) in deployment.Provider.Headers)
+        {
+            message.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        timings.Attempts++;
+        UpstreamCall? call;
+        GatewayError? error;
+        try
+        {
+            (call, error) = await UpstreamClient.SendAsync(deployment.Provider, message, context.RequestAborted);
+        }
+        catch (InvalidDataException exception)
+        {
+            throw TranscriptionUpload.MalformedOrTooLarge(exception, maxBytes);
+        }
+
+        if (content.ClientError is { } clientError)
+        {
+            // The client's upload, not the upstream, failed: a 400 or 413, never retried.
+            call?.Dispose();
+            throw TranscriptionUpload.MalformedOrTooLarge(clientError, maxBytes);
+        }
+
+        if (call is null)
+        {
+            return AttemptOutcome.Failed(error!);
+        }
+
+        using (call)
+        {
+            timings.Upstream += call.HeadersElapsed;
+            var answer = await UpstreamClient.ReadBodyAsync(call);
+            if (!call.Response.IsSuccessStatusCode)
+            {
+                return AttemptOutcome.Failed(OpenAIErrors.Read((int)call.Response.StatusCode, answer) with { RetryAfter = RetryAfter.From(call.Response) });
+            }
+
+            var response = context.Response;
+            response.StatusCode = 200;
+            response.ContentType = call.Response.Content.Headers.ContentType?.ToString() ?? "application/json";
+            response.ContentLength = answer.Length;
+            await response.Body.WriteAsync(answer, context.RequestAborted);
+            return AttemptOutcome.Served(new Usage { Cost = MediaCost.AudioSeconds(entry.Pricing, AudioSeconds(answer)) });
+        }
+    }
+
+    /// <summary>The audio duration a transcription reports: verbose_json's <c>duration</c> or <c>usage.seconds</c>; 0 for text formats.</summary>
+    private static double AudioSeconds(byte[] answer)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(answer);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return 0;
+            }
+
+            if (root.TryGetProperty("duration", out var duration) && duration.TryGetDouble(out var seconds))
+            {
+                return seconds;
+            }
+
+            return root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object
+                && usage.TryGetProperty("seconds", out var used) && used.TryGetDouble(out var usedSeconds)
+                ? usedSeconds
+                : 0;
+        }
+        catch (JsonException)
+        {
+            return 0;
+        }
+    }
+
+    private static ReadOnlyMemory<byte> Rename(ReadOnlyMemory<byte> body, JsonTopLevel topLevel, string modelId, Deployment deployment, PooledBufferWriter output)
+    {
+        if (modelId == deployment.UpstreamModel)
+        {
+            return body;
+        }
+
+        new JsonTopLevelEditor().SetString("model"u8, deployment.UpstreamModel).WriteTo(body.Span, topLevel, output);
+        return output.WrittenMemory;
+    }
+
+    private static async Task<(UpstreamCall? Call, GatewayError? Error)> SendJsonAsync(HttpContext context, ReadOnlyMemory<byte> body, Deployment deployment, string url, RequestTimings timings)
+    {
+        using var message = UpstreamClient.CreateRequest(deployment, url, body);
+        timings.Attempts++;
+        var result = await UpstreamClient.SendAsync(deployment.Provider, message, context.RequestAborted);
+        if (result.Call is { } call)
+        {
+            timings.Upstream += call.HeadersElapsed;
+        }
+
+        return result;
+    }
+
+    private static async Task WriteJsonAsync(HttpContext context, byte[] answer, JsonTopLevel topLevel, JsonTopLevelEditor edits)
+    {
+        var response = context.Response;
+        response.StatusCode = 200;
+        response.ContentType = "application/json";
+        if (!edits.HasEdits)
+        {
+            response.ContentLength = answer.Length;
+            await response.Body.WriteAsync(answer, context.RequestAborted);
+            return;
+        }
+
+        using var output = new PooledBufferWriter(answer.Length + 64);
+        edits.WriteTo(answer, topLevel, output);
+        response.ContentLength = output.WrittenCount;
+        await response.Body.WriteAsync(output.WrittenMemory, context.RequestAborted);
+    }
+}

@@ -1,0 +1,112 @@
+using Microsoft.Extensions.Logging;
+using Switchyard.Catalog;
+using Switchyard.Diagnostics;
+using Switchyard.Dialects;
+using Switchyard.Pipeline;
+
+namespace Switchyard.Routing;
+
+/// <summary>
+/// Runs a request's attempts across a model's deployments and fallbacks (CONTRACT §4):
+///  1. order the healthy candidates (weighted, then fallbacks); all benched → 503 at once;
+///  2. for each: wait for a slot at the provider's maxConcurrency (bounded queue, deadline);
+///  3. attempt; a failure that allows failover is retried with backoff — on the same deployment
+///     while it is its model's only one (up to the provider's retries), else on the next candidate —
+///     honouring an upstream Retry-After, within the attempt and time budgets;
+///  4. record each outcome in <see cref="DeploymentHealth"/>.
+/// The last failure is answered as it came (429 stays 429, a timeout is 504, the rest 502).
+/// </summary>
+public sealed class FailoverRouter(
+    DeploymentHealth health,
+    ProviderGates gates,
+    RoutingSettings settings,
+    TimeProvider time,
+    ILogger<FailoverRouter> logger)
+{
+    public delegate Task<AttemptOutcome> Attempt(ModelEntry entry, Deployment deployment);
+
+    public async Task<AttemptOutcome> RunAsync(ModelCatalog catalog, ModelEntry model, RequestTimings timings, Attempt attempt, CancellationToken cancellationToken)
+    {
+        var options = settings.Current;
+        var candidates = DeploymentSelector.Candidates(catalog, model, Random.Shared);
+
+        // 1. All benched: answer at once rather than after a timeout.
+        if (candidates.All(c => health.IsBenched(c.Deployment.Name)))
+        {
+            return AttemptOutcome.Failed(Overloaded("Every deployment of this model is unavailable right now; retry later.",
+                health.RetryAfter(candidates.Select(c => c.Deployment.Name))));
+        }
+
+        var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(options.RetryBudgetSeconds);
+        GatewayError? last = null;
+        var attempts = 0;
+        foreach (var (entry, deployment) in candidates)
+        {
+            var tries = 1 + (entry.Deployments.Count == 1 ? Math.Max(0, deployment.Provider.Retries) : 0);
+            for (var retry = 0; retry < tries; retry++)
+            {
+                if (attempts >= options.MaxAttempts || time.GetUtcNow() >= deadline)
+                {
+                    return AttemptOutcome.Failed(last ?? Overloaded("The retry budget ran out.", TimeSpan.FromSeconds(1)));
+                }
+
+                if (!health.TryEnter(deployment.Name))
+                {
+                    break;
+                }
+
+                // 3. Back off before a retry; an upstream's Retry-After for this deployment wins when it fits the budget.
+                if (retry > 0)
+                {
+                    var wait = last?.RetryAfter is { } after && time.GetUtcNow() + after < deadline
+                        ? after
+                        : Backoff.Delay(retry - 1, TimeSpan.FromMilliseconds(options.BackoffMilliseconds), Random.Shared);
+                    await Task.Delay(wait, time, cancellationToken);
+                }
+
+                // 2. Back-pressure at the provider's maxConcurrency.
+                var gate = gates.For(deployment.Provider);
+                var queued = time.GetTimestamp();
+                using var slot = gate is null ? null : await gate.EnterAsync(TimeSpan.FromSeconds(options.QueueTimeoutSeconds), cancellationToken);
+                timings.Queue += time.GetElapsedTime(queued);
+                if (gate is not null && slot is null)
+                {
+                    last = Overloaded($"The upstream of this model is at its concurrency limit and its queue is full or timed out.", TimeSpan.FromSeconds(1));
+                    break;
+                }
+
+                timings.Deployment = deployment.Name;
+                attempts++;
+                var outcome = await attempt(entry, deployment);
+
+                // 4. Health follows every outcome; only upstream faults count against a deployment.
+                if (outcome.Error is { AllowsFailover: true } || (outcome.Committed && outcome.Error is not null))
+                {
+                    health.RecordFailure(deployment.Name);
+                }
+                else if (outcome.Error is null || outcome.Committed)
+                {
+                    health.RecordSuccess(deployment.Name);
+                }
+
+                if (outcome.Committed || outcome.Error is not { AllowsFailover: true })
+                {
+                    return outcome;
+                }
+
+                last = outcome.Error;
+                logger.AttemptFailed(deployment.Name, last.UpstreamStatus ?? last.Status);
+                if (health.IsBenched(deployment.Name))
+                {
+                    break;
+                }
+            }
+        }
+
+        return AttemptOutcome.Failed(last ?? Overloaded("Every deployment of this model is unavailable right now; retry later.",
+            health.RetryAfter(candidates.Select(c => c.Deployment.Name))));
+    }
+
+    private static GatewayError Overloaded(string message, TimeSpan retryAfter) =>
+        new(GatewayErrorKind.AllDeploymentsBusy, message) { RetryAfter = retryAfter, Code = "overloaded" };
+}

@@ -1,0 +1,38 @@
+using System.Collections.Concurrent;
+using Switchyard.Catalog;
+
+namespace Switchyard.Routing;
+
+/// <summary>One <see cref="ProviderGate"/> per provider with <c>maxConcurrency</c>, kept across reloads while the limit is unchanged.</summary>
+public sealed class ProviderGates : IDisposable
+{
+    private readonly ConcurrentDictionary<string, ProviderGate> _gates = new(StringComparer.Ordinal);
+
+    public int MaxQueue { get; set; } = 256;
+
+    public ProviderGate? For(Provider provider)
+    {
+        if (provider.MaxConcurrency is not int max)
+        {
+            return null;
+        }
+
+        var gate = _gates.GetOrAdd(provider.Name, _ => new ProviderGate(max, MaxQueue));
+        if (gate.MaxConcurrency != max)
+        {
+            // The limit changed on reload: new requests use a new gate; in-flight ones release the old.
+            gate = new ProviderGate(max, MaxQueue);
+            _gates[provider.Name] = gate;
+        }
+
+        return gate;
+    }
+
+    public void Dispose()
+    {
+        foreach (var gate in _gates.Values)
+        {
+            gate.Dispose();
+        }
+    }
+}

@@ -1,0 +1,15 @@
+using Switchyard.Configuration;
+
+namespace Switchyard.Routing;
+
+/// <summary>The routing options in force; replaced whole on a configuration reload.</summary>
+public sealed class RoutingSettings
+{
+    private volatile RoutingOptions _current = new();
+
+    public RoutingOptions Current
+    {
+        get => _current;
+        set => _current = value;
+    }
+}

@@ -1,0 +1,21 @@
+using Switchyard.Metering;
+
+namespace Switchyard.Storage;
+
+/// <summary>
+/// The append-only ledger and request log: one row per request. Written off the hot path in
+/// batches; a key's credits spent are the sum of its rows' costs.
+/// </summary>
+public interface IUsageLedger
+{
+    /// <summary>Appends the batch in one transaction; rows whose request id is already present are skipped.</summary>
+    Task AppendAsync(IReadOnlyList<UsageRecord> batch, CancellationToken cancellationToken);
+
+    /// <summary>Credits spent per key (the sum of costs), for every key with charges.</summary>
+    Task<IReadOnlyDictionary<string, decimal>> SpentByKeyAsync(CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<UsageSummary>> SummarizeAsync(UsageFilter filter, CancellationToken cancellationToken);
+
+    /// <summary>Request-log rows, newest first.</summary>
+    Task<IReadOnlyList<UsageRecord>> RecentAsync(UsageFilter filter, CancellationToken cancellationToken);
+}

@@ -1,0 +1,66 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Switchyard.Storage.Sqlite;
+
+/// <summary>The SQLite file every SQLite store shares: connections and versioned migrations.</summary>
+public sealed class SqliteDatabase : IDisposable
+{
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _migrated = new(1, 1);
+    private bool _isMigrated;
+
+    // Columns are snake_case; Dapper maps them onto PascalCase properties with this switch.
+    static SqliteDatabase() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+    public SqliteDatabase(string path)
+    {
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Shared,
+            Pooling = true,
+        }.ToString();
+    }
+
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <summary>Applies the migration steps not yet applied; safe to call from every store.</summary>
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        await _migrated.WaitAsync(cancellationToken);
+        try
+        {
+            if (_isMigrated)
+            {
+                return;
+            }
+
+            await using var connection = await OpenAsync(cancellationToken);
+            await connection.ExecuteAsync("PRAGMA journal_mode=WAL;");
+            await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);");
+            var version = await connection.ExecuteScalarAsync<long?>("SELECT MAX(version) FROM schema_version;") ?? 0;
+            for (var step = (int)version; step < SqliteMigrations.Steps.Length; step++)
+            {
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await connection.ExecuteAsync(SqliteMigrations.Steps[step], transaction: transaction);
+                await connection.ExecuteAsync("INSERT INTO schema_version (version) VALUES (@v);", new { v = step + 1 }, transaction);
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            _isMigrated = true;
+        }
+        finally
+        {
+            _migrated.Release();
+        }
+    }
+
+    public void Dispose() => _migrated.Dispose();
+}
