@@ -44,7 +44,7 @@ public sealed class GenerateContentMappingTests
             [Role.System, Role.User, Role.Assistant, Role.User, Role.Assistant, Role.User],
             request.Messages.Select(m => m.Role));
         Assert.Equal(
-            [typeof(ReasoningPart), typeof(ReasoningPart), typeof(ToolCallPart), typeof(ToolCallPart), typeof(ToolCallPart)],
+            [typeof(ReasoningPart), typeof(ToolCallPart), typeof(ToolCallPart), typeof(ToolCallPart)],
             request.Messages[2].Parts.Select(p => p.GetType()));
         Assert.Equal(
             [typeof(ToolResultPart), typeof(ToolResultPart), typeof(ToolResultPart)],
@@ -85,23 +85,23 @@ public sealed class GenerateContentMappingTests
 
         var thought = Assert.IsType<ReasoningPart>(request.Messages[2].Parts[0]);
         Assert.Equal("**Locating the photos**\n\nThe first photo shows the Madison boardwalk, the second one Oslo harbour.", thought.Text);
-        Assert.Null(thought.Signature);
     }
 
     [Fact]
-    public void Carries_the_signature_of_a_call_as_signed_reasoning_just_before_it_kept_exactly()
+    public void Joins_the_signature_of_a_call_to_the_thought_just_before_it_kept_exactly()
     {
+        // Thought text and its signature travel together, as Anthropic needs them (a signed but empty thinking block is refused).
         var body = FixtureFiles.Bytes(ConversationRequest);
         var original = FixtureFiles.Json(ConversationRequest)["contents"]![1]!["parts"]![1]!["thoughtSignature"]!.GetValue<string>();
 
         var request = Dialect.ReadRequest(body, new ParamAdjustments());
 
-        var signed = Assert.IsType<ReasoningPart>(request.Messages[2].Parts[1]);
-        Assert.Equal(string.Empty, signed.Text);
+        var signed = Assert.IsType<ReasoningPart>(request.Messages[2].Parts[0]);
+        Assert.StartsWith("**Locating the photos**", signed.Text, StringComparison.Ordinal);
         Assert.True(ReasoningSignature.TryUnwrap(signed.Signature, out var source, out var unwrapped));
         Assert.Equal("gemini", source);
         Assert.Equal(original, unwrapped);
-        Assert.Equal("get_weather", Assert.IsType<ToolCallPart>(request.Messages[2].Parts[2]).Name);
+        Assert.Equal("get_weather", Assert.IsType<ToolCallPart>(request.Messages[2].Parts[1]).Name);
     }
 
     [Fact]

@@ -282,7 +282,8 @@ public sealed class AnthropicUpstreamTests
             """), answer["thinking_blocks"]));
         var requests = upstream.Requests.ToArray();
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"type":"enabled","budget_tokens":1024}"""), requests[0].Json["thinking"]), requests[0].BodyText);
-        Assert.Equal(4096, (int?)requests[0].Json["max_tokens"]);
+        // No max_tokens from the client: the default answer length plus the thinking budget.
+        Assert.Equal(4096 + 1024, (int?)requests[0].Json["max_tokens"]);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse($$$"""
             {"role":"assistant","content":[{"type":"thinking","thinking":"6 times 7 is 42.","signature":"{{{AnthropicAnswers.Signature}}}"},{"type":"text","text":"42"}]}
             """), requests[1].Json["messages"]![1]), requests[1].BodyText);
@@ -413,7 +414,9 @@ public sealed class AnthropicUpstreamTests
     public async Task Answers_502_when_the_only_upstream_is_overloaded()
     {
         await using var upstream = await FakeUpstream.StartAsync();
-        await using var gateway = await GatewayInstance.StartWithAnthropicAsync(upstream);
+        // Bench out of reach so both requests meet the upstream, each with its retries.
+        await using var gateway = await GatewayInstance.StartWithAnthropicAsync(upstream, config =>
+            config["routing"] = new JsonObject { ["backoffMilliseconds"] = 1, ["benchAfterFailures"] = 100 });
         upstream.Default = (context, _) => FakeUpstream.WriteJsonAsync(context, AnthropicAnswers.Error("overloaded_error", "Overloaded"), 529);
         var openai = gateway.OpenAIClient().GetChatClient("claude-test");
         using var anthropic = gateway.AnthropicClient();
@@ -430,6 +433,7 @@ public sealed class AnthropicUpstreamTests
         OpenAIErrorAssert.Envelope(fromOpenAI.GetRawResponse()!.Content.ToString(), "server_error", "upstream_error");
         Assert.Equal(HttpStatusCode.BadGateway, fromAnthropic.StatusCode);
         AnthropicErrorAssert.Envelope(fromAnthropic.ResponseBody, "api_error");
+        Assert.Equal(2 * 3, upstream.Requests.Count);
     }
 
     [Fact]
@@ -456,7 +460,8 @@ public sealed class AnthropicUpstreamTests
         Assert.True(Assert.Single(message.Content).TryPickText(out var text));
         Assert.Equal("from the backup again", text.Text);
         Assert.Equal("claude-test", message.Model.Raw());
-        Assert.Equal(2, overloaded.Requests.Count);
+        // The only deployment is retried (1 + 2 retries), benched after 3 failures, then skipped.
+        Assert.Equal(3, overloaded.Requests.Count);
         Assert.Equal(2, healthy.Requests.Count);
     }
 
