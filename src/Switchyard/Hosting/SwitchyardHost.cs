@@ -30,7 +30,9 @@ public static class SwitchyardHost
             throw new ConfigurationProblemsException(configuration.Problems);
         }
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // The content root is the binary's folder, not the working directory: the gateway reads
+        // no files relative to it, and watching the working directory would tie the host to it.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls(settings.Urls ?? DefaultUrls);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
