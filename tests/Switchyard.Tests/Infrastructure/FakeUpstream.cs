@@ -31,6 +31,9 @@ public sealed class FakeUpstream : IAsyncDisposable
         return context.Response.WriteAsync("{\"error\":{\"message\":\"no script queued\"}}");
     };
 
+    /// <summary>When set, handles every request itself with the body unread (for uploads watched as they arrive); nothing is recorded.</summary>
+    public Func<HttpContext, Task>? Raw { get; set; }
+
     /// <summary>The most requests seen in flight at once.</summary>
     public int MaxInFlight { get; private set; }
 
@@ -45,6 +48,9 @@ public sealed class FakeUpstream : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+
+        // Uploads larger than Kestrel's 30 MB default pass through the gateway in some tests.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var upstream = new FakeUpstream(app);
@@ -98,6 +104,12 @@ public sealed class FakeUpstream : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        if (Raw is { } raw)
+        {
+            await raw(context);
+            return;
+        }
+
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body);
         var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
