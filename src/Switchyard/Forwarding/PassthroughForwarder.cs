@@ -193,6 +193,11 @@ public static class PassthroughForwarder
 
             array.Close(tail);
         }
+        else if (failure is not null && tap is ResponsesUsageTap responsesTap)
+        {
+            // A Responses stream's own failure event continues its sequence numbers and names its response.
+            responsesTap.WriteFailure(failure, tail);
+        }
         else if (failure is not null)
         {
             request.Dialect.WriteErrorFrame(failure, tail);

@@ -14,7 +14,9 @@ internal static class ResponsesRequestWriter
     {
         writer.WriteStartObject();
         writer.WriteString("model"u8, upstreamModel);
-        var instructions = string.Join("\n\n", request.Messages.Where(m => m.Role.IsInstruction).Select(m => m.Text).Where(t => t.Length > 0));
+        // Each text block of each instruction message is its own paragraph (Anthropic system blocks, chat content parts).
+        var instructions = string.Join("\n\n", request.Messages.Where(m => m.Role.IsInstruction)
+            .SelectMany(m => m.Parts.OfType<TextPart>()).Select(p => p.Text).Where(t => t.Length > 0));
         if (instructions.Length > 0)
         {
             writer.WriteString("instructions"u8, instructions);
@@ -149,6 +151,26 @@ internal static class ResponsesRequestWriter
             request.Adjustments.Dropped("stop", "the Responses API has no stop sequences");
         }
 
+        if (request.PresencePenalty is not null)
+        {
+            request.Adjustments.Dropped("presence_penalty", "the Responses API does not support it");
+        }
+
+        if (request.FrequencyPenalty is not null)
+        {
+            request.Adjustments.Dropped("frequency_penalty", "the Responses API does not support it");
+        }
+
+        if (request.Seed is not null)
+        {
+            request.Adjustments.Dropped("seed", "the Responses API does not support it");
+        }
+
+        if (request.TopK is not null)
+        {
+            request.Adjustments.Dropped("top_k", "the Responses API does not support it");
+        }
+
         writer.WriteBoolean("store"u8, false);
         writer.WriteStartArray("include"u8);
         writer.WriteStringValue("reasoning.encrypted_content"u8);
@@ -214,7 +236,22 @@ internal static class ResponsesRequestWriter
             writer.WriteStartObject();
             writer.WriteString("type"u8, "function_call_output"u8);
             writer.WriteString("call_id"u8, result.ToolCallId);
-            writer.WriteString("output"u8, string.Concat(result.Content.OfType<TextPart>().Select(t => t.Text)));
+            if (result.Content is [] or [TextPart])
+            {
+                writer.WriteString("output"u8, result.Content is [TextPart only] ? only.Text : string.Empty);
+            }
+            else
+            {
+                // Several blocks, images or files (Anthropic tool results) go as content parts, which the API accepts too.
+                writer.WriteStartArray("output"u8);
+                foreach (var part in result.Content)
+                {
+                    WriteInputPart(writer, part);
+                }
+
+                writer.WriteEndArray();
+            }
+
             writer.WriteEndObject();
         }
 
@@ -230,41 +267,46 @@ internal static class ResponsesRequestWriter
         writer.WriteStartArray("content"u8);
         foreach (var part in content)
         {
-            switch (part)
-            {
-                case TextPart text:
-                    writer.WriteStartObject();
-                    writer.WriteString("type"u8, "input_text"u8);
-                    writer.WriteString("text"u8, text.Text);
-                    writer.WriteEndObject();
-                    break;
-                case ImagePart image:
-                    writer.WriteStartObject();
-                    writer.WriteString("type"u8, "input_image"u8);
-                    writer.WriteString("image_url"u8, image.Url ?? DataUrl.Format(image.MediaType ?? "image/png", image.Base64Data ?? string.Empty));
-                    writer.WriteString("detail"u8, image.Detail ?? "auto");
-                    writer.WriteEndObject();
-                    break;
-                case DocumentPart document:
-                    writer.WriteStartObject();
-                    writer.WriteString("type"u8, "input_file"u8);
-                    if (document.Base64Data is { } data)
-                    {
-                        writer.WriteString("file_data"u8, DataUrl.Format(document.MediaType ?? "application/pdf", data));
-                        writer.WriteString("filename"u8, document.FileName ?? document.Title ?? "document.pdf");
-                    }
-                    else
-                    {
-                        writer.WriteString("file_url"u8, document.Url);
-                    }
-
-                    writer.WriteEndObject();
-                    break;
-            }
+            WriteInputPart(writer, part);
         }
 
         writer.WriteEndArray();
         writer.WriteEndObject();
+    }
+
+    private static void WriteInputPart(Utf8JsonWriter writer, ContentPart part)
+    {
+        switch (part)
+        {
+            case TextPart text:
+                writer.WriteStartObject();
+                writer.WriteString("type"u8, "input_text"u8);
+                writer.WriteString("text"u8, text.Text);
+                writer.WriteEndObject();
+                break;
+            case ImagePart image:
+                writer.WriteStartObject();
+                writer.WriteString("type"u8, "input_image"u8);
+                writer.WriteString("image_url"u8, image.Url ?? DataUrl.Format(image.MediaType ?? "image/png", image.Base64Data ?? string.Empty));
+                writer.WriteString("detail"u8, image.Detail ?? "auto");
+                writer.WriteEndObject();
+                break;
+            case DocumentPart document:
+                writer.WriteStartObject();
+                writer.WriteString("type"u8, "input_file"u8);
+                if (document.Base64Data is { } data)
+                {
+                    writer.WriteString("file_data"u8, DataUrl.Format(document.MediaType ?? "application/pdf", data));
+                    writer.WriteString("filename"u8, document.FileName ?? document.Title ?? "document.pdf");
+                }
+                else
+                {
+                    writer.WriteString("file_url"u8, document.Url);
+                }
+
+                writer.WriteEndObject();
+                break;
+        }
     }
 
     /// <summary>The item id and encrypted content of OpenAI reasoning, whether kept natively or carried in a Switchyard signature.</summary>

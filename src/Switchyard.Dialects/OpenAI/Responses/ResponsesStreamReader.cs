@@ -91,6 +91,11 @@ internal static class ResponsesStreamReader
                     yield return new ReasoningDelta(thoughtPart, thought);
                     break;
 
+                case "response.reasoning_summary_part.added" when wire.SummaryIndex > 0 && wire.ItemId is { } itemId && parts.TryGetValue(itemId, out var summaryPart):
+                    // Each summary part is a paragraph; a whole response joins them the same way (ResponsesMapping).
+                    yield return new ReasoningDelta(summaryPart, "\n\n");
+                    break;
+
                 case "response.output_item.done" when wire.Item is { Id: { } id } item && parts.Remove(id, out var itemPart):
                     if (item.Type == "reasoning" && item.EncryptedContent is { } encrypted)
                     {

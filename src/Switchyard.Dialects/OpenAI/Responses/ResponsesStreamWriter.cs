@@ -119,6 +119,13 @@ internal static class ResponsesStreamWriter
 
                 case RefusalDelta refusal when _byPart.TryGetValue(refusal.Index, out var target):
                     target.Contents[^1].Text.Append(refusal.Text);
+                    var refusalIndex = target.Contents.Count - 1;
+                    yield return Event("response.refusal.delta", w =>
+                    {
+                        ItemRef(w, target);
+                        w.WriteNumber("content_index"u8, refusalIndex);
+                        w.WriteString("delta"u8, refusal.Text);
+                    });
                     break;
 
                 case ToolArgumentsDelta arguments when _byPart.TryGetValue(arguments.Index, out var target):
@@ -206,6 +213,15 @@ internal static class ResponsesStreamWriter
                             w.WriteString("text"u8, text.ToString());
                             w.WriteStartArray("logprobs"u8);
                             w.WriteEndArray();
+                        });
+                    }
+                    else
+                    {
+                        yield return Event("response.refusal.done", w =>
+                        {
+                            ItemRef(w, target);
+                            w.WriteNumber("content_index"u8, contentIndex);
+                            w.WriteString("refusal"u8, text.ToString());
                         });
                     }
 

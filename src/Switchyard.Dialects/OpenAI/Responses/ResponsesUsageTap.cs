@@ -9,8 +9,9 @@ namespace Switchyard.Dialects.OpenAI.Responses;
 /// <summary>
 /// The passthrough stage for Responses streams. Frames are copied byte for byte except the events
 /// that carry the response object (<c>response.created</c>, <c>.in_progress</c>, <c>.completed</c>,
-/// <c>.incomplete</c>, <c>.failed</c>): their <c>response.model</c> is reported as the id the client
-/// asked for and <c>response.usage.cost</c> is added for priced models.
+/// <c>.incomplete</c>): their <c>response.model</c> is reported as the id the client asked for and
+/// <c>response.usage.cost</c> is added for priced models. <c>error</c> and <c>response.failed</c> are
+/// held back and reported as <see cref="Error"/>.
 /// </summary>
 public sealed class ResponsesUsageTap : IUsageTap, IDisposable
 {
@@ -18,6 +19,8 @@ public sealed class ResponsesUsageTap : IUsageTap, IDisposable
     private readonly Func<Usage, decimal?>? _price;
     private readonly PooledBufferWriter _data = new(1024);
     private readonly JsonTopLevel _topLevel = new();
+    private long _lastSequence = -1;
+    private long _createdAt;
 
     public ResponsesUsageTap(string clientModel, Func<Usage, decimal?>? price)
     {
@@ -67,19 +70,20 @@ public sealed class ResponsesUsageTap : IUsageTap, IDisposable
         switch (type)
         {
             case "error":
-                var wire = JsonSerializer.Deserialize(data, ResponsesJsonContext.Default.ResponsesEventWire);
+                var wire = ReadEvent(data);
                 Error = UpstreamErrors.FromStatus(wire?.Code == "rate_limit_exceeded" ? 429 : 502, wire?.Message);
                 return;
-            case "response.created" or "response.in_progress" or "response.completed" or "response.incomplete" or "response.failed":
+            case "response.failed":
+                // Held back like an error event (see IUsageTap.Error): the stream ends with the
+                // gateway's own response.failed (WriteFailure), so the client never sees two.
+                Error = UpstreamErrors.FromStatus(502, ReadEvent(data)?.Response?.Error?.Message);
+                return;
+            case "response.created" or "response.in_progress" or "response.completed" or "response.incomplete":
                 if (_topLevel.TryGet(data, "response"u8, out var response) && response.ValueKind == JsonTokenType.StartObject)
                 {
                     var edited = EditResponse(data[response.Value], final: type is not ("response.created" or "response.in_progress"));
+                    RememberSequence(data);
                     Completed |= type is "response.completed" or "response.incomplete";
-                    if (type == "response.failed")
-                    {
-                        Error = UpstreamErrors.FromStatus(502, null);
-                    }
-
                     var chunk = new ArrayBufferWriter<byte>(data.Length + 64);
                     new JsonTopLevelEditor().Set("response"u8, edited).WriteTo(data, _topLevel, chunk);
                     Write(output, "event: "u8);
@@ -93,17 +97,64 @@ public sealed class ResponsesUsageTap : IUsageTap, IDisposable
                 break;
         }
 
+        RememberSequence(data);
         Write(output, frame);
+    }
+
+    /// <summary>
+    /// The <c>response.failed</c> event that ends a relayed stream in error (CONTRACT §4): numbered
+    /// after the last event relayed and naming the response the client was told about.
+    /// </summary>
+    public void WriteFailure(GatewayError error, IBufferWriter<byte> output)
+    {
+        var data = new ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(data, JsonWire.WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type"u8, "response.failed"u8);
+            writer.WriteNumber("sequence_number"u8, _lastSequence + 1);
+            writer.WritePropertyName("response"u8);
+            var createdAt = _createdAt > 0 ? _createdAt : DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            ResponseObjectWriter.Write(writer, ResponseId ?? ResponseIds.New(), _clientModel, createdAt, "failed", [], usage: null, metadata: null, error: error);
+            writer.WriteEndObject();
+        }
+
+        SseStreams.Write(output, new SseFrame("response.failed", data.WrittenMemory));
     }
 
     public void OnEnd(IBufferWriter<byte> output)
     {
     }
 
+    private void RememberSequence(ReadOnlySpan<byte> data)
+    {
+        if (_topLevel.GetNumber(data, "sequence_number"u8) is double sequence)
+        {
+            _lastSequence = (long)sequence;
+        }
+    }
+
+    private static ResponsesEventWire? ReadEvent(ReadOnlySpan<byte> data)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(data, ResponsesJsonContext.Default.ResponsesEventWire);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     private byte[] EditResponse(ReadOnlySpan<byte> response, bool final)
     {
         var topLevel = JsonTopLevel.Scan(response);
         ResponseId ??= topLevel.GetString(response, "id"u8);
+        if (_createdAt == 0 && topLevel.GetNumber(response, "created_at"u8) is double createdAt)
+        {
+            _createdAt = (long)createdAt;
+        }
+
         var editor = new JsonTopLevelEditor().SetString("model"u8, _clientModel);
         if (final && topLevel.TryGet(response, "usage"u8, out var usage) && usage.ValueKind == JsonTokenType.StartObject)
         {
