@@ -354,6 +354,53 @@ public sealed class GatewayPipeline(
         });
     }
 
+    /// <summary>
+    /// <c>POST /v1/responses/input_tokens</c>: Responses upstreams count on their own endpoint; for
+    /// any other upstream the count is an estimate, marked so in <c>X-Token-Count-Estimated</c>.
+    /// </summary>
+    public async Task HandleResponsesInputTokensAsync(HttpContext context)
+    {
+        var surface = Dialects.OpenAI.Responses.OpenAIResponsesDialect.Instance;
+        await GuardAsync(context, surface, async () =>
+        {
+            var caller = await AuthenticateAsync(context);
+            using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, context.RequestAborted);
+            var topLevel = JsonTopLevel.Scan(body.WrittenSpan);
+            var modelId = topLevel.GetString(body.WrittenSpan, "model"u8);
+            var catalog = catalogs.Current;
+            var model = RoutePlanner.Resolve(catalog, caller, modelId, Surface.Responses);
+            var deployment = DeploymentSelector.Candidates(catalog, model, Random.Shared)[0].Deployment;
+            if (deployment.UpstreamDialect == Dialect.OpenAIResponses)
+            {
+                using var rewritten = new PooledBufferWriter(body.WrittenCount + 64);
+                var upstreamBody = body.WrittenMemory;
+                if (modelId != deployment.UpstreamModel)
+                {
+                    new JsonTopLevelEditor().SetString("model"u8, deployment.UpstreamModel).WriteTo(body.WrittenSpan, topLevel, rewritten);
+                    upstreamBody = rewritten.WrittenMemory;
+                }
+
+                await RelayJsonAsync(context, deployment, deployment.Provider.BaseUrl + "/responses/input_tokens", upstreamBody, Dialects.OpenAI.OpenAIErrors.Read);
+                return;
+            }
+
+            var request = surface.ReadRequest(body.WrittenMemory, new ParamAdjustments());
+            using var answer = new PooledBufferWriter(64);
+            using (var writer = new System.Text.Json.Utf8JsonWriter(answer, JsonWire.WriterOptions))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("object"u8, "response.input_tokens"u8);
+                writer.WriteNumber("input_tokens"u8, TokenEstimator.Estimate(request));
+                writer.WriteEndObject();
+            }
+
+            context.Response.Headers["X-Token-Count-Estimated"] = "true";
+            ResponseStart.Json(context.Response, adjustments: null);
+            context.Response.ContentLength = answer.WrittenCount;
+            await context.Response.Body.WriteAsync(answer.WrittenMemory, context.RequestAborted);
+        });
+    }
+
     /// <summary>Authenticates or throws the 401 of CONTRACT §4 (a missing key is <c>invalid_api_key</c> too).</summary>
     public async Task<Caller> AuthenticateAsync(HttpContext context)
     {

@@ -34,6 +34,8 @@ public static class OpenAISurface
                 pipeline.HandleEmbeddingsAsync(context, ChatCompletionsDialect.Instance));
             group.MapPost("/responses", (HttpContext context, GatewayPipeline pipeline) =>
                 pipeline.HandleChatAsync(context, OpenAIResponsesDialect.Instance, Surface.Responses));
+            group.MapPost("/responses/input_tokens", (HttpContext context, GatewayPipeline pipeline) =>
+                pipeline.HandleResponsesInputTokensAsync(context));
             group.MapGet("/responses/{id}", GetResponseAsync);
             group.MapPost("/images/generations", (HttpContext context, GatewayPipeline pipeline) =>
                 pipeline.HandleMediaJsonAsync(context, Surface.Images));
