@@ -7,7 +7,9 @@ using Switchyard.Catalog;
 using Switchyard.Configuration;
 using Switchyard.Conversations;
 using Switchyard.Forwarding;
+using Switchyard.Limits;
 using Switchyard.Media;
+using Switchyard.Metering;
 using Switchyard.Pipeline;
 using Switchyard.Providers.Echo;
 using Switchyard.Storage;
@@ -55,8 +57,17 @@ public static class SwitchyardHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new CatalogMonitor(CatalogBuilder.Build(configuration.Options, settings.Environment)));
         var stores = StoreFactory.Create(configuration.Options.Storage, settings.Environment);
+        // Made by a factory so the container owns it and closes the connection pool on disposal.
+        services.AddSingleton(_ => stores);
         services.AddSingleton(stores.Keys);
         services.AddSingleton(stores.Conversations);
+        services.AddSingleton(stores.Ledger);
+        services.AddSingleton(stores.Limits);
+        services.AddSingleton<KeyLimiter>();
+        services.AddSingleton<UsageWriter>();
+        services.AddHostedService(provider => provider.GetRequiredService<UsageWriter>());
+        services.AddSingleton<RequestMeter>();
+        services.AddSingleton<AdminServices>();
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<GatewayReadiness>();
         services.AddSingleton<EchoBackend>();
@@ -81,6 +92,8 @@ public static class SwitchyardHost
         app.MapOpenAI();
         app.MapAnthropic();
         app.MapGemini();
+        app.MapAccount();
+        app.MapAdmin();
         return app;
     }
 }

@@ -22,8 +22,11 @@ namespace Switchyard.Pipeline;
 ///  2. read the body into a pooled buffer (413 over the limit);
 ///  3. probe the top level for model and stream;
 ///  4. plan: resolve the model (404/403/400) and order its deployments and fallbacks;
-///  5. attempt each candidate until one serves or fails in a way another cannot fix —
-///     passthrough when the upstream speaks the client's dialect, translation otherwise.
+///  5. admit: reserve the worst case against the key's limits and credits (429/402);
+///  6. attempt each candidate until one serves or fails in a way another cannot fix —
+///     passthrough when the upstream speaks the client's dialect, translation otherwise;
+///  7. settle (in <see cref="GuardAsync"/>, after any error is written): charge once, release
+///     the rest, queue the request's ledger row.
 /// Parsers throw <see cref="GatewayException"/> for malformed input; this is the one place that catches it.
 /// </summary>
 public sealed class GatewayPipeline(
@@ -32,6 +35,7 @@ public sealed class GatewayPipeline(
     GatewayLimits limits,
     TranslatingForwarder translating,
     ConversationState conversations,
+    RequestMeter meter,
     ILogger<GatewayPipeline> logger)
 {
     public Task HandleChatAsync(HttpContext context, ChatDialect surface, Surface surfaceKind) =>
@@ -63,6 +67,10 @@ public sealed class GatewayPipeline(
             var turn = surfaceKind == Surface.Responses
                 ? await conversations.PrepareAsync(body.WrittenMemory, topLevel, caller, context.RequestAborted)
                 : null;
+
+            // 5. Admission: the worst case of what goes upstream, reserved before it goes.
+            var metered = await meter.AdmitAsync(context, caller, model, modelId!, surfaceKind, stream,
+                Reservation.ForGeneration((turn?.Body ?? body.WrittenMemory).Span, turn?.TopLevel ?? topLevel, model));
             var exchange = new ChatExchange
             {
                 Context = context,
@@ -76,9 +84,10 @@ public sealed class GatewayPipeline(
                 Stream = stream,
                 Timings = Timings(context),
                 JsonArray = route.JsonArray,
+                Relayed = metered.Relayed,
             };
 
-            // 5. Attempts.
+            // 6. Attempts.
             var passthrough = PassthroughDialect.For(surface.Dialect);
             PassthroughPlan? plan = null;
             GatewayError? last = null;
@@ -94,6 +103,8 @@ public sealed class GatewayPipeline(
                 {
                     outcome = await translating.ForwardAsync(exchange, entry, deployment);
                 }
+
+                metered.Attempted(deployment, outcome.Committed, outcome.Usage);
 
                 if (outcome.Committed)
                 {
@@ -137,6 +148,7 @@ public sealed class GatewayPipeline(
 
             var catalog = catalogs.Current;
             var model = RoutePlanner.Resolve(catalog, caller, modelId, Surface.Embeddings);
+            var metered = await meter.AdmitAsync(context, caller, model, modelId!, Surface.Embeddings, stream: false, Reservation.ForEmbeddings(body.WrittenSpan));
             var adjustments = new ParamAdjustments();
             var request = new PassthroughRequest
             {
@@ -167,6 +179,8 @@ public sealed class GatewayPipeline(
                     outcome = await EmbeddingsForwarder.ForwardAsync(context, neutral, entry, deployment, request.Timings,
                         (response, output) => EmbeddingsCodec.WriteResponse(response, base64, output));
                 }
+
+                metered.Attempted(deployment, outcome.Committed, outcome.Usage);
 
                 if (outcome.Committed)
                 {
@@ -317,12 +331,14 @@ public sealed class GatewayPipeline(
             }
 
             var request = EmbedContentCodec.ReadRequest(body.WrittenSpan, modelId, batch);
+            var metered = await meter.AdmitAsync(context, caller, model, modelId, Surface.Gemini, stream: false, Reservation.ForEmbeddings(body.WrittenSpan));
             var timings = Timings(context);
             GatewayError? last = null;
             foreach (var (entry, deployment) in DeploymentSelector.Candidates(catalog, model, Random.Shared))
             {
                 var outcome = await EmbeddingsForwarder.ForwardAsync(context, request, entry, deployment, timings,
                     (response, output) => EmbedContentCodec.WriteResponse(response, batch, output));
+                metered.Attempted(deployment, outcome.Committed, outcome.Usage);
                 if (outcome.Committed)
                 {
                     return;
@@ -380,6 +396,11 @@ public sealed class GatewayPipeline(
             logger.UnhandledError(exception, context.Request.Path);
             await ErrorResponses.WriteAsync(context, GatewayError.Internal(), ErrorEnvelope.OpenAI, errorDialect);
         }
+        finally
+        {
+            // 7. Settlement, after any error above was written, so the request log has the final status.
+            await meter.SettleAsync(context);
+        }
     }
 
     private static PassthroughRequest Passthrough(ChatExchange exchange, PassthroughPlan plan, PassthroughDialect dialect) => new()
@@ -394,6 +415,7 @@ public sealed class GatewayPipeline(
         Timings = exchange.Timings,
         JsonArray = exchange.JsonArray,
         Turn = exchange.Turn,
+        Relayed = exchange.Relayed,
     };
 
     private static RequestTimings Timings(HttpContext context) =>
