@@ -34,6 +34,12 @@ public sealed class MeteredRequest
     /// <summary>An answer reached the client: from here on the request is charged.</summary>
     public bool Committed { get; private set; }
 
+    /// <summary>Committed, or a successful answer had started when the request ended some other way (the client left mid-stream).</summary>
+    public bool Charged(Microsoft.AspNetCore.Http.HttpResponse response) => Committed || (response.HasStarted && response.StatusCode < 400);
+
+    /// <summary>Records the deployment about to be tried, so a request whose client leaves mid-attempt still names it.</summary>
+    public void Attempting(Deployment deployment) => Deployment = deployment;
+
     /// <summary>Records an attempt's outcome; the forwarders keep <see cref="Relayed"/> current themselves.</summary>
     public void Attempted(Deployment deployment, bool committed, Usage? usage)
     {

@@ -70,20 +70,20 @@ public sealed class RequestMeter(KeyLimiter limiter, IRateLimitStore limits, Usa
         }
 
         context.Features.Set<MeteredRequest>(null);
-        var usage = metered.Committed ? metered.Relayed.ToCharge(metered.Reservation.InputTokens) : Usage.Empty;
-        var cost = metered.Committed && metered.Model.Pricing is { } pricing ? CostCalculator.Cost(pricing, usage) : 0m;
-        var charged = cost;
+        var charged = metered.Charged(context.Response);
+        var usage = charged ? metered.Relayed.ToCharge(metered.Reservation.InputTokens) : Usage.Empty;
+        var cost = charged && metered.Model.Pricing is { } pricing ? CostCalculator.Cost(pricing, usage) : 0m;
         var status = context.RequestAborted.IsCancellationRequested ? StatusCodes.Status499ClientClosedRequest : context.Response.StatusCode;
         var record = Record(context, metered.Caller.KeyId, metered.ModelId, metered.Surface, metered.Deployment?.Name, status, usage with { Cost = null }, cost, chargeHeld: false);
         try
         {
             if (metered.Lease is { } lease)
             {
-                charged = await lease.ReleaseAsync(usage.TotalTokens, cost, CancellationToken.None);
+                var settled = await lease.ReleaseAsync(usage.TotalTokens, cost, CancellationToken.None);
                 record = record with
                 {
-                    Cost = charged,
-                    ChargeHeld = limits.HoldsChargesUntilLedgered && lease.Admission.Credits is not null && charged != 0,
+                    Cost = settled,
+                    ChargeHeld = limits.HoldsChargesUntilLedgered && lease.Admission.Credits is not null && settled != 0,
                 };
             }
         }

@@ -93,6 +93,7 @@ public sealed class GatewayPipeline(
             GatewayError? last = null;
             foreach (var (entry, deployment) in DeploymentSelector.Candidates(catalog, model, Random.Shared))
             {
+                metered.Attempting(deployment);
                 AttemptOutcome outcome;
                 if (deployment.UpstreamDialect == surface.Dialect && passthrough is not null)
                 {
