@@ -11,7 +11,7 @@ internal static class CliStore
     /// <summary>The migrated store, or null (with the problems printed) when the configuration is bad. Dispose it when done.</summary>
     public static async Task<Stores?> OpenAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var configuration = ConfigurationLoader.Load(parseResult.GetValue(SwitchyardCommands.ConfigOption), Environment.GetEnvironmentVariable);
+        using var configuration = ConfigurationLoader.Load(parseResult.GetValue(SwitchyardCommands.ConfigOption), Environment.GetEnvironmentVariable);
         if (configuration.Problems.Count > 0)
         {
             await parseResult.InvocationConfiguration.Error.WriteLineAsync(new ConfigurationProblemsException(configuration.Problems).Message);

@@ -28,6 +28,7 @@ public static class SwitchyardHost
         var configuration = ConfigurationLoader.Load(settings.ConfigPath, settings.Environment);
         if (configuration.Problems.Count > 0)
         {
+            configuration.Dispose();
             throw new ConfigurationProblemsException(configuration.Problems);
         }
 
@@ -51,7 +52,8 @@ public static class SwitchyardHost
     public static IServiceCollection AddSwitchyard(this IServiceCollection services, LoadedConfiguration configuration, ServeSettings settings)
     {
         var limits = new GatewayLimits { MaxBodyBytes = configuration.Options.Limits.MaxBodyBytes };
-        services.AddSingleton(configuration);
+        // Made by a factory so the container owns it and stops its file watch on disposal.
+        services.AddSingleton(_ => configuration);
         services.AddSingleton(settings);
         services.AddSingleton(limits);
         services.AddSingleton(TimeProvider.System);
