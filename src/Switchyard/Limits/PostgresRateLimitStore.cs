@@ -58,7 +58,7 @@ public sealed class PostgresRateLimitStore(PostgresDatabase database) : IRateLim
     public async ValueTask<AdmissionResult> TryAdmitAsync(Admission admission, CancellationToken cancellationToken)
     {
         await database.MigrateAsync(cancellationToken);
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenCountersAsync(cancellationToken);
 
         // A refusal is diagnosed from a second read; if the row moved in between so the request
         // would now pass, try again rather than report a limit that no longer binds.
@@ -107,7 +107,7 @@ public sealed class PostgresRateLimitStore(PostgresDatabase database) : IRateLim
     public async ValueTask<decimal> ReleaseAsync(Admission admission, long windowStart, long tokensUsed, decimal cost, CancellationToken cancellationToken)
     {
         var held = admission.Credits is null ? 0m : admission.Cost;
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenCountersAsync(cancellationToken);
         if (admission.Credits is not { } granted || cost <= admission.Cost)
         {
             await using var release = new NpgsqlCommand(Release, connection);
