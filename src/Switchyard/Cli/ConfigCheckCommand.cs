@@ -12,7 +12,7 @@ public static class ConfigCheckCommand
         var check = new Command("check", "Validate a configuration file and report every problem with its path.") { file };
         check.SetAction(async (parseResult, cancellationToken) =>
         {
-            var configuration = ConfigurationLoader.Load(parseResult.GetRequiredValue(file), Environment.GetEnvironmentVariable);
+            using var configuration = ConfigurationLoader.Load(parseResult.GetRequiredValue(file), Environment.GetEnvironmentVariable);
             if (configuration.Problems.Count == 0)
             {
                 await parseResult.InvocationConfiguration.Output.WriteLineAsync(

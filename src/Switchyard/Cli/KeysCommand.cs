@@ -4,15 +4,16 @@ using Switchyard.Auth;
 
 namespace Switchyard.Cli;
 
-/// <summary><c>keys create|list|revoke</c> on the configured store.</summary>
+/// <summary><c>keys create|list|revoke|topup</c> on the configured store; a running gateway sees the change within 5 seconds.</summary>
 public static class KeysCommand
 {
     public static Command Create()
     {
-        var command = new Command("keys", "Create, list and revoke API keys.");
+        var command = new Command("keys", "Create, list, revoke and top up API keys.");
         command.Add(CreateCommand());
         command.Add(ListCommand());
         command.Add(RevokeCommand());
+        command.Add(TopUpCommand());
         return command;
     }
 
@@ -28,11 +29,13 @@ public static class KeysCommand
         var command = new Command("create", "Create a key; its secret is printed once.") { name, models, rpm, tpm, maxConcurrent, credits, expires };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var (store, _) = await CliStore.OpenAsync(parseResult, cancellationToken);
-            if (store is null)
+            await using var stores = await CliStore.OpenAsync(parseResult, cancellationToken);
+            if (stores is null)
             {
                 return 1;
             }
+
+            var store = stores.Keys;
 
             var allowed = parseResult.GetValue(models) is { Length: > 0 } list
                 ? list.SelectMany(m => m.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList()
@@ -56,21 +59,27 @@ public static class KeysCommand
         var command = new Command("list", "List keys (prefixes only; secrets are never shown again).");
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var (store, _) = await CliStore.OpenAsync(parseResult, cancellationToken);
-            if (store is null)
+            await using var stores = await CliStore.OpenAsync(parseResult, cancellationToken);
+            if (stores is null)
             {
                 return 1;
             }
 
+            var store = stores.Keys;
+
             var output = parseResult.InvocationConfiguration.Output;
-            await output.WriteLineAsync($"{"ID",-22} {"NAME",-20} {"PREFIX",-10} {"MODELS",-24} STATUS");
+            var spent = await stores.Ledger.SpentByKeyAsync(cancellationToken);
+            await output.WriteLineAsync($"{"ID",-22} {"NAME",-20} {"PREFIX",-10} {"MODELS",-24} {"CREDITS LEFT",-14} STATUS");
             foreach (var key in await store.ListAsync(cancellationToken))
             {
                 var status = key.RevokedAt is not null ? "revoked"
                     : key.ExpiresAt <= DateTimeOffset.UtcNow ? "expired"
                     : "active";
                 var models = key.AllowedModels is null ? "*" : string.Join(",", key.AllowedModels);
-                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{key.Id,-22} {key.Name,-20} {key.Prefix,-10} {models,-24} {status}"));
+                var credits = key.Credits is { } granted
+                    ? (granted - spent.GetValueOrDefault(key.Id)).ToString("0.########", CultureInfo.InvariantCulture)
+                    : "unlimited";
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{key.Id,-22} {key.Name,-20} {key.Prefix,-10} {models,-24} {credits,-14} {status}"));
             }
 
             return 0;
@@ -84,11 +93,13 @@ public static class KeysCommand
         var command = new Command("revoke", "Revoke a key at once.") { id };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var (store, _) = await CliStore.OpenAsync(parseResult, cancellationToken);
-            if (store is null)
+            await using var stores = await CliStore.OpenAsync(parseResult, cancellationToken);
+            if (stores is null)
             {
                 return 1;
             }
+
+            var store = stores.Keys;
 
             var keyId = parseResult.GetRequiredValue(id);
             if (!await store.RevokeAsync(keyId, DateTimeOffset.UtcNow, cancellationToken))
@@ -98,6 +109,34 @@ public static class KeysCommand
             }
 
             await parseResult.InvocationConfiguration.Output.WriteLineAsync($"Revoked {keyId}.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command TopUpCommand()
+    {
+        var id = new Argument<string>("id") { Description = "The key's id (from 'keys list')." };
+        var amount = new Argument<decimal>("amount") { Description = "Credits to add (negative to take away)." };
+        var command = new Command("topup", "Add credits to a key.") { id, amount };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            await using var stores = await CliStore.OpenAsync(parseResult, cancellationToken);
+            if (stores is null)
+            {
+                return 1;
+            }
+
+            var keyId = parseResult.GetRequiredValue(id);
+            if (await stores.Keys.AddCreditsAsync(keyId, parseResult.GetRequiredValue(amount), cancellationToken) is not { } key)
+            {
+                await parseResult.InvocationConfiguration.Error.WriteLineAsync($"No key has the id '{keyId}'.");
+                return 1;
+            }
+
+            var spent = await stores.Ledger.SpentAsync(keyId, cancellationToken);
+            await parseResult.InvocationConfiguration.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{keyId}: {key.Credits:0.########} credits granted, {spent:0.########} spent, {key.Credits - spent:0.########} left."));
             return 0;
         });
         return command;

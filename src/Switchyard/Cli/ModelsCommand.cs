@@ -13,7 +13,7 @@ public static class ModelsCommand
         var command = new Command("models", "List the configured models.");
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var configuration = ConfigurationLoader.Load(parseResult.GetValue(SwitchyardCommands.ConfigOption), Environment.GetEnvironmentVariable);
+            using var configuration = ConfigurationLoader.Load(parseResult.GetValue(SwitchyardCommands.ConfigOption), Environment.GetEnvironmentVariable);
             if (configuration.Problems.Count > 0)
             {
                 await parseResult.InvocationConfiguration.Error.WriteLineAsync(new ConfigurationProblemsException(configuration.Problems).Message);

@@ -20,6 +20,7 @@ public static class SwitchyardCommands
             ServeCommand.Create(),
             KeysCommand.Create(),
             ModelsCommand.Create(),
+            UsageCommand.Create(),
             ConfigCheckCommand.Create(),
         };
         return root;

@@ -4,10 +4,13 @@ using Microsoft.Extensions.Configuration;
 namespace Switchyard.Configuration;
 
 /// <summary>The configuration as loaded: options, the root to watch for reloads, and every problem found.</summary>
-public sealed record LoadedConfiguration(SwitchyardOptions Options, IConfigurationRoot Root, string? FilePath, IReadOnlyList<string> Problems)
+public sealed record LoadedConfiguration(SwitchyardOptions Options, IConfigurationRoot Root, string? FilePath, IReadOnlyList<string> Problems) : IDisposable
 {
     /// <summary>True when no file was given or found: the zero-config start of CONTRACT §1.</summary>
     public bool IsZeroConfig => FilePath is null;
+
+    /// <summary>Stops watching the file (each watch holds an inotify instance, of which a user has few).</summary>
+    public void Dispose() => (Root as IDisposable)?.Dispose();
 }
 
 /// <summary>

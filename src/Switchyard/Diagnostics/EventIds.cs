@@ -10,4 +10,8 @@ public static class EventIds
     public const int DiscoveryFailed = 1201;
     public const int AttemptFailed = 1300;
     public const int MasterKeyCreated = 1400;
+    public const int LedgerWriteFailed = 1500;
+    public const int LedgerRowsLost = 1501;
+    public const int SettlementFailed = 1502;
+    public const int KeyChanged = 1600;
 }

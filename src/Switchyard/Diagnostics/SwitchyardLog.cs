@@ -25,4 +25,16 @@ public static partial class SwitchyardLog
 
     [LoggerMessage(EventId = EventIds.MasterKeyCreated, Level = LogLevel.Warning, Message = "No master key was configured; created one and stored its hash (it is printed once on the console)")]
     public static partial void MasterKeyCreated(this ILogger logger);
+
+    [LoggerMessage(EventId = EventIds.LedgerWriteFailed, Level = LogLevel.Warning, Message = "Could not write {Count} ledger rows; retrying in {DelayMs} ms")]
+    public static partial void LedgerWriteFailed(this ILogger logger, Exception exception, int count, int delayMs);
+
+    [LoggerMessage(EventId = EventIds.LedgerRowsLost, Level = LogLevel.Error, Message = "Shutting down with {Count} ledger rows unwritten")]
+    public static partial void LedgerRowsLost(this ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(EventId = EventIds.SettlementFailed, Level = LogLevel.Error, Message = "Could not settle request {RequestId} of key {KeyId}")]
+    public static partial void SettlementFailed(this ILogger logger, Exception exception, string requestId, string keyId);
+
+    [LoggerMessage(EventId = EventIds.KeyChanged, Level = LogLevel.Information, Message = "Key {KeyId} {Change} through the admin API")]
+    public static partial void KeyChanged(this ILogger logger, string keyId, string change);
 }

@@ -101,6 +101,13 @@ public static class PassthroughForwarder
             edits.Set("metadata"u8, metadata);
         }
 
+        if (request.Relayed is { } relayed)
+        {
+            // Known before the first byte is written: a client that leaves mid-body still pays for the answer.
+            relayed.Reported = usage;
+            relayed.Completed = usage is not null;
+        }
+
         var response = context.Response;
         ResponseStart.Json(response, request.Adjustments);
         using var output = new PooledBufferWriter(answer.Length + 128);
@@ -130,14 +137,16 @@ public static class PassthroughForwarder
             entry.Pricing is { } pricing ? usage => CostCalculator.Cost(pricing, usage) : null);
         using var disposeTap = tap as IDisposable;
         var array = request.JsonArray ? new JsonArrayWriter() : null;
-        using var framing = array is null ? null : new JsonArrayFraming(tap, array);
+        using var counted = request.Relayed is { } relayed ? new RelayedTextCounter(tap, tap, relayed) : null;
+        var handler = (ISseFrameHandler?)counted ?? tap;
+        using var framing = array is null ? null : new JsonArrayFraming(handler, array);
         var response = context.Response;
         var committed = false;
         GatewayError? failure = null;
         try
         {
             await using var body = await call.OpenBodyAsync();
-            await SseRelay.RunAsync(body, (ISseFrameHandler?)framing ?? tap, async (bytes, cancellationToken) =>
+            await SseRelay.RunAsync(body, (ISseFrameHandler?)framing ?? handler, async (bytes, cancellationToken) =>
             {
                 if (!committed)
                 {

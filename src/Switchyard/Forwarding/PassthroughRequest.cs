@@ -26,6 +26,9 @@ public sealed class PassthroughRequest
     /// <summary>The Responses conversation to capture the final answer into, on the Responses surface.</summary>
     public Conversations.ResponsesTurn? Turn { get; init; }
 
+    /// <summary>Kept current as a stream is relayed, so an abandoned stream is charged for what it relayed.</summary>
+    public Metering.RelayedUsage? Relayed { get; init; }
+
     /// <summary>Stream as one progressively written JSON array instead of SSE (Gemini without <c>alt=sse</c>).</summary>
     public bool JsonArray { get; init; }
 }

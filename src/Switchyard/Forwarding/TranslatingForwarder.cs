@@ -93,6 +93,13 @@ public sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images)
             captured.FinalResponse = buffer.WrittenSpan.ToArray();
         }
 
+        if (exchange.Relayed is { } relayed)
+        {
+            // Known before the first byte is written: a client that leaves mid-body still pays for the answer.
+            relayed.Reported = response.Usage;
+            relayed.Completed = true;
+        }
+
         var http = exchange.Context.Response;
         ResponseStart.Json(http, exchange.Adjustments);
         http.ContentLength = buffer.WrittenCount;
@@ -123,7 +130,7 @@ public sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images)
                 }
             }
 
-            var meter = new StreamMeter(entry.Pricing);
+            var meter = new StreamMeter(entry.Pricing, exchange.Relayed);
             var options = new StreamWriteOptions
             {
                 Model = exchange.ModelId,
@@ -198,10 +205,23 @@ public sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images)
         }
     }
 
-    /// <summary>The metering stage: prices usage as it passes and remembers the last seen, for charging what was relayed.</summary>
-    private sealed class StreamMeter(Pricing? pricing)
+    /// <summary>
+    /// The metering stage: prices usage as it passes and keeps <see cref="RelayedUsage"/> current
+    /// (the usage last seen, the text relayed), for charging what was relayed however the stream ends.
+    /// </summary>
+    private sealed class StreamMeter(Pricing? pricing, RelayedUsage? relayed)
     {
-        public Usage? Usage { get; private set; }
+        private Usage? _usage;
+
+        public Usage? Usage
+        {
+            get => _usage;
+            private set
+            {
+                _usage = value;
+                relayed?.Reported = value;
+            }
+        }
 
         public GatewayError? Failure { get; private set; }
 
@@ -219,8 +239,25 @@ public sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images)
                         Usage = CostCalculator.Priced(pricing, updated.Usage);
                         yield return new UsageUpdated(Usage);
                         break;
+                    case TextDelta text:
+                        relayed?.AddText(text.Text.Length);
+                        yield return text;
+                        break;
+                    case ReasoningDelta reasoning:
+                        relayed?.AddText(reasoning.Text.Length);
+                        yield return reasoning;
+                        break;
+                    case RefusalDelta refusal:
+                        relayed?.AddText(refusal.Text.Length);
+                        yield return refusal;
+                        break;
+                    case ToolArgumentsDelta arguments:
+                        relayed?.AddText(arguments.Json.Length);
+                        yield return arguments;
+                        break;
                     case ResponseCompleted completed:
                         Usage = CostCalculator.Priced(pricing, completed.Usage);
+                        relayed?.Completed = true;
                         yield return completed with { Usage = Usage };
                         break;
                     case ResponseFailed failed:

@@ -12,7 +12,7 @@ namespace Switchyard.Hosting;
 /// stored, or created now and printed once), and load the configuration file's keys.
 /// </summary>
 public sealed class GatewayStartup(
-    IKeyStore store,
+    Stores stores,
     ApiKeyAuthenticator authenticator,
     LoadedConfiguration configuration,
     ServeSettings settings,
@@ -23,6 +23,7 @@ public sealed class GatewayStartup(
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        var store = stores.Keys;
         await store.InitializeAsync(cancellationToken);
         if (EnvReferenceResolver.Resolve(configuration.Options.MasterKey, settings.Environment) is { Length: > 0 } master)
         {

@@ -1,5 +1,7 @@
 using Switchyard.Configuration;
+using Switchyard.Limits;
 using Switchyard.Storage;
+using Switchyard.Storage.Postgres;
 using Switchyard.Storage.Sqlite;
 
 namespace Switchyard.Hosting;
@@ -7,15 +9,43 @@ namespace Switchyard.Hosting;
 /// <summary>Opens the configured store, for the server and for the CLI alike.</summary>
 public static class StoreFactory
 {
-    public static Stores Create(StorageOptions storage, Func<string, string?> environment)
+    public static Stores Create(StorageOptions storage, Func<string, string?> environment, TimeProvider? time = null)
     {
-        _ = environment;
-        if (storage.Kind != "sqlite")
+        time ??= TimeProvider.System;
+        switch (storage.Kind)
         {
-            throw new ConfigurationProblemsException([$"storage.kind: '{storage.Kind}' storage is not available in this build"]);
-        }
+            case "sqlite":
+            {
+                var database = new SqliteDatabase(storage.Path);
+                var ledger = new SqliteUsageLedger(database);
 
-        var database = new SqliteDatabase(storage.Path);
-        return new Stores(new SqliteKeyStore(database), new SqliteConversationStore(database));
+                // One process owns a SQLite file: its limits are counted in memory, exactly.
+                return new Stores(new SqliteKeyStore(database), new SqliteConversationStore(database), ledger, new MemoryRateLimitStore(ledger, time))
+                {
+                    Database = database,
+                };
+            }
+
+            case "postgres":
+            {
+                var connectionString = EnvReferenceResolver.Resolve(storage.ConnectionString, environment);
+                if (string.IsNullOrWhiteSpace(connectionString))
+                {
+                    throw new ConfigurationProblemsException(["storage.connectionString: is required for postgres storage"]);
+                }
+
+                var database = new PostgresDatabase(connectionString);
+
+                // A fleet shares one PostgreSQL: its limits are counted there, so the fleet acts as one gateway.
+                return new Stores(new PostgresKeyStore(database), new PostgresConversationStore(database), new PostgresUsageLedger(database),
+                    new PostgresRateLimitStore(database))
+                {
+                    Database = database,
+                };
+            }
+
+            default:
+                throw new ConfigurationProblemsException([$"storage.kind: '{storage.Kind}' is not one of sqlite, postgres"]);
+        }
     }
 }

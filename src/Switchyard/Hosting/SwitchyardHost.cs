@@ -7,7 +7,9 @@ using Switchyard.Catalog;
 using Switchyard.Configuration;
 using Switchyard.Conversations;
 using Switchyard.Forwarding;
+using Switchyard.Limits;
 using Switchyard.Media;
+using Switchyard.Metering;
 using Switchyard.Pipeline;
 using Switchyard.Providers.Echo;
 using Switchyard.Routing;
@@ -27,6 +29,7 @@ public static class SwitchyardHost
         var configuration = ConfigurationLoader.Load(settings.ConfigPath, settings.Environment);
         if (configuration.Problems.Count > 0)
         {
+            configuration.Dispose();
             throw new ConfigurationProblemsException(configuration.Problems);
         }
 
@@ -57,14 +60,24 @@ public static class SwitchyardHost
     public static IServiceCollection AddSwitchyard(this IServiceCollection services, LoadedConfiguration configuration, ServeSettings settings)
     {
         var limits = new GatewayLimits { MaxBodyBytes = configuration.Options.Limits.MaxBodyBytes };
-        services.AddSingleton(configuration);
+        // Made by a factory so the container owns it and stops its file watch on disposal.
+        services.AddSingleton(_ => configuration);
         services.AddSingleton(settings);
         services.AddSingleton(limits);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new CatalogMonitor(CatalogBuilder.Build(configuration.Options, settings.Environment)));
         var stores = StoreFactory.Create(configuration.Options.Storage, settings.Environment);
+        // Made by a factory so the container owns it and closes the connection pool on disposal.
+        services.AddSingleton(_ => stores);
         services.AddSingleton(stores.Keys);
         services.AddSingleton(stores.Conversations);
+        services.AddSingleton(stores.Ledger);
+        services.AddSingleton(stores.Limits);
+        services.AddSingleton<KeyLimiter>();
+        services.AddSingleton<UsageWriter>();
+        services.AddHostedService(provider => provider.GetRequiredService<UsageWriter>());
+        services.AddSingleton<RequestMeter>();
+        services.AddSingleton<AdminServices>();
         services.AddSingleton<ApiKeyAuthenticator>();
         services.AddSingleton<GatewayReadiness>();
         services.AddSingleton<EchoBackend>();
@@ -97,6 +110,8 @@ public static class SwitchyardHost
         app.MapOpenAI();
         app.MapAnthropic();
         app.MapGemini();
+        app.MapAccount();
+        app.MapAdmin();
         return app;
     }
 }

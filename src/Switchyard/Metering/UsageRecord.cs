@@ -3,12 +3,16 @@ using Switchyard.Dialects.Canonical;
 namespace Switchyard.Metering;
 
 /// <summary>
-/// One request as the ledger and the request log keep it. The request id is the ledger's key: a
-/// record written twice (a retried batch) is charged once.
+/// One request as the ledger and the request log keep it. The request id is the ledger's key and
+/// is made by the gateway for every request: a record written twice (a retried batch) is charged
+/// once, and a client that repeats its own <c>X-Request-Id</c> is still charged for each request.
 /// </summary>
 public sealed record UsageRecord
 {
     public required string RequestId { get; init; }
+
+    /// <summary>The <c>X-Request-Id</c> the client sent, when it sent one.</summary>
+    public string? ClientRequestId { get; init; }
 
     public required string KeyId { get; init; }
 
@@ -20,6 +24,7 @@ public sealed record UsageRecord
     /// <summary>chat, responses, messages, gemini, completions, embeddings, images, audio.</summary>
     public required string Surface { get; init; }
 
+    /// <summary>The status the client got; 499 when it went away before the answer ended.</summary>
     public required int Status { get; init; }
 
     public double LatencyMs { get; init; }
@@ -33,6 +38,12 @@ public sealed record UsageRecord
 
     /// <summary>Credits charged; 0 for unpriced models and for failures that relayed nothing.</summary>
     public decimal Cost { get; init; }
+
+    /// <summary>
+    /// The charge is still held as part of the key's credit reservation (PostgreSQL), to be moved
+    /// to spent in the same transaction that writes this row. Not stored.
+    /// </summary>
+    public bool ChargeHeld { get; init; }
 
     public required DateTimeOffset CreatedAt { get; init; }
 }

@@ -43,6 +43,9 @@ public sealed class ChatExchange
     /// <summary>The Responses conversation this request continues and records, on the Responses surface.</summary>
     public Conversations.ResponsesTurn? Turn { get; init; }
 
+    /// <summary>Kept current as a stream is relayed, so an abandoned stream is charged for what it relayed.</summary>
+    public Metering.RelayedUsage? Relayed { get; init; }
+
     /// <summary>Images given by URL have been fetched into the request (see <see cref="Media.ImageInliner"/>).</summary>
     public bool ImagesInlined { get; set; }
 

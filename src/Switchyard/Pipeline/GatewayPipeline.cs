@@ -22,8 +22,11 @@ namespace Switchyard.Pipeline;
 ///  2. read the body into a pooled buffer (413 over the limit);
 ///  3. probe the top level for model and stream;
 ///  4. plan: resolve the model (404/403/400) and order its deployments and fallbacks;
-///  5. attempt each candidate until one serves or fails in a way another cannot fix —
-///     passthrough when the upstream speaks the client's dialect, translation otherwise.
+///  5. admit: reserve the worst case against the key's limits and credits (429/402);
+///  6. attempt each candidate until one serves or fails in a way another cannot fix —
+///     passthrough when the upstream speaks the client's dialect, translation otherwise;
+///  7. settle (in <see cref="GuardAsync"/>, after any error is written): charge once, release
+///     the rest, queue the request's ledger row.
 /// Parsers throw <see cref="GatewayException"/> for malformed input; this is the one place that catches it.
 /// </summary>
 public sealed class GatewayPipeline(
@@ -33,6 +36,7 @@ public sealed class GatewayPipeline(
     TranslatingForwarder translating,
     ConversationState conversations,
     FailoverRouter router,
+    RequestMeter meter,
     ILogger<GatewayPipeline> logger)
 {
     public Task HandleChatAsync(HttpContext context, ChatDialect surface, Surface surfaceKind) =>
@@ -64,6 +68,10 @@ public sealed class GatewayPipeline(
             var turn = surfaceKind == Surface.Responses
                 ? await conversations.PrepareAsync(body.WrittenMemory, topLevel, caller, context.RequestAborted)
                 : null;
+
+            // 5. Admission: the worst case of what goes upstream, reserved before it goes.
+            var metered = await meter.AdmitAsync(context, caller, model, modelId!, surfaceKind, stream,
+                Reservation.ForGeneration((turn?.Body ?? body.WrittenMemory).Span, turn?.TopLevel ?? topLevel, model));
             var exchange = new ChatExchange
             {
                 Context = context,
@@ -77,20 +85,28 @@ public sealed class GatewayPipeline(
                 Stream = stream,
                 Timings = Timings(context),
                 JsonArray = route.JsonArray,
+                Relayed = metered.Relayed,
             };
 
-            // 5. Attempts, across deployments and fallbacks.
+            // 6. Attempts, across deployments and fallbacks.
             var passthrough = PassthroughDialect.For(surface.Dialect);
             PassthroughPlan? plan = null;
             var outcome = await router.RunAsync(catalog, model, exchange.Timings, async (entry, deployment) =>
             {
+                metered.Attempting(deployment);
+                AttemptOutcome attempt;
                 if (deployment.UpstreamDialect == surface.Dialect && passthrough is not null)
                 {
                     plan ??= PassthroughPlan.Prepare(exchange.Body.Span, exchange.TopLevel, stream, exchange.Adjustments, passthrough);
-                    return await PassthroughForwarder.ForwardAsync(context, Passthrough(exchange, plan, passthrough), entry, deployment);
+                    attempt = await PassthroughForwarder.ForwardAsync(context, Passthrough(exchange, plan, passthrough), entry, deployment);
+                }
+                else
+                {
+                    attempt = await translating.ForwardAsync(exchange, entry, deployment);
                 }
 
-                return await translating.ForwardAsync(exchange, entry, deployment);
+                metered.Attempted(deployment, attempt.Committed, attempt.Usage);
+                return attempt;
             }, context.RequestAborted);
 
             if (!outcome.Committed)
@@ -120,6 +136,7 @@ public sealed class GatewayPipeline(
 
             var catalog = catalogs.Current;
             var model = RoutePlanner.Resolve(catalog, caller, modelId, Surface.Embeddings);
+            var metered = await meter.AdmitAsync(context, caller, model, modelId!, Surface.Embeddings, stream: false, Reservation.ForEmbeddings(body.WrittenSpan));
             var adjustments = new ParamAdjustments();
             var request = new PassthroughRequest
             {
@@ -136,16 +153,23 @@ public sealed class GatewayPipeline(
             EmbeddingRequest? neutral = null;
             var outcome = await router.RunAsync(catalog, model, request.Timings, async (entry, deployment) =>
             {
+                metered.Attempting(deployment);
+                AttemptOutcome attempt;
                 if (deployment.UpstreamDialect == Dialect.OpenAIEmbeddings)
                 {
-                    return await PassthroughForwarder.ForwardAsync(context, request, entry, deployment);
+                    attempt = await PassthroughForwarder.ForwardAsync(context, request, entry, deployment);
+                }
+                else
+                {
+                    neutral ??= EmbeddingsCodec.ReadRequest(body.WrittenSpan);
+                    neutral.Model = modelId!;
+                    var base64 = neutral.Base64;
+                    attempt = await EmbeddingsForwarder.ForwardAsync(context, neutral, entry, deployment, request.Timings,
+                        (response, output) => EmbeddingsCodec.WriteResponse(response, base64, output));
                 }
 
-                neutral ??= EmbeddingsCodec.ReadRequest(body.WrittenSpan);
-                neutral.Model = modelId!;
-                var base64 = neutral.Base64;
-                return await EmbeddingsForwarder.ForwardAsync(context, neutral, entry, deployment, request.Timings,
-                    (response, output) => EmbeddingsCodec.WriteResponse(response, base64, output));
+                metered.Attempted(deployment, attempt.Committed, attempt.Usage);
+                return attempt;
             }, context.RequestAborted);
 
             if (!outcome.Committed)
@@ -283,11 +307,16 @@ public sealed class GatewayPipeline(
             }
 
             var request = EmbedContentCodec.ReadRequest(body.WrittenSpan, modelId, batch);
+            var metered = await meter.AdmitAsync(context, caller, model, modelId, Surface.Gemini, stream: false, Reservation.ForEmbeddings(body.WrittenSpan));
             var timings = Timings(context);
-            var outcome = await router.RunAsync(catalog, model, timings, (entry, deployment) =>
-                EmbeddingsForwarder.ForwardAsync(context, request, entry, deployment, timings,
-                    (response, output) => EmbedContentCodec.WriteResponse(response, batch, output)),
-                context.RequestAborted);
+            var outcome = await router.RunAsync(catalog, model, timings, async (entry, deployment) =>
+            {
+                metered.Attempting(deployment);
+                var attempt = await EmbeddingsForwarder.ForwardAsync(context, request, entry, deployment, timings,
+                    (response, output) => EmbedContentCodec.WriteResponse(response, batch, output));
+                metered.Attempted(deployment, attempt.Committed, attempt.Usage);
+                return attempt;
+            }, context.RequestAborted);
             if (!outcome.Committed)
             {
                 await ErrorResponses.WriteAsync(context, outcome.Error!, ErrorEnvelope.Gemini, surface);
@@ -314,11 +343,17 @@ public sealed class GatewayPipeline(
 
             var catalog = catalogs.Current;
             var model = RoutePlanner.Resolve(catalog, caller, modelId, surface);
+            var metered = await meter.AdmitAsync(context, caller, model, modelId!, surface, stream: false, Reservation.ForEmbeddings(body.WrittenSpan));
             var timings = Timings(context);
-            var outcome = await router.RunAsync(catalog, model, timings, (entry, deployment) => surface == Surface.Images
-                ? MediaForwarder.ImagesAsync(context, body.WrittenMemory, topLevel, modelId!, entry, deployment, timings)
-                : MediaForwarder.SpeechAsync(context, body.WrittenMemory, topLevel, modelId!, entry, deployment, timings),
-                context.RequestAborted);
+            var outcome = await router.RunAsync(catalog, model, timings, async (entry, deployment) =>
+            {
+                metered.Attempting(deployment);
+                var attempt = surface == Surface.Images
+                    ? await MediaForwarder.ImagesAsync(context, body.WrittenMemory, topLevel, modelId!, entry, deployment, timings)
+                    : await MediaForwarder.SpeechAsync(context, body.WrittenMemory, topLevel, modelId!, entry, deployment, timings);
+                metered.Attempted(deployment, attempt.Committed, attempt.Usage);
+                return attempt;
+            }, context.RequestAborted);
             if (!outcome.Committed)
             {
                 await ErrorResponses.WriteAsync(context, outcome.Error!, ErrorEnvelope.OpenAI, errors);
@@ -346,7 +381,10 @@ public sealed class GatewayPipeline(
             var catalog = catalogs.Current;
             var model = RoutePlanner.Resolve(catalog, caller, modelId, Surface.Audio);
             var (entry, deployment) = DeploymentSelector.Candidates(catalog, model, Random.Shared)[0];
+            var metered = await meter.AdmitAsync(context, caller, model, modelId, Surface.Audio, stream: false, new Reservation(0, 0));
+            metered.Attempting(deployment);
             var outcome = await MediaForwarder.TranscriptionAsync(context, upload, modelId, entry, deployment, Timings(context), limits.MaxBodyBytes);
+            metered.Attempted(deployment, outcome.Committed, outcome.Usage);
             if (!outcome.Committed)
             {
                 await ErrorResponses.WriteAsync(context, outcome.Error!, ErrorEnvelope.OpenAI, errors);
@@ -437,6 +475,11 @@ public sealed class GatewayPipeline(
             logger.UnhandledError(exception, context.Request.Path);
             await ErrorResponses.WriteAsync(context, GatewayError.Internal(), ErrorEnvelope.OpenAI, errorDialect);
         }
+        finally
+        {
+            // 7. Settlement, after any error above was written, so the request log has the final status.
+            await meter.SettleAsync(context);
+        }
     }
 
     private static PassthroughRequest Passthrough(ChatExchange exchange, PassthroughPlan plan, PassthroughDialect dialect) => new()
@@ -451,6 +494,7 @@ public sealed class GatewayPipeline(
         Timings = exchange.Timings,
         JsonArray = exchange.JsonArray,
         Turn = exchange.Turn,
+        Relayed = exchange.Relayed,
     };
 
     private static RequestTimings Timings(HttpContext context) =>

@@ -19,6 +19,11 @@ public sealed class RequestTimings
     /// <summary>The deployment of the last attempt (the one that served, when one did).</summary>
     public string? Deployment { get; set; }
 
+    /// <summary>When the first byte of the answer left for the client (the request log's time to first token).</summary>
+    public TimeSpan? FirstByte { get; private set; }
+
+    public void MarkFirstByte() => FirstByte ??= Elapsed;
+
     public TimeSpan Elapsed => Stopwatch.GetElapsedTime(_started);
 
     /// <summary>

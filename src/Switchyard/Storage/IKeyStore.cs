@@ -14,6 +14,15 @@ public interface IKeyStore
 
     Task InsertAsync(KeyRecord key, CancellationToken cancellationToken);
 
+    /// <summary>Replaces the key's mutable fields (name, allow-list, limits, credits granted, expiry); false when no such key exists.</summary>
+    Task<bool> UpdateAsync(KeyRecord key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Adds <paramref name="amount"/> (which may be negative) to the credits granted, atomically, so
+    /// two top-ups at once both count; a key without a credit limit starts from zero. Null when no such key exists.
+    /// </summary>
+    Task<KeyRecord?> AddCreditsAsync(string id, decimal amount, CancellationToken cancellationToken);
+
     /// <summary>Marks the key revoked; false when no such key exists.</summary>
     Task<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken);
 

@@ -8,12 +8,19 @@ namespace Switchyard.Storage;
 /// </summary>
 public interface IUsageLedger
 {
-    /// <summary>Appends the batch in one transaction; rows whose request id is already present are skipped.</summary>
+    /// <summary>
+    /// Appends the batch in one transaction; rows whose request id is already present are skipped,
+    /// so a batch retried after a failure never charges twice.
+    /// </summary>
     Task AppendAsync(IReadOnlyList<UsageRecord> batch, CancellationToken cancellationToken);
 
-    /// <summary>Credits spent per key (the sum of costs), for every key with charges.</summary>
+    /// <summary>Credits spent by one key: the sum of its rows' costs.</summary>
+    Task<decimal> SpentAsync(string keyId, CancellationToken cancellationToken);
+
+    /// <summary>Credits spent per key, for every key with charges.</summary>
     Task<IReadOnlyDictionary<string, decimal>> SpentByKeyAsync(CancellationToken cancellationToken);
 
+    /// <summary>Usage per day, key and model (CONTRACT §5 <c>GET /admin/usage</c>), oldest day first.</summary>
     Task<IReadOnlyList<UsageSummary>> SummarizeAsync(UsageFilter filter, CancellationToken cancellationToken);
 
     /// <summary>Request-log rows, newest first.</summary>

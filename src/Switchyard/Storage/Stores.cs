@@ -1,4 +1,16 @@
+using Switchyard.Limits;
+
 namespace Switchyard.Storage;
 
-/// <summary>The configured store's parts, opened together on one database.</summary>
-public sealed record Stores(IKeyStore Keys, IConversationStore Conversations);
+/// <summary>
+/// The configured store's parts, opened together on one database. <see cref="Limits"/> is where
+/// rate windows, requests in flight and credit reservations are counted: in this process for
+/// SQLite, in the shared database for PostgreSQL so a fleet counts as one gateway.
+/// </summary>
+public sealed record Stores(IKeyStore Keys, IConversationStore Conversations, IUsageLedger Ledger, IRateLimitStore Limits) : IAsyncDisposable
+{
+    /// <summary>The database connection pool the parts share, closed with them.</summary>
+    public IAsyncDisposable? Database { get; init; }
+
+    public ValueTask DisposeAsync() => Database?.DisposeAsync() ?? ValueTask.CompletedTask;
+}

@@ -153,6 +153,12 @@ public sealed class GatewayInstance : IAsyncDisposable
         Timeout = TimeSpan.FromSeconds(30),
     };
 
+    /// <summary>A client of the admin API, with the master key.</summary>
+    public HttpClient AdminClient() => HttpClient(MasterKey);
+
+    /// <summary>Stops the gateway gracefully (draining its ledger) without deleting its files.</summary>
+    public Task StopAsync() => _app.StopAsync();
+
     public HttpClient HttpClient(string? key = UserKey)
     {
         var client = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(30) };

@@ -42,6 +42,40 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
             KeyRow.From(key));
     }
 
+    public async Task<bool> UpdateAsync(KeyRecord key, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var changed = await connection.ExecuteAsync(
+            """
+            UPDATE keys SET name = @Name, allowed_models = @AllowedModels, rpm = @Rpm, tpm = @Tpm, max_concurrent = @MaxConcurrent,
+                credits = @Credits, expires_at = @ExpiresAt
+            WHERE id = @Id;
+            """,
+            KeyRow.From(key));
+        return changed > 0;
+    }
+
+    public async Task<KeyRecord?> AddCreditsAsync(string id, decimal amount, CancellationToken cancellationToken)
+    {
+        // Credits are exact decimal text, which SQLite cannot add: read and write in one write
+        // transaction (BEGIN IMMEDIATE takes the write lock first, so concurrent top-ups serialise).
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var current = await connection.QuerySingleOrDefaultAsync<KeyRow>(Select + " WHERE id = @id;", new { id }, transaction);
+        if (current is null)
+        {
+            return null;
+        }
+
+        var granted = (current.Credits is null ? 0m : decimal.Parse(current.Credits, CultureInfo.InvariantCulture)) + amount;
+        await connection.ExecuteAsync(
+            "UPDATE keys SET credits = @credits WHERE id = @id;",
+            new { id, credits = granted.ToString(CultureInfo.InvariantCulture) },
+            transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return current.ToRecord() with { Credits = granted };
+    }
+
     public async Task<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

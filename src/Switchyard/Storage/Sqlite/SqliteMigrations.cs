@@ -1,6 +1,10 @@
 namespace Switchyard.Storage.Sqlite;
 
-/// <summary>Versioned schema steps, applied in order at start; a step is never edited once released.</summary>
+/// <summary>
+/// Versioned schema steps, applied in order at start; a step is never edited once released.
+/// Costs are whole units of 1e-8 credits (<c>cost_e8</c>): SQLite has no exact decimal type, and
+/// the ledger's sums must equal the charges to the last digit.
+/// </summary>
 internal static class SqliteMigrations
 {
     public static readonly string[] Steps =
@@ -40,6 +44,7 @@ internal static class SqliteMigrations
         """
         CREATE TABLE requests (
             request_id          TEXT PRIMARY KEY,
+            client_request_id   TEXT NULL,
             key_id              TEXT NOT NULL,
             model               TEXT NOT NULL,
             deployment          TEXT NULL,
@@ -53,7 +58,7 @@ internal static class SqliteMigrations
             cache_write_tokens  INTEGER NOT NULL,
             output_tokens       INTEGER NOT NULL,
             reasoning_tokens    INTEGER NOT NULL,
-            cost                TEXT NOT NULL,
+            cost_e8             INTEGER NOT NULL,
             day                 TEXT NOT NULL,
             created_at          TEXT NOT NULL
         );

@@ -1,0 +1,26 @@
+namespace Switchyard.Limits;
+
+/// <summary>
+/// What one request asks of its key's budget: one request, its worst-case tokens and its
+/// worst-case cost, against the key's limits as they stood when it was authenticated.
+/// A limit or credit grant that is null is not enforced.
+/// </summary>
+public sealed record Admission
+{
+    public required string KeyId { get; init; }
+
+    public int? Rpm { get; init; }
+
+    public int? Tpm { get; init; }
+
+    public int? MaxConcurrent { get; init; }
+
+    /// <summary>Credits granted to the key; null when its spending is not limited.</summary>
+    public decimal? Credits { get; init; }
+
+    /// <summary>Input estimate plus the most output tokens the request may produce.</summary>
+    public required long Tokens { get; init; }
+
+    /// <summary>The worst case priced, at least the model's minimum charge; 0 for unpriced models.</summary>
+    public required decimal Cost { get; init; }
+}

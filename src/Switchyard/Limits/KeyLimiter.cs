@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Switchyard.Auth;
+using Switchyard.Dialects;
+
+namespace Switchyard.Limits;
+
+/// <summary>
+/// Applies a key's <c>rpm</c>, <c>tpm</c>, <c>maxConcurrent</c> and credits (CONTRACT §4): admits
+/// a request against its worst case or refuses it with 429 (with <c>Retry-After</c>) or 402, and
+/// writes the <c>x-ratelimit-*</c> headers either way. Keys with none of these never reach the store.
+/// </summary>
+public sealed class KeyLimiter(IRateLimitStore store)
+{
+    // How long a refused request waits for this process's finishing requests of the same key.
+    private static readonly TimeSpan FinishingWait = TimeSpan.FromSeconds(2);
+
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<KeyLease, byte>> _finishing = new(StringComparer.Ordinal);
+
+    internal IRateLimitStore Store => store;
+
+    public static bool Applies(Caller caller) =>
+        caller.Rpm is not null || caller.Tpm is not null || caller.MaxConcurrent is not null || caller.Credits is not null;
+
+    /// <summary>Admits the request or throws the 429/402 <see cref="GatewayException"/>; null for a key without limits.</summary>
+    public async ValueTask<KeyLease?> AdmitAsync(Caller caller, long tokens, decimal cost, IHeaderDictionary headers, CancellationToken cancellationToken)
+    {
+        if (!Applies(caller))
+        {
+            return null;
+        }
+
+        var admission = new Admission
+        {
+            KeyId = caller.KeyId,
+            Rpm = caller.Rpm,
+            Tpm = caller.Tpm,
+            MaxConcurrent = caller.MaxConcurrent,
+            Credits = caller.Credits,
+            Tokens = tokens,
+            Cost = cost,
+        };
+        var result = await store.TryAdmitAsync(admission, cancellationToken);
+        if (!result.Admitted && result.Refusal != LimitRefusal.Requests && await WaitForFinishingAsync(caller.KeyId, cancellationToken))
+        {
+            result = await store.TryAdmitAsync(admission, cancellationToken);
+        }
+
+        RateLimitHeaders.Write(headers, admission, result);
+        if (!result.Admitted)
+        {
+            throw new GatewayException(Refusal(admission, result));
+        }
+
+        return new KeyLease(this, admission, result.WindowStart);
+    }
+
+    internal void AddFinishing(KeyLease lease) =>
+        _finishing.GetOrAdd(lease.Admission.KeyId, static _ => new ConcurrentDictionary<KeyLease, byte>())[lease] = 0;
+
+    internal void RemoveFinishing(KeyLease lease)
+    {
+        if (_finishing.TryGetValue(lease.Admission.KeyId, out var leases))
+        {
+            leases.TryRemove(lease, out _);
+        }
+    }
+
+    private async Task<bool> WaitForFinishingAsync(string keyId, CancellationToken cancellationToken)
+    {
+        if (!_finishing.TryGetValue(keyId, out var leases) || leases.IsEmpty)
+        {
+            return false;
+        }
+
+        var released = leases.Keys.Select(l => l.Released).ToArray();
+        try
+        {
+            await Task.WhenAll(released).WaitAsync(FinishingWait, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // Still not handed back: the refusal stands on what the store says now.
+        }
+
+        return true;
+    }
+
+    internal static GatewayError Refusal(Admission admission, AdmissionResult result)
+    {
+        var untilReset = result.UntilReset < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : result.UntilReset;
+        return result.Refusal switch
+        {
+            LimitRefusal.Requests => new GatewayError(GatewayErrorKind.RateLimited,
+                string.Create(CultureInfo.InvariantCulture, $"Rate limit reached for this key: {admission.Rpm} requests per minute. Try again in {RateLimitHeaders.Duration(untilReset)}."))
+            { RetryAfter = untilReset },
+            LimitRefusal.Tokens when admission.Tokens > admission.Tpm => new GatewayError(GatewayErrorKind.RateLimited,
+                string.Create(CultureInfo.InvariantCulture, $"This request may use up to {admission.Tokens} tokens (input estimate plus maximum output), more than this key's limit of {admission.Tpm} tokens per minute. Lower max_tokens."))
+            { RetryAfter = untilReset },
+            LimitRefusal.Tokens => new GatewayError(GatewayErrorKind.RateLimited,
+                string.Create(CultureInfo.InvariantCulture, $"Rate limit reached for this key: {admission.Tpm} tokens per minute; this request may use up to {admission.Tokens}. Try again in {RateLimitHeaders.Duration(untilReset)}."))
+            { RetryAfter = untilReset },
+            LimitRefusal.Concurrency => new GatewayError(GatewayErrorKind.RateLimited,
+                string.Create(CultureInfo.InvariantCulture, $"Too many requests in flight for this key: at most {admission.MaxConcurrent} at once."))
+            { RetryAfter = TimeSpan.FromSeconds(1) },
+            _ => new GatewayError(GatewayErrorKind.CreditExhausted,
+                string.Create(CultureInfo.InvariantCulture, $"This key's credits cannot cover this request, which may cost up to {admission.Cost} credits. Top up the key's credits."))
+            { Code = "insufficient_quota" },
+        };
+    }
+}

@@ -1,0 +1,11 @@
+namespace Switchyard.Limits;
+
+/// <summary>Which limit refused a request, checked in this order.</summary>
+public enum LimitRefusal
+{
+    None,
+    Requests,
+    Tokens,
+    Concurrency,
+    Credits,
+}

@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using Switchyard.Storage;
+
+namespace Switchyard.Limits;
+
+/// <summary>
+/// Counts limits in this process, for a gateway that runs alone (SQLite storage). Exact: every
+/// decision is made under the key's lock. A key's credits spent start from the ledger's sum the
+/// first time the key is seen with a credit limit, and grow with each charge from then on.
+/// </summary>
+public sealed class MemoryRateLimitStore(IUsageLedger ledger, TimeProvider time) : IRateLimitStore
+{
+    private readonly ConcurrentDictionary<string, KeyState> _keys = new(StringComparer.Ordinal);
+
+    public bool HoldsChargesUntilLedgered => false;
+
+    public async ValueTask<AdmissionResult> TryAdmitAsync(Admission admission, CancellationToken cancellationToken)
+    {
+        var state = _keys.GetOrAdd(admission.KeyId, static _ => new KeyState());
+        if (admission.Credits is not null && !state.SpentLoaded)
+        {
+            var spent = await ledger.SpentAsync(admission.KeyId, cancellationToken);
+            lock (state)
+            {
+                if (!state.SpentLoaded)
+                {
+                    state.Spent += spent;
+                    state.SpentLoaded = true;
+                }
+            }
+        }
+
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
+        var window = AdmissionResult.WindowOf((long)now);
+        lock (state)
+        {
+            if (state.WindowStart < window)
+            {
+                state.WindowStart = window;
+                state.Requests = 0;
+                state.Tokens = 0;
+            }
+
+            var refusal = Check(admission, state);
+            if (refusal == LimitRefusal.None)
+            {
+                state.Requests++;
+                state.Tokens += admission.Tokens;
+                if (admission.MaxConcurrent is not null)
+                {
+                    state.InFlight++;
+                }
+
+                if (admission.Credits is not null)
+                {
+                    state.Reserved += admission.Cost;
+                }
+            }
+
+            return new AdmissionResult(refusal, state.WindowStart, state.Requests, state.Tokens, AdmissionResult.UntilEndOf(state.WindowStart, now));
+        }
+    }
+
+    public ValueTask<decimal> ReleaseAsync(Admission admission, long windowStart, long tokensUsed, decimal cost, CancellationToken cancellationToken)
+    {
+        var state = _keys.GetOrAdd(admission.KeyId, static _ => new KeyState());
+        lock (state)
+        {
+            if (admission.MaxConcurrent is not null)
+            {
+                state.InFlight--;
+            }
+
+            if (state.WindowStart == windowStart)
+            {
+                state.Tokens = Math.Max(0, state.Tokens + tokensUsed - admission.Tokens);
+            }
+
+            var charged = cost;
+            if (admission.Credits is { } granted)
+            {
+                state.Reserved -= admission.Cost;
+                if (cost > admission.Cost)
+                {
+                    // The reservation covered the cost it promised; beyond it, only what is left.
+                    charged = admission.Cost + Math.Min(cost - admission.Cost, Math.Max(0, granted - state.Spent - state.Reserved - admission.Cost));
+                }
+            }
+
+            if (state.SpentLoaded)
+            {
+                state.Spent += charged;
+            }
+
+            return ValueTask.FromResult(charged);
+        }
+    }
+
+    internal static LimitRefusal Check(Admission admission, int requests, long tokens, int inFlight, decimal spent, decimal reserved)
+    {
+        if (requests + 1 > admission.Rpm)
+        {
+            return LimitRefusal.Requests;
+        }
+
+        if (tokens + admission.Tokens > admission.Tpm)
+        {
+            return LimitRefusal.Tokens;
+        }
+
+        if (inFlight + 1 > admission.MaxConcurrent)
+        {
+            return LimitRefusal.Concurrency;
+        }
+
+        if (admission.Credits is { } granted)
+        {
+            var remaining = granted - spent - reserved;
+            if (remaining <= 0 || remaining < admission.Cost)
+            {
+                return LimitRefusal.Credits;
+            }
+        }
+
+        return LimitRefusal.None;
+    }
+
+    private static LimitRefusal Check(Admission admission, KeyState state) =>
+        Check(admission, state.Requests, state.Tokens, state.InFlight, state.Spent, state.Reserved);
+
+    private sealed class KeyState
+    {
+        public long WindowStart;
+        public int Requests;
+        public long Tokens;
+        public int InFlight;
+        public decimal Reserved;
+        public decimal Spent;
+        public bool SpentLoaded;
+    }
+}

@@ -1,0 +1,128 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Switchyard.Diagnostics;
+using Switchyard.Storage;
+
+namespace Switchyard.Metering;
+
+/// <summary>
+/// Writes ledger and request-log rows off the hot path: requests drop their row into a bounded
+/// channel and go; this service drains it in batches (whatever has queued while the previous
+/// batch was written, up to <see cref="MaxBatch"/>), one transaction each. A failed batch is
+/// retried as is, which is safe because a row already written is skipped by its request id. On a
+/// graceful shutdown the queue is drained before the process exits; rows that arrive after that
+/// are written directly. A full queue makes requests wait rather than lose a charge.
+/// </summary>
+public sealed class UsageWriter(IUsageLedger ledger, ILogger<UsageWriter> logger) : BackgroundService
+{
+    public const int MaxBatch = 500;
+    private const int Capacity = 50_000;
+
+    private readonly Channel<Item> _queue = Channel.CreateBounded<Item>(new BoundedChannelOptions(Capacity)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
+    private volatile bool _stopped;
+
+    /// <summary>Queues a row; waits only when the queue is full.</summary>
+    public async ValueTask EnqueueAsync(UsageRecord record)
+    {
+        if (_stopped || !_queue.Writer.TryWrite(new Item(record, null)))
+        {
+            if (_stopped)
+            {
+                await ledger.AppendAsync([record], CancellationToken.None);
+                return;
+            }
+
+            try
+            {
+                await _queue.Writer.WriteAsync(new Item(record, null));
+            }
+            catch (ChannelClosedException)
+            {
+                await ledger.AppendAsync([record], CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>Completes when every row queued before the call is written: this process reads its own writes.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (_stopped || !_queue.Writer.TryWrite(new Item(null, done)))
+        {
+            return;
+        }
+
+        await done.Task.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<UsageRecord>(MaxBatch);
+        var flushes = new List<TaskCompletionSource>();
+
+        // Not cancelled by stoppingToken: StopAsync completes the channel, and the loop drains it.
+        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
+            {
+                if (item.Record is { } record)
+                {
+                    batch.Add(record);
+                }
+                else
+                {
+                    flushes.Add(item.Flush!);
+                }
+            }
+
+            await WriteAsync(batch, stoppingToken);
+            foreach (var flush in flushes)
+            {
+                flush.TrySetResult();
+            }
+
+            batch.Clear();
+            flushes.Clear();
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _queue.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+        _stopped = true;
+    }
+
+    private async Task WriteAsync(List<UsageRecord> batch, CancellationToken stoppingToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(100);
+        while (batch.Count > 0)
+        {
+            try
+            {
+                await ledger.AppendAsync(batch, CancellationToken.None);
+                return;
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                if (stoppingToken.IsCancellationRequested && _queue.Reader.Completion.IsCompleted)
+                {
+                    logger.LedgerRowsLost(exception, batch.Count);
+                    return;
+                }
+
+                logger.LedgerWriteFailed(exception, batch.Count, (int)delay.TotalMilliseconds);
+                await Task.Delay(delay, CancellationToken.None);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
+            }
+        }
+    }
+
+    private readonly record struct Item(UsageRecord? Record, TaskCompletionSource? Flush);
+}

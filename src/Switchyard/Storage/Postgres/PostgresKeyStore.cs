@@ -1,0 +1,153 @@
+using System.Text.Json;
+using Dapper;
+
+namespace Switchyard.Storage.Postgres;
+
+/// <summary>Keys and settings in PostgreSQL, shared by every gateway of a fleet.</summary>
+public sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
+{
+    private const string Select =
+        "SELECT id, name, prefix, hash, allowed_models, rpm, tpm, max_concurrent, credits, expires_at, created_at, revoked_at FROM keys";
+
+    public Task InitializeAsync(CancellationToken cancellationToken) => database.MigrateAsync(cancellationToken);
+
+    public async Task<KeyRecord?> FindByHashAsync(string hash, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(Select + " WHERE hash = @hash;", new { hash });
+        return row?.ToRecord();
+    }
+
+    public async Task<KeyRecord?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(Select + " WHERE id = @id;", new { id });
+        return row?.ToRecord();
+    }
+
+    public async Task<IReadOnlyList<KeyRecord>> ListAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<KeyRow>(Select + " ORDER BY created_at, id;");
+        return rows.Select(r => r.ToRecord()).ToList();
+    }
+
+    public async Task InsertAsync(KeyRecord key, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO keys (id, name, prefix, hash, allowed_models, rpm, tpm, max_concurrent, credits, expires_at, created_at, revoked_at)
+            VALUES (@Id, @Name, @Prefix, @Hash, @AllowedModels, @Rpm, @Tpm, @MaxConcurrent, @Credits, @ExpiresAt, @CreatedAt, NULL);
+            """,
+            KeyRow.Parameters(key));
+    }
+
+    public async Task<bool> UpdateAsync(KeyRecord key, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(
+            """
+            UPDATE keys SET name = @Name, allowed_models = @AllowedModels, rpm = @Rpm, tpm = @Tpm, max_concurrent = @MaxConcurrent,
+                credits = @Credits, expires_at = @ExpiresAt
+            WHERE id = @Id;
+            """,
+            KeyRow.Parameters(key)) > 0;
+    }
+
+    public async Task<KeyRecord?> AddCreditsAsync(string id, decimal amount, CancellationToken cancellationToken)
+    {
+        // One statement: concurrent top-ups from any process both count.
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(
+            """
+            UPDATE keys SET credits = COALESCE(credits, 0) + @amount WHERE id = @id
+            RETURNING id, name, prefix, hash, allowed_models, rpm, tpm, max_concurrent, credits, expires_at, created_at, revoked_at;
+            """,
+            new { id, amount });
+        return row?.ToRecord();
+    }
+
+    public async Task<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(
+            "UPDATE keys SET revoked_at = COALESCE(revoked_at, @at) WHERE id = @id;",
+            new { id, at = at.UtcDateTime }) > 0;
+    }
+
+    public async Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<string?>("SELECT value FROM settings WHERE name = @name;", new { name });
+    }
+
+    public async Task<string> SetSettingIfAbsentAsync(string name, string value, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync("INSERT INTO settings (name, value) VALUES (@name, @value) ON CONFLICT (name) DO NOTHING;", new { name, value });
+        return await connection.ExecuteScalarAsync<string>("SELECT value FROM settings WHERE name = @name;", new { name }) ?? value;
+    }
+
+    /// <summary>The row as stored; times are timestamptz, read back as UTC.</summary>
+    private sealed class KeyRow
+    {
+        public string Id { get; set; } = "";
+
+        public string Name { get; set; } = "";
+
+        public string Prefix { get; set; } = "";
+
+        public string Hash { get; set; } = "";
+
+        public string? AllowedModels { get; set; }
+
+        public int? Rpm { get; set; }
+
+        public int? Tpm { get; set; }
+
+        public int? MaxConcurrent { get; set; }
+
+        public decimal? Credits { get; set; }
+
+        public DateTime? ExpiresAt { get; set; }
+
+        public DateTime CreatedAt { get; set; }
+
+        public DateTime? RevokedAt { get; set; }
+
+        public KeyRecord ToRecord() => new()
+        {
+            Id = Id,
+            Name = Name,
+            Prefix = Prefix,
+            Hash = Hash,
+            AllowedModels = AllowedModels is null ? null : JsonSerializer.Deserialize(AllowedModels, StorageJsonContext.Default.ListString),
+            Rpm = Rpm,
+            Tpm = Tpm,
+            MaxConcurrent = MaxConcurrent,
+            Credits = Credits,
+            ExpiresAt = Utc(ExpiresAt),
+            CreatedAt = Utc(CreatedAt) ?? DateTimeOffset.UnixEpoch,
+            RevokedAt = Utc(RevokedAt),
+        };
+
+        public static object Parameters(KeyRecord key) => new
+        {
+            key.Id,
+            key.Name,
+            key.Prefix,
+            key.Hash,
+            AllowedModels = key.AllowedModels is null ? null : JsonSerializer.Serialize(key.AllowedModels.ToList(), StorageJsonContext.Default.ListString),
+            key.Rpm,
+            key.Tpm,
+            key.MaxConcurrent,
+            key.Credits,
+            ExpiresAt = key.ExpiresAt?.UtcDateTime,
+            CreatedAt = key.CreatedAt.UtcDateTime,
+        };
+    }
+
+    internal static DateTimeOffset? Utc(DateTime? value) =>
+        value is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null;
+}

@@ -1,0 +1,266 @@
+using Dapper;
+using Npgsql;
+using NpgsqlTypes;
+using Switchyard.Dialects.Canonical;
+using Switchyard.Metering;
+
+namespace Switchyard.Storage.Postgres;
+
+/// <summary>
+/// The ledger and request log in PostgreSQL. A batch is one transaction: its rows are inserted
+/// (a request id already present is skipped), and only the rows actually inserted move their
+/// cost into the key's <c>key_state.spent</c>, out of its reservation where the charge was held
+/// there. So the spent total always equals the ledger's sum, and a retried batch charges nothing twice.
+/// </summary>
+public sealed class PostgresUsageLedger(PostgresDatabase database) : IUsageLedger
+{
+    public async Task AppendAsync(IReadOnlyList<UsageRecord> batch, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+
+        await database.MigrateAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var inserted = new HashSet<string>(StringComparer.Ordinal);
+        await using (var insert = new NpgsqlCommand(
+            """
+            INSERT INTO requests (request_id, client_request_id, key_id, model, deployment, surface, status, latency_ms, ttft_ms, attempts,
+                input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost, day, created_at)
+            SELECT * FROM unnest(@id, @client, @key, @model, @deployment, @surface, @status, @latency, @ttft, @attempts,
+                @input, @cached, @write, @output, @reasoning, @cost, @day, @created)
+            ON CONFLICT (request_id) DO NOTHING
+            RETURNING request_id;
+            """, connection, transaction))
+        {
+            var p = insert.Parameters;
+            p.Add(new NpgsqlParameter("id", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = batch.Select(r => r.RequestId).ToArray() });
+            p.Add(new NpgsqlParameter("client", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = batch.Select(r => (object?)r.ClientRequestId ?? DBNull.Value).ToArray() });
+            p.Add(new NpgsqlParameter("key", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = batch.Select(r => r.KeyId).ToArray() });
+            p.Add(new NpgsqlParameter("model", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = batch.Select(r => r.Model).ToArray() });
+            p.Add(new NpgsqlParameter("deployment", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = batch.Select(r => (object?)r.Deployment ?? DBNull.Value).ToArray() });
+            p.Add(new NpgsqlParameter("surface", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = batch.Select(r => r.Surface).ToArray() });
+            p.Add(new NpgsqlParameter("status", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = batch.Select(r => r.Status).ToArray() });
+            p.Add(new NpgsqlParameter("latency", NpgsqlDbType.Array | NpgsqlDbType.Double) { Value = batch.Select(r => r.LatencyMs).ToArray() });
+            p.Add(new NpgsqlParameter("ttft", NpgsqlDbType.Array | NpgsqlDbType.Double) { Value = batch.Select(r => (object?)r.TimeToFirstTokenMs ?? DBNull.Value).ToArray() });
+            p.Add(new NpgsqlParameter("attempts", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = batch.Select(r => r.Attempts).ToArray() });
+            p.Add(new NpgsqlParameter("input", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = batch.Select(r => r.Usage.InputTokens).ToArray() });
+            p.Add(new NpgsqlParameter("cached", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = batch.Select(r => r.Usage.CacheReadTokens).ToArray() });
+            p.Add(new NpgsqlParameter("write", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = batch.Select(r => r.Usage.CacheWriteTokens).ToArray() });
+            p.Add(new NpgsqlParameter("output", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = batch.Select(r => r.Usage.OutputTokens).ToArray() });
+            p.Add(new NpgsqlParameter("reasoning", NpgsqlDbType.Array | NpgsqlDbType.Bigint) { Value = batch.Select(r => r.Usage.ReasoningTokens).ToArray() });
+            p.Add(new NpgsqlParameter("cost", NpgsqlDbType.Array | NpgsqlDbType.Numeric) { Value = batch.Select(r => r.Cost).ToArray() });
+            p.Add(new NpgsqlParameter("day", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = batch.Select(r => DateOnly.FromDateTime(r.CreatedAt.UtcDateTime)).ToArray() });
+            p.Add(new NpgsqlParameter("created", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = batch.Select(r => r.CreatedAt.UtcDateTime).ToArray() });
+            await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                inserted.Add(reader.GetString(0));
+            }
+        }
+
+        // Per key, in key order so two gateways' batches lock key_state rows in the same order.
+        var charges = batch
+            .Where(r => inserted.Contains(r.RequestId) && r.Cost != 0)
+            .GroupBy(r => r.KeyId, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (Key: g.Key, Spent: g.Sum(r => r.Cost), Held: g.Where(r => r.ChargeHeld).Sum(r => r.Cost)))
+            .ToList();
+        if (charges.Count > 0)
+        {
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO key_state (key_id, spent, reserved)
+                SELECT k, s, -h FROM unnest(@keys, @spent, @held) AS c(k, s, h) ORDER BY k
+                ON CONFLICT (key_id) DO UPDATE SET
+                    spent = key_state.spent + excluded.spent,
+                    reserved = key_state.reserved + excluded.reserved;
+                """,
+                new
+                {
+                    keys = charges.Select(c => c.Key).ToArray(),
+                    spent = charges.Select(c => c.Spent).ToArray(),
+                    held = charges.Select(c => c.Held).ToArray(),
+                },
+                transaction);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<decimal> SpentAsync(string keyId, CancellationToken cancellationToken)
+    {
+        await database.MigrateAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<decimal?>("SELECT spent FROM key_state WHERE key_id = @keyId;", new { keyId }) ?? 0m;
+    }
+
+    public async Task<IReadOnlyDictionary<string, decimal>> SpentByKeyAsync(CancellationToken cancellationToken)
+    {
+        await database.MigrateAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string KeyId, decimal Spent)>("SELECT key_id, spent FROM key_state WHERE spent <> 0;");
+        return rows.ToDictionary(r => r.KeyId, r => r.Spent, StringComparer.Ordinal);
+    }
+
+    public async Task<IReadOnlyList<UsageSummary>> SummarizeAsync(UsageFilter filter, CancellationToken cancellationToken)
+    {
+        await database.MigrateAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<SummaryRow>(
+            $"""
+            SELECT day, key_id, model, COUNT(*) AS requests, SUM(input_tokens)::bigint AS input_tokens, SUM(cached_input_tokens)::bigint AS cached_input_tokens,
+                SUM(cache_write_tokens)::bigint AS cache_write_tokens, SUM(output_tokens)::bigint AS output_tokens,
+                SUM(reasoning_tokens)::bigint AS reasoning_tokens, SUM(cost) AS cost
+            FROM requests {Where(filter)}
+            GROUP BY day, key_id, model
+            ORDER BY day, key_id, model;
+            """,
+            Parameters(filter));
+        return rows.Select(r => new UsageSummary(r.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), r.KeyId, r.Model,
+            r.Requests, r.InputTokens, r.CachedInputTokens, r.CacheWriteTokens, r.OutputTokens, r.ReasoningTokens, r.Cost)).ToList();
+    }
+
+    public async Task<IReadOnlyList<UsageRecord>> RecentAsync(UsageFilter filter, CancellationToken cancellationToken)
+    {
+        await database.MigrateAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<RequestRow>(
+            $"""
+            SELECT request_id, client_request_id, key_id, model, deployment, surface, status, latency_ms, ttft_ms, attempts,
+                input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost, created_at
+            FROM requests {Where(filter)}
+            ORDER BY created_at DESC, request_id DESC
+            LIMIT @Limit;
+            """,
+            Parameters(filter));
+        return rows.Select(r => r.ToRecord()).ToList();
+    }
+
+    private static string Where(UsageFilter filter)
+    {
+        var clauses = new List<string>();
+        if (filter.KeyId is not null)
+        {
+            clauses.Add("key_id = @KeyId");
+        }
+
+        if (filter.Model is not null)
+        {
+            clauses.Add("model = @Model");
+        }
+
+        if (filter.Status is not null)
+        {
+            clauses.Add("status = @Status");
+        }
+
+        if (filter.Since is not null)
+        {
+            clauses.Add("created_at >= @Since");
+        }
+
+        if (filter.Until is not null)
+        {
+            clauses.Add("created_at < @Until");
+        }
+
+        return clauses.Count == 0 ? "" : "WHERE " + string.Join(" AND ", clauses);
+    }
+
+    private static object Parameters(UsageFilter filter) => new
+    {
+        filter.KeyId,
+        filter.Model,
+        filter.Status,
+        Since = filter.Since?.UtcDateTime,
+        Until = filter.Until?.UtcDateTime,
+        filter.Limit,
+    };
+
+    private sealed class SummaryRow
+    {
+        public DateTime Day { get; set; }
+
+        public string KeyId { get; set; } = "";
+
+        public string Model { get; set; } = "";
+
+        public long Requests { get; set; }
+
+        public long InputTokens { get; set; }
+
+        public long CachedInputTokens { get; set; }
+
+        public long CacheWriteTokens { get; set; }
+
+        public long OutputTokens { get; set; }
+
+        public long ReasoningTokens { get; set; }
+
+        public decimal Cost { get; set; }
+    }
+
+    private sealed class RequestRow
+    {
+        public string RequestId { get; set; } = "";
+
+        public string? ClientRequestId { get; set; }
+
+        public string KeyId { get; set; } = "";
+
+        public string Model { get; set; } = "";
+
+        public string? Deployment { get; set; }
+
+        public string Surface { get; set; } = "";
+
+        public int Status { get; set; }
+
+        public double LatencyMs { get; set; }
+
+        public double? TtftMs { get; set; }
+
+        public int Attempts { get; set; }
+
+        public long InputTokens { get; set; }
+
+        public long CachedInputTokens { get; set; }
+
+        public long CacheWriteTokens { get; set; }
+
+        public long OutputTokens { get; set; }
+
+        public long ReasoningTokens { get; set; }
+
+        public decimal Cost { get; set; }
+
+        public DateTime CreatedAt { get; set; }
+
+        public UsageRecord ToRecord() => new()
+        {
+            RequestId = RequestId,
+            ClientRequestId = ClientRequestId,
+            KeyId = KeyId,
+            Model = Model,
+            Deployment = Deployment,
+            Surface = Surface,
+            Status = Status,
+            LatencyMs = LatencyMs,
+            TimeToFirstTokenMs = TtftMs,
+            Attempts = Attempts,
+            Usage = new Usage
+            {
+                InputTokens = InputTokens,
+                CacheReadTokens = CachedInputTokens,
+                CacheWriteTokens = CacheWriteTokens,
+                OutputTokens = OutputTokens,
+                ReasoningTokens = ReasoningTokens,
+            },
+            Cost = Cost,
+            CreatedAt = PostgresKeyStore.Utc(CreatedAt)!.Value,
+        };
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Switchyard.Dialects;
+using Switchyard.Dialects.Json;
+using Switchyard.Metering;
+using Switchyard.Pipeline;
+using Switchyard.Storage;
+
+namespace Switchyard.Surfaces;
+
+/// <summary>
+/// <c>GET /v1/key</c> (CONTRACT §5): the caller's own key — name, allow-list, limits, credits
+/// left, and usage this period (the current calendar month, UTC). Errors in OpenAI's envelope, as
+/// the rest of <c>/v1</c>.
+/// </summary>
+public static class AccountSurface
+{
+    public static IEndpointRouteBuilder MapAccount(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/v1/key", GetKeyAsync);
+        return routes;
+    }
+
+    private static async Task GetKeyAsync(HttpContext context, GatewayPipeline pipeline, IUsageLedger ledger, UsageWriter writer, TimeProvider time)
+    {
+        Auth.Caller caller;
+        try
+        {
+            caller = await pipeline.AuthenticateAsync(context);
+        }
+        catch (GatewayException exception)
+        {
+            await ErrorResponses.WriteAsync(context, exception.Error, ErrorEnvelope.OpenAI);
+            return;
+        }
+
+        // This process's own rows first, so a client sees the request it just made.
+        await writer.FlushAsync(context.RequestAborted);
+        var now = time.GetUtcNow();
+        var periodStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        var usage = await ledger.SummarizeAsync(new UsageFilter { KeyId = caller.KeyId, Since = periodStart }, context.RequestAborted);
+        var spent = caller.Credits is null ? 0m : await ledger.SpentAsync(caller.KeyId, context.RequestAborted);
+
+        using var buffer = new PooledBufferWriter(512);
+        using (var json = new Utf8JsonWriter(buffer, JsonWire.WriterOptions))
+        {
+            json.WriteStartObject();
+            json.WriteString("id"u8, caller.KeyId);
+            json.WriteString("name"u8, caller.Name);
+            KeyObjects.WriteAllowedModels(json, caller.AllowedModels);
+            json.WriteStartObject("limits"u8);
+            KeyObjects.WriteOptional(json, "rpm"u8, caller.Rpm);
+            KeyObjects.WriteOptional(json, "tpm"u8, caller.Tpm);
+            KeyObjects.WriteOptional(json, "maxConcurrent"u8, caller.MaxConcurrent);
+            json.WriteEndObject();
+            KeyObjects.WriteCredits(json, caller.Credits, spent);
+            json.WriteStartObject("usage"u8);
+            json.WriteNumber("requests"u8, usage.Sum(u => u.Requests));
+            json.WriteNumber("inputTokens"u8, usage.Sum(u => u.InputTokens + u.CachedInputTokens + u.CacheWriteTokens));
+            json.WriteNumber("outputTokens"u8, usage.Sum(u => u.OutputTokens + u.ReasoningTokens));
+            json.WriteNumber("cost"u8, KeyObjects.Normalize(usage.Sum(u => u.Cost)));
+            json.WriteString("since"u8, KeyObjects.Format(periodStart));
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = buffer.WrittenCount;
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
+    }
+}

@@ -1,0 +1,39 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+
+namespace Switchyard.Tests.Infrastructure;
+
+/// <summary>The admin API as tests use it: make keys, read the ledger.</summary>
+public static class AdminApi
+{
+    /// <summary>Creates a key through <c>POST /admin/keys</c>; returns its id, its secret and the whole answer.</summary>
+    public static async Task<(string Id, string Secret, JsonObject Key)> CreateKeyAsync(GatewayInstance gateway, JsonObject body)
+    {
+        using var admin = gateway.AdminClient();
+        using var response = await admin.PostAsync("/admin/keys", Requests.Json(body.ToJsonString()), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var key = (await response.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken))!;
+        return ((string)key["id"]!, (string)key["key"]!, key);
+    }
+
+    public static async Task<JsonArray> RequestsAsync(GatewayInstance gateway, string query)
+    {
+        using var admin = gateway.AdminClient();
+        var answer = await admin.GetFromJsonAsync<JsonObject>("/admin/requests?" + query, TestContext.Current.CancellationToken);
+        return answer!["data"]!.AsArray();
+    }
+
+    public static async Task<JsonArray> UsageAsync(GatewayInstance gateway, string query)
+    {
+        using var admin = gateway.AdminClient();
+        var answer = await admin.GetFromJsonAsync<JsonObject>("/admin/usage?" + query, TestContext.Current.CancellationToken);
+        return answer!["data"]!.AsArray();
+    }
+
+    public static async Task<JsonObject> KeyAsync(GatewayInstance gateway, string id)
+    {
+        using var admin = gateway.AdminClient();
+        return (await admin.GetFromJsonAsync<JsonObject>("/admin/keys/" + id, TestContext.Current.CancellationToken))!;
+    }
+}

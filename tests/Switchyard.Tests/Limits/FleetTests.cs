@@ -1,0 +1,137 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Switchyard.Tests.Infrastructure;
+
+namespace Switchyard.Tests.Limits;
+
+/// <summary>
+/// A fleet is one gateway (CONTRACT §2): two Switchyard instances on one PostgreSQL, hammered at
+/// once by one key with small limits and credits, never admit more than the key's limits allow,
+/// never spend credits it does not have, and leave exactly one ledger row per charged request.
+/// </summary>
+public sealed class FleetTests
+{
+    private const int Requests = 40;
+    private const int PromptTokens = 100;
+    private const int CompletionTokens = 200;
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    public static TheoryData<string, string> Limits => new()
+    {
+        { "rpm", """{"name":"fleet","rpm":7}""" },
+        { "tpm", """{"name":"fleet","tpm":2000}""" },
+        { "concurrency and credits", """{"name":"fleet","maxConcurrent":3,"credits":0.1}""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Limits))]
+    public async Task Two_gateways_on_one_database_share_every_limit_exactly(string binding, string key)
+    {
+        await using var storage = await TestStorage.CreateAsync(TestStorage.Postgres);
+        await using var upstream = await FakeUpstream.StartAsync();
+        upstream.Default = async (context, _) =>
+        {
+            // Long enough that requests overlap, so concurrency and reservations are contended.
+            await Task.Delay(30, context.RequestAborted);
+            await FakeUpstream.WriteJsonAsync(context, UpstreamAnswers.ChatCompletion("ok", PromptTokens, CompletionTokens));
+        };
+        var pricing = new JsonObject { ["inputPerMTok"] = 1, ["outputPerMTok"] = 1, ["minimumCharge"] = 0.01 };
+        void Configure(JsonObject config)
+        {
+            storage.Apply(config);
+            config["models"]![0]!["pricing"] = pricing.DeepClone();
+        }
+
+        await using var first = await GatewayInstance.StartWithOpenAIAsync(upstream, Configure);
+        await using var second = await GatewayInstance.StartWithOpenAIAsync(upstream, Configure);
+        var (id, secret, created) = await AdminApi.CreateKeyAsync(first, JsonNode.Parse(key)!.AsObject());
+        using var clientA = first.HttpClient(secret);
+        using var clientB = second.HttpClient(secret);
+        var body = """{"model":"gpt-test","messages":[{"role":"user","content":"hi"}],"max_tokens":300}""";
+        foreach (var (gateway, client) in new[] { (first, clientA), (second, clientB) })
+        {
+            // Warm both gateways (code paths, key cache, connection pools) without spending the key's budget.
+            using var user = gateway.HttpClient();
+            using var warm = await user.PostAsync("/v1/chat/completions", Infrastructure.Requests.Json(body), Cancel);
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+            using var account = await client.GetAsync("/v1/key", Cancel);
+            Assert.Equal(HttpStatusCode.OK, account.StatusCode);
+        }
+
+        upstream.Requests.Clear();
+        await KeyLimitsTests.AwayFromMinuteEdgeAsync(neededSeconds: 15);
+
+        // Each client retries a 429 a few times, as SDKs do, so every limit gets contended in turn.
+        var attempts = new System.Collections.Concurrent.ConcurrentBag<(HttpStatusCode StatusCode, string Id, int Gateway)>();
+        await Task.WhenAll(Enumerable.Range(0, Requests).Select(async i =>
+        {
+            for (var attempt = 0; attempt < 4; attempt++)
+            {
+                using var response = await (i % 2 == 0 ? clientA : clientB).PostAsync("/v1/chat/completions", Infrastructure.Requests.Json(body), Cancel);
+                attempts.Add((response.StatusCode, response.Headers.GetValues("X-Request-Id").Single(), i % 2));
+                if (response.StatusCode != HttpStatusCode.TooManyRequests)
+                {
+                    return;
+                }
+
+                await Task.Delay(20, Cancel);
+            }
+        }));
+        var responses = attempts.ToList();
+        var rowsA = await AdminApi.RequestsAsync(first, $"keyId={id}&limit=1000");
+        var rowsB = await AdminApi.RequestsAsync(second, $"keyId={id}&limit=1000");
+        var spent = await storage.Database!.ScalarAsync<decimal>($"SELECT COALESCE(SUM(cost), 0) FROM requests WHERE key_id = '{id}'");
+        var stateSpent = await storage.Database.ScalarAsync<decimal>($"SELECT COALESCE((SELECT spent FROM key_state WHERE key_id = '{id}'), 0)");
+        var reserved = await storage.Database.ScalarAsync<decimal>($"SELECT COALESCE((SELECT reserved FROM key_state WHERE key_id = '{id}'), 0)");
+        var inFlight = await storage.Database.ScalarAsync<int>($"SELECT COALESCE((SELECT in_flight FROM key_state WHERE key_id = '{id}'), 0)");
+        var keyObject = await AdminApi.KeyAsync(second, id);
+
+        var admitted = responses.Where(r => r.StatusCode == HttpStatusCode.OK).ToList();
+        var refused = responses.Where(r => r.StatusCode != HttpStatusCode.OK).ToList();
+        Assert.All(refused, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.TooManyRequests, HttpStatusCode.PaymentRequired }));
+        Assert.NotEmpty(refused);
+        Assert.Contains(admitted, r => r.Gateway == 0);
+        Assert.Contains(admitted, r => r.Gateway == 1);
+        Assert.Equal(admitted.Count, upstream.Requests.Count);
+
+        // Every limit holds across both gateways (all requests fall in one minute window).
+        if ((int?)created["rpm"] is { } rpm)
+        {
+            Assert.Equal(rpm, admitted.Count);
+        }
+
+        if ((int?)created["tpm"] is { } tpm)
+        {
+            Assert.True(admitted.Count * (PromptTokens + CompletionTokens) <= tpm, $"{admitted.Count} requests admitted under tpm {tpm}");
+            Assert.True(admitted.Count >= 5, $"only {admitted.Count} admitted");
+        }
+
+        if ((int?)created["maxConcurrent"] is { } maxConcurrent)
+        {
+            Assert.InRange(upstream.MaxInFlight, 1, maxConcurrent);
+        }
+
+        // Charges: the ledger's sum is what the key spent, and never more than its credits.
+        var perRequest = Math.Max(0.01m, (PromptTokens + CompletionTokens) / 1_000_000m);
+        Assert.Equal(admitted.Count * perRequest, spent);
+        Assert.Equal(spent, stateSpent);
+        Assert.Equal(0m, reserved);
+        Assert.Equal(0, inFlight);
+        if ((decimal?)created["credits"]?["granted"] is { } credits)
+        {
+            Assert.True(spent <= credits, $"spent {spent} of {credits}");
+            Assert.Equal(spent, (decimal?)keyObject["credits"]!["spent"]);
+            Assert.Contains(refused, r => r.StatusCode == HttpStatusCode.PaymentRequired);
+        }
+
+        // One row per request, on whichever gateway served it, and one per charged request exactly.
+        var rows = rowsA.Concat(rowsB).Select(r => r!).DistinctBy(r => (string)r["id"]!).ToList();
+        Assert.Equal(responses.Count, rows.Count);
+        var charged = rows.Where(r => (decimal)r["cost"]! > 0).ToList();
+        Assert.Equal(admitted.Select(r => r.Id).Order(), charged.Select(r => (string)r["id"]!).Order());
+        Assert.All(charged, r => Assert.Equal(200, (int)r["status"]!));
+        _ = binding;
+    }
+}
