@@ -219,6 +219,59 @@ public sealed class MediaSurfaceTests
         Assert.Empty(upstream.Requests);
     }
 
+    [Fact]
+    public async Task Charges_each_media_kind_in_its_own_unit_to_the_ledger_and_the_key()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var gateway = await StartAsync(upstream, config =>
+        {
+            foreach (var model in config["models"]!.AsArray())
+            {
+                var pricing = (string?)model!["id"] switch
+                {
+                    "tts" => new JsonObject { ["perMCharacters"] = 15 },
+                    "stt" => new JsonObject { ["perAudioSecond"] = 0.0001 },
+                    _ => null,
+                };
+                if (pricing is not null)
+                {
+                    model["pricing"] = pricing;
+                }
+            }
+        });
+        var (id, secret, _) = await AdminApi.CreateKeyAsync(gateway, new JsonObject { ["name"] = "media", ["credits"] = 10 });
+        upstream.EnqueueJson("""{"created":1,"data":[{"url":"https://img.example/1.png"},{"url":"https://img.example/2.png"}]}""");
+        upstream.Enqueue(async (context, _) =>
+        {
+            context.Response.ContentType = "audio/mpeg";
+            await context.Response.Body.WriteAsync(new byte[100], context.RequestAborted);
+        });
+        upstream.EnqueueJson("""{"text":"hi","duration":120.0}""");
+        using var client = gateway.HttpClient(secret);
+        using var form = new MultipartFormDataContent { { new StringContent("stt"), "model" }, { new StringContent("verbose_json"), "response_format" } };
+        var file = new ByteArrayContent(new byte[1000]);
+        file.Headers.ContentType = new MediaTypeHeaderValue("audio/wav");
+        form.Add(file, "file", "a.wav");
+
+        using var images = await client.PostAsync("/v1/images/generations", Requests.Json("""{"model":"img","prompt":"two","n":2,"size":"1024x1024","quality":"hd"}"""), Ct);
+        using var speech = await client.PostAsync("/v1/audio/speech", Requests.Json($$$"""{"model":"tts","voice":"alloy","input":"{{{new string('x', 2000)}}}"}"""), Ct);
+        using var transcription = await client.PostAsync("/v1/audio/transcriptions", form, Ct);
+        JsonArray rows = [];
+        for (var i = 0; i < 50 && rows.Count < 3; i++)
+        {
+            await Task.Delay(100, Ct);
+            rows = await AdminApi.RequestsAsync(gateway, $"keyId={id}");
+        }
+
+        Assert.All(new[] { images, speech, transcription }, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var costs = rows.ToDictionary(r => (string)r!["model"]!, r => (decimal)r!["cost"]!);
+        Assert.Equal(0.16m, costs["img"]);
+        Assert.Equal(0.03m, costs["tts"]);
+        Assert.Equal(0.012m, costs["stt"]);
+        var key = await AdminApi.KeyAsync(gateway, id);
+        Assert.Equal(0.202m, (decimal)key["credits"]!["spent"]!);
+    }
+
     private static async Task<Dictionary<string, byte[]>> ParseMultipartAsync(RecordedRequest request)
     {
         var boundary = Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(Microsoft.Net.Http.Headers.MediaTypeHeaderValue.Parse(request.Header("content-type")).Boundary).Value!;
