@@ -21,6 +21,9 @@ public readonly record struct Reservation(long InputTokens, long OutputTokens)
 
     public long Tokens => InputTokens + OutputTokens;
 
+    /// <summary>The worst case of a media request in its own unit (images, characters), where known before it runs.</summary>
+    public decimal? MediaCost { get; init; }
+
     /// <summary>The reservation of a generation request: its body's text, and its max tokens or the model's.</summary>
     public static Reservation ForGeneration(ReadOnlySpan<byte> body, JsonTopLevel topLevel, ModelEntry model) =>
         new(EstimateInput(body), MaxOutputTokens(body, topLevel) ?? model.MaxOutputTokens ?? DefaultMaxOutputTokens);
@@ -28,12 +31,37 @@ public readonly record struct Reservation(long InputTokens, long OutputTokens)
     /// <summary>The reservation of an embeddings request: input only.</summary>
     public static Reservation ForEmbeddings(ReadOnlySpan<byte> body) => new(EstimateInput(body), 0);
 
+    /// <summary>
+    /// The reservation of an image or speech request: its worst case in the model's media unit —
+    /// <c>n</c> images at the dearest image price, or the input's characters.
+    /// </summary>
+    public static Reservation ForMedia(ReadOnlySpan<byte> body, JsonTopLevel topLevel, Pricing? pricing, bool images)
+    {
+        decimal? cost = null;
+        if (images && pricing?.PerImage is { Count: > 0 } prices)
+        {
+            var count = topLevel.GetNumber(body, "n"u8) is double n && n >= 1 ? (int)n : 1;
+            cost = Math.Max(pricing.MinimumCharge, prices.Values.Max() * count);
+        }
+        else if (!images)
+        {
+            cost = Metering.MediaCost.Characters(pricing, topLevel.GetString(body, "input"u8)?.Length ?? 0);
+        }
+
+        return new Reservation(0, 0) { MediaCost = cost };
+    }
+
     /// <summary>The reservation priced at the dearest rate each side may be billed at, and never below the minimum charge.</summary>
     public decimal Cost(Pricing? pricing)
     {
         if (pricing is null)
         {
             return 0m;
+        }
+
+        if (MediaCost is decimal media)
+        {
+            return Math.Max(pricing.MinimumCharge, media);
         }
 
         var input = Math.Max(pricing.InputPerMTok, Math.Max(pricing.CachedInputPerMTok, pricing.CacheWritePerMTok));

@@ -343,7 +343,8 @@ public sealed class GatewayPipeline(
 
             var catalog = catalogs.Current;
             var model = RoutePlanner.Resolve(catalog, caller, modelId, surface);
-            var metered = await meter.AdmitAsync(context, caller, model, modelId!, surface, stream: false, Reservation.ForEmbeddings(body.WrittenSpan));
+            var metered = await meter.AdmitAsync(context, caller, model, modelId!, surface, stream: false,
+                Reservation.ForMedia(body.WrittenSpan, topLevel, model.Pricing, images: surface == Surface.Images));
             var timings = Timings(context);
             var outcome = await router.RunAsync(catalog, model, timings, async (entry, deployment) =>
             {

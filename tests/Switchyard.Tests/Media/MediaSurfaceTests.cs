@@ -272,6 +272,20 @@ public sealed class MediaSurfaceTests
         Assert.Equal(0.202m, (decimal)key["credits"]!["spent"]!);
     }
 
+    [Fact]
+    public async Task Refuses_images_the_credits_cannot_cover_before_calling_the_upstream()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var gateway = await StartAsync(upstream);
+        var (_, secret, _) = await AdminApi.CreateKeyAsync(gateway, new JsonObject { ["name"] = "poor", ["credits"] = 0.1 });
+        using var client = gateway.HttpClient(secret);
+
+        using var response = await client.PostAsync("/v1/images/generations", Requests.Json("""{"model":"img","prompt":"two","n":2,"size":"1024x1024"}"""), Ct);
+
+        Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
+        Assert.Empty(upstream.Requests);
+    }
+
     private static async Task<Dictionary<string, byte[]>> ParseMultipartAsync(RecordedRequest request)
     {
         var boundary = Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(Microsoft.Net.Http.Headers.MediaTypeHeaderValue.Parse(request.Header("content-type")).Boundary).Value!;
