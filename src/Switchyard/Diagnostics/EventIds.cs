@@ -9,5 +9,12 @@ public static class EventIds
     public const int ModelsDiscovered = 1200;
     public const int DiscoveryFailed = 1201;
     public const int AttemptFailed = 1300;
+    public const int DeploymentBenched = 1301;
+    public const int DeploymentRestored = 1302;
     public const int MasterKeyCreated = 1400;
+    public const int RequestCompleted = 1500;
+    public const int RequestFailed = 1501;
+    public const int RequestRefused = 1502;
+    public const int TelemetryExport = 1600;
+    public const int RequestBodySensitive = 1900;
 }

@@ -33,6 +33,7 @@ public sealed class GatewayPipeline(
     TranslatingForwarder translating,
     ConversationState conversations,
     FailoverRouter router,
+    GatewayTelemetry telemetry,
     ILogger<GatewayPipeline> logger)
 {
     public Task HandleChatAsync(HttpContext context, ChatDialect surface, Surface surfaceKind) =>
@@ -42,11 +43,12 @@ public sealed class GatewayPipeline(
     {
         var surface = route.Dialect;
         var surfaceKind = route.Surface;
-        await GuardAsync(context, surface, async () =>
+        await GuardAsync(context, surface, GatewayOperation.ForChat(surfaceKind), async () =>
         {
             // 1-3. Caller, body, probe.
             var caller = await AuthenticateAsync(context);
             using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, context.RequestAborted);
+            telemetry.LogRequestBody(context, body.WrittenSpan);
             var topLevel = JsonTopLevel.Scan(body.WrittenSpan);
             var modelId = route.PathModel ?? topLevel.GetString(body.WrittenSpan, "model"u8);
             var stream = route.PathStream ?? topLevel.GetBoolean(body.WrittenSpan, "stream"u8) == true;
@@ -107,7 +109,7 @@ public sealed class GatewayPipeline(
     /// <summary><c>POST /v1/embeddings</c>: passthrough to OpenAI-compatible embedding deployments.</summary>
     public async Task HandleEmbeddingsAsync(HttpContext context, ChatDialect errorDialect)
     {
-        await GuardAsync(context, errorDialect, async () =>
+        await GuardAsync(context, errorDialect, GatewayOperation.Embeddings, async () =>
         {
             var caller = await AuthenticateAsync(context);
             using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, context.RequestAborted);
@@ -162,7 +164,7 @@ public sealed class GatewayPipeline(
     public async Task HandleCountTokensAsync(HttpContext context)
     {
         var surface = AnthropicMessagesDialect.Instance;
-        await GuardAsync(context, surface, async () =>
+        await GuardAsync(context, surface, GatewayOperation.MessagesCountTokens, async () =>
         {
             var caller = await AuthenticateAsync(context);
             using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, context.RequestAborted);
@@ -194,7 +196,7 @@ public sealed class GatewayPipeline(
     public async Task HandleGeminiCountTokensAsync(HttpContext context, string modelId)
     {
         var surface = GeminiGenerateDialect.Instance;
-        await GuardAsync(context, surface, async () =>
+        await GuardAsync(context, surface, GatewayOperation.GeminiCountTokens, async () =>
         {
             var caller = await AuthenticateAsync(context);
             using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, context.RequestAborted);
@@ -271,7 +273,7 @@ public sealed class GatewayPipeline(
     public async Task HandleGeminiEmbedAsync(HttpContext context, string modelId, bool batch)
     {
         var surface = GeminiGenerateDialect.Instance;
-        await GuardAsync(context, surface, async () =>
+        await GuardAsync(context, surface, GatewayOperation.GeminiEmbed, async () =>
         {
             var caller = await AuthenticateAsync(context);
             using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, context.RequestAborted);
@@ -299,7 +301,7 @@ public sealed class GatewayPipeline(
     public async Task HandleMediaJsonAsync(HttpContext context, Surface surface)
     {
         var errors = Dialects.OpenAI.Chat.ChatCompletionsDialect.Instance;
-        await GuardAsync(context, errors, async () =>
+        await GuardAsync(context, errors, surface == Surface.Images ? GatewayOperation.Images : GatewayOperation.Speech, async () =>
         {
             var caller = await AuthenticateAsync(context);
             using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, context.RequestAborted);
@@ -333,7 +335,7 @@ public sealed class GatewayPipeline(
     public async Task HandleTranscriptionAsync(HttpContext context)
     {
         var errors = Dialects.OpenAI.Chat.ChatCompletionsDialect.Instance;
-        await GuardAsync(context, errors, async () =>
+        await GuardAsync(context, errors, GatewayOperation.Transcription, async () =>
         {
             var caller = await AuthenticateAsync(context);
             if (context.Request.ContentLength > limits.MaxBodyBytes)
@@ -346,6 +348,7 @@ public sealed class GatewayPipeline(
             var catalog = catalogs.Current;
             var model = RoutePlanner.Resolve(catalog, caller, modelId, Surface.Audio);
             var (entry, deployment) = DeploymentSelector.Candidates(catalog, model, Random.Shared)[0];
+            Timings(context).Telemetry?.Routing(model);
             var outcome = await MediaForwarder.TranscriptionAsync(context, upload, modelId, entry, deployment, Timings(context), limits.MaxBodyBytes);
             if (!outcome.Committed)
             {
@@ -359,6 +362,7 @@ public sealed class GatewayPipeline(
     {
         var secret = CredentialReader.Read(context.Request);
         var caller = await authenticator.AuthenticateAsync(secret, context.RequestAborted);
+        context.Features.Get<RequestTimings>()?.Telemetry?.KeyId = caller?.KeyId;
         return caller ?? throw new GatewayException(new GatewayError(
             GatewayErrorKind.Unauthenticated,
             secret is null
@@ -366,8 +370,9 @@ public sealed class GatewayPipeline(
                 : "The API key is not valid, has expired, or was revoked."));
     }
 
-    private async Task GuardAsync(HttpContext context, ChatDialect errorDialect, Func<Task> handle)
+    private async Task GuardAsync(HttpContext context, ChatDialect errorDialect, GatewayOperation operation, Func<Task> handle)
     {
+        var requestTelemetry = telemetry.Start(context, operation, Timings(context));
         try
         {
             await handle();
@@ -389,6 +394,11 @@ public sealed class GatewayPipeline(
         {
             logger.UnhandledError(exception, context.Request.Path);
             await ErrorResponses.WriteAsync(context, GatewayError.Internal(), ErrorEnvelope.OpenAI, errorDialect);
+        }
+        finally
+        {
+            // After any error above was written, so the status is the one the client got.
+            telemetry.Complete(context, requestTelemetry);
         }
     }
 
