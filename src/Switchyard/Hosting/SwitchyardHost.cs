@@ -106,7 +106,7 @@ public static class SwitchyardHost
         return services;
     }
 
-    /// <summary>Metrics (one meter, aggregated for /metrics) and the request telemetry of the pipeline.</summary>
+    /// <summary>Metrics (one meter, aggregated for /metrics), the request telemetry of the pipeline, and OTLP export when configured.</summary>
     public static IServiceCollection AddObservability(this IServiceCollection services, LoadedConfiguration configuration, ServeSettings settings)
     {
         var observability = configuration.Options.Observability;
@@ -123,6 +123,11 @@ public static class SwitchyardHost
         services.AddSingleton<GatewayTelemetry>();
         services.AddSingleton(provider => new MetricsAccess(
             provider.GetRequiredService<ApiKeyAuthenticator>(), provider.GetRequiredService<ObservabilitySettings>(), settings.Environment));
+        if (!string.IsNullOrEmpty(observability.OtlpEndpoint))
+        {
+            services.AddHostedService(provider => new TelemetryExport(observability, settings.Environment, provider.GetRequiredService<ILogger<TelemetryExport>>()));
+        }
+
         return services;
     }
 
