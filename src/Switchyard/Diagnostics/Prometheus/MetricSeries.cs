@@ -85,11 +85,12 @@ public sealed class MetricSeries
 
     internal static int HashOf(ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        // A sum of per-tag hashes does not depend on the tags' order.
+        // A sum of per-tag hashes does not depend on the tags' order. Only the values are hashed:
+        // an instrument is recorded with the same few keys, and Matches compares keys anyway.
         var hash = tags.Length;
-        foreach (var (key, value) in tags)
+        foreach (var tag in tags)
         {
-            hash += HashCode.Combine(key, value);
+            hash += tag.Value?.GetHashCode() ?? 0;
         }
 
         return hash;
