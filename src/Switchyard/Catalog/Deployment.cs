@@ -8,5 +8,6 @@ public sealed record Deployment(Provider Provider, string UpstreamModel, double 
     /// <summary>The dialect the upstream is called in; null for in-process providers (echo).</summary>
     public Dialect? UpstreamDialect { get; init; }
 
-    public string Name => $"{Provider.Name}/{UpstreamModel}";
+    /// <summary>Computed once: it keys health state and labels every metric of the request path.</summary>
+    public string Name { get; } = $"{Provider.Name}/{UpstreamModel}";
 }

@@ -16,6 +16,8 @@ public sealed class SwitchyardOptions
 
     public RoutingOptions Routing { get; set; } = new();
 
+    public ObservabilityOptions Observability { get; set; } = new();
+
     public List<ProviderOptions> Providers { get; set; } = [];
 
     public List<ModelOptions> Models { get; set; } = [];

@@ -11,6 +11,8 @@ public static class SwitchyardOptionsValidator
     public static readonly string[] ProviderTypes = ["openai", "anthropic", "gemini", "echo"];
     public static readonly string[] ModelKinds = ["chat", "embedding", "image", "audio"];
     public static readonly string[] StorageKinds = ["sqlite", "postgres"];
+    public static readonly string[] MetricsAuthModes = [ObservabilityOptions.Open, ObservabilityOptions.MasterKey, ObservabilityOptions.Token];
+    public static readonly string[] OtlpProtocols = ["grpc", "http/protobuf"];
 
     public static IReadOnlyList<string> Validate(SwitchyardOptions options, Func<string, string?> environment)
     {
@@ -61,6 +63,8 @@ public static class SwitchyardOptionsValidator
         {
             Problem("media.maxBytes", "must be positive");
         }
+
+        CheckObservability(options.Observability);
 
         var providers = new Dictionary<string, ProviderOptions>(StringComparer.Ordinal);
         for (var i = 0; i < options.Providers.Count; i++)
@@ -282,6 +286,48 @@ public static class SwitchyardOptionsValidator
             else if (api is "responses" && found.Type != "openai")
             {
                 Problem(path + ".api", $"'responses' applies to openai providers only; '{provider}' is {found.Type}");
+            }
+        }
+
+        void CheckObservability(ObservabilityOptions observability)
+        {
+            if (!MetricsAuthModes.Contains(observability.MetricsAuth))
+            {
+                Problem("observability.metricsAuth", $"'{observability.MetricsAuth}' is not one of {string.Join(", ", MetricsAuthModes)}");
+            }
+
+            CheckReference("observability.metricsToken", observability.MetricsToken);
+            if (observability.MetricsAuth == ObservabilityOptions.Token
+                && EnvReferenceResolver.Resolve(observability.MetricsToken, environment) is not { Length: >= 16 })
+            {
+                // A scrape token guards operational data; a short one is guessable.
+                Problem("observability.metricsToken", "is required for metricsAuth 'token' and must be at least 16 characters");
+            }
+
+            if (observability.OtlpEndpoint is { Length: > 0 } endpoint
+                && (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https")))
+            {
+                Problem("observability.otlpEndpoint", $"'{endpoint}' is not an absolute http(s) URL");
+            }
+
+            if (!OtlpProtocols.Contains(observability.OtlpProtocol))
+            {
+                Problem("observability.otlpProtocol", $"'{observability.OtlpProtocol}' is not one of {string.Join(", ", OtlpProtocols)}");
+            }
+
+            foreach (var (name, value) in observability.OtlpHeaders)
+            {
+                CheckReference($"observability.otlpHeaders.{name}", value);
+            }
+
+            if (observability.TraceSampleRatio is < 0 or > 1 || double.IsNaN(observability.TraceSampleRatio))
+            {
+                Problem("observability.traceSampleRatio", "must be between 0 and 1");
+            }
+
+            if (string.IsNullOrWhiteSpace(observability.ServiceName))
+            {
+                Problem("observability.serviceName", "must not be empty");
             }
         }
 

@@ -9,9 +9,16 @@ public static class EventIds
     public const int ModelsDiscovered = 1200;
     public const int DiscoveryFailed = 1201;
     public const int AttemptFailed = 1300;
+    public const int DeploymentBenched = 1301;
+    public const int DeploymentRestored = 1302;
     public const int MasterKeyCreated = 1400;
     public const int LedgerWriteFailed = 1500;
     public const int LedgerRowsLost = 1501;
     public const int SettlementFailed = 1502;
     public const int KeyChanged = 1600;
+    public const int RequestCompleted = 1700;
+    public const int RequestFailed = 1701;
+    public const int RequestRefused = 1702;
+    public const int TelemetryExport = 1800;
+    public const int RequestBodySensitive = 1900;
 }

@@ -20,8 +20,35 @@ public static partial class SwitchyardLog
     [LoggerMessage(EventId = EventIds.DiscoveryFailed, Level = LogLevel.Warning, Message = "Could not list the models of provider {Provider}: {Reason}")]
     public static partial void DiscoveryFailed(this ILogger logger, string provider, string reason);
 
-    [LoggerMessage(EventId = EventIds.AttemptFailed, Level = LogLevel.Information, Message = "Attempt on {Deployment} failed with {Status}; trying the next candidate")]
-    public static partial void AttemptFailed(this ILogger logger, string deployment, int status);
+    [LoggerMessage(EventId = EventIds.AttemptFailed, Level = LogLevel.Information, Message = "Attempt {Attempt} of {Model} on {Deployment} failed with {Status} ({ErrorType})")]
+    public static partial void AttemptFailed(this ILogger logger, int attempt, string model, string deployment, int status, string errorType);
+
+    [LoggerMessage(EventId = EventIds.DeploymentBenched, Level = LogLevel.Warning, Message = "Deployment {Deployment} benched for {BenchSeconds} s after failing with {Status} ({ErrorType})")]
+    public static partial void DeploymentBenched(this ILogger logger, string deployment, double benchSeconds, int status, string errorType);
+
+    [LoggerMessage(EventId = EventIds.DeploymentRestored, Level = LogLevel.Information, Message = "Deployment {Deployment} passed its probe and serves again")]
+    public static partial void DeploymentRestored(this ILogger logger, string deployment);
+
+    [LoggerMessage(EventId = EventIds.RequestCompleted, Level = LogLevel.Information,
+        Message = "{Surface} {Model} via {Deployment}: {Status} in {ElapsedMs:0.0} ms, {Attempts} attempts, stream {Stream}, tokens {InputTokens} in {OutputTokens} out, key {KeyId}, request {RequestId}")]
+    public static partial void RequestCompleted(this ILogger logger, string requestId, string surface, string model, string deployment, int status,
+        double elapsedMs, int attempts, bool stream, long inputTokens, long outputTokens, string? keyId);
+
+    [LoggerMessage(EventId = EventIds.RequestFailed, Level = LogLevel.Warning,
+        Message = "{Surface} {Model} via {Deployment}: {Status} ({ErrorType}) in {ElapsedMs:0.0} ms, {Attempts} attempts, key {KeyId}, request {RequestId}")]
+    public static partial void RequestFailed(this ILogger logger, string requestId, string surface, string model, string deployment, int status,
+        string? errorType, double elapsedMs, int attempts, string? keyId);
+
+    [LoggerMessage(EventId = EventIds.RequestRefused, Level = LogLevel.Information,
+        Message = "{Surface} {Model}: refused with {Status} after {Attempts} attempts, key {KeyId}, request {RequestId}")]
+    public static partial void RequestRefused(this ILogger logger, string requestId, string surface, string model, int status, string? keyId, int attempts);
+
+    [LoggerMessage(EventId = EventIds.TelemetryExport, Level = LogLevel.Information, Message = "Exporting traces and metrics over OTLP ({Protocol}) to {Endpoint}")]
+    public static partial void TelemetryExport(this ILogger logger, string protocol, string endpoint);
+
+    /// <summary>Prompts: only with <c>observability.logSensitiveData</c> and the Trace level both on.</summary>
+    [LoggerMessage(EventId = EventIds.RequestBodySensitive, Level = LogLevel.Trace, Message = "Request {RequestId} body: {Body}")]
+    public static partial void RequestBodySensitive(this ILogger logger, string requestId, string body);
 
     [LoggerMessage(EventId = EventIds.MasterKeyCreated, Level = LogLevel.Warning, Message = "No master key was configured; created one and stored its hash (it is printed once on the console)")]
     public static partial void MasterKeyCreated(this ILogger logger);

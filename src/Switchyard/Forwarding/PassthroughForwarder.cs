@@ -151,6 +151,7 @@ public static class PassthroughForwarder
                 if (!committed)
                 {
                     committed = true;
+                    request.Timings.Telemetry?.StreamStarted();
                     if (array is null)
                     {
                         ResponseStart.EventStream(response, request.Adjustments);
@@ -173,6 +174,7 @@ public static class PassthroughForwarder
             failure = new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream connection broke mid-stream.") { Code = "upstream_error", AllowsFailover = true };
         }
 
+        request.Timings.Telemetry?.StreamEnded();
         failure ??= tap.Error;
         if (request.Turn is { } turn && tap is ResponsesUsageTap responses)
         {

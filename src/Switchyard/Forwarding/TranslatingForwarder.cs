@@ -140,6 +140,7 @@ public sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images)
             };
             var http = exchange.Context.Response;
             var array = exchange.JsonArray ? new JsonArrayWriter() : null;
+            exchange.Timings.Telemetry?.StreamStarted();
             if (array is null)
             {
                 ResponseStart.EventStream(http, exchange.Adjustments);
@@ -181,6 +182,7 @@ public sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images)
         }
         finally
         {
+            exchange.Timings.Telemetry?.StreamEnded();
             await upstream.DisposeAsync();
         }
     }

@@ -78,6 +78,7 @@ public static class UpstreamClient
             request.Headers.TryAddWithoutValidation(name, value);
         }
 
+        Diagnostics.SwitchyardActivity.InjectTraceContext(request);
         return request;
     }
 

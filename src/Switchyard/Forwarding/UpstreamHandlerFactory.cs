@@ -18,7 +18,8 @@ public static class UpstreamHandlerFactory
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
         EnableMultipleHttp2Connections = true,
 
-        // Tracing is added explicitly where it is wanted, not by the handler on every call.
+        // Trace context goes out from the attempt span (SwitchyardActivity.InjectTraceContext),
+        // not from whatever activity the handler would find current.
         ActivityHeadersPropagator = null,
     }, disposeHandler: true);
 }

@@ -17,6 +17,7 @@ public sealed class ConfigurationReloader(
     GatewayLimits limits,
     ApiKeyAuthenticator authenticator,
     RoutingSettings routing,
+    ObservabilitySettings observability,
     ServeSettings settings,
     ILogger<ConfigurationReloader> logger) : IHostedService
 {
@@ -54,6 +55,7 @@ public sealed class ConfigurationReloader(
         catalogs.Swap(catalog);
         limits.MaxBodyBytes = options.Limits.MaxBodyBytes;
         routing.Current = options.Routing;
+        observability.Current = options.Observability;
         authenticator.SetConfiguredKeys(options.Keys, settings.Environment);
         logger.ConfigReloaded(catalog.Models.Count, catalog.Providers.Count);
     }

@@ -14,4 +14,7 @@ public sealed record ServeSettings
     public TextWriter Output { get; init; } = Console.Out;
 
     public Microsoft.Extensions.Logging.LogLevel MinimumLogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
+
+    /// <summary>Applied after the gateway's own logging setup (tests add a capturing provider here).</summary>
+    public Action<Microsoft.Extensions.Logging.ILoggingBuilder>? ConfigureLogging { get; init; }
 }

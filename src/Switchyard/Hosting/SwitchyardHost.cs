@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,6 +7,8 @@ using Switchyard.Auth;
 using Switchyard.Catalog;
 using Switchyard.Configuration;
 using Switchyard.Conversations;
+using Switchyard.Diagnostics;
+using Switchyard.Diagnostics.Prometheus;
 using Switchyard.Forwarding;
 using Switchyard.Limits;
 using Switchyard.Media;
@@ -50,6 +53,18 @@ public static class SwitchyardHost
         // noise beside the gateway's own events. Configuration (Logging:LogLevel) can lower it again.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        if (configuration.Options.Observability.JsonLogs)
+        {
+            // One JSON object per line, for log shippers; the structured events' fields become properties.
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole(json =>
+            {
+                json.UseUtcTimestamp = true;
+                json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+
+        settings.ConfigureLogging?.Invoke(builder.Logging);
         builder.Services.AddSwitchyard(configuration, settings);
 
         var app = builder.Build();
@@ -94,6 +109,7 @@ public static class SwitchyardHost
             FirstBench = TimeSpan.FromSeconds(configuration.Options.Routing.BenchSeconds),
         });
         services.AddSingleton(new ProviderGates { MaxQueue = configuration.Options.Routing.MaxQueue });
+        services.AddObservability(configuration, settings);
         services.AddSingleton<FailoverRouter>();
         services.AddSingleton<GatewayPipeline>();
         services.AddHostedService<GatewayStartup>();
@@ -103,8 +119,37 @@ public static class SwitchyardHost
         return services;
     }
 
+    /// <summary>Metrics (one meter, aggregated for /metrics), the request telemetry of the pipeline, and OTLP export when configured.</summary>
+    public static IServiceCollection AddObservability(this IServiceCollection services, LoadedConfiguration configuration, ServeSettings settings)
+    {
+        var observability = configuration.Options.Observability;
+        services.AddMetrics();
+        services.AddSingleton(new ObservabilitySettings { Current = observability });
+        services.AddSingleton(provider =>
+        {
+            var metrics = new SwitchyardMetrics(provider.GetRequiredService<IMeterFactory>());
+            metrics.ObserveQueueLengths(provider.GetRequiredService<ProviderGates>().QueueLengths);
+            metrics.ObserveBenchedDeployments(provider.GetRequiredService<DeploymentHealth>().BenchedCount);
+            return metrics;
+        });
+        services.AddSingleton(provider => new MetricsCollector(provider.GetRequiredService<IMeterFactory>()));
+        services.AddSingleton<GatewayTelemetry>();
+        services.AddSingleton(provider => new MetricsAccess(
+            provider.GetRequiredService<ApiKeyAuthenticator>(), provider.GetRequiredService<ObservabilitySettings>(), settings.Environment));
+        if (!string.IsNullOrEmpty(observability.OtlpEndpoint))
+        {
+            services.AddHostedService(provider => new TelemetryExport(observability, settings.Environment, provider.GetRequiredService<ILogger<TelemetryExport>>()));
+        }
+
+        return services;
+    }
+
     public static WebApplication MapSwitchyard(this WebApplication app)
     {
+        // The collector listens from now on, not from the first scrape, and the instruments exist
+        // before the first request: a scrape of an idle gateway already shows its gauges.
+        app.Services.GetRequiredService<MetricsCollector>();
+        app.Services.GetRequiredService<SwitchyardMetrics>();
         app.UseRequestHeaders();
         app.MapOps();
         app.MapOpenAI();

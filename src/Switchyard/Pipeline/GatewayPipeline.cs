@@ -37,6 +37,7 @@ public sealed class GatewayPipeline(
     ConversationState conversations,
     FailoverRouter router,
     RequestMeter meter,
+    GatewayTelemetry telemetry,
     ILogger<GatewayPipeline> logger)
 {
     public Task HandleChatAsync(HttpContext context, ChatDialect surface, Surface surfaceKind) =>
@@ -46,11 +47,12 @@ public sealed class GatewayPipeline(
     {
         var surface = route.Dialect;
         var surfaceKind = route.Surface;
-        await GuardAsync(context, surface, async () =>
+        await GuardAsync(context, surface, GatewayOperation.ForChat(surfaceKind), async () =>
         {
             // 1-3. Caller, body, probe.
             var caller = await AuthenticateAsync(context);
             using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, context.RequestAborted);
+            telemetry.LogRequestBody(context, body.WrittenSpan);
             var topLevel = JsonTopLevel.Scan(body.WrittenSpan);
             var modelId = route.PathModel ?? topLevel.GetString(body.WrittenSpan, "model"u8);
             var stream = route.PathStream ?? topLevel.GetBoolean(body.WrittenSpan, "stream"u8) == true;
@@ -123,7 +125,7 @@ public sealed class GatewayPipeline(
     /// <summary><c>POST /v1/embeddings</c>: passthrough to OpenAI-compatible embedding deployments.</summary>
     public async Task HandleEmbeddingsAsync(HttpContext context, ChatDialect errorDialect)
     {
-        await GuardAsync(context, errorDialect, async () =>
+        await GuardAsync(context, errorDialect, GatewayOperation.Embeddings, async () =>
         {
             var caller = await AuthenticateAsync(context);
             using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, context.RequestAborted);
@@ -186,7 +188,7 @@ public sealed class GatewayPipeline(
     public async Task HandleCountTokensAsync(HttpContext context)
     {
         var surface = AnthropicMessagesDialect.Instance;
-        await GuardAsync(context, surface, async () =>
+        await GuardAsync(context, surface, GatewayOperation.MessagesCountTokens, async () =>
         {
             var caller = await AuthenticateAsync(context);
             using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, context.RequestAborted);
@@ -218,7 +220,7 @@ public sealed class GatewayPipeline(
     public async Task HandleGeminiCountTokensAsync(HttpContext context, string modelId)
     {
         var surface = GeminiGenerateDialect.Instance;
-        await GuardAsync(context, surface, async () =>
+        await GuardAsync(context, surface, GatewayOperation.GeminiCountTokens, async () =>
         {
             var caller = await AuthenticateAsync(context);
             using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, context.RequestAborted);
@@ -295,7 +297,7 @@ public sealed class GatewayPipeline(
     public async Task HandleGeminiEmbedAsync(HttpContext context, string modelId, bool batch)
     {
         var surface = GeminiGenerateDialect.Instance;
-        await GuardAsync(context, surface, async () =>
+        await GuardAsync(context, surface, GatewayOperation.GeminiEmbed, async () =>
         {
             var caller = await AuthenticateAsync(context);
             using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, context.RequestAborted);
@@ -328,7 +330,7 @@ public sealed class GatewayPipeline(
     public async Task HandleMediaJsonAsync(HttpContext context, Surface surface)
     {
         var errors = Dialects.OpenAI.Chat.ChatCompletionsDialect.Instance;
-        await GuardAsync(context, errors, async () =>
+        await GuardAsync(context, errors, surface == Surface.Images ? GatewayOperation.Images : GatewayOperation.Speech, async () =>
         {
             var caller = await AuthenticateAsync(context);
             using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, context.RequestAborted);
@@ -369,7 +371,7 @@ public sealed class GatewayPipeline(
     public async Task HandleTranscriptionAsync(HttpContext context)
     {
         var errors = Dialects.OpenAI.Chat.ChatCompletionsDialect.Instance;
-        await GuardAsync(context, errors, async () =>
+        await GuardAsync(context, errors, GatewayOperation.Transcription, async () =>
         {
             var caller = await AuthenticateAsync(context);
             if (context.Request.ContentLength > limits.MaxBodyBytes)
@@ -384,6 +386,7 @@ public sealed class GatewayPipeline(
             var (entry, deployment) = DeploymentSelector.Candidates(catalog, model, Random.Shared)[0];
             var metered = await meter.AdmitAsync(context, caller, model, modelId, Surface.Audio, stream: false, new Reservation(0, 0));
             metered.Attempting(deployment);
+            Timings(context).Telemetry?.Routing(model);
             var outcome = await MediaForwarder.TranscriptionAsync(context, upload, modelId, entry, deployment, Timings(context), limits.MaxBodyBytes);
             metered.Attempted(deployment, outcome.Committed, outcome.Usage);
             if (!outcome.Committed)
@@ -400,7 +403,7 @@ public sealed class GatewayPipeline(
     public async Task HandleResponsesInputTokensAsync(HttpContext context)
     {
         var surface = Dialects.OpenAI.Responses.OpenAIResponsesDialect.Instance;
-        await GuardAsync(context, surface, async () =>
+        await GuardAsync(context, surface, GatewayOperation.ResponsesInputTokens, async () =>
         {
             var caller = await AuthenticateAsync(context);
             using var body = await RequestBody.ReadAsync(context.Request, limits.MaxBodyBytes, context.RequestAborted);
@@ -445,6 +448,7 @@ public sealed class GatewayPipeline(
     {
         var secret = CredentialReader.Read(context.Request);
         var caller = await authenticator.AuthenticateAsync(secret, context.RequestAborted);
+        context.Features.Get<RequestTimings>()?.Telemetry?.KeyId = caller?.KeyId;
         return caller ?? throw new GatewayException(new GatewayError(
             GatewayErrorKind.Unauthenticated,
             secret is null
@@ -452,8 +456,9 @@ public sealed class GatewayPipeline(
                 : "The API key is not valid, has expired, or was revoked."));
     }
 
-    private async Task GuardAsync(HttpContext context, ChatDialect errorDialect, Func<Task> handle)
+    private async Task GuardAsync(HttpContext context, ChatDialect errorDialect, GatewayOperation operation, Func<Task> handle)
     {
+        var requestTelemetry = telemetry.Start(context, operation, Timings(context));
         try
         {
             await handle();
@@ -480,6 +485,7 @@ public sealed class GatewayPipeline(
         {
             // 7. Settlement, after any error above was written, so the request log has the final status.
             await meter.SettleAsync(context);
+            telemetry.Complete(context, requestTelemetry);
         }
     }
 

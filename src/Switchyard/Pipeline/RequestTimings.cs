@@ -27,6 +27,12 @@ public sealed class RequestTimings
     public TimeSpan Elapsed => Stopwatch.GetElapsedTime(_started);
 
     /// <summary>
+    /// The request's span and metrics, set at the pipeline's boundary; the router and forwarders,
+    /// which are handed these timings, report attempts and stream starts to it.
+    /// </summary>
+    public Diagnostics.RequestTelemetry? Telemetry { get; set; }
+
+    /// <summary>
     /// <c>gateway</c> is the time spent in Switchyard itself up to the response headers; <c>upstream</c>
     /// the time waiting for the upstream's headers.
     /// </summary>

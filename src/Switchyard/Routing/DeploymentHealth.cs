@@ -77,18 +77,49 @@ public sealed class DeploymentHealth(TimeProvider time)
         return soonest < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : soonest;
     }
 
-    public void RecordSuccess(string deployment)
+    /// <summary>Clears the failure count; returns true when this success ended a bench (the probe passed).</summary>
+    public bool RecordSuccess(string deployment)
     {
-        if (_states.TryGetValue(deployment, out var state))
+        if (!_states.TryGetValue(deployment, out var state))
         {
-            lock (state)
-            {
-                state.Failures = 0;
-                state.BenchedUntil = null;
-                state.Bench = TimeSpan.Zero;
-                state.Probing = false;
-            }
+            return false;
         }
+
+        lock (state)
+        {
+            var restored = state.BenchedUntil is not null;
+            state.Failures = 0;
+            state.BenchedUntil = null;
+            state.Bench = TimeSpan.Zero;
+            state.Probing = false;
+            return restored;
+        }
+    }
+
+    /// <summary>The length of the deployment's current (or last) bench.</summary>
+    public TimeSpan BenchPeriod(string deployment)
+    {
+        if (!_states.TryGetValue(deployment, out var state))
+        {
+            return TimeSpan.Zero;
+        }
+
+        lock (state)
+        {
+            return state.Bench;
+        }
+    }
+
+    /// <summary>How many deployments are benched now (for the <c>switchyard.deployments.benched</c> gauge).</summary>
+    public int BenchedCount()
+    {
+        var count = 0;
+        foreach (var (name, _) in _states)
+        {
+            count += IsBenched(name) ? 1 : 0;
+        }
+
+        return count;
     }
 
     /// <summary>Counts a failure; returns true when the deployment is (now) benched.</summary>

@@ -15,11 +15,14 @@ namespace Switchyard.Routing;
 ///     honouring an upstream Retry-After, within the attempt and time budgets;
 ///  4. record each outcome in <see cref="DeploymentHealth"/>.
 /// The last failure is answered as it came (429 stays 429, a timeout is 504, the rest 502).
+/// Each attempt is a child span of the request's and a <c>gen_ai.client.operation.duration</c>;
+/// retries, benches and queue waits are counted here, where they are decided.
 /// </summary>
 public sealed class FailoverRouter(
     DeploymentHealth health,
     ProviderGates gates,
     RoutingSettings settings,
+    SwitchyardMetrics metrics,
     TimeProvider time,
     ILogger<FailoverRouter> logger)
 {
@@ -29,6 +32,8 @@ public sealed class FailoverRouter(
     {
         var options = settings.Current;
         var candidates = DeploymentSelector.Candidates(catalog, model, Random.Shared);
+        var telemetry = timings.Telemetry;
+        telemetry?.Routing(model);
 
         // 1. All benched: answer at once rather than after a timeout.
         if (candidates.All(c => health.IsBenched(c.Deployment.Name)))
@@ -68,7 +73,13 @@ public sealed class FailoverRouter(
                 var gate = gates.For(deployment.Provider);
                 var queued = time.GetTimestamp();
                 using var slot = gate is null ? null : await gate.EnterAsync(TimeSpan.FromSeconds(options.QueueTimeoutSeconds), cancellationToken);
-                timings.Queue += time.GetElapsedTime(queued);
+                var waited = time.GetElapsedTime(queued);
+                timings.Queue += waited;
+                if (gate is not null)
+                {
+                    metrics.RecordQueueWait(deployment.Provider.Name, admitted: slot is not null, waited.TotalSeconds);
+                }
+
                 if (gate is not null && slot is null)
                 {
                     last = Overloaded($"The upstream of this model is at its concurrency limit and its queue is full or timed out.", TimeSpan.FromSeconds(1));
@@ -77,16 +88,31 @@ public sealed class FailoverRouter(
 
                 timings.Deployment = deployment.Name;
                 attempts++;
+                if (attempts > 1)
+                {
+                    metrics.RecordRetry(model.Id, deployment.Name);
+                }
+
+                using var span = telemetry?.StartAttempt(entry, deployment);
+                var started = time.GetTimestamp();
                 var outcome = await attempt(entry, deployment);
+                var errorType = outcome.Error is { } error ? TelemetryTags.ErrorTypeOf(error.Kind) : null;
+                metrics.RecordAttempt(telemetry?.Operation.Name ?? GatewayOperation.Chat.Name, entry.Id,
+                    TelemetryTags.ProviderNameOf(deployment.Provider.Type), deployment.Name, errorType, time.GetElapsedTime(started).TotalSeconds);
+                telemetry?.EndAttempt(span, outcome);
 
                 // 4. Health follows every outcome; only upstream faults count against a deployment.
                 if (outcome.Error is { AllowsFailover: true } || (outcome.Committed && outcome.Error is not null))
                 {
-                    health.RecordFailure(deployment.Name);
+                    if (health.RecordFailure(deployment.Name))
+                    {
+                        metrics.RecordBench(deployment.Name);
+                        logger.DeploymentBenched(deployment.Name, health.BenchPeriod(deployment.Name).TotalSeconds, outcome.Error.UpstreamStatus ?? outcome.Error.Status, errorType!);
+                    }
                 }
-                else if (outcome.Error is null || outcome.Committed)
+                else if ((outcome.Error is null || outcome.Committed) && health.RecordSuccess(deployment.Name))
                 {
-                    health.RecordSuccess(deployment.Name);
+                    logger.DeploymentRestored(deployment.Name);
                 }
 
                 if (outcome.Committed || outcome.Error is not { AllowsFailover: true })
@@ -95,7 +121,7 @@ public sealed class FailoverRouter(
                 }
 
                 last = outcome.Error;
-                logger.AttemptFailed(deployment.Name, last.UpstreamStatus ?? last.Status);
+                logger.AttemptFailed(attempts, model.Id, deployment.Name, last.UpstreamStatus ?? last.Status, errorType!);
                 if (health.IsBenched(deployment.Name))
                 {
                     break;

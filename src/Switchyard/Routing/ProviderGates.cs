@@ -28,6 +28,15 @@ public sealed class ProviderGates : IDisposable
         return gate;
     }
 
+    /// <summary>Requests waiting per provider now (for the <c>switchyard.queue.length</c> gauge).</summary>
+    public IEnumerable<KeyValuePair<string, int>> QueueLengths()
+    {
+        foreach (var (provider, gate) in _gates)
+        {
+            yield return new(provider, gate.Waiting);
+        }
+    }
+
     public void Dispose()
     {
         foreach (var gate in _gates.Values)

@@ -46,7 +46,8 @@ public sealed class FakeUpstream : IAsyncDisposable
 
     public static async Task<FakeUpstream> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // Not the working directory: ZeroConfigTests moves it to a folder it later deletes.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
 
         // Uploads larger than Kestrel's 30 MB default pass through the gateway in some tests.

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Anthropic;
 using OpenAI;
 using Switchyard.Hosting;
@@ -46,8 +47,12 @@ public sealed class GatewayInstance : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Starts a gateway. <paramref name="configure"/> edits the configuration object before it is written.</summary>
-    public static async Task<GatewayInstance> StartAsync(Action<JsonObject> configure, IDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Starts a gateway. <paramref name="configure"/> edits the configuration object before it is
+    /// written; <paramref name="logs"/>, when given, receives every event from <paramref name="minimumLogLevel"/> up.
+    /// </summary>
+    public static async Task<GatewayInstance> StartAsync(Action<JsonObject> configure, IDictionary<string, string>? environment = null,
+        CapturingLoggerProvider? logs = null, Microsoft.Extensions.Logging.LogLevel minimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Warning)
     {
         var directory = Path.Combine(Path.GetTempPath(), "switchyard-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -70,7 +75,12 @@ public sealed class GatewayInstance : IAsyncDisposable
             Urls = "http://127.0.0.1:0",
             Output = output,
             Environment = name => environment is not null && environment.TryGetValue(name, out var value) ? value : null,
-            MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
+            MinimumLogLevel = minimumLogLevel,
+            ConfigureLogging = logs is null ? null : logging =>
+            {
+                logging.ClearProviders();
+                logging.AddProvider(logs);
+            },
         });
         await app.StartAsync();
         var instance = new GatewayInstance(app, directory, configPath, output)

@@ -1,0 +1,68 @@
+using Switchyard.Configuration;
+
+namespace Switchyard.Tests.Configuration;
+
+public sealed class SwitchyardOptionsValidatorTests
+{
+    private static IReadOnlyList<string> Validate(ObservabilityOptions observability, Dictionary<string, string>? environment = null) =>
+        SwitchyardOptionsValidator.Validate(new SwitchyardOptions { Observability = observability },
+            name => environment is not null && environment.TryGetValue(name, out var value) ? value : null);
+
+    [Fact]
+    public void Accepts_the_default_observability_section()
+    {
+        var problems = Validate(new ObservabilityOptions());
+
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public void Accepts_a_token_from_the_environment_and_an_otlp_collector()
+    {
+        var problems = Validate(new ObservabilityOptions
+        {
+            MetricsAuth = "token",
+            MetricsToken = "env:SCRAPE",
+            OtlpEndpoint = "http://collector:4318",
+            OtlpProtocol = "http/protobuf",
+            OtlpHeaders = new() { ["x-api-key"] = "env:COLLECTOR_KEY" },
+            TraceSampleRatio = 0.25,
+            JsonLogs = true,
+        }, new() { ["SCRAPE"] = "scrape-token-0123456789", ["COLLECTOR_KEY"] = "k" });
+
+        Assert.Empty(problems);
+    }
+
+    [Fact]
+    public void Reports_every_observability_problem_with_its_path()
+    {
+        var problems = Validate(new ObservabilityOptions
+        {
+            MetricsAuth = "token",
+            MetricsToken = "short",
+            OtlpEndpoint = "collector:4317",
+            OtlpProtocol = "thrift",
+            OtlpHeaders = new() { ["authorization"] = "env:MISSING_COLLECTOR_TOKEN" },
+            TraceSampleRatio = 1.5,
+            ServiceName = " ",
+        });
+
+        Assert.Equal(
+        [
+            "observability.metricsToken: is required for metricsAuth 'token' and must be at least 16 characters",
+            "observability.otlpEndpoint: 'collector:4317' is not an absolute http(s) URL",
+            "observability.otlpProtocol: 'thrift' is not one of grpc, http/protobuf",
+            "observability.otlpHeaders.authorization: environment variable MISSING_COLLECTOR_TOKEN is not set",
+            "observability.traceSampleRatio: must be between 0 and 1",
+            "observability.serviceName: must not be empty",
+        ], problems);
+    }
+
+    [Fact]
+    public void Rejects_an_unknown_metrics_auth_mode()
+    {
+        var problems = Validate(new ObservabilityOptions { MetricsAuth = "basic" });
+
+        Assert.Equal(["observability.metricsAuth: 'basic' is not one of open, masterKey, token"], problems);
+    }
+}

@@ -1,0 +1,49 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+using Switchyard.Tests.Infrastructure;
+
+namespace Switchyard.Tests.Hosting;
+
+public sealed class ObservabilityHostingTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Writes_console_logs_as_json_when_asked()
+    {
+        await using var gateway = await GatewayInstance.StartAsync(config => config["observability"] = new JsonObject { ["jsonLogs"] = true });
+
+        var console = gateway.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue;
+
+        Assert.Equal(ConsoleFormatterNames.Json, console.FormatterName);
+        Assert.Contains(gateway.Services.GetServices<ILoggerProvider>(), p => p is ConsoleLoggerProvider);
+    }
+
+    [Fact]
+    public async Task A_reload_applies_the_new_metrics_access_and_is_logged()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var gateway = await GatewayInstance.StartAsync(_ => { }, logs: logs, minimumLogLevel: LogLevel.Information);
+        using var http = gateway.HttpClient(key: null);
+        using var before = await http.GetAsync("/metrics", Ct);
+        var config = JsonNode.Parse(await File.ReadAllTextAsync(gateway.ConfigPath, Ct))!;
+        config["observability"] = new JsonObject { ["metricsAuth"] = "masterKey" };
+
+        await File.WriteAllTextAsync(gateway.ConfigPath, config.ToJsonString(), Ct);
+        var status = HttpStatusCode.OK;
+        for (var i = 0; i < 100 && status == HttpStatusCode.OK; i++)
+        {
+            await Task.Delay(100, Ct);
+            using var after = await http.GetAsync("/metrics", Ct);
+            status = after.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Contains(logs.Logs, l => l.EventId.Id == 1100);
+    }
+}
