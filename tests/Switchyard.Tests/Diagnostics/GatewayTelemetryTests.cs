@@ -1,3 +1,4 @@
+using Switchyard.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
@@ -60,14 +61,14 @@ public sealed class GatewayTelemetryTests
         Assert.All(secrets, secret => Assert.DoesNotContain(secret, metrics, StringComparison.Ordinal));
         Exposition.Parse(metrics);
 
-        var outcomes = captured.Where(l => l.EventId.Id is 1500 or 1501 or 1502).ToList();
+        var outcomes = captured.Where(l => l.EventId.Id is EventIds.RequestCompleted or EventIds.RequestFailed or EventIds.RequestRefused).ToList();
         Assert.All(outcomes, l => Assert.Equal("Switchyard.Requests", l.Category));
         Assert.Equal(ids.Keys.Order(), outcomes.Select(l => (string)l["RequestId"]!).Order());
         Assert.Equal(
             [HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.BadGateway, HttpStatusCode.NotFound, HttpStatusCode.Unauthorized, HttpStatusCode.OK],
             ids.Values);
 
-        var served = outcomes.First(l => l.EventId.Id == 1500);
+        var served = outcomes.First(l => l.EventId.Id == EventIds.RequestCompleted);
         Assert.Equal(LogLevel.Information, served.Level);
         Assert.Equal("chat", served["Surface"]);
         Assert.Equal("gpt-test", served["Model"]);
@@ -79,25 +80,25 @@ public sealed class GatewayTelemetryTests
         Assert.Equal(3L, served["OutputTokens"]);
         Assert.StartsWith("cfg_", (string)served["KeyId"]!, StringComparison.Ordinal);
         Assert.IsType<double>(served["ElapsedMs"]);
-        Assert.Contains(outcomes, l => l.EventId.Id == 1500 && (bool)l["Stream"]! && (string)l["Surface"]! == "chat");
-        Assert.Contains(outcomes, l => l.EventId.Id == 1500 && (string)l["Surface"]! == "gemini");
+        Assert.Contains(outcomes, l => l.EventId.Id == EventIds.RequestCompleted && (bool)l["Stream"]! && (string)l["Surface"]! == "chat");
+        Assert.Contains(outcomes, l => l.EventId.Id == EventIds.RequestCompleted && (string)l["Surface"]! == "gemini");
 
-        var failed = Assert.Single(outcomes, l => l.EventId.Id == 1501);
+        var failed = Assert.Single(outcomes, l => l.EventId.Id == EventIds.RequestFailed);
         Assert.Equal(LogLevel.Warning, failed.Level);
         Assert.Equal(502, failed["Status"]);
         Assert.Equal(3, failed["Attempts"]);
-        Assert.Equal(3, captured.Count(l => l.EventId.Id == 1300));
-        var benched = Assert.Single(captured, l => l.EventId.Id == 1301);
+        Assert.Equal(3, captured.Count(l => l.EventId.Id == EventIds.AttemptFailed));
+        var benched = Assert.Single(captured, l => l.EventId.Id == EventIds.DeploymentBenched);
         Assert.Equal("bad/broken-upstream", benched["Deployment"]);
 
-        var refused = Assert.Single(outcomes, l => l.EventId.Id == 1502);
+        var refused = Assert.Single(outcomes, l => l.EventId.Id == EventIds.RequestRefused);
         Assert.Equal(401, refused["Status"]);
         Assert.Null(refused["KeyId"]);
 
         // The client's name for a model that does not exist is not logged: it is the client's text.
         var unknown = Assert.Single(outcomes, l => (int)l["Status"]! == 404);
         Assert.Equal("", unknown["Model"]);
-        Assert.DoesNotContain(captured, l => l.EventId.Id == 1900);
+        Assert.DoesNotContain(captured, l => l.EventId.Id == EventIds.RequestBodySensitive);
     }
 
     [Fact]
@@ -116,7 +117,7 @@ public sealed class GatewayTelemetryTests
             Requests.Json($$"""{"model":"echo","messages":[{"role":"user","content":"{{PromptCanary}}"}]}"""), Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var body = Assert.Single(logs.Logs, l => l.EventId.Id == 1900);
+        var body = Assert.Single(logs.Logs, l => l.EventId.Id == EventIds.RequestBodySensitive);
         Assert.Equal(LogLevel.Trace, body.Level);
         Assert.Contains(PromptCanary, (string)body["Body"]!, StringComparison.Ordinal);
     }
