@@ -92,8 +92,10 @@ public sealed class FleetTests
         var refused = responses.Where(r => r.StatusCode != HttpStatusCode.OK).ToList();
         Assert.All(refused, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.TooManyRequests, HttpStatusCode.PaymentRequired }));
         Assert.NotEmpty(refused);
-        Assert.Contains(admitted, r => r.Gateway == 0);
-        Assert.Contains(admitted, r => r.Gateway == 1);
+        // Both gateways took requests; which of them spent the shared budget is up to timing.
+        Assert.NotEmpty(admitted);
+        Assert.Contains(responses, r => r.Gateway == 0);
+        Assert.Contains(responses, r => r.Gateway == 1);
         Assert.Equal(admitted.Count, upstream.Requests.Count);
 
         // Every limit holds across both gateways (all requests fall in one minute window).
