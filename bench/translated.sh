@@ -2,6 +2,7 @@
 # Translated streams: what Switchyard costs when the client speaks another dialect than the
 # upstream (issues #3, #4, #5). One run, one fake OpenAI upstream (stream path), rows:
 #
+#   direct             wrk straight to the fake upstream (the harness ceiling; p50 base for "added")
 #   nginx              nginx proxy_pass, OpenAI chat stream (the harness's proxy conf)
 #   openai             Switchyard, OpenAI chat stream -> OpenAI upstream (passthrough baseline)
 #   anthropic          Switchyard, POST /v1/messages stream -> OpenAI chat upstream
@@ -14,6 +15,7 @@
 #   bash bench/translated.sh --repeat 3         # median of 3 throughput runs per row
 #   bash bench/translated.sh --rows openai,anthropic --duration 5 --warmup 2
 #   bash bench/translated.sh --report bench/results/translated-<stamp>   # re-render a table
+#   SWITCHYARD_PUBLISH_DIR=/tmp/other-build bash bench/translated.sh --no-build   # another build
 #
 # Each row: the target started fresh (pinned to CPU 0), probed once with curl (the answer must
 # have its dialect's stream shape; a failing row is reported, not measured), warmed up, then
@@ -29,7 +31,7 @@ BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BENCH/.." && pwd)
 SHARED_BENCH=${SHARED_BENCH:-$REPO/../shared/bench}
 TOOLS=${BENCH_TOOLS:-$BENCH/.cache/harness/.cache/root}
-PUBLISH_DIR=$BENCH/.cache/switchyard
+PUBLISH_DIR=${SWITCHYARD_PUBLISH_DIR:-$BENCH/.cache/switchyard}   # another published build: --no-build
 
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-5}
@@ -44,7 +46,7 @@ GATEWAY_CPUS=${GATEWAY_CPUS:-0}
 CLIENT_CPUS=${CLIENT_CPUS:-1}
 UPSTREAM_CPUS=${UPSTREAM_CPUS:-1}
 CLIENT_KEY=sk-bench-client
-ROWS=${ROWS:-nginx,openai,anthropic,gemini,responses,responses-nostore}
+ROWS=${ROWS:-direct,nginx,openai,anthropic,gemini,responses,responses-nostore}
 build=1
 
 die() { echo "translated.sh: $*" >&2; exit 2; }
@@ -58,19 +60,20 @@ log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 render_table() {
     awk -F'\t' -v warn="$OTHER_CPU_WARN" '
         NR == 1 { next }
-        { n++; for (i = 1; i <= NF; i++) f[n, i] = $i; if ($3 != "failed") rps[$1] = $4 }
+        { n++; for (i = 1; i <= NF; i++) f[n, i] = $i; if ($3 != "failed") { rps[$1] = $4; p50[$1] = $11 } }
         function ratio(a, b) { return (b > 0 && a != "-" && a != "") ? sprintf("%.2fx", a / b) : "-" }
         function ms(v) { return (v == "-" || v == "") ? "-" : sprintf("%.2f", v) }
+        function added(v) { return (v == "-" || v == "" || p50["direct"] == "") ? "-" : sprintf("%+.2f", v - p50["direct"]) }
         END {
-            print "| row | client -> upstream | req/s | vs passthrough | vs nginx | req/s per target core | p50 ms | p99 ms | peak RSS MB | target CPU% | other CPU% thr (CPU0) | other CPU% lat (CPU0) | errors | note |"
-            print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+            print "| row | client -> upstream | req/s | vs passthrough | vs nginx | req/s per target core | p50 ms | p50 +ms vs direct | p99 ms | peak RSS MB | target CPU% | other CPU% thr (CPU0) | other CPU% lat (CPU0) | errors | note |"
+            print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
             for (k = 1; k <= n; k++) {
                 if (f[k, 3] == "failed") {
-                    printf "| %s | %s | failed | - | - | - | - | - | - | - | - | - | - | %s |\n", f[k, 1], f[k, 2], f[k, 23]; continue
+                    printf "| %s | %s | failed | - | - | - | - | - | - | - | - | - | - | - | %s |\n", f[k, 1], f[k, 2], f[k, 23]; continue
                 }
                 errs = (f[k, 7] == "-" ? 0 : f[k, 7]) + (f[k, 15] == "-" ? 0 : f[k, 15])
-                printf "| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s (%s)%s | %s (%s)%s | %d | %s |\n", f[k, 1], f[k, 2], f[k, 4],
-                    ratio(f[k, 4], rps["openai"]), ratio(f[k, 4], rps["nginx"]), (f[k, 17] > 0 ? sprintf("%.0f", 100 * f[k, 4] / f[k, 17]) : "-"), ms(f[k, 11]), ms(f[k, 13]),
+                printf "| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s (%s)%s | %s (%s)%s | %d | %s |\n", f[k, 1], f[k, 2], f[k, 4],
+                    ratio(f[k, 4], rps["openai"]), ratio(f[k, 4], rps["nginx"]), (f[k, 17] > 0 ? sprintf("%.0f", 100 * f[k, 4] / f[k, 17]) : "-"), ms(f[k, 11]), added(f[k, 11]), ms(f[k, 13]),
                     f[k, 16], f[k, 17], f[k, 19], f[k, 20], (f[k, 19] > warn ? " !" : ""),
                     f[k, 21], f[k, 22], (f[k, 21] > warn ? " !" : ""), errs, f[k, 23]
             }
@@ -87,7 +90,7 @@ while (($#)); do
         --conns) CONNS=$2; shift 2 ;;
         --rate) RATE=$2; shift 2 ;;
         --report) render_table "${2%/}/results.tsv"; exit 0 ;;
-        -h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         *) die "unknown argument: $1 (see --help)" ;;
     esac
 done
@@ -106,6 +109,8 @@ SY_PORT=$((BASE_PORT + 10))
 declare -A R_KIND R_PATH R_BODY R_HDRS R_CHECK R_DESC
 def_row() { R_KIND[$1]=$2 R_PATH[$1]=$3 R_BODY[$1]=$4 R_HDRS[$1]=$5 R_CHECK[$1]=$6 R_DESC[$1]=$7; }
 bearer="Authorization: Bearer $CLIENT_KEY"
+def_row direct direct /stream/v1/chat/completions "$SHARED_BENCH/bodies/request_stream.json" "$bearer" openai \
+    "direct to the fake upstream, OpenAI chat stream"
 def_row nginx nginx /v1/chat/completions "$SHARED_BENCH/bodies/request_stream.json" "$bearer" openai \
     "nginx proxy_pass, OpenAI chat stream"
 def_row openai switchyard /v1/chat/completions "$SHARED_BENCH/bodies/request_stream.json" "$bearer" openai \
@@ -122,7 +127,7 @@ def_row responses-nostore switchyard /v1/responses "$BENCH/bodies/request_respon
     "Responses stream, store:false -> OpenAI chat"
 IFS=, read -r -a RUN_ROWS <<<"$ROWS"
 for r in "${RUN_ROWS[@]}"; do
-    [[ -n ${R_KIND[$r]:-} ]] || die "unknown row '$r' (known: nginx openai anthropic gemini responses responses-nostore)"
+    [[ -n ${R_KIND[$r]:-} ]] || die "unknown row '$r' (known: direct nginx openai anthropic gemini responses responses-nostore)"
     [[ -f ${R_BODY[$r]} ]] || die "missing request body ${R_BODY[$r]}"
 done
 
@@ -142,7 +147,11 @@ for c in curl taskset setsid dotnet; do command -v $c >/dev/null || die "$c is n
 
 if ((build)); then
     log "dotnet publish src/Switchyard -c Release -o bench/.cache/switchyard"
+    src_state=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
+    [[ -n $(git -C "$REPO" status --porcelain -- src 2>/dev/null) ]] && src_state+=" + uncommitted src/ edits"
     (cd "$REPO" && dotnet publish src/Switchyard -c Release -o "$PUBLISH_DIR" -nologo -v quiet) >&2
+    # what was published (bench/run.sh publishes without this note: then the DLL is newer than it)
+    echo "$src_state (working tree as of $(date -Is))" >"$PUBLISH_DIR/bench-source.txt"
 fi
 [[ -f $PUBLISH_DIR/Switchyard.dll ]] || die "no $PUBLISH_DIR/Switchyard.dll (drop --no-build)"
 
@@ -333,6 +342,9 @@ start_target() { # ROW -> 0 up, 1 failed (REASON set)
     local row=$1 dir port logf=$RESULTS/$1.log
     TARGET_PID=""
     case ${R_KIND[$row]} in
+        direct)
+            TARGET_URL=http://127.0.0.1:$UP_PORT${R_PATH[$row]}
+            return 0 ;;
         nginx)
             port=$NGINX_PORT
             dir=$RUN/nginx-$row
@@ -428,7 +440,9 @@ wrk_run() { # ROW CONNS SECONDS RATE TAG -> raw output in $RESULTS/ROW-TAG.wrk (
 }
 measured_run() { # ROW CONNS RATE TAG: one wrk run with CPU accounting; sets M_* (as the harness)
     local row=$1 t0 t1 u0 u1 g0 g1 h0 h1 a0 a1 s0 s1 c0 c1
-    t0=$(group_ticks "$TARGET_PID"); u0=$(group_ticks "$UPSTREAM_PID")
+    t0=0 t1=0
+    [[ -n $TARGET_PID ]] && t0=$(group_ticks "$TARGET_PID")
+    u0=$(group_ticks "$UPSTREAM_PID")
     g0=$(cpu_snapshot "$GATEWAY_CPUS"); h0=$(cpu_snapshot "$CLIENT_CPUS,$UPSTREAM_CPUS"); a0=$(cpu_snapshot "$ALL_CPUS")
     times >"$RUN/times0.out"
     s0=$(date +%s%N)
@@ -436,11 +450,13 @@ measured_run() { # ROW CONNS RATE TAG: one wrk run with CPU accounting; sets M_*
     s1=$(date +%s%N)
     times >"$RUN/times1.out"
     a1=$(cpu_snapshot "$ALL_CPUS"); g1=$(cpu_snapshot "$GATEWAY_CPUS"); h1=$(cpu_snapshot "$CLIENT_CPUS,$UPSTREAM_CPUS")
-    u1=$(group_ticks "$UPSTREAM_PID"); t1=$(group_ticks "$TARGET_PID")
+    u1=$(group_ticks "$UPSTREAM_PID")
+    [[ -n $TARGET_PID ]] && t1=$(group_ticks "$TARGET_PID")
     c0=$(children_ticks_from "$RUN/times0.out"); c1=$(children_ticks_from "$RUN/times1.out")
     [[ -n ${BENCH_DEBUG:-} ]] && log "ticks: all $a0 -> $a1; target $((t1 - t0)); upstream $((u1 - u0)); children $((c1 - c0)); ns $((s1 - s0))"
     M_RESULT=$(grep '^BENCH_RESULT' "$RESULTS/$row-$4.wrk" | tail -n 1 || true)
-    M_TARGET_PCT=$(awk -v t=$((t1 - t0)) -v hz="$HZ" -v ns=$((s1 - s0)) 'BEGIN { printf "%.0f", 100 * (t / hz) / (ns / 1e9) }')
+    M_TARGET_PCT=-
+    [[ -n $TARGET_PID ]] && M_TARGET_PCT=$(awk -v t=$((t1 - t0)) -v hz="$HZ" -v ns=$((s1 - s0)) 'BEGIN { printf "%.0f", 100 * (t / hz) / (ns / 1e9) }')
     M_GW_PCT=$(cpu_busy_pct "$g0" "$g1")
     M_HARNESS_PCT=$(cpu_busy_pct "$h0" "$h1")
     # other = CPU time on the machine used by neither the target, the upstream nor wrk (100 = one core)
@@ -448,15 +464,18 @@ measured_run() { # ROW CONNS RATE TAG: one wrk run with CPU accounting; sets M_*
         'BEGIN { split(a0, x, " "); split(a1, y, " "); o = (y[1] - x[1]) - ours; if (o < 0) o = 0
         printf "%.0f", 100 * (o / hz) / (ns / 1e9) }')
     # of which on the gateway's CPU: its busy share minus what the target itself used there
-    M_OTHER_GW_PCT=$(awk -v g="$M_GW_PCT" -v t="$M_TARGET_PCT" -v n="$(expand_cpus "$GATEWAY_CPUS" | wc -w)" \
+    M_OTHER_GW_PCT=$(awk -v g="$M_GW_PCT" -v t="${M_TARGET_PCT/-/0}" -v n="$(expand_cpus "$GATEWAY_CPUS" | wc -w)" \
         'BEGIN { o = g * n - t; printf "%.0f", (o < 0 ? 0 : o) }')
 }
 
 # -------------------------------------------------------------------- main --
 {
     echo "date: $(date -Is)"
-    echo "code: $(git -C "$REPO" rev-parse --short HEAD)$(git -C "$REPO" diff --quiet HEAD -- src 2>/dev/null || echo ' + uncommitted src/ edits')"
-    echo "switchyard.dll: $(date -r "$PUBLISH_DIR/Switchyard.dll" -Is)"
+    echo "checkout now: $(git -C "$REPO" rev-parse --short HEAD)$([[ -n $(git -C "$REPO" status --porcelain -- src 2>/dev/null) ]] && echo ' + uncommitted src/ edits')"
+    src_note="unknown (published outside translated.sh)"
+    [[ -f $PUBLISH_DIR/bench-source.txt && ! $PUBLISH_DIR/Switchyard.dll -nt $PUBLISH_DIR/bench-source.txt ]] &&
+        src_note=$(<"$PUBLISH_DIR/bench-source.txt")
+    echo "switchyard.dll: published $(date -r "$PUBLISH_DIR/Switchyard.dll" -Is) from $src_note"
     echo "host: $(uname -srm), $(nproc) CPUs, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
     echo "nginx: $("$NGINX_BIN" -v 2>&1)"
     echo "wrk: $("$WRK_BIN" -v 2>&1 | head -n 1)"
@@ -508,7 +527,8 @@ for row in "${RUN_ROWS[@]}"; do
     ((other > OTHER_CPU_WARN || lother > OTHER_CPU_WARN)) &&
         note+="${note:+; }disturbed: other processes used ${other}% CPU (${othergw}% on the gateway's CPU) in the throughput run, ${lother}% (${lothergw}%) in the latency run"
     probe "$row" after || note+="${note:+; }probe after load failed: ${PROBE_MSG//$'\t'/ }"
-    rss=$(awk -v kb="$(group_hwm_kb "$TARGET_PID")" 'BEGIN { printf "%.1f", kb / 1024 }')
+    rss=-
+    [[ -n $TARGET_PID ]] && rss=$(awk -v kb="$(group_hwm_kb "$TARGET_PID")" 'BEGIN { printf "%.1f", kb / 1024 }')
     stop_target
     achieved=$(field "$paced" rps)
     [[ -n $achieved ]] && awk -v a="$achieved" -v r="$RATE" 'BEGIN { exit !(a < 0.95 * r) }' &&
