@@ -65,7 +65,7 @@ public static class SwitchyardActivity
             activity.SetTag(TelemetryTags.ProviderName, TelemetryTags.ProviderNameOf(deployment.Provider.Type));
             activity.SetTag(TelemetryTags.Deployment, deployment.Name);
             activity.SetTag(TelemetryTags.Attempt, attempt);
-            activity.SetTag("switchyard.model", entry.Id);
+            activity.SetTag(TelemetryTags.Model, entry.Id);
         }
 
         return activity;

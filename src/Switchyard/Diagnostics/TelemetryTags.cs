@@ -20,6 +20,9 @@ public static class TelemetryTags
     public const string ErrorType = "error.type";
     public const string Surface = "switchyard.surface";
     public const string Deployment = "switchyard.deployment";
+
+    /// <summary>The catalog model an attempt serves (a fallback's own id when it is one).</summary>
+    public const string Model = "switchyard.model";
     public const string Provider = "switchyard.provider";
     public const string RequestId = "switchyard.request_id";
     public const string Attempt = "switchyard.attempt";

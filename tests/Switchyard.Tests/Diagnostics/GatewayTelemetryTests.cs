@@ -51,9 +51,9 @@ public sealed class GatewayTelemetryTests
         await SendAsync(bogus, "/v1/chat/completions", chat);
         await SendAsync(anonymous, $"/v1beta/models/gpt-test:generateContent?key={GatewayInstance.UserKey}",
             $$"""{"contents":[{"role":"user","parts":[{"text":"{{PromptCanary}}"}]}]}""");
+        await logs.WaitForAsync(l => l.EventId.Id is 1500 or 1501 or 1502, ids.Count, Ct);
         using var scrape = await anonymous.GetAsync("/metrics", Ct);
         var metrics = await scrape.Content.ReadAsStringAsync(Ct);
-        await Task.Delay(100, Ct);
 
         var captured = logs.Logs;
         string[] secrets = [PromptCanary, CompletionCanary, GatewayInstance.UserKey, GatewayInstance.UpstreamKey, GatewayInstance.MasterKey, BogusKey];
@@ -99,6 +99,41 @@ public sealed class GatewayTelemetryTests
         var unknown = Assert.Single(outcomes, l => (int)l["Status"]! == 404);
         Assert.Equal("", unknown["Model"]);
         Assert.DoesNotContain(captured, l => l.EventId.Id == EventIds.RequestBodySensitive);
+    }
+
+    [Fact]
+    public async Task A_stream_broken_after_it_started_is_logged_as_failed_and_leaves_no_active_stream()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var gateway = await GatewayInstance.StartAsync(config =>
+        {
+            config["providers"]!.AsArray().Add(new JsonObject { ["name"] = "oai", ["type"] = "openai", ["baseUrl"] = upstream.BaseUrl + "/v1" });
+            config["models"]!.AsArray().Add(new JsonObject { ["id"] = "gpt-test", ["provider"] = "oai", ["model"] = "gpt-upstream" });
+        }, logs: logs, minimumLogLevel: LogLevel.Information);
+        upstream.Enqueue(async (context, _) =>
+        {
+            await FakeUpstream.WriteSseAsync(context, UpstreamAnswers.TextStream("partial ").Take(2));
+            await Task.Delay(300, context.RequestAborted);
+            context.Abort();
+        });
+        using var client = gateway.HttpClient();
+
+        using var response = await client.PostAsync("/v1/chat/completions",
+            Requests.Json("""{"model":"gpt-test","stream":true,"messages":[{"role":"user","content":"hi"}]}"""), Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        await logs.WaitForAsync(l => l.EventId.Id == 1501, 1, Ct);
+        var metrics = await SwitchyardMetricsTests.ScrapeAsync(gateway, requests: 1);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"error\"", text, StringComparison.Ordinal);
+        var failed = Assert.Single(logs.Logs, l => l.EventId.Id == 1501);
+        Assert.Equal(200, failed["Status"]);
+        Assert.Equal("upstream_failed", failed["ErrorType"]);
+        Assert.Equal(0, metrics.Sum("switchyard_streams_active"));
+        Assert.Equal(1, metrics.Sum("gen_ai_server_time_to_first_token_seconds_count"));
+        Assert.Equal(0, metrics.Sum("gen_ai_server_time_per_output_token_seconds_count"));
+        Assert.Equal(1, metrics.Sum("switchyard_upstream_attempts_total", ("switchyard_outcome", "failure"), ("error_type", "upstream_failed")));
     }
 
     [Fact]

@@ -34,13 +34,26 @@ public sealed class SwitchyardMetricsTests
             configure?.Invoke(config);
         });
 
-    public static async Task<Exposition> ScrapeAsync(GatewayInstance gateway, string? key = null)
+    /// <summary>
+    /// Scrapes once <paramref name="requests"/> requests have been recorded: a request's metrics are
+    /// recorded just after its last byte is written, so a client can read the answer a moment sooner.
+    /// </summary>
+    public static async Task<Exposition> ScrapeAsync(GatewayInstance gateway, int requests = 0)
     {
-        using var client = gateway.HttpClient(key);
-        using var response = await client.GetAsync("/metrics", Ct);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType!.ToString());
-        return Exposition.Parse(await response.Content.ReadAsStringAsync(Ct));
+        using var client = gateway.HttpClient(key: null);
+        for (var attempt = 0; ; attempt++)
+        {
+            using var response = await client.GetAsync("/metrics", Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType!.ToString());
+            var exposition = Exposition.Parse(await response.Content.ReadAsStringAsync(Ct));
+            if (exposition.Sum("switchyard_request_duration_seconds_count") >= requests || attempt == 100)
+            {
+                return exposition;
+            }
+
+            await Task.Delay(20, Ct);
+        }
     }
 
     private static void Fail(FakeUpstream upstream, int status, string? retryAfter = null) =>
@@ -56,7 +69,7 @@ public sealed class SwitchyardMetricsTests
         using var client = gateway.HttpClient();
 
         using var response = await client.PostAsync("/v1/chat/completions", Requests.Json(ChatBody), Ct);
-        var metrics = await ScrapeAsync(gateway);
+        var metrics = await ScrapeAsync(gateway, requests: 1);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         (string, string)[] request = [("switchyard_surface", "chat"), ("gen_ai_request_model", "m"), ("switchyard_deployment", "p0/d0"), ("http_response_status_code", "200")];
@@ -86,7 +99,7 @@ public sealed class SwitchyardMetricsTests
 
         using var rateLimited = await client.PostAsync("/v1/chat/completions", Requests.Json(ChatBody), Ct);
         using var unauthenticated = await anonymous.PostAsync("/v1/messages", Requests.Json("""{"model":"m","max_tokens":5,"messages":[]}"""), Ct);
-        var metrics = await ScrapeAsync(gateway);
+        var metrics = await ScrapeAsync(gateway, requests: 2);
 
         Assert.Equal(HttpStatusCode.TooManyRequests, rateLimited.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
@@ -107,7 +120,7 @@ public sealed class SwitchyardMetricsTests
         using var client = gateway.HttpClient();
 
         using var response = await client.PostAsync("/v1/chat/completions", Requests.Json(ChatBody), Ct);
-        var metrics = await ScrapeAsync(gateway);
+        var metrics = await ScrapeAsync(gateway, requests: 1);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(1, metrics.Sum("switchyard_upstream_retries_total", ("gen_ai_request_model", "m"), ("switchyard_deployment", "p0/d0")));
@@ -132,7 +145,7 @@ public sealed class SwitchyardMetricsTests
         }
 
         using var benched = await client.PostAsync("/v1/chat/completions", Requests.Json(ChatBody), Ct);
-        var metrics = await ScrapeAsync(gateway);
+        var metrics = await ScrapeAsync(gateway, requests: 4);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, benched.StatusCode);
         Assert.Equal(1, metrics.Sum("switchyard_deployment_benches_total", ("switchyard_deployment", "p0/d0")));
@@ -167,7 +180,7 @@ public sealed class SwitchyardMetricsTests
         var during = await ScrapeAsync(gateway);
         release.SetResult();
         var text = await new StreamReader(body).ReadToEndAsync(Ct);
-        var after = await ScrapeAsync(gateway);
+        var after = await ScrapeAsync(gateway, requests: 1);
 
         Assert.Contains("[DONE]", text, StringComparison.Ordinal);
         Assert.Equal(1, during.Sum("switchyard_streams_active", ("switchyard_surface", "chat"), ("gen_ai_request_model", "m")));
@@ -196,7 +209,7 @@ public sealed class SwitchyardMetricsTests
             using var response = await client.PostAsync("/v1/chat/completions", Requests.Json(ChatBody), Ct);
             return response.StatusCode;
         }));
-        var metrics = await ScrapeAsync(gateway);
+        var metrics = await ScrapeAsync(gateway, requests: 3);
 
         Assert.All(responses, status => Assert.Equal(HttpStatusCode.OK, status));
         Assert.Equal(3, metrics.Sum("switchyard_queue_wait_seconds_count", ("switchyard_provider", "p0"), ("switchyard_outcome", "admitted")));

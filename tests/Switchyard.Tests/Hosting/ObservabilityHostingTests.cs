@@ -42,6 +42,8 @@ public sealed class ObservabilityHostingTests
             status = after.StatusCode;
         }
 
+        await logs.WaitForAsync(l => l.EventId.Id == 1100, 1, Ct);
+
         Assert.Equal(HttpStatusCode.OK, before.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Contains(logs.Logs, l => l.EventId.Id == 1100);

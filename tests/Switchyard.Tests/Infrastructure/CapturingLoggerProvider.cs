@@ -12,6 +12,18 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
 
     public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _logs);
 
+    /// <summary>
+    /// Waits until <paramref name="count"/> events match: the gateway logs a request's outcome just
+    /// after its last byte is written, so a client may hold the answer a moment before the line exists.
+    /// </summary>
+    public async Task WaitForAsync(Func<CapturedLog, bool> match, int count, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < 250 && _logs.Count(match) < count; i++)
+        {
+            await Task.Delay(20, cancellationToken);
+        }
+    }
+
     public void Dispose()
     {
     }

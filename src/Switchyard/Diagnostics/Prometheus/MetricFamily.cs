@@ -117,7 +117,7 @@ public sealed class MetricFamily
                 }
             }
 
-            var created = new MetricSeries(tags, Kind == MetricKind.Histogram ? Bounds.Length + 1 : 0, hash);
+            var created = new MetricSeries(tags, Kind == MetricKind.Histogram ? Bounds.Length + 1 : 0);
             if (_series.TryGetValue(hash, out var last))
             {
                 while (last.Next is { } next)

@@ -14,10 +14,9 @@ public sealed class MetricSeries
     private double _sum;
     private MetricSeries? _next;
 
-    internal MetricSeries(ReadOnlySpan<KeyValuePair<string, object?>> tags, int bucketCount, int hash)
+    internal MetricSeries(ReadOnlySpan<KeyValuePair<string, object?>> tags, int bucketCount)
     {
         _tags = tags.ToArray();
-        Hash = hash;
         _buckets = bucketCount > 0 ? new long[bucketCount] : null;
         var labels = new KeyValuePair<string, string>[_tags.Length];
         for (var i = 0; i < _tags.Length; i++)
@@ -31,8 +30,6 @@ public sealed class MetricSeries
 
     /// <summary>Sanitized label names with their values, sorted by name.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Labels { get; }
-
-    internal int Hash { get; }
 
     /// <summary>The next series whose tags hash alike (a short chain, written once under the family's lock).</summary>
     internal MetricSeries? Next
