@@ -51,7 +51,7 @@ public sealed class GatewayTelemetryTests
         await SendAsync(bogus, "/v1/chat/completions", chat);
         await SendAsync(anonymous, $"/v1beta/models/gpt-test:generateContent?key={GatewayInstance.UserKey}",
             $$"""{"contents":[{"role":"user","parts":[{"text":"{{PromptCanary}}"}]}]}""");
-        await logs.WaitForAsync(l => l.EventId.Id is 1500 or 1501 or 1502, ids.Count, Ct);
+        await logs.WaitForAsync(l => l.EventId.Id is EventIds.RequestCompleted or EventIds.RequestFailed or EventIds.RequestRefused, ids.Count, Ct);
         using var scrape = await anonymous.GetAsync("/metrics", Ct);
         var metrics = await scrape.Content.ReadAsStringAsync(Ct);
 
@@ -122,12 +122,12 @@ public sealed class GatewayTelemetryTests
         using var response = await client.PostAsync("/v1/chat/completions",
             Requests.Json("""{"model":"gpt-test","stream":true,"messages":[{"role":"user","content":"hi"}]}"""), Ct);
         var text = await response.Content.ReadAsStringAsync(Ct);
-        await logs.WaitForAsync(l => l.EventId.Id == 1501, 1, Ct);
+        await logs.WaitForAsync(l => l.EventId.Id == EventIds.RequestFailed, 1, Ct);
         var metrics = await SwitchyardMetricsTests.ScrapeAsync(gateway, requests: 1);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("\"error\"", text, StringComparison.Ordinal);
-        var failed = Assert.Single(logs.Logs, l => l.EventId.Id == 1501);
+        var failed = Assert.Single(logs.Logs, l => l.EventId.Id == EventIds.RequestFailed);
         Assert.Equal(200, failed["Status"]);
         Assert.Equal("upstream_failed", failed["ErrorType"]);
         Assert.Equal(0, metrics.Sum("switchyard_streams_active"));
