@@ -114,7 +114,7 @@ public sealed class PostgresUsageLedger(PostgresDatabase database) : IUsageLedge
             SELECT day, key_id, model, COUNT(*) AS requests, SUM(input_tokens)::bigint AS input_tokens, SUM(cached_input_tokens)::bigint AS cached_input_tokens,
                 SUM(cache_write_tokens)::bigint AS cache_write_tokens, SUM(output_tokens)::bigint AS output_tokens,
                 SUM(reasoning_tokens)::bigint AS reasoning_tokens, SUM(cost) AS cost
-            FROM requests {Where(filter)}
+            FROM requests {UsageFilterSql.Where(filter)}
             GROUP BY day, key_id, model
             ORDER BY day, key_id, model;
             """,
@@ -131,43 +131,12 @@ public sealed class PostgresUsageLedger(PostgresDatabase database) : IUsageLedge
             $"""
             SELECT request_id, client_request_id, key_id, model, deployment, surface, status, latency_ms, ttft_ms, attempts,
                 input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost, created_at
-            FROM requests {Where(filter)}
+            FROM requests {UsageFilterSql.Where(filter)}
             ORDER BY created_at DESC, request_id DESC
             LIMIT @Limit;
             """,
             Parameters(filter));
         return rows.Select(r => r.ToRecord()).ToList();
-    }
-
-    private static string Where(UsageFilter filter)
-    {
-        var clauses = new List<string>();
-        if (filter.KeyId is not null)
-        {
-            clauses.Add("key_id = @KeyId");
-        }
-
-        if (filter.Model is not null)
-        {
-            clauses.Add("model = @Model");
-        }
-
-        if (filter.Status is not null)
-        {
-            clauses.Add("status = @Status");
-        }
-
-        if (filter.Since is not null)
-        {
-            clauses.Add("created_at >= @Since");
-        }
-
-        if (filter.Until is not null)
-        {
-            clauses.Add("created_at < @Until");
-        }
-
-        return clauses.Count == 0 ? "" : "WHERE " + string.Join(" AND ", clauses);
     }
 
     private static object Parameters(UsageFilter filter) => new

@@ -78,7 +78,7 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
             SELECT day, key_id, model, COUNT(*) AS requests, SUM(input_tokens) AS input_tokens, SUM(cached_input_tokens) AS cached_input_tokens,
                 SUM(cache_write_tokens) AS cache_write_tokens, SUM(output_tokens) AS output_tokens, SUM(reasoning_tokens) AS reasoning_tokens,
                 SUM(cost_e8) AS cost_e8
-            FROM requests {Where(filter)}
+            FROM requests {UsageFilterSql.Where(filter)}
             GROUP BY day, key_id, model
             ORDER BY day, key_id, model;
             """,
@@ -95,43 +95,12 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
             $"""
             SELECT request_id, client_request_id, key_id, model, deployment, surface, status, latency_ms, ttft_ms, attempts,
                 input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_e8, created_at
-            FROM requests {Where(filter)}
+            FROM requests {UsageFilterSql.Where(filter)}
             ORDER BY created_at DESC, rowid DESC
             LIMIT @Limit;
             """,
             Parameters(filter));
         return rows.Select(r => r.ToRecord()).ToList();
-    }
-
-    private static string Where(UsageFilter filter)
-    {
-        var clauses = new List<string>();
-        if (filter.KeyId is not null)
-        {
-            clauses.Add("key_id = @KeyId");
-        }
-
-        if (filter.Model is not null)
-        {
-            clauses.Add("model = @Model");
-        }
-
-        if (filter.Status is not null)
-        {
-            clauses.Add("status = @Status");
-        }
-
-        if (filter.Since is not null)
-        {
-            clauses.Add("created_at >= @Since");
-        }
-
-        if (filter.Until is not null)
-        {
-            clauses.Add("created_at < @Until");
-        }
-
-        return clauses.Count == 0 ? "" : "WHERE " + string.Join(" AND ", clauses);
     }
 
     private static object Parameters(UsageFilter filter) => new

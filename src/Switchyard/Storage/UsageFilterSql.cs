@@ -1,0 +1,39 @@
+namespace Switchyard.Storage;
+
+/// <summary>
+/// The WHERE clause of the ledger queries for a <see cref="UsageFilter"/>, the same in SQLite and
+/// PostgreSQL; each store binds the parameters in its own types (@KeyId, @Model, @Status, @Since, @Until).
+/// </summary>
+public static class UsageFilterSql
+{
+    public static string Where(UsageFilter filter)
+    {
+        var clauses = new List<string>(5);
+        if (filter.KeyId is not null)
+        {
+            clauses.Add("key_id = @KeyId");
+        }
+
+        if (filter.Model is not null)
+        {
+            clauses.Add("model = @Model");
+        }
+
+        if (filter.Status is not null)
+        {
+            clauses.Add("status = @Status");
+        }
+
+        if (filter.Since is not null)
+        {
+            clauses.Add("created_at >= @Since");
+        }
+
+        if (filter.Until is not null)
+        {
+            clauses.Add("created_at < @Until");
+        }
+
+        return clauses.Count == 0 ? "" : "WHERE " + string.Join(" AND ", clauses);
+    }
+}
