@@ -11,8 +11,12 @@ public sealed class FailoverRouterTests
 
     private const string ChatBody = """{"model":"m","messages":[{"role":"user","content":"hi"}]}""";
 
-    /// <summary>A gateway whose model "m" has one deployment per upstream given (named d0, d1, …), with fast backoff and bench.</summary>
-    private static Task<GatewayInstance> StartAsync(FakeUpstream[] upstreams, Action<JsonObject>? configure = null, int retries = 1, double[]? weights = null) =>
+    /// <summary>
+    /// A gateway whose model "m" has one deployment per upstream given (named d0, d1, …), with fast backoff and bench.
+    /// The provider timeout stays generous unless a test is about timeouts: on a loaded machine a 1 s timeout
+    /// can cut an attempt whose scripted answer then goes to the retry instead.
+    /// </summary>
+    private static Task<GatewayInstance> StartAsync(FakeUpstream[] upstreams, Action<JsonObject>? configure = null, int retries = 1, double[]? weights = null, double timeoutSeconds = 15) =>
         GatewayInstance.StartAsync(config =>
         {
             var deployments = new JsonArray();
@@ -24,7 +28,7 @@ public sealed class FailoverRouterTests
                     ["type"] = "openai",
                     ["baseUrl"] = upstreams[i].BaseUrl + "/v1",
                     ["retries"] = retries,
-                    ["timeoutSeconds"] = 1,
+                    ["timeoutSeconds"] = timeoutSeconds,
                 });
                 deployments.Add(new JsonObject { ["provider"] = $"p{i}", ["model"] = $"d{i}", ["weight"] = weights?[i] ?? 1 });
             }
@@ -230,7 +234,7 @@ public sealed class FailoverRouterTests
     {
         await using var slow = await FakeUpstream.StartAsync();
         await using var fast = await FakeUpstream.StartAsync();
-        await using var gateway = await StartAsync([slow, fast], retries: 0);
+        await using var gateway = await StartAsync([slow, fast], retries: 0, timeoutSeconds: 1);
         slow.Default = async (context, _) =>
         {
             await Task.Delay(TimeSpan.FromSeconds(3), context.RequestAborted);
@@ -253,7 +257,7 @@ public sealed class FailoverRouterTests
     public async Task Does_not_cut_a_long_steady_stream_that_outlives_the_idle_timeout()
     {
         await using var upstream = await FakeUpstream.StartAsync();
-        await using var gateway = await StartAsync([upstream], retries: 0);
+        await using var gateway = await StartAsync([upstream], retries: 0, timeoutSeconds: 1);
         var pieces = Enumerable.Range(0, 8).Select(i => $"p{i} ").ToArray();
         upstream.EnqueueSse(UpstreamAnswers.TextStream(pieces), TimeSpan.FromMilliseconds(400));
         using var client = gateway.HttpClient();
