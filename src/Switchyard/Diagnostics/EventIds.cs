@@ -15,6 +15,8 @@ public static class EventIds
     public const int LedgerWriteFailed = 1500;
     public const int LedgerRowsLost = 1501;
     public const int SettlementFailed = 1502;
+    public const int LeaseReturnFailed = 1503;
+    public const int LeaseHolderReclaimed = 1504;
     public const int KeyChanged = 1600;
     public const int RequestCompleted = 1700;
     public const int RequestFailed = 1701;

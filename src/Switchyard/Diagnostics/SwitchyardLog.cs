@@ -62,6 +62,12 @@ public static partial class SwitchyardLog
     [LoggerMessage(EventId = EventIds.SettlementFailed, Level = LogLevel.Error, Message = "Could not settle request {RequestId} of key {KeyId}")]
     public static partial void SettlementFailed(this ILogger logger, Exception exception, string requestId, string keyId);
 
+    [LoggerMessage(EventId = EventIds.LeaseReturnFailed, Level = LogLevel.Warning, Message = "Could not hand rate-limit slices back to the database; they return when this gateway stops or its lease expires")]
+    public static partial void LeaseReturnFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = EventIds.LeaseHolderReclaimed, Level = LogLevel.Warning, Message = "This gateway's rate-limit leases expired and were reclaimed (it could not renew them in time); taking new ones")]
+    public static partial void LeaseHolderReclaimed(this ILogger logger);
+
     [LoggerMessage(EventId = EventIds.KeyChanged, Level = LogLevel.Information, Message = "Key {KeyId} {Change} through the admin API")]
     public static partial void KeyChanged(this ILogger logger, string keyId, string change);
 }

@@ -37,8 +37,8 @@ public static class StoreFactory
                 var database = new PostgresDatabase(connectionString);
 
                 // A fleet shares one PostgreSQL: its limits are counted there, so the fleet acts as one gateway.
-                return new Stores(new PostgresKeyStore(database), new PostgresConversationStore(database), new PostgresUsageLedger(database),
-                    new PostgresRateLimitStore(database))
+                var limits = new PostgresRateLimitStore(database, time: time);
+                return new Stores(new PostgresKeyStore(database), new PostgresConversationStore(database), new PostgresUsageLedger(database, limits), limits)
                 {
                     Database = database,
                 };

@@ -1,164 +1,522 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
+using Switchyard.Diagnostics;
 using Switchyard.Storage.Postgres;
 
 namespace Switchyard.Limits;
 
 /// <summary>
-/// Counts limits in PostgreSQL so every gateway of a fleet shares them exactly. Admission is one
-/// statement on the key's <c>key_state</c> row: an upsert whose <c>WHERE</c> re-checks every limit
-/// against the row as the previous writer left it (READ COMMITTED re-evaluates it under the row
-/// lock), so two gateways can never both take the last unit. Windows follow the database's clock,
-/// not the gateways', so skewed hosts still agree on them.
+/// Counts limits in PostgreSQL so every gateway of a fleet shares them exactly, without a database
+/// round trip per request. Each process leases slices of a key's budget (rate-window units, slots
+/// in flight, credits) with one call (<c>switchyard_lease</c>, which checks every limit under the
+/// key's row lock and counts the slice as taken), admits and settles requests against its slice
+/// in memory (<see cref="KeySlice"/>), and hands back what it did not use once the key goes idle.
+/// The fleet can never exceed a limit: every unit a process spends was counted in the database
+/// before it was granted.
+///
+/// Slices are sized by demand: a quarter second of the rate seen since the last grant, at most a
+/// sixteenth of the limit, and only the need itself once less than twice the want is left, so a
+/// key near its limit is admitted one request at a time exactly as if there were no slices.
+///
+/// A process holds its slots and credits as a <em>holder</em> that it renews every few seconds; a
+/// holder that stops renewing (a crashed process) is reclaimed by the others after the lease time,
+/// which hands its slots and credits back. A process stops using its slices before the database
+/// could reclaim them, so a reclaimed slice is never spent twice.
 /// </summary>
-public sealed class PostgresRateLimitStore(PostgresDatabase database) : IRateLimitStore
+public sealed class PostgresRateLimitStore : IRateLimitStore, IAsyncDisposable
 {
-    private const string Admit =
-        """
-        WITH now AS (SELECT extract(epoch FROM clock_timestamp())::double precision AS s)
-        INSERT INTO key_state AS k (key_id, in_flight, window_start, window_requests, window_tokens, reserved)
-        SELECT $1, CASE WHEN $4 IS NULL THEN 0 ELSE 1 END, (floor(now.s)::bigint / 60) * 60, 1, $6,
-               CASE WHEN $5 IS NULL THEN 0 ELSE $7 END
-        FROM now
-        WHERE ($2 IS NULL OR 1 <= $2) AND ($3 IS NULL OR $6 <= $3) AND ($4 IS NULL OR 1 <= $4)
-          AND ($5 IS NULL OR ($5 > 0 AND $5 >= $7))
-        ON CONFLICT (key_id) DO UPDATE SET
-            window_requests = CASE WHEN k.window_start >= excluded.window_start THEN k.window_requests ELSE 0 END + 1,
-            window_tokens = CASE WHEN k.window_start >= excluded.window_start THEN k.window_tokens ELSE 0 END + $6,
-            window_start = GREATEST(k.window_start, excluded.window_start),
-            in_flight = k.in_flight + excluded.in_flight,
-            reserved = k.reserved + excluded.reserved
-        WHERE ($2 IS NULL OR CASE WHEN k.window_start >= excluded.window_start THEN k.window_requests ELSE 0 END + 1 <= $2)
-          AND ($3 IS NULL OR CASE WHEN k.window_start >= excluded.window_start THEN k.window_tokens ELSE 0 END + $6 <= $3)
-          AND ($4 IS NULL OR k.in_flight < $4)
-          AND ($5 IS NULL OR ($5 - k.spent - k.reserved > 0 AND $5 - k.spent - k.reserved >= $7))
-        RETURNING window_start, window_requests, window_tokens, (SELECT s FROM now);
-        """;
+    // switchyard_lease's answer when this process's holder was reclaimed.
+    private const LimitRefusal Reclaimed = (LimitRefusal)(-1);
 
-    private const string Inspect =
-        """
-        SELECT window_start, window_requests, window_tokens, in_flight, spent, reserved, extract(epoch FROM clock_timestamp())::double precision
-        FROM key_state WHERE key_id = $1;
-        """;
+    private readonly PostgresDatabase _database;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, KeySlice> _slices = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _holderGate = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    // A reference, so readers never see half of an id that is being replaced.
+    private volatile HolderId _holder = new(Guid.NewGuid());
+    private long _holderValidUntil;
+    private bool _registered;
+    private Task? _keeper;
 
-    // The usual end: the reservation covered the cost, so the charge is the cost and nothing needs reading first.
-    private const string Release =
-        """
-        UPDATE key_state SET
-            in_flight = in_flight - $2,
-            window_tokens = CASE WHEN window_start = $3 THEN GREATEST(0, window_tokens + $4) ELSE window_tokens END,
-            reserved = reserved - $5 + $6
-        WHERE key_id = $1;
-        """;
+    public PostgresRateLimitStore(PostgresDatabase database, LeaseTiming? timing = null, TimeProvider? time = null, ILogger? logger = null)
+    {
+        _database = database;
+        Timing = timing ?? new LeaseTiming();
+        _time = time ?? TimeProvider.System;
+        _logger = logger ?? NullLogger.Instance;
+    }
 
-    private const string Lock = "SELECT spent, reserved FROM key_state WHERE key_id = $1 FOR UPDATE;";
+    public LeaseTiming Timing { get; }
 
     public bool HoldsChargesUntilLedgered => true;
 
+    /// <summary>This process's holder id, which the ledger names when it moves held charges to spent.</summary>
+    public Guid Holder => _holder.Id;
+
+    /// <summary>How many times this process has asked the database for a slice (for tests and the bench).</summary>
+    public long Leases => Interlocked.Read(ref _leases);
+
+    private long _leases;
+
     public async ValueTask<AdmissionResult> TryAdmitAsync(Admission admission, CancellationToken cancellationToken)
     {
-        await database.MigrateAsync(cancellationToken);
-        await using var connection = await database.OpenCountersAsync(cancellationToken);
-
-        // A refusal is diagnosed from a second read; if the row moved in between so the request
-        // would now pass, try again rather than report a limit that no longer binds.
-        for (var attempt = 0; ; attempt++)
+        var slice = _slices.GetOrAdd(admission.KeyId, static _ => new KeySlice());
+        if (TryTake(slice, admission) is { } local)
         {
-            await using (var admit = new NpgsqlCommand(Admit, connection))
+            return local;
+        }
+
+        await slice.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            for (var attempt = 0; ; attempt++)
             {
-                AddLimits(admit, admission);
-                await using var reader = await admit.ExecuteReaderAsync(cancellationToken);
-                if (await reader.ReadAsync(cancellationToken))
+                // Another admission may have leased while this one waited at the gate.
+                if (TryTake(slice, admission) is { } taken)
                 {
-                    var windowStart = reader.GetInt64(0);
-                    return new AdmissionResult(LimitRefusal.None, windowStart, reader.GetInt32(1), reader.GetInt64(2),
-                        AdmissionResult.UntilEndOf(windowStart, reader.GetDouble(3)));
+                    return taken;
                 }
-            }
 
-            await using var inspect = new NpgsqlCommand(Inspect, connection);
-            inspect.Parameters.Add(new NpgsqlParameter { Value = admission.KeyId, NpgsqlDbType = NpgsqlDbType.Text });
-            await using var state = await inspect.ExecuteReaderAsync(cancellationToken);
-            if (!await state.ReadAsync(cancellationToken))
-            {
-                // No row, and the fresh-row check failed: the request alone exceeds a limit.
-                var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
-                var window = AdmissionResult.WindowOf((long)now);
-                var alone = MemoryRateLimitStore.Check(admission, 0, 0, 0, 0, 0);
-                return new AdmissionResult(alone == LimitRefusal.None ? LimitRefusal.Tokens : alone, window, 0, 0, AdmissionResult.UntilEndOf(window, now));
-            }
+                await EnsureHolderAsync(cancellationToken);
+                if (RebaseNeeded(slice, admission) is { } stale)
+                {
+                    await ReturnAsync(admission.KeyId, stale, cancellationToken);
+                }
 
-            var seconds = state.GetDouble(6);
-            var current = AdmissionResult.WindowOf((long)seconds);
-            var rowWindow = state.GetInt64(0);
-            var sameWindow = rowWindow >= current;
-            var requests = sameWindow ? state.GetInt32(1) : 0;
-            var tokens = sameWindow ? state.GetInt64(2) : 0;
-            var refusal = MemoryRateLimitStore.Check(admission, requests, tokens, state.GetInt32(3), state.GetDecimal(4), state.GetDecimal(5));
-            if (refusal != LimitRefusal.None || attempt >= 2)
+                LeaseAsk ask;
+                var now = _time.GetTimestamp();
+                lock (slice)
+                {
+                    slice.Roll(now);
+                    ask = slice.Ask(admission, slice.Lacks(admission), now, _time.GetElapsedTime(slice.LastGrant, now), Timing.Horizon, Timing.Share);
+                }
+
+                var (refusal, grant) = await LeaseAsync(admission, ask, cancellationToken);
+                if (refusal == LimitRefusal.None)
+                {
+                    lock (slice)
+                    {
+                        slice.Add(grant, now);
+                    }
+
+                    continue;
+                }
+
+                if (refusal != Reclaimed)
+                {
+                    // Refused: what this process holds unused goes back for the others, and tokens its
+                    // requests used beyond their slice are counted now rather than later.
+                    LeaseReturn surplus;
+                    lock (slice)
+                    {
+                        surplus = slice.Surplus();
+                    }
+
+                    if (!surplus.Empty)
+                    {
+                        await ReturnAsync(admission.KeyId, surplus, cancellationToken);
+                    }
+
+                    var sameWindow = surplus.Window == grant.Window;
+                    return new AdmissionResult(refusal, grant.Window,
+                        grant.WindowRequests - (sameWindow ? surplus.Requests : 0),
+                        grant.WindowTokens + (sameWindow ? surplus.TokensDelta : 0),
+                        grant.UntilReset);
+                }
+
+                // This process's holder was reclaimed (it could not renew in time): start over as a new one.
+                if (attempt >= 2)
+                {
+                    throw new InvalidOperationException("The rate-limit lease could not be renewed.");
+                }
+
+                await LoseHolderAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            slice.Gate.Release();
+        }
+    }
+
+    public ValueTask<decimal> ReleaseAsync(Admission admission, long windowStart, long tokensUsed, decimal cost, CancellationToken cancellationToken)
+    {
+        var slice = _slices.GetOrAdd(admission.KeyId, static _ => new KeySlice());
+        lock (slice)
+        {
+            return ValueTask.FromResult(slice.Release(admission, windowStart, tokensUsed, cost));
+        }
+    }
+
+    /// <summary>
+    /// The ledger moved these held charges to spent. Where this holder's lease row carried them
+    /// (<paramref name="fromLease"/>), the slice shrinks with them, as the row did.
+    /// </summary>
+    public void Ledgered(string keyId, decimal held, bool fromLease)
+    {
+        var slice = _slices.GetOrAdd(keyId, static _ => new KeySlice());
+        lock (slice)
+        {
+            slice.CreditsHeld -= held;
+            if (fromLease)
             {
-                var windowStart = Math.Max(rowWindow, current);
-                return new AdmissionResult(refusal == LimitRefusal.None ? LimitRefusal.Concurrency : refusal, windowStart, requests, tokens,
-                    AdmissionResult.UntilEndOf(windowStart, seconds));
+                slice.CreditsGranted -= held;
             }
         }
     }
 
-    public async ValueTask<decimal> ReleaseAsync(Admission admission, long windowStart, long tokensUsed, decimal cost, CancellationToken cancellationToken)
+    /// <summary>Renews the holder, reclaims stopped holders' leases and hands back idle slices; runs on the keeper loop and from tests.</summary>
+    public async Task MaintainAsync(bool renew, CancellationToken cancellationToken)
     {
-        var held = admission.Credits is null ? 0m : admission.Cost;
-        await using var connection = await database.OpenCountersAsync(cancellationToken);
-        if (admission.Credits is not { } granted || cost <= admission.Cost)
+        if (renew && _registered)
         {
-            await using var release = new NpgsqlCommand(Release, connection);
-            AddRelease(release, admission, windowStart, tokensUsed, held, admission.Credits is null ? 0m : cost);
-            await release.ExecuteNonQueryAsync(cancellationToken);
-            return cost;
+            await RenewAsync(cancellationToken);
+            await ReclaimAsync(cancellationToken);
         }
 
-        // The rare end: the real cost exceeded the worst case (an input estimate fell short). Charge
-        // the excess only as far as the balance goes, deciding under the row's lock.
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        decimal charged;
-        await using (var lockRow = new NpgsqlCommand(Lock, connection, transaction))
+        var now = _time.GetTimestamp();
+        foreach (var (keyId, slice) in _slices)
         {
-            lockRow.Parameters.Add(new NpgsqlParameter { Value = admission.KeyId, NpgsqlDbType = NpgsqlDbType.Text });
-            await using var reader = await lockRow.ExecuteReaderAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            var available = granted - reader.GetDecimal(0) - reader.GetDecimal(1);
-            charged = admission.Cost + Math.Min(cost - admission.Cost, Math.Max(0, available));
-        }
+            LeaseReturn surplus;
+            lock (slice)
+            {
+                slice.Roll(now);
 
-        await using (var release = new NpgsqlCommand(Release, connection, transaction))
-        {
-            AddRelease(release, admission, windowStart, tokensUsed, held, charged);
-            await release.ExecuteNonQueryAsync(cancellationToken);
-        }
+                // A busy slice keeps its units, but tokens used beyond it are counted at once.
+                surplus = _time.GetElapsedTime(slice.LastAdmitted, now) < Timing.IdleReturn ? slice.Overdraft() : slice.Surplus();
+            }
 
-        await transaction.CommitAsync(cancellationToken);
-        return charged;
+            if (!surplus.Empty)
+            {
+                await ReturnAsync(keyId, surplus, cancellationToken);
+            }
+        }
     }
 
-    private static void AddLimits(NpgsqlCommand command, Admission admission)
+    public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync();
+        if (_keeper is { } keeper)
+        {
+            await keeper.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        // A graceful stop hands everything back at once rather than after the lease time.
+        if (_registered)
+        {
+            try
+            {
+                foreach (var (keyId, slice) in _slices)
+                {
+                    LeaseReturn surplus;
+                    lock (slice)
+                    {
+                        surplus = slice.Surplus();
+                    }
+
+                    if (!surplus.Empty)
+                    {
+                        await ReturnAsync(keyId, surplus, CancellationToken.None);
+                    }
+                }
+
+                await using var connection = await _database.OpenCountersAsync(CancellationToken.None);
+                await using var command = new NpgsqlCommand("DELETE FROM lease_holders WHERE holder = $1;", connection);
+                command.Parameters.Add(new NpgsqlParameter { Value = _holder.Id, NpgsqlDbType = NpgsqlDbType.Uuid });
+                await command.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+            catch (Exception exception) when (exception is NpgsqlException or ObjectDisposedException)
+            {
+                // The others reclaim what is left once the lease time has passed.
+                _logger.LeaseReturnFailed(exception);
+            }
+        }
+
+        _stopping.Dispose();
+    }
+
+    private AdmissionResult? TryTake(KeySlice slice, Admission admission)
+    {
+        var now = _time.GetTimestamp();
+        var holderValid = now < Volatile.Read(ref _holderValidUntil);
+        lock (slice)
+        {
+            slice.Roll(now);
+            if (!slice.SameLimits(admission) || !slice.Lacks(admission).None)
+            {
+                return null;
+            }
+
+            // Slots and credits are the holder's only while it is surely still registered.
+            if (!holderValid && (admission.MaxConcurrent is not null || admission.Credits is not null))
+            {
+                return null;
+            }
+
+            var untilReset = slice.Window == 0 ? UntilMinuteEnds() : _time.GetElapsedTime(now, slice.WindowEnds);
+            return slice.Take(admission, now, untilReset);
+        }
+    }
+
+    private TimeSpan UntilMinuteEnds()
+    {
+        var seconds = _time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
+        return AdmissionResult.UntilEndOf(AdmissionResult.WindowOf((long)seconds), seconds);
+    }
+
+    /// <summary>The key's limits changed since its slice was granted: hand the slice back and take the new limits.</summary>
+    private static LeaseReturn? RebaseNeeded(KeySlice slice, Admission admission)
+    {
+        lock (slice)
+        {
+            if (slice.SameLimits(admission))
+            {
+                return null;
+            }
+
+            var surplus = slice.Surplus();
+            slice.TakeLimits(admission);
+            return surplus.Empty ? null : surplus;
+        }
+    }
+
+    private async Task<(LimitRefusal Refusal, LeaseGrant Grant)> LeaseAsync(Admission admission, LeaseAsk ask, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _leases);
+        await using var connection = await _database.OpenCountersAsync(cancellationToken);
+        await using var command = new NpgsqlCommand("SELECT * FROM switchyard_lease($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15);", connection);
         var p = command.Parameters;
         p.Add(new NpgsqlParameter { Value = admission.KeyId, NpgsqlDbType = NpgsqlDbType.Text });
+        p.Add(new NpgsqlParameter { Value = _holder.Id, NpgsqlDbType = NpgsqlDbType.Uuid });
+        p.Add(new NpgsqlParameter { Value = Timing.Ttl.TotalSeconds, NpgsqlDbType = NpgsqlDbType.Double });
         p.Add(new NpgsqlParameter { Value = (object?)admission.Rpm ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
         p.Add(new NpgsqlParameter { Value = (object?)admission.Tpm ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
         p.Add(new NpgsqlParameter { Value = (object?)admission.MaxConcurrent ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
         p.Add(new NpgsqlParameter { Value = (object?)admission.Credits ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Numeric });
-        p.Add(new NpgsqlParameter { Value = admission.Tokens, NpgsqlDbType = NpgsqlDbType.Bigint });
-        p.Add(new NpgsqlParameter { Value = admission.Cost, NpgsqlDbType = NpgsqlDbType.Numeric });
+        p.Add(new NpgsqlParameter { Value = ask.NeedRequests, NpgsqlDbType = NpgsqlDbType.Integer });
+        p.Add(new NpgsqlParameter { Value = ask.WantRequests, NpgsqlDbType = NpgsqlDbType.Integer });
+        p.Add(new NpgsqlParameter { Value = ask.NeedTokens, NpgsqlDbType = NpgsqlDbType.Bigint });
+        p.Add(new NpgsqlParameter { Value = ask.WantTokens, NpgsqlDbType = NpgsqlDbType.Bigint });
+        p.Add(new NpgsqlParameter { Value = ask.NeedSlots, NpgsqlDbType = NpgsqlDbType.Integer });
+        p.Add(new NpgsqlParameter { Value = ask.WantSlots, NpgsqlDbType = NpgsqlDbType.Integer });
+        p.Add(new NpgsqlParameter { Value = ask.NeedCredits, NpgsqlDbType = NpgsqlDbType.Numeric });
+        p.Add(new NpgsqlParameter { Value = ask.WantCredits, NpgsqlDbType = NpgsqlDbType.Numeric });
+        var sent = _time.GetTimestamp();
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            var grant = new LeaseGrant(
+                Window: reader.GetInt64(5),
+                UntilReset: TimeSpan.FromSeconds(reader.GetDouble(8)),
+                Requests: reader.GetInt32(1),
+                Tokens: reader.GetInt64(2),
+                Slots: reader.GetInt32(3),
+                Credits: reader.GetDecimal(4),
+                WindowRequests: reader.GetInt32(6),
+                WindowTokens: reader.GetInt64(7));
+            var refusal = (LimitRefusal)reader.GetInt32(0);
+            if (refusal == LimitRefusal.None)
+            {
+                // The call renewed the holder.
+                ExtendHolder(sent);
+            }
+
+            return (refusal, grant);
+        }
+        catch (PostgresException reclaimed) when (reclaimed.SqlState == "SY001")
+        {
+            return (Reclaimed, default);
+        }
     }
 
-    private static void AddRelease(NpgsqlCommand command, Admission admission, long windowStart, long tokensUsed, decimal held, decimal charged)
+    private async Task ReturnAsync(string keyId, LeaseReturn surplus, CancellationToken cancellationToken)
     {
-        var p = command.Parameters;
-        p.Add(new NpgsqlParameter { Value = admission.KeyId, NpgsqlDbType = NpgsqlDbType.Text });
-        p.Add(new NpgsqlParameter { Value = admission.MaxConcurrent is null ? 0 : 1, NpgsqlDbType = NpgsqlDbType.Integer });
-        p.Add(new NpgsqlParameter { Value = windowStart, NpgsqlDbType = NpgsqlDbType.Bigint });
-        p.Add(new NpgsqlParameter { Value = tokensUsed - admission.Tokens, NpgsqlDbType = NpgsqlDbType.Bigint });
-        p.Add(new NpgsqlParameter { Value = held, NpgsqlDbType = NpgsqlDbType.Numeric });
-        p.Add(new NpgsqlParameter { Value = charged, NpgsqlDbType = NpgsqlDbType.Numeric });
+        try
+        {
+            await using var connection = await _database.OpenCountersAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("SELECT switchyard_return($1, $2, $3, $4, $5, $6, $7);", connection);
+            var p = command.Parameters;
+            p.Add(new NpgsqlParameter { Value = keyId, NpgsqlDbType = NpgsqlDbType.Text });
+            p.Add(new NpgsqlParameter { Value = _holder.Id, NpgsqlDbType = NpgsqlDbType.Uuid });
+            p.Add(new NpgsqlParameter { Value = surplus.Window, NpgsqlDbType = NpgsqlDbType.Bigint });
+            p.Add(new NpgsqlParameter { Value = surplus.Requests, NpgsqlDbType = NpgsqlDbType.Integer });
+            p.Add(new NpgsqlParameter { Value = surplus.TokensDelta, NpgsqlDbType = NpgsqlDbType.Bigint });
+            p.Add(new NpgsqlParameter { Value = surplus.Slots, NpgsqlDbType = NpgsqlDbType.Integer });
+            p.Add(new NpgsqlParameter { Value = surplus.Credits, NpgsqlDbType = NpgsqlDbType.Numeric });
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (NpgsqlException exception)
+        {
+            // The database keeps counting the slice as taken: too strict, never too loose. A
+            // crash-free process keeps it until it stops; the holder's end hands it back.
+            _logger.LeaseReturnFailed(exception);
+        }
     }
+
+    private async Task EnsureHolderAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _registered))
+        {
+            return;
+        }
+
+        await _holderGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_registered)
+            {
+                return;
+            }
+
+            await _database.MigrateAsync(cancellationToken);
+            await using var connection = await _database.OpenCountersAsync(cancellationToken);
+            await using var command = new NpgsqlCommand("INSERT INTO lease_holders (holder, expires_at) VALUES ($1, clock_timestamp() + make_interval(secs => $2));", connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = _holder.Id, NpgsqlDbType = NpgsqlDbType.Uuid });
+            command.Parameters.Add(new NpgsqlParameter { Value = Timing.Ttl.TotalSeconds, NpgsqlDbType = NpgsqlDbType.Double });
+            var sent = _time.GetTimestamp();
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            ExtendHolder(sent);
+            Volatile.Write(ref _registered, true);
+            _keeper ??= Task.Run(KeepAsync, CancellationToken.None);
+        }
+        finally
+        {
+            _holderGate.Release();
+        }
+    }
+
+    private async Task RenewAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenCountersAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(
+            "UPDATE lease_holders SET expires_at = clock_timestamp() + make_interval(secs => $2) WHERE holder = $1 AND expires_at > clock_timestamp();", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = _holder.Id, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter { Value = Timing.Ttl.TotalSeconds, NpgsqlDbType = NpgsqlDbType.Double });
+        var sent = _time.GetTimestamp();
+        if (await command.ExecuteNonQueryAsync(cancellationToken) == 1)
+        {
+            ExtendHolder(sent);
+        }
+        else
+        {
+            await LoseHolderAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Hands back the slots and credits of holders that stopped renewing.</summary>
+    private async Task ReclaimAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenCountersAsync(cancellationToken);
+        await using (var expire = new NpgsqlCommand("DELETE FROM lease_holders WHERE expires_at < clock_timestamp();", connection))
+        {
+            await expire.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using var reclaim = new NpgsqlCommand("SELECT switchyard_reclaim();", connection);
+        await reclaim.ExecuteScalarAsync(cancellationToken);
+    }
+
+    /// <summary>This holder was reclaimed: its slots and credits are gone; register anew under another id.</summary>
+    private async Task LoseHolderAsync(CancellationToken cancellationToken)
+    {
+        await _holderGate.WaitAsync(cancellationToken);
+        try
+        {
+            foreach (var slice in _slices.Values)
+            {
+                lock (slice)
+                {
+                    slice.Lose();
+                }
+            }
+
+            _holder = new HolderId(Guid.NewGuid());
+            Volatile.Write(ref _holderValidUntil, 0);
+            Volatile.Write(ref _registered, false);
+        }
+        finally
+        {
+            _holderGate.Release();
+        }
+
+        _logger.LeaseHolderReclaimed();
+        await EnsureHolderAsync(cancellationToken);
+    }
+
+    // Counted from before the renewing call was sent, less a margin, so this process stops using
+    // its slots and credits before any other process could reclaim them.
+    private void ExtendHolder(long sent)
+    {
+        var until = sent + (long)((Timing.Ttl - Timing.Margin).TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+        long current;
+        do
+        {
+            current = Volatile.Read(ref _holderValidUntil);
+            if (until <= current)
+            {
+                return;
+            }
+        }
+        while (Interlocked.CompareExchange(ref _holderValidUntil, until, current) != current);
+    }
+
+    private async Task KeepAsync()
+    {
+        var lastRenew = _time.GetTimestamp();
+        using var timer = new PeriodicTimer(Timing.Tick, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token))
+            {
+                var renew = _time.GetElapsedTime(lastRenew) >= Timing.RenewEvery;
+                if (renew)
+                {
+                    lastRenew = _time.GetTimestamp();
+                }
+
+                try
+                {
+                    await MaintainAsync(renew, _stopping.Token);
+                }
+                catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException)
+                {
+                    _logger.LeaseReturnFailed(exception);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+    }
+}
+
+internal sealed record HolderId(Guid Id);
+
+/// <summary>How leases behave in time; the defaults suit production, tests shorten them.</summary>
+public sealed record LeaseTiming
+{
+    /// <summary>How long a holder's slots and credits outlive its last renewal.</summary>
+    public TimeSpan Ttl { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How much earlier than the database a process stops trusting its own holder.</summary>
+    public TimeSpan Margin { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan RenewEvery { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A key's slice goes back to the database after this long without an admission.</summary>
+    public TimeSpan IdleReturn { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan Tick { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>A slice covers the demand expected over this long.</summary>
+    public TimeSpan Horizon { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>A slice is at most this fraction (1/Share) of a limit beyond the request's own need.</summary>
+    public int Share { get; init; } = 16;
 }

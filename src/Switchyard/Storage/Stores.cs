@@ -12,5 +12,17 @@ public sealed record Stores(IKeyStore Keys, IConversationStore Conversations, IU
     /// <summary>The database connection pool the parts share, closed with them.</summary>
     public IAsyncDisposable? Database { get; init; }
 
-    public ValueTask DisposeAsync() => Database?.DisposeAsync() ?? ValueTask.CompletedTask;
+    public async ValueTask DisposeAsync()
+    {
+        // The limits first: a PostgreSQL gateway hands its leases back on the way out.
+        if (Limits is IAsyncDisposable limits)
+        {
+            await limits.DisposeAsync();
+        }
+
+        if (Database is not null)
+        {
+            await Database.DisposeAsync();
+        }
+    }
 }

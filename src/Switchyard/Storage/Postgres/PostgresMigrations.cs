@@ -71,5 +71,143 @@ internal static class PostgresMigrations
             window_tokens   bigint NOT NULL DEFAULT 0
         );
         """,
+        // 2: leases. A gateway takes slices of a key's budget (rate-window units, slots in flight,
+        // credits) in one call and spends them locally; key_state counts every slice as taken, so the
+        // fleet can never exceed a limit. Slots and credits are also recorded per holder, so the
+        // slices of a process that stopped renewing (crashed) are handed back by the others.
+        """
+        CREATE TABLE lease_holders (
+            holder     uuid PRIMARY KEY,
+            expires_at timestamptz NOT NULL
+        );
+        CREATE TABLE key_leases (
+            key_id  text NOT NULL,
+            holder  uuid NOT NULL,
+            slots   integer NOT NULL DEFAULT 0,
+            credits numeric(24, 8) NOT NULL DEFAULT 0,
+            PRIMARY KEY (key_id, holder)
+        );
+
+        -- Grants what is asked of each limited dimension, or refuses naming the first limit that
+        -- cannot cover its need (1 requests, 2 tokens, 3 concurrency, 4 credits; -1: the holder's
+        -- leases were reclaimed). A dimension grants its want while at least twice that is left,
+        -- else just its need, so the last units of a limit are handed out one request at a time.
+        -- Locks key_state, then the lease, then the holder row: the order every writer follows.
+        CREATE FUNCTION switchyard_lease(
+            p_key text, p_holder uuid, p_ttl double precision,
+            p_rpm integer, p_tpm bigint, p_slots integer, p_credits numeric,
+            need_r integer, want_r integer, need_t bigint, want_t bigint,
+            need_s integer, want_s integer, need_c numeric, want_c numeric,
+            OUT refusal integer, OUT grant_r integer, OUT grant_t bigint, OUT grant_s integer, OUT grant_c numeric,
+            OUT window_start bigint, OUT window_requests integer, OUT window_tokens bigint, OUT until_reset double precision)
+        LANGUAGE plpgsql AS $$
+        DECLARE
+            k key_state%ROWTYPE;
+            now_s double precision := extract(epoch FROM clock_timestamp());
+            w bigint := (floor(now_s)::bigint / 60) * 60;
+            wr integer;
+            wt bigint;
+            left_c numeric;
+        BEGIN
+            refusal := 0; grant_r := 0; grant_t := 0; grant_s := 0; grant_c := 0;
+            INSERT INTO key_state (key_id) VALUES (p_key) ON CONFLICT DO NOTHING;
+            SELECT * INTO k FROM key_state s WHERE s.key_id = p_key FOR UPDATE;
+            IF k.window_start >= w THEN wr := k.window_requests; wt := k.window_tokens; ELSE wr := 0; wt := 0; END IF;
+            window_start := GREATEST(k.window_start, w);
+            until_reset := GREATEST(0, window_start + 60 - now_s);
+
+            IF p_rpm IS NOT NULL AND need_r > 0 THEN
+                IF p_rpm - wr < need_r THEN refusal := 1;
+                ELSE grant_r := CASE WHEN p_rpm - wr >= 2 * want_r THEN want_r ELSE need_r END; END IF;
+            END IF;
+            IF refusal = 0 AND p_tpm IS NOT NULL AND need_t > 0 THEN
+                IF p_tpm - wt < need_t THEN refusal := 2;
+                ELSE grant_t := CASE WHEN p_tpm - wt >= 2 * want_t THEN want_t ELSE need_t END; END IF;
+            END IF;
+            IF refusal = 0 AND p_slots IS NOT NULL AND need_s > 0 THEN
+                IF p_slots - k.in_flight < need_s THEN refusal := 3;
+                ELSE grant_s := CASE WHEN p_slots - k.in_flight >= 2 * want_s THEN want_s ELSE need_s END; END IF;
+            END IF;
+            IF refusal = 0 AND p_credits IS NOT NULL AND need_c > 0 THEN
+                left_c := p_credits - k.spent - k.reserved;
+                IF left_c <= 0 OR left_c < need_c THEN refusal := 4;
+                ELSE grant_c := CASE WHEN left_c >= 2 * want_c THEN want_c ELSE need_c END; END IF;
+            END IF;
+
+            window_requests := wr;
+            window_tokens := wt;
+            IF refusal <> 0 THEN
+                grant_r := 0; grant_t := 0; grant_s := 0; grant_c := 0;
+                RETURN;
+            END IF;
+
+            IF grant_s <> 0 OR grant_c <> 0 THEN
+                INSERT INTO key_leases AS l (key_id, holder, slots, credits) VALUES (p_key, p_holder, grant_s, grant_c)
+                ON CONFLICT (key_id, holder) DO UPDATE SET slots = l.slots + excluded.slots, credits = l.credits + excluded.credits;
+            END IF;
+            UPDATE lease_holders h SET expires_at = clock_timestamp() + make_interval(secs => p_ttl)
+            WHERE h.holder = p_holder AND h.expires_at > clock_timestamp();
+            IF NOT FOUND THEN
+                -- Reclaimed: this holder's slices are gone; nothing of this call is kept.
+                RAISE EXCEPTION USING ERRCODE = 'SY001', MESSAGE = 'lease holder reclaimed';
+            END IF;
+
+            window_requests := wr + grant_r;
+            window_tokens := wt + grant_t;
+            UPDATE key_state s SET
+                window_start = switchyard_lease.window_start,
+                window_requests = switchyard_lease.window_requests,
+                window_tokens = switchyard_lease.window_tokens,
+                in_flight = s.in_flight + grant_s,
+                reserved = s.reserved + grant_c
+            WHERE s.key_id = p_key;
+        END;
+        $$;
+
+        -- Hands back unused slices: requests and tokens only to the window they were taken in
+        -- (d_t may be positive: tokens used beyond the slice, counted late), slots and credits
+        -- only while the holder's lease row still has them (a reclaimed lease was already returned).
+        CREATE FUNCTION switchyard_return(p_key text, p_holder uuid, p_window bigint, ret_r integer, d_t bigint, ret_s integer, ret_c numeric)
+        RETURNS void LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM 1 FROM key_state s WHERE s.key_id = p_key FOR UPDATE;
+            UPDATE key_state s SET
+                window_requests = CASE WHEN s.window_start = p_window THEN GREATEST(0, s.window_requests - ret_r) ELSE s.window_requests END,
+                window_tokens = CASE WHEN s.window_start = p_window THEN GREATEST(0, s.window_tokens + d_t) ELSE s.window_tokens END
+            WHERE s.key_id = p_key;
+            IF ret_s <> 0 OR ret_c <> 0 THEN
+                UPDATE key_leases l SET slots = l.slots - ret_s, credits = l.credits - ret_c
+                WHERE l.key_id = p_key AND l.holder = p_holder;
+                IF FOUND THEN
+                    UPDATE key_state s SET in_flight = s.in_flight - ret_s, reserved = s.reserved - ret_c WHERE s.key_id = p_key;
+                    DELETE FROM key_leases l WHERE l.key_id = p_key AND l.holder = p_holder AND l.slots = 0 AND l.credits = 0;
+                END IF;
+            END IF;
+        END;
+        $$;
+
+        -- Hands back the slots and credits of holders that stopped renewing. The holders go first,
+        -- in a statement of their own, so a holder that renews late finds itself reclaimed.
+        CREATE FUNCTION switchyard_reclaim() RETURNS integer LANGUAGE plpgsql AS $$
+        DECLARE
+            lease record;
+            reclaimed integer := 0;
+        BEGIN
+            FOR lease IN
+                SELECT l.key_id, l.holder FROM key_leases l
+                WHERE NOT EXISTS (SELECT 1 FROM lease_holders h WHERE h.holder = l.holder)
+                ORDER BY l.key_id
+            LOOP
+                PERFORM 1 FROM key_state s WHERE s.key_id = lease.key_id FOR UPDATE;
+                WITH gone AS (
+                    DELETE FROM key_leases l WHERE l.key_id = lease.key_id AND l.holder = lease.holder RETURNING l.slots, l.credits)
+                UPDATE key_state s SET in_flight = s.in_flight - gone.slots, reserved = s.reserved - gone.credits
+                FROM gone WHERE s.key_id = lease.key_id;
+                reclaimed := reclaimed + 1;
+            END LOOP;
+            RETURN reclaimed;
+        END;
+        $$;
+        """,
     ];
 }

@@ -2,6 +2,7 @@ using Dapper;
 using Npgsql;
 using NpgsqlTypes;
 using Switchyard.Dialects.Canonical;
+using Switchyard.Limits;
 using Switchyard.Metering;
 
 namespace Switchyard.Storage.Postgres;
@@ -10,9 +11,10 @@ namespace Switchyard.Storage.Postgres;
 /// The ledger and request log in PostgreSQL. A batch is one transaction: its rows are inserted
 /// (a request id already present is skipped), and only the rows actually inserted move their
 /// cost into the key's <c>key_state.spent</c>, out of its reservation where the charge was held
-/// there. So the spent total always equals the ledger's sum, and a retried batch charges nothing twice.
+/// there (this gateway's lease row, see <see cref="PostgresRateLimitStore"/>). So the spent total
+/// always equals the ledger's sum, and a retried batch charges nothing twice.
 /// </summary>
-public sealed class PostgresUsageLedger(PostgresDatabase database) : IUsageLedger
+public sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRateLimitStore? leases = null) : IUsageLedger
 {
     public async Task AppendAsync(IReadOnlyList<UsageRecord> batch, CancellationToken cancellationToken)
     {
@@ -68,8 +70,30 @@ public sealed class PostgresUsageLedger(PostgresDatabase database) : IUsageLedge
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => (Key: g.Key, Spent: g.Sum(r => r.Cost), Held: g.Where(r => r.ChargeHeld).Sum(r => r.Cost)))
             .ToList();
+        var fromLease = new HashSet<string>(StringComparer.Ordinal);
         if (charges.Count > 0)
         {
+            var keys = charges.Select(c => c.Key).ToArray();
+
+            // key_state rows first, in key order: the lock order of every writer of leases and counters.
+            await connection.ExecuteAsync("SELECT 1 FROM key_state WHERE key_id = ANY(@keys) ORDER BY key_id FOR UPDATE;", new { keys }, transaction);
+
+            // A held charge sits in this gateway's lease row; it leaves the lease as it becomes spent.
+            // A lease already reclaimed gave its credits back, so its charges only add to spent.
+            var held = charges.Where(c => c.Held != 0).ToList();
+            if (leases is not null && held.Count > 0)
+            {
+                fromLease.UnionWith(await connection.QueryAsync<string>(
+                    """
+                    UPDATE key_leases l SET credits = l.credits - c.h
+                    FROM unnest(@keys, @held) AS c(k, h)
+                    WHERE l.key_id = c.k AND l.holder = @holder
+                    RETURNING l.key_id;
+                    """,
+                    new { keys = held.Select(c => c.Key).ToArray(), held = held.Select(c => c.Held).ToArray(), holder = leases.Holder },
+                    transaction));
+            }
+
             await connection.ExecuteAsync(
                 """
                 INSERT INTO key_state (key_id, spent, reserved)
@@ -80,14 +104,21 @@ public sealed class PostgresUsageLedger(PostgresDatabase database) : IUsageLedge
                 """,
                 new
                 {
-                    keys = charges.Select(c => c.Key).ToArray(),
+                    keys,
                     spent = charges.Select(c => c.Spent).ToArray(),
-                    held = charges.Select(c => c.Held).ToArray(),
+                    held = charges.Select(c => leases is null || fromLease.Contains(c.Key) ? c.Held : 0m).ToArray(),
                 },
                 transaction);
         }
 
         await transaction.CommitAsync(cancellationToken);
+        foreach (var (key, _, held) in charges)
+        {
+            if (held != 0)
+            {
+                leases?.Ledgered(key, held, fromLease.Contains(key));
+            }
+        }
     }
 
     public async Task<decimal> SpentAsync(string keyId, CancellationToken cancellationToken)

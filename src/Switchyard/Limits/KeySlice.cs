@@ -1,0 +1,233 @@
+namespace Switchyard.Limits;
+
+/// <summary>
+/// One process's slice of a key's shared budget (PostgreSQL storage): what it was granted of the
+/// current rate window, of the key's slots in flight and of its credits, and what of that its own
+/// requests use. Requests are admitted and settled against the slice alone; only a shortfall goes
+/// to the database. Every member is used under the slice's lock.
+/// </summary>
+internal sealed class KeySlice
+{
+    // The least a credit need can be: a key whose credits are used up admits nothing, even at no cost.
+    private const decimal LeastCredit = 0.00000001m;
+
+    /// <summary>One database call per key at a time; admissions that need one wait here, then look again.</summary>
+    public SemaphoreSlim Gate { get; } = new(1, 1);
+
+    // The limits the slice was granted under; other limits (an edit, a top-up) mean a fresh slice.
+    public int? Rpm;
+    public int? Tpm;
+    public int? Slots;
+    public decimal? Credits;
+
+    // The database's current rate window, as far as this process may use it (ends early rather than late).
+    public long Window;
+    public long WindowEnds;
+    public int RequestsGranted;
+    public int RequestsUsed;
+    public long TokensGranted;
+    public long TokensUsed;
+
+    // The fleet's window counts at the last grant, for the x-ratelimit-* headers.
+    public int FleetRequests;
+    public long FleetTokens;
+
+    public int SlotsGranted;
+    public int SlotsUsed;
+
+    public decimal CreditsGranted;
+    public decimal CreditsReserved;
+
+    /// <summary>Charges settled but not yet in the ledger; they stay in the slice until the ledger moves them to spent.</summary>
+    public decimal CreditsHeld;
+
+    // Demand since the last grant, to size the next one.
+    public long LastGrant;
+    public int AdmittedSinceGrant;
+    public long TokensSinceGrant;
+    public decimal CostSinceGrant;
+    public long LastAdmitted;
+
+    public bool SameLimits(Admission admission) =>
+        Rpm == admission.Rpm && Tpm == admission.Tpm && Slots == admission.MaxConcurrent && Credits == admission.Credits;
+
+    public void TakeLimits(Admission admission)
+    {
+        Rpm = admission.Rpm;
+        Tpm = admission.Tpm;
+        Slots = admission.MaxConcurrent;
+        Credits = admission.Credits;
+    }
+
+    /// <summary>Forgets a rate window that has ended: its unused units died with it in the database too.</summary>
+    public void Roll(long now)
+    {
+        if (Window != 0 && now >= WindowEnds)
+        {
+            Window = 0;
+            RequestsGranted = RequestsUsed = 0;
+            TokensGranted = TokensUsed = 0;
+        }
+    }
+
+    /// <summary>What the slice lacks to admit this request, per dimension; all zero when it can admit it now.</summary>
+    public Shortfall Lacks(Admission admission) => new(
+        admission.Rpm is null ? 0 : Math.Max(0, RequestsUsed + 1 - RequestsGranted),
+        admission.Tpm is null ? 0 : Math.Max(0, TokensUsed + admission.Tokens - TokensGranted),
+        admission.MaxConcurrent is null ? 0 : Math.Max(0, SlotsUsed + 1 - SlotsGranted),
+        admission.Credits is null ? 0 : Math.Max(0, CreditsReserved + CreditsHeld + Math.Max(admission.Cost, LeastCredit) - CreditsGranted));
+
+    /// <summary>Takes the request's units from the slice; call only when <see cref="Lacks"/> is all zero.</summary>
+    public AdmissionResult Take(Admission admission, long now, TimeSpan untilReset)
+    {
+        if (admission.Rpm is not null)
+        {
+            RequestsUsed++;
+        }
+
+        if (admission.Tpm is not null)
+        {
+            TokensUsed += admission.Tokens;
+        }
+
+        if (admission.MaxConcurrent is not null)
+        {
+            SlotsUsed++;
+        }
+
+        if (admission.Credits is not null)
+        {
+            CreditsReserved += admission.Cost;
+        }
+
+        AdmittedSinceGrant++;
+        TokensSinceGrant += admission.Tokens;
+        CostSinceGrant += admission.Cost;
+        LastAdmitted = now;
+        return new AdmissionResult(LimitRefusal.None, Window,
+            FleetRequests - RequestsGranted + RequestsUsed, FleetTokens - TokensGranted + TokensUsed, untilReset);
+    }
+
+    /// <summary>
+    /// What to ask of the database: each lacking dimension's need, and a want that also covers the
+    /// demand expected over <paramref name="horizon"/> at the rate seen since the last grant, capped
+    /// at a share of the limit so that other processes always find some left.
+    /// </summary>
+    public LeaseAsk Ask(Admission admission, Shortfall lacks, long now, TimeSpan elapsedSinceGrant, TimeSpan horizon, int share)
+    {
+        var seconds = Math.Max(elapsedSinceGrant.TotalSeconds, 0.05);
+        var expected = (int)Math.Min(int.MaxValue / 4, AdmittedSinceGrant / seconds * horizon.TotalSeconds);
+        var perRequestTokens = AdmittedSinceGrant == 0 ? admission.Tokens : TokensSinceGrant / AdmittedSinceGrant;
+        var perRequestCost = AdmittedSinceGrant == 0 ? admission.Cost : CostSinceGrant / AdmittedSinceGrant;
+        AdmittedSinceGrant = 0;
+        TokensSinceGrant = 0;
+        CostSinceGrant = 0;
+        LastGrant = now;
+
+        var credits = Math.Max(lacks.Credits, lacks.Credits > 0 ? LeastCredit : 0);
+        return new LeaseAsk(
+            lacks.Requests, lacks.Requests == 0 ? 0 : lacks.Requests + Math.Min(expected, (admission.Rpm ?? 0) / share),
+            lacks.Tokens, lacks.Tokens == 0 ? 0 : lacks.Tokens + Math.Min(expected * perRequestTokens, (admission.Tpm ?? 0) / share),
+            lacks.Slots, lacks.Slots == 0 ? 0 : lacks.Slots + Math.Min(expected, (admission.MaxConcurrent ?? 0) / share),
+            credits, credits == 0 ? 0 : credits + Math.Min(expected * perRequestCost, (admission.Credits ?? 0) / share));
+    }
+
+    /// <summary>Adds a grant; a new window replaces the old one's units.</summary>
+    public void Add(LeaseGrant grant, long sent)
+    {
+        if (grant.Window != Window)
+        {
+            Window = grant.Window;
+            RequestsGranted = RequestsUsed = 0;
+            TokensGranted = TokensUsed = 0;
+        }
+
+        // Measured from before the call was sent, so this process stops using the window before the database does.
+        WindowEnds = sent + (long)(grant.UntilReset.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+        RequestsGranted += grant.Requests;
+        TokensGranted += grant.Tokens;
+        SlotsGranted += grant.Slots;
+        CreditsGranted += grant.Credits;
+        FleetRequests = grant.WindowRequests;
+        FleetTokens = grant.WindowTokens;
+    }
+
+    /// <summary>Ends an admitted request locally; returns the credits charged (never beyond the slice).</summary>
+    public decimal Release(Admission admission, long windowStart, long tokensUsed, decimal cost)
+    {
+        if (admission.MaxConcurrent is not null)
+        {
+            SlotsUsed--;
+        }
+
+        if (admission.Tpm is not null && windowStart == Window && Window != 0)
+        {
+            TokensUsed = Math.Max(0, TokensUsed + tokensUsed - admission.Tokens);
+        }
+
+        if (admission.Credits is null)
+        {
+            return cost;
+        }
+
+        CreditsReserved -= admission.Cost;
+        var charged = cost;
+        if (cost > admission.Cost)
+        {
+            // The reservation covered the cost it promised; beyond it, only what the slice has left.
+            charged = admission.Cost + Math.Min(cost - admission.Cost, Math.Max(0, CreditsGranted - CreditsReserved - CreditsHeld - admission.Cost));
+        }
+
+        CreditsHeld += charged;
+        return charged;
+    }
+
+    /// <summary>
+    /// Shrinks the slice to what its requests use and returns the rest to hand back. Shrinking
+    /// first means that if the database call fails, the database keeps more than this process
+    /// thinks it holds, never less.
+    /// </summary>
+    public LeaseReturn Surplus()
+    {
+        var surplus = new LeaseReturn(
+            Window,
+            Math.Max(0, RequestsGranted - RequestsUsed),
+            Window == 0 ? 0 : TokensUsed - TokensGranted,
+            Math.Max(0, SlotsGranted - SlotsUsed),
+            Math.Max(0, CreditsGranted - CreditsReserved - CreditsHeld));
+        RequestsGranted -= surplus.Requests;
+        TokensGranted += surplus.TokensDelta;
+        SlotsGranted -= surplus.Slots;
+        CreditsGranted -= surplus.Credits;
+        return surplus;
+    }
+
+    /// <summary>Tokens this process's requests used beyond the slice (their input estimate fell short), to be counted in the database.</summary>
+    public LeaseReturn Overdraft()
+    {
+        var over = Window == 0 ? 0 : Math.Max(0, TokensUsed - TokensGranted);
+        TokensGranted += over;
+        return new LeaseReturn(Window, 0, over, 0, 0);
+    }
+
+    /// <summary>The holder's leases were reclaimed: the slots and credits are no longer this process's.</summary>
+    public void Lose()
+    {
+        SlotsGranted = 0;
+        CreditsGranted = 0;
+    }
+}
+
+internal readonly record struct Shortfall(int Requests, long Tokens, int Slots, decimal Credits)
+{
+    public bool None => Requests == 0 && Tokens == 0 && Slots == 0 && Credits == 0;
+}
+
+internal readonly record struct LeaseAsk(int NeedRequests, int WantRequests, long NeedTokens, long WantTokens, int NeedSlots, int WantSlots, decimal NeedCredits, decimal WantCredits);
+
+internal readonly record struct LeaseGrant(long Window, TimeSpan UntilReset, int Requests, long Tokens, int Slots, decimal Credits, int WindowRequests, long WindowTokens);
+
+internal readonly record struct LeaseReturn(long Window, int Requests, long TokensDelta, int Slots, decimal Credits)
+{
+    public bool Empty => Requests == 0 && TokensDelta == 0 && Slots == 0 && Credits == 0;
+}

@@ -1,0 +1,243 @@
+using System.Collections.Concurrent;
+using Switchyard.Limits;
+using Switchyard.Storage.Postgres;
+using Switchyard.Tests.Infrastructure;
+
+namespace Switchyard.Tests.Limits;
+
+/// <summary>
+/// The PostgreSQL limit store leases slices of a key's budget and spends them locally. Each store
+/// here stands for one gateway process; they share one real database. The slices must never let
+/// the processes together pass a limit, must spare the database most round trips on a busy key,
+/// and must come back: when idle, when the limits change, and when a process dies.
+/// </summary>
+public sealed class LeaseTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private static readonly LeaseTiming Quick = new()
+    {
+        Ttl = TimeSpan.FromSeconds(2),
+        Margin = TimeSpan.FromSeconds(0.5),
+        RenewEvery = TimeSpan.FromSeconds(0.3),
+        IdleReturn = TimeSpan.FromMilliseconds(150),
+        Tick = TimeSpan.FromMilliseconds(50),
+    };
+
+    private static Admission Ask(string key, int? rpm = null, int? tpm = null, int? slots = null, decimal? credits = null, long tokens = 10, decimal cost = 0m) =>
+        new() { KeyId = key, Rpm = rpm, Tpm = tpm, MaxConcurrent = slots, Credits = credits, Tokens = tokens, Cost = cost };
+
+    [Fact]
+    public async Task A_busy_key_is_admitted_from_local_slices_with_few_database_calls()
+    {
+        await using var postgres = await TestPostgres.CreateAsync();
+        await using var database = new PostgresDatabase(postgres.ConnectionString);
+        await using var store = new PostgresRateLimitStore(database, Quick);
+        var admission = Ask("busy", rpm: 1_000_000, tpm: 100_000_000, slots: 10_000, credits: 1_000m, tokens: 50, cost: 0.001m);
+        await KeyLimitsTests.AwayFromMinuteEdgeAsync(neededSeconds: 10);
+
+        const int requests = 3000;
+        const int parallelism = 8;
+        await Parallel.ForAsync(0, requests, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = Cancel }, async (_, ct) =>
+        {
+            var admitted = await store.TryAdmitAsync(admission, ct);
+            Assert.True(admitted.Admitted, admitted.Refusal.ToString());
+            Assert.Equal(0.001m, await store.ReleaseAsync(admission, admitted.WindowStart, 50, 0.001m, ct));
+        });
+
+        // A slice is at most a share of the limit beyond the needs of the requests asking at once.
+        Assert.InRange(store.Leases, 1, requests / 10);
+        var windowRequests = await postgres.ScalarAsync<int>("SELECT window_requests FROM key_state WHERE key_id = 'busy'");
+        Assert.InRange(windowRequests, requests, requests + 1_000_000 / Quick.Share + parallelism);
+        var inFlight = await postgres.ScalarAsync<int>("SELECT in_flight FROM key_state WHERE key_id = 'busy'");
+        Assert.InRange(inFlight, 0, 10_000 / Quick.Share + parallelism);
+    }
+
+    [Fact]
+    public async Task Two_processes_together_take_every_unit_of_a_limit_and_never_one_more()
+    {
+        await using var postgres = await TestPostgres.CreateAsync();
+        await using var databaseA = new PostgresDatabase(postgres.ConnectionString);
+        await using var databaseB = new PostgresDatabase(postgres.ConnectionString);
+        await using var a = new PostgresRateLimitStore(databaseA, Quick);
+        await using var b = new PostgresRateLimitStore(databaseB, Quick);
+        const int rpm = 400;
+        var admission = Ask("shared", rpm: rpm, tpm: 40_000, tokens: 100);
+        await KeyLimitsTests.AwayFromMinuteEdgeAsync(neededSeconds: 20);
+
+        // Both hammer the key until each has been refused several times in a row, idle pauses
+        // included so the other's unused slices come back to the database.
+        var admitted = new ConcurrentBag<int>();
+        async Task HammerAsync(PostgresRateLimitStore store, int process)
+        {
+            var refusedInARow = 0;
+            while (refusedInARow < 6)
+            {
+                var result = await store.TryAdmitAsync(admission, Cancel);
+                if (result.Admitted)
+                {
+                    admitted.Add(process);
+                    await store.ReleaseAsync(admission, result.WindowStart, 100, 0m, Cancel);
+                    refusedInARow = 0;
+                }
+                else
+                {
+                    Assert.Equal(LimitRefusal.Requests, result.Refusal);
+                    refusedInARow++;
+                    await Task.Delay(Quick.IdleReturn * 2, Cancel);
+                }
+            }
+        }
+
+        await Task.WhenAll(
+            Task.WhenAll(Enumerable.Range(0, 4).Select(_ => HammerAsync(a, 0))),
+            Task.WhenAll(Enumerable.Range(0, 4).Select(_ => HammerAsync(b, 1))));
+
+        Assert.Equal(rpm, admitted.Count);
+        Assert.Contains(0, admitted);
+        Assert.Contains(1, admitted);
+        Assert.Equal(rpm, await postgres.ScalarAsync<int>("SELECT window_requests FROM key_state WHERE key_id = 'shared'"));
+    }
+
+    [Fact]
+    public async Task Two_processes_never_charge_more_credits_than_the_key_has()
+    {
+        await using var postgres = await TestPostgres.CreateAsync();
+        await using var databaseA = new PostgresDatabase(postgres.ConnectionString);
+        await using var databaseB = new PostgresDatabase(postgres.ConnectionString);
+        await using var a = new PostgresRateLimitStore(databaseA, Quick);
+        await using var b = new PostgresRateLimitStore(databaseB, Quick);
+        const decimal credits = 2m;
+        var admission = Ask("credits", credits: credits, cost: 0.013m);
+
+        var charged = new ConcurrentBag<decimal>();
+        var refusals = 0;
+        async Task SpendAsync(PostgresRateLimitStore store)
+        {
+            while (Volatile.Read(ref refusals) < 20)
+            {
+                var result = await store.TryAdmitAsync(admission, Cancel);
+                if (!result.Admitted)
+                {
+                    Assert.Equal(LimitRefusal.Credits, result.Refusal);
+                    Interlocked.Increment(ref refusals);
+                    await Task.Delay(Quick.IdleReturn * 2, Cancel);
+                    continue;
+                }
+
+                // Some requests cost less than reserved, some more (an input estimate fell short).
+                var cost = charged.Count % 3 == 0 ? 0.02m : 0.011m;
+                charged.Add(await store.ReleaseAsync(admission, result.WindowStart, 10, cost, Cancel));
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => SpendAsync(i % 2 == 0 ? a : b)));
+
+        Assert.True(charged.Sum() <= credits, $"charged {charged.Sum()} of {credits}");
+        Assert.True(charged.Sum() > credits - 0.05m, $"charged only {charged.Sum()} of {credits}");
+
+        // Nothing is ledgered here, so once the idle slices are back every charge is still held in the leases.
+        await Task.Delay(Quick.IdleReturn + Quick.Tick * 4, Cancel);
+        var reserved = await postgres.ScalarAsync<decimal>("SELECT reserved FROM key_state WHERE key_id = 'credits'");
+        Assert.Equal(charged.Sum(), reserved);
+    }
+
+    [Fact]
+    public async Task A_dead_process_slots_and_credits_come_back_after_the_lease_time()
+    {
+        await using var postgres = await TestPostgres.CreateAsync();
+        var databaseA = new PostgresDatabase(postgres.ConnectionString);
+        await using var databaseB = new PostgresDatabase(postgres.ConnectionString);
+        var a = new PostgresRateLimitStore(databaseA, Quick);
+        await using var b = new PostgresRateLimitStore(databaseB, Quick);
+        var admission = Ask("crash", slots: 2, credits: 1m, cost: 0.4m);
+
+        Assert.True((await a.TryAdmitAsync(admission, Cancel)).Admitted);
+        Assert.True((await a.TryAdmitAsync(admission, Cancel)).Admitted);
+
+        // A dies with both requests in flight: its connections close and it never renews again.
+        await databaseA.DisposeAsync();
+        var refused = await b.TryAdmitAsync(admission, Cancel);
+        Assert.Equal(LimitRefusal.Concurrency, refused.Refusal);
+
+        var started = DateTime.UtcNow;
+        AdmissionResult result;
+        do
+        {
+            await Task.Delay(100, Cancel);
+            result = await b.TryAdmitAsync(admission, Cancel);
+        }
+        while (!result.Admitted && DateTime.UtcNow - started < TimeSpan.FromSeconds(10));
+
+        Assert.True(result.Admitted, result.Refusal.ToString());
+        Assert.InRange(DateTime.UtcNow - started, Quick.Ttl - Quick.Margin - Quick.RenewEvery, TimeSpan.FromSeconds(10));
+        Assert.Equal(0, await postgres.ScalarAsync<int>("SELECT count(*) FROM key_leases l WHERE NOT EXISTS (SELECT 1 FROM lease_holders h WHERE h.holder = l.holder)"));
+        await a.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Idle_slices_go_back_and_a_graceful_stop_returns_everything()
+    {
+        await using var postgres = await TestPostgres.CreateAsync();
+        await using var database = new PostgresDatabase(postgres.ConnectionString);
+        var store = new PostgresRateLimitStore(database, Quick);
+        var admission = Ask("idle", rpm: 100_000, slots: 1000, credits: 100m, cost: 0.01m);
+
+        // Enough demand for slices bigger than one request.
+        var inFlight = new List<AdmissionResult>();
+        for (var i = 0; i < 200; i++)
+        {
+            var result = await store.TryAdmitAsync(admission, Cancel);
+            Assert.True(result.Admitted);
+            if (i < 3)
+            {
+                inFlight.Add(result);
+            }
+            else
+            {
+                await store.ReleaseAsync(admission, result.WindowStart, 10, 0m, Cancel);
+            }
+        }
+
+        Assert.True(await postgres.ScalarAsync<int>("SELECT in_flight FROM key_state WHERE key_id = 'idle'") > 3);
+
+        // Idle: everything beyond the three requests still in flight goes back.
+        await Task.Delay(Quick.IdleReturn + Quick.Tick * 4, Cancel);
+        Assert.Equal(3, await postgres.ScalarAsync<int>("SELECT in_flight FROM key_state WHERE key_id = 'idle'"));
+        Assert.Equal(0.03m, await postgres.ScalarAsync<decimal>("SELECT reserved FROM key_state WHERE key_id = 'idle'"));
+
+        foreach (var result in inFlight)
+        {
+            await store.ReleaseAsync(admission, result.WindowStart, 10, 0m, Cancel);
+        }
+
+        await store.DisposeAsync();
+        Assert.Equal(0, await postgres.ScalarAsync<int>("SELECT in_flight FROM key_state WHERE key_id = 'idle'"));
+        Assert.Equal(0m, await postgres.ScalarAsync<decimal>("SELECT reserved FROM key_state WHERE key_id = 'idle'"));
+        Assert.Equal(0, await postgres.ScalarAsync<int>("SELECT count(*) FROM lease_holders"));
+    }
+
+    [Fact]
+    public async Task A_lowered_limit_binds_at_the_next_admission_despite_a_slice_held()
+    {
+        await using var postgres = await TestPostgres.CreateAsync();
+        await using var database = new PostgresDatabase(postgres.ConnectionString);
+        await using var store = new PostgresRateLimitStore(database, Quick);
+        await KeyLimitsTests.AwayFromMinuteEdgeAsync(neededSeconds: 10);
+        var generous = Ask("lowered", rpm: 10_000);
+        for (var i = 0; i < 100; i++)
+        {
+            Assert.True((await store.TryAdmitAsync(generous, Cancel)).Admitted);
+        }
+
+        var lowered = generous with { Rpm = 105 };
+        var admitted = 0;
+        for (var i = 0; i < 20; i++)
+        {
+            admitted += (await store.TryAdmitAsync(lowered, Cancel)).Admitted ? 1 : 0;
+        }
+
+        Assert.Equal(5, admitted);
+        Assert.Equal(105, await postgres.ScalarAsync<int>("SELECT window_requests FROM key_state WHERE key_id = 'lowered'"));
+    }
+}
