@@ -9,12 +9,13 @@ namespace Switchyard.Limits;
 public sealed class KeyLease
 {
     private readonly KeyLimiter _limiter;
-    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly KeyLimiter.Finishing _finishing;
     private int _state;
 
-    internal KeyLease(KeyLimiter limiter, Admission admission, long windowStart)
+    internal KeyLease(KeyLimiter limiter, KeyLimiter.Finishing finishing, Admission admission, long windowStart)
     {
         _limiter = limiter;
+        _finishing = finishing;
         Admission = admission;
         WindowStart = windowStart;
     }
@@ -23,14 +24,12 @@ public sealed class KeyLease
 
     public long WindowStart { get; }
 
-    internal Task Released => _released.Task;
-
     /// <summary>The answer is complete or nearly so; a refused request of this key may wait for this lease.</summary>
     public void MarkFinishing()
     {
         if (Interlocked.CompareExchange(ref _state, 1, 0) == 0)
         {
-            _limiter.AddFinishing(this);
+            _finishing.Add();
         }
     }
 
@@ -49,8 +48,7 @@ public sealed class KeyLease
         }
         finally
         {
-            _limiter.RemoveFinishing(this);
-            _released.TrySetResult();
+            _finishing.Remove();
         }
     }
 }

@@ -16,7 +16,7 @@ public sealed class KeyLimiter(IRateLimitStore store)
     // How long a refused request waits for this process's finishing requests of the same key.
     private static readonly TimeSpan FinishingWait = TimeSpan.FromSeconds(2);
 
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<KeyLease, byte>> _finishing = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Finishing> _finishing = new(StringComparer.Ordinal);
 
     internal IRateLimitStore Store => store;
 
@@ -41,10 +41,15 @@ public sealed class KeyLimiter(IRateLimitStore store)
             Tokens = tokens,
             Cost = cost,
         };
+        var finishing = _finishing.GetOrAdd(caller.KeyId, static _ => new Finishing());
         var result = await store.TryAdmitAsync(admission, cancellationToken);
-        if (!result.Admitted && result.Refusal != LimitRefusal.Requests && await WaitForFinishingAsync(caller.KeyId, cancellationToken))
+        if (!result.Admitted && result.Refusal != LimitRefusal.Requests)
         {
-            result = await store.TryAdmitAsync(admission, cancellationToken);
+            var deadline = DateTime.UtcNow + FinishingWait;
+            while (!result.Admitted && await WaitForFinishingAsync(finishing, deadline, cancellationToken))
+            {
+                result = await store.TryAdmitAsync(admission, cancellationToken);
+            }
         }
 
         RateLimitHeaders.Write(headers, admission, result);
@@ -53,38 +58,66 @@ public sealed class KeyLimiter(IRateLimitStore store)
             throw new GatewayException(Refusal(admission, result));
         }
 
-        return new KeyLease(this, admission, result.WindowStart);
+        return new KeyLease(this, finishing, admission, result.WindowStart);
     }
 
-    internal void AddFinishing(KeyLease lease) =>
-        _finishing.GetOrAdd(lease.Admission.KeyId, static _ => new ConcurrentDictionary<KeyLease, byte>())[lease] = 0;
-
-    internal void RemoveFinishing(KeyLease lease)
+    /// <summary>
+    /// Waits while this process has finishing requests of the key, until one of them hands its
+    /// units back; false when there is none to wait for or the wait ran out.
+    /// </summary>
+    private static async Task<bool> WaitForFinishingAsync(Finishing finishing, DateTime deadline, CancellationToken cancellationToken)
     {
-        if (_finishing.TryGetValue(lease.Admission.KeyId, out var leases))
-        {
-            leases.TryRemove(lease, out _);
-        }
-    }
-
-    private async Task<bool> WaitForFinishingAsync(string keyId, CancellationToken cancellationToken)
-    {
-        if (!_finishing.TryGetValue(keyId, out var leases) || leases.IsEmpty)
+        var released = finishing.Released();
+        var left = deadline - DateTime.UtcNow;
+        if (released is null || left <= TimeSpan.Zero)
         {
             return false;
         }
 
-        var released = leases.Keys.Select(l => l.Released).ToArray();
         try
         {
-            await Task.WhenAll(released).WaitAsync(FinishingWait, cancellationToken);
+            await released.WaitAsync(left, cancellationToken);
+            return true;
         }
         catch (TimeoutException)
         {
             // Still not handed back: the refusal stands on what the store says now.
+            return false;
+        }
+    }
+
+    /// <summary>A key's requests that are finishing in this process, and a signal each time one of them is released.</summary>
+    internal sealed class Finishing
+    {
+        private int _count;
+        private TaskCompletionSource? _released;
+
+        public void Add() => Interlocked.Increment(ref _count);
+
+        public void Remove()
+        {
+            Interlocked.Decrement(ref _count);
+            Interlocked.Exchange(ref _released, null)?.TrySetResult();
         }
 
-        return true;
+        /// <summary>Completes at the next release; null when nothing is finishing.</summary>
+        public Task? Released()
+        {
+            if (Volatile.Read(ref _count) == 0)
+            {
+                return null;
+            }
+
+            var signal = Volatile.Read(ref _released);
+            if (signal is null)
+            {
+                var fresh = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                signal = Interlocked.CompareExchange(ref _released, fresh, null) ?? fresh;
+            }
+
+            // A release between the count and the signal would be missed: look again.
+            return Volatile.Read(ref _count) == 0 ? null : signal.Task;
+        }
     }
 
     internal static GatewayError Refusal(Admission admission, AdmissionResult result)

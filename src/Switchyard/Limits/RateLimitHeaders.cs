@@ -9,6 +9,11 @@ namespace Switchyard.Limits;
 /// </summary>
 public static class RateLimitHeaders
 {
+    // Every reset within a rate window, formatted once: these headers go out on every limited answer.
+    private const int WindowDurations = AdmissionResult.WindowSeconds;
+
+    private static readonly string[] Durations = Enumerable.Range(0, WindowDurations + 1).Select(Format).ToArray();
+
     public static void Write(IHeaderDictionary headers, Admission admission, AdmissionResult result)
     {
         var reset = Duration(result.UntilReset);
@@ -31,8 +36,11 @@ public static class RateLimitHeaders
     public static string Duration(TimeSpan span)
     {
         var seconds = (int)Math.Ceiling(span.TotalSeconds);
-        return seconds >= 60
+        return seconds is >= 0 and <= WindowDurations ? Durations[seconds] : Format(seconds);
+    }
+
+    private static string Format(int seconds) =>
+        seconds >= 60
             ? string.Create(CultureInfo.InvariantCulture, $"{seconds / 60}m{seconds % 60}s")
             : string.Create(CultureInfo.InvariantCulture, $"{seconds}s");
-    }
 }

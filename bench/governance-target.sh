@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# A harness target for bench/governance.sh: the passthrough path with the bench key's limits
+# and metering off or on, on SQLite (one process) or PostgreSQL (one or two processes behind a
+# round-robin nginx, as a small fleet). Started by the harness fresh for each mode, pinned to
+# the gateway CPU with everything it starts (one process group: stopped and measured together).
+#
+#   GOV_LIMITS      off: the key has no limits, the model no price (the request log row is
+#                   still written); on: rpm, tpm, maxConcurrent and credits on the key (too
+#                   large to refuse anything in a run) and a priced model, so every request
+#                   is admitted against them, settled and charged
+#   GOV_STORAGE     sqlite | postgres
+#   GOV_PROCESSES   1 | 2 (2: gateways on TARGET_PORT+1 and +2, nginx on TARGET_PORT)
+#   GOV_POSTGRES    connection string (postgres); each start gets a fresh schema in it
+#   SWITCHYARD_DLL  the published Switchyard.dll
+set -Eeuo pipefail
+
+: "${UPSTREAM_URL:?set by the harness}" "${TARGET_PORT:?set by the harness}" "${SWITCHYARD_DLL:?set by bench/governance.sh}"
+: "${UPSTREAM_API_KEY:=sk-bench-upstream}"
+limits=${GOV_LIMITS:-off}
+storage=${GOV_STORAGE:-sqlite}
+processes=${GOV_PROCESSES:-1}
+dir=$(mktemp -d "${SWITCHYARD_BENCH_TMP:-${TMPDIR:-/tmp}}/governance-${BENCH_MODE:-run}.XXXXXX")
+
+if [[ $storage == postgres ]]; then
+    : "${GOV_POSTGRES:?a PostgreSQL connection string}"
+    schema=bench_$(basename "$dir" | tr -dc 'a-zA-Z0-9' | tr 'A-Z' 'a-z')
+    # Host=..;Port=..;Database=..;Username=..;Password=.. -> psql's environment
+    declare -A pg
+    IFS=';' read -r -a parts <<<"$GOV_POSTGRES"
+    for part in "${parts[@]}"; do pg[${part%%=*}]=${part#*=}; done
+    PGPASSWORD=${pg[Password]} psql -q -h "${pg[Host]}" -p "${pg[Port]}" -U "${pg[Username]}" -d "${pg[Database]}" \
+        -c "CREATE SCHEMA $schema;" >/dev/null
+    store="\"kind\": \"postgres\", \"connectionString\": \"$GOV_POSTGRES;Search Path=$schema\""
+else
+    store="\"kind\": \"sqlite\", \"path\": \"$dir/switchyard.db\""
+fi
+
+if [[ $limits == on ]]; then
+    key_limits=', "rpm": 100000000, "tpm": 2000000000, "maxConcurrent": 100000, "credits": 1000000000'
+    pricing=', "pricing": { "inputPerMTok": 0.15, "cachedInputPerMTok": 0.075, "outputPerMTok": 0.6 }'
+else
+    key_limits=''
+    pricing=''
+fi
+
+cat >"$dir/switchyard.json" <<EOF
+{
+  "masterKey": "sk-bench-master-0000000000000000",
+  "storage": { $store },
+  "providers": [
+    { "name": "up", "type": "openai", "baseUrl": "$UPSTREAM_URL", "apiKey": "env:UPSTREAM_API_KEY" }
+  ],
+  "models": [
+    { "id": "gpt-4o-mini", "provider": "up"$pricing }
+  ],
+  "keys": [
+    { "key": "sk-bench-client", "name": "bench"$key_limits }
+  ]
+}
+EOF
+
+export UPSTREAM_API_KEY DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+export Logging__LogLevel__Default=${Logging__LogLevel__Default:-Warning}
+cd "$dir"
+if ((processes == 1)); then
+    exec dotnet "$SWITCHYARD_DLL" serve --config "$dir/switchyard.json" --urls "http://127.0.0.1:$TARGET_PORT"
+fi
+
+# A fleet: the gateways first (the harness probes as soon as the front port opens), then nginx.
+ports=()
+for ((i = 1; i <= processes; i++)); do
+    port=$((TARGET_PORT + i))
+    ports+=("$port")
+    dotnet "$SWITCHYARD_DLL" serve --config "$dir/switchyard.json" --urls "http://127.0.0.1:$port" >"$dir/gateway-$i.log" 2>&1 &
+done
+for port in "${ports[@]}"; do
+    for ((t = 0; t < 300; t++)); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+        sleep 0.1
+    done
+done
+
+tools=$BENCH_DIR/.cache/root
+for libdir in "$tools"/usr/lib/*-linux-gnu; do
+    [[ -d $libdir ]] && export LD_LIBRARY_PATH=$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+done
+servers=$(printf '        server 127.0.0.1:%s;\n' "${ports[@]}")
+mkdir -p "$dir/nginx/logs"
+cat >"$dir/nginx/nginx.conf" <<EOF
+daemon off;
+worker_processes 1;
+pid $dir/nginx/nginx.pid;
+error_log $dir/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $dir/nginx/body;
+    proxy_temp_path $dir/nginx/proxy;
+    fastcgi_temp_path $dir/nginx/fastcgi;
+    uwsgi_temp_path $dir/nginx/uwsgi;
+    scgi_temp_path $dir/nginx/scgi;
+    upstream gateways {
+$servers
+        keepalive 128;
+    }
+    server {
+        listen 127.0.0.1:$TARGET_PORT;
+        location / {
+            proxy_pass http://gateways;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_buffering off;
+        }
+    }
+}
+EOF
+exec "$tools/usr/sbin/nginx" -p "$dir/nginx" -c "$dir/nginx/nginx.conf"
