@@ -130,6 +130,8 @@ public static class SwitchyardHost
             var metrics = new SwitchyardMetrics(provider.GetRequiredService<IMeterFactory>());
             metrics.ObserveQueueLengths(provider.GetRequiredService<ProviderGates>().QueueLengths);
             metrics.ObserveBenchedDeployments(provider.GetRequiredService<DeploymentHealth>().BenchedCount);
+            var writer = provider.GetRequiredService<UsageWriter>();
+            metrics.ObserveRequestLogBacklog(() => writer.Backlog);
             return metrics;
         });
         services.AddSingleton(provider => new MetricsCollector(provider.GetRequiredService<IMeterFactory>()));

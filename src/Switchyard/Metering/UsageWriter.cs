@@ -27,6 +27,9 @@ public sealed class UsageWriter(IUsageLedger ledger, ILogger<UsageWriter> logger
 
     private volatile bool _stopped;
 
+    /// <summary>Rows queued and not yet written (the <c>switchyard.request_log.backlog</c> gauge).</summary>
+    public long Backlog => _queue.Reader.Count;
+
     /// <summary>Queues a row; waits only when the queue is full.</summary>
     public async ValueTask EnqueueAsync(UsageRecord record)
     {

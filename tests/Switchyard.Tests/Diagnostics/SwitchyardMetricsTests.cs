@@ -153,6 +153,9 @@ public sealed class SwitchyardMetricsTests
         Assert.Equal(3, metrics.Sum("switchyard_request_duration_seconds_count", ("http_response_status_code", "502")));
         Assert.Equal(1, metrics.Sum("switchyard_request_duration_seconds_count", ("http_response_status_code", "503"), ("gen_ai_request_model", "m")));
         Assert.Equal(3, metrics.Sum("switchyard_upstream_attempts_total", ("switchyard_outcome", "failure")));
+
+        // Every request's row was written before the scrape: nothing waits in the request log.
+        Assert.Equal(0, Assert.Single(metrics.Find("switchyard_request_log_backlog")).Value);
     }
 
     [Fact]
