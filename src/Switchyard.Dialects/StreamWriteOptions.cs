@@ -14,4 +14,7 @@ public sealed record StreamWriteOptions
 
     /// <summary>Client metadata to echo, where the dialect carries it.</summary>
     public System.Text.Json.JsonElement? Metadata { get; init; }
+
+    /// <summary>The request's settings the dialect's answer repeats (<see cref="Canonical.ChatRequest.Echo"/>).</summary>
+    public System.Text.Json.JsonElement? Echo { get; init; }
 }

@@ -60,6 +60,13 @@ public sealed class ChatRequest
     /// <summary>Client metadata, echoed back on Chat Completions and Responses results.</summary>
     public JsonElement? Metadata { get; init; }
 
+    /// <summary>
+    /// The request's own settings that its dialect's answer repeats back, as the client sent them
+    /// (the Responses object echoes <c>instructions</c>, <c>tools</c>, <c>store</c>, …); read and
+    /// written by that dialect's codec alone, carried untouched in between.
+    /// </summary>
+    public JsonElement? Echo { get; set; }
+
     /// <summary>Top-level fields of the source dialect with no neutral slot, keyed <c>dialect.field</c>.</summary>
     public Dictionary<string, JsonElement>? Extensions { get; init; }
 

@@ -20,5 +20,8 @@ public sealed class ChatResponse
 
     public JsonElement? Metadata { get; set; }
 
+    /// <summary>The request's settings its dialect's answer repeats (<see cref="ChatRequest.Echo"/>).</summary>
+    public JsonElement? Echo { get; set; }
+
     public Dictionary<string, JsonElement>? Extensions { get; init; }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Switchyard.Auth;
 using Switchyard.Dialects;
 using Switchyard.Dialects.Json;
+using Switchyard.Dialects.OpenAI.Responses;
 using Switchyard.Storage;
 
 namespace Switchyard.Conversations;
@@ -33,7 +34,14 @@ public sealed class ConversationState(IConversationStore store, TimeProvider tim
         var rebuilt = new ArrayBufferWriter<byte>(body.Length + items.Length);
         new JsonTopLevelEditor().Set("input"u8, items).Remove("previous_response_id"u8).WriteTo(body.Span, topLevel, rebuilt);
         var rebuiltBody = rebuilt.WrittenMemory;
-        return new ResponsesTurn { Body = rebuiltBody, TopLevel = JsonTopLevel.Scan(rebuiltBody.Span), InputItems = items, Store = storeFlag };
+        return new ResponsesTurn
+        {
+            Body = rebuiltBody,
+            TopLevel = JsonTopLevel.Scan(rebuiltBody.Span),
+            InputItems = items,
+            Store = storeFlag,
+            Echo = OpenAIResponsesDialect.EchoOf(body.Span),
+        };
     }
 
     /// <summary>Stores the turn's answer under its response id for the caller's key.</summary>

@@ -16,6 +16,12 @@ public sealed class ResponsesTurn
     /// <summary>False when the client set <c>store: false</c>: nothing is kept.</summary>
     public required bool Store { get; init; }
 
+    /// <summary>
+    /// What the answer repeats of the client's own request (<see cref="Dialects.Canonical.ChatRequest.Echo"/>),
+    /// read before the rebuild removed <c>previous_response_id</c>; null when nothing was rebuilt.
+    /// </summary>
+    public System.Text.Json.JsonElement? Echo { get; init; }
+
     /// <summary>The id the gateway gives a translated answer (passthrough answers keep the upstream's).</summary>
     public string ResponseId { get; } = Dialects.OpenAI.Responses.ResponseIds.New();
 

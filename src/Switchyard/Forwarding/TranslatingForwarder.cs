@@ -81,6 +81,7 @@ public sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images)
         response.Model = exchange.ModelId;
         response.Usage = CostCalculator.Priced(entry.Pricing, response.Usage);
         response.Metadata = request.Metadata;
+        response.Echo = request.Echo;
         if (exchange.Turn is { } turn)
         {
             response.Id = turn.ResponseId;
@@ -136,6 +137,7 @@ public sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images)
                 Model = exchange.ModelId,
                 IncludeUsageChunk = request.StreamIncludeUsage,
                 Metadata = request.Metadata,
+                Echo = request.Echo,
                 ResponseId = exchange.Turn?.ResponseId,
             };
             var http = exchange.Context.Response;

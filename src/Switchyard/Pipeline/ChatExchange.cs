@@ -60,6 +60,7 @@ public sealed class ChatExchange
             if (_request is null)
             {
                 _request = Surface.ReadRequest(Body, Adjustments);
+                _request.Echo = Turn?.Echo ?? _request.Echo;
                 _request.Model = ModelId;
                 _request.Stream = Stream;
             }

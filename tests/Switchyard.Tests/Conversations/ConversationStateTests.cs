@@ -44,6 +44,11 @@ public sealed class ConversationStateTests
         Assert.Equal("It is sunny in Paris.", second.GetOutputText());
         Assert.Equal(Model(kind), second.Model);
         Assert.NotEqual(first.Id, second.Id);
+
+        // The response object repeats the settings it was asked with, as OpenAI's does.
+        Assert.Equal(first.Id, second.PreviousResponseId);
+        Assert.Null(first.PreviousResponseId);
+        Assert.Equal("get_weather", Assert.IsType<FunctionTool>(Assert.Single(second.Tools)).FunctionName);
         var requests = upstream.Requests.ToArray();
         Assert.Equal(2, requests.Length);
         Assert.Null(requests[1].Json["previous_response_id"]);
@@ -102,7 +107,10 @@ public sealed class ConversationStateTests
         var secondUpdates = await ResponsesEvents.CollectAsync(client.CreateResponseStreamingAsync(next, Token));
 
         Assert.Equal("call_s1", call.CallId);
-        Assert.Equal("Sunny.", Assert.IsType<StreamingResponseCompletedUpdate>(secondUpdates[^1]).Response.GetOutputText());
+        var completed = Assert.IsType<StreamingResponseCompletedUpdate>(secondUpdates[^1]).Response;
+        Assert.Equal("Sunny.", completed.GetOutputText());
+        Assert.Equal(answered.Id, completed.PreviousResponseId);
+        Assert.Equal("get_weather", Assert.IsType<FunctionTool>(Assert.Single(completed.Tools)).FunctionName);
         AssertRebuiltConversation("openai", upstream.LastRequest.Json, "call_s1");
     }
 

@@ -31,8 +31,13 @@ public sealed class OpenAIResponsesDialect : ChatDialect
         }
 
         adjustments.Strict = wire.StrictParams == true;
-        return ResponsesMapping.ToCanonical(wire, adjustments);
+        var request = ResponsesMapping.ToCanonical(wire, adjustments);
+        request.Echo = ResponseObjectWriter.Echo(body.Span);
+        return request;
     }
+
+    /// <summary>The settings of a Responses request body that its response object repeats (see <see cref="ChatRequest.Echo"/>).</summary>
+    public static JsonElement? EchoOf(ReadOnlySpan<byte> body) => ResponseObjectWriter.Echo(body);
 
     /// <summary>Writes the response object; <see cref="ChatResponse.Id"/> is used as the response id.</summary>
     public override void WriteResponse(ChatResponse response, IBufferWriter<byte> output)
@@ -40,7 +45,7 @@ public sealed class OpenAIResponsesDialect : ChatDialect
         using var writer = new Utf8JsonWriter(output, JsonWire.WriterOptions);
         var (status, reason) = ResponseObjectWriter.Status(response.FinishReason);
         ResponseObjectWriter.Write(writer, response.Id, response.Model, response.Created.ToUnixTimeSeconds(), status,
-            ResponseObjectWriter.Items(response), response.Usage, response.Metadata, reason);
+            ResponseObjectWriter.Items(response), response.Usage, response.Metadata, reason, echo: response.Echo);
     }
 
     public override IAsyncEnumerable<SseFrame> WriteStream(IAsyncEnumerable<StreamEvent> events, StreamWriteOptions options, CancellationToken cancellationToken) =>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using Switchyard.Dialects.Canonical;
 
@@ -16,7 +17,8 @@ internal static class ResponseObjectWriter
         Usage? usage,
         JsonElement? metadata,
         string? incompleteReason = null,
-        GatewayError? error = null)
+        GatewayError? error = null,
+        JsonElement? echo = null)
     {
         writer.WriteStartObject();
         writer.WriteString("id"u8, id);
@@ -46,8 +48,8 @@ internal static class ResponseObjectWriter
             writer.WriteNull("incomplete_details"u8);
         }
 
-        writer.WriteNull("instructions"u8);
-        writer.WriteNull("max_output_tokens"u8);
+        WriteEchoed(writer, echo, "instructions"u8, static w => w.WriteNullValue());
+        WriteEchoed(writer, echo, "max_output_tokens"u8, static w => w.WriteNullValue());
         writer.WriteString("model"u8, model);
         writer.WriteStartArray("output"u8);
         foreach (var item in output)
@@ -56,22 +58,33 @@ internal static class ResponseObjectWriter
         }
 
         writer.WriteEndArray();
-        writer.WriteBoolean("parallel_tool_calls"u8, true);
-        writer.WriteNull("previous_response_id"u8);
-        writer.WriteStartObject("reasoning"u8);
-        writer.WriteNull("effort"u8);
-        writer.WriteNull("summary"u8);
-        writer.WriteEndObject();
-        writer.WriteBoolean("store"u8, true);
-        writer.WriteStartObject("text"u8);
-        writer.WriteStartObject("format"u8);
-        writer.WriteString("type"u8, "text"u8);
-        writer.WriteEndObject();
-        writer.WriteEndObject();
-        writer.WriteString("tool_choice"u8, "auto"u8);
-        writer.WriteStartArray("tools"u8);
-        writer.WriteEndArray();
-        writer.WriteString("truncation"u8, "disabled"u8);
+        WriteEchoed(writer, echo, "parallel_tool_calls"u8, static w => w.WriteBooleanValue(true));
+        WriteEchoed(writer, echo, "previous_response_id"u8, static w => w.WriteNullValue());
+        WriteEchoed(writer, echo, "reasoning"u8, static w =>
+        {
+            w.WriteStartObject();
+            w.WriteNull("effort"u8);
+            w.WriteNull("summary"u8);
+            w.WriteEndObject();
+        });
+        WriteEchoed(writer, echo, "store"u8, static w => w.WriteBooleanValue(true));
+        WriteEchoed(writer, echo, "temperature"u8, static w => w.WriteNumberValue(1));
+        WriteEchoed(writer, echo, "text"u8, static w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("format"u8);
+            w.WriteString("type"u8, "text"u8);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        });
+        WriteEchoed(writer, echo, "tool_choice"u8, static w => w.WriteStringValue("auto"u8));
+        WriteEchoed(writer, echo, "tools"u8, static w =>
+        {
+            w.WriteStartArray();
+            w.WriteEndArray();
+        });
+        WriteEchoed(writer, echo, "top_p"u8, static w => w.WriteNumberValue(1));
+        WriteEchoed(writer, echo, "truncation"u8, static w => w.WriteStringValue("disabled"u8));
         if (usage is not null)
         {
             WriteUsage(writer, usage);
@@ -81,7 +94,7 @@ internal static class ResponseObjectWriter
             writer.WriteNull("usage"u8);
         }
 
-        writer.WriteNull("user"u8);
+        WriteEchoed(writer, echo, "user"u8, static w => w.WriteNullValue());
         writer.WritePropertyName("metadata"u8);
         if (metadata is { } value)
         {
@@ -97,6 +110,66 @@ internal static class ResponseObjectWriter
         writer.WriteString("output_text"u8, string.Concat(output.Where(i => i.Type == "message")
             .SelectMany(i => i.Contents).Where(c => c.Type == "output_text").Select(c => c.Text.ToString())));
         writer.WriteEndObject();
+    }
+
+    // The request settings a response object repeats, as OpenAI's does (each takes its default when not sent).
+    private static readonly byte[][] Echoed =
+    [
+        "instructions"u8.ToArray(), "max_output_tokens"u8.ToArray(), "parallel_tool_calls"u8.ToArray(), "previous_response_id"u8.ToArray(),
+        "reasoning"u8.ToArray(), "store"u8.ToArray(), "temperature"u8.ToArray(), "text"u8.ToArray(), "tool_choice"u8.ToArray(),
+        "tools"u8.ToArray(), "top_p"u8.ToArray(), "truncation"u8.ToArray(), "user"u8.ToArray(),
+    ];
+
+    /// <summary>The echoed settings of a Responses request body, copied as sent (only those properties, not the input).</summary>
+    public static JsonElement? Echo(ReadOnlySpan<byte> body)
+    {
+        var topLevel = Json.JsonTopLevel.Scan(body);
+        var buffer = new ArrayBufferWriter<byte>();
+        buffer.Write("{"u8);
+        foreach (var property in topLevel.Properties)
+        {
+            if (property.ValueKind == JsonTokenType.Null || !IsEchoed(body, property))
+            {
+                continue;
+            }
+
+            if (buffer.WrittenCount > 1)
+            {
+                buffer.Write(","u8);
+            }
+
+            buffer.Write(body[property.Whole]);
+        }
+
+        buffer.Write("}"u8);
+        using var echo = JsonDocument.Parse(buffer.WrittenMemory);
+        return echo.RootElement.Clone();
+    }
+
+    private static bool IsEchoed(ReadOnlySpan<byte> body, in Json.TopLevelProperty property)
+    {
+        foreach (var name in Echoed)
+        {
+            if (Json.JsonTopLevel.NameEquals(body, property, name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void WriteEchoed(Utf8JsonWriter writer, JsonElement? echo, ReadOnlySpan<byte> name, Action<Utf8JsonWriter> fallback)
+    {
+        writer.WritePropertyName(name);
+        if (echo is { } sent && sent.TryGetProperty(name, out var value))
+        {
+            value.WriteTo(writer);
+        }
+        else
+        {
+            fallback(writer);
+        }
     }
 
     /// <summary>Responses usage: input includes cached tokens, output includes reasoning.</summary>

@@ -318,7 +318,7 @@ internal static class ResponsesStreamWriter
         {
             writer.WritePropertyName("response"u8);
             var done = status is not "in_progress";
-            ResponseObjectWriter.Write(writer, _id, options.Model, _createdAt, status, done ? _items : [], done ? _usage : null, options.Metadata, incompleteReason, error);
+            ResponseObjectWriter.Write(writer, _id, options.Model, _createdAt, status, done ? _items : [], done ? _usage : null, options.Metadata, incompleteReason, error, options.Echo);
         }
 
         private SseFrame Event(string type, Action<Utf8JsonWriter> body)

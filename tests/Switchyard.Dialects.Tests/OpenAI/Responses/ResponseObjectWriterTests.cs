@@ -44,7 +44,8 @@ public sealed class ResponseObjectWriterTests
                     { "id": "{{callId}}", "type": "function_call", "status": "completed", "call_id": "call_1", "name": "get_weather", "arguments": "{\"location\":\"Paris\"}" }
                   ],
                   "parallel_tool_calls": true, "previous_response_id": null, "reasoning": { "effort": null, "summary": null },
-                  "store": true, "text": { "format": { "type": "text" } }, "tool_choice": "auto", "tools": [], "truncation": "disabled",
+                  "store": true, "temperature": 1, "text": { "format": { "type": "text" } }, "tool_choice": "auto", "tools": [], "top_p": 1,
+                  "truncation": "disabled",
                   "usage": {
                     "input_tokens": 2060, "input_tokens_details": { "cached_tokens": 2048 },
                     "output_tokens": 94, "output_tokens_details": { "reasoning_tokens": 64 },
@@ -158,6 +159,38 @@ public sealed class ResponseObjectWriterTests
         var written = Write(response);
 
         JsonAssert.Equal(JsonAssert.Parse("""{"session":"8d1b"}"""), written["metadata"]);
+    }
+
+    [Fact]
+    public void Repeats_the_settings_the_request_was_made_with_and_defaults_the_rest()
+    {
+        var body = """
+            {"model":"fast","input":"Hi","instructions":"Be brief.","max_output_tokens":300,"store":false,"temperature":0.2,
+             "top_p":null,"tool_choice":"required","parallel_tool_calls":false,"previous_response_id":"resp_prev","user":"u-1",
+             "tools":[{"type":"function","name":"get_weather","parameters":{"type":"object","properties":{}},"strict":false}],
+             "text":{"format":{"type":"json_schema","name":"answer","schema":{"type":"object"},"strict":true}},
+             "reasoning":{"effort":"low","summary":"auto"}}
+            """u8.ToArray();
+        var request = OpenAIResponsesDialect.Instance.ReadRequest(body, new ParamAdjustments());
+        var response = TextResponse("Hi");
+        response.Echo = request.Echo;
+
+        var written = Write(response);
+
+        Assert.Equal("Be brief.", (string?)written["instructions"]);
+        Assert.Equal(300, (int)written["max_output_tokens"]!);
+        Assert.False((bool)written["store"]!);
+        Assert.Equal(0.2, (double)written["temperature"]!);
+        Assert.Equal(1, (double)written["top_p"]!);
+        Assert.Equal("required", (string?)written["tool_choice"]);
+        Assert.False((bool)written["parallel_tool_calls"]!);
+        Assert.Equal("resp_prev", (string?)written["previous_response_id"]);
+        Assert.Equal("u-1", (string?)written["user"]);
+        Assert.Equal("disabled", (string?)written["truncation"]);
+        JsonAssert.Equal(JsonAssert.Parse("""[{"type":"function","name":"get_weather","parameters":{"type":"object","properties":{}},"strict":false}]"""), written["tools"]);
+        JsonAssert.Equal(JsonAssert.Parse("""{"format":{"type":"json_schema","name":"answer","schema":{"type":"object"},"strict":true}}"""), written["text"]);
+        JsonAssert.Equal(JsonAssert.Parse("""{"effort":"low","summary":"auto"}"""), written["reasoning"]);
+        Assert.Null(written["input"]);
     }
 
     private static ChatResponse TextResponse(string text) => new() { Id = "resp_1", Model = "fast", Parts = [new TextPart(text)] };
