@@ -419,7 +419,7 @@ internal static class MessagesRequestWriter
 
     private static void WriteTools(Utf8JsonWriter writer, ChatRequest request, bool forcedJson)
     {
-        var tools = request.Tools ?? [];
+        var tools = request.CallableTools;
         if (tools.Count == 0 && !forcedJson)
         {
             return;

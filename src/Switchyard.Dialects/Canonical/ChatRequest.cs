@@ -17,6 +17,10 @@ public sealed class ChatRequest
 
     public ToolChoice? ToolChoice { get; init; }
 
+    /// <summary>The tools the model may call: all of <see cref="Tools"/>, or those its tool choice allows.</summary>
+    public IReadOnlyList<ToolDefinition> CallableTools =>
+        ToolChoice?.Allowed is { } allowed ? (Tools ?? []).Where(t => allowed.Contains(t.Name)).ToList() : Tools ?? [];
+
     public bool? ParallelToolCalls { get; init; }
 
     public ResponseFormat? ResponseFormat { get; init; }

@@ -85,7 +85,7 @@ internal static class GenerateContentMapping
             {
                 null => null,
                 { Mode: "NONE" } => ToolChoice.None,
-                { Mode: "ANY" or "VALIDATED", AllowedFunctionNames: [var only] } => ToolChoice.Function(only),
+                { Mode: "ANY" or "VALIDATED", AllowedFunctionNames: { Count: > 0 } names } => ToolChoice.AllowedOnly(required: true, names),
                 { Mode: "ANY" } => ToolChoice.Required,
                 _ => ToolChoice.Auto,
             },

@@ -294,7 +294,8 @@ internal static class GenerateContentRequestWriter
 
     private static void WriteTools(Utf8JsonWriter writer, ChatRequest request)
     {
-        var tools = request.Tools ?? [];
+        // Gemini limits calls itself when they are required (allowedFunctionNames); otherwise it is sent only the callable tools.
+        var tools = request.ToolChoice is { Mode: ToolChoiceMode.Required, Allowed: not null } ? request.Tools ?? [] : request.CallableTools;
         var functions = tools.Where(t => t.Name != GenerateContentMapping.HostedSearchTool).ToList();
         var search = tools.Count != functions.Count;
         if (functions.Count == 0 && !search)
@@ -350,6 +351,17 @@ internal static class GenerateContentRequestWriter
                     break;
                 case ToolChoiceMode.Required:
                     writer.WriteString("mode"u8, "ANY"u8);
+                    if (choice.Allowed is { } allowed)
+                    {
+                        writer.WriteStartArray("allowedFunctionNames"u8);
+                        foreach (var name in allowed)
+                        {
+                            writer.WriteStringValue(name);
+                        }
+
+                        writer.WriteEndArray();
+                    }
+
                     break;
                 case ToolChoiceMode.Function:
                     writer.WriteString("mode"u8, "ANY"u8);

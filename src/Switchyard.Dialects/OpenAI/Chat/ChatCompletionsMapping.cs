@@ -181,6 +181,38 @@ internal static class ChatCompletionsMapping
         };
     }
 
+    /// <summary>
+    /// An <c>allowed_tools</c> choice (Chat Completions nests it, Responses does not): its mode and the
+    /// names of its function tools, found on each entry through <paramref name="named"/>.
+    /// </summary>
+    internal static ToolChoice AllowedToCanonical(JsonElement allowed, string param, Func<JsonElement, JsonElement> named)
+    {
+        var mode = allowed.TryGetProperty("mode", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+        if (mode is not ("auto" or "required"))
+        {
+            throw GatewayException.InvalidRequest($"'{param}.mode' must be auto or required.", param + ".mode");
+        }
+
+        var names = new List<string>();
+        if (allowed.TryGetProperty("tools", out var tools) && tools.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var tool in tools.EnumerateArray())
+            {
+                if (tool.ValueKind == JsonValueKind.Object && named(tool).TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String)
+                {
+                    names.Add(name.GetString()!);
+                }
+            }
+        }
+
+        if (names.Count == 0)
+        {
+            throw GatewayException.InvalidRequest($"'{param}.tools' must name at least one function tool.", param + ".tools");
+        }
+
+        return ToolChoice.AllowedOnly(mode == "required", names);
+    }
+
     private static ToolChoice? ToolChoiceToCanonical(JsonElement? choice)
     {
         switch (choice)
@@ -195,6 +227,10 @@ internal static class ChatCompletionsMapping
                     "required" => ToolChoice.Required,
                     var other => throw GatewayException.InvalidRequest($"'tool_choice' '{other}' is not one of auto, none, required.", "tool_choice"),
                 };
+            case { ValueKind: JsonValueKind.Object } limited
+                when limited.TryGetProperty("allowed_tools", out var allowedTools) && allowedTools.ValueKind == JsonValueKind.Object:
+                return AllowedToCanonical(allowedTools, "tool_choice.allowed_tools", static tool =>
+                    tool.TryGetProperty("function", out var function) && function.ValueKind == JsonValueKind.Object ? function : tool);
             case { ValueKind: JsonValueKind.Object } named
                 when named.TryGetProperty("function", out var function)
                     && function.ValueKind == JsonValueKind.Object
@@ -236,7 +272,7 @@ internal static class ChatCompletionsMapping
         {
             Model = upstreamModel,
             Messages = request.Messages.SelectMany(FromCanonical).ToList(),
-            Tools = request.Tools?.Select(t => new ChatToolWire
+            Tools = request.Tools is null ? null : request.CallableTools.Select(t => new ChatToolWire
             {
                 Type = "function",
                 Function = new FunctionDefinitionWire { Name = t.Name, Description = t.Description, Parameters = t.Parameters, Strict = t.Strict },

@@ -241,6 +241,8 @@ internal static class ResponsesMapping
             "required" => ToolChoice.Required,
             var other => throw GatewayException.InvalidRequest($"'tool_choice' '{other}' is not one of auto, none, required.", "tool_choice"),
         },
+        { ValueKind: JsonValueKind.Object } limited when limited.TryGetProperty("type", out var type) && type.ValueEquals("allowed_tools")
+            => OpenAI.Chat.ChatCompletionsMapping.AllowedToCanonical(limited, "tool_choice", static tool => tool),
         { ValueKind: JsonValueKind.Object } named when named.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String
             => ToolChoice.Function(name.GetString()!),
         _ => throw GatewayException.InvalidRequest("'tool_choice' must be auto, none, required or {\"type\":\"function\",\"name\":…}.", "tool_choice"),

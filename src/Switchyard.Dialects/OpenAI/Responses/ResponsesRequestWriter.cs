@@ -30,7 +30,7 @@ internal static class ResponsesRequestWriter
 
         writer.WriteEndArray();
 
-        if (request.Tools is { Count: > 0 } tools)
+        if (request.CallableTools is { Count: > 0 } tools)
         {
             writer.WriteStartArray("tools"u8);
             foreach (var tool in tools)

@@ -181,7 +181,7 @@ public sealed class ResponsesMappingTests
         var exception = Assert.Throws<GatewayException>(() => Read(Merge(MinimalRequest, $$"""{"tool_choice":{{toolChoice}}}""")));
 
         Assert.Equal(GatewayErrorKind.InvalidRequest, exception.Error.Kind);
-        Assert.Equal("tool_choice", exception.Error.Param);
+        Assert.StartsWith("tool_choice", exception.Error.Param, StringComparison.Ordinal);
     }
 
     [Fact]
