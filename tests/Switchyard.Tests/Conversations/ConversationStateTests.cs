@@ -55,6 +55,66 @@ public sealed class ConversationStateTests
         AssertRebuiltConversation(kind, requests[1].Json, call.CallId);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Keeps_anthropic_thinking_and_its_signature_for_the_next_turn(bool stream)
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var gateway = await GatewayInstance.StartWithAnthropicAsync(upstream);
+        var thinking = """{"type":"thinking","thinking":"The user wants Paris weather; call the tool.","signature":"EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgwsig-anthropic-1"}""";
+        const string toolUse = """{"type":"tool_use","id":"toolu_01A","name":"get_weather","input":{"city":"Paris"}}""";
+        if (stream)
+        {
+            upstream.EnqueueSse(
+            [
+                AnthropicAnswers.MessageStart(),
+                AnthropicAnswers.ThinkingStart(0),
+                AnthropicAnswers.ThinkingDelta(0, "The user wants Paris weather; call the tool."),
+                AnthropicAnswers.SignatureDelta(0, "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgwsig-anthropic-1"),
+                AnthropicAnswers.BlockStop(0),
+                AnthropicAnswers.ToolUseStart(1, "toolu_01A", "get_weather"),
+                AnthropicAnswers.InputJsonDelta(1, """{"city":"Paris"}"""),
+                AnthropicAnswers.BlockStop(1),
+                AnthropicAnswers.MessageDelta("tool_use"),
+                AnthropicAnswers.MessageStop(),
+            ]);
+        }
+        else
+        {
+            upstream.EnqueueJson(AnthropicAnswers.Message($"[{thinking},{toolUse}]", stopReason: "tool_use"));
+        }
+
+        upstream.EnqueueJson(AnthropicAnswers.Message("""[{"type":"text","text":"Sunny."}]"""));
+        var client = gateway.OpenAIClient().GetResponsesClient();
+        var first = Turn("anthropic", ResponseItem.CreateUserMessageItem(Question));
+        first.ReasoningOptions = new ResponseReasoningOptions { ReasoningEffortLevel = ResponseReasoningEffortLevel.Medium };
+        string firstId;
+        string callId;
+        if (stream)
+        {
+            first.StreamingEnabled = true;
+            var updates = await ResponsesEvents.CollectAsync(client.CreateResponseStreamingAsync(first, Token));
+            var answered = Assert.IsType<StreamingResponseCompletedUpdate>(updates[^1]).Response;
+            (firstId, callId) = (answered.Id, answered.OutputItems.OfType<FunctionCallResponseItem>().Single().CallId);
+        }
+        else
+        {
+            var answered = (await client.CreateResponseAsync(first, Token)).Value;
+            (firstId, callId) = (answered.Id, answered.OutputItems.OfType<FunctionCallResponseItem>().Single().CallId);
+        }
+
+        var next = Turn("anthropic", ResponseItem.CreateFunctionCallOutputItem(callId, "sunny, 21C"));
+        next.PreviousResponseId = firstId;
+        next.ReasoningOptions = new ResponseReasoningOptions { ReasoningEffortLevel = ResponseReasoningEffortLevel.Medium };
+        var second = (await client.CreateResponseAsync(next, Token)).Value;
+
+        Assert.Equal("Sunny.", second.GetOutputText());
+        var assistant = upstream.LastRequest.Json["messages"]!.AsArray().Single(m => (string?)m!["role"] == "assistant")!;
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(thinking), assistant["content"]![0]), assistant.ToJsonString());
+        Assert.Equal("tool_use", (string?)assistant["content"]![1]!["type"]);
+    }
+
     [Fact]
     public async Task Continues_a_chain_of_turns_each_adding_to_the_conversation()
     {

@@ -145,6 +145,7 @@ public sealed class SwitchyardMetricsTests
         }
 
         using var benched = await client.PostAsync("/v1/chat/completions", Requests.Json(ChatBody), Ct);
+        await AdminApi.RequestsAsync(gateway, "limit=10");
         var metrics = await ScrapeAsync(gateway, requests: 4);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, benched.StatusCode);

@@ -219,7 +219,7 @@ internal static class ResponseObjectWriter
                     message = null;
                     var thought = Add(items, OutputItem.Reasoning(reasoning.Extensions?.TryGetValue(ResponsesMapping.ItemIdKey, out var id) == true ? id.GetString() : null));
                     thought.Summary.Append(reasoning.Text);
-                    thought.EncryptedContent = reasoning.EncryptedContent;
+                    thought.EncryptedContent = ResponsesMapping.CarriedContent(reasoning.EncryptedContent, reasoning.Signature);
                     break;
             }
         }

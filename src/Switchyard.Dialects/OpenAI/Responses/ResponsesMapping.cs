@@ -17,6 +17,21 @@ internal static class ResponsesMapping
     public static string EncryptedReasoningSignature(string itemId, string encryptedContent) =>
         ReasoningSignature.Wrap(EncryptedReasoningSource, itemId + "\n" + encryptedContent);
 
+    /// <summary>
+    /// What a reasoning item's <c>encrypted_content</c> carries to a Responses client: OpenAI's own
+    /// content, or the signature another provider's reasoning needs on the next turn (Anthropic's
+    /// thinking signature, a Gemini thought signature) as a Switchyard signature, so a stored or
+    /// resent conversation keeps it.
+    /// </summary>
+    public static string? CarriedContent(string? encryptedContent, string? signature) =>
+        encryptedContent ?? signature switch
+        {
+            null => null,
+            _ when TryReadEncryptedReasoning(signature, out _, out var content) => content,
+            _ when ReasoningSignature.IsSwitchyard(signature) => signature,
+            _ => ReasoningSignature.Wrap(ReasoningSignature.AnthropicSource, signature),
+        };
+
     public static bool TryReadEncryptedReasoning(string? signature, out string itemId, out string encryptedContent)
     {
         itemId = encryptedContent = string.Empty;
@@ -166,9 +181,12 @@ internal static class ResponsesMapping
                         item.Arguments ?? "{}"));
                     break;
                 case "reasoning":
+                    // A Switchyard signature in encrypted_content is another provider's reasoning coming back.
+                    var carried = ReasoningSignature.IsSwitchyard(item.EncryptedContent);
                     (assistant ??= []).Add(new ReasoningPart(string.Join("\n\n", (item.Summary ?? []).Select(s => s?.Text ?? string.Empty)))
                     {
-                        EncryptedContent = item.EncryptedContent,
+                        EncryptedContent = carried ? null : item.EncryptedContent,
+                        Signature = carried ? item.EncryptedContent : null,
                         Extensions = item.Id is { } id ? new Dictionary<string, JsonElement> { [ItemIdKey] = JsonSerializer.SerializeToElement(id, DialectsJsonContext.Default.String) } : null,
                     });
                     break;

@@ -138,6 +138,11 @@ internal static class ResponsesStreamWriter
                     break;
 
                 case ReasoningDelta thought when _byPart.TryGetValue(thought.Index, out var target):
+                    if (thought.Signature is { } signature)
+                    {
+                        target.EncryptedContent = ResponsesMapping.CarriedContent(null, signature);
+                    }
+
                     if (thought.Text.Length > 0)
                     {
                         target.Summary.Append(thought.Text);
