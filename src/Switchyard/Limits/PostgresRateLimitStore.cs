@@ -227,7 +227,7 @@ public sealed class PostgresRateLimitStore : IRateLimitStore, IAsyncDisposable
 
                 await using var connection = await _database.OpenCountersAsync(CancellationToken.None);
                 await using var command = new NpgsqlCommand("DELETE FROM lease_holders WHERE holder = $1;", connection);
-                command.Parameters.Add(new NpgsqlParameter { Value = _holder.Id, NpgsqlDbType = NpgsqlDbType.Uuid });
+                Bind(command.Parameters, _holder.Id, NpgsqlDbType.Uuid);
                 await command.ExecuteNonQueryAsync(CancellationToken.None);
             }
             catch (Exception exception) when (exception is NpgsqlException or ObjectDisposedException)
@@ -263,6 +263,9 @@ public sealed class PostgresRateLimitStore : IRateLimitStore, IAsyncDisposable
         }
     }
 
+    private static void Bind(NpgsqlParameterCollection parameters, object? value, NpgsqlDbType type) =>
+        parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value, NpgsqlDbType = type });
+
     private TimeSpan UntilMinuteEnds()
     {
         var seconds = _time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
@@ -291,21 +294,21 @@ public sealed class PostgresRateLimitStore : IRateLimitStore, IAsyncDisposable
         await using var connection = await _database.OpenCountersAsync(cancellationToken);
         await using var command = new NpgsqlCommand("SELECT * FROM switchyard_lease($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15);", connection);
         var p = command.Parameters;
-        p.Add(new NpgsqlParameter { Value = admission.KeyId, NpgsqlDbType = NpgsqlDbType.Text });
-        p.Add(new NpgsqlParameter { Value = _holder.Id, NpgsqlDbType = NpgsqlDbType.Uuid });
-        p.Add(new NpgsqlParameter { Value = Timing.Ttl.TotalSeconds, NpgsqlDbType = NpgsqlDbType.Double });
-        p.Add(new NpgsqlParameter { Value = (object?)admission.Rpm ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
-        p.Add(new NpgsqlParameter { Value = (object?)admission.Tpm ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
-        p.Add(new NpgsqlParameter { Value = (object?)admission.MaxConcurrent ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
-        p.Add(new NpgsqlParameter { Value = (object?)admission.Credits ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Numeric });
-        p.Add(new NpgsqlParameter { Value = ask.NeedRequests, NpgsqlDbType = NpgsqlDbType.Integer });
-        p.Add(new NpgsqlParameter { Value = ask.WantRequests, NpgsqlDbType = NpgsqlDbType.Integer });
-        p.Add(new NpgsqlParameter { Value = ask.NeedTokens, NpgsqlDbType = NpgsqlDbType.Bigint });
-        p.Add(new NpgsqlParameter { Value = ask.WantTokens, NpgsqlDbType = NpgsqlDbType.Bigint });
-        p.Add(new NpgsqlParameter { Value = ask.NeedSlots, NpgsqlDbType = NpgsqlDbType.Integer });
-        p.Add(new NpgsqlParameter { Value = ask.WantSlots, NpgsqlDbType = NpgsqlDbType.Integer });
-        p.Add(new NpgsqlParameter { Value = ask.NeedCredits, NpgsqlDbType = NpgsqlDbType.Numeric });
-        p.Add(new NpgsqlParameter { Value = ask.WantCredits, NpgsqlDbType = NpgsqlDbType.Numeric });
+        Bind(p, admission.KeyId, NpgsqlDbType.Text);
+        Bind(p, _holder.Id, NpgsqlDbType.Uuid);
+        Bind(p, Timing.Ttl.TotalSeconds, NpgsqlDbType.Double);
+        Bind(p, admission.Rpm, NpgsqlDbType.Integer);
+        Bind(p, admission.Tpm, NpgsqlDbType.Bigint);
+        Bind(p, admission.MaxConcurrent, NpgsqlDbType.Integer);
+        Bind(p, admission.Credits, NpgsqlDbType.Numeric);
+        Bind(p, ask.NeedRequests, NpgsqlDbType.Integer);
+        Bind(p, ask.WantRequests, NpgsqlDbType.Integer);
+        Bind(p, ask.NeedTokens, NpgsqlDbType.Bigint);
+        Bind(p, ask.WantTokens, NpgsqlDbType.Bigint);
+        Bind(p, ask.NeedSlots, NpgsqlDbType.Integer);
+        Bind(p, ask.WantSlots, NpgsqlDbType.Integer);
+        Bind(p, ask.NeedCredits, NpgsqlDbType.Numeric);
+        Bind(p, ask.WantCredits, NpgsqlDbType.Numeric);
         var sent = _time.GetTimestamp();
         try
         {
@@ -342,13 +345,13 @@ public sealed class PostgresRateLimitStore : IRateLimitStore, IAsyncDisposable
             await using var connection = await _database.OpenCountersAsync(cancellationToken);
             await using var command = new NpgsqlCommand("SELECT switchyard_return($1, $2, $3, $4, $5, $6, $7);", connection);
             var p = command.Parameters;
-            p.Add(new NpgsqlParameter { Value = keyId, NpgsqlDbType = NpgsqlDbType.Text });
-            p.Add(new NpgsqlParameter { Value = _holder.Id, NpgsqlDbType = NpgsqlDbType.Uuid });
-            p.Add(new NpgsqlParameter { Value = surplus.Window, NpgsqlDbType = NpgsqlDbType.Bigint });
-            p.Add(new NpgsqlParameter { Value = surplus.Requests, NpgsqlDbType = NpgsqlDbType.Integer });
-            p.Add(new NpgsqlParameter { Value = surplus.TokensDelta, NpgsqlDbType = NpgsqlDbType.Bigint });
-            p.Add(new NpgsqlParameter { Value = surplus.Slots, NpgsqlDbType = NpgsqlDbType.Integer });
-            p.Add(new NpgsqlParameter { Value = surplus.Credits, NpgsqlDbType = NpgsqlDbType.Numeric });
+            Bind(p, keyId, NpgsqlDbType.Text);
+            Bind(p, _holder.Id, NpgsqlDbType.Uuid);
+            Bind(p, surplus.Window, NpgsqlDbType.Bigint);
+            Bind(p, surplus.Requests, NpgsqlDbType.Integer);
+            Bind(p, surplus.TokensDelta, NpgsqlDbType.Bigint);
+            Bind(p, surplus.Slots, NpgsqlDbType.Integer);
+            Bind(p, surplus.Credits, NpgsqlDbType.Numeric);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
         catch (NpgsqlException exception)
@@ -377,8 +380,8 @@ public sealed class PostgresRateLimitStore : IRateLimitStore, IAsyncDisposable
             await _database.MigrateAsync(cancellationToken);
             await using var connection = await _database.OpenCountersAsync(cancellationToken);
             await using var command = new NpgsqlCommand("INSERT INTO lease_holders (holder, expires_at) VALUES ($1, clock_timestamp() + make_interval(secs => $2));", connection);
-            command.Parameters.Add(new NpgsqlParameter { Value = _holder.Id, NpgsqlDbType = NpgsqlDbType.Uuid });
-            command.Parameters.Add(new NpgsqlParameter { Value = Timing.Ttl.TotalSeconds, NpgsqlDbType = NpgsqlDbType.Double });
+            Bind(command.Parameters, _holder.Id, NpgsqlDbType.Uuid);
+            Bind(command.Parameters, Timing.Ttl.TotalSeconds, NpgsqlDbType.Double);
             var sent = _time.GetTimestamp();
             await command.ExecuteNonQueryAsync(cancellationToken);
             ExtendHolder(sent);
@@ -396,8 +399,8 @@ public sealed class PostgresRateLimitStore : IRateLimitStore, IAsyncDisposable
         await using var connection = await _database.OpenCountersAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
             "UPDATE lease_holders SET expires_at = clock_timestamp() + make_interval(secs => $2) WHERE holder = $1 AND expires_at > clock_timestamp();", connection);
-        command.Parameters.Add(new NpgsqlParameter { Value = _holder.Id, NpgsqlDbType = NpgsqlDbType.Uuid });
-        command.Parameters.Add(new NpgsqlParameter { Value = Timing.Ttl.TotalSeconds, NpgsqlDbType = NpgsqlDbType.Double });
+        Bind(command.Parameters, _holder.Id, NpgsqlDbType.Uuid);
+        Bind(command.Parameters, Timing.Ttl.TotalSeconds, NpgsqlDbType.Double);
         var sent = _time.GetTimestamp();
         if (await command.ExecuteNonQueryAsync(cancellationToken) == 1)
         {
