@@ -137,6 +137,60 @@ public sealed class FleetTests
         _ = binding;
     }
 
+    [Fact]
+    public async Task A_limit_change_and_a_revocation_made_on_one_gateway_bind_the_other_within_five_seconds()
+    {
+        await using var storage = await TestStorage.CreateAsync(TestStorage.Postgres);
+        await using var upstream = await FakeUpstream.StartAsync();
+        upstream.Default = (context, _) => FakeUpstream.WriteJsonAsync(context, UpstreamAnswers.ChatCompletion("ok"));
+        await using var first = await GatewayInstance.StartWithOpenAIAsync(upstream, storage.Apply);
+        await using var second = await GatewayInstance.StartWithOpenAIAsync(upstream, storage.Apply);
+        var (id, secret, _) = await AdminApi.CreateKeyAsync(first, new JsonObject { ["name"] = "changing", ["rpm"] = 1000 });
+        using var client = second.HttpClient(secret);
+        using var admin = first.AdminClient();
+        var body = """{"model":"gpt-test","messages":[{"role":"user","content":"hi"}]}""";
+        await KeyLimitsTests.AwayFromMinuteEdgeAsync(neededSeconds: 14);
+
+        // The second gateway has the key cached and a slice of its generous limit in hand.
+        for (var i = 0; i < 3; i++)
+        {
+            using var warm = await client.PostAsync("/v1/chat/completions", Infrastructure.Requests.Json(body), Cancel);
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+        }
+
+        using var lowered = await admin.PatchAsync("/admin/keys/" + id, Infrastructure.Requests.Json("""{"rpm":4}"""), Cancel);
+        Assert.Equal(HttpStatusCode.OK, lowered.StatusCode);
+        var limited = await UntilAsync(client, body, HttpStatusCode.TooManyRequests);
+        var servedWhenLimited = upstream.Requests.Count;
+
+        using var revoke = await admin.DeleteAsync("/admin/keys/" + id, Cancel);
+        Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        var revoked = await UntilAsync(client, body, HttpStatusCode.Unauthorized);
+
+        Assert.True(limited < TimeSpan.FromSeconds(5), $"the lowered rpm bound after {limited}");
+        Assert.True(revoked < TimeSpan.FromSeconds(5), $"the revocation bound after {revoked}");
+        // Until its cached key is refreshed the second gateway serves under the old limit; after, nothing more.
+        Assert.Equal(servedWhenLimited, upstream.Requests.Count);
+    }
+
+    /// <summary>How long until the gateway answers a request with this status (polling every 100 ms, up to 10 s).</summary>
+    private static async Task<TimeSpan> UntilAsync(HttpClient client, string body, HttpStatusCode status)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        while (started.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            using var response = await client.PostAsync("/v1/chat/completions", Infrastructure.Requests.Json(body), Cancel);
+            if (response.StatusCode == status)
+            {
+                return started.Elapsed;
+            }
+
+            await Task.Delay(100, Cancel);
+        }
+
+        return started.Elapsed;
+    }
+
     /// <summary>The key's reserved credits and slots in flight once both are back to zero, or as they stand after 5 s.</summary>
     internal static async Task<(decimal Reserved, int InFlight)> IdleCountersAsync(TestPostgres database, string keyId)
     {
