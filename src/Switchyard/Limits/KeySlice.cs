@@ -41,6 +41,13 @@ internal sealed class KeySlice
     /// <summary>Charges settled but not yet in the ledger; they stay in the slice until the ledger moves them to spent.</summary>
     public decimal CreditsHeld;
 
+    /// <summary>The last grant gave no more than was needed: the key is near a limit, so units go back as soon as they are free.</summary>
+    public bool Tight;
+
+    /// <summary>The database's last refusal, repeated until <see cref="RefusedUntil"/> unless something is released first.</summary>
+    public AdmissionResult? Refused;
+    public long RefusedUntil;
+
     // Demand since the last grant, to size the next one.
     public long LastGrant;
     public int AdmittedSinceGrant;
@@ -133,8 +140,10 @@ internal sealed class KeySlice
     }
 
     /// <summary>Adds a grant; a new window replaces the old one's units.</summary>
-    public void Add(LeaseGrant grant, long sent)
+    public void Add(LeaseGrant grant, long sent, bool tight)
     {
+        Tight = tight;
+        Refused = null;
         if (grant.Window != Window)
         {
             Window = grant.Window;
@@ -155,6 +164,7 @@ internal sealed class KeySlice
     /// <summary>Ends an admitted request locally; returns the credits charged (never beyond the slice).</summary>
     public decimal Release(Admission admission, long windowStart, long tokensUsed, decimal cost)
     {
+        Refused = null;
         if (admission.MaxConcurrent is not null)
         {
             SlotsUsed--;
@@ -221,6 +231,16 @@ internal sealed class KeySlice
 internal readonly record struct Shortfall(int Requests, long Tokens, int Slots, decimal Credits)
 {
     public bool None => Requests == 0 && Tokens == 0 && Slots == 0 && Credits == 0;
+
+    /// <summary>Does the slice lack what this limit refused?</summary>
+    public bool In(LimitRefusal refusal) => refusal switch
+    {
+        LimitRefusal.Requests => Requests > 0,
+        LimitRefusal.Tokens => Tokens > 0,
+        LimitRefusal.Concurrency => Slots > 0,
+        LimitRefusal.Credits => Credits > 0,
+        _ => false,
+    };
 }
 
 internal readonly record struct LeaseAsk(int NeedRequests, int WantRequests, long NeedTokens, long WantTokens, int NeedSlots, int WantSlots, decimal NeedCredits, decimal WantCredits);

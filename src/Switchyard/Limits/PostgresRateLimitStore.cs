@@ -101,7 +101,8 @@ public sealed class PostgresRateLimitStore : IRateLimitStore, IAsyncDisposable
                 {
                     lock (slice)
                     {
-                        slice.Add(grant, now);
+                        slice.Add(grant, now, tight: grant.Requests <= ask.NeedRequests && grant.Tokens <= ask.NeedTokens
+                            && grant.Slots <= ask.NeedSlots && grant.Credits <= ask.NeedCredits);
                     }
 
                     continue;
@@ -123,10 +124,18 @@ public sealed class PostgresRateLimitStore : IRateLimitStore, IAsyncDisposable
                     }
 
                     var sameWindow = surplus.Window == grant.Window;
-                    return new AdmissionResult(refusal, grant.Window,
+                    var refused = new AdmissionResult(refusal, grant.Window,
                         grant.WindowRequests - (sameWindow ? surplus.Requests : 0),
                         grant.WindowTokens + (sameWindow ? surplus.TokensDelta : 0),
                         grant.UntilReset);
+                    // Slots come and go with every request, so only the slower limits' refusals are remembered.
+                    lock (slice)
+                    {
+                        slice.Refused = refusal == LimitRefusal.Concurrency ? null : refused;
+                        slice.RefusedUntil = _time.GetTimestamp() + (long)(Timing.RefusalMemory.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+                    }
+
+                    return refused;
                 }
 
                 // This process's holder was reclaimed (it could not renew in time): start over as a new one.
@@ -147,10 +156,27 @@ public sealed class PostgresRateLimitStore : IRateLimitStore, IAsyncDisposable
     public ValueTask<decimal> ReleaseAsync(Admission admission, long windowStart, long tokensUsed, decimal cost, CancellationToken cancellationToken)
     {
         var slice = _slices.GetOrAdd(admission.KeyId, static _ => new KeySlice());
+        decimal charged;
+        LeaseReturn surplus = default;
         lock (slice)
         {
-            return ValueTask.FromResult(slice.Release(admission, windowStart, tokensUsed, cost));
+            charged = slice.Release(admission, windowStart, tokensUsed, cost);
+
+            // Near a limit every unit counts: what this request did not use goes back now, not when the key idles.
+            if (slice.Tight)
+            {
+                slice.Roll(_time.GetTimestamp());
+                surplus = slice.Surplus();
+            }
         }
+
+        // Handed back beside the request's end rather than before it, so its ledger row is not held up.
+        if (!surplus.Empty)
+        {
+            _ = ReturnAsync(admission.KeyId, surplus, CancellationToken.None);
+        }
+
+        return ValueTask.FromResult(charged);
     }
 
     /// <summary>
@@ -247,9 +273,17 @@ public sealed class PostgresRateLimitStore : IRateLimitStore, IAsyncDisposable
         lock (slice)
         {
             slice.Roll(now);
-            if (!slice.SameLimits(admission) || !slice.Lacks(admission).None)
+            if (!slice.SameLimits(admission))
             {
                 return null;
+            }
+
+            var lacks = slice.Lacks(admission);
+            if (!lacks.None)
+            {
+                // The database refused this key a moment ago and nothing came back since: refuse alike
+                // without asking again, so a client hammering past its limit does not hammer the database.
+                return slice.Refused is { } refused && now < slice.RefusedUntil && lacks.In(refused.Refusal) ? refused : null;
             }
 
             // Slots and credits are the holder's only while it is surely still registered.
@@ -354,7 +388,7 @@ public sealed class PostgresRateLimitStore : IRateLimitStore, IAsyncDisposable
             Bind(p, surplus.Credits, NpgsqlDbType.Numeric);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
-        catch (NpgsqlException exception)
+        catch (Exception exception) when (exception is NpgsqlException or ObjectDisposedException or InvalidOperationException)
         {
             // The database keeps counting the slice as taken: too strict, never too loose. A
             // crash-free process keeps it until it stops; the holder's end hands it back.
@@ -516,6 +550,9 @@ public sealed record LeaseTiming
     public TimeSpan IdleReturn { get; init; } = TimeSpan.FromSeconds(1);
 
     public TimeSpan Tick { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long a refusal from the database is repeated without asking it again (until something is released).</summary>
+    public TimeSpan RefusalMemory { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>A slice covers the demand expected over this long.</summary>
     public TimeSpan Horizon { get; init; } = TimeSpan.FromMilliseconds(250);

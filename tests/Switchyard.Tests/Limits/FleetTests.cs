@@ -80,8 +80,16 @@ public sealed class FleetTests
             }
         }));
         var responses = attempts.ToList();
-        var rowsA = await AdminApi.RequestsAsync(first, $"keyId={id}&limit=1000");
-        var rowsB = await AdminApi.RequestsAsync(second, $"keyId={id}&limit=1000");
+        // A request's row is queued as it ends, just after its answer left: give the last ones a moment.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        JsonArray rowsA, rowsB;
+        do
+        {
+            rowsA = await AdminApi.RequestsAsync(first, $"keyId={id}&limit=1000");
+            rowsB = await AdminApi.RequestsAsync(second, $"keyId={id}&limit=1000");
+        }
+        while (rowsA.Concat(rowsB).Select(r => (string)r!["id"]!).Distinct().Count() < attempts.Count && DateTime.UtcNow < deadline);
+
         var spent = await storage.Database!.ScalarAsync<decimal>($"SELECT COALESCE(SUM(cost), 0) FROM requests WHERE key_id = '{id}'");
         var stateSpent = await storage.Database.ScalarAsync<decimal>($"SELECT COALESCE((SELECT spent FROM key_state WHERE key_id = '{id}'), 0)");
         // Each gateway hands its unused slices back once the key has been idle a moment.
@@ -130,6 +138,8 @@ public sealed class FleetTests
 
         // One row per request, on whichever gateway served it, and one per charged request exactly.
         var rows = rowsA.Concat(rowsB).Select(r => r!).DistinctBy(r => (string)r["id"]!).ToList();
+        var logged = rows.Select(r => (string)r["id"]!).ToHashSet();
+        Assert.Empty(responses.Where(r => !logged.Contains(r.Id)).Select(r => $"{r.Id} {(int)r.StatusCode} on gateway {r.Gateway}"));
         Assert.Equal(responses.Count, rows.Count);
         var charged = rows.Where(r => (decimal)r["cost"]! > 0).ToList();
         Assert.Equal(admitted.Select(r => r.Id).Order(), charged.Select(r => (string)r["id"]!).Order());

@@ -65,6 +65,10 @@ public sealed class LeaseTests
         var admission = Ask("shared", rpm: rpm, tpm: 40_000, tokens: 100);
         await KeyLimitsTests.AwayFromMinuteEdgeAsync(neededSeconds: 20);
 
+        // Both processes registered and warm (on another key), so neither starts late.
+        Assert.True((await a.TryAdmitAsync(Ask("warm-a", rpm: 10), Cancel)).Admitted);
+        Assert.True((await b.TryAdmitAsync(Ask("warm-b", rpm: 10), Cancel)).Admitted);
+
         // Both hammer the key until each has been refused several times in a row, idle pauses
         // included so the other's unused slices come back to the database.
         var admitted = new ConcurrentBag<int>();
