@@ -67,10 +67,11 @@ async Task<int> TtftAsync()
         await RunManyAsync(client, route, gateway.Url, baseUrl, Math.Min(40, requests), concurrency, null, null);
         var first = new Percentiles();
         var each = new Percentiles();
+        var other = new OtherCpu(gateway.Pid);
         var errors = await RunManyAsync(client, route, gateway.Url, baseUrl, requests, concurrency, first, each);
         var name = route.ToString().ToLowerInvariant();
-        Console.WriteLine($"{name,-9} first frame ms: p50 {first.At(0.5):0.000} p99 {first.At(0.99):0.000} max {first.Max:0.000} | every frame ms: p50 {each.At(0.5):0.000} p99 {each.At(0.99):0.000} max {each.Max:0.000} | errors {errors}");
-        Result($"test=ttft route={name} requests={requests} concurrency={concurrency} frames={frames} interval_ms={interval} {first.Summary("first")} {each.Summary("frame")} errors={errors}");
+        Console.WriteLine($"{name,-9} first frame ms: p50 {first.At(0.5):0.000} p99 {first.At(0.99):0.000} max {first.Max:0.000} | every frame ms: p50 {each.At(0.5):0.000} p99 {each.At(0.99):0.000} max {each.Max:0.000} | errors {errors} | other CPU {other.Percent:0}%");
+        Result($"test=ttft route={name} requests={requests} concurrency={concurrency} frames={frames} interval_ms={interval} {first.Summary("first")} {each.Summary("frame")} errors={errors} other_cpu_pct={other.Percent:0}");
     }
 
     Result(string.Create(CultureInfo.InvariantCulture, $"test=ttft route=gateway peak_rss_mb={gateway.PeakRssMb:0.0}"));
@@ -123,6 +124,7 @@ async Task<int> StreamsAsync()
     var late = 0;
     var started = Stopwatch.GetTimestamp();
     var cpu0 = gateway.CpuSeconds;
+    var other = new OtherCpu(gateway.Pid);
     using var sampling = new CancellationTokenSource();
     var peakOpen = 0;
     var sampler = Task.Run(async () =>
@@ -191,7 +193,7 @@ async Task<int> StreamsAsync()
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"streams {streams}, peak open {peakOpen}, completed {completed}, errors {errors}; frame delay ms p50 {each.At(0.5):0.00} p99 {each.At(0.99):0.00} p99.9 {each.At(0.999):0.00} max {each.Max:0.00}; frames over 50 ms {late}; gateway peak RSS {gateway.PeakRssMb:0.0} MB (idle {idleRss:0.0}), CPU {cpu:0.0} s over {elapsed:0} s"));
     Result(string.Create(CultureInfo.InvariantCulture,
-        $"test=streams route={route.ToString().ToLowerInvariant()} streams={streams} peak_open={peakOpen} completed={completed} errors={errors} {each.Summary("frame")} frame_p999={each.At(0.999):0.###} late_over_50ms={late} peak_rss_mb={gateway.PeakRssMb:0.0} idle_rss_mb={idleRss:0.0} cpu_s={cpu:0.0} elapsed_s={elapsed:0}"));
+        $"test=streams route={route.ToString().ToLowerInvariant()} streams={streams} peak_open={peakOpen} completed={completed} errors={errors} {each.Summary("frame")} frame_p999={each.At(0.999):0.###} late_over_50ms={late} peak_rss_mb={gateway.PeakRssMb:0.0} idle_rss_mb={idleRss:0.0} cpu_s={cpu:0.0} elapsed_s={elapsed:0} other_cpu_pct={other.Percent:0}"));
     return 0;
 }
 
@@ -206,9 +208,13 @@ async Task<int> BodiesAsync()
     await using var gateway = await GatewayProcess.StartAsync(dll, cpus, port, baseUrl, maxBodyBytes: 64L * 1024 * 1024);
     using var client = StreamClient.CreateClient();
     var idleRss = gateway.RssMb;
+
+    // Warm-up (JIT, connections), not measured.
+    await TimeBodiesAsync(client, gateway.Url + "/v1/chat/completions", ChatBody(4096), 50, bearer: true);
     foreach (var size in sizes)
     {
         var body = ChatBody(size);
+        var other = new OtherCpu(gateway.Pid);
         var direct = await TimeBodiesAsync(client, baseUrl + "/chat/completions", body, requests, bearer: false);
         var cpu0 = gateway.CpuSeconds;
         var through = await TimeBodiesAsync(client, gateway.Url + "/v1/chat/completions", body, requests, bearer: true);
@@ -218,7 +224,7 @@ async Task<int> BodiesAsync()
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{body.Length,9} B: direct p50 {direct.At(0.5):0.000} ms, gateway p50 {through.At(0.5):0.000} ms (p99 {through.At(0.99):0.000}), added {added:0.000} ms = {mbPerSecond:0} MB/s; gateway CPU {cpuPerRequest:0.00} ms/request; RSS {gateway.RssMb:0.0} MB, peak {gateway.PeakRssMb:0.0} MB"));
         Result(string.Create(CultureInfo.InvariantCulture,
-            $"test=bodies bytes={body.Length} requests={requests} direct_p50_ms={direct.At(0.5):0.###} gateway_p50_ms={through.At(0.5):0.###} gateway_p99_ms={through.At(0.99):0.###} added_ms={added:0.###} mb_per_s={mbPerSecond:0} gateway_cpu_ms={cpuPerRequest:0.###} rss_mb={gateway.RssMb:0.0} peak_rss_mb={gateway.PeakRssMb:0.0} idle_rss_mb={idleRss:0.0}"));
+            $"test=bodies bytes={body.Length} requests={requests} direct_p50_ms={direct.At(0.5):0.###} gateway_p50_ms={through.At(0.5):0.###} gateway_p99_ms={through.At(0.99):0.###} added_ms={added:0.###} mb_per_s={mbPerSecond:0} gateway_cpu_ms={cpuPerRequest:0.###} rss_mb={gateway.RssMb:0.0} peak_rss_mb={gateway.PeakRssMb:0.0} idle_rss_mb={idleRss:0.0} other_cpu_pct={other.Percent:0}"));
     }
 
     return 0;
