@@ -45,8 +45,8 @@ while (($#)); do
 done
 
 if ((build)); then
-    echo "[bench] dotnet publish src/Switchyard -c Release -o bench/.cache/switchyard" >&2
-    (cd "$REPO" && dotnet publish src/Switchyard -c Release -o "$PUBLISH_DIR" -nologo -v quiet) >&2
+    echo "[bench] dotnet publish src/Switchyard -c Release -r linux-x64 --self-contained false -o bench/.cache/switchyard (ReadyToRun)" >&2
+    (cd "$REPO" && dotnet publish src/Switchyard -c Release -r linux-x64 --self-contained false -o "$PUBLISH_DIR" -nologo -v quiet) >&2
 fi
 [[ -f $PUBLISH_DIR/Switchyard.dll ]] || { echo "bench/run.sh: no $PUBLISH_DIR/Switchyard.dll (drop --no-build)" >&2; exit 2; }
 
