@@ -21,7 +21,7 @@ public sealed class UsageWriter(IUsageLedger ledger, ILogger<UsageWriter> logger
     public const int MaxBatch = 500;
 
     /// <summary>How long the first row of a batch waits for others; a flush or shutdown ends the wait.</summary>
-    public static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(20);
+    public static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(100);
 
     private const int Capacity = 50_000;
 
