@@ -109,9 +109,10 @@ rows.append(('time to first token (Anthropic translated)', 'same', f'p50 {fmt(nu
 if streams:
     count, done, errors = int(streams['streams']), int(streams['completed']), int(streams['errors'])
     peak, fmax = num(streams['peak_rss_mb']), num(streams['frame_max'])
-    ok = done == count and errors == 0 and peak <= 1024 and fmax <= 50
+    exited = streams.get('gateway_exited') == 'True'
+    ok = done == count and errors == 0 and peak <= 1024 and fmax <= 50 and not exited
     rows.append(('concurrency', '10,000 open streams, a frame a second each: peak RSS ≤ 1 GB, no frame > 50 ms late',
-                 f'{count} streams ({done} completed, {errors} errors), peak RSS {fmt(peak, 0)} MB, frame delay p99 {fmt(num(streams["frame_p99"]))} / max {fmt(fmax)} ms, {streams["late_over_50ms"]} frames > 50 ms',
+                 f'{count} streams ({done} completed, {errors} errors{", the gateway exited" if exited else ""}), peak RSS {fmt(peak, 0)} MB, frame delay p99 {fmt(num(streams["frame_p99"]))} / max {fmt(fmax)} ms, {streams["late_over_50ms"]} frames > 50 ms',
                  verdict(ok) + (' (at the open-file limit, not 10,000)' if count < 10000 else '')))
 
 by_size = {int(b['bytes']) // 1024: b for b in bodies}
@@ -168,7 +169,7 @@ if bodies:
 if streams:
     out.append(f'**Open streams** (`StreamBench streams`): {streams["streams"]} streams opened over 10 s, each 20 frames 1 s apart; '
                f'frame delay p50 {streams["frame_p50"]} / p99 {streams["frame_p99"]} / p99.9 {streams["frame_p999"]} / max {streams["frame_max"]} ms over {streams["frame_n"]} frames; '
-               f'gateway peak RSS {streams["peak_rss_mb"]} MB (idle {streams["idle_rss_mb"]}), CPU {streams["cpu_s"]} s in {streams["elapsed_s"]} s; other CPU {streams.get("other_cpu_pct", "-")} %.\n')
+               f'gateway peak RSS {streams["peak_rss_mb"]} MB (idle {streams["idle_rss_mb"]}), gateway CPU {streams["cpu_s"]} s and this tool\'s (upstream + client, CPU 1) {streams.get("tool_cpu_s", "-")} s in {streams["elapsed_s"]} s; other CPU {streams.get("other_cpu_pct", "-")} %.\n')
 
 text = '\n'.join(out) + '\n'
 if '--readme' in sys.argv:

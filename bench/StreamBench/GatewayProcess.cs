@@ -101,27 +101,47 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     private double Status(string field) => ReadStatusKb(_process.Id, field) / 1024.0;
 
+    /// <summary>A field of <c>/proc/PID/status</c> in kB; 0 once the process is gone.</summary>
     public static long ReadStatusKb(int pid, string field)
     {
-        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        try
         {
-            if (line.StartsWith(field, StringComparison.Ordinal))
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
             {
-                return long.Parse(line.AsSpan(field.Length).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
+                if (line.StartsWith(field, StringComparison.Ordinal))
+                {
+                    return long.Parse(line.AsSpan(field.Length).Trim().TrimEnd("kB").Trim(), CultureInfo.InvariantCulture);
+                }
             }
+        }
+        catch (IOException)
+        {
+            // The process has exited.
         }
 
         return 0;
     }
+
+    /// <summary>The gateway has exited (crashed or was killed).</summary>
+    public bool HasExited => _process.HasExited;
+
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
     /// <summary>CPU seconds (user + system) the process has used.</summary>
     public double CpuSeconds
     {
         get
         {
-            var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+            }
+            catch (IOException)
+            {
+                return double.NaN;
+            }
         }
     }
 

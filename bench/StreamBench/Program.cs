@@ -124,7 +124,9 @@ async Task<int> StreamsAsync()
     var late = 0;
     var started = Stopwatch.GetTimestamp();
     var cpu0 = gateway.CpuSeconds;
+    var toolCpu0 = Environment.CpuUsage.TotalTime.TotalSeconds;
     var other = new OtherCpu(gateway.Pid);
+    double peakRss = 0;
     using var sampling = new CancellationTokenSource();
     var peakOpen = 0;
     var sampler = Task.Run(async () =>
@@ -133,6 +135,7 @@ async Task<int> StreamsAsync()
         {
             await Task.Delay(1000, CancellationToken.None);
             peakOpen = Math.Max(peakOpen, Volatile.Read(ref open));
+            peakRss = Math.Max(peakRss, gateway.PeakRssMb);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  t={Stopwatch.GetElapsedTime(started).TotalSeconds,5:0}s open={Volatile.Read(ref open),6} done={Volatile.Read(ref completed),6} errors={Volatile.Read(ref errors)} frames={each.Count,8} gateway rss={gateway.RssMb,7:0.0} MB"));
         }
@@ -189,11 +192,14 @@ async Task<int> StreamsAsync()
     await sampling.CancelAsync();
     await sampler;
     var cpu = gateway.CpuSeconds - cpu0;
+    var toolCpu = Environment.CpuUsage.TotalTime.TotalSeconds - toolCpu0;
     var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+    peakRss = Math.Max(peakRss, gateway.PeakRssMb);
+    var exited = gateway.HasExited ? $" GATEWAY EXITED with code {gateway.ExitCode}" : "";
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"streams {streams}, peak open {peakOpen}, completed {completed}, errors {errors}; frame delay ms p50 {each.At(0.5):0.00} p99 {each.At(0.99):0.00} p99.9 {each.At(0.999):0.00} max {each.Max:0.00}; frames over 50 ms {late}; gateway peak RSS {gateway.PeakRssMb:0.0} MB (idle {idleRss:0.0}), CPU {cpu:0.0} s over {elapsed:0} s"));
+        $"streams {streams}, peak open {peakOpen}, completed {completed}, errors {errors}; frame delay ms p50 {each.At(0.5):0.00} p99 {each.At(0.99):0.00} p99.9 {each.At(0.999):0.00} max {each.Max:0.00}; frames over 50 ms {late}; gateway peak RSS {peakRss:0.0} MB (idle {idleRss:0.0}), CPU {cpu:0.0} s, this tool's CPU {toolCpu:0.0} s, over {elapsed:0} s{exited}"));
     Result(string.Create(CultureInfo.InvariantCulture,
-        $"test=streams route={route.ToString().ToLowerInvariant()} streams={streams} peak_open={peakOpen} completed={completed} errors={errors} {each.Summary("frame")} frame_p999={each.At(0.999):0.###} late_over_50ms={late} peak_rss_mb={gateway.PeakRssMb:0.0} idle_rss_mb={idleRss:0.0} cpu_s={cpu:0.0} elapsed_s={elapsed:0} other_cpu_pct={other.Percent:0}"));
+        $"test=streams route={route.ToString().ToLowerInvariant()} streams={streams} peak_open={peakOpen} completed={completed} errors={errors} {each.Summary("frame")} frame_p999={each.At(0.999):0.###} late_over_50ms={late} peak_rss_mb={peakRss:0.0} idle_rss_mb={idleRss:0.0} cpu_s={cpu:0.0} tool_cpu_s={toolCpu:0.0} elapsed_s={elapsed:0} other_cpu_pct={other.Percent:0} gateway_exited={gateway.HasExited}"));
     return 0;
 }
 
