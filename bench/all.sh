@@ -12,7 +12,9 @@
 #   6. bench/StreamBench streams: ~10,000 open streams, one frame a second each
 #
 #   bash bench/all.sh                 # ~10 min; publishes first
-#   bash bench/all.sh --repeat 3      # median of 3 throughput runs per harness row (~13 min)
+#   bash bench/all.sh --repeat 3      # median of 3 throughput runs per harness row (~15 min)
+#   bash bench/all.sh --warmup 5      # seconds of saturating warm-up per row (default 15: on one
+#                                     # saturated core the JIT needs ~15-20 s to reach its final tier)
 #   bash bench/all.sh --no-readme     # measure and write bench/results/all-<stamp>/report.md only
 #   bash bench/all.sh --report bench/results/all-<stamp>   # re-render report.md and the README
 #
@@ -23,11 +25,13 @@ set -Eeuo pipefail
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BENCH/.." && pwd)
 repeat=1
+warmup=15
 readme=1
 report_only=""
 while (($#)); do
     case $1 in
         --repeat) repeat=$2; shift 2 ;;
+        --warmup) warmup=$2; shift 2 ;;
         --no-readme) readme=0; shift ;;
         --report) report_only=${2%/}; shift 2 ;;
         -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
@@ -62,17 +66,18 @@ newest() { { ls -1d "$BENCH"/results/$1 2>/dev/null || true; } | tail -n 1; }
     echo "source: $(git -C "$REPO" rev-parse --short HEAD)$(git -C "$REPO" diff --quiet HEAD -- src || echo ' + uncommitted src/ edits')"
     echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "fd limit: $(ulimit -n)"
+    echo "harness: warm-up ${warmup} s per row, throughput runs ${repeat} per row (median)"
 } >"$OUT/env.txt"
 
-log "1/6 bench/run.sh --governed --repeat $repeat (publishes)"
+log "1/6 bench/run.sh --governed --repeat $repeat --warmup $warmup (publishes)"
 before=$(newest '2*')
-bash "$BENCH/run.sh" --governed --repeat "$repeat" || log "run.sh failed (rc $?); going on"
+bash "$BENCH/run.sh" --governed --repeat "$repeat" --warmup "$warmup" || log "run.sh failed (rc $?); going on"
 harness=$(newest '2*')
 [[ -n $harness && $harness != "$before" ]] && ln -sfn "../$(basename "$harness")" "$OUT/harness"
 
-log "2/6 bench/translated.sh --rows direct,nginx,openai,anthropic --repeat $repeat"
+log "2/6 bench/translated.sh --rows direct,nginx,openai,anthropic --repeat $repeat --warmup $warmup"
 before=$(newest 'translated-*')
-bash "$BENCH/translated.sh" --no-build --rows direct,nginx,openai,anthropic --repeat "$repeat" || log "translated.sh failed (rc $?); going on"
+bash "$BENCH/translated.sh" --no-build --rows direct,nginx,openai,anthropic --repeat "$repeat" --warmup "$warmup" || log "translated.sh failed (rc $?); going on"
 translated=$(newest 'translated-*')
 [[ -n $translated && $translated != "$before" ]] && ln -sfn "../$(basename "$translated")" "$OUT/translated"
 
