@@ -48,8 +48,10 @@ streams = (results('streams.txt') or [{}])[0]
 rows = []  # (target, goal, measured, verdict)
 
 
-def verdict(ok):
-    return '-' if ok is None else ('met' if ok else '**not met**')
+def verdict(ok, *disturbed):
+    text = '-' if ok is None else ('met' if ok else '**not met**')
+    worst = max([d for d in disturbed if d is not None], default=None)
+    return text + (f' (disturbed: other processes used {worst:.0f} % CPU)' if worst is not None and worst > 10 else '')
 
 
 def h(target, mode, field):
@@ -64,14 +66,15 @@ def other(*values):
 for mode, label in (('plain', 'OpenAI → OpenAI passthrough, plain'), ('stream', 'OpenAI → OpenAI passthrough, stream')):
     sw, ng, d = h('switchyard', mode, 'rps'), h('nginx', mode, 'rps'), h('direct', mode, 'p50_ms')
     ratio = sw / ng if sw and ng else None
-    rows.append((label, 'throughput ≥ 0.7× nginx', f'{fmt(sw, 0)} vs {fmt(ng, 0)} req/s = {fmt(ratio)}×', verdict(None if ratio is None else ratio >= 0.7)))
+    dist = (h('switchyard', mode, 'other_cpu_pct'), h('nginx', mode, 'other_cpu_pct'))
+    rows.append((label, 'throughput ≥ 0.7× nginx', f'{fmt(sw, 0)} vs {fmt(ng, 0)} req/s = {fmt(ratio)}×', verdict(None if ratio is None else ratio >= 0.7, *dist)))
     p50, np50 = h('switchyard', mode, 'p50_ms'), h('nginx', mode, 'p50_ms')
     added = p50 - d if p50 is not None and d is not None else None
     nadded = np50 - d if np50 is not None and d is not None else None
-    rows.append((label, 'added p50 ≤ 0.3 ms at 200 req/s', f'+{fmt(added)} ms (nginx +{fmt(nadded)})', verdict(None if added is None else added <= 0.3)))
+    rows.append((label, 'added p50 ≤ 0.3 ms at 200 req/s', f'+{fmt(added)} ms (nginx +{fmt(nadded)})', verdict(None if added is None else added <= 0.3, *dist)))
     p99, np99 = h('switchyard', mode, 'p99_ms'), h('nginx', mode, 'p99_ms')
     r99 = p99 / np99 if p99 and np99 else None
-    rows.append((label, 'p99 ≤ 2× nginx', f'{fmt(p99)} vs {fmt(np99)} ms = {fmt(r99, 1)}×', verdict(None if r99 is None else r99 <= 2)))
+    rows.append((label, 'p99 ≤ 2× nginx', f'{fmt(p99)} vs {fmt(np99)} ms = {fmt(r99, 1)}×', verdict(None if r99 is None else r99 <= 2, *dist)))
     rss = h('switchyard', mode, 'peak_rss_mb')
     rows.append((label, 'peak RSS ≤ 120 MB', f'{fmt(rss, 1)} MB', verdict(None if rss is None else rss <= 120)))
 
@@ -79,13 +82,14 @@ a, n, d = translated.get('anthropic', {}), translated.get('nginx', {}), translat
 ar, nr = num(a.get('rps')), num(n.get('rps'))
 ratio = ar / nr if ar and nr else None
 label = 'Anthropic → OpenAI translated, stream'
-rows.append((label, 'throughput ≥ 0.4× nginx', f'{fmt(ar, 0)} vs {fmt(nr, 0)} req/s = {fmt(ratio)}×', verdict(None if ratio is None else ratio >= 0.4)))
+tdist = (num(a.get('other_cpu_pct')), num(n.get('other_cpu_pct')), num(a.get('other_cpu_latency_pct')), num(n.get('other_cpu_latency_pct')))
+rows.append((label, 'throughput ≥ 0.4× nginx', f'{fmt(ar, 0)} vs {fmt(nr, 0)} req/s = {fmt(ratio)}×', verdict(None if ratio is None else ratio >= 0.4, *tdist)))
 ap50, dp50 = num(a.get('p50_ms')), num(d.get('p50_ms'))
 added = ap50 - dp50 if ap50 is not None and dp50 is not None else None
-rows.append((label, 'added p50 ≤ 0.5 ms', f'+{fmt(added)} ms', verdict(None if added is None else added <= 0.5)))
+rows.append((label, 'added p50 ≤ 0.5 ms', f'+{fmt(added)} ms', verdict(None if added is None else added <= 0.5, *tdist)))
 ap99, np99 = num(a.get('p99_ms')), num(n.get('p99_ms'))
 r99 = ap99 / np99 if ap99 and np99 else None
-rows.append((label, 'p99 ≤ 3× nginx', f'{fmt(ap99)} vs {fmt(np99)} ms = {fmt(r99, 1)}×', verdict(None if r99 is None else r99 <= 3)))
+rows.append((label, 'p99 ≤ 3× nginx', f'{fmt(ap99)} vs {fmt(np99)} ms = {fmt(r99, 1)}×', verdict(None if r99 is None else r99 <= 3, *tdist)))
 rss = num(a.get('peak_rss_mb'))
 rows.append((label, 'peak RSS ≤ 120 MB', f'{fmt(rss, 1)} MB', verdict(None if rss is None else rss <= 120)))
 
@@ -93,8 +97,8 @@ for mode in ('plain', 'stream'):
     on, off = h('switchyard-governed', mode, 'rps'), h('switchyard', mode, 'rps')
     ratio = on / off if on and off else None
     rows.append((f'keys, limits, metering on (SQLite), {mode}', '≤ 10 % below the same path off',
-                 f'{fmt(on, 0)} vs {fmt(off, 0)} req/s = {fmt(None if ratio is None else (ratio - 1) * 100, 1)} %',
-                 verdict(None if ratio is None else ratio >= 0.9)))
+                 f'on {fmt(on, 0)} vs off {fmt(off, 0)} req/s: {"-" if ratio is None else f"{(ratio - 1) * 100:+.1f}"} %',
+                 verdict(None if ratio is None else ratio >= 0.9, h('switchyard-governed', mode, 'other_cpu_pct'), h('switchyard', mode, 'other_cpu_pct'))))
 
 o, dr = ttft.get('openai', {}), ttft.get('direct', {})
 first99, first50, firstmax = num(o.get('first_p99')), num(o.get('first_p50')), num(o.get('first_max'))
