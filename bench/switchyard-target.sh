@@ -8,6 +8,11 @@
 #   SWITCHYARD_BENCH_TMP  parent folder for the per-start config and SQLite file
 #                         (default: a new folder under ${TMPDIR:-/tmp}); bench/run.sh
 #                         sets it and removes it at the end
+#   SWITCHYARD_BENCH_GOVERNED=1  the governance row: the bench key gets rpm, tpm,
+#                         maxConcurrent and credits limits (far above what a run uses, so
+#                         every request is admitted, reserved, settled and ledgered) and
+#                         the model a price; without it the key has no limits and the
+#                         model no price
 set -Eeuo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -22,7 +27,13 @@ mkdir -p "$parent"
 dir=$(mktemp -d "$parent/switchyard-${BENCH_MODE:-run}.XXXXXX")
 
 # Client key = the harness's (Authorization: Bearer sk-bench-client), so no extra header.
-# The master key is a fixed bench value; no limits on the key (the plain passthrough path).
+# The master key is a fixed bench value; no limits on the key (the plain passthrough path)
+# unless SWITCHYARD_BENCH_GOVERNED=1.
+key_limits="" pricing=""
+if [[ ${SWITCHYARD_BENCH_GOVERNED:-0} == 1 ]]; then
+    key_limits=', "rpm": 1000000000, "tpm": 2000000000, "maxConcurrent": 100000, "credits": 1000000000'
+    pricing=', "pricing": { "inputPerMTok": 0.15, "outputPerMTok": 0.6 }'
+fi
 cat >"$dir/switchyard.json" <<EOF
 {
   "masterKey": "sk-bench-master-0000000000000000",
@@ -31,10 +42,10 @@ cat >"$dir/switchyard.json" <<EOF
     { "name": "up", "type": "openai", "baseUrl": "$UPSTREAM_URL", "apiKey": "env:UPSTREAM_API_KEY" }
   ],
   "models": [
-    { "id": "gpt-4o-mini", "provider": "up" }
+    { "id": "gpt-4o-mini", "provider": "up"$pricing }
   ],
   "keys": [
-    { "key": "sk-bench-client", "name": "bench" }
+    { "key": "sk-bench-client", "name": "bench"$key_limits }
   ]
 }
 EOF

@@ -10,7 +10,11 @@ namespace Switchyard.Dialects.Sse;
 /// </summary>
 public static class SseRelay
 {
-    public const int BufferSize = 64 * 1024;
+    /// <summary>
+    /// The read buffer's first size, and the output's; both grow for a larger frame. Small because
+    /// every open stream holds both: at 64 KiB each, 10,000 streams held 1.3 GB.
+    /// </summary>
+    public const int BufferSize = 8 * 1024;
 
     /// <summary>Relays <c>source</c> through <c>handler</c>; <c>write</c> sends and flushes a batch of output bytes to the client.</summary>
     public static async Task RunAsync(

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Json;
 using Switchyard.Dialects;
 using Switchyard.Dialects.Json;
 using Switchyard.Dialects.Sse;
@@ -17,6 +16,7 @@ namespace Switchyard.Forwarding;
 public sealed class RelayedTextCounter(ISseFrameHandler inner, IUsageTap tap, RelayedUsage relayed) : ISseFrameHandler, IDisposable
 {
     private readonly PooledBufferWriter _data = new(1024);
+    private long _taken;
 
     public void OnFrame(ReadOnlySpan<byte> frame, IBufferWriter<byte> output)
     {
@@ -25,6 +25,14 @@ public sealed class RelayedTextCounter(ISseFrameHandler inner, IUsageTap tap, Re
         relayed.Completed = tap.Completed;
         if (tap.Error is not null)
         {
+            return;
+        }
+
+        if (tap is ITextCountingTap counting)
+        {
+            // The tap counted as it parsed the frame: take what it added.
+            relayed.AddText(counting.TextCharacters - _taken);
+            _taken = counting.TextCharacters;
             return;
         }
 
@@ -42,73 +50,8 @@ public sealed class RelayedTextCounter(ISseFrameHandler inner, IUsageTap tap, Re
         relayed.Completed = tap.Completed;
     }
 
-    /// <summary>Characters in the text-bearing string values of one event's JSON.</summary>
-    internal static long CountText(ReadOnlySpan<byte> json)
-    {
-        if (json.Length == 0 || json[0] != (byte)'{')
-        {
-            return 0;
-        }
-
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 256 });
-        long characters = 0;
-        var counting = false;
-        var repeat = false;
-        try
-        {
-            while (reader.Read())
-            {
-                switch (reader.TokenType)
-                {
-                    case JsonTokenType.PropertyName:
-                        counting = IsTextProperty(ref reader);
-                        if (reader.CurrentDepth == 1 && reader.ValueTextEquals("type"u8) && reader.Read() && reader.TokenType == JsonTokenType.String)
-                        {
-                            repeat = RepeatsText(reader.ValueSpan);
-                            counting = false;
-                        }
-
-                        break;
-                    case JsonTokenType.String when counting:
-                        characters += Utf8Characters(reader.ValueSpan);
-                        counting = false;
-                        break;
-                    default:
-                        counting = false;
-                        break;
-                }
-            }
-        }
-        catch (JsonException)
-        {
-            // A malformed frame is the tap's to report; it carries no countable text.
-        }
-
-        return repeat ? 0 : characters;
-    }
-
-    private static bool IsTextProperty(ref Utf8JsonReader reader) =>
-        reader.ValueTextEquals("content"u8) || reader.ValueTextEquals("text"u8) || reader.ValueTextEquals("reasoning_content"u8)
-        || reader.ValueTextEquals("reasoning"u8) || reader.ValueTextEquals("arguments"u8) || reader.ValueTextEquals("partial_json"u8)
-        || reader.ValueTextEquals("thinking"u8) || reader.ValueTextEquals("refusal"u8) || reader.ValueTextEquals("delta"u8);
-
-    private static bool RepeatsText(ReadOnlySpan<byte> type) =>
-        type.EndsWith(".done"u8) || type.SequenceEqual("response.completed"u8) || type.SequenceEqual("response.incomplete"u8)
-        || type.SequenceEqual("response.failed"u8);
-
-    private static long Utf8Characters(ReadOnlySpan<byte> utf8)
-    {
-        long count = 0;
-        foreach (var b in utf8)
-        {
-            if ((b & 0xC0) != 0x80)
-            {
-                count++;
-            }
-        }
-
-        return count;
-    }
+    /// <summary>Characters in the text-bearing string values of one event's JSON (<see cref="RelayedText.Count"/>).</summary>
+    internal static long CountText(ReadOnlySpan<byte> json) => RelayedText.Count(json);
 
     public void Dispose() => _data.Dispose();
 }

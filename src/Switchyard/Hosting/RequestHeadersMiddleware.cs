@@ -19,7 +19,7 @@ public static class RequestHeadersMiddleware
         var id = context.Request.Headers[RequestIdHeader].ToString();
         if (id.Length is 0 or > 128 || !IsPrintableAscii(id))
         {
-            id = "req_" + Guid.NewGuid().ToString("N");
+            id = RequestIds.Next();
         }
 
         context.TraceIdentifier = id;

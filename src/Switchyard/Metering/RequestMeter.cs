@@ -109,7 +109,7 @@ public sealed class RequestMeter(KeyLimiter limiter, IRateLimitStore limits, Usa
         return new UsageRecord
         {
             // A client's own id may repeat; the ledger's key must not.
-            RequestId = clientSent ? "req_" + Guid.NewGuid().ToString("N") : context.TraceIdentifier,
+            RequestId = clientSent ? RequestIds.Next() : context.TraceIdentifier,
             ClientRequestId = clientSent ? clientId : null,
             KeyId = keyId,
             Model = modelId,

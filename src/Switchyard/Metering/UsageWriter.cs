@@ -8,8 +8,10 @@ namespace Switchyard.Metering;
 
 /// <summary>
 /// Writes ledger and request-log rows off the hot path: requests drop their row into a bounded
-/// channel and go; this service drains it in batches (whatever has queued while the previous
-/// batch was written, up to <see cref="MaxBatch"/>), one transaction each. A failed batch is
+/// channel and go; this service drains it in batches, one transaction each: after the first row
+/// of a batch it waits up to <see cref="BatchWindow"/> for more (cut short by a
+/// <see cref="FlushAsync"/> or shutdown), then takes what has queued, up to <see cref="MaxBatch"/>.
+/// Without the window a busy gateway committed a transaction of one or two rows per request. A failed batch is
 /// retried as is, which is safe because a row already written is skipped by its request id. On a
 /// graceful shutdown the queue is drained before the process exits; rows that arrive after that
 /// are written directly. A full queue makes requests wait rather than lose a charge.
@@ -17,6 +19,10 @@ namespace Switchyard.Metering;
 public sealed class UsageWriter(IUsageLedger ledger, ILogger<UsageWriter> logger) : BackgroundService
 {
     public const int MaxBatch = 500;
+
+    /// <summary>How long the first row of a batch waits for others; a flush or shutdown ends the wait.</summary>
+    public static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(100);
+
     private const int Capacity = 50_000;
 
     private readonly Channel<Item> _queue = Channel.CreateBounded<Item>(new BoundedChannelOptions(Capacity)
@@ -25,6 +31,8 @@ public sealed class UsageWriter(IUsageLedger ledger, ILogger<UsageWriter> logger
         FullMode = BoundedChannelFullMode.Wait,
     });
 
+    private readonly SemaphoreSlim _wake = new(0);
+    private volatile bool _stopping;
     private volatile bool _stopped;
 
     /// <summary>Rows queued and not yet written (the <c>switchyard.request_log.backlog</c> gauge).</summary>
@@ -61,6 +69,8 @@ public sealed class UsageWriter(IUsageLedger ledger, ILogger<UsageWriter> logger
             return;
         }
 
+        _wake.Release();
+
         await done.Task.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
     }
 
@@ -72,6 +82,12 @@ public sealed class UsageWriter(IUsageLedger ledger, ILogger<UsageWriter> logger
         // Not cancelled by stoppingToken: StopAsync completes the channel, and the loop drains it.
         while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
         {
+            // A row has arrived: give others a moment to join it (a flush or shutdown releases the wake).
+            if (!_stopping && _queue.Reader.Count < MaxBatch)
+            {
+                await _wake.WaitAsync(BatchWindow, CancellationToken.None);
+            }
+
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
             {
                 if (item.Record is { } record)
@@ -97,7 +113,9 @@ public sealed class UsageWriter(IUsageLedger ledger, ILogger<UsageWriter> logger
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        _stopping = true;
         _queue.Writer.TryComplete();
+        _wake.Release();
         await base.StopAsync(cancellationToken);
         _stopped = true;
     }

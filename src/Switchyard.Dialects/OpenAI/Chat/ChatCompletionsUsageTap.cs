@@ -15,7 +15,7 @@ namespace Switchyard.Dialects.OpenAI.Chat;
 /// when the gateway (not the client) asked the upstream for <c>include_usage</c> (CONTRACT §4).
 /// It parses only the top level of each chunk and reads <c>usage</c> where it appears.
 /// </summary>
-public sealed class ChatCompletionsUsageTap : IUsageTap, IDisposable
+public sealed class ChatCompletionsUsageTap : IUsageTap, ITextCountingTap, IDisposable
 {
     private readonly byte[] _clientModel;
     private readonly string _clientModelText;
@@ -55,6 +55,9 @@ public sealed class ChatCompletionsUsageTap : IUsageTap, IDisposable
     /// anything after it, so the caller's own error frame ends the stream (CONTRACT §4).
     /// </summary>
     public GatewayError? Error { get; private set; }
+
+    /// <summary>Characters of text in the choices of the chunks relayed so far (<see cref="RelayedText"/>), counted while they are inspected.</summary>
+    public long TextCharacters { get; private set; }
 
     /// <summary>Frames relayed so far (comments excluded); zero means nothing has reached the client.</summary>
     public int FramesWritten { get; private set; }
@@ -122,7 +125,8 @@ public sealed class ChatCompletionsUsageTap : IUsageTap, IDisposable
         var finishes = false;
         if (_topLevel.TryGet(data, "choices"u8, out var choices) && choices.ValueKind == JsonTokenType.StartArray)
         {
-            (choicesEmpty, finishes) = InspectChoices(data[choices.Value]);
+            (choicesEmpty, finishes, var text) = InspectChoices(data[choices.Value]);
+            TextCharacters += text;
         }
 
         Finished |= finishes;
@@ -181,13 +185,14 @@ public sealed class ChatCompletionsUsageTap : IUsageTap, IDisposable
         }
     }
 
-    /// <summary>Whether the choices array is empty, and whether any choice has a non-null finish_reason.</summary>
-    private static (bool Empty, bool Finishes) InspectChoices(ReadOnlySpan<byte> choices)
+    /// <summary>Whether the choices array is empty, whether any choice has a non-null finish_reason, and the characters of text the choices carry.</summary>
+    private static (bool Empty, bool Finishes, long Text) InspectChoices(ReadOnlySpan<byte> choices)
     {
         var reader = new Utf8JsonReader(choices);
         reader.Read();
         var empty = true;
         var finishes = false;
+        long text = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             empty = false;
@@ -200,17 +205,19 @@ public sealed class ChatCompletionsUsageTap : IUsageTap, IDisposable
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var isFinish = reader.ValueTextEquals("finish_reason"u8);
+                var isText = RelayedText.IsTextProperty(ref reader);
                 reader.Read();
                 if (isFinish && reader.TokenType == JsonTokenType.String)
                 {
                     finishes = true;
                 }
 
-                reader.Skip();
+                // Walks the value as Skip would, counting its text on the way.
+                text += RelayedText.CountValue(ref reader, isText);
             }
         }
 
-        return (empty, finishes);
+        return (empty, finishes, text);
     }
 
     private static byte[] ExtractUsage(ReadOnlySpan<byte> chunk)

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Dapper;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using Switchyard.Dialects.Canonical;
 using Switchyard.Metering;
 
@@ -10,6 +12,19 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
 {
     private const decimal CostUnit = 100_000_000m;
 
+    private const string InsertSql =
+        """
+        INSERT INTO requests (request_id, client_request_id, key_id, model, deployment, surface, status, latency_ms, ttft_ms, attempts,
+            input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_e8, day, created_at)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+        ON CONFLICT (request_id) DO NOTHING;
+        """;
+
+    /// <summary>
+    /// One transaction per batch, one prepared statement bound by position for every row. Through
+    /// <see cref="SqliteCommand"/> each row cost a reader and eighteen parameter lookups by name:
+    /// the request log was a tenth of the gateway's CPU on plain passthrough.
+    /// </summary>
     public async Task AppendAsync(IReadOnlyList<UsageRecord> batch, CancellationToken cancellationToken)
     {
         if (batch.Count == 0)
@@ -20,37 +35,70 @@ public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
         await database.MigrateAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.Transaction = (Microsoft.Data.Sqlite.SqliteTransaction)transaction;
-        command.CommandText =
-            """
-            INSERT INTO requests (request_id, client_request_id, key_id, model, deployment, surface, status, latency_ms, ttft_ms, attempts,
-                input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_e8, day, created_at)
-            VALUES ($id, $client, $key, $model, $deployment, $surface, $status, $latency, $ttft, $attempts,
-                $input, $cached, $write, $output, $reasoning, $cost, $day, $created)
-            ON CONFLICT (request_id) DO NOTHING;
-            """;
-        string[] names = ["$id", "$client", "$key", "$model", "$deployment", "$surface", "$status", "$latency", "$ttft", "$attempts",
-            "$input", "$cached", "$write", "$output", "$reasoning", "$cost", "$day", "$created"];
-        var parameters = names.Select(name => command.Parameters.Add(new Microsoft.Data.Sqlite.SqliteParameter { ParameterName = name })).ToArray();
-        foreach (var record in batch)
+        var db = connection.Handle!;
+        Check(raw.sqlite3_prepare_v2(db, InsertSql, out var statement), db);
+        using (statement)
         {
-            object?[] values =
-            [
-                record.RequestId, record.ClientRequestId, record.KeyId, record.Model, record.Deployment, record.Surface, record.Status,
-                record.LatencyMs, record.TimeToFirstTokenMs, record.Attempts,
-                record.Usage.InputTokens, record.Usage.CacheReadTokens, record.Usage.CacheWriteTokens, record.Usage.OutputTokens, record.Usage.ReasoningTokens,
-                ToUnits(record.Cost), Day(record.CreatedAt), SqliteKeyStore.Format(record.CreatedAt),
-            ];
-            for (var i = 0; i < values.Length; i++)
+            foreach (var record in batch)
             {
-                parameters[i].Value = values[i] ?? DBNull.Value;
-            }
+                cancellationToken.ThrowIfCancellationRequested();
+                Text(statement, 1, record.RequestId);
+                Text(statement, 2, record.ClientRequestId);
+                Text(statement, 3, record.KeyId);
+                Text(statement, 4, record.Model);
+                Text(statement, 5, record.Deployment);
+                Text(statement, 6, record.Surface);
+                raw.sqlite3_bind_int64(statement, 7, record.Status);
+                raw.sqlite3_bind_double(statement, 8, record.LatencyMs);
+                if (record.TimeToFirstTokenMs is { } ttft)
+                {
+                    raw.sqlite3_bind_double(statement, 9, ttft);
+                }
+                else
+                {
+                    raw.sqlite3_bind_null(statement, 9);
+                }
 
-            await command.ExecuteNonQueryAsync(cancellationToken);
+                raw.sqlite3_bind_int64(statement, 10, record.Attempts);
+                raw.sqlite3_bind_int64(statement, 11, record.Usage.InputTokens);
+                raw.sqlite3_bind_int64(statement, 12, record.Usage.CacheReadTokens);
+                raw.sqlite3_bind_int64(statement, 13, record.Usage.CacheWriteTokens);
+                raw.sqlite3_bind_int64(statement, 14, record.Usage.OutputTokens);
+                raw.sqlite3_bind_int64(statement, 15, record.Usage.ReasoningTokens);
+                raw.sqlite3_bind_int64(statement, 16, ToUnits(record.Cost));
+                Text(statement, 17, Day(record.CreatedAt));
+                Text(statement, 18, SqliteKeyStore.Format(record.CreatedAt));
+                var step = raw.sqlite3_step(statement);
+                if (step != raw.SQLITE_DONE)
+                {
+                    Check(step, db);
+                }
+
+                raw.sqlite3_reset(statement);
+            }
         }
 
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static void Text(sqlite3_stmt statement, int index, string? value)
+    {
+        if (value is null)
+        {
+            raw.sqlite3_bind_null(statement, index);
+        }
+        else
+        {
+            raw.sqlite3_bind_text(statement, index, value);
+        }
+    }
+
+    private static void Check(int result, sqlite3 db)
+    {
+        if (result != raw.SQLITE_OK)
+        {
+            SqliteException.ThrowExceptionForRC(result, db);
+        }
     }
 
     public async Task<decimal> SpentAsync(string keyId, CancellationToken cancellationToken)

@@ -168,6 +168,22 @@ public sealed class ChatCompletionsUsageTapTests
         Assert.Equal(1, tap.FramesWritten);
     }
 
+    [Theory]
+    [InlineData(TextFixture)]
+    [InlineData(ToolCallsFixture)]
+    [InlineData(ReasoningFixture)]
+    public async Task Counts_the_text_it_relays_as_the_generic_counter_would(string fixture)
+    {
+        var body = FixtureFiles.Bytes(fixture);
+        var expected = (await EventStreams.FramesAsync(body)).Sum(frame => RelayedText.Count(frame.Data.Span));
+        using var tap = new ChatCompletionsUsageTap("fast", clientAskedForUsageChunk: false, price: null);
+
+        await RelayAsync(body, tap);
+
+        Assert.True(expected > 0);
+        Assert.Equal(expected, tap.TextCharacters);
+    }
+
     private static Task<byte[]> RelayAsync(byte[] body, ChatCompletionsUsageTap tap) => RelayAsync(new MemoryStream(body), tap);
 
     private static async Task<byte[]> RelayAsync(Stream source, ChatCompletionsUsageTap tap)

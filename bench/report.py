@@ -1,0 +1,188 @@
+#!/usr/bin/env python3
+"""Renders one bench/all.sh run as Markdown: the targets of issue #8 with a verdict each, then
+the figures behind them. `report.py RUN_DIR` prints it; `report.py RUN_DIR --readme README.md`
+replaces the text between the README's <!-- all.sh:begin --> and <!-- all.sh:end --> markers."""
+import csv, os, re, sys
+
+run = sys.argv[1].rstrip('/')
+BEGIN, END = '<!-- all.sh:begin -->', '<!-- all.sh:end -->'
+
+
+def tsv(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return list(csv.DictReader(f, delimiter='\t'))
+
+
+def results(name):
+    path = os.path.join(run, name)
+    if not os.path.exists(path):
+        return []
+    out = []
+    for line in open(path):
+        if line.startswith('RESULT '):
+            out.append(dict(kv.split('=', 1) for kv in line.split()[1:]))
+    return out
+
+
+def num(v):
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def fmt(v, digits=2):
+    return '-' if v is None else f'{v:.{digits}f}'
+
+
+env = open(os.path.join(run, 'env.txt')).read().strip().splitlines() if os.path.exists(os.path.join(run, 'env.txt')) else []
+harness = {(r['target'], r['mode']): r for r in tsv(os.path.join(run, 'harness', 'results.tsv'))}
+translated = {r['row']: r for r in tsv(os.path.join(run, 'translated', 'results.tsv'))}
+ttft = {r['route']: r for r in results('ttft.txt')}
+bodies = results('bodies.txt')
+cold = (results('coldstart.txt') or [{}])[0]
+streams = (results('streams.txt') or [{}])[0]
+
+rows = []  # (target, goal, measured, verdict)
+
+
+def verdict(ok, *disturbed):
+    text = '-' if ok is None else ('met' if ok else '**not met**')
+    worst = max([d for d in disturbed if d is not None], default=None)
+    return text + (f' (disturbed: other processes used {worst:.0f} % CPU)' if worst is not None and worst > 10 else '')
+
+
+def h(target, mode, field):
+    return num(harness.get((target, mode), {}).get(field))
+
+
+def other(*values):
+    vs = [v for v in values if v is not None]
+    return max(vs) if vs else None
+
+
+for mode, label in (('plain', 'OpenAI → OpenAI passthrough, plain'), ('stream', 'OpenAI → OpenAI passthrough, stream')):
+    sw, ng, d = h('switchyard', mode, 'rps'), h('nginx', mode, 'rps'), h('direct', mode, 'p50_ms')
+    ratio = sw / ng if sw and ng else None
+    dist = (h('switchyard', mode, 'other_cpu_pct'), h('nginx', mode, 'other_cpu_pct'))
+    rows.append((label, 'throughput ≥ 0.7× nginx', f'{fmt(sw, 0)} vs {fmt(ng, 0)} req/s = {fmt(ratio)}×', verdict(None if ratio is None else ratio >= 0.7, *dist)))
+    p50, np50 = h('switchyard', mode, 'p50_ms'), h('nginx', mode, 'p50_ms')
+    added = p50 - d if p50 is not None and d is not None else None
+    nadded = np50 - d if np50 is not None and d is not None else None
+    rows.append((label, 'added p50 ≤ 0.3 ms at 200 req/s', f'+{fmt(added)} ms (nginx +{fmt(nadded)})', verdict(None if added is None else added <= 0.3, *dist)))
+    p99, np99 = h('switchyard', mode, 'p99_ms'), h('nginx', mode, 'p99_ms')
+    r99 = p99 / np99 if p99 and np99 else None
+    rows.append((label, 'p99 ≤ 2× nginx', f'{fmt(p99)} vs {fmt(np99)} ms = {fmt(r99, 1)}×', verdict(None if r99 is None else r99 <= 2, *dist)))
+    rss = h('switchyard', mode, 'peak_rss_mb')
+    rows.append((label, 'peak RSS ≤ 120 MB', f'{fmt(rss, 1)} MB', verdict(None if rss is None else rss <= 120)))
+
+a, n, d = translated.get('anthropic', {}), translated.get('nginx', {}), translated.get('direct', {})
+ar, nr = num(a.get('rps')), num(n.get('rps'))
+ratio = ar / nr if ar and nr else None
+label = 'Anthropic → OpenAI translated, stream'
+tdist = (num(a.get('other_cpu_pct')), num(n.get('other_cpu_pct')), num(a.get('other_cpu_latency_pct')), num(n.get('other_cpu_latency_pct')))
+rows.append((label, 'throughput ≥ 0.4× nginx', f'{fmt(ar, 0)} vs {fmt(nr, 0)} req/s = {fmt(ratio)}×', verdict(None if ratio is None else ratio >= 0.4, *tdist)))
+ap50, dp50 = num(a.get('p50_ms')), num(d.get('p50_ms'))
+added = ap50 - dp50 if ap50 is not None and dp50 is not None else None
+rows.append((label, 'added p50 ≤ 0.5 ms', f'+{fmt(added)} ms', verdict(None if added is None else added <= 0.5, *tdist)))
+ap99, np99 = num(a.get('p99_ms')), num(n.get('p99_ms'))
+r99 = ap99 / np99 if ap99 and np99 else None
+rows.append((label, 'p99 ≤ 3× nginx', f'{fmt(ap99)} vs {fmt(np99)} ms = {fmt(r99, 1)}×', verdict(None if r99 is None else r99 <= 3, *tdist)))
+rss = num(a.get('peak_rss_mb'))
+rows.append((label, 'peak RSS ≤ 120 MB', f'{fmt(rss, 1)} MB', verdict(None if rss is None else rss <= 120)))
+
+for mode in ('plain', 'stream'):
+    on, off = h('switchyard-governed', mode, 'rps'), h('switchyard', mode, 'rps')
+    ratio = on / off if on and off else None
+    rows.append((f'keys, limits, metering on (SQLite), {mode}', '≤ 10 % below the same path off',
+                 f'on {fmt(on, 0)} vs off {fmt(off, 0)} req/s: {"-" if ratio is None else f"{(ratio - 1) * 100:+.1f}"} %',
+                 verdict(None if ratio is None else ratio >= 0.9, h('switchyard-governed', mode, 'other_cpu_pct'), h('switchyard', mode, 'other_cpu_pct'))))
+
+o, dr = ttft.get('openai', {}), ttft.get('direct', {})
+first99, first50, firstmax = num(o.get('first_p99')), num(o.get('first_p50')), num(o.get('first_max'))
+rows.append(('time to first token (passthrough)', 'first frame at the client ≤ 1 ms after it left the upstream',
+             f'p50 {fmt(first50)} / p99 {fmt(first99)} / max {fmt(firstmax)} ms (direct, no gateway: p50 {fmt(num(dr.get("first_p50")))} / p99 {fmt(num(dr.get("first_p99")))})',
+             verdict(None if first99 is None else first99 <= 1.0)))
+an = ttft.get('anthropic', {})
+a99 = num(an.get('first_p99'))
+rows.append(('time to first token (Anthropic translated)', 'same', f'p50 {fmt(num(an.get("first_p50")))} / p99 {fmt(a99)} / max {fmt(num(an.get("first_max")))} ms',
+             verdict(None if a99 is None else a99 <= 1.0)))
+
+if streams:
+    count, done, errors = int(streams['streams']), int(streams['completed']), int(streams['errors'])
+    peak, fmax = num(streams['peak_rss_mb']), num(streams['frame_max'])
+    exited = streams.get('gateway_exited') == 'True'
+    ok = done == count and errors == 0 and peak <= 1024 and fmax <= 50 and not exited
+    rows.append(('concurrency', '10,000 open streams, a frame a second each: peak RSS ≤ 1 GB, no frame > 50 ms late',
+                 f'{count} streams ({done} completed, {errors} errors{", the gateway exited" if exited else ""}), peak RSS {fmt(peak, 0)} MB, frame delay p99 {fmt(num(streams["frame_p99"]))} / max {fmt(fmax)} ms, {streams["late_over_50ms"]} frames > 50 ms',
+                 verdict(ok) + (' (at the open-file limit, not 10,000)' if count < 10000 else '')))
+
+by_size = {int(b['bytes']) // 1024: b for b in bodies}
+for kib in (1024, 8192):
+    b = min(bodies, key=lambda x: abs(int(x['bytes']) - kib * 1024)) if bodies else None
+    if b:
+        mbs = num(b['mb_per_s'])
+        rows.append((f'size scaling, {kib // 1024} MiB body', '≥ 500 MB/s through passthrough, memory bounded by body size',
+                     f'+{fmt(num(b["added_ms"]))} ms over direct = {fmt(mbs, 0)} MB/s; gateway RSS after {fmt(num(b["rss_mb"]), 0)} MB (peak {fmt(num(b["peak_rss_mb"]), 0)}, idle {fmt(num(b["idle_rss_mb"]), 0)})',
+                     verdict(None if mbs is None else mbs >= 500)))
+
+if cold:
+    p50 = num(cold.get('ready_ms_p50'))
+    rows.append(('cold start', '`serve` ready ≤ 1 s (default config)', f'median {fmt(p50, 0)} ms (min {cold.get("ready_ms_min")}, max {cold.get("ready_ms_max")}, {cold.get("runs")} runs)',
+                 verdict(None if p50 is None else p50 <= 1000)))
+
+out = []
+stamp = os.path.basename(run)
+out.append(f'Run `{stamp}` of `bash bench/all.sh` (written by it; `bench/report.py` renders this section).\n')
+for line in env:
+    out.append(f'- {line}')
+out.append('')
+out.append('| path | target (#8) | measured | verdict |')
+out.append('|---|---|---|---|')
+for r in rows:
+    out.append('| ' + ' | '.join(r) + ' |')
+out.append('')
+
+for name, title in (('harness', 'Harness rows (`bench/run.sh --governed`)'), ('translated', 'Translated streams (`bench/translated.sh`)')):
+    table = os.path.join(run, name, 'table.md')
+    if os.path.exists(table):
+        out.append(f'**{title}**, run `{os.path.basename(os.path.realpath(os.path.join(run, name)))}`:\n')
+        out.append(open(table).read().strip())
+        out.append('')
+
+if ttft:
+    out.append('**Time to first token** (`StreamBench ttft`: 8 concurrent streams, each 10 frames 50 ms apart; delay = arrival at the client − moment the upstream wrote the frame, one clock):\n')
+    out.append('| route | first frame p50 / p99 / max ms | every frame p50 / p99 / max ms | errors | other CPU% |')
+    out.append('|---|---|---|---:|---:|')
+    for route in ('direct', 'openai', 'anthropic'):
+        r = ttft.get(route)
+        if r:
+            out.append(f'| {route} | {r["first_p50"]} / {r["first_p99"]} / {r["first_max"]} | {r["frame_p50"]} / {r["frame_p99"]} / {r["frame_max"]} | {r["errors"]} | {r.get("other_cpu_pct", "-")} |')
+    out.append('')
+
+if bodies:
+    out.append('**Request body size** (`StreamBench bodies`: sequential requests, p50 of each):\n')
+    out.append('| body | direct p50 ms | gateway p50 ms | gateway p99 ms | added ms | MB/s | gateway CPU ms/request | gateway RSS after / peak MB | other CPU% |')
+    out.append('|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+    for b in bodies:
+        out.append(f'| {int(b["bytes"]) // 1024} KiB | {b["direct_p50_ms"]} | {b["gateway_p50_ms"]} | {b["gateway_p99_ms"]} | {b["added_ms"]} | {b["mb_per_s"]} | {b["gateway_cpu_ms"]} | {b["rss_mb"]} / {b["peak_rss_mb"]} | {b.get("other_cpu_pct", "-")} |')
+    out.append('')
+
+if streams:
+    out.append(f'**Open streams** (`StreamBench streams`): {streams["streams"]} streams opened over 10 s, each 20 frames 1 s apart; '
+               f'frame delay p50 {streams["frame_p50"]} / p99 {streams["frame_p99"]} / p99.9 {streams["frame_p999"]} / max {streams["frame_max"]} ms over {streams["frame_n"]} frames; '
+               f'gateway peak RSS {streams["peak_rss_mb"]} MB (idle {streams["idle_rss_mb"]}), gateway CPU {streams["cpu_s"]} s and this tool\'s (upstream + client, CPU 1) {streams.get("tool_cpu_s", "-")} s in {streams["elapsed_s"]} s; other CPU {streams.get("other_cpu_pct", "-")} %.\n')
+
+text = '\n'.join(out) + '\n'
+if '--readme' in sys.argv:
+    path = sys.argv[sys.argv.index('--readme') + 1]
+    readme = open(path).read()
+    if BEGIN not in readme or END not in readme:
+        sys.exit(f'report.py: {path} has no {BEGIN} ... {END} markers')
+    start = readme.index(BEGIN) + len(BEGIN)
+    readme = readme[:start] + '\n' + text + readme[readme.index(END):]
+    open(path, 'w').write(readme)
+else:
+    sys.stdout.write(text)
