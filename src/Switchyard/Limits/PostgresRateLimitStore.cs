@@ -23,8 +23,10 @@ namespace Switchyard.Limits;
 ///
 /// A process holds its slots and credits as a <em>holder</em> that it renews every few seconds; a
 /// holder that stops renewing (a crashed process) is reclaimed by the others after the lease time,
-/// which hands its slots and credits back. A process stops using its slices before the database
-/// could reclaim them, so a reclaimed slice is never spent twice.
+/// which hands its slots and credits back. A process stops admitting from its slices before the
+/// database could reclaim them, so a reclaimed slice is never spent twice. Left open: a process
+/// stalled longer than the lease time with requests in flight settles their charges after its
+/// credits went back; the ledger still records them, so spent may then pass the credits by those.
 /// </summary>
 public sealed class PostgresRateLimitStore : IRateLimitStore, IAsyncDisposable
 {
