@@ -5,9 +5,9 @@
 # the gateway CPU with everything it starts (one process group: stopped and measured together).
 #
 #   GOV_LIMITS      off: the key has no limits, the model no price (the request log row is
-#                   still written); on: rpm, tpm, maxConcurrent and credits on the key (too
-#                   large to refuse anything in a run) and a priced model, so every request
-#                   is admitted against them, settled and charged
+#                   still written); on: switchyard-target.sh's governed key (rpm, tpm,
+#                   maxConcurrent and credits, too large to refuse anything in a run) and
+#                   priced model, so every request is admitted against them, settled and charged
 #   GOV_STORAGE     sqlite | postgres
 #   GOV_PROCESSES   1 | 2 (2: gateways on TARGET_PORT+1 and +2, nginx on TARGET_PORT)
 #   GOV_POSTGRES    connection string (postgres); each start gets a fresh schema in it
@@ -15,12 +15,16 @@
 set -Eeuo pipefail
 
 : "${UPSTREAM_URL:?set by the harness}" "${TARGET_PORT:?set by the harness}" "${SWITCHYARD_DLL:?set by bench/governance.sh}"
-: "${UPSTREAM_API_KEY:=sk-bench-upstream}"
 limits=${GOV_LIMITS:-off}
 storage=${GOV_STORAGE:-sqlite}
 processes=${GOV_PROCESSES:-1}
 dir=$(mktemp -d "${SWITCHYARD_BENCH_TMP:-${TMPDIR:-/tmp}}/governance-${BENCH_MODE:-run}.XXXXXX")
 
+# The gateway itself is bench/switchyard-target.sh's (one config writer for every bench row):
+# limits on = its governed key and priced model; the storage is passed to it.
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+export SWITCHYARD_BENCH_GOVERNED=$([[ $limits == on ]] && echo 1 || echo 0)
+export SWITCHYARD_BENCH_TMP=$dir
 if [[ $storage == postgres ]]; then
     : "${GOV_POSTGRES:?a PostgreSQL connection string}"
     schema=bench_$(basename "$dir" | tr -dc 'a-zA-Z0-9' | tr 'A-Z' 'a-z')
@@ -30,40 +34,11 @@ if [[ $storage == postgres ]]; then
     for part in "${parts[@]}"; do pg[${part%%=*}]=${part#*=}; done
     PGPASSWORD=${pg[Password]} psql -q -h "${pg[Host]}" -p "${pg[Port]}" -U "${pg[Username]}" -d "${pg[Database]}" \
         -c "CREATE SCHEMA $schema;" >/dev/null
-    store="\"kind\": \"postgres\", \"connectionString\": \"$GOV_POSTGRES;Search Path=$schema\""
-else
-    store="\"kind\": \"sqlite\", \"path\": \"$dir/switchyard.db\""
+    export SWITCHYARD_BENCH_STORAGE="{ \"kind\": \"postgres\", \"connectionString\": \"$GOV_POSTGRES;Search Path=$schema\" }"
 fi
 
-if [[ $limits == on ]]; then
-    key_limits=', "rpm": 100000000, "tpm": 2000000000, "maxConcurrent": 100000, "credits": 1000000000'
-    pricing=', "pricing": { "inputPerMTok": 0.15, "cachedInputPerMTok": 0.075, "outputPerMTok": 0.6 }'
-else
-    key_limits=''
-    pricing=''
-fi
-
-cat >"$dir/switchyard.json" <<EOF
-{
-  "masterKey": "sk-bench-master-0000000000000000",
-  "storage": { $store },
-  "providers": [
-    { "name": "up", "type": "openai", "baseUrl": "$UPSTREAM_URL", "apiKey": "env:UPSTREAM_API_KEY" }
-  ],
-  "models": [
-    { "id": "gpt-4o-mini", "provider": "up"$pricing }
-  ],
-  "keys": [
-    { "key": "sk-bench-client", "name": "bench"$key_limits }
-  ]
-}
-EOF
-
-export UPSTREAM_API_KEY DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
-export Logging__LogLevel__Default=${Logging__LogLevel__Default:-Warning}
-cd "$dir"
 if ((processes == 1)); then
-    exec dotnet "$SWITCHYARD_DLL" serve --config "$dir/switchyard.json" --urls "http://127.0.0.1:$TARGET_PORT"
+    exec bash "$here/switchyard-target.sh"
 fi
 
 # A fleet: the gateways first (the harness probes as soon as the front port opens), then nginx.
@@ -71,7 +46,7 @@ ports=()
 for ((i = 1; i <= processes; i++)); do
     port=$((TARGET_PORT + i))
     ports+=("$port")
-    dotnet "$SWITCHYARD_DLL" serve --config "$dir/switchyard.json" --urls "http://127.0.0.1:$port" >"$dir/gateway-$i.log" 2>&1 &
+    TARGET_PORT=$port bash "$here/switchyard-target.sh" >"$dir/gateway-$i.log" 2>&1 &
 done
 for port in "${ports[@]}"; do
     for ((t = 0; t < 300; t++)); do

@@ -13,6 +13,8 @@
 #                         every request is admitted, reserved, settled and ledgered) and
 #                         the model a price; without it the key has no limits and the
 #                         model no price
+#   SWITCHYARD_BENCH_STORAGE  the config's "storage" value as JSON (default: SQLite in the
+#                         fresh folder); bench/governance-target.sh points it at PostgreSQL
 set -Eeuo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -30,6 +32,7 @@ dir=$(mktemp -d "$parent/switchyard-${BENCH_MODE:-run}.XXXXXX")
 # The master key is a fixed bench value; no limits on the key (the plain passthrough path)
 # unless SWITCHYARD_BENCH_GOVERNED=1.
 key_limits="" pricing=""
+sqlite="{ \"kind\": \"sqlite\", \"path\": \"$dir/switchyard.db\" }"
 if [[ ${SWITCHYARD_BENCH_GOVERNED:-0} == 1 ]]; then
     key_limits=', "rpm": 1000000000, "tpm": 2000000000, "maxConcurrent": 100000, "credits": 1000000000'
     pricing=', "pricing": { "inputPerMTok": 0.15, "outputPerMTok": 0.6 }'
@@ -37,7 +40,7 @@ fi
 cat >"$dir/switchyard.json" <<EOF
 {
   "masterKey": "sk-bench-master-0000000000000000",
-  "storage": { "kind": "sqlite", "path": "$dir/switchyard.db" },
+  "storage": ${SWITCHYARD_BENCH_STORAGE:-$sqlite},
   "providers": [
     { "name": "up", "type": "openai", "baseUrl": "$UPSTREAM_URL", "apiKey": "env:UPSTREAM_API_KEY" }
   ],
