@@ -12,13 +12,15 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Switchyard.Catalog;
 using Switchyard.Diagnostics;
 using Switchyard.Diagnostics.Prometheus;
+using Switchyard.Dialects;
 using Switchyard.Dialects.Canonical;
 using Switchyard.Pipeline;
 
 const int Requests = 1_000_000;
-var provider = new Provider { Name = "up", Type = ProviderType.OpenAI, BaseUrl = "http://127.0.0.1:1" };
+var Chat = new GatewayOperation("chat", "chat");
+var provider = new Provider { Name = "up", Type = Switchyard.Providers.ProviderTypes.Find("openai")!, BaseUrl = "http://127.0.0.1:1" };
 var deployment = new Deployment(provider, "gpt-4o-mini", 1);
-var model = new ModelEntry { Id = "gpt-4o-mini", Kind = ModelKind.Chat, Surfaces = new HashSet<Surface> { Surface.Chat }, Deployments = [deployment] };
+var model = new ModelEntry { Id = "gpt-4o-mini", Kind = ModelKind.Chat, Surfaces = new HashSet<Surface> { DialectRegistry.FindSurface("chat")! }, Deployments = [deployment] };
 var usage = new Usage { InputTokens = 10, OutputTokens = 20, Cost = 0.001m };
 
 Console.WriteLine("setup                 ns/request   bytes/request");
@@ -70,14 +72,14 @@ foreach (var setup in new[] { "baseline", "no listener", "metrics", "metrics + t
 void One(bool baseline, GatewayTelemetry telemetry, SwitchyardMetrics metrics)
 {
     var context = new DefaultHttpContext();
-    var timings = new RequestTimings();
+    var timings = new GatewayRequest(context);
     context.Response.StatusCode = 200;
     if (baseline)
     {
         return;
     }
 
-    var request = telemetry.Start(context, GatewayOperation.Chat, timings);
+    var request = telemetry.Start(context, Chat, timings);
     request.Routing(model);
     using (var span = request.StartAttempt(model, deployment))
     {

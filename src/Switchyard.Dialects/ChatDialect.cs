@@ -1,5 +1,6 @@
 using System.Buffers;
 using Switchyard.Dialects.Canonical;
+using Switchyard.Dialects.Framing;
 using Switchyard.Dialects.Sse;
 
 namespace Switchyard.Dialects;
@@ -9,9 +10,11 @@ namespace Switchyard.Dialects;
 /// write responses, streams and errors in the caller's shape. Upstream side: write a request for
 /// a provider that speaks this dialect and read its answers.
 /// </summary>
-public abstract class ChatDialect
+public abstract class ChatDialect : Dialect, IClientCodec, IUpstreamCodec
 {
-    public abstract Dialect Dialect { get; }
+    public abstract Surface Surface { get; }
+
+    public abstract IReadOnlyList<ClientRoute> Routes { get; }
 
     /// <summary>Parses a client request. Throws <see cref="GatewayException"/> for malformed input.</summary>
     public abstract ChatRequest ReadRequest(ReadOnlyMemory<byte> body, ParamAdjustments adjustments);
@@ -26,6 +29,8 @@ public abstract class ChatDialect
 
     public virtual int StatusOf(GatewayError error) => error.Status;
 
+    public abstract string Path(string upstreamModel, bool stream);
+
     public abstract void WriteRequest(ChatRequest request, string upstreamModel, IBufferWriter<byte> output);
 
     public abstract ChatResponse ReadResponse(ReadOnlySpan<byte> body);
@@ -34,4 +39,10 @@ public abstract class ChatDialect
 
     /// <summary>Turns an upstream's error answer into a gateway error, scrubbed of keys and addresses.</summary>
     public abstract GatewayError ReadError(int status, ReadOnlySpan<byte> body);
+
+    public virtual StreamFraming Framing => StreamFraming.Sse;
+
+    public virtual bool InlinesImages => false;
+
+    public virtual bool HasNativeSearch => false;
 }

@@ -17,4 +17,7 @@ public sealed record StreamWriteOptions
 
     /// <summary>The request's settings the dialect's answer repeats (<see cref="Canonical.ChatRequest.Echo"/>).</summary>
     public System.Text.Json.JsonElement? Echo { get; init; }
+
+    /// <summary>Called with the final answer object, where the dialect's stream ends with one (a stored conversation keeps it).</summary>
+    public Action<byte[]>? OnFinalAnswer { get; init; }
 }

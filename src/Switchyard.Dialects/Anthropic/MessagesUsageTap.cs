@@ -77,6 +77,14 @@ public sealed class MessagesUsageTap : IUsageTap, IDisposable
         Write(output, frame);
     }
 
+    /// <summary>Anthropic's <c>error</c> event, as its API ends a stream that failed.</summary>
+    public void OnFailure(GatewayError error, IBufferWriter<byte> output)
+    {
+        using var json = new PooledBufferWriter(512);
+        AnthropicErrors.Write(error, json);
+        SseStreams.Write(output, new SseFrame("error", json.WrittenMemory));
+    }
+
     public void OnEnd(IBufferWriter<byte> output)
     {
     }

@@ -7,7 +7,7 @@ namespace Switchyard.Dialects.Canonical;
 /// a system or developer role wherever the client put them; codecs that need a single system
 /// field fold them.
 /// </summary>
-public sealed class ChatRequest
+public sealed record ChatRequest
 {
     public required string Model { get; set; }
 
@@ -73,6 +73,9 @@ public sealed class ChatRequest
 
     /// <summary>Top-level fields of the source dialect with no neutral slot, keyed <c>dialect.field</c>.</summary>
     public Dictionary<string, JsonElement>? Extensions { get; init; }
+
+    /// <summary>The request asks for the upstream's native web search (<see cref="ToolDefinition.NativeSearch"/>).</summary>
+    public bool WantsNativeSearch => Tools?.Any(t => t.Name == ToolDefinition.NativeSearch) == true;
 
     /// <summary>The text of the last user message, for estimates and for the echo model.</summary>
     public string LastUserText =>

@@ -227,7 +227,7 @@ internal static class GenerateContentMapping
     }
 
     /// <summary>The function-tool name that asks for the upstream's native search (CONTRACT §4).</summary>
-    public const string HostedSearchTool = "googleSearch";
+    public const string HostedSearchTool = ToolDefinition.NativeSearch;
 
     private static ResponseFormat? ResponseFormatToCanonical(GenerationConfigWire? config)
     {

@@ -94,6 +94,14 @@ public sealed class GenerateContentUsageTap : IUsageTap, IDisposable
         Write(output, "\r\n\r\n"u8);
     }
 
+    /// <summary>Gemini's error object as a last data frame, as its API ends a stream that failed.</summary>
+    public void OnFailure(GatewayError error, IBufferWriter<byte> output)
+    {
+        using var json = new PooledBufferWriter(512);
+        GeminiErrors.Write(error, json);
+        SseStreams.Write(output, SseFrame.FromData(json.WrittenMemory));
+    }
+
     public void OnEnd(IBufferWriter<byte> output)
     {
     }

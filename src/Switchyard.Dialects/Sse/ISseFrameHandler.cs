@@ -9,4 +9,10 @@ public interface ISseFrameHandler
 
     /// <summary>The upstream body ended; write anything held back.</summary>
     void OnEnd(IBufferWriter<byte> output);
+
+    /// <summary>
+    /// The stream ends in error after it reached the client: write the dialect's own in-stream
+    /// error frame, the last thing the client gets.
+    /// </summary>
+    void OnFailure(GatewayError error, IBufferWriter<byte> output);
 }

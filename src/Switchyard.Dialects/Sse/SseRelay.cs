@@ -16,9 +16,18 @@ public static class SseRelay
     /// </summary>
     public const int BufferSize = 8 * 1024;
 
-    /// <summary>Relays <c>source</c> through <c>handler</c>; <c>write</c> sends and flushes a batch of output bytes to the client.</summary>
+    /// <summary>Relays an SSE <c>source</c> through <c>handler</c>; <c>write</c> sends and flushes a batch of output bytes to the client.</summary>
+    public static Task RunAsync(
+        Stream source,
+        ISseFrameHandler handler,
+        Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write,
+        CancellationToken cancellationToken) =>
+        RunAsync(source, Framing.StreamFraming.Sse, handler, write, cancellationToken);
+
+    /// <summary>Relays <c>source</c>, cut into frames by <c>framing</c>, through <c>handler</c>.</summary>
     public static async Task RunAsync(
         Stream source,
+        Framing.StreamFraming framing,
         ISseFrameHandler handler,
         Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write,
         CancellationToken cancellationToken)
@@ -46,7 +55,7 @@ public static class SseRelay
                 }
 
                 filled += read;
-                var consumed = Frames(buffer.AsSpan(0, filled), handler, output);
+                var consumed = framing.Split(buffer.AsSpan(0, filled), handler, output);
                 if (consumed > 0)
                 {
                     buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
@@ -62,9 +71,7 @@ public static class SseRelay
 
             if (filled > 0)
             {
-                // A last frame without its blank line: the spec says to drop it; pass its bytes to
-                // the handler as a frame anyway so a tap can still read the usage it may carry.
-                handler.OnFrame(buffer.AsSpan(0, filled), output);
+                framing.Tail(buffer.AsSpan(0, filled), handler, output);
             }
 
             handler.OnEnd(output);
@@ -76,22 +83,6 @@ public static class SseRelay
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private static int Frames(ReadOnlySpan<byte> buffer, ISseFrameHandler handler, IBufferWriter<byte> output)
-    {
-        var consumed = 0;
-        while (true)
-        {
-            var end = SseFrameScanner.FindFrameEnd(buffer[consumed..]);
-            if (end <= 0)
-            {
-                return consumed;
-            }
-
-            handler.OnFrame(buffer.Slice(consumed, end), output);
-            consumed += end;
         }
     }
 }

@@ -11,7 +11,7 @@ namespace Switchyard.Auth;
 /// does not touch the database, which bounds how long a revocation in another process takes to
 /// be seen (CONTRACT: within 5 seconds); revocations made here drop the cache entry at once.
 /// </summary>
-public sealed class ApiKeyAuthenticator
+internal sealed class ApiKeyAuthenticator
 {
     private static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(4);
 

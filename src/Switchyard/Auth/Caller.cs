@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 namespace Switchyard.Auth;
 
 /// <summary>The authenticated key a request runs as.</summary>
-public sealed class Caller
+internal sealed class Caller
 {
     public required string KeyId { get; init; }
 

@@ -2,10 +2,11 @@ using Microsoft.AspNetCore.Http;
 
 namespace Switchyard.Auth;
 
-/// <summary>Finds the caller's key in any of the forms CONTRACT §3 accepts.</summary>
-public static class CredentialReader
+/// <summary>Finds the caller's key in any of the forms the API accepts.</summary>
+internal static class CredentialReader
 {
-    public static string? Read(HttpRequest request)
+    /// <summary>Reads the key; <paramref name="allowQueryKey"/> admits <c>?key=</c>, which Google's clients send on their routes.</summary>
+    public static string? Read(HttpRequest request, bool allowQueryKey = false)
     {
         var headers = request.Headers;
         if (headers.Authorization.ToString() is { Length: > 7 } authorization
@@ -24,9 +25,7 @@ public static class CredentialReader
             return googKey;
         }
 
-        // Google's own clients may put the key in the query string; only on Gemini paths.
-        if (request.Path.StartsWithSegments("/v1beta", StringComparison.Ordinal)
-            && request.Query["key"].ToString() is { Length: > 0 } queryKey)
+        if (allowQueryKey && request.Query["key"].ToString() is { Length: > 0 } queryKey)
         {
             return queryKey;
         }

@@ -7,7 +7,7 @@ namespace Switchyard.Auth;
 /// Secrets are stored and compared only as SHA-256 hashes. API keys are long random strings, not
 /// passwords, so a fast hash is the right tool: it is not brute-forceable at that entropy.
 /// </summary>
-public static class KeyHasher
+internal static class KeyHasher
 {
     private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 

@@ -4,7 +4,7 @@ using Switchyard.Storage;
 namespace Switchyard.Auth;
 
 /// <summary>Creates keys for the admin API and the CLI: the secret is returned once and only its hash is stored.</summary>
-public static class KeyIssuer
+internal static class KeyIssuer
 {
     public static (KeyRecord Record, string Secret) Create(
         string name,

@@ -1,7 +1,7 @@
 namespace Switchyard.Catalog;
 
 /// <summary>Holds the current catalog; swaps are atomic, so a request sees one snapshot from start to end.</summary>
-public sealed class CatalogMonitor
+internal sealed class CatalogMonitor
 {
     private volatile ModelCatalog _current;
 

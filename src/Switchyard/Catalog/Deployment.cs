@@ -3,7 +3,7 @@ using Switchyard.Dialects;
 namespace Switchyard.Catalog;
 
 /// <summary>One place a model is served: a provider, the upstream's name for it, a weight and the dialect it speaks.</summary>
-public sealed record Deployment(Provider Provider, string UpstreamModel, double Weight)
+internal sealed record Deployment(Provider Provider, string UpstreamModel, double Weight)
 {
     /// <summary>The dialect the upstream is called in; null for in-process providers (echo).</summary>
     public Dialect? UpstreamDialect { get; init; }

@@ -6,7 +6,7 @@ namespace Switchyard.Catalog;
 /// An immutable snapshot of providers and models compiled from configuration; the request path
 /// only reads it, and a reload swaps in a whole new one (<see cref="CatalogMonitor"/>).
 /// </summary>
-public sealed class ModelCatalog
+internal sealed class ModelCatalog
 {
     public ModelCatalog(IEnumerable<Provider> providers, IEnumerable<ModelEntry> models)
     {

@@ -1,7 +1,9 @@
+using Switchyard.Dialects;
+
 namespace Switchyard.Catalog;
 
 /// <summary>A model clients can name, compiled from configuration.</summary>
-public sealed class ModelEntry
+internal sealed class ModelEntry
 {
     public required string Id { get; init; }
 

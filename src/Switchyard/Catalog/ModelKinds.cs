@@ -1,6 +1,8 @@
+using Switchyard.Dialects;
+
 namespace Switchyard.Catalog;
 
-public static class ModelKinds
+internal static class ModelKinds
 {
     public static bool TryParse(string? value, out ModelKind kind)
     {

@@ -4,7 +4,7 @@ using Switchyard.Configuration;
 namespace Switchyard.Cli;
 
 /// <summary><c>config check FILE</c>: the same validation <c>serve</c> runs; non-zero exit on any problem.</summary>
-public static class ConfigCheckCommand
+internal static class ConfigCheckCommand
 {
     public static Command Create()
     {

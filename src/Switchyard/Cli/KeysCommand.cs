@@ -5,7 +5,7 @@ using Switchyard.Auth;
 namespace Switchyard.Cli;
 
 /// <summary><c>keys create|list|revoke|topup</c> on the configured store; a running gateway sees the change within 5 seconds.</summary>
-public static class KeysCommand
+internal static class KeysCommand
 {
     public static Command Create()
     {

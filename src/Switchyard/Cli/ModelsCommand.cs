@@ -6,7 +6,7 @@ using Switchyard.Hosting;
 namespace Switchyard.Cli;
 
 /// <summary><c>models</c>: the configured models, their kinds and deployments.</summary>
-public static class ModelsCommand
+internal static class ModelsCommand
 {
     public static Command Create()
     {

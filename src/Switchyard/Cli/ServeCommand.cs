@@ -5,7 +5,7 @@ using Switchyard.Hosting;
 namespace Switchyard.Cli;
 
 /// <summary><c>serve [--config FILE] [--urls URL]</c>: runs the gateway until stopped.</summary>
-public static class ServeCommand
+internal static class ServeCommand
 {
     public static Command Create()
     {

@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace Switchyard.Cli;
 
 /// <summary>The command tree of the one binary (CONTRACT §1).</summary>
-public static class SwitchyardCommands
+internal static class SwitchyardCommands
 {
     /// <summary>Shared by every subcommand: the configuration file, which also names the store.</summary>
     public static Option<string?> ConfigOption { get; } = new("--config", "-c")

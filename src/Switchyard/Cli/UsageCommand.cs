@@ -5,7 +5,7 @@ using Switchyard.Storage;
 namespace Switchyard.Cli;
 
 /// <summary><c>usage [--key ID] [--since DATE]</c>: the ledger per day, key and model, from the configured store.</summary>
-public static class UsageCommand
+internal static class UsageCommand
 {
     public static Command Create()
     {

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 namespace Switchyard.Configuration;
 
 /// <summary>The configuration as loaded: options, the root to watch for reloads, and every problem found.</summary>
-public sealed record LoadedConfiguration(SwitchyardOptions Options, IConfigurationRoot Root, string? FilePath, IReadOnlyList<string> Problems) : IDisposable
+internal sealed record LoadedConfiguration(SwitchyardOptions Options, IConfigurationRoot Root, string? FilePath, IReadOnlyList<string> Problems) : IDisposable
 {
     /// <summary>True when no file was given or found: the zero-config start of CONTRACT §1.</summary>
     public bool IsZeroConfig => FilePath is null;
@@ -18,7 +18,7 @@ public sealed record LoadedConfiguration(SwitchyardOptions Options, IConfigurati
 /// <c>SWITCHYARD__*</c> environment overrides, binds and validates. With no file, the embedded
 /// defaults of CONTRACT §1 apply: providers from the environment and the built-in echo model.
 /// </summary>
-public static partial class ConfigurationLoader
+internal static partial class ConfigurationLoader
 {
     public const string DefaultFile = "switchyard.json";
     public const string EnvironmentPrefix = "SWITCHYARD__";
@@ -87,13 +87,35 @@ public static partial class ConfigurationLoader
     {
         try
         {
-            return root.Get<SwitchyardOptions>() ?? new SwitchyardOptions();
+            var options = root.Get<SwitchyardOptions>() ?? new SwitchyardOptions();
+            var sections = root.GetSection("Providers").GetChildren().ToArray();
+            for (var i = 0; i < options.Providers.Count && i < sections.Length; i++)
+            {
+                options.Providers[i].Settings = Flatten(sections[i]);
+            }
+
+            return options;
         }
         catch (InvalidOperationException exception)
         {
             problems.Add(DescribeBindingError(exception.Message));
             return new SwitchyardOptions();
         }
+    }
+
+    /// <summary>A section's values keyed by their path below it (<c>region</c>, <c>auth:kind</c>), case-insensitively as configuration is.</summary>
+    private static Dictionary<string, string?> Flatten(IConfigurationSection section)
+    {
+        var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in section.AsEnumerable(makePathsRelative: true))
+        {
+            if (value is not null)
+            {
+                settings[key] = value;
+            }
+        }
+
+        return settings;
     }
 
     /// <summary>"Failed to convert configuration value at 'Providers:0:Retries' to type 'System.Int32'." → "providers[0].retries: …".</summary>
@@ -118,17 +140,18 @@ public static partial class ConfigurationLoader
 
     private static void ApplyZeroConfigDefaults(SwitchyardOptions options, Func<string, string?> environment)
     {
-        void AddProvider(string name, string type, string keyVariable, string? baseUrl)
+        // A provider for each vendor whose key is in the environment, named after its type.
+        foreach (var api in Dialects.DialectRegistry.Apis)
         {
-            if (!string.IsNullOrEmpty(environment(keyVariable)) && options.Providers.All(p => p.Name != name))
+            if (api.Environment is not { } variables || string.IsNullOrEmpty(environment(variables.Key)) || options.Providers.Any(p => p.Name == api.Name))
             {
-                options.Providers.Add(new ProviderOptions { Name = name, Type = type, ApiKey = "env:" + keyVariable, BaseUrl = baseUrl });
+                continue;
             }
+
+            var baseUrl = variables.BaseUrl is { } urlVariable && environment(urlVariable) is { Length: > 0 } url ? url : api.DefaultBaseUrl;
+            options.Providers.Add(new ProviderOptions { Name = api.Name, Type = api.Name, ApiKey = "env:" + variables.Key, BaseUrl = baseUrl });
         }
 
-        AddProvider("openai", "openai", "OPENAI_API_KEY", environment("OPENAI_BASE_URL") is { Length: > 0 } url ? url : "https://api.openai.com/v1");
-        AddProvider("anthropic", "anthropic", "ANTHROPIC_API_KEY", null);
-        AddProvider("gemini", "gemini", "GEMINI_API_KEY", null);
         if (options.Providers.All(p => p.Name != Catalog.CatalogBuilder.EchoProviderName))
         {
             options.Providers.Add(new ProviderOptions { Name = Catalog.CatalogBuilder.EchoProviderName, Type = "echo" });

@@ -1,7 +1,7 @@
 namespace Switchyard.Configuration;
 
 /// <summary>Responses kept for <c>previous_response_id</c>.</summary>
-public sealed class ConversationsOptions
+internal sealed class ConversationsOptions
 {
     /// <summary>Days a stored response can be read or continued (default 30).</summary>
     public double RetentionDays { get; set; } = 30;

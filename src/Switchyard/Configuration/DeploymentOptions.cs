@@ -1,6 +1,6 @@
 namespace Switchyard.Configuration;
 
-public sealed class DeploymentOptions
+internal sealed class DeploymentOptions
 {
     public string Provider { get; set; } = "";
 

@@ -1,7 +1,7 @@
 namespace Switchyard.Configuration;
 
 /// <summary>Resolves <c>env:NAME</c> string values (CONTRACT §2) against the environment.</summary>
-public static class EnvReferenceResolver
+internal static class EnvReferenceResolver
 {
     public const string Prefix = "env:";
 

@@ -1,7 +1,7 @@
 namespace Switchyard.Configuration;
 
 /// <summary>A key declared in the configuration file; loaded at start and held only as a hash.</summary>
-public sealed class KeyOptions
+internal sealed class KeyOptions
 {
     public string Key { get; set; } = "";
 

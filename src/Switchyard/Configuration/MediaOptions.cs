@@ -1,6 +1,6 @@
 namespace Switchyard.Configuration;
 
-public sealed class MediaOptions
+internal sealed class MediaOptions
 {
     /// <summary>Hosts images may be fetched from even though they resolve to private or loopback addresses.</summary>
     public List<string> AllowHosts { get; set; } = [];

@@ -1,6 +1,6 @@
 namespace Switchyard.Configuration;
 
-public sealed class ModelOptions
+internal sealed class ModelOptions
 {
     public string Id { get; set; } = "";
 

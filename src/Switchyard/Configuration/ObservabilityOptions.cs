@@ -1,7 +1,7 @@
 namespace Switchyard.Configuration;
 
 /// <summary>Metrics, traces and logs (issue #10); everything is on by default except export and sensitive logging.</summary>
-public sealed class ObservabilityOptions
+internal sealed class ObservabilityOptions
 {
     public const string Open = "open";
     public const string MasterKey = "masterKey";

@@ -1,7 +1,7 @@
 namespace Switchyard.Configuration;
 
 /// <summary>Prices in credits per million tokens of each disjoint usage bucket.</summary>
-public sealed class PricingOptions
+internal sealed class PricingOptions
 {
     public decimal InputPerMTok { get; set; }
 

@@ -1,10 +1,10 @@
 namespace Switchyard.Configuration;
 
-public sealed class ProviderOptions
+internal sealed class ProviderOptions
 {
     public string Name { get; set; } = "";
 
-    /// <summary><c>openai</c>, <c>anthropic</c>, <c>gemini</c> or <c>echo</c>.</summary>
+    /// <summary>A registered provider type (<c>openai</c>, <c>anthropic</c>, <c>gemini</c>, <c>echo</c>, …).</summary>
     public string Type { get; set; } = "";
 
     public string? BaseUrl { get; set; }
@@ -19,9 +19,13 @@ public sealed class ProviderOptions
 
     public int Retries { get; set; } = 2;
 
-    public string AnthropicVersion { get; set; } = "2023-06-01";
-
     public bool? Search { get; set; }
+
+    /// <summary>
+    /// Every setting of the provider's section as written (keys like <c>anthropicVersion</c> or
+    /// <c>auth:kind</c>), for the settings only its type reads; filled by the loader, not bound.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; internal set; } = new Dictionary<string, string?>();
 
     public override string ToString() => $"{Name} ({Type}, {BaseUrl}, key {(ApiKey is null ? "none" : "redacted")})";
 }

@@ -1,7 +1,7 @@
 namespace Switchyard.Configuration;
 
 /// <summary>Bounds on retries, failover and queueing (issue #7); the defaults suit most deployments.</summary>
-public sealed class RoutingOptions
+internal sealed class RoutingOptions
 {
     /// <summary>Upstream attempts per request at most, over all deployments and fallbacks.</summary>
     public int MaxAttempts { get; set; } = 6;

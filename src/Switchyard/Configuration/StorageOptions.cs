@@ -1,6 +1,6 @@
 namespace Switchyard.Configuration;
 
-public sealed class StorageOptions
+internal sealed class StorageOptions
 {
     /// <summary><c>sqlite</c> (default) or <c>postgres</c>.</summary>
     public string Kind { get; set; } = "sqlite";

@@ -1,7 +1,7 @@
 namespace Switchyard.Configuration;
 
 /// <summary>The configuration file (CONTRACT §2), bound from JSON and environment variables.</summary>
-public sealed class SwitchyardOptions
+internal sealed class SwitchyardOptions
 {
     /// <summary>The master key in clear (usually <c>env:NAME</c>); when absent, one is generated on first start and only its hash is stored.</summary>
     public string? MasterKey { get; set; }

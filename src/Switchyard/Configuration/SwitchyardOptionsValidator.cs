@@ -6,9 +6,8 @@ namespace Switchyard.Configuration;
 /// Checks a whole configuration and reports every problem at once, each with its path
 /// (<c>models[3].provider: 'gem2' is not a provider</c>). <c>serve</c> and <c>config check</c> run this same code.
 /// </summary>
-public static class SwitchyardOptionsValidator
+internal static class SwitchyardOptionsValidator
 {
-    public static readonly string[] ProviderTypes = ["openai", "anthropic", "gemini", "echo"];
     public static readonly string[] ModelKinds = ["chat", "embedding", "image", "audio"];
     public static readonly string[] StorageKinds = ["sqlite", "postgres"];
     public static readonly string[] MetricsAuthModes = [ObservabilityOptions.Open, ObservabilityOptions.MasterKey, ObservabilityOptions.Token];
@@ -80,14 +79,13 @@ public static class SwitchyardOptionsValidator
                 Problem(path + ".name", $"'{provider.Name}' is already the name of another provider");
             }
 
-            if (!ProviderTypes.Contains(provider.Type))
+            if (Providers.ProviderTypes.Find(provider.Type) is not { } type)
             {
-                Problem(path + ".type", $"'{provider.Type}' is not one of {string.Join(", ", ProviderTypes)}");
+                Problem(path + ".type", $"'{provider.Type}' is not one of {Providers.ProviderTypes.Names}");
             }
-            else if (provider.Type == "openai" && string.IsNullOrWhiteSpace(provider.BaseUrl))
+            else
             {
-                // Anthropic and Gemini have one public endpoint; OpenAI-compatible servers are anywhere.
-                Problem(path + ".baseUrl", "is required for openai providers (it ends in /v1)");
+                type.Validate(provider, path, environment, Problem);
             }
 
             if (provider.BaseUrl is { Length: > 0 } baseUrl
@@ -175,11 +173,11 @@ public static class SwitchyardOptionsValidator
             {
                 for (var e = 0; e < endpoints.Count; e++)
                 {
-                    if (!Catalog.SurfaceNames.TryParse(endpoints[e], out var surface))
+                    if (Dialects.DialectRegistry.FindSurface(endpoints[e]) is not { } surface)
                     {
-                        Problem(Path(path + ".endpoints", e), $"'{endpoints[e]}' is not one of {string.Join(", ", Catalog.SurfaceNames.All)}");
+                        Problem(Path(path + ".endpoints", e), $"'{endpoints[e]}' is not one of {string.Join(", ", Dialects.DialectRegistry.Surfaces.Select(s => s.Name))}");
                     }
-                    else if (Catalog.ModelKinds.TryParse(model.Kind, out var kind) && !Catalog.SurfaceNames.Fits(surface, kind))
+                    else if (Catalog.ModelKinds.TryParse(model.Kind, out var kind) && !surface.Serves(kind))
                     {
                         Problem(Path(path + ".endpoints", e), $"'{endpoints[e]}' does not serve {model.Kind} models");
                     }
@@ -278,14 +276,23 @@ public static class SwitchyardOptionsValidator
             if (!providers.TryGetValue(provider, out var found))
             {
                 Problem(path + ".provider", $"'{provider}' is not a provider");
+                return;
             }
-            else if (kind is "image" or "audio" && found.Type != "openai")
+
+            if (Providers.ProviderTypes.Find(found.Type) is not { } type || !Catalog.ModelKinds.TryParse(kind, out var modelKind))
             {
-                Problem(path + ".provider", $"{kind} models are served by openai providers only; '{provider}' is {found.Type}");
+                return;
             }
-            else if (api is "responses" && found.Type != "openai")
+
+            if (!type.Serves(modelKind))
             {
-                Problem(path + ".api", $"'responses' applies to openai providers only; '{provider}' is {found.Type}");
+                var serving = Providers.ProviderTypes.All.Where(t => t.Serves(modelKind)).Select(t => t.Name);
+                Problem(path + ".provider", $"{kind} models are served by {string.Join(", ", serving)} providers only; '{provider}' is {found.Type}");
+            }
+            else if (api is { } chosen && chosen != "chat" && !type.InProcess && type.DialectFor(modelKind, chosen) == type.DialectFor(modelKind, null))
+            {
+                var accepting = Providers.ProviderTypes.All.Where(t => !t.InProcess && t.DialectFor(modelKind, chosen) != t.DialectFor(modelKind, null)).Select(t => t.Name);
+                Problem(path + ".api", $"'{chosen}' applies to {string.Join(", ", accepting)} providers only; '{provider}' is {found.Type}");
             }
         }
 

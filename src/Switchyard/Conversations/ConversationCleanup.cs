@@ -4,7 +4,7 @@ using Switchyard.Storage;
 namespace Switchyard.Conversations;
 
 /// <summary>Deletes stored responses past their retention, hourly (reads already ignore them).</summary>
-public sealed class ConversationCleanup(IConversationStore store, TimeProvider time) : BackgroundService
+internal sealed class ConversationCleanup(IConversationStore store, TimeProvider time) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -1,7 +1,7 @@
 namespace Switchyard.Diagnostics;
 
 /// <summary>Every log event id in one place, so operators can filter on stable numbers.</summary>
-public static class EventIds
+internal static class EventIds
 {
     public const int UnhandledError = 1000;
     public const int ConfigReloaded = 1100;

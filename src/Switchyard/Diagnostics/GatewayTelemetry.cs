@@ -11,13 +11,13 @@ namespace Switchyard.Diagnostics;
 /// span, the request-level metrics, and the one outcome line per request in the
 /// <c>Switchyard.Requests</c> log category (which operators can raise to Warning to silence).
 /// </summary>
-public sealed class GatewayTelemetry(SwitchyardMetrics metrics, ObservabilitySettings settings, ILoggerFactory loggers)
+internal sealed class GatewayTelemetry(SwitchyardMetrics metrics, ObservabilitySettings settings, ILoggerFactory loggers)
 {
     public const string RequestsCategory = "Switchyard.Requests";
 
     private readonly ILogger _logger = loggers.CreateLogger(RequestsCategory);
 
-    public RequestTelemetry Start(HttpContext context, GatewayOperation operation, RequestTimings timings)
+    public RequestTelemetry Start(HttpContext context, GatewayOperation operation, GatewayRequest timings)
     {
         var telemetry = new RequestTelemetry(metrics, operation, SwitchyardActivity.StartRequest(context, operation));
         timings.Telemetry = telemetry;
@@ -95,7 +95,7 @@ public sealed class GatewayTelemetry(SwitchyardMetrics metrics, ObservabilitySet
             if (telemetry.Deployment is { } deployment)
             {
                 activity.SetTag(TelemetryTags.Deployment, deployment.Name);
-                activity.SetTag(TelemetryTags.ProviderName, TelemetryTags.ProviderNameOf(deployment.Provider.Type));
+                activity.SetTag(TelemetryTags.ProviderName, deployment.Provider.Type.TelemetryName);
                 activity.SetTag(TelemetryTags.ResponseModel, deployment.UpstreamModel);
             }
 

@@ -3,7 +3,7 @@ using Switchyard.Configuration;
 namespace Switchyard.Diagnostics;
 
 /// <summary>The observability options in force; replaced whole on a configuration reload (export and log format need a restart).</summary>
-public sealed class ObservabilitySettings
+internal sealed class ObservabilitySettings
 {
     private volatile ObservabilityOptions _current = new();
 

@@ -10,9 +10,9 @@ namespace Switchyard.Diagnostics;
 /// One gateway request's telemetry as it goes: its span, the model it was routed as, the last
 /// deployment tried, the usage served and when its stream started. The pipeline's boundary
 /// starts and completes it (<see cref="GatewayTelemetry"/>); the router and forwarders reach it
-/// through <see cref="RequestTimings.Telemetry"/> and report to it.
+/// through <see cref="GatewayRequest.Telemetry"/> and report to it.
 /// </summary>
-public sealed class RequestTelemetry
+internal sealed class RequestTelemetry
 {
     private readonly SwitchyardMetrics _metrics;
     private readonly long _started = Stopwatch.GetTimestamp();
@@ -56,7 +56,7 @@ public sealed class RequestTelemetry
 
     internal string DeploymentLabel => Deployment?.Name ?? string.Empty;
 
-    internal string ProviderLabel => Deployment is { } deployment ? TelemetryTags.ProviderNameOf(deployment.Provider.Type) : string.Empty;
+    internal string ProviderLabel => Deployment is { } deployment ? deployment.Provider.Type.TelemetryName : string.Empty;
 
     /// <summary>The router has resolved the model's candidates; the span takes the convention's name "{operation} {model}".</summary>
     public void Routing(ModelEntry model)

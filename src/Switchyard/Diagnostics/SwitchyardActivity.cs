@@ -10,7 +10,7 @@ namespace Switchyard.Diagnostics;
 /// listener (no OTLP endpoint configured) <see cref="ActivitySource.StartActivity(string, ActivityKind)"/>
 /// returns null after one check, so tracing that is off costs next to nothing.
 /// </summary>
-public static class SwitchyardActivity
+internal static class SwitchyardActivity
 {
     public const string SourceName = "Switchyard";
 
@@ -62,7 +62,7 @@ public static class SwitchyardActivity
         {
             activity.SetTag(TelemetryTags.OperationName, name);
             activity.SetTag(TelemetryTags.RequestModel, deployment.UpstreamModel);
-            activity.SetTag(TelemetryTags.ProviderName, TelemetryTags.ProviderNameOf(deployment.Provider.Type));
+            activity.SetTag(TelemetryTags.ProviderName, deployment.Provider.Type.TelemetryName);
             activity.SetTag(TelemetryTags.Deployment, deployment.Name);
             activity.SetTag(TelemetryTags.Attempt, attempt);
             activity.SetTag(TelemetryTags.Model, entry.Id);

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Switchyard.Diagnostics;
 
 /// <summary>The gateway's structured log events. Prompts, completions and keys are never arguments here.</summary>
-public static partial class SwitchyardLog
+internal static partial class SwitchyardLog
 {
     [LoggerMessage(EventId = EventIds.UnhandledError, Level = LogLevel.Error, Message = "Unhandled error serving {Path}")]
     public static partial void UnhandledError(this ILogger logger, Exception exception, string path);

@@ -13,7 +13,7 @@ namespace Switchyard.Diagnostics;
 /// Created per host from <see cref="IMeterFactory"/>, so two gateways in one process (tests) keep
 /// separate counts.
 /// </summary>
-public sealed class SwitchyardMetrics
+internal sealed class SwitchyardMetrics
 {
     public const string MeterName = "Switchyard";
 

@@ -7,7 +7,7 @@ namespace Switchyard.Diagnostics;
 /// Attribute names shared by metrics and spans: the OpenTelemetry GenAI and HTTP semantic
 /// conventions where they have a name, <c>switchyard.*</c> for the gateway's own notions.
 /// </summary>
-public static class TelemetryTags
+internal static class TelemetryTags
 {
     public const string OperationName = "gen_ai.operation.name";
     public const string RequestModel = "gen_ai.request.model";
@@ -45,15 +45,6 @@ public static class TelemetryTags
 
         return BoxedStatuses[status] ??= status;
     }
-
-    /// <summary><c>gen_ai.provider.name</c>: the convention's well-known values for the upstream's API family.</summary>
-    public static string ProviderNameOf(ProviderType type) => type switch
-    {
-        ProviderType.OpenAI => "openai",
-        ProviderType.Anthropic => "anthropic",
-        ProviderType.Gemini => "gcp.gemini",
-        _ => "switchyard.echo",
-    };
 
     /// <summary><c>error.type</c>: the gateway's error kind in snake case (<c>upstream_timeout</c>), a small closed set.</summary>
     public static string ErrorTypeOf(GatewayErrorKind kind) =>

@@ -3,13 +3,12 @@ using Switchyard.Catalog;
 using Switchyard.Dialects;
 using Switchyard.Dialects.Canonical;
 using Switchyard.Dialects.Json;
-using Switchyard.Dialects.Sse;
 using Switchyard.Pipeline;
 
 namespace Switchyard.Forwarding;
 
 /// <summary>An HTTP upstream reached through its dialect's codec (the translating path).</summary>
-public sealed class HttpChatBackend(ChatDialect codec, RequestTimings timings, IEnumerable<KeyValuePair<string, string>> passedHeaders) : IChatBackend
+internal sealed class HttpChatBackend(IUpstreamCodec codec, GatewayRequest gateway, IEnumerable<KeyValuePair<string, string>> passedHeaders) : IChatBackend
 {
     public async Task<BackendResult> CompleteAsync(ChatRequest request, Deployment deployment, CancellationToken cancellationToken)
     {
@@ -23,13 +22,12 @@ public sealed class HttpChatBackend(ChatDialect codec, RequestTimings timings, I
         {
             try
             {
-                var body = await UpstreamClient.ReadBodyAsync(call);
                 if (!call.Response.IsSuccessStatusCode)
                 {
-                    return ReadError(call, body);
+                    return await UpstreamClient.ReadErrorAsync(call, codec, cancellationToken);
                 }
 
-                return codec.ReadResponse(body);
+                return codec.ReadResponse(await UpstreamClient.ReadBodyAsync(call));
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -59,13 +57,12 @@ public sealed class HttpChatBackend(ChatDialect codec, RequestTimings timings, I
         {
             if (!call.Response.IsSuccessStatusCode)
             {
-                var failure = await ReadFailureAsync(call, cancellationToken);
-                yield return new ResponseFailed(failure);
+                yield return new ResponseFailed(await UpstreamClient.ReadErrorAsync(call, codec, cancellationToken));
                 yield break;
             }
 
             var body = await call.OpenBodyAsync();
-            await using var events = codec.ReadStream(SseStreams.ReadAsync(body, cancellationToken), cancellationToken).GetAsyncEnumerator(cancellationToken);
+            await using var events = codec.ReadStream(codec.Framing.ReadAsync(body, cancellationToken), cancellationToken).GetAsyncEnumerator(cancellationToken);
             while (true)
             {
                 // A C# iterator cannot yield inside try/catch, so each step is guarded here.
@@ -80,15 +77,10 @@ public sealed class HttpChatBackend(ChatDialect codec, RequestTimings timings, I
                     next = null;
                     failed = UpstreamClient.Timeout();
                 }
-                catch (IOException)
+                catch (Exception exception) when (exception is IOException or HttpRequestException)
                 {
                     next = null;
-                    failed = new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream connection broke mid-stream.") { Code = "upstream_error", AllowsFailover = true };
-                }
-                catch (HttpRequestException)
-                {
-                    next = null;
-                    failed = new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream connection broke mid-stream.") { Code = "upstream_error", AllowsFailover = true };
+                    failed = UpstreamClient.ConnectionBroke();
                 }
 
                 if (failed is not null)
@@ -111,29 +103,14 @@ public sealed class HttpChatBackend(ChatDialect codec, RequestTimings timings, I
     {
         using var body = new PooledBufferWriter();
         codec.WriteRequest(request, deployment.UpstreamModel, body);
-        using var message = UpstreamClient.CreateRequest(deployment, codec.Dialect, stream, body.WrittenMemory, passedHeaders);
-        timings.Attempts++;
-        var result = await UpstreamClient.SendAsync(deployment.Provider, message, cancellationToken);
+        using var message = UpstreamClient.CreateRequest(deployment, codec.Path(deployment.UpstreamModel, stream), body.WrittenMemory, passedHeaders);
+        gateway.Attempts++;
+        var result = await UpstreamClient.SendAsync(deployment.Provider, message, body.WrittenMemory, cancellationToken);
         if (result.Call is { } call)
         {
-            timings.Upstream += call.HeadersElapsed;
+            gateway.Upstream += call.HeadersElapsed;
         }
 
         return result;
     }
-
-    private async Task<GatewayError> ReadFailureAsync(UpstreamCall call, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return ReadError(call, await UpstreamClient.ReadBodyAsync(call));
-        }
-        catch (Exception exception) when (exception is OperationCanceledException or HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
-        {
-            return UpstreamErrors.FromStatus((int)call.Response.StatusCode, null);
-        }
-    }
-
-    private GatewayError ReadError(UpstreamCall call, byte[] body) =>
-        codec.ReadError((int)call.Response.StatusCode, body) with { RetryAfter = RetryAfter.From(call.Response) };
 }

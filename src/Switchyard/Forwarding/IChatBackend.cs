@@ -5,7 +5,7 @@ using Switchyard.Dialects.Canonical;
 namespace Switchyard.Forwarding;
 
 /// <summary>An upstream reached through the neutral model: an HTTP provider behind its codec, or an in-process model.</summary>
-public interface IChatBackend
+internal interface IChatBackend
 {
     Task<BackendResult> CompleteAsync(ChatRequest request, Deployment deployment, CancellationToken cancellationToken);
 
@@ -14,7 +14,7 @@ public interface IChatBackend
 }
 
 /// <summary>Either a response or the error that stopped it.</summary>
-public readonly record struct BackendResult(ChatResponse? Response, GatewayError? Error)
+internal readonly record struct BackendResult(ChatResponse? Response, GatewayError? Error)
 {
     public static implicit operator BackendResult(ChatResponse response) => new(response, null);
 

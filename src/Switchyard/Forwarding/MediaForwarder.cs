@@ -4,7 +4,6 @@ using Switchyard.Catalog;
 using Switchyard.Dialects;
 using Switchyard.Dialects.Canonical;
 using Switchyard.Dialects.Json;
-using Switchyard.Dialects.OpenAI;
 using Switchyard.Media;
 using Switchyard.Metering;
 using Switchyard.Pipeline;
@@ -12,16 +11,17 @@ using Switchyard.Pipeline;
 namespace Switchyard.Forwarding;
 
 /// <summary>
-/// The image and audio surfaces (CONTRACT §3) to OpenAI-compatible deployments: JSON in with the
+/// The image and audio surfaces to deployments whose API serves the same dialect: JSON in with the
 /// model renamed; images answered as JSON, speech streamed back as it arrives, transcription
 /// uploads streamed up as they arrive. Each is priced in its own unit (<see cref="MediaCost"/>).
 /// </summary>
-public static class MediaForwarder
+internal static class MediaForwarder
 {
-    public static async Task<AttemptOutcome> ImagesAsync(HttpContext context, ReadOnlyMemory<byte> body, JsonTopLevel topLevel, string modelId, ModelEntry entry, Deployment deployment, RequestTimings timings)
+    public static async Task<AttemptOutcome> ImagesAsync(GatewayRequest request, IMediaDialect dialect, ModelEntry entry, Deployment deployment)
     {
+        var (context, body, topLevel, modelId, timings) = (request.Context, request.Body, request.TopLevel, request.ModelId!, request);
         using var rewritten = new PooledBufferWriter(body.Length + 64);
-        var (call, error) = await SendJsonAsync(context, Rename(body, topLevel, modelId, deployment, rewritten), deployment, deployment.Provider.BaseUrl + "/images/generations", timings);
+        var (call, error) = await SendJsonAsync(context, Rename(body, topLevel, modelId, deployment, rewritten), deployment, dialect.Path(deployment.UpstreamModel, stream: false), timings);
         if (call is null)
         {
             return AttemptOutcome.Failed(error!);
@@ -32,7 +32,7 @@ public static class MediaForwarder
             var answer = await UpstreamClient.ReadBodyAsync(call);
             if (!call.Response.IsSuccessStatusCode)
             {
-                return AttemptOutcome.Failed(OpenAIErrors.Read((int)call.Response.StatusCode, answer) with { RetryAfter = RetryAfter.From(call.Response) });
+                return AttemptOutcome.Failed(dialect.ReadError((int)call.Response.StatusCode, answer) with { RetryAfter = RetryAfter.From(call.Response) });
             }
 
             var answerTop = JsonTopLevel.Scan(answer);
@@ -56,10 +56,11 @@ public static class MediaForwarder
     }
 
     /// <summary><c>POST /v1/audio/speech</c>: the audio is relayed as it arrives, flushed per read.</summary>
-    public static async Task<AttemptOutcome> SpeechAsync(HttpContext context, ReadOnlyMemory<byte> body, JsonTopLevel topLevel, string modelId, ModelEntry entry, Deployment deployment, RequestTimings timings)
+    public static async Task<AttemptOutcome> SpeechAsync(GatewayRequest request, IMediaDialect dialect, ModelEntry entry, Deployment deployment)
     {
+        var (context, body, topLevel, modelId, timings) = (request.Context, request.Body, request.TopLevel, request.ModelId!, request);
         using var rewritten = new PooledBufferWriter(body.Length + 64);
-        var (call, error) = await SendJsonAsync(context, Rename(body, topLevel, modelId, deployment, rewritten), deployment, deployment.Provider.BaseUrl + "/audio/speech", timings);
+        var (call, error) = await SendJsonAsync(context, Rename(body, topLevel, modelId, deployment, rewritten), deployment, dialect.Path(deployment.UpstreamModel, stream: false), timings);
         if (call is null)
         {
             return AttemptOutcome.Failed(error!);
@@ -69,8 +70,7 @@ public static class MediaForwarder
         {
             if (!call.Response.IsSuccessStatusCode)
             {
-                var failure = await UpstreamClient.ReadBodyAsync(call);
-                return AttemptOutcome.Failed(OpenAIErrors.Read((int)call.Response.StatusCode, failure) with { RetryAfter = RetryAfter.From(call.Response) });
+                return AttemptOutcome.Failed(await UpstreamClient.ReadErrorAsync(call, dialect, context.RequestAborted));
             }
 
             var response = context.Response;
@@ -91,26 +91,18 @@ public static class MediaForwarder
     }
 
     /// <summary><c>POST /v1/audio/transcriptions</c>: the upload streams to the upstream while the client sends it.</summary>
-    public static async Task<AttemptOutcome> TranscriptionAsync(HttpContext context, TranscriptionUpload upload, string modelId, ModelEntry entry, Deployment deployment, RequestTimings timings, long maxBytes)
+    public static async Task<AttemptOutcome> TranscriptionAsync(GatewayRequest request, IMediaDialect dialect, TranscriptionUpload upload, ModelEntry entry, Deployment deployment, long maxBytes)
     {
+        var (context, timings) = (request.Context, request);
         using var content = new MultipartRelayContent(upload.Fields, upload.File, upload.Rest, _ => deployment.UpstreamModel);
-        using var message = new HttpRequestMessage(HttpMethod.Post, deployment.Provider.BaseUrl + "/audio/transcriptions") { Content = content };
-        if (deployment.Provider.ApiKey is { } key)
-        {
-            message.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
-        }
-
-        foreach (var (name, value) in deployment.Provider.Headers)
-        {
-            message.Headers.TryAddWithoutValidation(name, value);
-        }
-
+        using var message = new HttpRequestMessage(HttpMethod.Post, deployment.Provider.BaseUrl + dialect.Path(deployment.UpstreamModel, stream: false)) { Content = content };
+        UpstreamClient.ApplyConfiguredHeaders(message, deployment.Provider);
         timings.Attempts++;
         UpstreamCall? call;
         GatewayError? error;
         try
         {
-            (call, error) = await UpstreamClient.SendAsync(deployment.Provider, message, context.RequestAborted);
+            (call, error) = await UpstreamClient.SendAsync(deployment.Provider, message, body: null, context.RequestAborted);
         }
         catch (InvalidDataException exception)
         {
@@ -135,7 +127,7 @@ public static class MediaForwarder
             var answer = await UpstreamClient.ReadBodyAsync(call);
             if (!call.Response.IsSuccessStatusCode)
             {
-                return AttemptOutcome.Failed(OpenAIErrors.Read((int)call.Response.StatusCode, answer) with { RetryAfter = RetryAfter.From(call.Response) });
+                return AttemptOutcome.Failed(dialect.ReadError((int)call.Response.StatusCode, answer) with { RetryAfter = RetryAfter.From(call.Response) });
             }
 
             var response = context.Response;
@@ -186,11 +178,11 @@ public static class MediaForwarder
         return output.WrittenMemory;
     }
 
-    private static async Task<(UpstreamCall? Call, GatewayError? Error)> SendJsonAsync(HttpContext context, ReadOnlyMemory<byte> body, Deployment deployment, string url, RequestTimings timings)
+    private static async Task<(UpstreamCall? Call, GatewayError? Error)> SendJsonAsync(HttpContext context, ReadOnlyMemory<byte> body, Deployment deployment, string path, GatewayRequest timings)
     {
-        using var message = UpstreamClient.CreateRequest(deployment, url, body);
+        using var message = UpstreamClient.CreateRequest(deployment, path, body);
         timings.Attempts++;
-        var result = await UpstreamClient.SendAsync(deployment.Provider, message, context.RequestAborted);
+        var result = await UpstreamClient.SendAsync(deployment.Provider, message, body, context.RequestAborted);
         if (result.Call is { } call)
         {
             timings.Upstream += call.HeadersElapsed;

@@ -12,7 +12,7 @@ namespace Switchyard.Forwarding;
 /// OpenAI streams <c>stream_options.include_usage</c> forced on. The model name is set per
 /// attempt, since each deployment may name the model differently.
 /// </summary>
-public sealed class PassthroughPlan
+internal sealed class PassthroughPlan
 {
     private readonly JsonTopLevelEditor _edits;
     private readonly bool _modelInBody;
@@ -26,10 +26,10 @@ public sealed class PassthroughPlan
     /// <summary>The client set <c>stream_options.include_usage</c> itself and wants usage as its own chunk.</summary>
     public bool ClientAskedForUsageChunk { get; private init; }
 
-    /// <summary>The client's <c>metadata</c>, echoed on the answer (CONTRACT §4).</summary>
+    /// <summary>The client's <c>metadata</c>, echoed on the answer.</summary>
     public byte[]? Metadata { get; private init; }
 
-    public static PassthroughPlan Prepare(ReadOnlySpan<byte> body, JsonTopLevel topLevel, bool stream, ParamAdjustments adjustments, PassthroughDialect dialect)
+    public static PassthroughPlan Prepare(ReadOnlySpan<byte> body, JsonTopLevel topLevel, bool stream, ParamAdjustments adjustments, IPassthrough dialect)
     {
         adjustments.Strict = topLevel.GetBoolean(body, "strict_params"u8) == true;
         var clientAskedForUsage = false;

@@ -13,7 +13,7 @@ namespace Switchyard.Forwarding;
 /// <c>delta</c>). Frames that repeat text already sent (Responses <c>*.done</c> and
 /// <c>response.completed</c>) are not counted again.
 /// </summary>
-public sealed class RelayedTextCounter(ISseFrameHandler inner, IUsageTap tap, RelayedUsage relayed) : ISseFrameHandler, IDisposable
+internal sealed class RelayedTextCounter(ISseFrameHandler inner, IUsageTap tap, RelayedUsage relayed) : ISseFrameHandler, IDisposable
 {
     private readonly PooledBufferWriter _data = new(1024);
     private long _taken;
@@ -49,6 +49,8 @@ public sealed class RelayedTextCounter(ISseFrameHandler inner, IUsageTap tap, Re
         relayed.Reported = tap.Usage ?? relayed.Reported;
         relayed.Completed = tap.Completed;
     }
+
+    public void OnFailure(GatewayError error, IBufferWriter<byte> output) => inner.OnFailure(error, output);
 
     /// <summary>Characters in the text-bearing string values of one event's JSON (<see cref="RelayedText.Count"/>).</summary>
     internal static long CountText(ReadOnlySpan<byte> json) => RelayedText.Count(json);

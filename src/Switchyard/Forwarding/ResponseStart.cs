@@ -5,7 +5,7 @@ using Switchyard.Dialects;
 namespace Switchyard.Forwarding;
 
 /// <summary>Commits a response: status, content type and the contract's headers.</summary>
-public static class ResponseStart
+internal static class ResponseStart
 {
     public const string ParamAdjustmentsHeader = "X-Param-Adjustments";
 

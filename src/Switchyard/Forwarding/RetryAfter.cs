@@ -1,7 +1,7 @@
 namespace Switchyard.Forwarding;
 
 /// <summary>Reads an upstream's <c>Retry-After</c> (seconds or an HTTP date) so it can be passed on.</summary>
-public static class RetryAfter
+internal static class RetryAfter
 {
     public static TimeSpan? From(HttpResponseMessage response)
     {

@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using Switchyard.Catalog;
 using Switchyard.Dialects;
 using Switchyard.Dialects.Canonical;
-using Switchyard.Dialects.Gemini;
 using Switchyard.Dialects.Json;
 using Switchyard.Dialects.Sse;
 using Switchyard.Media;
@@ -15,102 +14,89 @@ namespace Switchyard.Forwarding;
 /// <summary>
 /// Serves a request through the neutral model: the client's codec read it, the upstream's codec
 /// (or an in-process model) answers, and the client's codec writes the answer or the stream.
+/// Each attempt works on its own copy of the neutral request, so nothing one deployment sets
+/// (its output cap) reaches the next.
 /// </summary>
-public sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images)
+internal sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images)
 {
-    public async Task<AttemptOutcome> ForwardAsync(ChatExchange exchange, ModelEntry entry, Deployment deployment)
+    public async Task<AttemptOutcome> ForwardAsync(GatewayRequest request, IClientCodec client, ModelEntry entry, Deployment deployment)
     {
         IChatBackend backend;
-        if (deployment.UpstreamDialect is not { } dialect)
+        IUpstreamCodec? codec = null;
+        if (deployment.UpstreamDialect is null)
         {
             backend = echo;
         }
-        else if (ChatCodecs.All.TryGetValue(dialect, out var codec))
+        else if (deployment.UpstreamDialect is IUpstreamCodec upstream)
         {
-            backend = new HttpChatBackend(codec, exchange.Timings, HeaderPolicy.FromClient(exchange.Context.Request, deployment.Provider.Type));
+            codec = upstream;
+            backend = new HttpChatBackend(upstream, request, HeaderPolicy.FromClient(request.Context.Request, deployment.Provider));
         }
         else
         {
             return AttemptOutcome.Failed(GatewayError.InvalidRequest(
-                $"The model '{exchange.ModelId}' is served by a {deployment.Provider.Type} upstream, which this surface cannot reach yet."));
+                $"The model '{request.ModelId}' is served by a {deployment.Provider.Type.Name} upstream, which this surface cannot reach."));
         }
 
-        var request = exchange.Request;
-        request.DefaultMaxOutputTokens = entry.MaxOutputTokens ?? request.DefaultMaxOutputTokens;
-
-        if (MissingSearch(request, deployment) is { } missing)
+        var neutral = request.Neutral(client);
+        if (neutral.WantsNativeSearch && !(codec?.HasNativeSearch == true && deployment.Provider.Search))
         {
-            return AttemptOutcome.Failed(missing);
+            // A function tool named googleSearch asks for native search; an upstream without it
+            // cannot honour the request, which is the client's to know, not to guess.
+            return AttemptOutcome.Failed(GatewayError.InvalidRequest(
+                $"The tool '{ToolDefinition.NativeSearch}' needs a native search capability, which the upstream of this model does not have.", "tools"));
         }
 
-        // Gemini takes images inline only; the gateway fetches URLs for it, once per request.
-        if (deployment.UpstreamDialect == Dialect.GeminiGenerate && !exchange.ImagesInlined)
+        // Upstreams that take images inline only get URLs fetched by the gateway, once per request.
+        if (codec?.InlinesImages == true)
         {
-            await ImageInliner.InlineAsync(request, images, exchange.Aborted);
-            exchange.ImagesInlined = true;
+            neutral = await request.InlinedAsync(client, images);
         }
-        return exchange.Stream
-            ? await StreamAsync(exchange, entry, deployment, backend, request)
-            : await CompleteAsync(exchange, entry, deployment, backend, request);
+
+        var attempt = neutral with { DefaultMaxOutputTokens = entry.MaxOutputTokens ?? Reservation.DefaultMaxOutputTokens };
+        return request.Stream
+            ? await StreamAsync(request, client, entry, deployment, backend, attempt)
+            : await CompleteAsync(request, client, entry, deployment, backend, attempt);
     }
 
-    /// <summary>
-    /// A function tool named <c>googleSearch</c> asks for Gemini's native search (CONTRACT §4); an
-    /// upstream without it cannot honour the request, which is the client's to know, not to guess.
-    /// </summary>
-    private static GatewayError? MissingSearch(ChatRequest request, Deployment deployment)
+    private static async Task<AttemptOutcome> CompleteAsync(GatewayRequest gateway, IClientCodec client, ModelEntry entry, Deployment deployment, IChatBackend backend, ChatRequest request)
     {
-        if (request.Tools?.Any(t => t.Name == Dialects.Gemini.GeminiGenerateDialect.HostedSearchTool) != true
-            || (deployment.UpstreamDialect == Dialect.GeminiGenerate && deployment.Provider.Search))
-        {
-            return null;
-        }
-
-        return GatewayError.InvalidRequest(
-            $"The tool '{Dialects.Gemini.GeminiGenerateDialect.HostedSearchTool}' needs a native search capability, which the upstream of this model does not have.", "tools");
-    }
-
-    private static async Task<AttemptOutcome> CompleteAsync(ChatExchange exchange, ModelEntry entry, Deployment deployment, IChatBackend backend, ChatRequest request)
-    {
-        var result = await backend.CompleteAsync(request, deployment, exchange.Aborted);
+        var result = await backend.CompleteAsync(request, deployment, gateway.Aborted);
         if (result.Response is not { } response)
         {
             return AttemptOutcome.Failed(result.Error!);
         }
 
-        response.Model = exchange.ModelId;
+        response.Model = gateway.ModelId!;
         response.Usage = CostCalculator.Priced(entry.Pricing, response.Usage);
         response.Metadata = request.Metadata;
         response.Echo = request.Echo;
-        if (exchange.Turn is { } turn)
+        if (gateway.Turn is { } turn)
         {
             response.Id = turn.ResponseId;
         }
 
         using var buffer = new PooledBufferWriter();
-        exchange.Surface.WriteResponse(response, buffer);
-        if (exchange.Turn is { } captured)
+        client.WriteResponse(response, buffer);
+        if (gateway.Turn is { } captured)
         {
             captured.FinalResponse = buffer.WrittenSpan.ToArray();
         }
 
-        if (exchange.Relayed is { } relayed)
-        {
-            // Known before the first byte is written: a client that leaves mid-body still pays for the answer.
-            relayed.Reported = response.Usage;
-            relayed.Completed = true;
-        }
+        // Known before the first byte is written: a client that leaves mid-body still pays for the answer.
+        gateway.Relayed.Reported = response.Usage;
+        gateway.Relayed.Completed = true;
 
-        var http = exchange.Context.Response;
-        ResponseStart.Json(http, exchange.Adjustments);
+        var http = gateway.Context.Response;
+        ResponseStart.Json(http, gateway.Adjustments);
         http.ContentLength = buffer.WrittenCount;
-        await http.Body.WriteAsync(buffer.WrittenMemory, exchange.Aborted);
+        await http.Body.WriteAsync(buffer.WrittenMemory, gateway.Aborted);
         return AttemptOutcome.Served(response.Usage);
     }
 
-    private static async Task<AttemptOutcome> StreamAsync(ChatExchange exchange, ModelEntry entry, Deployment deployment, IChatBackend backend, ChatRequest request)
+    private static async Task<AttemptOutcome> StreamAsync(GatewayRequest gateway, IClientCodec client, ModelEntry entry, Deployment deployment, IChatBackend backend, ChatRequest request)
     {
-        var upstream = backend.StreamAsync(request, deployment, exchange.Aborted).GetAsyncEnumerator(exchange.Aborted);
+        var upstream = backend.StreamAsync(request, deployment, gateway.Aborted).GetAsyncEnumerator(gateway.Aborted);
         try
         {
             // Hold events until the first content arrives: a failure before it is not yet the
@@ -131,69 +117,30 @@ public sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images)
                 }
             }
 
-            var meter = new StreamMeter(entry.Pricing, exchange.Relayed);
+            var meter = new StreamMeter(entry.Pricing, gateway.Relayed);
             var options = new StreamWriteOptions
             {
-                Model = exchange.ModelId,
+                Model = gateway.ModelId!,
                 IncludeUsageChunk = request.StreamIncludeUsage,
                 Metadata = request.Metadata,
                 Echo = request.Echo,
-                ResponseId = exchange.Turn?.ResponseId,
+                ResponseId = gateway.Turn?.ResponseId,
+                OnFinalAnswer = gateway.Turn is { } turn ? answer => turn.FinalResponse = answer : null,
             };
-            var http = exchange.Context.Response;
-            var array = exchange.JsonArray ? new JsonArrayWriter() : null;
-            exchange.Timings.Telemetry?.StreamStarted();
-            if (array is null)
+            using var stream = new ClientStream(gateway);
+            await foreach (var frame in client.WriteStream(meter.Apply(Concat(prefix, upstream)), options, gateway.Aborted))
             {
-                ResponseStart.EventStream(http, exchange.Adjustments);
-            }
-            else
-            {
-                ResponseStart.Json(http, exchange.Adjustments);
+                await stream.WriteAsync(frame, gateway.Aborted);
             }
 
-            using var buffer = new PooledBufferWriter();
-            var frames = exchange.Surface.WriteStream(meter.Apply(Concat(prefix, upstream)), options, exchange.Aborted);
-            await foreach (var frame in frames)
-            {
-                if (exchange.Turn is { } turn && frame.EventType is "response.completed" or "response.incomplete")
-                {
-                    turn.FinalResponse = NestedResponse(frame.Data.Span);
-                }
-
-                if (array is null)
-                {
-                    SseStreams.Write(buffer, frame);
-                }
-                else
-                {
-                    array.WriteElement(buffer, frame.Data.Span);
-                }
-
-                await http.BodyWriter.WriteAsync(buffer.WrittenMemory, exchange.Aborted);
-                buffer.Clear();
-            }
-
-            if (array is not null)
-            {
-                array.Close(buffer);
-                await http.BodyWriter.WriteAsync(buffer.WrittenMemory, exchange.Aborted);
-            }
-
+            await stream.CloseAsync(gateway.Aborted);
             return new AttemptOutcome(true, meter.Failure, meter.Usage);
         }
         finally
         {
-            exchange.Timings.Telemetry?.StreamEnded();
+            gateway.Telemetry?.StreamEnded();
             await upstream.DisposeAsync();
         }
-    }
-
-    /// <summary>The <c>response</c> object inside a Responses terminal event.</summary>
-    private static byte[]? NestedResponse(ReadOnlySpan<byte> data)
-    {
-        var topLevel = JsonTopLevel.Scan(data);
-        return topLevel.TryGet(data, "response"u8, out var response) ? data[response.Value].ToArray() : null;
     }
 
     private static async IAsyncEnumerable<StreamEvent> Concat(List<StreamEvent> prefix, IAsyncEnumerator<StreamEvent> rest)

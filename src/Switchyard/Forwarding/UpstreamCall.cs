@@ -4,7 +4,7 @@ namespace Switchyard.Forwarding;
 /// An upstream response whose headers have arrived, with the timer that bounds the wait for each
 /// next read (an idle timeout, not a total one, so long generations are never cut).
 /// </summary>
-public sealed class UpstreamCall : IDisposable
+internal sealed class UpstreamCall : IDisposable
 {
     private readonly CancellationTokenSource _timeout;
     private readonly TimeSpan _idle;

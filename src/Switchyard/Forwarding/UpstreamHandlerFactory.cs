@@ -6,7 +6,7 @@ namespace Switchyard.Forwarding;
 /// One pooled <see cref="HttpMessageInvoker"/> per provider, tuned for a proxy: no proxy, redirects,
 /// cookies or decompression, no hidden retries. Timeouts are applied per request as idle timeouts.
 /// </summary>
-public static class UpstreamHandlerFactory
+internal static class UpstreamHandlerFactory
 {
     public static HttpMessageInvoker Create() => new(new SocketsHttpHandler
     {

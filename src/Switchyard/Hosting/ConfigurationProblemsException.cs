@@ -1,7 +1,7 @@
 namespace Switchyard.Hosting;
 
 /// <summary>The configuration has problems; startup stops and each is reported with its path.</summary>
-public sealed class ConfigurationProblemsException : Exception
+internal sealed class ConfigurationProblemsException : Exception
 {
     public ConfigurationProblemsException(IReadOnlyList<string> problems)
         : base("The configuration has problems:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  " + p))) =>

@@ -11,7 +11,7 @@ using Switchyard.Routing;
 namespace Switchyard.Hosting;
 
 /// <summary>Watches the configuration file: a good edit is compiled and swapped in; a bad one is logged and the last good snapshot stays.</summary>
-public sealed class ConfigurationReloader(
+internal sealed class ConfigurationReloader(
     LoadedConfiguration configuration,
     CatalogMonitor catalogs,
     GatewayLimits limits,

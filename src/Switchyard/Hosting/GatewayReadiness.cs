@@ -1,7 +1,7 @@
 namespace Switchyard.Hosting;
 
 /// <summary>Set once start-up work (store migrations, master key, configured keys) is done.</summary>
-public sealed class GatewayReadiness
+internal sealed class GatewayReadiness
 {
     private volatile bool _ready;
 

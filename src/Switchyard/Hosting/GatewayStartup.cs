@@ -11,7 +11,7 @@ namespace Switchyard.Hosting;
 /// Start-up work before the gateway is ready: migrate the store, settle the master key (configured,
 /// stored, or created now and printed once), and load the configuration file's keys.
 /// </summary>
-public sealed class GatewayStartup(
+internal sealed class GatewayStartup(
     Stores stores,
     ApiKeyAuthenticator authenticator,
     LoadedConfiguration configuration,

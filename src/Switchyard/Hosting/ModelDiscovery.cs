@@ -4,15 +4,16 @@ using Microsoft.Extensions.Logging;
 using Switchyard.Catalog;
 using Switchyard.Configuration;
 using Switchyard.Diagnostics;
+using Switchyard.Dialects;
 
 namespace Switchyard.Hosting;
 
 /// <summary>
-/// On a zero-config start, lists the models of each OpenAI-compatible provider found in the
-/// environment (<c>GET {baseUrl}/models</c>) and swaps them into the catalog. Runs after start so
+/// On a zero-config start, lists the models of each provider found in the environment whose API
+/// can list them (<see cref="IModelDiscovery"/>) and swaps them into the catalog. Runs after start so
 /// the gateway answers at once; a provider that cannot be listed is logged and skipped.
 /// </summary>
-public sealed class ModelDiscovery(
+internal sealed class ModelDiscovery(
     LoadedConfiguration configuration,
     CatalogMonitor catalogs,
     ServeSettings settings,
@@ -26,13 +27,18 @@ public sealed class ModelDiscovery(
         }
 
         var discovered = new List<ModelOptions>();
-        foreach (var provider in catalogs.Current.Providers.Values.Where(p => p.Type == ProviderType.OpenAI))
+        foreach (var provider in catalogs.Current.Providers.Values)
         {
+            if (provider.Discovery is not { } discovery)
+            {
+                continue;
+            }
+
             try
             {
-                var ids = await ListAsync(provider, stoppingToken);
-                discovered.AddRange(ids.Select(id => new ModelOptions { Id = id, Provider = provider.Name, Kind = GuessKind(id) }));
-                logger.ModelsDiscovered(provider.Name, ids.Count);
+                var models = await ListAsync(provider, discovery, stoppingToken);
+                discovered.AddRange(models.Select(m => new ModelOptions { Id = m.Id, Provider = provider.Name, Kind = ModelKinds.Name(m.Kind) }));
+                logger.ModelsDiscovered(provider.Name, models.Count);
             }
             catch (Exception exception) when (exception is HttpRequestException or JsonException or OperationCanceledException or InvalidOperationException)
             {
@@ -51,14 +57,15 @@ public sealed class ModelDiscovery(
         }
     }
 
-    private static async Task<List<string>> ListAsync(Provider provider, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<(string Id, ModelKind Kind)>> ListAsync(Provider provider, IModelDiscovery discovery, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(10));
-        using var request = new HttpRequestMessage(HttpMethod.Get, provider.BaseUrl + "/models");
-        if (provider.ApiKey is { } key)
+        using var request = new HttpRequestMessage(HttpMethod.Get, provider.BaseUrl + discovery.Path);
+        Forwarding.UpstreamClient.ApplyConfiguredHeaders(request, provider);
+        if (provider.Signer is { } signer)
         {
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+            await signer.SignAsync(request, body: null, timeout.Token);
         }
 
         using var response = await provider.Invoker!.SendAsync(request, timeout.Token);
@@ -67,22 +74,6 @@ public sealed class ModelDiscovery(
             throw new InvalidOperationException($"the upstream answered {(int)response.StatusCode}");
         }
 
-        using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(timeout.Token), cancellationToken: timeout.Token);
-        return document.RootElement.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array
-            ? data.EnumerateArray()
-                .Select(m => m.TryGetProperty("id", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null)
-                .OfType<string>()
-                .ToList()
-            : [];
+        return discovery.Read(await response.Content.ReadAsByteArrayAsync(timeout.Token));
     }
-
-    /// <summary>OpenAI's listing does not say what a model is; its naming does.</summary>
-    private static string GuessKind(string id) => id switch
-    {
-        _ when id.Contains("embed", StringComparison.OrdinalIgnoreCase) => "embedding",
-        _ when id.StartsWith("dall-e", StringComparison.OrdinalIgnoreCase) || id.StartsWith("gpt-image", StringComparison.OrdinalIgnoreCase) => "image",
-        _ when id.StartsWith("whisper", StringComparison.OrdinalIgnoreCase) || id.StartsWith("tts", StringComparison.OrdinalIgnoreCase)
-            || id.Contains("transcribe", StringComparison.OrdinalIgnoreCase) => "audio",
-        _ => "chat",
-    };
 }

@@ -6,15 +6,16 @@ namespace Switchyard.Hosting;
 
 /// <summary>
 /// Every response carries <c>X-Request-Id</c> (the client's, if it sent a sane one) and a
-/// <c>Server-Timing</c> header with the gateway's own time and the upstream's (CONTRACT §4).
+/// <c>Server-Timing</c> header with the gateway's own time and the upstream's. The request's one
+/// <see cref="GatewayRequest"/> is made here, so every later step and the timing header share it.
 /// </summary>
-public static class RequestHeadersMiddleware
+internal static class RequestHeadersMiddleware
 {
     public const string RequestIdHeader = "X-Request-Id";
 
     public static IApplicationBuilder UseRequestHeaders(this IApplicationBuilder app) => app.Use(static (context, next) =>
     {
-        var timings = new RequestTimings();
+        var timings = new GatewayRequest(context);
         context.Features.Set(timings);
         var id = context.Request.Headers[RequestIdHeader].ToString();
         if (id.Length is 0 or > 128 || !IsPrintableAscii(id))
@@ -26,7 +27,7 @@ public static class RequestHeadersMiddleware
         context.Response.Headers[RequestIdHeader] = id;
         context.Response.OnStarting(static state =>
         {
-            var (response, timings) = ((HttpResponse, RequestTimings))state;
+            var (response, timings) = ((HttpResponse, GatewayRequest))state;
             response.Headers["Server-Timing"] = timings.ToServerTiming();
             return Task.CompletedTask;
         }, (context.Response, timings));

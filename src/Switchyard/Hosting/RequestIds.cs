@@ -9,7 +9,7 @@ namespace Switchyard.Hosting;
 /// Linux), and a process's ids sort in the order it made them, so the ledger's primary-key index
 /// grows at its end instead of touching a random page per row.
 /// </summary>
-public static class RequestIds
+internal static class RequestIds
 {
     private static readonly string Prefix = string.Create(System.Globalization.CultureInfo.InvariantCulture,
         $"req_{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() & 0xFFFF_FFFF_FFFF:x12}{RandomNumberGenerator.GetInt32(int.MaxValue):x8}");

@@ -1,7 +1,7 @@
 namespace Switchyard.Hosting;
 
 /// <summary>What <c>serve</c> (or a test) starts the gateway with.</summary>
-public sealed record ServeSettings
+internal sealed record ServeSettings
 {
     public string? ConfigPath { get; init; }
 

@@ -7,7 +7,7 @@ using Switchyard.Storage.Sqlite;
 namespace Switchyard.Hosting;
 
 /// <summary>Opens the configured store, for the server and for the CLI alike.</summary>
-public static class StoreFactory
+internal static class StoreFactory
 {
     public static Stores Create(StorageOptions storage, Func<string, string?> environment, TimeProvider? time = null)
     {

@@ -22,7 +22,7 @@ using Switchyard.Surfaces;
 namespace Switchyard.Hosting;
 
 /// <summary>Builds the gateway's web application; <c>serve</c> and the end-to-end tests use the same code.</summary>
-public static class SwitchyardHost
+internal static class SwitchyardHost
 {
     public const string DefaultUrls = "http://127.0.0.1:8080";
 
@@ -111,7 +111,8 @@ public static class SwitchyardHost
         services.AddSingleton(new ProviderGates { MaxQueue = configuration.Options.Routing.MaxQueue });
         services.AddObservability(configuration, settings);
         services.AddSingleton<FailoverRouter>();
-        services.AddSingleton<GatewayPipeline>();
+        services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddGatewaySteps();
         services.AddHostedService<GatewayStartup>();
         services.AddHostedService<ModelDiscovery>();
         services.AddHostedService<ConfigurationReloader>();
@@ -154,9 +155,7 @@ public static class SwitchyardHost
         app.Services.GetRequiredService<SwitchyardMetrics>();
         app.UseRequestHeaders();
         app.MapOps();
-        app.MapOpenAI();
-        app.MapAnthropic();
-        app.MapGemini();
+        app.MapDialects();
         app.MapAccount();
         app.MapAdmin();
         return app;

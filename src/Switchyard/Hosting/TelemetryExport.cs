@@ -16,7 +16,7 @@ namespace Switchyard.Hosting;
 /// only then: without it no tracer listens to the source and spans are never created. Stopping
 /// flushes what is buffered.
 /// </summary>
-public sealed class TelemetryExport(ObservabilityOptions options, Func<string, string?> environment, ILogger<TelemetryExport> logger) : IHostedService, IDisposable
+internal sealed class TelemetryExport(ObservabilityOptions options, Func<string, string?> environment, ILogger<TelemetryExport> logger) : IHostedService, IDisposable
 {
     /// <summary>ASP.NET Core's hosting source: its server span continues the client's traceparent and parents ours.</summary>
     private const string AspNetCoreSource = "Microsoft.AspNetCore";

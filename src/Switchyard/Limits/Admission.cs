@@ -5,7 +5,7 @@ namespace Switchyard.Limits;
 /// worst-case cost, against the key's limits as they stood when it was authenticated.
 /// A limit or credit grant that is null is not enforced.
 /// </summary>
-public sealed record Admission
+internal sealed record Admission
 {
     public required string KeyId { get; init; }
 

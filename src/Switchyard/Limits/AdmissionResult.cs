@@ -4,7 +4,7 @@ namespace Switchyard.Limits;
 /// The answer of a rate-limit store: admitted or which limit refused, and the state of the key's
 /// current one-minute window (after this request when admitted), for the <c>x-ratelimit-*</c> headers.
 /// </summary>
-public readonly record struct AdmissionResult(
+internal readonly record struct AdmissionResult(
     LimitRefusal Refusal,
     long WindowStart,
     int RequestsUsed,

@@ -4,7 +4,7 @@ namespace Switchyard.Limits;
 /// Where a key's rate windows, requests in flight and credit reservations are counted. Each
 /// call is atomic: concurrent admissions of one key never both take the last unit of a limit.
 /// </summary>
-public interface IRateLimitStore
+internal interface IRateLimitStore
 {
     /// <summary>Admits the request and takes its reservation, or refuses it and changes nothing.</summary>
     ValueTask<AdmissionResult> TryAdmitAsync(Admission admission, CancellationToken cancellationToken);

@@ -6,7 +6,7 @@ namespace Switchyard.Limits;
 /// same key waits for it: a client that sends its next request the moment it reads the last
 /// byte must not be refused for a slot that is being handed back.
 /// </summary>
-public sealed class KeyLease
+internal sealed class KeyLease
 {
     private readonly KeyLimiter _limiter;
     private readonly KeyLimiter.Finishing _finishing;

@@ -11,7 +11,7 @@ namespace Switchyard.Limits;
 /// a request against its worst case or refuses it with 429 (with <c>Retry-After</c>) or 402, and
 /// writes the <c>x-ratelimit-*</c> headers either way. Keys with none of these never reach the store.
 /// </summary>
-public sealed class KeyLimiter(IRateLimitStore store)
+internal sealed class KeyLimiter(IRateLimitStore store)
 {
     // How long a refused request waits for this process's finishing requests of the same key.
     private static readonly TimeSpan FinishingWait = TimeSpan.FromSeconds(2);

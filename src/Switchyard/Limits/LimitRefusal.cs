@@ -1,7 +1,7 @@
 namespace Switchyard.Limits;
 
 /// <summary>Which limit refused a request, checked in this order.</summary>
-public enum LimitRefusal
+internal enum LimitRefusal
 {
     None,
     Requests,

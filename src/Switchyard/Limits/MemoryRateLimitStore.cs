@@ -8,7 +8,7 @@ namespace Switchyard.Limits;
 /// decision is made under the key's lock. A key's credits spent start from the ledger's sum the
 /// first time the key is seen with a credit limit, and grow with each charge from then on.
 /// </summary>
-public sealed class MemoryRateLimitStore(IUsageLedger ledger, TimeProvider time) : IRateLimitStore
+internal sealed class MemoryRateLimitStore(IUsageLedger ledger, TimeProvider time) : IRateLimitStore
 {
     private readonly ConcurrentDictionary<string, KeyState> _keys = new(StringComparer.Ordinal);
 

@@ -28,7 +28,7 @@ namespace Switchyard.Limits;
 /// stalled longer than the lease time with requests in flight settles their charges after its
 /// credits went back; the ledger still records them, so spent may then pass the credits by those.
 /// </summary>
-public sealed class PostgresRateLimitStore : IRateLimitStore, IAsyncDisposable
+internal sealed class PostgresRateLimitStore : IRateLimitStore, IAsyncDisposable
 {
     // switchyard_lease's answer when this process's holder was reclaimed.
     private const LimitRefusal Reclaimed = (LimitRefusal)(-1);
@@ -538,7 +538,7 @@ public sealed class PostgresRateLimitStore : IRateLimitStore, IAsyncDisposable
 internal sealed record HolderId(Guid Id);
 
 /// <summary>How leases behave in time; the defaults suit production, tests shorten them.</summary>
-public sealed record LeaseTiming
+internal sealed record LeaseTiming
 {
     /// <summary>How long a holder's slots and credits outlive its last renewal.</summary>
     public TimeSpan Ttl { get; init; } = TimeSpan.FromSeconds(30);

@@ -7,7 +7,7 @@ namespace Switchyard.Limits;
 /// The <c>x-ratelimit-*</c> headers OpenAI sends (CONTRACT §4): limit, remaining and reset, for
 /// requests when the key has <c>rpm</c> and for tokens when it has <c>tpm</c>, on answers and 429s alike.
 /// </summary>
-public static class RateLimitHeaders
+internal static class RateLimitHeaders
 {
     // Every reset within a rate window, formatted once: these headers go out on every limited answer.
     private const int WindowDurations = AdmissionResult.WindowSeconds;

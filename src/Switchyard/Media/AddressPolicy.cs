@@ -9,7 +9,7 @@ namespace Switchyard.Media;
 /// carrier-grade NAT, multicast and reserved ranges are refused, so a client cannot make the gateway
 /// reach into its own network.
 /// </summary>
-public static class AddressPolicy
+internal static class AddressPolicy
 {
     /// <summary>Null when the address is public; otherwise why it is refused.</summary>
     public static string? Refusal(IPAddress address)

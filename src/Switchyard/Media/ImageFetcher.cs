@@ -10,7 +10,7 @@ namespace Switchyard.Media;
 /// was checked (no second lookup an attacker could rebind); at most <c>media.maxBytes</c>; image
 /// content types only; a short timeout. Hosts in <c>media.allowHosts</c> skip the address check.
 /// </summary>
-public sealed class ImageFetcher : IDisposable
+internal sealed class ImageFetcher : IDisposable
 {
     private const int MaxRedirects = 3;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);

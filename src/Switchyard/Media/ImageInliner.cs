@@ -4,7 +4,7 @@ using Switchyard.Dialects.Canonical;
 namespace Switchyard.Media;
 
 /// <summary>Replaces images given by http(s) URL with their bytes, for upstreams that accept only inline images.</summary>
-public static class ImageInliner
+internal static class ImageInliner
 {
     public static async Task InlineAsync(ChatRequest request, ImageFetcher fetcher, CancellationToken cancellationToken)
     {

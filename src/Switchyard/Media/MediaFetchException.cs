@@ -1,7 +1,7 @@
 namespace Switchyard.Media;
 
 /// <summary>A media fetch the gateway refused or could not complete; the message says why and is safe to show the client.</summary>
-public sealed class MediaFetchException : Exception
+internal sealed class MediaFetchException : Exception
 {
     public MediaFetchException()
     {

@@ -9,7 +9,7 @@ namespace Switchyard.Media;
 /// (with the model renamed for the upstream), then the file part copied as it arrives, then any
 /// fields that follow it. Field values and file bytes reach the upstream exactly as sent.
 /// </summary>
-public sealed class MultipartRelayContent : HttpContent
+internal sealed class MultipartRelayContent : HttpContent
 {
     private readonly string _boundary = "switchyard-" + Guid.NewGuid().ToString("N");
     private readonly IReadOnlyList<(string Name, string Value)> _fields;

@@ -11,7 +11,7 @@ namespace Switchyard.Media;
 /// When the client sends <c>model</c> after the file (as some SDKs do), the file is spooled to a
 /// temporary file, never held in memory.
 /// </summary>
-public sealed class TranscriptionUpload : IAsyncDisposable
+internal sealed class TranscriptionUpload : IAsyncDisposable
 {
     private static readonly string[] AudioExtensions = [".flac", ".m4a", ".mp3", ".mp4", ".mpeg", ".mpga", ".oga", ".ogg", ".wav", ".webm"];
 

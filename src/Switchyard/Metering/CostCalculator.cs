@@ -4,7 +4,7 @@ using Switchyard.Dialects.Canonical;
 namespace Switchyard.Metering;
 
 /// <summary>Prices usage: each disjoint bucket at its own rate, never below the model's minimum charge.</summary>
-public static class CostCalculator
+internal static class CostCalculator
 {
     private const decimal PerMillion = 1_000_000m;
 

@@ -3,7 +3,7 @@ using Switchyard.Catalog;
 namespace Switchyard.Metering;
 
 /// <summary>Prices of the media surfaces: per image (by size and quality), per audio second, per character.</summary>
-public static class MediaCost
+internal static class MediaCost
 {
     public static decimal? Images(Pricing? pricing, int count, string? size, string? quality)
     {

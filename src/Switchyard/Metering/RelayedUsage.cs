@@ -7,7 +7,7 @@ namespace Switchyard.Metering;
 /// (the client left, the upstream broke) is still charged for what reached the client: the usage
 /// the upstream last reported, or an estimate from the text relayed when it reported none.
 /// </summary>
-public sealed class RelayedUsage
+internal sealed class RelayedUsage
 {
     /// <summary>Characters of text, reasoning and tool arguments relayed to the client.</summary>
     public long TextCharacters { get; private set; }

@@ -1,8 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Switchyard.Auth;
-using Switchyard.Catalog;
 using Switchyard.Diagnostics;
+using Switchyard.Dialects;
 using Switchyard.Dialects.Canonical;
 using Switchyard.Hosting;
 using Switchyard.Limits;
@@ -17,72 +16,65 @@ namespace Switchyard.Metering;
 /// the upstream reported or, for a stream cut short, for what was relayed; release the rest; and
 /// queue the request's one ledger row.
 /// </summary>
-public sealed class RequestMeter(KeyLimiter limiter, IRateLimitStore limits, UsageWriter writer, TimeProvider time, ILogger<RequestMeter> logger)
+internal sealed class RequestMeter(KeyLimiter limiter, IRateLimitStore limits, UsageWriter writer, TimeProvider time, ILogger<RequestMeter> logger)
 {
-    public async Task<MeteredRequest> AdmitAsync(HttpContext context, Caller caller, ModelEntry model, string modelId, Surface surface, bool stream, Reservation reservation)
+    public async Task AdmitAsync(GatewayRequest request, Reservation reservation)
     {
-        var timings = context.Features.Get<RequestTimings>();
+        var context = request.Context;
+        var caller = request.Caller!;
         KeyLease? lease;
         try
         {
-            lease = await limiter.AdmitAsync(caller, reservation.Tokens, reservation.Cost(model.Pricing), context.Response.Headers, context.RequestAborted);
+            lease = await limiter.AdmitAsync(caller, reservation.Tokens, reservation.Cost(request.Model!.Pricing), context.Response.Headers, context.RequestAborted);
         }
-        catch (Dialects.GatewayException refused)
+        catch (GatewayException refused)
         {
             // The request log shows refusals too; they cost nothing.
-            await writer.EnqueueAsync(Record(context, caller.KeyId, modelId, surface, null, refused.Error.Status, Usage.Empty, 0m, chargeHeld: false));
+            await writer.EnqueueAsync(Record(request, null, refused.Error.Status, Usage.Empty, 0m, chargeHeld: false));
             throw;
         }
 
-        var metered = new MeteredRequest
-        {
-            Caller = caller,
-            Model = model,
-            ModelId = modelId,
-            Surface = surface,
-            Stream = stream,
-            Reservation = reservation,
-            Lease = lease,
-        };
-        context.Features.Set(metered);
+        request.Reservation = reservation;
+        request.Lease = lease;
+        request.Admitted = true;
         context.Response.OnStarting(static state =>
         {
-            var (metered, timings) = ((MeteredRequest, RequestTimings?))state;
-            timings?.MarkFirstByte();
+            var request = (GatewayRequest)state;
+            request.MarkFirstByte();
 
             // A whole answer leaves with its first write: its slot is as good as free.
-            if (!metered.Stream)
+            if (!request.Stream)
             {
-                metered.Lease?.MarkFinishing();
+                request.Lease?.MarkFinishing();
             }
 
             return Task.CompletedTask;
-        }, (metered, timings));
-        return metered;
+        }, request);
     }
 
-    /// <summary>Settles the request admitted on this context, if any; called once the response is complete or abandoned.</summary>
-    public async Task SettleAsync(HttpContext context)
+    /// <summary>Settles an admitted request once its response is complete or abandoned.</summary>
+    public async Task SettleAsync(GatewayRequest request)
     {
-        if (context.Features.Get<MeteredRequest>() is not { } metered)
+        if (!request.Admitted)
         {
             return;
         }
 
-        context.Features.Set<MeteredRequest>(null);
-        var charged = metered.Charged(context.Response);
+        request.Admitted = false;
+        var context = request.Context;
+        var charged = request.Charged;
 
         // Images and audio are priced per image, second or character, not per token (MediaCost).
-        var media = metered.Surface is Surface.Images or Surface.Audio;
-        var usage = charged && !media ? metered.Relayed.ToCharge(metered.Reservation.InputTokens) : Usage.Empty;
-        var cost = !charged || metered.Model.Pricing is not { } pricing ? 0m
-            : media ? metered.Relayed.Reported?.Cost ?? pricing.MinimumCharge
+        var media = RoutePlanner.KindOf(request.Route!.Operation) is ModelKind.Image or ModelKind.Audio;
+        var usage = charged && !media ? request.Relayed.ToCharge(request.Reservation.InputTokens) : Usage.Empty;
+        var cost = !charged || request.Model!.Pricing is not { } pricing ? 0m
+            : media ? request.Relayed.Reported?.Cost ?? pricing.MinimumCharge
             : CostCalculator.Cost(pricing, usage);
         var status = context.RequestAborted.IsCancellationRequested ? StatusCodes.Status499ClientClosedRequest : context.Response.StatusCode;
-        var record = Record(context, metered.Caller.KeyId, metered.ModelId, metered.Surface, metered.Deployment?.Name, status, usage with { Cost = null }, cost, chargeHeld: false);
+        var record = Record(request, request.Deployment?.Name, status, usage with { Cost = null }, cost, chargeHeld: false);
         try
         {
-            if (metered.Lease is { } lease)
+            if (request.Lease is { } lease)
             {
                 var settled = await lease.ReleaseAsync(usage.TotalTokens, cost, CancellationToken.None);
                 record = record with
@@ -101,9 +93,9 @@ public sealed class RequestMeter(KeyLimiter limiter, IRateLimitStore limits, Usa
         await writer.EnqueueAsync(record);
     }
 
-    private UsageRecord Record(HttpContext context, string keyId, string modelId, Surface surface, string? deployment, int status, Usage usage, decimal cost, bool chargeHeld)
+    private UsageRecord Record(GatewayRequest request, string? deployment, int status, Usage usage, decimal cost, bool chargeHeld)
     {
-        var timings = context.Features.Get<RequestTimings>();
+        var context = request.Context;
         var clientId = context.Request.Headers[RequestHeadersMiddleware.RequestIdHeader].ToString();
         var clientSent = clientId.Length > 0 && clientId == context.TraceIdentifier;
         return new UsageRecord
@@ -111,14 +103,14 @@ public sealed class RequestMeter(KeyLimiter limiter, IRateLimitStore limits, Usa
             // A client's own id may repeat; the ledger's key must not.
             RequestId = clientSent ? RequestIds.Next() : context.TraceIdentifier,
             ClientRequestId = clientSent ? clientId : null,
-            KeyId = keyId,
-            Model = modelId,
+            KeyId = request.Caller!.KeyId,
+            Model = request.ModelId!,
             Deployment = deployment,
-            Surface = SurfaceNames.All[(int)surface],
+            Surface = request.Dialect!.Surface.Name,
             Status = status,
-            LatencyMs = timings?.Elapsed.TotalMilliseconds ?? 0,
-            TimeToFirstTokenMs = timings?.FirstByte?.TotalMilliseconds,
-            Attempts = timings?.Attempts ?? 0,
+            LatencyMs = request.Elapsed.TotalMilliseconds,
+            TimeToFirstTokenMs = request.FirstByte?.TotalMilliseconds,
+            Attempts = request.Attempts,
             Usage = usage,
             Cost = cost,
             ChargeHeld = chargeHeld,

@@ -8,7 +8,7 @@ namespace Switchyard.Metering;
 /// A request's worst case, reserved against <c>tpm</c> and credits before it goes upstream
 /// (CONTRACT §4): an input estimate from the body and the most output it may produce.
 /// </summary>
-public readonly record struct Reservation(long InputTokens, long OutputTokens)
+internal readonly record struct Reservation(long InputTokens, long OutputTokens)
 {
     /// <summary>The output cap when neither the request nor the model sets one.</summary>
     public const int DefaultMaxOutputTokens = 4096;

@@ -6,7 +6,7 @@ namespace Switchyard.Metering;
 /// A tokenizer-free estimate (about four characters a token, the rule of thumb OpenAI documents)
 /// for reservations, for the echo model and for streams that end without usage.
 /// </summary>
-public static class TokenEstimator
+internal static class TokenEstimator
 {
     public static long Estimate(string text) => text.Length == 0 ? 0 : (text.Length + 3) / 4;
 

@@ -7,7 +7,7 @@ namespace Switchyard.Metering;
 /// is made by the gateway for every request: a record written twice (a retried batch) is charged
 /// once, and a client that repeats its own <c>X-Request-Id</c> is still charged for each request.
 /// </summary>
-public sealed record UsageRecord
+internal sealed record UsageRecord
 {
     public required string RequestId { get; init; }
 

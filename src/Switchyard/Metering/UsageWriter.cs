@@ -16,7 +16,7 @@ namespace Switchyard.Metering;
 /// graceful shutdown the queue is drained before the process exits; rows that arrive after that
 /// are written directly. A full queue makes requests wait rather than lose a charge.
 /// </summary>
-public sealed class UsageWriter(IUsageLedger ledger, ILogger<UsageWriter> logger) : BackgroundService
+internal sealed class UsageWriter(IUsageLedger ledger, ILogger<UsageWriter> logger) : BackgroundService
 {
     public const int MaxBatch = 500;
 

@@ -7,7 +7,7 @@ namespace Switchyard.Pipeline;
 /// What one attempt on one deployment came to. Until <see cref="Committed"/>, nothing reached the
 /// client and the pipeline may try elsewhere when the error allows it.
 /// </summary>
-public readonly record struct AttemptOutcome(bool Committed, GatewayError? Error, Usage? Usage)
+internal readonly record struct AttemptOutcome(bool Committed, GatewayError? Error, Usage? Usage)
 {
     public static AttemptOutcome Failed(GatewayError error) => new(false, error, null);
 

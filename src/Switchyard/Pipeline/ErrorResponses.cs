@@ -2,45 +2,41 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Switchyard.Dialects;
 using Switchyard.Dialects.Json;
-using Switchyard.Dialects.OpenAI;
 
 namespace Switchyard.Pipeline;
 
-/// <summary>Writes a <see cref="GatewayError"/> as a whole response in the caller's envelope.</summary>
-public static class ErrorResponses
+/// <summary>Writes a <see cref="GatewayError"/> as a whole response: in a dialect's envelope, or as ProblemDetails for admin and ops routes.</summary>
+internal static class ErrorResponses
 {
-    public static async Task WriteAsync(HttpContext context, GatewayError error, ErrorEnvelope envelope, ChatDialect? dialect = null)
+    public static async Task WriteAsync(HttpContext context, GatewayError error, IClientDialect dialect)
     {
-        var response = context.Response;
-        if (response.HasStarted)
+        if (context.Response.HasStarted)
         {
             return;
         }
 
         using var buffer = new PooledBufferWriter(512);
-        var status = error.Status;
-        switch (envelope)
-        {
-            case ErrorEnvelope.Problem:
-                ProblemDetailsWriter.Write(error, buffer);
-                response.ContentType = "application/problem+json";
-                break;
-            default:
-                if (dialect is not null)
-                {
-                    dialect.WriteError(error, buffer);
-                    status = dialect.StatusOf(error);
-                }
-                else
-                {
-                    OpenAIErrors.Write(error, buffer);
-                }
+        dialect.WriteError(error, buffer);
+        await WriteAsync(context, error, dialect.StatusOf(error), "application/json", buffer);
+    }
 
-                response.ContentType = "application/json";
-                break;
+    public static async Task WriteProblemAsync(HttpContext context, GatewayError error)
+    {
+        if (context.Response.HasStarted)
+        {
+            return;
         }
 
+        using var buffer = new PooledBufferWriter(512);
+        ProblemDetailsWriter.Write(error, buffer);
+        await WriteAsync(context, error, error.Status, "application/problem+json", buffer);
+    }
+
+    private static async Task WriteAsync(HttpContext context, GatewayError error, int status, string contentType, PooledBufferWriter buffer)
+    {
+        var response = context.Response;
         response.StatusCode = status;
+        response.ContentType = contentType;
         if (error.RetryAfter is { } retryAfter)
         {
             response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);

@@ -1,7 +1,7 @@
 namespace Switchyard.Pipeline;
 
 /// <summary>Request limits from the configuration, updated on reload.</summary>
-public sealed class GatewayLimits
+internal sealed class GatewayLimits
 {
     private long _maxBodyBytes = 32 * 1024 * 1024;
 

@@ -5,7 +5,7 @@ using Switchyard.Dialects;
 namespace Switchyard.Pipeline;
 
 /// <summary>RFC 9457 problem details for the admin and ops routes.</summary>
-public static class ProblemDetailsWriter
+internal static class ProblemDetailsWriter
 {
     public static void Write(GatewayError error, IBufferWriter<byte> output)
     {

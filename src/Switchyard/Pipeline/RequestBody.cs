@@ -6,7 +6,7 @@ using Switchyard.Dialects.Json;
 namespace Switchyard.Pipeline;
 
 /// <summary>Reads a request body into a pooled buffer, refusing anything over the configured limit with a 413.</summary>
-public static class RequestBody
+internal static class RequestBody
 {
     public static async Task<PooledBufferWriter> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {

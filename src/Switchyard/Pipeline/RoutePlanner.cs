@@ -4,10 +4,10 @@ using Switchyard.Dialects;
 
 namespace Switchyard.Pipeline;
 
-/// <summary>Resolves the model a request names and checks the caller and the surface may use it.</summary>
-public static class RoutePlanner
+/// <summary>Resolves the model a request names and checks the caller, the surface and the route's operation may use it.</summary>
+internal static class RoutePlanner
 {
-    public static ModelEntry Resolve(ModelCatalog catalog, Caller caller, string? modelId, Surface surface)
+    public static ModelEntry Resolve(ModelCatalog catalog, Caller caller, string? modelId, Surface surface, RouteOperation operation)
     {
         if (string.IsNullOrEmpty(modelId))
         {
@@ -24,21 +24,41 @@ public static class RoutePlanner
             throw new GatewayException(new GatewayError(GatewayErrorKind.ModelNotAllowed, $"This key may not use the model '{modelId}'.") { Param = "model" });
         }
 
-        if (!SurfaceNames.Fits(surface, model.Kind))
+        if (!surface.Serves(model.Kind))
         {
-            var preferred = SurfaceNames.Preferred(model.Kind);
-            throw GatewayException.InvalidRequest(
-                $"The model '{modelId}' is {Article(model.Kind)} {ModelKinds.Name(model.Kind)} model; use {SurfaceNames.Route(preferred)}.", "model");
+            throw WrongKind(modelId, model.Kind, DialectRegistry.PreferredSurface(model.Kind).Route);
         }
 
         if (!model.Surfaces.Contains(surface))
         {
-            var allowed = string.Join(" or ", model.Surfaces.Order().Select(SurfaceNames.Route));
+            var allowed = string.Join(" or ", DialectRegistry.Surfaces.Where(model.Surfaces.Contains).Select(s => s.Route));
             throw GatewayException.InvalidRequest($"The model '{modelId}' is served on {allowed} only.", "model");
+        }
+
+        if (KindOf(operation) is { } kind && kind != model.Kind)
+        {
+            // A surface that serves several kinds (Gemini's) names each kind's method on its own route.
+            var alternative = DialectRegistry.Clients
+                .Where(c => c.Surface == surface)
+                .SelectMany(c => c.Routes)
+                .FirstOrDefault(r => KindOf(r.Operation) == model.Kind)?.Pattern
+                ?? DialectRegistry.PreferredSurface(model.Kind).Route;
+            throw WrongKind(modelId, model.Kind, alternative);
         }
 
         return model;
     }
 
-    private static string Article(ModelKind kind) => kind is ModelKind.Embedding or ModelKind.Image or ModelKind.Audio ? "an" : "a";
+    /// <summary>The kind of model an operation serves; null for operations that serve none.</summary>
+    public static ModelKind? KindOf(RouteOperation operation) => operation switch
+    {
+        RouteOperation.Generate or RouteOperation.CountTokens => ModelKind.Chat,
+        RouteOperation.Embed => ModelKind.Embedding,
+        RouteOperation.Images => ModelKind.Image,
+        RouteOperation.Speech or RouteOperation.Transcription => ModelKind.Audio,
+        _ => null,
+    };
+
+    private static GatewayException WrongKind(string modelId, ModelKind kind, string route) => GatewayException.InvalidRequest(
+        $"The model '{modelId}' is {(kind is ModelKind.Embedding or ModelKind.Image or ModelKind.Audio ? "an" : "a")} {ModelKinds.Name(kind)} model; use {route}.", "model");
 }

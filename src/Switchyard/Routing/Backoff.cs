@@ -1,7 +1,7 @@
 namespace Switchyard.Routing;
 
 /// <summary>Exponential backoff with full jitter (AWS Architecture Blog, "Exponential Backoff And Jitter").</summary>
-public static class Backoff
+internal static class Backoff
 {
     public static TimeSpan Delay(int retry, TimeSpan first, Random random)
     {

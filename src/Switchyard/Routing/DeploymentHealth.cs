@@ -8,7 +8,7 @@ namespace Switchyard.Routing;
 /// request probes it, and its outcome closes the circuit or benches it again. State is keyed by
 /// deployment name, so it survives configuration reloads.
 /// </summary>
-public sealed class DeploymentHealth(TimeProvider time)
+internal sealed class DeploymentHealth(TimeProvider time)
 {
     private static readonly TimeSpan MaxBench = TimeSpan.FromMinutes(5);
     private readonly ConcurrentDictionary<string, State> _states = new(StringComparer.Ordinal);

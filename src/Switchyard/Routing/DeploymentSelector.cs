@@ -6,7 +6,7 @@ namespace Switchyard.Routing;
 /// Orders the places a request may be served: the model's deployments by weighted random choice
 /// (without replacement), then each fallback model's deployments the same way.
 /// </summary>
-public static class DeploymentSelector
+internal static class DeploymentSelector
 {
     public static List<(ModelEntry Model, Deployment Deployment)> Candidates(ModelCatalog catalog, ModelEntry model, Random random)
     {

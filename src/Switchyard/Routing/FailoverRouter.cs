@@ -18,7 +18,7 @@ namespace Switchyard.Routing;
 /// Each attempt is a child span of the request's and a <c>gen_ai.client.operation.duration</c>;
 /// retries, benches and queue waits are counted here, where they are decided.
 /// </summary>
-public sealed class FailoverRouter(
+internal sealed class FailoverRouter(
     DeploymentHealth health,
     ProviderGates gates,
     RoutingSettings settings,
@@ -28,11 +28,13 @@ public sealed class FailoverRouter(
 {
     public delegate Task<AttemptOutcome> Attempt(ModelEntry entry, Deployment deployment);
 
-    public async Task<AttemptOutcome> RunAsync(ModelCatalog catalog, ModelEntry model, RequestTimings timings, Attempt attempt, CancellationToken cancellationToken)
+    public async Task<AttemptOutcome> RunAsync(GatewayRequest request, Attempt attempt)
     {
         var options = settings.Current;
-        var candidates = DeploymentSelector.Candidates(catalog, model, Random.Shared);
-        var telemetry = timings.Telemetry;
+        var model = request.Model!;
+        var cancellationToken = request.Aborted;
+        var candidates = DeploymentSelector.Candidates(request.Catalog!, model, Random.Shared);
+        var telemetry = request.Telemetry;
         telemetry?.Routing(model);
 
         // 1. All benched: answer at once rather than after a timeout.
@@ -74,7 +76,7 @@ public sealed class FailoverRouter(
                 var queued = time.GetTimestamp();
                 using var slot = gate is null ? null : await gate.EnterAsync(TimeSpan.FromSeconds(options.QueueTimeoutSeconds), cancellationToken);
                 var waited = time.GetElapsedTime(queued);
-                timings.Queue += waited;
+                request.Queue += waited;
                 if (gate is not null)
                 {
                     metrics.RecordQueueWait(deployment.Provider.Name, admitted: slot is not null, waited.TotalSeconds);
@@ -86,7 +88,7 @@ public sealed class FailoverRouter(
                     break;
                 }
 
-                timings.Deployment = deployment.Name;
+                request.Deployment = deployment;
                 attempts++;
                 if (attempts > 1)
                 {
@@ -97,8 +99,8 @@ public sealed class FailoverRouter(
                 var started = time.GetTimestamp();
                 var outcome = await attempt(entry, deployment);
                 var errorType = outcome.Error is { } error ? TelemetryTags.ErrorTypeOf(error.Kind) : null;
-                metrics.RecordAttempt(telemetry?.Operation.Name ?? GatewayOperation.Chat.Name, entry.Id,
-                    TelemetryTags.ProviderNameOf(deployment.Provider.Type), deployment.Name, errorType, time.GetElapsedTime(started).TotalSeconds);
+                metrics.RecordAttempt(telemetry?.Operation.Name ?? "chat", entry.Id,
+                    deployment.Provider.Type.TelemetryName, deployment.Name, errorType, time.GetElapsedTime(started).TotalSeconds);
                 telemetry?.EndAttempt(span, outcome);
 
                 // 4. Health follows every outcome; only upstream faults count against a deployment.

@@ -4,7 +4,7 @@ namespace Switchyard.Routing;
 /// Back-pressure for a provider with <c>maxConcurrency</c>: at most that many requests in flight,
 /// a bounded queue of waiters with a deadline, and an immediate refusal when the queue is full.
 /// </summary>
-public sealed class ProviderGate(int maxConcurrency, int maxQueue) : IDisposable
+internal sealed class ProviderGate(int maxConcurrency, int maxQueue) : IDisposable
 {
     private readonly SemaphoreSlim _slots = new(maxConcurrency, maxConcurrency);
     private int _waiting;

@@ -4,7 +4,7 @@ using Switchyard.Catalog;
 namespace Switchyard.Routing;
 
 /// <summary>One <see cref="ProviderGate"/> per provider with <c>maxConcurrency</c>, kept across reloads while the limit is unchanged.</summary>
-public sealed class ProviderGates : IDisposable
+internal sealed class ProviderGates : IDisposable
 {
     private readonly ConcurrentDictionary<string, ProviderGate> _gates = new(StringComparer.Ordinal);
 

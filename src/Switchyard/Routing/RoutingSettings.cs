@@ -3,7 +3,7 @@ using Switchyard.Configuration;
 namespace Switchyard.Routing;
 
 /// <summary>The routing options in force; replaced whole on a configuration reload.</summary>
-public sealed class RoutingSettings
+internal sealed class RoutingSettings
 {
     private volatile RoutingOptions _current = new();
 

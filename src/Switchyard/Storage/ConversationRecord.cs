@@ -4,7 +4,7 @@ namespace Switchyard.Storage;
 /// A stored Responses answer: the whole conversation up to and including its output (as Responses
 /// input items) and the response object for <c>GET /v1/responses/{id}</c>.
 /// </summary>
-public sealed record ConversationRecord
+internal sealed record ConversationRecord
 {
     public required string Id { get; init; }
 

@@ -1,7 +1,7 @@
 namespace Switchyard.Storage;
 
 /// <summary>Responses kept for <c>previous_response_id</c>, per key: a key never sees another key's records.</summary>
-public interface IConversationStore
+internal interface IConversationStore
 {
     Task SaveAsync(ConversationRecord record, CancellationToken cancellationToken);
 

@@ -1,7 +1,7 @@
 namespace Switchyard.Storage;
 
 /// <summary>Keys and the few gateway settings (such as the generated master key's hash), in the configured store.</summary>
-public interface IKeyStore
+internal interface IKeyStore
 {
     /// <summary>Creates or upgrades the schema.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);

@@ -6,7 +6,7 @@ namespace Switchyard.Storage;
 /// The append-only ledger and request log: one row per request. Written off the hot path in
 /// batches; a key's credits spent are the sum of its rows' costs.
 /// </summary>
-public interface IUsageLedger
+internal interface IUsageLedger
 {
     /// <summary>
     /// Appends the batch in one transaction; rows whose request id is already present are skipped,

@@ -1,7 +1,7 @@
 namespace Switchyard.Storage;
 
 /// <summary>A stored API key: its hash and metadata, never the secret itself.</summary>
-public sealed record KeyRecord
+internal sealed record KeyRecord
 {
     public required string Id { get; init; }
 

@@ -7,7 +7,7 @@ namespace Switchyard.Storage;
 /// rate windows, requests in flight and credit reservations are counted: in this process for
 /// SQLite, in the shared database for PostgreSQL so a fleet counts as one gateway.
 /// </summary>
-public sealed record Stores(IKeyStore Keys, IConversationStore Conversations, IUsageLedger Ledger, IRateLimitStore Limits) : IAsyncDisposable
+internal sealed record Stores(IKeyStore Keys, IConversationStore Conversations, IUsageLedger Ledger, IRateLimitStore Limits) : IAsyncDisposable
 {
     /// <summary>The database connection pool the parts share, closed with them.</summary>
     public IAsyncDisposable? Database { get; init; }

@@ -1,7 +1,7 @@
 namespace Switchyard.Storage;
 
 /// <summary>Filters of the admin usage and request-log queries (CONTRACT §5).</summary>
-public sealed record UsageFilter
+internal sealed record UsageFilter
 {
     public string? KeyId { get; init; }
 

@@ -4,7 +4,7 @@ namespace Switchyard.Storage;
 /// The WHERE clause of the ledger queries for a <see cref="UsageFilter"/>, the same in SQLite and
 /// PostgreSQL; each store binds the parameters in its own types (@KeyId, @Model, @Status, @Since, @Until).
 /// </summary>
-public static class UsageFilterSql
+internal static class UsageFilterSql
 {
     public static string Where(UsageFilter filter)
     {

@@ -15,7 +15,7 @@ namespace Switchyard.Surfaces;
 /// left, and usage this period (the current calendar month, UTC). Errors in OpenAI's envelope, as
 /// the rest of <c>/v1</c>.
 /// </summary>
-public static class AccountSurface
+internal static class AccountSurface
 {
     public static IEndpointRouteBuilder MapAccount(this IEndpointRouteBuilder routes)
     {
@@ -23,16 +23,16 @@ public static class AccountSurface
         return routes;
     }
 
-    private static async Task GetKeyAsync(HttpContext context, GatewayPipeline pipeline, IUsageLedger ledger, UsageWriter writer, TimeProvider time)
+    private static async Task GetKeyAsync(HttpContext context, IUsageLedger ledger, UsageWriter writer, TimeProvider time)
     {
         Auth.Caller caller;
         try
         {
-            caller = await pipeline.AuthenticateAsync(context);
+            caller = await Auth.CallerAuthentication.AuthenticateAsync(context);
         }
         catch (GatewayException exception)
         {
-            await ErrorResponses.WriteAsync(context, exception.Error, ErrorEnvelope.OpenAI);
+            await ErrorResponses.WriteAsync(context, exception.Error, DialectRegistry.DefaultErrors);
             return;
         }
 

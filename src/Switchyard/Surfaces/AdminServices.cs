@@ -6,7 +6,7 @@ using Switchyard.Storage;
 namespace Switchyard.Surfaces;
 
 /// <summary>What the admin routes work with, injected as one parameter.</summary>
-public sealed class AdminServices(
+internal sealed class AdminServices(
     IKeyStore keys,
     IUsageLedger ledger,
     UsageWriter writer,

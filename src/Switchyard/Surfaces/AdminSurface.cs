@@ -19,7 +19,7 @@ namespace Switchyard.Surfaces;
 /// only (an unknown key is 401, any other valid key 403). Errors are ProblemDetails. Changes to a
 /// key reach this process at once (the key cache is dropped) and the others within 5 seconds.
 /// </summary>
-public static class AdminSurface
+internal static class AdminSurface
 {
     private const int MaxBodyBytes = 64 * 1024;
     private const int MaxLimit = 1000;
@@ -297,8 +297,12 @@ public static class AdminSurface
     {
         try
         {
-            var caller = await services.Authenticator.AuthenticateAsync(CredentialReader.Read(context.Request), context.RequestAborted);
-            if (caller is null)
+            Caller caller;
+            try
+            {
+                caller = await CallerAuthentication.AuthenticateAsync(context);
+            }
+            catch (GatewayException)
             {
                 throw new GatewayException(new GatewayError(GatewayErrorKind.Unauthenticated, "The API key is missing, not valid, expired or revoked."));
             }
@@ -312,11 +316,11 @@ public static class AdminSurface
         }
         catch (GatewayException exception)
         {
-            await ErrorResponses.WriteAsync(context, exception.Error, ErrorEnvelope.Problem);
+            await ErrorResponses.WriteProblemAsync(context, exception.Error);
         }
         catch (BadHttpRequestException exception)
         {
-            await ErrorResponses.WriteAsync(context, GatewayError.InvalidRequest($"The request body could not be read: {exception.Message}"), ErrorEnvelope.Problem);
+            await ErrorResponses.WriteProblemAsync(context, GatewayError.InvalidRequest($"The request body could not be read: {exception.Message}"));
         }
         catch (Exception) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -325,7 +329,7 @@ public static class AdminSurface
         catch (Exception exception)
         {
             services.Logger.UnhandledError(exception, context.Request.Path);
-            await ErrorResponses.WriteAsync(context, GatewayError.Internal(), ErrorEnvelope.Problem);
+            await ErrorResponses.WriteProblemAsync(context, GatewayError.Internal());
         }
     }
 

@@ -10,7 +10,7 @@ using Switchyard.Pipeline;
 namespace Switchyard.Surfaces;
 
 /// <summary>Health, readiness and metrics for load balancers, orchestrators and scrapers.</summary>
-public static class OpsSurface
+internal static class OpsSurface
 {
     public static IEndpointRouteBuilder MapOps(this IEndpointRouteBuilder routes)
     {
@@ -39,7 +39,7 @@ public static class OpsSurface
                 context.Response.Headers.WWWAuthenticate = "Bearer";
             }
 
-            await ErrorResponses.WriteAsync(context, error, ErrorEnvelope.Problem);
+            await ErrorResponses.WriteProblemAsync(context, error);
             return;
         }
 

@@ -99,5 +99,9 @@ public sealed class SseRelayTests
         }
 
         public void OnEnd(IBufferWriter<byte> output) => Ends++;
+
+        public void OnFailure(GatewayError error, IBufferWriter<byte> output)
+        {
+        }
     }
 }

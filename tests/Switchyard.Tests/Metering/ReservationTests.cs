@@ -1,3 +1,4 @@
+using Switchyard.Dialects;
 using System.Text;
 using Switchyard.Catalog;
 using Switchyard.Dialects.Json;
@@ -13,7 +14,7 @@ public sealed class ReservationTests
     {
         Id = "m",
         Kind = ModelKind.Chat,
-        Surfaces = new HashSet<Surface> { Surface.Chat },
+        Surfaces = new HashSet<Surface> { DialectRegistry.FindSurface("chat")! },
         Deployments = [],
         MaxOutputTokens = 1234,
     };

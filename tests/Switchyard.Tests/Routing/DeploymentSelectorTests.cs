@@ -1,3 +1,4 @@
+using Switchyard.Dialects;
 using Switchyard.Catalog;
 using Switchyard.Routing;
 
@@ -5,14 +6,14 @@ namespace Switchyard.Tests.Routing;
 
 public sealed class DeploymentSelectorTests
 {
-    private static Provider Provider(string name) => new() { Name = name, Type = ProviderType.OpenAI, BaseUrl = "http://unused.invalid/v1" };
+    private static Provider Provider(string name) => new() { Name = name, Type = Switchyard.Providers.ProviderTypes.Find("openai")!, BaseUrl = "http://unused.invalid/v1" };
 
     [Fact]
     public void Picks_first_deployments_in_proportion_to_their_weights()
     {
         var heavy = new Deployment(Provider("heavy"), "a", 3);
         var light = new Deployment(Provider("light"), "b", 1);
-        var model = new ModelEntry { Id = "m", Kind = ModelKind.Chat, Surfaces = new HashSet<Surface> { Surface.Chat }, Deployments = [heavy, light] };
+        var model = new ModelEntry { Id = "m", Kind = ModelKind.Chat, Surfaces = new HashSet<Surface> { DialectRegistry.FindSurface("chat")! }, Deployments = [heavy, light] };
         var catalog = new ModelCatalog([heavy.Provider, light.Provider], [model]);
         var random = new Random(42);
 
@@ -29,7 +30,7 @@ public sealed class DeploymentSelectorTests
         var b = new Deployment(Provider("pb"), "b", 1);
         var f1 = new Deployment(Provider("pf1"), "f1", 1);
         var f2 = new Deployment(Provider("pf2"), "f2", 1);
-        var surfaces = new HashSet<Surface> { Surface.Chat };
+        var surfaces = new HashSet<Surface> { DialectRegistry.FindSurface("chat")! };
         var model = new ModelEntry { Id = "m", Kind = ModelKind.Chat, Surfaces = surfaces, Deployments = [a, b], Fallbacks = ["fb1", "fb2"] };
         var fb1 = new ModelEntry { Id = "fb1", Kind = ModelKind.Chat, Surfaces = surfaces, Deployments = [f1] };
         var fb2 = new ModelEntry { Id = "fb2", Kind = ModelKind.Chat, Surfaces = surfaces, Deployments = [f2] };

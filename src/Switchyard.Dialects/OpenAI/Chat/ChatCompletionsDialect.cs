@@ -6,12 +6,79 @@ using Switchyard.Dialects.Sse;
 
 namespace Switchyard.Dialects.OpenAI.Chat;
 
-/// <summary>OpenAI Chat Completions (<c>POST /v1/chat/completions</c>), both sides.</summary>
-public sealed class ChatCompletionsDialect : ChatDialect
+/// <summary>
+/// OpenAI Chat Completions (<c>POST /v1/chat/completions</c>), both sides, its passthrough rules,
+/// and OpenAI's model listing (<c>GET /v1/models</c>).
+/// </summary>
+public sealed class ChatCompletionsDialect : ChatDialect, IStreamPassthrough, IModelListing
 {
     public static ChatCompletionsDialect Instance { get; } = new();
 
-    public override Dialect Dialect => Dialect.OpenAIChat;
+    public static Surface ChatSurface { get; } = new()
+    {
+        Name = "chat",
+        Route = "/v1/chat/completions",
+        Kinds = new HashSet<ModelKind> { ModelKind.Chat },
+        Preferred = true,
+    };
+
+    public override string Name => "openai-chat";
+
+    public override Surface Surface => ChatSurface;
+
+    public override IReadOnlyList<ClientRoute> Routes { get; } = OpenAIRoutes.Under(
+        new("POST", "/chat/completions", RouteOperation.Generate),
+        new("GET", "/models", RouteOperation.ListModels),
+        new("GET", "/models/{**id}", RouteOperation.GetModel));
+
+    public override string Path(string upstreamModel, bool stream) => "/chat/completions";
+
+    public IReadOnlyList<ParameterRange> Ranges => ChatCompletionsParameters.Ranges;
+
+    public bool ForcesStreamUsage => true;
+
+    public bool EchoesMetadata => true;
+
+    public Usage ReadUsage(ReadOnlySpan<byte> usageJson) => ChatCompletionsUsageTap.ReadUsage(usageJson);
+
+    public IUsageTap CreateTap(TapOptions options) => new ChatCompletionsUsageTap(options.ClientModel, options.ClientAskedForUsageChunk, options.Price);
+
+    public bool ListsAllSurfaces => true;
+
+    public void WriteList(IEnumerable<ModelInfo> models, IBufferWriter<byte> output)
+    {
+        using var writer = new Utf8JsonWriter(output, JsonWire.WriterOptions);
+        writer.WriteStartObject();
+        writer.WriteString("object"u8, "list"u8);
+        writer.WriteStartArray("data"u8);
+        foreach (var model in models)
+        {
+            WriteModel(writer, model);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    public void WriteModel(ModelInfo model, IBufferWriter<byte> output)
+    {
+        using var writer = new Utf8JsonWriter(output, JsonWire.WriterOptions);
+        WriteModel(writer, model);
+    }
+
+    /// <summary>A model the key may not use is as invisible as one that does not exist.</summary>
+    public GatewayError NotFound(string id) =>
+        new(GatewayErrorKind.ModelNotFound, $"The model '{id}' does not exist.") { Param = "model" };
+
+    private static void WriteModel(Utf8JsonWriter writer, ModelInfo model)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id"u8, model.Id);
+        writer.WriteString("object"u8, "model"u8);
+        writer.WriteNumber("created"u8, model.Created);
+        writer.WriteString("owned_by"u8, model.OwnedBy);
+        writer.WriteEndObject();
+    }
 
     public override ChatRequest ReadRequest(ReadOnlyMemory<byte> body, ParamAdjustments adjustments)
     {

@@ -6,16 +6,16 @@ namespace Switchyard.Dialects.OpenAI.Chat;
 /// </summary>
 public static class ChatCompletionsParameters
 {
-    public static IReadOnlyList<(string Name, double Min, double Max)> Ranges { get; } =
+    public static IReadOnlyList<ParameterRange> Ranges { get; } =
     [
-        ("temperature", 0, 2),
-        ("top_p", 0, 1),
-        ("presence_penalty", -2, 2),
-        ("frequency_penalty", -2, 2),
-        ("top_logprobs", 0, 20),
-        ("n", 1, 128),
-        ("max_tokens", 1, int.MaxValue),
-        ("max_completion_tokens", 1, int.MaxValue),
+        new("temperature", 0, 2),
+        new("top_p", 0, 1),
+        new("presence_penalty", -2, 2),
+        new("frequency_penalty", -2, 2),
+        new("top_logprobs", 0, 20),
+        new("n", 1, 128),
+        new("max_tokens", 1, int.MaxValue),
+        new("max_completion_tokens", 1, int.MaxValue),
     ];
 
     /// <summary>Clamps <paramref name="value"/> into the range of <paramref name="name"/>, recording any change.</summary>

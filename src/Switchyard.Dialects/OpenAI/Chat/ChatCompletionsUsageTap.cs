@@ -170,6 +170,20 @@ public sealed class ChatCompletionsUsageTap : IUsageTap, ITextCountingTap, IDisp
 
     public void OnEnd(IBufferWriter<byte> output) => FlushHeld(output);
 
+    /// <summary>An <c>{"error": …}</c> data frame, as OpenAI ends a stream that failed.</summary>
+    public void OnFailure(GatewayError error, IBufferWriter<byte> output)
+    {
+        using var json = new PooledBufferWriter(512);
+        using (var writer = new Utf8JsonWriter(json, JsonWire.WriterOptions))
+        {
+            writer.WriteStartObject();
+            OpenAIErrors.WriteErrorObject(writer, error);
+            writer.WriteEndObject();
+        }
+
+        SseStreams.Write(output, SseFrame.FromData(json.WrittenMemory));
+    }
+
     /// <summary>Reads an OpenAI usage object into disjoint buckets.</summary>
     public static Usage ReadUsage(ReadOnlySpan<byte> usageJson)
     {

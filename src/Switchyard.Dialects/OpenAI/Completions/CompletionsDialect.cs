@@ -16,7 +16,21 @@ public sealed class CompletionsDialect : ChatDialect
 {
     public static CompletionsDialect Instance { get; } = new();
 
-    public override Dialect Dialect => Dialect.OpenAICompletions;
+    public static Surface CompletionsSurface { get; } = new()
+    {
+        Name = "completions",
+        Route = "/v1/completions",
+        Kinds = new HashSet<ModelKind> { ModelKind.Chat },
+    };
+
+    public override string Name => "openai-completions";
+
+    public override Surface Surface => CompletionsSurface;
+
+    public override IReadOnlyList<ClientRoute> Routes { get; } = OpenAIRoutes.Under(
+        new ClientRoute("POST", "/completions", RouteOperation.Generate) { OperationName = "text_completion" });
+
+    public override string Path(string upstreamModel, bool stream) => "/completions";
 
     public override ChatRequest ReadRequest(ReadOnlyMemory<byte> body, ParamAdjustments adjustments)
     {

@@ -176,7 +176,9 @@ internal static class ResponsesStreamWriter
 
                     _usage = done.Usage;
                     var (status, reason) = ResponseObjectWriter.Status(done.FinishReason);
-                    yield return Event(status == "completed" ? "response.completed" : "response.incomplete", w => WriteResponse(w, status, reason));
+                    var terminal = Event(status == "completed" ? "response.completed" : "response.incomplete", w => WriteResponse(w, status, reason));
+                    options.OnFinalAnswer?.Invoke(ResponseOf(terminal.Data.Span));
+                    yield return terminal;
                     Finished = true;
                     break;
 
@@ -324,6 +326,13 @@ internal static class ResponsesStreamWriter
             writer.WritePropertyName("response"u8);
             var done = status is not "in_progress";
             ResponseObjectWriter.Write(writer, _id, options.Model, _createdAt, status, done ? _items : [], done ? _usage : null, options.Metadata, incompleteReason, error, options.Echo);
+        }
+
+        /// <summary>The <c>response</c> object inside a terminal event: the answer a stored conversation keeps.</summary>
+        private static byte[] ResponseOf(ReadOnlySpan<byte> data)
+        {
+            var topLevel = JsonTopLevel.Scan(data);
+            return topLevel.TryGet(data, "response"u8, out var response) ? data[response.Value].ToArray() : [];
         }
 
         private SseFrame Event(string type, Action<Utf8JsonWriter> body)

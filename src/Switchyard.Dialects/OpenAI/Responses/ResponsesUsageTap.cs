@@ -40,6 +40,9 @@ public sealed class ResponsesUsageTap : IUsageTap, IDisposable
     /// <summary>The final response object as relayed (for the gateway's conversation store).</summary>
     public byte[]? FinalResponse { get; private set; }
 
+    /// <summary>Called once with <see cref="FinalResponse"/> when the stream's terminal event is relayed.</summary>
+    public Action<byte[]>? OnFinalAnswer { get; init; }
+
     public void OnFrame(ReadOnlySpan<byte> frame, IBufferWriter<byte> output)
     {
         if (Error is not null)
@@ -105,7 +108,7 @@ public sealed class ResponsesUsageTap : IUsageTap, IDisposable
     /// The <c>response.failed</c> event that ends a relayed stream in error (CONTRACT §4): numbered
     /// after the last event relayed and naming the response the client was told about.
     /// </summary>
-    public void WriteFailure(GatewayError error, IBufferWriter<byte> output)
+    public void OnFailure(GatewayError error, IBufferWriter<byte> output)
     {
         var data = new ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(data, JsonWire.WriterOptions))
@@ -171,6 +174,7 @@ public sealed class ResponsesUsageTap : IUsageTap, IDisposable
         if (final)
         {
             FinalResponse = output.WrittenSpan.ToArray();
+            OnFinalAnswer?.Invoke(FinalResponse);
         }
 
         return output.WrittenSpan.ToArray();

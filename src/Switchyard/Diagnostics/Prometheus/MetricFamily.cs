@@ -9,7 +9,7 @@ namespace Switchyard.Diagnostics.Prometheus;
 /// series exists; a new series is added under a lock, and past <see cref="MaxSeries"/> the
 /// measurements of new label sets go to one overflow series rather than growing without bound.
 /// </summary>
-public sealed class MetricFamily
+internal sealed class MetricFamily
 {
     public const int MaxSeries = 2000;
 

@@ -6,7 +6,7 @@ namespace Switchyard.Diagnostics.Prometheus;
 /// One label set of one metric and its running value. Updates are lock-free (interlocked adds
 /// and compare-exchange on doubles): a measurement on the request path never waits for a scrape.
 /// </summary>
-public sealed class MetricSeries
+internal sealed class MetricSeries
 {
     private readonly KeyValuePair<string, object?>[] _tags;
     private readonly long[]? _buckets;

@@ -10,7 +10,7 @@ namespace Switchyard.Diagnostics.Prometheus;
 /// <see cref="IMeterFactory"/> that made it), and writes them in the Prometheus text format.
 /// The OpenTelemetry SDK, when OTLP export is on, listens separately; neither disturbs the other.
 /// </summary>
-public sealed class MetricsCollector : IDisposable
+internal sealed class MetricsCollector : IDisposable
 {
     private readonly ConcurrentDictionary<Instrument, MetricFamily> _families = new();
     private readonly MeterListener _listener;

@@ -9,7 +9,7 @@ namespace Switchyard.Diagnostics.Prometheus;
 /// becomes a suffix (<c>s</c> → <c>_seconds</c>; annotations such as <c>{token}</c> are dropped),
 /// and counters end in <c>_total</c>.
 /// </summary>
-public static class PrometheusNames
+internal static class PrometheusNames
 {
     public static string Metric(string name, string? unit, MetricKind kind)
     {

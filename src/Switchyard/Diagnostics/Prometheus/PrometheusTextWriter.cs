@@ -9,7 +9,7 @@ namespace Switchyard.Diagnostics.Prometheus;
 /// samples with <c>le</c> up to <c>+Inf</c>, then <c>_sum</c> and <c>_count</c>. Label values
 /// escape <c>\</c>, <c>"</c> and newlines; HELP text escapes <c>\</c> and newlines.
 /// </summary>
-public static class PrometheusTextWriter
+internal static class PrometheusTextWriter
 {
     public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
 

@@ -17,7 +17,7 @@ namespace Switchyard.Providers.Echo;
 /// from the schema, thinks aloud when reasoning is asked for, and reports usage. It lets a fresh
 /// clone be tried end to end with no account.
 /// </summary>
-public sealed partial class EchoBackend : IChatBackend
+internal sealed partial class EchoBackend : IChatBackend
 {
     public Task<BackendResult> CompleteAsync(ChatRequest request, Deployment deployment, CancellationToken cancellationToken)
     {

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Switchyard.Providers.Echo;
 
 /// <summary>Writes a small JSON value that satisfies a JSON Schema, for the echo model's tool arguments and structured output.</summary>
-public static class SchemaSample
+internal static class SchemaSample
 {
     public static void Write(Utf8JsonWriter writer, JsonElement? schema, string text, int depth = 0)
     {

@@ -3,7 +3,7 @@ using Dapper;
 namespace Switchyard.Storage.Postgres;
 
 /// <summary>Stored Responses conversations in PostgreSQL, so any gateway of a fleet can continue them.</summary>
-public sealed class PostgresConversationStore(PostgresDatabase database) : IConversationStore
+internal sealed class PostgresConversationStore(PostgresDatabase database) : IConversationStore
 {
     public async Task SaveAsync(ConversationRecord record, CancellationToken cancellationToken)
     {

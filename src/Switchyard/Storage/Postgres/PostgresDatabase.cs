@@ -8,7 +8,7 @@ namespace Switchyard.Storage.Postgres;
 /// migrations. Several gateways may start at once on one database, so the migration runs under
 /// an advisory lock: one applies the steps, the others wait and find them applied.
 /// </summary>
-public sealed class PostgresDatabase : IAsyncDisposable
+internal sealed class PostgresDatabase : IAsyncDisposable
 {
     // Any constant unique to Switchyard; advisory locks are database-wide.
     private const long MigrationLock = 0x53_77_69_74_63_68;

@@ -4,7 +4,7 @@ using Dapper;
 namespace Switchyard.Storage.Postgres;
 
 /// <summary>Keys and settings in PostgreSQL, shared by every gateway of a fleet.</summary>
-public sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
+internal sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
 {
     private const string Select =
         "SELECT id, name, prefix, hash, allowed_models, rpm, tpm, max_concurrent, credits, expires_at, created_at, revoked_at FROM keys";

@@ -14,7 +14,7 @@ namespace Switchyard.Storage.Postgres;
 /// there (this gateway's lease row, see <see cref="PostgresRateLimitStore"/>). So the spent total
 /// always equals the ledger's sum, and a retried batch charges nothing twice.
 /// </summary>
-public sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRateLimitStore? leases = null) : IUsageLedger
+internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRateLimitStore? leases = null) : IUsageLedger
 {
     public async Task AppendAsync(IReadOnlyList<UsageRecord> batch, CancellationToken cancellationToken)
     {

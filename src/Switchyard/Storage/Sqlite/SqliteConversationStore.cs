@@ -2,7 +2,7 @@ using Dapper;
 
 namespace Switchyard.Storage.Sqlite;
 
-public sealed class SqliteConversationStore(SqliteDatabase database) : IConversationStore
+internal sealed class SqliteConversationStore(SqliteDatabase database) : IConversationStore
 {
     public async Task SaveAsync(ConversationRecord record, CancellationToken cancellationToken)
     {

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace Switchyard.Storage.Sqlite;
 
 /// <summary>The SQLite file every SQLite store shares: connections and versioned migrations.</summary>
-public sealed class SqliteDatabase : IDisposable, IAsyncDisposable
+internal sealed class SqliteDatabase : IDisposable, IAsyncDisposable
 {
     private readonly string _connectionString;
     private readonly SemaphoreSlim _migrated = new(1, 1);

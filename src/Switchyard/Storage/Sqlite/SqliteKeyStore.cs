@@ -6,7 +6,7 @@ using Microsoft.Data.Sqlite;
 namespace Switchyard.Storage.Sqlite;
 
 /// <summary>The SQLite store (the default for one process on a laptop).</summary>
-public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
+internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
 {
     public Task InitializeAsync(CancellationToken cancellationToken) => database.MigrateAsync(cancellationToken);
 

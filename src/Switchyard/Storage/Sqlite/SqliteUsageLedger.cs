@@ -8,7 +8,7 @@ using Switchyard.Metering;
 namespace Switchyard.Storage.Sqlite;
 
 /// <summary>The ledger and request log in SQLite: one row per request, costs in 1e-8 credit units.</summary>
-public sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
+internal sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
 {
     private const decimal CostUnit = 100_000_000m;
 

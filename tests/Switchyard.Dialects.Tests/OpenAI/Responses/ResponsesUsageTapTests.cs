@@ -193,7 +193,7 @@ public sealed class ResponsesUsageTapTests
         await RelayAsync(body, tap);
         var output = new ArrayBufferWriter<byte>();
 
-        tap.WriteFailure(tap.Error!, output);
+        tap.OnFailure(tap.Error!, output);
 
         var frame = output.WrittenSpan.ToArray();
         var failure = Data(frame);

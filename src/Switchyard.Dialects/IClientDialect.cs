@@ -1,0 +1,20 @@
+using System.Buffers;
+
+namespace Switchyard.Dialects;
+
+/// <summary>A dialect clients call: the surface it belongs to, its routes, and its error envelope.</summary>
+public interface IClientDialect
+{
+    Surface Surface { get; }
+
+    IReadOnlyList<ClientRoute> Routes { get; }
+
+    /// <summary>Top-level fields a request body must carry; checked before the model is resolved.</summary>
+    IReadOnlyList<string> RequiredFields => [];
+
+    /// <summary>Writes a whole error answer in this dialect's envelope.</summary>
+    void WriteError(GatewayError error, IBufferWriter<byte> output);
+
+    /// <summary>The HTTP status of an error answer; <see cref="GatewayError.Status"/> unless the dialect says otherwise.</summary>
+    int StatusOf(GatewayError error) => error.Status;
+}

@@ -1,9 +1,0 @@
-namespace Switchyard.Catalog;
-
-public enum ModelKind
-{
-    Chat,
-    Embedding,
-    Image,
-    Audio,
-}

@@ -1,9 +1,0 @@
-namespace Switchyard.Catalog;
-
-public enum ProviderType
-{
-    OpenAI,
-    Anthropic,
-    Gemini,
-    Echo,
-}

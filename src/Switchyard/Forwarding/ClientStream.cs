@@ -1,0 +1,82 @@
+using Microsoft.AspNetCore.Http;
+using Switchyard.Dialects.Framing;
+using Switchyard.Dialects.Json;
+using Switchyard.Dialects.Sse;
+using Switchyard.Pipeline;
+
+namespace Switchyard.Forwarding;
+
+/// <summary>
+/// The one writer of every stream to a client, passthrough and translated alike: it commits the
+/// response (status and headers) with the first bytes, writes SSE or — for Google's non-SSE
+/// clients — one JSON array, and closes the array at the end. Until it commits, an attempt may
+/// still fail over.
+/// </summary>
+internal sealed class ClientStream(GatewayRequest request) : IDisposable
+{
+    private readonly PooledBufferWriter _buffer = new(SseRelay.BufferSize);
+    private readonly JsonArrayWriter? _array = request.JsonArray ? new JsonArrayWriter() : null;
+
+    public bool Committed { get; private set; }
+
+    /// <summary>Wraps a passthrough stage so what it writes reaches the client in the client's framing.</summary>
+    public ISseFrameHandler Frame(ISseFrameHandler handler) =>
+        _array is null ? handler : new JsonArrayFraming(handler, _array);
+
+    /// <summary>Writes bytes already in the client's framing.</summary>
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        Commit();
+        await request.Context.Response.BodyWriter.WriteAsync(bytes, cancellationToken);
+    }
+
+    /// <summary>Writes one event of the client's codec.</summary>
+    public async ValueTask WriteAsync(SseFrame frame, CancellationToken cancellationToken)
+    {
+        _buffer.Clear();
+        if (_array is null)
+        {
+            SseStreams.Write(_buffer, frame);
+        }
+        else
+        {
+            _array.WriteElement(_buffer, frame.Data.Span);
+        }
+
+        await WriteAsync(_buffer.WrittenMemory, cancellationToken);
+    }
+
+    /// <summary>Ends the stream's framing (the JSON array's closing bracket); SSE needs nothing.</summary>
+    public async ValueTask CloseAsync(CancellationToken cancellationToken)
+    {
+        if (_array is null || !Committed)
+        {
+            return;
+        }
+
+        _buffer.Clear();
+        _array.Close(_buffer);
+        await request.Context.Response.BodyWriter.WriteAsync(_buffer.WrittenMemory, cancellationToken);
+    }
+
+    private void Commit()
+    {
+        if (Committed)
+        {
+            return;
+        }
+
+        Committed = true;
+        request.Telemetry?.StreamStarted();
+        if (_array is null)
+        {
+            ResponseStart.EventStream(request.Context.Response, request.Adjustments);
+        }
+        else
+        {
+            ResponseStart.Json(request.Context.Response, request.Adjustments);
+        }
+    }
+
+    public void Dispose() => _buffer.Dispose();
+}

@@ -1,0 +1,218 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Switchyard.Auth;
+using Switchyard.Catalog;
+using Switchyard.Conversations;
+using Switchyard.Diagnostics;
+using Switchyard.Dialects;
+using Switchyard.Dialects.Canonical;
+using Switchyard.Dialects.Json;
+using Switchyard.Limits;
+using Switchyard.Metering;
+
+namespace Switchyard.Pipeline;
+
+/// <summary>
+/// Everything about one request, in one place, from the first byte to its ledger row: set on
+/// <see cref="HttpContext.Features"/> by the first middleware and filled by the steps of its route
+/// (authenticate, read the body, resolve the model, admit, serve, settle), each of which only adds
+/// to it. Attempts read it; each attempt works on its own copy of the neutral request.
+/// </summary>
+internal sealed class GatewayRequest : IDisposable
+{
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private PooledBufferWriter? _bodyBuffer;
+    private ChatRequest? _neutral;
+    private ChatRequest? _inlined;
+
+    public GatewayRequest(HttpContext context) => Context = context;
+
+    public HttpContext Context { get; }
+
+    public CancellationToken Aborted => Context.RequestAborted;
+
+    // The route, set when a gateway route starts.
+
+    /// <summary>The route's dialect: it reads the body and writes every answer and error.</summary>
+    public IClientDialect? Dialect { get; set; }
+
+    public ClientRoute? Route { get; set; }
+
+    public GatewayOperation? Operation { get; set; }
+
+    // Who asks.
+
+    public Caller? Caller { get; set; }
+
+    // What they sent.
+
+    public ReadOnlyMemory<byte> Body { get; private set; }
+
+    public JsonTopLevel TopLevel { get; private set; } = new();
+
+    /// <summary>The model as the client named it (body or path); every answer reports this id.</summary>
+    public string? ModelId { get; set; }
+
+    public bool Stream { get; set; }
+
+    /// <summary>Stream as one progressively written JSON array instead of SSE (Gemini without <c>alt=sse</c>).</summary>
+    public bool JsonArray { get; set; }
+
+    public ParamAdjustments Adjustments { get; } = new();
+
+    /// <summary>The conversation this request continues and records, on a dialect that stores answers.</summary>
+    public ConversationTurn? Turn { get; set; }
+
+    // What serves it.
+
+    /// <summary>The catalog snapshot the request was resolved in; attempts use the same one.</summary>
+    public ModelCatalog? Catalog { get; set; }
+
+    public ModelEntry? Model { get; set; }
+
+    /// <summary>The deployment of the last attempt (the one that served, when one did).</summary>
+    public Deployment? Deployment { get; set; }
+
+    // What it costs.
+
+    /// <summary>Set once the request was admitted against its key's limits: from then on it is settled.</summary>
+    public bool Admitted { get; set; }
+
+    public Reservation Reservation { get; set; }
+
+    /// <summary>The key's hold on its limits; null for a key without limits or credits.</summary>
+    public KeyLease? Lease { get; set; }
+
+    /// <summary>Kept current as an answer is relayed, so a request that ends early is charged for what it relayed.</summary>
+    public RelayedUsage Relayed { get; } = new();
+
+    /// <summary>An answer reached the client: from here on the request is charged.</summary>
+    public bool Committed { get; private set; }
+
+    /// <summary>How the request's attempts ended, once they have.</summary>
+    public AttemptOutcome? Outcome { get; set; }
+
+    // Where the time went.
+
+    /// <summary>Time spent waiting for upstreams (to response headers, summed over attempts).</summary>
+    public TimeSpan Upstream { get; set; }
+
+    public int Attempts { get; set; }
+
+    /// <summary>Time spent waiting for a slot at a provider's concurrency limit.</summary>
+    public TimeSpan Queue { get; set; }
+
+    /// <summary>When the first byte of the answer left for the client (the request log's time to first token).</summary>
+    public TimeSpan? FirstByte { get; private set; }
+
+    public TimeSpan Elapsed => Stopwatch.GetElapsedTime(_started);
+
+    /// <summary>The request's span and metrics, once a gateway route started them.</summary>
+    public RequestTelemetry? Telemetry { get; set; }
+
+    public void MarkFirstByte() => FirstByte ??= Elapsed;
+
+    /// <summary>Takes ownership of the pooled body buffer; it is returned when the request ends.</summary>
+    public void SetBody(PooledBufferWriter buffer, JsonTopLevel topLevel)
+    {
+        _bodyBuffer?.Dispose();
+        _bodyBuffer = buffer;
+        Body = buffer.WrittenMemory;
+        TopLevel = topLevel;
+    }
+
+    /// <summary>Replaces the body (a continued conversation's rebuilt one); the pooled buffer stays owned until the end.</summary>
+    public void ReplaceBody(ReadOnlyMemory<byte> body, JsonTopLevel topLevel)
+    {
+        Body = body;
+        TopLevel = topLevel;
+        _neutral = null;
+        _inlined = null;
+    }
+
+    /// <summary>
+    /// The neutral request, parsed on first use with the route's codec; its model and streaming are
+    /// what the client asked for in the body or the path. Attempts take copies, never this one.
+    /// </summary>
+    public ChatRequest Neutral(IClientCodec codec)
+    {
+        if (_neutral is null)
+        {
+            var request = codec.ReadRequest(Body, Adjustments);
+            request.Echo = Turn?.Echo ?? request.Echo;
+            request.Model = ModelId!;
+            request.Stream = Stream;
+            _neutral = request;
+        }
+
+        return _neutral;
+    }
+
+    /// <summary>
+    /// The neutral request with images given by URL fetched into it, for upstreams that take images
+    /// inline only; fetched once per request, whichever attempts need it.
+    /// </summary>
+    public async ValueTask<ChatRequest> InlinedAsync(IClientCodec codec, Media.ImageFetcher images)
+    {
+        if (_inlined is null)
+        {
+            var neutral = Neutral(codec);
+            var copy = neutral with { Messages = [.. neutral.Messages] };
+            await Media.ImageInliner.InlineAsync(copy, images, Aborted);
+            _inlined = copy;
+        }
+
+        return _inlined;
+    }
+
+    /// <summary>Records an attempt's outcome; the forwarders keep <see cref="Relayed"/> current themselves.</summary>
+    public void Attempted(Deployment deployment, bool committed, Usage? usage)
+    {
+        Deployment = deployment;
+        if (!committed)
+        {
+            return;
+        }
+
+        Committed = true;
+        if (usage is not null && (Relayed.Reported is null || !Stream))
+        {
+            Relayed.Reported = usage;
+            Relayed.Completed = !Stream || Relayed.Completed;
+        }
+    }
+
+    /// <summary>Committed, or a successful answer had started when the request ended some other way (the client left mid-stream).</summary>
+    public bool Charged => Committed || (Context.Response.HasStarted && Context.Response.StatusCode < 400);
+
+    /// <summary>
+    /// <c>gateway</c> is the time spent in Switchyard itself up to the response headers; <c>upstream</c>
+    /// the time waiting for the upstream's headers.
+    /// </summary>
+    public string ToServerTiming()
+    {
+        var gateway = Elapsed - Upstream - Queue;
+        if (gateway < TimeSpan.Zero)
+        {
+            gateway = TimeSpan.Zero;
+        }
+
+        if (Attempts == 0)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"gateway;dur={gateway.TotalMilliseconds:0.###}");
+        }
+
+        var timing = string.Create(CultureInfo.InvariantCulture,
+            $"gateway;dur={gateway.TotalMilliseconds:0.###}, upstream;dur={Upstream.TotalMilliseconds:0.###};desc=\"attempts={Attempts} deployment={Deployment?.Name}\"");
+        return Queue > TimeSpan.Zero
+            ? timing + string.Create(CultureInfo.InvariantCulture, $", queue;dur={Queue.TotalMilliseconds:0.###}")
+            : timing;
+    }
+
+    public void Dispose()
+    {
+        _bodyBuffer?.Dispose();
+        _bodyBuffer = null;
+    }
+}

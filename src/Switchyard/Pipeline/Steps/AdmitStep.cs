@@ -1,0 +1,24 @@
+using Switchyard.Dialects;
+using Switchyard.Metering;
+
+namespace Switchyard.Pipeline.Steps;
+
+/// <summary>Reserves the request's worst case against its key's limits and credits before anything goes upstream (429/402).</summary>
+internal sealed class AdmitStep(RequestMeter meter) : IGatewayStep
+{
+    public async Task InvokeAsync(GatewayRequest request, GatewayHandler next)
+    {
+        var model = request.Model!;
+        var body = request.Body.Span;
+        var reservation = request.Route!.Operation switch
+        {
+            RouteOperation.Generate => Reservation.ForGeneration(body, request.TopLevel, model),
+            RouteOperation.Embed => Reservation.ForEmbeddings(body),
+            RouteOperation.Images => Reservation.ForMedia(body, request.TopLevel, model.Pricing, images: true),
+            RouteOperation.Speech => Reservation.ForMedia(body, request.TopLevel, model.Pricing, images: false),
+            _ => new Reservation(0, 0),
+        };
+        await meter.AdmitAsync(request, reservation);
+        await next(request);
+    }
+}

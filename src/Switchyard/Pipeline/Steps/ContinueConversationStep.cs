@@ -1,0 +1,35 @@
+using Switchyard.Conversations;
+using Switchyard.Dialects;
+using Switchyard.Dialects.Json;
+
+namespace Switchyard.Pipeline.Steps;
+
+/// <summary>
+/// On a dialect whose answers the gateway stores: a request that continues a stored conversation
+/// is served with the conversation's items in place of its reference, and its answer is stored
+/// once it has been written.
+/// </summary>
+internal sealed class ContinueConversationStep(ConversationState conversations) : IGatewayStep
+{
+    public async Task InvokeAsync(GatewayRequest request, GatewayHandler next)
+    {
+        if (request.Dialect is not IStoredConversation dialect)
+        {
+            await next(request);
+            return;
+        }
+
+        var (turn, continued) = await conversations.PrepareAsync(dialect, request.Body, request.TopLevel, request.Caller!, request.Aborted);
+        request.Turn = turn;
+        if (continued is { } body)
+        {
+            request.ReplaceBody(body, JsonTopLevel.Scan(body.Span));
+        }
+
+        await next(request);
+        if (request.Outcome is { Committed: true, Error: null })
+        {
+            await conversations.RecordAsync(turn, request.Caller!, request.ModelId!, CancellationToken.None);
+        }
+    }
+}
