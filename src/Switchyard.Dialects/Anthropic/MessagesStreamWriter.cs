@@ -144,7 +144,7 @@ internal static class MessagesStreamWriter
                     yield break;
 
                 case ResponseFailed failed:
-                    // The error event is the last one: no message_stop after it (CONTRACT §4).
+                    // The error event is the last one: no message_stop after it (docs/behaviour.md).
                     yield return new SseFrame("error", Json(w => AnthropicErrors.WriteEnvelope(w, failed.Error)));
                     yield break;
             }

@@ -33,7 +33,7 @@ public sealed class MessagesUsageTap : IUsageTap, IDisposable
 
     public void OnFrame(ReadOnlySpan<byte> frame, IBufferWriter<byte> output)
     {
-        // The gateway's own error frame must be the last event the client sees (CONTRACT §4), so
+        // The gateway's own error frame must be the last event the client sees (docs/behaviour.md), so
         // nothing after an upstream error (a message_stop, say) is relayed.
         if (Error is not null)
         {

@@ -1,7 +1,7 @@
 namespace Switchyard.Dialects.Canonical;
 
 /// <summary>
-/// The one table between effort words and thinking budgets (CONTRACT §4): low/medium/high map to
+/// The one table between effort words and thinking budgets (docs/behaviour.md): low/medium/high map to
 /// 1024/4096/16384 tokens, kept below the request's max tokens.
 /// </summary>
 public static class ReasoningBudget

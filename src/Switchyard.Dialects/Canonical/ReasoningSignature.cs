@@ -3,7 +3,7 @@ using System.Text;
 namespace Switchyard.Dialects.Canonical;
 
 /// <summary>
-/// Opaque signatures for reasoning that did not come from Anthropic (CONTRACT §4). Anthropic
+/// Opaque signatures for reasoning that did not come from Anthropic (docs/behaviour.md). Anthropic
 /// clients require a signature on every thinking block and send it back on the next turn; a
 /// Switchyard signature carries what the original provider needs (a Gemini thought signature,
 /// or nothing for OpenAI-style reasoning text) and tells the gateway the block must not be sent

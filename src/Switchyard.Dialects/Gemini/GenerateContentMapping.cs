@@ -226,7 +226,7 @@ internal static class GenerateContentMapping
         return result;
     }
 
-    /// <summary>The function-tool name that asks for the upstream's native search (CONTRACT §4).</summary>
+    /// <summary>The function-tool name that asks for the upstream's native search (docs/behaviour.md).</summary>
     public const string HostedSearchTool = ToolDefinition.NativeSearch;
 
     private static ResponseFormat? ResponseFormatToCanonical(GenerationConfigWire? config)

@@ -115,7 +115,7 @@ internal static class GenerateContentRequestWriter
         }
         else
         {
-            // Thoughts count against maxOutputTokens, so the budget stays below it (CONTRACT §4).
+            // Thoughts count against maxOutputTokens, so the budget stays below it (docs/behaviour.md).
             var budget = reasoning.BudgetTokens ?? ReasoningBudget.ToBudget(reasoning.Effort) ?? ReasoningBudget.Medium;
             writer.WriteNumber("thinkingBudget"u8, ReasoningBudget.FitBelow(budget, maxOutputTokens));
             writer.WriteBoolean("includeThoughts"u8, true);

@@ -23,7 +23,7 @@ internal sealed class GenerateContentRequestWire
 
     public string? CachedContent { get; set; }
 
-    /// <summary>CONTRACT §4 names it <c>strict_params</c> on every surface, snake_case here too.</summary>
+    /// <summary>docs/behaviour.md names it <c>strict_params</c> on every surface, snake_case here too.</summary>
     [JsonPropertyName("strict_params")]
     public bool? StrictParams { get; set; }
 

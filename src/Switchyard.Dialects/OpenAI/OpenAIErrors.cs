@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Switchyard.Dialects.OpenAI;
 
-/// <summary>The OpenAI error envelope and its status/type/code table, shared by every OpenAI surface (CONTRACT §4).</summary>
+/// <summary>The OpenAI error envelope and its status/type/code table, shared by every OpenAI surface (docs/behaviour.md).</summary>
 public static class OpenAIErrors
 {
     public static (string Type, string? Code) TypeAndCode(GatewayError error) => error.Kind switch

@@ -9,7 +9,7 @@ namespace Switchyard.Auth;
 /// Resolves a presented secret to a <see cref="Caller"/>: the master key, a key from the
 /// configuration file, or a stored key. Stored keys are cached for a few seconds so the hot path
 /// does not touch the database, which bounds how long a revocation in another process takes to
-/// be seen (CONTRACT: within 5 seconds); revocations made here drop the cache entry at once.
+/// be seen (docs/behaviour.md: within 5 seconds); revocations made here drop the cache entry at once.
 /// </summary>
 internal sealed class ApiKeyAuthenticator
 {

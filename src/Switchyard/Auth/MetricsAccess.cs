@@ -7,7 +7,7 @@ namespace Switchyard.Auth;
 /// <summary>
 /// Who may read <c>GET /metrics</c> (<c>observability.metricsAuth</c>): anyone (<c>open</c>), the
 /// master key (<c>masterKey</c>), or the scrape token or the master key (<c>token</c>). Any of
-/// the credential forms of CONTRACT §3 works; Prometheus sends <c>Authorization: Bearer</c>.
+/// the credential forms of docs/surfaces.md works; Prometheus sends <c>Authorization: Bearer</c>.
 /// </summary>
 internal sealed class MetricsAccess(ApiKeyAuthenticator authenticator, ObservabilitySettings settings, Func<string, string?> environment)
 {

@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace Switchyard.Cli;
 
-/// <summary>The command tree of the one binary (CONTRACT §1).</summary>
+/// <summary>The command tree of the one binary (docs/commands.md).</summary>
 internal static class SwitchyardCommands
 {
     /// <summary>Shared by every subcommand: the configuration file, which also names the store.</summary>

@@ -6,7 +6,7 @@ namespace Switchyard.Configuration;
 /// <summary>The configuration as loaded: options, the root to watch for reloads, and every problem found.</summary>
 internal sealed record LoadedConfiguration(SwitchyardOptions Options, IConfigurationRoot Root, string? FilePath, IReadOnlyList<string> Problems) : IDisposable
 {
-    /// <summary>True when no file was given or found: the zero-config start of CONTRACT §1.</summary>
+    /// <summary>True when no file was given or found: the zero-config start of docs/commands.md.</summary>
     public bool IsZeroConfig => FilePath is null;
 
     /// <summary>Stops watching the file (each watch holds an inotify instance, of which a user has few).</summary>
@@ -16,7 +16,7 @@ internal sealed record LoadedConfiguration(SwitchyardOptions Options, IConfigura
 /// <summary>
 /// Loads the JSON file (explicit <c>--config</c>, else <c>switchyard.json</c> when present), applies
 /// <c>SWITCHYARD__*</c> environment overrides, binds and validates. With no file, the embedded
-/// defaults of CONTRACT §1 apply: providers from the environment and the built-in echo model.
+/// defaults of docs/commands.md apply: providers from the environment and the built-in echo model.
 /// </summary>
 internal static partial class ConfigurationLoader
 {

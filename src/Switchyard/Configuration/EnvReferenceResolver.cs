@@ -1,6 +1,6 @@
 namespace Switchyard.Configuration;
 
-/// <summary>Resolves <c>env:NAME</c> string values (CONTRACT §2) against the environment.</summary>
+/// <summary>Resolves <c>env:NAME</c> string values (docs/configuration.md) against the environment.</summary>
 internal static class EnvReferenceResolver
 {
     public const string Prefix = "env:";

@@ -1,6 +1,6 @@
 namespace Switchyard.Configuration;
 
-/// <summary>The configuration file (CONTRACT §2), bound from JSON and environment variables.</summary>
+/// <summary>The configuration file (docs/configuration.md), bound from JSON and environment variables.</summary>
 internal sealed class SwitchyardOptions
 {
     /// <summary>The master key in clear (usually <c>env:NAME</c>); when absent, one is generated on first start and only its hash is stored.</summary>

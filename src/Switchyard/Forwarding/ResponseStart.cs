@@ -22,7 +22,7 @@ internal static class ResponseStart
         response.ContentType = "text/event-stream; charset=utf-8";
         response.Headers.CacheControl = "no-cache";
 
-        // Each frame must reach the client as it is written (CONTRACT §4).
+        // Each frame must reach the client as it is written (docs/behaviour.md).
         response.HttpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         Adjusted(response, adjustments);
     }

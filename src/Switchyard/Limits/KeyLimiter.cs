@@ -7,7 +7,7 @@ using Switchyard.Dialects;
 namespace Switchyard.Limits;
 
 /// <summary>
-/// Applies a key's <c>rpm</c>, <c>tpm</c>, <c>maxConcurrent</c> and credits (CONTRACT §4): admits
+/// Applies a key's <c>rpm</c>, <c>tpm</c>, <c>maxConcurrent</c> and credits (docs/behaviour.md): admits
 /// a request against its worst case or refuses it with 429 (with <c>Retry-After</c>) or 402, and
 /// writes the <c>x-ratelimit-*</c> headers either way. Keys with none of these never reach the store.
 /// </summary>

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace Switchyard.Limits;
 
 /// <summary>
-/// The <c>x-ratelimit-*</c> headers OpenAI sends (CONTRACT §4): limit, remaining and reset, for
+/// The <c>x-ratelimit-*</c> headers OpenAI sends (docs/behaviour.md): limit, remaining and reset, for
 /// requests when the key has <c>rpm</c> and for tokens when it has <c>tpm</c>, on answers and 429s alike.
 /// </summary>
 internal static class RateLimitHeaders

@@ -5,7 +5,7 @@ using Switchyard.Configuration;
 namespace Switchyard.Media;
 
 /// <summary>
-/// Fetches images by URL for upstreams that cannot fetch them themselves (CONTRACT §4). Only public
+/// Fetches images by URL for upstreams that cannot fetch them themselves (docs/behaviour.md). Only public
 /// addresses, checked after DNS and on every redirect; the connection goes to the very address that
 /// was checked (no second lookup an attacker could rebind); at most <c>media.maxBytes</c>; image
 /// content types only; a short timeout. Hosts in <c>media.allowHosts</c> skip the address check.

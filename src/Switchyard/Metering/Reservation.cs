@@ -6,7 +6,7 @@ namespace Switchyard.Metering;
 
 /// <summary>
 /// A request's worst case, reserved against <c>tpm</c> and credits before it goes upstream
-/// (CONTRACT §4): an input estimate from the body and the most output it may produce.
+/// (docs/behaviour.md): an input estimate from the body and the most output it may produce.
 /// </summary>
 internal readonly record struct Reservation(long InputTokens, long OutputTokens)
 {

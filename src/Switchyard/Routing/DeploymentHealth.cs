@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace Switchyard.Routing;
 
 /// <summary>
-/// Circuit state per deployment (CONTRACT §4): after N failures in a row a deployment is benched
+/// Circuit state per deployment (docs/behaviour.md): after N failures in a row a deployment is benched
 /// for a cool-down that doubles while it keeps failing (up to 5 min); when the cool-down ends one
 /// request probes it, and its outcome closes the circuit or benches it again. State is keyed by
 /// deployment name, so it survives configuration reloads.

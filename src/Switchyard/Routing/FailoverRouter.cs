@@ -7,7 +7,7 @@ using Switchyard.Pipeline;
 namespace Switchyard.Routing;
 
 /// <summary>
-/// Runs a request's attempts across a model's deployments and fallbacks (CONTRACT §4):
+/// Runs a request's attempts across a model's deployments and fallbacks (docs/behaviour.md):
 ///  1. order the healthy candidates (weighted, then fallbacks); all benched → 503 at once;
 ///  2. for each: wait for a slot at the provider's maxConcurrency (bounded queue, deadline);
 ///  3. attempt; a failure that allows failover is retried with backoff — on the same deployment

@@ -20,7 +20,7 @@ internal interface IUsageLedger
     /// <summary>Credits spent per key, for every key with charges.</summary>
     Task<IReadOnlyDictionary<string, decimal>> SpentByKeyAsync(CancellationToken cancellationToken);
 
-    /// <summary>Usage per day, key and model (CONTRACT §5 <c>GET /admin/usage</c>), oldest day first.</summary>
+    /// <summary>Usage per day, key and model (docs/admin-api.md <c>GET /admin/usage</c>), oldest day first.</summary>
     Task<IReadOnlyList<UsageSummary>> SummarizeAsync(UsageFilter filter, CancellationToken cancellationToken);
 
     /// <summary>Request-log rows, newest first.</summary>

@@ -1,6 +1,6 @@
 namespace Switchyard.Storage;
 
-/// <summary>Filters of the admin usage and request-log queries (CONTRACT §5).</summary>
+/// <summary>Filters of the admin usage and request-log queries (docs/admin-api.md).</summary>
 internal sealed record UsageFilter
 {
     public string? KeyId { get; init; }

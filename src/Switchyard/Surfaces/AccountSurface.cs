@@ -11,7 +11,7 @@ using Switchyard.Storage;
 namespace Switchyard.Surfaces;
 
 /// <summary>
-/// <c>GET /v1/key</c> (CONTRACT §5): the caller's own key — name, allow-list, limits, credits
+/// <c>GET /v1/key</c> (docs/admin-api.md): the caller's own key — name, allow-list, limits, credits
 /// left, and usage this period (the current calendar month, UTC). Errors in OpenAI's envelope, as
 /// the rest of <c>/v1</c>.
 /// </summary>

@@ -15,7 +15,7 @@ using Switchyard.Storage;
 namespace Switchyard.Surfaces;
 
 /// <summary>
-/// The admin API of CONTRACT §5: keys, credits, usage and the request log, for the master key
+/// The admin API of docs/admin-api.md: keys, credits, usage and the request log, for the master key
 /// only (an unknown key is 401, any other valid key 403). Errors are ProblemDetails. Changes to a
 /// key reach this process at once (the key cache is dropped) and the others within 5 seconds.
 /// </summary>

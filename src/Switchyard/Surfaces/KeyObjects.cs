@@ -4,7 +4,7 @@ using Switchyard.Storage;
 
 namespace Switchyard.Surfaces;
 
-/// <summary>The JSON shapes of CONTRACT §5 shared by the admin and account routes.</summary>
+/// <summary>The JSON shapes of docs/admin-api.md shared by the admin and account routes.</summary>
 internal static class KeyObjects
 {
     /// <summary>A key object: only the secret's first 8 characters, and the whole secret only in the answer that created it.</summary>

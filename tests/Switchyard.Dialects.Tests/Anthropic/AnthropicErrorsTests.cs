@@ -8,7 +8,7 @@ namespace Switchyard.Dialects.Tests.Anthropic;
 
 public sealed class AnthropicErrorsTests
 {
-    // CONTRACT §4 with Anthropic's own type names (https://docs.anthropic.com/en/api/errors).
+    // docs/behaviour.md with Anthropic's own type names (https://docs.anthropic.com/en/api/errors).
     [Theory]
     [InlineData(GatewayErrorKind.InvalidRequest, 400, "invalid_request_error")]
     [InlineData(GatewayErrorKind.Unauthenticated, 401, "authentication_error")]

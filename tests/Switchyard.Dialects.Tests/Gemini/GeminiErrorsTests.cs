@@ -23,7 +23,7 @@ public sealed class GeminiErrorsTests
         }
         """;
 
-    // CONTRACT §4 with Google's canonical status names.
+    // docs/behaviour.md with Google's canonical status names.
     [Theory]
     [InlineData(GatewayErrorKind.InvalidRequest, 400, "INVALID_ARGUMENT")]
     [InlineData(GatewayErrorKind.Unprocessable, 422, "INVALID_ARGUMENT")]

@@ -9,7 +9,7 @@ namespace Switchyard.Dialects.Tests.OpenAI;
 
 public sealed class OpenAIErrorsTests
 {
-    // CONTRACT §4: status, OpenAI type and code per kind.
+    // docs/behaviour.md: status, OpenAI type and code per kind.
     [Theory]
     [InlineData(GatewayErrorKind.InvalidRequest, 400, "invalid_request_error", null)]
     [InlineData(GatewayErrorKind.Unauthenticated, 401, "authentication_error", "invalid_api_key")]

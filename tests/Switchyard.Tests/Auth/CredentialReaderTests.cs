@@ -3,7 +3,7 @@ using Switchyard.Tests.Infrastructure;
 
 namespace Switchyard.Tests.Auth;
 
-/// <summary>Every auth form of CONTRACT §3.</summary>
+/// <summary>Every auth form of docs/surfaces.md.</summary>
 public sealed class CredentialReaderTests
 {
     [Theory]

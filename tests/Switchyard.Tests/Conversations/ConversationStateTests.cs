@@ -7,7 +7,7 @@ using Switchyard.Tests.Infrastructure;
 namespace Switchyard.Tests.Conversations;
 
 /// <summary>
-/// <c>previous_response_id</c> on every upstream (CONTRACT §4): the gateway keeps each answer's
+/// <c>previous_response_id</c> on every upstream (docs/behaviour.md): the gateway keeps each answer's
 /// conversation per key and rebuilds it for the next turn, whatever dialect the upstream speaks.
 /// </summary>
 public sealed class ConversationStateTests

@@ -5,7 +5,7 @@ using Switchyard.Tests.Infrastructure;
 
 namespace Switchyard.Tests.Hosting;
 
-/// <summary><c>X-Request-Id</c> and <c>Server-Timing</c> on every response (CONTRACT §4).</summary>
+/// <summary><c>X-Request-Id</c> and <c>Server-Timing</c> on every response (docs/behaviour.md).</summary>
 public sealed partial class RequestHeadersTests
 {
     [Fact]

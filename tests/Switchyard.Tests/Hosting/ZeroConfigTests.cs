@@ -10,7 +10,7 @@ using Switchyard.Tests.Infrastructure;
 namespace Switchyard.Tests.Hosting;
 
 /// <summary>
-/// The start with no configuration file (CONTRACT §1). These tests change the working directory
+/// The start with no configuration file (docs/commands.md). These tests change the working directory
 /// (the defaults are relative to it), so they live in one class and never run side by side.
 /// </summary>
 public sealed class ZeroConfigTests : IDisposable

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace Switchyard.Tests.Infrastructure;
 
-/// <summary>Checks Anthropic's error envelope <c>{"type":"error","error":{"type","message"}}</c> (CONTRACT §4).</summary>
+/// <summary>Checks Anthropic's error envelope <c>{"type":"error","error":{"type","message"}}</c> (docs/behaviour.md).</summary>
 public static class AnthropicErrorAssert
 {
     /// <summary>Asserts status, envelope and error type; returns the <c>error</c> object for further checks.</summary>

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace Switchyard.Tests.Infrastructure;
 
-/// <summary>Checks Google's error envelope <c>{"error":{"code","message","status"}}</c> (CONTRACT §4).</summary>
+/// <summary>Checks Google's error envelope <c>{"error":{"code","message","status"}}</c> (docs/behaviour.md).</summary>
 public static class GeminiErrorAssert
 {
     /// <summary>Asserts status, envelope, code and status name; returns the <c>error</c> object for further checks.</summary>

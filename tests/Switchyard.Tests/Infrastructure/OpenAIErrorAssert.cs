@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 
 namespace Switchyard.Tests.Infrastructure;
 
-/// <summary>Checks the OpenAI error envelope of CONTRACT §4 and that nothing internal leaks through it.</summary>
+/// <summary>Checks the OpenAI error envelope of docs/behaviour.md and that nothing internal leaks through it.</summary>
 public static class OpenAIErrorAssert
 {
     /// <summary>Asserts status, envelope, type and code; returns the <c>error</c> object for further checks.</summary>

@@ -6,7 +6,7 @@ using Switchyard.Tests.Infrastructure;
 namespace Switchyard.Tests.Limits;
 
 /// <summary>
-/// A fleet is one gateway (CONTRACT §2): two Switchyard instances on one PostgreSQL, hammered at
+/// A fleet is one gateway (docs/configuration.md): two Switchyard instances on one PostgreSQL, hammered at
 /// once by one key with small limits and credits, never admit more than the key's limits allow,
 /// never spend credits it does not have, and leave exactly one ledger row per charged request.
 /// </summary>

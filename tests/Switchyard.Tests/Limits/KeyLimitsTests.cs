@@ -8,7 +8,7 @@ using Switchyard.Tests.Infrastructure;
 
 namespace Switchyard.Tests.Limits;
 
-/// <summary>Rate limits and credits of one key (CONTRACT §4), end to end on SQLite and PostgreSQL.</summary>
+/// <summary>Rate limits and credits of one key (docs/behaviour.md), end to end on SQLite and PostgreSQL.</summary>
 public sealed class KeyLimitsTests
 {
     private const string Chat = """{"model":"gpt-test","messages":[{"role":"user","content":"hi"}]}""";

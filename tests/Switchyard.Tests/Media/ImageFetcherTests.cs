@@ -10,7 +10,7 @@ namespace Switchyard.Tests.Media;
 
 /// <summary>
 /// Images by URL for upstreams that take them inline only (Gemini): fetched by the gateway from public
-/// addresses only (CONTRACT §4). Every refusal happens before a connection is made, so nothing here
+/// addresses only (docs/behaviour.md). Every refusal happens before a connection is made, so nothing here
 /// ever leaves loopback.
 /// </summary>
 public sealed class ImageFetcherTests

@@ -7,7 +7,7 @@ using Switchyard.Tests.Infrastructure;
 namespace Switchyard.Tests.Metering;
 
 /// <summary>
-/// A client that leaves mid-stream is charged for what was relayed (CONTRACT §4), estimated from
+/// A client that leaves mid-stream is charged for what was relayed (docs/behaviour.md), estimated from
 /// the text relayed when the upstream never got to report usage.
 /// </summary>
 public sealed class AbandonedStreamTests

@@ -7,7 +7,7 @@ using Switchyard.Tests.Infrastructure;
 
 namespace Switchyard.Tests.Pipeline;
 
-/// <summary>The status table of CONTRACT §4 on the OpenAI surface, each row with its envelope.</summary>
+/// <summary>The status table of docs/behaviour.md on the OpenAI surface, each row with its envelope.</summary>
 public sealed class ErrorStatusTests
 {
     private const string Hello = """[{"role":"user","content":"hi"}]""";

@@ -4,7 +4,7 @@ using Switchyard.Tests.Infrastructure;
 
 namespace Switchyard.Tests.Pipeline;
 
-/// <summary>The parameter policy of CONTRACT §4: clamp and report, or refuse under <c>strict_params</c>; echo <c>metadata</c>.</summary>
+/// <summary>The parameter policy of docs/behaviour.md: clamp and report, or refuse under <c>strict_params</c>; echo <c>metadata</c>.</summary>
 public sealed class ParameterPolicyTests
 {
     [Fact]

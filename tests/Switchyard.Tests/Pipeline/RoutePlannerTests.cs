@@ -4,7 +4,7 @@ using Switchyard.Tests.Infrastructure;
 
 namespace Switchyard.Tests.Pipeline;
 
-/// <summary>Capability checks (CONTRACT §4): a model used on a surface it cannot serve is a 400 naming the surface to use.</summary>
+/// <summary>Capability checks (docs/behaviour.md): a model used on a surface it cannot serve is a 400 naming the surface to use.</summary>
 public sealed class RoutePlannerTests
 {
     [Theory]

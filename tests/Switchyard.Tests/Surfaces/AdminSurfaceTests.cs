@@ -5,7 +5,7 @@ using Switchyard.Tests.Infrastructure;
 
 namespace Switchyard.Tests.Surfaces;
 
-/// <summary>The admin API of CONTRACT §5 on SQLite and on PostgreSQL.</summary>
+/// <summary>The admin API of docs/admin-api.md on SQLite and on PostgreSQL.</summary>
 public sealed class AdminSurfaceTests
 {
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;

@@ -2,7 +2,7 @@ namespace Switchyard.Dialects.OpenAI.Chat;
 
 /// <summary>
 /// The numeric ranges OpenAI documents for Chat Completions parameters. Values outside are clamped
-/// (CONTRACT §4) on both the translated and the passthrough path, so both report the same adjustments.
+/// (docs/behaviour.md) on both the translated and the passthrough path, so both report the same adjustments.
 /// </summary>
 public static class ChatCompletionsParameters
 {

@@ -8,7 +8,7 @@ namespace Switchyard.Dialects.OpenAI.Chat;
 
 /// <summary>
 /// Neutral events to <c>chat.completion.chunk</c> frames and <c>data: [DONE]</c>. Usage rides on the
-/// finish chunk unless the client asked for a separate usage chunk (CONTRACT §4), so clients that
+/// finish chunk unless the client asked for a separate usage chunk (docs/behaviour.md), so clients that
 /// index <c>choices[0]</c> never meet an empty array they did not ask for.
 /// </summary>
 internal static class ChatCompletionsStreamWriter
@@ -102,7 +102,7 @@ internal static class ChatCompletionsStreamWriter
                     yield break;
 
                 case ResponseFailed failed:
-                    // The error frame is the last event: no [DONE] after it (CONTRACT §4).
+                    // The error frame is the last event: no [DONE] after it (docs/behaviour.md).
                     yield return SseFrame.FromData(Json(w =>
                     {
                         w.WriteStartObject();

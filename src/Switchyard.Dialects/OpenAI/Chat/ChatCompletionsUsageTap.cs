@@ -12,7 +12,7 @@ namespace Switchyard.Dialects.OpenAI.Chat;
 /// The passthrough stage for Chat Completions answers. It copies frames byte for byte except for
 /// the few top-level edits the contract requires: <c>model</c> reported as the id the client
 /// asked for, <c>usage.cost</c> added for priced models, and usage folded into the finish chunk
-/// when the gateway (not the client) asked the upstream for <c>include_usage</c> (CONTRACT §4).
+/// when the gateway (not the client) asked the upstream for <c>include_usage</c> (docs/behaviour.md).
 /// It parses only the top level of each chunk and reads <c>usage</c> where it appears.
 /// </summary>
 public sealed class ChatCompletionsUsageTap : IUsageTap, ITextCountingTap, IDisposable
@@ -52,7 +52,7 @@ public sealed class ChatCompletionsUsageTap : IUsageTap, ITextCountingTap, IDisp
 
     /// <summary>
     /// The upstream sent an in-stream error frame or a malformed one. Neither is relayed, nor is
-    /// anything after it, so the caller's own error frame ends the stream (CONTRACT §4).
+    /// anything after it, so the caller's own error frame ends the stream (docs/behaviour.md).
     /// </summary>
     public GatewayError? Error { get; private set; }
 

@@ -9,7 +9,7 @@ using Switchyard.Dialects.Sse;
 namespace Switchyard.Dialects.OpenAI.Completions;
 
 /// <summary>
-/// The legacy <c>POST /v1/completions</c> surface (no streaming, CONTRACT §3). The prompt becomes
+/// The legacy <c>POST /v1/completions</c> surface (no streaming, docs/surfaces.md). The prompt becomes
 /// one user message, so any chat model can answer it.
 /// </summary>
 public sealed class CompletionsDialect : ChatDialect
@@ -112,7 +112,7 @@ public sealed class CompletionsDialect : ChatDialect
 
     /// <summary>
     /// Legacy completion chunks (<c>object: text_completion</c>) and <c>[DONE]</c>. The surface refuses
-    /// <c>stream: true</c> (CONTRACT §3), so this serves translated streams only.
+    /// <c>stream: true</c> (docs/surfaces.md), so this serves translated streams only.
     /// </summary>
     public override async IAsyncEnumerable<SseFrame> WriteStream(IAsyncEnumerable<StreamEvent> events, StreamWriteOptions options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

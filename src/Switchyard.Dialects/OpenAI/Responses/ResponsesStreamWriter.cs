@@ -183,7 +183,7 @@ internal static class ResponsesStreamWriter
                     break;
 
                 case ResponseFailed failed:
-                    // response.failed is the last event: nothing after it (CONTRACT §4).
+                    // response.failed is the last event: nothing after it (docs/behaviour.md).
                     yield return Event("response.failed", w => WriteResponse(w, "failed", error: failed.Error));
                     Finished = true;
                     break;

@@ -105,7 +105,7 @@ public sealed class ResponsesUsageTap : IUsageTap, IDisposable
     }
 
     /// <summary>
-    /// The <c>response.failed</c> event that ends a relayed stream in error (CONTRACT §4): numbered
+    /// The <c>response.failed</c> event that ends a relayed stream in error (docs/behaviour.md): numbered
     /// after the last event relayed and naming the response the client was told about.
     /// </summary>
     public void OnFailure(GatewayError error, IBufferWriter<byte> output)

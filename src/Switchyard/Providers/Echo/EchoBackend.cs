@@ -12,7 +12,7 @@ using Switchyard.Metering;
 namespace Switchyard.Providers.Echo;
 
 /// <summary>
-/// The built-in deterministic model (CONTRACT §1): it answers every surface by echoing the last
+/// The built-in deterministic model (docs/commands.md): it answers every surface by echoing the last
 /// user message, calls each tool the message names as <c>call NAME</c>, fills structured output
 /// from the schema, thinks aloud when reasoning is asked for, and reports usage. It lets a fresh
 /// clone be tried end to end with no account.

@@ -144,7 +144,7 @@ public sealed class ChatCompletionsUsageTapTests
     [InlineData("data: {\"id\":\"chatcmpl-1\",\"choices\":[{\"index\":0,\n\n", "The upstream sent a malformed stream frame.")]
     public async Task Relays_nothing_after_an_upstream_error_so_the_error_frame_can_end_the_stream(string badFrame, string message)
     {
-        // vLLM, for one, sends data: [DONE] after its error frame; the client must not see it (CONTRACT §4).
+        // vLLM, for one, sends data: [DONE] after its error frame; the client must not see it (docs/behaviour.md).
         var body = Encoding.UTF8.GetBytes(RoleChunk + ContentChunk + badFrame + FinishChunk + "data: [DONE]\n\n");
         using var tap = new ChatCompletionsUsageTap("fast", clientAskedForUsageChunk: true, price: null);
 
