@@ -9,12 +9,12 @@ namespace Switchyard.Auth;
 /// master key (<c>masterKey</c>), or the scrape token or the master key (<c>token</c>). Any of
 /// the credential forms of docs/surfaces.md works; Prometheus sends <c>Authorization: Bearer</c>.
 /// </summary>
-internal sealed class MetricsAccess(ApiKeyAuthenticator authenticator, ObservabilitySettings settings, Func<string, string?> environment)
+internal sealed class MetricsAccess(ApiKeyAuthenticator authenticator, SnapshotMonitor snapshots, Func<string, string?> environment)
 {
     /// <summary>200 when the request may read the metrics, else 401 (no or unknown credential) or 403 (a key that is not allowed).</summary>
     public async ValueTask<int> CheckAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        var options = settings.Current;
+        var options = snapshots.Current.Observability;
         if (options.MetricsAuth == ObservabilityOptions.Open)
         {
             return StatusCodes.Status200OK;

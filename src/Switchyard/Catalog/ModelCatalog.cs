@@ -4,7 +4,7 @@ namespace Switchyard.Catalog;
 
 /// <summary>
 /// An immutable snapshot of providers and models compiled from configuration; the request path
-/// only reads it, and a reload swaps in a whole new one (<see cref="CatalogMonitor"/>).
+/// only reads it, and a reload swaps in a whole new one (<see cref="Configuration.SnapshotMonitor"/>).
 /// </summary>
 internal sealed class ModelCatalog
 {

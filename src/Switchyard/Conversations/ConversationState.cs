@@ -10,10 +10,8 @@ namespace Switchyard.Conversations;
 /// (per key) and, on the next turn, replaces the reference to it by its items, so any upstream —
 /// chat, Anthropic, Gemini, or the storing dialect itself — receives the full conversation.
 /// </summary>
-internal sealed class ConversationState(IConversationStore store, TimeProvider time)
+internal sealed class ConversationState(IConversationStore store, TimeProvider time, Configuration.SnapshotMonitor snapshots)
 {
-    /// <summary>How long stored answers live (default 30 days).</summary>
-    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>Reads what the body asks of the store and, when it continues a conversation, the body to serve instead.</summary>
     public async Task<(ConversationTurn Turn, ReadOnlyMemory<byte>? Continued)> PrepareAsync(
@@ -55,7 +53,7 @@ internal sealed class ConversationState(IConversationStore store, TimeProvider t
             Items = System.Text.Encoding.UTF8.GetString(turn.Dialect.Join(turn.InputItems, answer.OutputItems)),
             Response = System.Text.Encoding.UTF8.GetString(response),
             CreatedAt = now,
-            ExpiresAt = now + Retention,
+            ExpiresAt = now + snapshots.Current.ConversationRetention,
         }, cancellationToken);
     }
 

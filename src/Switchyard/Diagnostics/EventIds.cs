@@ -6,6 +6,7 @@ internal static class EventIds
     public const int UnhandledError = 1000;
     public const int ConfigReloaded = 1100;
     public const int ConfigReloadRejected = 1101;
+    public const int ConfigSettingNeedsRestart = 1102;
     public const int ModelsDiscovered = 1200;
     public const int DiscoveryFailed = 1201;
     public const int AttemptFailed = 1300;

@@ -11,7 +11,7 @@ namespace Switchyard.Diagnostics;
 /// span, the request-level metrics, and the one outcome line per request in the
 /// <c>Switchyard.Requests</c> log category (which operators can raise to Warning to silence).
 /// </summary>
-internal sealed class GatewayTelemetry(SwitchyardMetrics metrics, ObservabilitySettings settings, ILoggerFactory loggers)
+internal sealed class GatewayTelemetry(SwitchyardMetrics metrics, Configuration.SnapshotMonitor snapshots, ILoggerFactory loggers)
 {
     public const string RequestsCategory = "Switchyard.Requests";
 
@@ -79,7 +79,7 @@ internal sealed class GatewayTelemetry(SwitchyardMetrics metrics, ObservabilityS
     /// <summary>The chat request body at Trace level, only when <c>observability.logSensitiveData</c> is on.</summary>
     public void LogRequestBody(HttpContext context, ReadOnlySpan<byte> body)
     {
-        if (settings.Current.LogSensitiveData && _logger.IsEnabled(LogLevel.Trace))
+        if (snapshots.Current.Observability.LogSensitiveData && _logger.IsEnabled(LogLevel.Trace))
         {
             _logger.RequestBodySensitive(context.TraceIdentifier, Encoding.UTF8.GetString(body));
         }

@@ -14,6 +14,9 @@ internal static partial class SwitchyardLog
     [LoggerMessage(EventId = EventIds.ConfigReloadRejected, Level = LogLevel.Warning, Message = "Configuration reload rejected, keeping the last good one: {Problems}")]
     public static partial void ConfigReloadRejected(this ILogger logger, string problems);
 
+    [LoggerMessage(EventId = EventIds.ConfigSettingNeedsRestart, Level = LogLevel.Warning, Message = "Configuration reloaded, but {Setting} changed and is read only at start: it takes effect after a restart")]
+    public static partial void ConfigSettingNeedsRestart(this ILogger logger, string setting);
+
     [LoggerMessage(EventId = EventIds.ModelsDiscovered, Level = LogLevel.Information, Message = "Provider {Provider} lists {ModelCount} models")]
     public static partial void ModelsDiscovered(this ILogger logger, string provider, int modelCount);
 

@@ -2,22 +2,20 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 using Switchyard.Auth;
-using Switchyard.Catalog;
 using Switchyard.Configuration;
 using Switchyard.Diagnostics;
-using Switchyard.Pipeline;
-using Switchyard.Routing;
 
 namespace Switchyard.Hosting;
 
-/// <summary>Watches the configuration file: a good edit is compiled and swapped in; a bad one is logged and the last good snapshot stays.</summary>
+/// <summary>
+/// Watches the configuration file: a good edit is compiled into a new snapshot and swapped in
+/// whole; a bad one is logged and changes nothing. Settings read only at start are named in the
+/// log as needing a restart.
+/// </summary>
 internal sealed class ConfigurationReloader(
     LoadedConfiguration configuration,
-    CatalogMonitor catalogs,
-    GatewayLimits limits,
+    SnapshotMonitor snapshots,
     ApiKeyAuthenticator authenticator,
-    RoutingSettings routing,
-    ObservabilitySettings observability,
     ServeSettings settings,
     ILogger<ConfigurationReloader> logger) : IHostedService
 {
@@ -51,12 +49,15 @@ internal sealed class ConfigurationReloader(
             return;
         }
 
-        var catalog = CatalogBuilder.Build(options, settings.Environment);
-        catalogs.Swap(catalog);
-        limits.MaxBodyBytes = options.Limits.MaxBodyBytes;
-        routing.Current = options.Routing;
-        observability.Current = options.Observability;
+        var running = snapshots.Current;
+        foreach (var setting in GatewaySnapshot.NeedingRestart(running.Options, options))
+        {
+            logger.ConfigSettingNeedsRestart(setting);
+        }
+
+        var next = GatewaySnapshot.Compile(options, settings.Environment);
+        snapshots.Swap(next);
         authenticator.SetConfiguredKeys(options.Keys, settings.Environment);
-        logger.ConfigReloaded(catalog.Models.Count, catalog.Providers.Count);
+        logger.ConfigReloaded(next.Catalog.Models.Count, next.Catalog.Providers.Count);
     }
 }

@@ -15,7 +15,7 @@ namespace Switchyard.Hosting;
 /// </summary>
 internal sealed class ModelDiscovery(
     LoadedConfiguration configuration,
-    CatalogMonitor catalogs,
+    SnapshotMonitor snapshots,
     ServeSettings settings,
     ILogger<ModelDiscovery> logger) : BackgroundService
 {
@@ -27,7 +27,7 @@ internal sealed class ModelDiscovery(
         }
 
         var discovered = new List<ModelOptions>();
-        foreach (var provider in catalogs.Current.Providers.Values)
+        foreach (var provider in snapshots.Current.Catalog.Providers.Values)
         {
             if (provider.Discovery is not { } discovery)
             {
@@ -53,7 +53,7 @@ internal sealed class ModelDiscovery(
 
         if (discovered.Count > 0)
         {
-            catalogs.Swap(CatalogBuilder.Build(configuration.Options, settings.Environment, discovered));
+            snapshots.Swap(snapshots.Current.WithDiscovered(discovered, settings.Environment));
         }
     }
 

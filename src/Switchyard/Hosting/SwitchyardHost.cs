@@ -74,13 +74,12 @@ internal static class SwitchyardHost
 
     public static IServiceCollection AddSwitchyard(this IServiceCollection services, LoadedConfiguration configuration, ServeSettings settings)
     {
-        var limits = new GatewayLimits { MaxBodyBytes = configuration.Options.Limits.MaxBodyBytes };
         // Made by a factory so the container owns it and stops its file watch on disposal.
         services.AddSingleton(_ => configuration);
         services.AddSingleton(settings);
-        services.AddSingleton(limits);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new CatalogMonitor(CatalogBuilder.Build(configuration.Options, settings.Environment)));
+        var snapshots = new SnapshotMonitor(GatewaySnapshot.Compile(configuration.Options, settings.Environment));
+        services.AddSingleton(snapshots);
         var stores = StoreFactory.Create(configuration.Options.Storage, settings.Environment);
         // Made by a factory so the container owns it and closes the connection pool on disposal.
         services.AddSingleton(_ => stores);
@@ -98,17 +97,9 @@ internal static class SwitchyardHost
         services.AddSingleton<EchoBackend>();
         services.AddSingleton(new ImageFetcher(configuration.Options.Media));
         services.AddSingleton<TranslatingForwarder>();
-        services.AddSingleton(provider => new ConversationState(provider.GetRequiredService<IConversationStore>(), provider.GetRequiredService<TimeProvider>())
-        {
-            Retention = TimeSpan.FromDays(configuration.Options.Conversations.RetentionDays),
-        });
-        services.AddSingleton(new RoutingSettings { Current = configuration.Options.Routing });
-        services.AddSingleton(provider => new DeploymentHealth(provider.GetRequiredService<TimeProvider>())
-        {
-            BenchAfterFailures = configuration.Options.Routing.BenchAfterFailures,
-            FirstBench = TimeSpan.FromSeconds(configuration.Options.Routing.BenchSeconds),
-        });
-        services.AddSingleton(new ProviderGates { MaxQueue = configuration.Options.Routing.MaxQueue });
+        services.AddSingleton<ConversationState>();
+        services.AddSingleton(provider => new DeploymentHealth(provider.GetRequiredService<TimeProvider>(), () => snapshots.Current.Routing));
+        services.AddSingleton(new ProviderGates(() => snapshots.Current.Routing.MaxQueue));
         services.AddObservability(configuration, settings);
         services.AddSingleton<FailoverRouter>();
         services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
@@ -125,7 +116,6 @@ internal static class SwitchyardHost
     {
         var observability = configuration.Options.Observability;
         services.AddMetrics();
-        services.AddSingleton(new ObservabilitySettings { Current = observability });
         services.AddSingleton(provider =>
         {
             var metrics = new SwitchyardMetrics(provider.GetRequiredService<IMeterFactory>());
@@ -138,7 +128,7 @@ internal static class SwitchyardHost
         services.AddSingleton(provider => new MetricsCollector(provider.GetRequiredService<IMeterFactory>()));
         services.AddSingleton<GatewayTelemetry>();
         services.AddSingleton(provider => new MetricsAccess(
-            provider.GetRequiredService<ApiKeyAuthenticator>(), provider.GetRequiredService<ObservabilitySettings>(), settings.Environment));
+            provider.GetRequiredService<ApiKeyAuthenticator>(), provider.GetRequiredService<SnapshotMonitor>(), settings.Environment));
         if (!string.IsNullOrEmpty(observability.OtlpEndpoint))
         {
             services.AddHostedService(provider => new TelemetryExport(observability, settings.Environment, provider.GetRequiredService<ILogger<TelemetryExport>>()));

@@ -8,14 +8,16 @@ namespace Switchyard.Routing;
 /// request probes it, and its outcome closes the circuit or benches it again. State is keyed by
 /// deployment name, so it survives configuration reloads.
 /// </summary>
-internal sealed class DeploymentHealth(TimeProvider time)
+internal sealed class DeploymentHealth(TimeProvider time, Func<Configuration.RoutingOptions> routing)
 {
     private static readonly TimeSpan MaxBench = TimeSpan.FromMinutes(5);
     private readonly ConcurrentDictionary<string, State> _states = new(StringComparer.Ordinal);
 
-    public int BenchAfterFailures { get; set; } = 3;
+    /// <summary>Consecutive failures that bench a deployment, as configured now.</summary>
+    private int BenchAfterFailures => routing().BenchAfterFailures;
 
-    public TimeSpan FirstBench { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary>The first bench period, as configured now.</summary>
+    private TimeSpan FirstBench => TimeSpan.FromSeconds(routing().BenchSeconds);
 
     /// <summary>May a request go to this deployment now? Claims the probe slot of a cool-down that just ended.</summary>
     public bool TryEnter(string deployment)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Switchyard.Catalog;
+using Switchyard.Configuration;
 using Switchyard.Diagnostics;
 using Switchyard.Dialects;
 using Switchyard.Pipeline;
@@ -21,7 +22,7 @@ namespace Switchyard.Routing;
 internal sealed class FailoverRouter(
     DeploymentHealth health,
     ProviderGates gates,
-    RoutingSettings settings,
+    SnapshotMonitor snapshots,
     SwitchyardMetrics metrics,
     TimeProvider time,
     ILogger<FailoverRouter> logger)
@@ -30,7 +31,7 @@ internal sealed class FailoverRouter(
 
     public async Task<AttemptOutcome> RunAsync(GatewayRequest request, Attempt attempt)
     {
-        var options = settings.Current;
+        var options = snapshots.Current.Routing;
         var model = request.Model!;
         var cancellationToken = request.Aborted;
         var candidates = DeploymentSelector.Candidates(request.Catalog!, model, Random.Shared);

@@ -11,6 +11,8 @@ internal sealed class ProviderGate(int maxConcurrency, int maxQueue) : IDisposab
 
     public int MaxConcurrency { get; } = maxConcurrency;
 
+    public int MaxQueue { get; } = maxQueue;
+
     public int Waiting => Volatile.Read(ref _waiting);
 
     /// <summary>A slot, or null when the queue is full or the wait passed <paramref name="timeout"/>.</summary>
@@ -21,7 +23,7 @@ internal sealed class ProviderGate(int maxConcurrency, int maxQueue) : IDisposab
             return new Slot(_slots);
         }
 
-        if (Interlocked.Increment(ref _waiting) > maxQueue)
+        if (Interlocked.Increment(ref _waiting) > MaxQueue)
         {
             Interlocked.Decrement(ref _waiting);
             return null;

@@ -4,11 +4,12 @@ using Switchyard.Catalog;
 namespace Switchyard.Routing;
 
 /// <summary>One <see cref="ProviderGate"/> per provider with <c>maxConcurrency</c>, kept across reloads while the limit is unchanged.</summary>
-internal sealed class ProviderGates : IDisposable
+internal sealed class ProviderGates(Func<int> maxQueue) : IDisposable
 {
     private readonly ConcurrentDictionary<string, ProviderGate> _gates = new(StringComparer.Ordinal);
 
-    public int MaxQueue { get; set; } = 256;
+    /// <summary>Requests that may wait per provider, as configured now (a new bound applies to gates made after it).</summary>
+    private int MaxQueue => maxQueue();
 
     public ProviderGate? For(Provider provider)
     {
@@ -18,9 +19,9 @@ internal sealed class ProviderGates : IDisposable
         }
 
         var gate = _gates.GetOrAdd(provider.Name, _ => new ProviderGate(max, MaxQueue));
-        if (gate.MaxConcurrency != max)
+        if (gate.MaxConcurrency != max || gate.MaxQueue != MaxQueue)
         {
-            // The limit changed on reload: new requests use a new gate; in-flight ones release the old.
+            // The limits changed on reload: new requests use a new gate; in-flight ones release the old.
             gate = new ProviderGate(max, MaxQueue);
             _gates[provider.Name] = gate;
         }

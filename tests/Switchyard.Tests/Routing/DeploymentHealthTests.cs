@@ -1,3 +1,4 @@
+using Switchyard.Configuration;
 using Switchyard.Tests.Infrastructure;
 using Switchyard.Routing;
 
@@ -9,7 +10,7 @@ public sealed class DeploymentHealthTests
     public void Benches_after_three_failures_in_a_row_and_doubles_while_the_probe_keeps_failing()
     {
         var time = new ManualTimeProvider();
-        var health = new DeploymentHealth(time) { BenchAfterFailures = 3, FirstBench = TimeSpan.FromSeconds(10) };
+        var health = new DeploymentHealth(time, () => new RoutingOptions { BenchAfterFailures = 3, BenchSeconds = 10 });
 
         Assert.False(health.RecordFailure("d"));
         Assert.False(health.RecordFailure("d"));
@@ -34,7 +35,7 @@ public sealed class DeploymentHealthTests
     public void Caps_the_bench_at_five_minutes()
     {
         var time = new ManualTimeProvider();
-        var health = new DeploymentHealth(time) { BenchAfterFailures = 1, FirstBench = TimeSpan.FromSeconds(10) };
+        var health = new DeploymentHealth(time, () => new RoutingOptions { BenchAfterFailures = 1, BenchSeconds = 10 });
 
         for (var i = 0; i < 12; i++)
         {
@@ -50,7 +51,7 @@ public sealed class DeploymentHealthTests
     [Fact]
     public void A_success_between_failures_resets_the_count()
     {
-        var health = new DeploymentHealth(new ManualTimeProvider()) { BenchAfterFailures = 3 };
+        var health = new DeploymentHealth(new ManualTimeProvider(), () => new RoutingOptions { BenchAfterFailures = 3 });
 
         health.RecordFailure("d");
         health.RecordFailure("d");

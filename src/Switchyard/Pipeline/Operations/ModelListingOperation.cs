@@ -1,12 +1,13 @@
 using Microsoft.AspNetCore.Routing;
 using Switchyard.Catalog;
+using Switchyard.Configuration;
 using Switchyard.Dialects;
 using Switchyard.Dialects.Json;
 
 namespace Switchyard.Pipeline.Operations;
 
 /// <summary>The models a caller may use, in the dialect's listing shape; a model it may not use is as invisible as one that does not exist.</summary>
-internal sealed class ModelListingOperation(CatalogMonitor catalogs) : IGatewayOperation
+internal sealed class ModelListingOperation(SnapshotMonitor snapshots) : IGatewayOperation
 {
     private static readonly long Started = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
 
@@ -15,7 +16,7 @@ internal sealed class ModelListingOperation(CatalogMonitor catalogs) : IGatewayO
         var listing = (IModelListing)request.Dialect!;
         var surface = request.Dialect!.Surface;
         var caller = request.Caller!;
-        var catalog = catalogs.Current;
+        var catalog = snapshots.Current.Catalog;
         using var buffer = new PooledBufferWriter();
         if (request.Route!.Operation == RouteOperation.ListModels)
         {

@@ -1,4 +1,4 @@
-using Switchyard.Catalog;
+using Switchyard.Configuration;
 using Switchyard.Dialects;
 using Switchyard.Forwarding;
 using Switchyard.Media;
@@ -11,26 +11,28 @@ namespace Switchyard.Pipeline.Operations;
 /// A transcription: the multipart upload streams through as it arrives, so it has one attempt —
 /// the body cannot be sent twice — and its model is read from the upload's fields.
 /// </summary>
-internal sealed class TranscriptionOperation(CatalogMonitor catalogs, GatewayLimits limits, RequestMeter meter) : IGatewayOperation
+internal sealed class TranscriptionOperation(SnapshotMonitor snapshots, RequestMeter meter) : IGatewayOperation
 {
     public async Task InvokeAsync(GatewayRequest request)
     {
         var dialect = (IMediaDialect)request.Dialect!;
         var context = request.Context;
-        if (context.Request.ContentLength > limits.MaxBodyBytes)
+        var snapshot = snapshots.Current;
+        var maxBodyBytes = snapshot.MaxBodyBytes;
+        if (context.Request.ContentLength > maxBodyBytes)
         {
-            throw new GatewayException(new GatewayError(GatewayErrorKind.PayloadTooLarge, $"The request body is larger than the gateway's limit of {limits.MaxBodyBytes} bytes.") { Code = "request_too_large" });
+            throw new GatewayException(new GatewayError(GatewayErrorKind.PayloadTooLarge, $"The request body is larger than the gateway's limit of {maxBodyBytes} bytes.") { Code = "request_too_large" });
         }
 
-        await using var upload = await TranscriptionUpload.ReadAsync(context.Request, limits.MaxBodyBytes, request.Aborted);
+        await using var upload = await TranscriptionUpload.ReadAsync(context.Request, maxBodyBytes, request.Aborted);
         request.ModelId = upload.Field("model") ?? throw GatewayException.InvalidRequest("'model' is required.", "model");
-        request.Catalog = catalogs.Current;
+        request.Catalog = snapshot.Catalog;
         request.Model = RoutePlanner.Resolve(request.Catalog, request.Caller!, request.ModelId, dialect.Surface, RouteOperation.Transcription);
         var (entry, deployment) = DeploymentSelector.Candidates(request.Catalog, request.Model, Random.Shared)[0];
         await meter.AdmitAsync(request, new Reservation(0, 0));
         request.Deployment = deployment;
         request.Telemetry?.Routing(request.Model);
-        var outcome = await MediaForwarder.TranscriptionAsync(request, dialect, upload, entry, deployment, limits.MaxBodyBytes);
+        var outcome = await MediaForwarder.TranscriptionAsync(request, dialect, upload, entry, deployment, maxBodyBytes);
         request.Attempted(deployment, outcome.Committed, outcome.Usage);
         request.Outcome = outcome;
         if (!outcome.Committed)

@@ -1,14 +1,15 @@
+using Switchyard.Configuration;
 using Switchyard.Diagnostics;
 using Switchyard.Dialects.Json;
 
 namespace Switchyard.Pipeline.Steps;
 
 /// <summary>Reads the body into a pooled buffer (a 413 over the limit) and indexes its top level once, for every later step.</summary>
-internal sealed class ReadBodyStep(GatewayLimits limits, GatewayTelemetry telemetry) : IGatewayStep
+internal sealed class ReadBodyStep(SnapshotMonitor snapshots, GatewayTelemetry telemetry) : IGatewayStep
 {
     public async Task InvokeAsync(GatewayRequest request, GatewayHandler next)
     {
-        var body = await RequestBody.ReadAsync(request.Context.Request, limits.MaxBodyBytes, request.Aborted);
+        var body = await RequestBody.ReadAsync(request.Context.Request, snapshots.Current.MaxBodyBytes, request.Aborted);
         try
         {
             request.SetBody(body, JsonTopLevel.Scan(body.WrittenSpan));

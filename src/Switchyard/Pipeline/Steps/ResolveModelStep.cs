@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Routing;
-using Switchyard.Catalog;
+using Switchyard.Configuration;
 using Switchyard.Dialects;
 
 namespace Switchyard.Pipeline.Steps;
@@ -8,7 +8,7 @@ namespace Switchyard.Pipeline.Steps;
 /// Which model, in which snapshot: the model the path or the body names, checked against the
 /// caller's allow-list and the surface (404/403/400), and whether the answer streams.
 /// </summary>
-internal sealed class ResolveModelStep(CatalogMonitor catalogs) : IGatewayStep
+internal sealed class ResolveModelStep(SnapshotMonitor snapshots) : IGatewayStep
 {
     public async Task InvokeAsync(GatewayRequest request, GatewayHandler next)
     {
@@ -17,7 +17,7 @@ internal sealed class ResolveModelStep(CatalogMonitor catalogs) : IGatewayStep
         request.ModelId = request.Context.GetRouteValue("model") as string ?? request.TopLevel.GetString(body, "model"u8);
         request.Stream = route.Stream ?? request.TopLevel.GetBoolean(body, "stream"u8) == true;
         request.JsonArray = request.Stream && route.JsonArrayUnlessAltSse && request.Context.Request.Query["alt"].ToString() != "sse";
-        request.Catalog = catalogs.Current;
+        request.Catalog = snapshots.Current.Catalog;
         request.Model = RoutePlanner.Resolve(request.Catalog, request.Caller!, request.ModelId, request.Dialect!.Surface, route.Operation);
         await next(request);
     }

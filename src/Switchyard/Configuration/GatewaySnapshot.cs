@@ -1,0 +1,75 @@
+using Switchyard.Catalog;
+
+namespace Switchyard.Configuration;
+
+/// <summary>
+/// The configuration compiled once: the validated options and the model catalog built from them.
+/// The request path only reads it; a reload compiles a whole new one and swaps it in one
+/// assignment (<see cref="SnapshotMonitor"/>), so a request sees one configuration from start to end.
+/// Nothing writes to <see cref="Options"/> after it is compiled.
+/// </summary>
+internal sealed class GatewaySnapshot
+{
+    private GatewaySnapshot(SwitchyardOptions options, ModelCatalog catalog, IReadOnlyList<ModelOptions> discovered)
+    {
+        Options = options;
+        Catalog = catalog;
+        Discovered = discovered;
+    }
+
+    public SwitchyardOptions Options { get; }
+
+    public ModelCatalog Catalog { get; }
+
+    /// <summary>Models found on the upstreams of a zero-configuration start, kept across recompiles.</summary>
+    public IReadOnlyList<ModelOptions> Discovered { get; }
+
+    public long MaxBodyBytes => Options.Limits.MaxBodyBytes;
+
+    public RoutingOptions Routing => Options.Routing;
+
+    public MediaOptions Media => Options.Media;
+
+    public ObservabilityOptions Observability => Options.Observability;
+
+    public TimeSpan ConversationRetention => TimeSpan.FromDays(Options.Conversations.RetentionDays);
+
+    public static GatewaySnapshot Compile(SwitchyardOptions options, Func<string, string?> environment, IReadOnlyList<ModelOptions>? discovered = null) =>
+        new(options, CatalogBuilder.Build(options, environment, discovered), discovered ?? []);
+
+    /// <summary>This snapshot with models discovered on its upstreams added.</summary>
+    public GatewaySnapshot WithDiscovered(IReadOnlyList<ModelOptions> discovered, Func<string, string?> environment) =>
+        Compile(Options, environment, discovered);
+
+    /// <summary>
+    /// The settings that differ between two configurations but that a running gateway reads only at
+    /// start: a reload applies everything else and names these, which need a restart.
+    /// </summary>
+    public static IReadOnlyList<string> NeedingRestart(SwitchyardOptions running, SwitchyardOptions next)
+    {
+        var changed = new List<string>();
+        void Compare<T>(string path, T a, T b)
+        {
+            if (!EqualityComparer<T>.Default.Equals(a, b))
+            {
+                changed.Add(path);
+            }
+        }
+
+        Compare("storage.kind", running.Storage.Kind, next.Storage.Kind);
+        Compare("storage.path", running.Storage.Path, next.Storage.Path);
+        Compare("storage.connectionString", running.Storage.ConnectionString, next.Storage.ConnectionString);
+        Compare("observability.otlpEndpoint", running.Observability.OtlpEndpoint, next.Observability.OtlpEndpoint);
+        Compare("observability.otlpProtocol", running.Observability.OtlpProtocol, next.Observability.OtlpProtocol);
+        Compare("observability.serviceName", running.Observability.ServiceName, next.Observability.ServiceName);
+        Compare("observability.traceSampleRatio", running.Observability.TraceSampleRatio, next.Observability.TraceSampleRatio);
+        Compare("observability.jsonLogs", running.Observability.JsonLogs, next.Observability.JsonLogs);
+        if (!running.Observability.OtlpHeaders.OrderBy(h => h.Key, StringComparer.Ordinal)
+            .SequenceEqual(next.Observability.OtlpHeaders.OrderBy(h => h.Key, StringComparer.Ordinal)))
+        {
+            changed.Add("observability.otlpHeaders");
+        }
+
+        return changed;
+    }
+}
