@@ -20,7 +20,7 @@ internal static class StoreFactory
                 var ledger = new SqliteUsageLedger(database);
 
                 // One process owns a SQLite file: its limits are counted in memory, exactly.
-                return new Stores(new SqliteKeyStore(database), new SqliteConversationStore(database), ledger, new MemoryRateLimitStore(ledger, time))
+                return new Stores(new SqliteKeyStore(database), new SqliteConversationStore(database), ledger, new MemoryRateLimitStore(ledger.SpentAsync, time))
                 {
                     Database = database,
                 };

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Switchyard.Storage;
 
 namespace Switchyard.Limits;
 
@@ -8,7 +7,7 @@ namespace Switchyard.Limits;
 /// decision is made under the key's lock. A key's credits spent start from the ledger's sum the
 /// first time the key is seen with a credit limit, and grow with each charge from then on.
 /// </summary>
-internal sealed class MemoryRateLimitStore(IUsageLedger ledger, TimeProvider time) : IRateLimitStore
+internal sealed class MemoryRateLimitStore(Func<string, CancellationToken, Task<decimal>> spentSoFar, TimeProvider time) : IRateLimitStore
 {
     private readonly ConcurrentDictionary<string, KeyState> _keys = new(StringComparer.Ordinal);
 
@@ -19,7 +18,7 @@ internal sealed class MemoryRateLimitStore(IUsageLedger ledger, TimeProvider tim
         var state = _keys.GetOrAdd(admission.KeyId, static _ => new KeyState());
         if (admission.Credits is not null && !state.SpentLoaded)
         {
-            var spent = await ledger.SpentAsync(admission.KeyId, cancellationToken);
+            var spent = await spentSoFar(admission.KeyId, cancellationToken);
             lock (state)
             {
                 if (!state.SpentLoaded)

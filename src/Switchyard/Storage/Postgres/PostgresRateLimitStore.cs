@@ -4,9 +4,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
 using Switchyard.Diagnostics;
-using Switchyard.Storage.Postgres;
+using Switchyard.Limits;
 
-namespace Switchyard.Limits;
+namespace Switchyard.Storage.Postgres;
 
 /// <summary>
 /// Counts limits in PostgreSQL so every gateway of a fleet shares them exactly, without a database
