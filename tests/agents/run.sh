@@ -79,17 +79,17 @@ trap cleanup EXIT
 dotnet "$fake_dll" serve --urls "http://127.0.0.1:$fake_port" --key "$upstream_key" --log "$run/upstream.jsonl" >"$run/fake.log" 2>&1 &
 pids+=($!)
 
-# Each upstream dialect is one provider on the fake, under its own path prefix; the model ids
-# are what the agents are pointed at.
+# Each upstream dialect is one provider on the fake, under its own path prefix, with native web
+# search as each real vendor has it; the model ids are what the agents are pointed at.
 cat >"$run/switchyard.json" <<EOF
 {
   "masterKey": "sk-agents-check-master-000000000",
   "storage": { "kind": "sqlite", "path": "$run/switchyard.db" },
   "providers": [
-    { "name": "fake-chat", "type": "openai", "baseUrl": "http://127.0.0.1:$fake_port/chat/v1", "apiKey": "env:FAKE_UPSTREAM_KEY", "retries": 0 },
-    { "name": "fake-responses", "type": "openai", "baseUrl": "http://127.0.0.1:$fake_port/responses/v1", "apiKey": "env:FAKE_UPSTREAM_KEY", "retries": 0 },
-    { "name": "fake-anthropic", "type": "anthropic", "baseUrl": "http://127.0.0.1:$fake_port/anthropic", "apiKey": "env:FAKE_UPSTREAM_KEY", "retries": 0 },
-    { "name": "fake-gemini", "type": "gemini", "baseUrl": "http://127.0.0.1:$fake_port/gemini", "apiKey": "env:FAKE_UPSTREAM_KEY", "retries": 0 }
+    { "name": "fake-chat", "type": "openai", "baseUrl": "http://127.0.0.1:$fake_port/chat/v1", "apiKey": "env:FAKE_UPSTREAM_KEY", "retries": 0, "search": true },
+    { "name": "fake-responses", "type": "openai", "baseUrl": "http://127.0.0.1:$fake_port/responses/v1", "apiKey": "env:FAKE_UPSTREAM_KEY", "retries": 0, "search": true },
+    { "name": "fake-anthropic", "type": "anthropic", "baseUrl": "http://127.0.0.1:$fake_port/anthropic", "apiKey": "env:FAKE_UPSTREAM_KEY", "retries": 0, "search": true },
+    { "name": "fake-gemini", "type": "gemini", "baseUrl": "http://127.0.0.1:$fake_port/gemini", "apiKey": "env:FAKE_UPSTREAM_KEY", "retries": 0, "search": true }
   ],
   "models": [
     { "id": "m-chat", "provider": "fake-chat", "model": "fake-chat-model" },
@@ -242,8 +242,7 @@ for entry in "${cells[@]}"; do
 done
 
 echo
-echo "agents check: $((${#results[@]} - failed)) of ${#results[@]} cells passed in $((SECONDS - started))s (logs: ${run#"$repo"/})"
-printf '%-13s %-10s %5s  %s\n' cli upstream time verdict
+printf '%-13s %-10s %5s  %s\n' agent upstream time verdict
 printf '%s\n' "${results[@]}"
-echo "$((${#results[@]} - failed)) passed, $failed failed"
+echo "agents check: $((${#results[@]} - failed)) of ${#results[@]} cells passed in $((SECONDS - started))s (logs: ${run#"$repo"/})"
 ((failed == 0))
