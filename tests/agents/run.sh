@@ -8,8 +8,9 @@
 #   1. "Create the file <abs path> containing exactly the text <token>": the fake answers with a
 #      call of the file-writing tool the agent offered (Write, apply_patch, exec_command,
 #      write_file), the agent runs it, and the fake answers the tool result with text;
-#   2. a follow-up prompt in the same session (claude --continue, codex exec resume --last,
-#      gemini --resume latest), whose upstream request must carry turn 1's call, result and answer.
+#   2. a follow-up prompt in the same session (claude --continue, codex exec resume --last, a
+#      second prompt in Gemini CLI's ACP session), whose upstream request must carry turn 1's
+#      call, result and answer.
 # A cell passes when the file holds the token, the fake accepted every request of the session as
 # the real API would, turn 2's history is intact, and the agent printed both answers.
 #
@@ -137,11 +138,12 @@ if [[ " ${cells[*]} " == *" codex-catalog/"* ]]; then
     ' "$run/codex-builtin-models.json" m-chat m-responses m-anthropic m-gemini >"$codex_catalog" 2>"$run/codex-catalog.log"
 fi
 
-# run_turn CLI TURN MODEL PROMPT CELL: one headless agent run in the cell's workspace, from an
-# environment with nothing of the caller's (no real keys, no CI flags).
-run_turn() {
-    local cli=$1 turn=$2 model=$3 prompt=$4 cell=$5
-    local -a args env_vars=(PATH="$node_dir:/usr/local/bin:/usr/bin:/bin" HOME="$cell/home" TMPDIR="$cell/tmp"
+# run_session CLI MODEL CELL PROMPT1 PROMPT2: one agent session of two prompts in the cell's
+# workspace, from an environment with nothing of the caller's (no real keys, no CI flags). Sets
+# exit1 and exit2; turn N's output goes to CELL/turnN.out.
+run_session() {
+    local cli=$1 model=$2 cell=$3 prompt1=$4 prompt2=$5
+    local -a first second env_vars=(PATH="$node_dir:/usr/local/bin:/usr/bin:/bin" HOME="$cell/home" TMPDIR="$cell/tmp"
         XDG_CONFIG_HOME="$cell/home/.config" XDG_CACHE_HOME="$cell/home/.cache" XDG_DATA_HOME="$cell/home/.local/share"
         LANG=C.UTF-8 TERM=dumb NO_COLOR=1 DO_NOT_TRACK=1)
     case $cli in
@@ -151,25 +153,40 @@ run_turn() {
                 ANTHROPIC_DEFAULT_HAIKU_MODEL="$model" ANTHROPIC_SMALL_FAST_MODEL="$model" CLAUDE_CODE_SUBAGENT_MODEL="$model"
                 DISABLE_TELEMETRY=1 DISABLE_ERROR_REPORTING=1 DISABLE_AUTOUPDATER=1 DISABLE_BUG_COMMAND=1
                 CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1)
-            args=(-p "$prompt" --model "$model" --permission-mode acceptEdits --allowedTools Write)
-            [[ $turn == 2 ]] && args+=(--continue)
+            first=("$bin/claude" -p "$prompt1" --model "$model" --permission-mode acceptEdits --allowedTools Write)
+            second=("$bin/claude" -p "$prompt2" --model "$model" --permission-mode acceptEdits --allowedTools Write --continue)
             ;;
         codex | codex-catalog)
             env_vars+=(CODEX_HOME="$cell/codex" SWITCHYARD_KEY="$client_key")
-            if [[ $turn == 1 ]]; then
-                args=(exec --skip-git-repo-check --dangerously-bypass-approvals-and-sandbox "$prompt")
-            else
-                args=(exec resume --last --skip-git-repo-check --dangerously-bypass-approvals-and-sandbox "$prompt")
-            fi
+            first=("$bin/codex" exec --skip-git-repo-check --dangerously-bypass-approvals-and-sandbox "$prompt1")
+            second=("$bin/codex" exec resume --last --skip-git-repo-check --dangerously-bypass-approvals-and-sandbox "$prompt2")
             ;;
         gemini)
             env_vars+=(GEMINI_API_KEY="$client_key" GOOGLE_GEMINI_BASE_URL="http://127.0.0.1:$gateway_port"
                 GEMINI_CLI_TRUST_WORKSPACE=true GEMINI_CLI_NO_RELAUNCH=true)
-            args=(-p "$prompt" -m "$model" --approval-mode yolo)
-            [[ $turn == 2 ]] && args+=(--resume latest)
+            if [[ ${AGENTS_GEMINI_RESUME:-0} != 1 ]]; then
+                # Both prompts in one ACP session (acp-session.mjs says why not --resume).
+                local status=0
+                (cd "$cell/ws" && env -i "${env_vars[@]}" timeout "$((2 * turn_timeout))" node "$here/acp-session.mjs" \
+                    "$cell/turn1.out" "$cell/turn2.out" "$prompt1" "$prompt2" -- "$bin/gemini" --acp -m "$model" --approval-mode yolo \
+                    </dev/null) || status=$?
+                case $status in
+                    0) ;;
+                    2) exit2=1 ;;
+                    *) exit1=$status ;;
+                esac
+                return 0
+            fi
+            first=("$bin/gemini" -p "$prompt1" -m "$model" --approval-mode yolo)
+            second=("$bin/gemini" -p "$prompt2" -m "$model" --approval-mode yolo --resume latest)
             ;;
     esac
-    (cd "$cell/ws" && env -i "${env_vars[@]}" timeout "$turn_timeout" "$bin/${cli%-catalog}" "${args[@]}" </dev/null)
+
+    (cd "$cell/ws" && env -i "${env_vars[@]}" timeout "$turn_timeout" "${first[@]}" </dev/null) >"$cell/turn1.out" 2>&1 || exit1=$?
+    # A turn one that failed leaves no session to continue.
+    if ((exit1 == 0)); then
+        (cd "$cell/ws" && env -i "${env_vars[@]}" timeout "$turn_timeout" "${second[@]}" </dev/null) >"$cell/turn2.out" 2>&1 || exit2=$?
+    fi
 }
 
 # Per-CLI files the session needs before its first turn.
@@ -226,13 +243,9 @@ for entry in "${cells[@]}"; do
     cell_started=$SECONDS
 
     exit1=0 exit2=0
-    run_turn "$cli" 1 "$model" "Create the file $file containing exactly the text $token (agents check, turn one)." "$cell" \
-        >"$cell/turn1.out" 2>&1 || exit1=$?
-    # A turn one that failed leaves no session to continue.
-    if ((exit1 == 0)); then
-        run_turn "$cli" 2 "$model" "Agents check, turn two for $token: which file did you create, and what did the tool answer?" "$cell" \
-            >"$cell/turn2.out" 2>&1 || exit2=$?
-    fi
+    run_session "$cli" "$model" "$cell" \
+        "Create the file $file containing exactly the text $token (agents check, turn one)." \
+        "Agents check, turn two for $token: which file did you create, and what did the tool answer?"
 
     verdict=$(dotnet "$fake_dll" check --log "$run/upstream.jsonl" --token "$token" --file "$file" \
         --out1 "$cell/turn1.out" --exit1 "$exit1" --out2 "$cell/turn2.out" --exit2 "$exit2") || true
