@@ -100,11 +100,14 @@ cat >"$run/switchyard.json" <<EOF
   ],
   "keys": [
     { "key": "$client_key", "name": "agents-check" }
-  ]
+  ],
+  "observability": { "logSensitiveData": true, "jsonLogs": true }
 }
 EOF
-(cd "$run" && FAKE_UPSTREAM_KEY=$upstream_key Logging__LogLevel__Default=Warning \
-    exec dotnet "$gateway_dll" serve --config "$run/switchyard.json" --urls "http://127.0.0.1:$gateway_port") >"$run/gateway.log" 2>&1 &
+# Its log keeps every request an agent sent (event 1900, with the body) and how it ended, for
+# the cells the gateway refuses before the fake sees anything.
+(cd "$run" && exec env FAKE_UPSTREAM_KEY=$upstream_key Logging__LogLevel__Default=Warning 'Logging__LogLevel__Switchyard.Requests=Trace' \
+    dotnet "$gateway_dll" serve --config "$run/switchyard.json" --urls "http://127.0.0.1:$gateway_port") >"$run/gateway.log" 2>&1 &
 pids+=($!)
 
 ready() { curl -fsS -o /dev/null "$1" 2>/dev/null; }
