@@ -250,7 +250,7 @@ for entry in "${cells[@]}"; do
         "Create the file $file containing exactly the text $token (agents check, turn one)." \
         "Agents check, turn two for $token: which file did you create, and what did the tool answer?"
 
-    verdict=$(dotnet "$fake_dll" check --log "$run/upstream.jsonl" --token "$token" --file "$file" \
+    verdict=$(dotnet "$fake_dll" check --log "$run/upstream.jsonl" --gateway-log "$run/gateway.log" --token "$token" --file "$file" \
         --out1 "$cell/turn1.out" --exit1 "$exit1" --out2 "$cell/turn2.out" --exit2 "$exit2") || true
     [[ $verdict == pass ]] || failed=$((failed + 1))
     results+=("$(printf '%-13s %-10s %4ss  %s' "$cli" "$dialect" "$((SECONDS - cell_started))" "$verdict")")

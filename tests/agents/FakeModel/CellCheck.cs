@@ -8,7 +8,7 @@ namespace Switchyard.Agents.FakeModel;
 /// ran, turn two's upstream request carried turn one's call, result and answer, and the agent
 /// showed both answers.
 /// </summary>
-internal sealed record CellCheck(string LogPath, string Token, string FilePath, CellOutput TurnOne, CellOutput TurnTwo)
+internal sealed record CellCheck(string LogPath, string GatewayLogPath, string Token, string FilePath, CellOutput TurnOne, CellOutput TurnTwo)
 {
     /// <summary><c>null</c> when the cell passes, else the first thing that went wrong.</summary>
     public string? Failure()
@@ -18,6 +18,13 @@ internal sealed record CellCheck(string LogPath, string Token, string FilePath, 
         if (session.FirstOrDefault(e => e["status"]?.GetValue<int>() != 200) is { } refused)
         {
             return $"upstream ({refused["dialect"]}) refused request #{refused["seq"]} with {refused["status"]}: {refused["error"]}";
+        }
+
+        // An agent may retry a refused request in another shape and still finish; a refusal is a
+        // failure all the same.
+        if (GatewayRefusal() is { } refusal)
+        {
+            return refusal;
         }
 
         var call = session.FirstOrDefault(e => Phase(e) == FakeModel.Phase.TurnOneCall);
@@ -70,6 +77,26 @@ internal sealed record CellCheck(string LogPath, string Token, string FilePath, 
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// The first request of this session the gateway did not answer with success, from its JSON
+    /// log: the bodies it logs (event 1900) name the session's token, and every request ends in
+    /// a line (events 1700-1702) with its status.
+    /// </summary>
+    private string? GatewayRefusal()
+    {
+        var lines = File.Exists(GatewayLogPath)
+            ? File.ReadLines(GatewayLogPath).Where(l => l.StartsWith('{')).Select(l => JsonNode.Parse(l)!.AsObject()).ToList()
+            : [];
+        var ids = lines.Where(l => l["EventId"]?.GetValue<int>() == 1900 && l["Message"]?.GetValue<string>().Contains(Token, StringComparison.Ordinal) == true)
+            .Select(l => l["State"]?["RequestId"]?.GetValue<string>())
+            .ToHashSet();
+        var refused = lines.FirstOrDefault(l => l["EventId"]?.GetValue<int>() != 1900 && l["State"]?["RequestId"]?.GetValue<string>() is { } id
+            && ids.Contains(id) && l["State"]?["Status"]?.GetValue<int>() >= 400);
+        return refused?["State"] is JsonObject state
+            ? $"the gateway answered the agent's {state["Surface"]} request {state["RequestId"]} ({state["Model"]}) with {state["Status"]}; the agent's request is in gateway.log"
+            : null;
     }
 
     /// <summary>What of turn one is missing from turn two's history: the call, its result, or the answer.</summary>
