@@ -94,9 +94,13 @@ internal sealed record CellCheck(string LogPath, string GatewayLogPath, string T
             .ToHashSet();
         var refused = lines.FirstOrDefault(l => l["EventId"]?.GetValue<int>() != 1900 && l["State"]?["RequestId"]?.GetValue<string>() is { } id
             && ids.Contains(id) && l["State"]?["Status"]?.GetValue<int>() >= 400);
-        return refused?["State"] is JsonObject state
-            ? $"the gateway answered the agent's {state["Surface"]} request {state["RequestId"]} ({state["Model"]}) with {state["Status"]}; the agent's request is in gateway.log"
-            : null;
+        if (refused?["State"] is not JsonObject state)
+        {
+            return null;
+        }
+
+        var seen = TurnOne.ExitCode != 0 ? TurnOne.Describe() : TurnTwo.ExitCode != 0 ? TurnTwo.Describe() : "the agent retried and went on";
+        return $"the gateway answered {state["Surface"]} request {state["RequestId"]} ({state["Model"]}) with {state["Status"]}; {seen}";
     }
 
     /// <summary>What of turn one is missing from turn two's history: the call, its result, or the answer.</summary>
