@@ -31,7 +31,7 @@ upstream_key=sk-agents-check-upstream-000000
 turn_timeout=${AGENTS_TURN_TIMEOUT:-60}
 
 if [[ ${1:-} != --inside ]]; then
-    for tool in node npm dotnet unshare ip curl; do
+    for tool in node npm dotnet git unshare ip curl; do
         command -v "$tool" >/dev/null || { echo "agents check: '$tool' is required" >&2; exit 1; }
     done
 
@@ -48,6 +48,8 @@ if [[ ${1:-} != --inside ]]; then
 
     run="$here/.runs/$(date -u +%Y%m%d-%H%M%S)"
     mkdir -p "$run"
+    # Keep the last ten runs.
+    find "$here/.runs" -mindepth 1 -maxdepth 1 -type d | sort | head -n -10 | xargs -r rm -rf
     # A new user and network namespace: root inside (to bring loopback up), no route out.
     exec unshare --user --map-root-user --net -- bash "${BASH_SOURCE[0]}" --inside "$run" "$@"
 fi
@@ -196,6 +198,8 @@ run_session() {
 prepare_cell() {
     local cli=$1 model=$2 cell=$3
     mkdir -p "$cell/home" "$cell/tmp" "$cell/ws"
+    # The workspace is a project of its own, so no agent reads this repository's git status.
+    git init -q "$cell/ws"
     case $cli in
         codex | codex-catalog)
             mkdir -p "$cell/codex"
