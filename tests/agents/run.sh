@@ -43,8 +43,10 @@ if [[ ${1:-} != --inside ]]; then
     fi
 
     echo "agents check: building the gateway and the fake upstream"
-    dotnet build "$repo/src/Switchyard/Switchyard.csproj" -v q -nologo >/dev/null
-    dotnet build "$here/FakeModel/FakeModel.csproj" -v q -nologo >/dev/null
+    mkdir -p "$here/.cache"
+    for project in "$repo/src/Switchyard/Switchyard.csproj" "$here/FakeModel/FakeModel.csproj"; do
+        dotnet build "$project" -v q -nologo >"$here/.cache/build.log" 2>&1 || { cat "$here/.cache/build.log" >&2; exit 1; }
+    done
 
     run="$here/.runs/$(date -u +%Y%m%d-%H%M%S)"
     mkdir -p "$run"
