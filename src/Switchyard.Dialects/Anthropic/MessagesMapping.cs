@@ -47,7 +47,7 @@ internal static class MessagesMapping
             // The serializer lets JSON null into non-nullable list elements.
             var message = wire.Messages[i]
                 ?? throw GatewayException.InvalidRequest($"messages.{i}: Input should be an object", $"messages.{i}");
-            messages.Add(ToCanonical(message, i));
+            messages.Add(ToCanonical(message, i, i > 0 ? wire.Messages[i - 1]?.Role : null));
         }
 
         var maxTokens = Clamp("max_tokens", wire.MaxTokens, 1, int.MaxValue, adjustments);
@@ -118,14 +118,20 @@ internal static class MessagesMapping
         _ => throw GatewayException.InvalidRequest("system: Input should be a valid string or list of text blocks", "system"),
     };
 
-    private static ChatMessage ToCanonical(MessageWire wire, int index)
+    private static ChatMessage ToCanonical(MessageWire wire, int index, string? previousRole)
     {
         var param = string.Create(CultureInfo.InvariantCulture, $"messages.{index}");
         var role = wire.Role switch
         {
             "user" => Role.User,
             "assistant" => Role.Assistant,
-            _ => throw GatewayException.InvalidRequest($"{param}.role: Input should be 'user' or 'assistant'", param + ".role"),
+
+            // Mid-conversation instructions, which the API takes right after a user turn (Claude
+            // Code sends its environment this way); the writers put them where their dialect keeps
+            // instructions.
+            "system" when previousRole == "user" => Role.System,
+            "system" => throw GatewayException.InvalidRequest($"{param}.role: a system message must come right after a user turn", param + ".role"),
+            _ => throw GatewayException.InvalidRequest($"{param}.role: Input should be 'user', 'assistant' or 'system'", param + ".role"),
         };
 
         var parts = wire.Content switch
@@ -134,6 +140,11 @@ internal static class MessagesMapping
             { ValueKind: JsonValueKind.Array } blocks => Blocks(blocks, param + ".content").Select((b, i) => BlockToCanonical(b, $"{param}.content.{i}")).ToList(),
             _ => throw GatewayException.InvalidRequest($"{param}.content: Input should be a valid string or list of content blocks", param + ".content"),
         };
+        if (role == Role.System && parts.FindIndex(p => p is not TextPart) is var other and >= 0)
+        {
+            throw GatewayException.InvalidRequest($"{param}.content.{other}.type: only text blocks are allowed in a system message", $"{param}.content.{other}.type");
+        }
+
         return new ChatMessage(role, parts);
     }
 

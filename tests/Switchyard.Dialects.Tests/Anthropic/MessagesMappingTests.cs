@@ -48,6 +48,27 @@ public sealed class MessagesMappingTests
     }
 
     [Fact]
+    public void Reads_a_system_message_after_a_user_turn_where_it_stands()
+    {
+        var body = """
+            {"model":"claude-sonnet-4-5","max_tokens":1024,"messages":[
+              {"role":"user","content":"Write the file."},
+              {"role":"system","content":[{"type":"text","text":"# Environment","cache_control":{"type":"ephemeral"}}]},
+              {"role":"assistant","content":"Done."},
+              {"role":"user","content":"Thanks."},
+              {"role":"system","content":"Be brief."}]}
+            """;
+
+        var request = Read(body);
+
+        Assert.Equal([Role.User, Role.System, Role.Assistant, Role.User, Role.System], request.Messages.Select(m => m.Role));
+        var environment = Assert.IsType<TextPart>(Assert.Single(request.Messages[1].Parts));
+        Assert.Equal("# Environment", environment.Text);
+        JsonAssert.Equal(Ephemeral, Node(environment.CacheControl));
+        Assert.Equal([new TextPart("Be brief.")], request.Messages[4].Parts);
+    }
+
+    [Fact]
     public void Reads_a_multi_turn_conversation_in_order()
     {
         var body = FixtureFiles.Bytes(AgentRequest);
@@ -275,6 +296,8 @@ public sealed class MessagesMappingTests
     [InlineData("""{"max_tokens":1024,"messages":[{"role":"user","content":"Hi"}]}""", "model")]
     [InlineData("""{"model":"claude-sonnet-4-5","max_tokens":1024}""", "messages")]
     [InlineData("""{"model":"claude-sonnet-4-5","max_tokens":1024,"messages":[{"role":"system","content":"Hi"}]}""", "messages.0.role")]
+    [InlineData("""{"model":"claude-sonnet-4-5","max_tokens":1024,"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"a"},{"role":"system","content":"Hi"}]}""", "messages.2.role")]
+    [InlineData("""{"model":"claude-sonnet-4-5","max_tokens":1024,"messages":[{"role":"user","content":"Hi"},{"role":"system","content":[{"type":"image","source":{"type":"url","url":"https://example.com/a.png"}}]}]}""", "messages.1.content.0.type")]
     [InlineData("""{"model":"claude-sonnet-4-5","max_tokens":1024,"messages":[{"content":"Hi"}]}""", "messages.0.role")]
     [InlineData("""{"model":"claude-sonnet-4-5","max_tokens":1024,"messages":[{"role":"user"}]}""", "messages.0.content")]
     [InlineData("""{"model":"claude-sonnet-4-5","max_tokens":1024,"messages":[{"role":"user","content":[{"type":"video","source":{}}]}]}""", "messages.0.content.0.type")]

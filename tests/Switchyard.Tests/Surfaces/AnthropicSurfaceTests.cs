@@ -145,6 +145,30 @@ public sealed class AnthropicSurfaceTests
     }
 
     [Fact]
+    public async Task Sends_a_mid_conversation_system_message_to_an_openai_upstream_where_it_stands()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var gateway = await GatewayInstance.StartWithOpenAIAsync(upstream);
+        upstream.EnqueueJson(UpstreamAnswers.ChatCompletion("noted"));
+        using var client = gateway.HttpClient();
+        client.DefaultRequestHeaders.Add("anthropic-version", "2023-06-01");
+
+        // As Claude Code 2.1 sends its environment: a system message right after the user turn.
+        using var response = await client.PostAsync("/v1/messages", new StringContent("""
+            {"model":"gpt-test","max_tokens":300,"system":"be brief",
+             "messages":[{"role":"user","content":"hello"},{"role":"system","content":[{"type":"text","text":"cwd: /work"}]}]}
+            """, System.Text.Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var message = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
+        Assert.Equal("noted", (string?)message["content"]![0]!["text"]);
+        var sent = Assert.Single(upstream.Requests);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""
+            [{"role":"system","content":"be brief"},{"role":"user","content":"hello"},{"role":"system","content":"cwd: /work"}]
+            """), sent.Json!["messages"]), sent.BodyText);
+    }
+
+    [Fact]
     public async Task Streams_text_from_an_openai_upstream_as_anthropic_events()
     {
         await using var upstream = await FakeUpstream.StartAsync();
