@@ -80,12 +80,9 @@ public static class AdminSurface
     {
         using var body = await ReadBodyAsync(context);
         var fields = KeyFields.Read(body.RootElement, requireName: false);
-        var key = await FindAsync(services, id, context.RequestAborted);
-        var updated = fields.ApplyTo(key);
-        if (!await services.Keys.UpdateAsync(updated, context.RequestAborted))
-        {
-            throw NotFound(id);
-        }
+
+        // Only the fields sent are written: a top-up made meanwhile is not overwritten with a stale grant.
+        var updated = await services.Keys.UpdateAsync(id, fields.ToChanges(), context.RequestAborted) ?? throw NotFound(id);
 
         services.Authenticator.Invalidate();
         services.Logger.KeyChanged(id, "updated");
