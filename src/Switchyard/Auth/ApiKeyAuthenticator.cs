@@ -43,7 +43,7 @@ public sealed class ApiKeyAuthenticator
             var hash = KeyHasher.Hash(secret);
             callers[hash] = (new Caller
             {
-                KeyId = "cfg_" + hash[..12],
+                KeyId = ConfiguredKeyIds.Of(key),
                 Name = key.Name,
                 AllowedModels = key.AllowedModels?.ToFrozenSet(StringComparer.Ordinal),
                 Rpm = key.Rpm,

@@ -12,6 +12,8 @@ public static class EventIds
     public const int DeploymentBenched = 1301;
     public const int DeploymentRestored = 1302;
     public const int MasterKeyCreated = 1400;
+    public const int MasterKeyReloadFailed = 1401;
+    public const int KeyIdMoved = 1402;
     public const int LedgerWriteFailed = 1500;
     public const int LedgerRowsLost = 1501;
     public const int SettlementFailed = 1502;

@@ -53,6 +53,12 @@ public static partial class SwitchyardLog
     [LoggerMessage(EventId = EventIds.MasterKeyCreated, Level = LogLevel.Warning, Message = "No master key was configured; created one and stored its hash (it is printed once on the console)")]
     public static partial void MasterKeyCreated(this ILogger logger);
 
+    [LoggerMessage(EventId = EventIds.MasterKeyReloadFailed, Level = LogLevel.Warning, Message = "The configuration no longer names a master key and the stored one could not be read; the previous master key stays")]
+    public static partial void MasterKeyReloadFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = EventIds.KeyIdMoved, Level = LogLevel.Information, Message = "Configuration key {KeyId}: moved {Rows} ledger rows and {Responses} stored responses from its former id")]
+    public static partial void KeyIdMoved(this ILogger logger, string keyId, int rows, int responses);
+
     [LoggerMessage(EventId = EventIds.LedgerWriteFailed, Level = LogLevel.Warning, Message = "Could not write {Count} ledger rows; retrying in {DelayMs} ms")]
     public static partial void LedgerWriteFailed(this ILogger logger, Exception exception, int count, int delayMs);
 

@@ -16,6 +16,7 @@ public sealed class ConfigurationReloader(
     CatalogMonitor catalogs,
     GatewayLimits limits,
     ApiKeyAuthenticator authenticator,
+    MasterKey masterKey,
     RoutingSettings routing,
     ObservabilitySettings observability,
     ServeSettings settings,
@@ -57,6 +58,9 @@ public sealed class ConfigurationReloader(
         routing.Current = options.Routing;
         observability.Current = options.Observability;
         authenticator.SetConfiguredKeys(options.Keys, settings.Environment);
+
+        // A configured master key applies before this returns; the old one stops working with it.
+        _ = masterKey.ReloadAsync(options);
         logger.ConfigReloaded(catalog.Models.Count, catalog.Providers.Count);
     }
 }

@@ -94,6 +94,7 @@ public static class SwitchyardHost
         services.AddSingleton<RequestMeter>();
         services.AddSingleton<AdminServices>();
         services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<MasterKey>();
         services.AddSingleton<GatewayReadiness>();
         services.AddSingleton<EchoBackend>();
         services.AddSingleton(new ImageFetcher(configuration.Options.Media));

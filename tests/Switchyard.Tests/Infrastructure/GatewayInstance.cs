@@ -20,7 +20,7 @@ namespace Switchyard.Tests.Infrastructure;
 /// </summary>
 public sealed class GatewayInstance : IAsyncDisposable
 {
-    public const string MasterKey = "sk-test-master-0123456789";
+    public const string MasterKey = "sk-test-master-0123456789abcdefghij";
     public const string UserKey = "sk-test-user-0123456789";
     public const string RestrictedKey = "sk-test-restricted-0123456789";
 

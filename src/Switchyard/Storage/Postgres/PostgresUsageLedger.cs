@@ -121,6 +121,33 @@ public sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRateL
         }
     }
 
+    public async Task<int> MoveKeyAsync(string fromKeyId, string toKeyId, CancellationToken cancellationToken)
+    {
+        await database.MigrateAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // key_state rows in key order, the lock order of every writer of counters.
+        var keys = new[] { fromKeyId, toKeyId };
+        await connection.ExecuteAsync("SELECT 1 FROM key_state WHERE key_id = ANY(@keys) ORDER BY key_id FOR UPDATE;", new { keys }, transaction);
+        var moved = await connection.ExecuteAsync("UPDATE requests SET key_id = @toKeyId WHERE key_id = @fromKeyId;", new { fromKeyId, toKeyId }, transaction);
+        var spent = await connection.ExecuteScalarAsync<decimal?>("SELECT spent FROM key_state WHERE key_id = @fromKeyId;", new { fromKeyId }, transaction) ?? 0m;
+        if (spent != 0)
+        {
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO key_state (key_id, spent) VALUES (@toKeyId, @spent)
+                ON CONFLICT (key_id) DO UPDATE SET spent = key_state.spent + excluded.spent;
+                UPDATE key_state SET spent = 0 WHERE key_id = @fromKeyId;
+                """,
+                new { fromKeyId, toKeyId, spent },
+                transaction);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return moved;
+    }
+
     public async Task<decimal> SpentAsync(string keyId, CancellationToken cancellationToken)
     {
         await database.MigrateAsync(cancellationToken);
