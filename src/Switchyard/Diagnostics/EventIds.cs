@@ -19,6 +19,7 @@ public static class EventIds
     public const int SettlementFailed = 1502;
     public const int LeaseReturnFailed = 1503;
     public const int LeaseHolderReclaimed = 1504;
+    public const int OverdrawDeferred = 1505;
     public const int KeyChanged = 1600;
     public const int RequestCompleted = 1700;
     public const int RequestFailed = 1701;

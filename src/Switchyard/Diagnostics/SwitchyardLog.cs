@@ -74,6 +74,9 @@ public static partial class SwitchyardLog
     [LoggerMessage(EventId = EventIds.LeaseHolderReclaimed, Level = LogLevel.Warning, Message = "This gateway's rate-limit leases expired and were reclaimed (it could not renew them in time); taking new ones")]
     public static partial void LeaseHolderReclaimed(this ILogger logger);
 
+    [LoggerMessage(EventId = EventIds.OverdrawDeferred, Level = LogLevel.Warning, Message = "Could not count a request's cost beyond its reservation in the database at once; the ledger adds it when it writes the row")]
+    public static partial void OverdrawDeferred(this ILogger logger, Exception exception);
+
     [LoggerMessage(EventId = EventIds.KeyChanged, Level = LogLevel.Information, Message = "Key {KeyId} {Change} through the admin API")]
     public static partial void KeyChanged(this ILogger logger, string keyId, string change);
 }

@@ -17,7 +17,7 @@ namespace Switchyard.Metering;
 /// the upstream reported or, for a stream cut short, for what was relayed; release the rest; and
 /// queue the request's one ledger row.
 /// </summary>
-public sealed class RequestMeter(KeyLimiter limiter, IRateLimitStore limits, UsageWriter writer, TimeProvider time, ILogger<RequestMeter> logger)
+public sealed class RequestMeter(KeyLimiter limiter, UsageWriter writer, TimeProvider time, ILogger<RequestMeter> logger)
 {
     public async Task<MeteredRequest> AdmitAsync(HttpContext context, Caller caller, ModelEntry model, string modelId, Surface surface, bool stream, Reservation reservation)
     {
@@ -30,7 +30,7 @@ public sealed class RequestMeter(KeyLimiter limiter, IRateLimitStore limits, Usa
         catch (Dialects.GatewayException refused)
         {
             // The request log shows refusals too; they cost nothing.
-            await writer.EnqueueAsync(Record(context, caller.KeyId, modelId, surface, null, refused.Error.Status, Usage.Empty, 0m, chargeHeld: false));
+            await writer.EnqueueAsync(Record(context, caller.KeyId, modelId, surface, null, refused.Error.Status, Usage.Empty, 0m));
             throw;
         }
 
@@ -79,17 +79,14 @@ public sealed class RequestMeter(KeyLimiter limiter, IRateLimitStore limits, Usa
             : media ? metered.Relayed.Reported?.Cost ?? pricing.MinimumCharge
             : CostCalculator.Cost(pricing, usage);
         var status = context.RequestAborted.IsCancellationRequested ? StatusCodes.Status499ClientClosedRequest : context.Response.StatusCode;
-        var record = Record(context, metered.Caller.KeyId, metered.ModelId, metered.Surface, metered.Deployment?.Name, status, usage with { Cost = null }, cost, chargeHeld: false);
+        var record = Record(context, metered.Caller.KeyId, metered.ModelId, metered.Surface, metered.Deployment?.Name, status, usage with { Cost = null }, cost);
         try
         {
             if (metered.Lease is { } lease)
             {
-                var settled = await lease.ReleaseAsync(usage.TotalTokens, cost, CancellationToken.None);
-                record = record with
-                {
-                    Cost = settled,
-                    ChargeHeld = limits.HoldsChargesUntilLedgered && lease.Admission.Credits is not null && settled != 0,
-                };
+                // The whole cost is charged; part of it may still sit in this process's lease until the ledger moves it.
+                var settlement = await lease.ReleaseAsync(usage.TotalTokens, cost, CancellationToken.None);
+                record = record with { HeldCharge = settlement.Held, HeldBy = settlement.Holder };
             }
         }
         catch (Exception exception)
@@ -101,7 +98,7 @@ public sealed class RequestMeter(KeyLimiter limiter, IRateLimitStore limits, Usa
         await writer.EnqueueAsync(record);
     }
 
-    private UsageRecord Record(HttpContext context, string keyId, string modelId, Surface surface, string? deployment, int status, Usage usage, decimal cost, bool chargeHeld)
+    private UsageRecord Record(HttpContext context, string keyId, string modelId, Surface surface, string? deployment, int status, Usage usage, decimal cost)
     {
         var timings = context.Features.Get<RequestTimings>();
         var clientId = context.Request.Headers[RequestHeadersMiddleware.RequestIdHeader].ToString();
@@ -121,7 +118,6 @@ public sealed class RequestMeter(KeyLimiter limiter, IRateLimitStore limits, Usa
             Attempts = timings?.Attempts ?? 0,
             Usage = usage,
             Cost = cost,
-            ChargeHeld = chargeHeld,
             CreatedAt = time.GetUtcNow(),
         };
     }
