@@ -27,6 +27,7 @@ public sealed class GatewayStartup(
         await masterKey.ApplyAsync(configuration.Options, cancellationToken);
         await MoveLegacyKeyIdsAsync(cancellationToken);
         authenticator.SetConfiguredKeys(configuration.Options.Keys, settings.Environment);
+        await authenticator.RefreshKnownKeysAsync(cancellationToken);
         readiness.MarkReady();
     }
 

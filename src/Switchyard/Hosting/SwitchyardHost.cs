@@ -114,6 +114,7 @@ public static class SwitchyardHost
         services.AddSingleton<FailoverRouter>();
         services.AddSingleton<GatewayPipeline>();
         services.AddHostedService<GatewayStartup>();
+        services.AddHostedService<KnownKeysRefresh>();
         services.AddHostedService<ModelDiscovery>();
         services.AddHostedService<ConfigurationReloader>();
         services.AddHostedService<ConversationCleanup>();

@@ -12,6 +12,9 @@ public interface IKeyStore
 
     Task<IReadOnlyList<KeyRecord>> ListAsync(CancellationToken cancellationToken);
 
+    /// <summary>The hashes of keys not revoked, made at or after <paramref name="since"/> (all when null), with when they were made.</summary>
+    Task<IReadOnlyList<(string Hash, DateTimeOffset CreatedAt)>> ListHashesAsync(DateTimeOffset? since, CancellationToken cancellationToken);
+
     Task InsertAsync(KeyRecord key, CancellationToken cancellationToken);
 
     /// <summary>

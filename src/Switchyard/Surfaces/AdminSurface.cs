@@ -45,6 +45,7 @@ public static class AdminSurface
         var (record, secret) = KeyIssuer.Create(fields.Name!, fields.AllowedModels.Value, fields.Rpm.Value, fields.Tpm.Value,
             fields.MaxConcurrent.Value, fields.Credits.Value, fields.ExpiresAt.Value, services.Time.GetUtcNow());
         await services.Keys.InsertAsync(record, context.RequestAborted);
+        services.Authenticator.Known.Add(record.Hash);
         services.Logger.KeyChanged(record.Id, "created");
         context.Response.StatusCode = StatusCodes.Status201Created;
         context.Response.Headers.Location = "/admin/keys/" + record.Id;

@@ -100,7 +100,7 @@ public sealed class StoreAtomicityTests
 
             var versions = await VersionsAsync(database);
 
-            Assert.Equal([1L, 2L, 3L], versions);
+            Assert.Equal(Enumerable.Range(1, Switchyard.Storage.Sqlite.SqliteMigrations.Steps.Length).Select(v => (long)v), versions);
         }
         finally
         {

@@ -33,6 +33,15 @@ public sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
         return rows.Select(r => r.ToRecord()).ToList();
     }
 
+    public async Task<IReadOnlyList<(string Hash, DateTimeOffset CreatedAt)>> ListHashesAsync(DateTimeOffset? since, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Hash, DateTime CreatedAt)>(
+            "SELECT hash, created_at FROM keys WHERE revoked_at IS NULL AND (@since::timestamptz IS NULL OR created_at >= @since);",
+            new { since = since?.UtcDateTime });
+        return rows.Select(r => (r.Hash, Utc(r.CreatedAt)!.Value)).ToList();
+    }
+
     public async Task InsertAsync(KeyRecord key, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -31,6 +31,15 @@ public sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         return rows.Select(r => r.ToRecord()).ToList();
     }
 
+    public async Task<IReadOnlyList<(string Hash, DateTimeOffset CreatedAt)>> ListHashesAsync(DateTimeOffset? since, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Hash, string CreatedAt)>(
+            "SELECT hash, created_at FROM keys WHERE revoked_at IS NULL AND (@since IS NULL OR created_at >= @since);",
+            new { since = since is { } at ? Format(at) : null });
+        return rows.Select(r => (r.Hash, Parse(r.CreatedAt) ?? DateTimeOffset.UnixEpoch)).ToList();
+    }
+
     public async Task InsertAsync(KeyRecord key, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
