@@ -14,12 +14,15 @@ public static class EventIds
     public const int MasterKeyCreated = 1400;
     public const int MasterKeyReloadFailed = 1401;
     public const int KeyIdMoved = 1402;
-    public const int LedgerWriteFailed = 1500;
+    public const int LedgerSpooling = 1500;
     public const int LedgerRowsLost = 1501;
     public const int SettlementFailed = 1502;
     public const int LeaseReturnFailed = 1503;
     public const int LeaseHolderReclaimed = 1504;
     public const int OverdrawDeferred = 1505;
+    public const int LedgerReplayed = 1507;
+    public const int SpoolWriteFailed = 1508;
+    public const int SpoolRowUnreadable = 1509;
     public const int KeyChanged = 1600;
     public const int RequestCompleted = 1700;
     public const int RequestFailed = 1701;

@@ -59,9 +59,6 @@ public static partial class SwitchyardLog
     [LoggerMessage(EventId = EventIds.KeyIdMoved, Level = LogLevel.Information, Message = "Configuration key {KeyId}: moved {Rows} ledger rows and {Responses} stored responses from its former id")]
     public static partial void KeyIdMoved(this ILogger logger, string keyId, int rows, int responses);
 
-    [LoggerMessage(EventId = EventIds.LedgerWriteFailed, Level = LogLevel.Warning, Message = "Could not write {Count} ledger rows; retrying in {DelayMs} ms")]
-    public static partial void LedgerWriteFailed(this ILogger logger, Exception exception, int count, int delayMs);
-
     [LoggerMessage(EventId = EventIds.LedgerRowsLost, Level = LogLevel.Error, Message = "Shutting down with {Count} ledger rows unwritten")]
     public static partial void LedgerRowsLost(this ILogger logger, Exception exception, int count);
 
@@ -76,6 +73,18 @@ public static partial class SwitchyardLog
 
     [LoggerMessage(EventId = EventIds.OverdrawDeferred, Level = LogLevel.Warning, Message = "Could not count a request's cost beyond its reservation in the database at once; the ledger adds it when it writes the row")]
     public static partial void OverdrawDeferred(this ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = EventIds.LedgerSpooling, Level = LogLevel.Warning, Message = "The store did not take {Count} ledger rows in time; they go to the spool {Path} until it does")]
+    public static partial void LedgerSpooling(this ILogger logger, Exception? exception, int count, string path);
+
+    [LoggerMessage(EventId = EventIds.LedgerReplayed, Level = LogLevel.Information, Message = "Replayed {Count} ledger rows from the spool {Path} into the store")]
+    public static partial void LedgerReplayed(this ILogger logger, long count, string path);
+
+    [LoggerMessage(EventId = EventIds.SpoolWriteFailed, Level = LogLevel.Error, Message = "Could not write {Count} ledger rows to the spool {Path} either; they stay queued in memory and are tried again")]
+    public static partial void SpoolWriteFailed(this ILogger logger, Exception exception, int count, string path);
+
+    [LoggerMessage(EventId = EventIds.SpoolRowUnreadable, Level = LogLevel.Error, Message = "Skipped an unreadable line of the ledger spool {Path} near byte {Offset}")]
+    public static partial void SpoolRowUnreadable(this ILogger logger, string path, long offset);
 
     [LoggerMessage(EventId = EventIds.KeyChanged, Level = LogLevel.Information, Message = "Key {KeyId} {Change} through the admin API")]
     public static partial void KeyChanged(this ILogger logger, string keyId, string change);

@@ -89,6 +89,8 @@ public static class SwitchyardHost
         services.AddSingleton(stores.Ledger);
         services.AddSingleton(stores.Limits);
         services.AddSingleton<KeyLimiter>();
+        // Opened at start, so a spool path the gateway cannot write stops it now rather than during an outage.
+        services.AddSingleton(provider => LedgerSpool.Open(configuration.Options.Storage.ResolvedSpoolPath, provider.GetRequiredService<ILogger<LedgerSpool>>()));
         services.AddSingleton<UsageWriter>();
         services.AddHostedService(provider => provider.GetRequiredService<UsageWriter>());
         services.AddSingleton<RequestMeter>();

@@ -476,6 +476,11 @@ public sealed class GatewayPipeline(
             // A body cut short (a client that left mid-upload) or malformed framing.
             await ErrorResponses.WriteAsync(context, GatewayError.InvalidRequest($"The request body could not be read: {exception.Message}"), ErrorEnvelope.OpenAI, errorDialect);
         }
+        catch (Exception exception) when (Storage.StoreFailure.IsUnavailable(exception))
+        {
+            // The store is down (a stored conversation, say): a 503 to retry, not a bug.
+            await ErrorResponses.WriteAsync(context, Storage.StoreFailure.Error(), ErrorEnvelope.OpenAI, errorDialect);
+        }
         catch (Exception exception)
         {
             logger.UnhandledError(exception, context.Request.Path);

@@ -320,6 +320,10 @@ public static class AdminSurface
         {
             // The client went away.
         }
+        catch (Exception exception) when (StoreFailure.IsUnavailable(exception))
+        {
+            await ErrorResponses.WriteAsync(context, StoreFailure.Error(), ErrorEnvelope.Problem);
+        }
         catch (Exception exception)
         {
             services.Logger.UnhandledError(exception, context.Request.Path);

@@ -21,6 +21,10 @@ public sealed class SqliteDatabase : IDisposable, IAsyncDisposable
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Shared,
             Pooling = true,
+
+            // How long a statement waits for another writer's lock (another process, a backup):
+            // a request that needs the store is answered with a 503 after this, not held for 30 s.
+            DefaultTimeout = 5,
         }.ToString();
     }
 
@@ -55,6 +59,9 @@ public sealed class SqliteDatabase : IDisposable, IAsyncDisposable
             }
 
             await using var connection = await OpenAsync(cancellationToken);
+
+            // A process starting beside another waits for its migration, however long it takes.
+            connection.DefaultTimeout = 120;
             await connection.ExecuteAsync("PRAGMA journal_mode=WAL;");
 
             // BEGIN IMMEDIATE takes the write lock before the version is read, so of two processes
