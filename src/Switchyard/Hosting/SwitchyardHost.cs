@@ -136,6 +136,9 @@ public static class SwitchyardHost
             metrics.ObserveBenchedDeployments(provider.GetRequiredService<DeploymentHealth>().BenchedCount);
             var writer = provider.GetRequiredService<UsageWriter>();
             metrics.ObserveRequestLogBacklog(() => writer.Backlog);
+            metrics.ObserveLedgerSpooled(() => writer.Spooled);
+            var authenticator = provider.GetRequiredService<ApiKeyAuthenticator>();
+            metrics.ObserveKeyLookups(() => authenticator.StoreLookups);
             return metrics;
         });
         services.AddSingleton(provider => new MetricsCollector(provider.GetRequiredService<IMeterFactory>()));

@@ -105,10 +105,13 @@ public sealed class UnknownKeysTests
         using var user = gateway.HttpClient();
         using var served = await user.PostAsync("/v1/chat/completions", Infrastructure.Requests.Json("""{"model":"echo","messages":[{"role":"user","content":"hi"}]}"""), Cancel);
         var rows = await AdminApi.RequestsAsync(gateway, "limit=1000");
+        var metrics = Exposition.Parse(await user.GetStringAsync("/metrics", Cancel));
 
         Assert.All(statuses, status => Assert.Equal(HttpStatusCode.Unauthorized, status));
         Assert.InRange(authenticator.StoreLookups - lookupsBefore, 0, Allowed(elapsed));
         Assert.Equal(0, authenticator.CachedKeys);
+        Assert.Equal(authenticator.StoreLookups, Assert.Single(metrics.Find("switchyard_key_store_lookups_total")).Value);
+        Assert.Equal(0, Assert.Single(metrics.Find("switchyard_ledger_spooled")).Value);
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
         Assert.Single(rows);
         Assert.Empty(upstream.Requests);
