@@ -5,6 +5,7 @@
 #   bash bench/abuse.sh                          # publish, then every scenario (~10 min)
 #   bash bench/abuse.sh --no-build random-keys   # one scenario, reusing bench/.cache/switchyard
 #   bash bench/abuse.sh --list
+#   SWITCHYARD_DLL=/elsewhere/Switchyard.dll bash bench/abuse.sh --no-build random-keys   # another build
 #
 # Scenarios, each a function scenario_<name> below (a new one is a function and a line in
 # SCENARIOS):
@@ -27,7 +28,7 @@ SCENARIOS=(random-keys pg-outage kill9)
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BENCH/.." && pwd)
 PUBLISH_DIR=$BENCH/.cache/switchyard
-DLL=$PUBLISH_DIR/Switchyard.dll
+DLL=${SWITCHYARD_DLL:-$PUBLISH_DIR/Switchyard.dll}
 CACHE=$BENCH/.cache/abuse
 LUA=$BENCH/lua/abuse.lua
 PORT=${ABUSE_PORT:-18590}
@@ -40,7 +41,7 @@ while (($#)); do
     case $1 in
         --no-build) build=0; shift ;;
         --list) printf '%s\n' "${SCENARIOS[@]}"; exit 0 ;;
-        -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) chosen+=("$1"); shift ;;
     esac
 done
@@ -144,7 +145,7 @@ stop_gateway() {
 }
 
 status_kb() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
-metric() { curl -s "http://127.0.0.1:$PORT/metrics" | awk -v m="$1" '$1 == m { print $2 }'; }
+metric() { curl -s "http://127.0.0.1:$PORT/metrics" | awk -v m="$1" '$1 == m { v = $2 } END { print v + 0 }'; }
 chat_status() {
     curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $1" -H 'Content-Type: application/json' \
         -d '{"model":"echo","messages":[{"role":"user","content":"hi"}]}' "http://127.0.0.1:$PORT/v1/chat/completions"
