@@ -137,13 +137,20 @@ public sealed class UsageWriter(IUsageLedger ledger, LedgerSpool spool, ILogger<
             var ready = _queue.Reader.WaitToReadAsync(CancellationToken.None).AsTask();
 
             // Rows wait for the store: catch up when the next try is due, unless new rows come first.
-            while ((!ready.IsCompleted && Behind) || _unwritten.Count >= Capacity)
+            // With memory full too (neither store nor spool takes rows), nothing more is taken in.
+            while (Behind && (!ready.IsCompleted || _unwritten.Count >= Capacity))
             {
-                var wait = TimeSpan.FromMilliseconds(Math.Max(1, _retryAt - Environment.TickCount64));
-                if (await Task.WhenAny(ready, Task.Delay(wait, CancellationToken.None)) != ready || _unwritten.Count >= Capacity)
+                var due = Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, _retryAt - Environment.TickCount64)), CancellationToken.None);
+                if (_unwritten.Count >= Capacity)
                 {
-                    await CatchUpAsync(ReplayBatchesPerTurn);
+                    await due;
                 }
+                else if (await Task.WhenAny(ready, due) == ready)
+                {
+                    break;
+                }
+
+                await CatchUpAsync(ReplayBatchesPerTurn);
             }
 
             if (!await ready)
@@ -264,7 +271,7 @@ public sealed class UsageWriter(IUsageLedger ledger, LedgerSpool spool, ILogger<
     private async Task<bool> ReplayAsync(LedgerSpool from, int maxBatches)
     {
         long replayed = 0;
-        for (var i = 0; i < maxBatches && from.HasPending && StoreReady; i++)
+        for (var i = 0; i < maxBatches && from.HasPending && StoreReady(); i++)
         {
             var (rows, mark) = await from.ReadAsync(MaxBatch, CancellationToken.None);
             if (rows.Count > 0 && !await TryStoreAsync(rows))
@@ -285,20 +292,24 @@ public sealed class UsageWriter(IUsageLedger ledger, LedgerSpool spool, ILogger<
     }
 
     /// <summary>No write is still hanging in the store, and the next try is due if it was failing.</summary>
-    private bool StoreReady => _storeCall is not { IsCompleted: false } && (!_failing || Environment.TickCount64 >= _retryAt);
+    private bool StoreReady()
+    {
+        if (_storeCall is { IsCompleted: false })
+        {
+            // The last write still hangs: look again a little later rather than at once.
+            _failing = true;
+            _retryAt = Math.Max(_retryAt, Environment.TickCount64 + (long)FirstRetry.TotalMilliseconds);
+            return false;
+        }
+
+        return !_failing || Environment.TickCount64 >= _retryAt;
+    }
 
     /// <summary>One store write within <see cref="StoreTimeout"/>; while the store is failing, only when the next try is due.</summary>
     private async Task<bool> TryStoreAsync(List<UsageRecord> rows)
     {
-        if (!StoreReady)
+        if (!StoreReady())
         {
-            if (_storeCall is { IsCompleted: false })
-            {
-                // The last write still hangs: look again a little later rather than at once.
-                _failing = true;
-                _retryAt = Math.Max(_retryAt, Environment.TickCount64 + (long)FirstRetry.TotalMilliseconds);
-            }
-
             return false;
         }
 
