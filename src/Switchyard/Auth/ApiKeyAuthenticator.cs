@@ -9,7 +9,13 @@ namespace Switchyard.Auth;
 /// Resolves a presented secret to a <see cref="Caller"/>: the master key, a key from the
 /// configuration file, or a stored key. Stored keys are cached for a few seconds so the hot path
 /// does not touch the database, which bounds how long a revocation in another process takes to
-/// be seen (docs/behaviour.md: within 5 seconds); revocations made here drop the cache entry at once.
+/// be seen (within 5 seconds); revocations made here drop the cache entry at once.
+///
+/// A key nobody made costs nothing lasting: only keys found in the store are cached, so the
+/// cache is bounded by the keys the operator made, and a key whose hash is not among the
+/// <see cref="KnownKeys"/> is looked up only within a small <see cref="LookupBudget"/>, so a
+/// flood of invented keys neither grows memory nor hammers the store. While the store is down,
+/// a key seen before keeps working from its cached entry, and an unseen one is a 503.
 /// </summary>
 internal sealed class ApiKeyAuthenticator
 {
@@ -17,7 +23,9 @@ internal sealed class ApiKeyAuthenticator
 
     private readonly IKeyStore _store;
     private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<string, (Caller? Caller, long ExpiresAt)> _cache = new(StringComparer.Ordinal);
+    private readonly LookupBudget _budget;
+    private long _lookups;
+    private readonly ConcurrentDictionary<string, (Caller? Caller, long ExpiresAt, DateTimeOffset? KeyExpiresAt)> _cache = new(StringComparer.Ordinal);
     private volatile FrozenDictionary<string, (Caller Caller, DateTimeOffset? ExpiresAt)> _configured = FrozenDictionary<string, (Caller, DateTimeOffset?)>.Empty;
     private volatile string? _masterHash;
 
@@ -25,7 +33,20 @@ internal sealed class ApiKeyAuthenticator
     {
         _store = store;
         _time = time;
+        _budget = new LookupBudget(time);
     }
+
+    /// <summary>The hashes of the store's keys; a presented key outside them costs no lookup beyond the budget.</summary>
+    public KnownKeys Known { get; } = new();
+
+    /// <summary>Stored keys cached: never more than the store holds.</summary>
+    public int CachedKeys => _cache.Count;
+
+    /// <summary>Lookups made in the store since start (for tests and the bench).</summary>
+    public long StoreLookups => Interlocked.Read(ref _lookups);
+
+    /// <summary>Adds keys made elsewhere since the last refresh (the CLI, another process of a fleet).</summary>
+    public Task RefreshKnownKeysAsync(CancellationToken cancellationToken) => Known.RefreshAsync(_store, cancellationToken);
 
     public void SetMasterKeyHash(string hash) => _masterHash = hash;
 
@@ -43,7 +64,7 @@ internal sealed class ApiKeyAuthenticator
             var hash = KeyHasher.Hash(secret);
             callers[hash] = (new Caller
             {
-                KeyId = "cfg_" + hash[..12],
+                KeyId = ConfiguredKeyIds.Of(key),
                 Name = key.Name,
                 AllowedModels = key.AllowedModels?.ToFrozenSet(StringComparer.Ordinal),
                 Rpm = key.Rpm,
@@ -77,24 +98,49 @@ internal sealed class ApiKeyAuthenticator
         }
 
         var now = _time.GetTimestamp();
-        if (_cache.TryGetValue(hash, out var cached) && now < cached.ExpiresAt)
+        var seen = _cache.TryGetValue(hash, out var cached);
+        if (seen && now < cached.ExpiresAt)
         {
             return cached.Caller;
         }
 
-        var record = await _store.FindByHashAsync(hash, cancellationToken);
-        var caller = record is null || record.RevokedAt is not null || record.ExpiresAt <= _time.GetUtcNow()
-            ? null
-            : ToCaller(record);
+        // Not a key the store has (as far as this process knows): look only within the budget.
+        if (!seen && Known.Loaded && !Known.Contains(hash) && !_budget.TryTake())
+        {
+            return null;
+        }
+
+        KeyRecord? record;
+        try
+        {
+            Interlocked.Increment(ref _lookups);
+            record = await StoreFailure.WithinTimeoutAsync(token => _store.FindByHashAsync(hash, token), cancellationToken);
+        }
+        catch (Exception exception) when (StoreFailure.IsUnavailable(exception))
+        {
+            // The store is down or slow: a key known before keeps working; an unknown one cannot be checked.
+            return !seen ? throw new Dialects.GatewayException(StoreFailure.Error())
+                : cached.KeyExpiresAt <= _time.GetUtcNow() ? null
+                : cached.Caller;
+        }
+
+        if (record is null)
+        {
+            // Not cached: an invented key leaves nothing behind.
+            return null;
+        }
+
+        Known.Add(hash);
+        var caller = record.RevokedAt is not null || record.ExpiresAt <= _time.GetUtcNow() ? null : ToCaller(record);
         var lifetime = (long)(CacheLifetime.TotalSeconds * _time.TimestampFrequency);
-        if (record?.ExpiresAt is { } expires && caller is not null)
+        if (record.ExpiresAt is { } expires && caller is not null)
         {
             // Do not cache a key past its own expiry.
             var untilExpiry = (long)((expires - _time.GetUtcNow()).TotalSeconds * _time.TimestampFrequency);
             lifetime = Math.Min(lifetime, Math.Max(0, untilExpiry));
         }
 
-        _cache[hash] = (caller, now + lifetime);
+        _cache[hash] = (caller, now + lifetime, record.ExpiresAt);
         return caller;
     }
 

@@ -13,12 +13,20 @@ internal static class SwitchyardOptionsValidator
     public static readonly string[] MetricsAuthModes = [ObservabilityOptions.Open, ObservabilityOptions.MasterKey, ObservabilityOptions.Token];
     public static readonly string[] OtlpProtocols = ["grpc", "http/protobuf"];
 
+    public const int MinimumMasterKeyLength = 32;
+
     public static IReadOnlyList<string> Validate(SwitchyardOptions options, Func<string, string?> environment)
     {
         var problems = new List<string>();
         void Problem(string path, string message) => problems.Add($"{path}: {message}");
 
         CheckReference("masterKey", options.MasterKey);
+        if (EnvReferenceResolver.Resolve(options.MasterKey, environment) is { Length: > 0 and < MinimumMasterKeyLength })
+        {
+            // The master key opens every key and the ledger; a short one falls to guessing.
+            Problem("masterKey", $"must be at least {MinimumMasterKeyLength} characters (a generated one is 46)");
+        }
+
         if (!StorageKinds.Contains(options.Storage.Kind))
         {
             Problem("storage.kind", $"'{options.Storage.Kind}' is not one of {string.Join(", ", StorageKinds)}");
@@ -216,6 +224,7 @@ internal static class SwitchyardOptionsValidator
         }
 
         var keys = new HashSet<string>(StringComparer.Ordinal);
+        var keyNames = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < options.Keys.Count; i++)
         {
             var key = options.Keys[i];
@@ -238,6 +247,14 @@ internal static class SwitchyardOptionsValidator
             if (string.IsNullOrWhiteSpace(key.Name))
             {
                 Problem(path + ".name", "is required");
+            }
+            else if (!Auth.ConfiguredKeyIds.IsValidName(key.Name))
+            {
+                Problem(path + ".name", $"'{key.Name}' must be 1 to {Auth.ConfiguredKeyIds.MaxNameLength} letters, digits, '-', '_' or '.' (the key's id is cfg_ and its name)");
+            }
+            else if (!keyNames.Add(key.Name))
+            {
+                Problem(path + ".name", $"'{key.Name}' is already the name of another key");
             }
 
             for (var m = 0; m < (key.AllowedModels?.Count ?? 0); m++)

@@ -56,8 +56,11 @@ internal static partial class SwitchyardLog
     [LoggerMessage(EventId = EventIds.MasterKeyCreated, Level = LogLevel.Warning, Message = "No master key was configured; created one and stored its hash (it is printed once on the console)")]
     public static partial void MasterKeyCreated(this ILogger logger);
 
-    [LoggerMessage(EventId = EventIds.LedgerWriteFailed, Level = LogLevel.Warning, Message = "Could not write {Count} ledger rows; retrying in {DelayMs} ms")]
-    public static partial void LedgerWriteFailed(this ILogger logger, Exception exception, int count, int delayMs);
+    [LoggerMessage(EventId = EventIds.MasterKeyReloadFailed, Level = LogLevel.Warning, Message = "The configuration no longer names a master key and the stored one could not be read; the previous master key stays")]
+    public static partial void MasterKeyReloadFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = EventIds.KeyIdMoved, Level = LogLevel.Information, Message = "Configuration key {KeyId}: moved {Rows} ledger rows and {Responses} stored responses from its former id")]
+    public static partial void KeyIdMoved(this ILogger logger, string keyId, int rows, int responses);
 
     [LoggerMessage(EventId = EventIds.LedgerRowsLost, Level = LogLevel.Error, Message = "Shutting down with {Count} ledger rows unwritten")]
     public static partial void LedgerRowsLost(this ILogger logger, Exception exception, int count);
@@ -70,6 +73,21 @@ internal static partial class SwitchyardLog
 
     [LoggerMessage(EventId = EventIds.LeaseHolderReclaimed, Level = LogLevel.Warning, Message = "This gateway's rate-limit leases expired and were reclaimed (it could not renew them in time); taking new ones")]
     public static partial void LeaseHolderReclaimed(this ILogger logger);
+
+    [LoggerMessage(EventId = EventIds.OverdrawDeferred, Level = LogLevel.Warning, Message = "Could not count a request's cost beyond its reservation in the database at once; the ledger adds it when it writes the row")]
+    public static partial void OverdrawDeferred(this ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = EventIds.LedgerSpooling, Level = LogLevel.Warning, Message = "The store did not take {Count} ledger rows in time; they go to the spool {Path} until it does")]
+    public static partial void LedgerSpooling(this ILogger logger, Exception? exception, int count, string path);
+
+    [LoggerMessage(EventId = EventIds.LedgerReplayed, Level = LogLevel.Information, Message = "Replayed {Count} ledger rows from the spool {Path} into the store")]
+    public static partial void LedgerReplayed(this ILogger logger, long count, string path);
+
+    [LoggerMessage(EventId = EventIds.SpoolWriteFailed, Level = LogLevel.Error, Message = "Could not write {Count} ledger rows to the spool {Path} either; they stay queued in memory and are tried again")]
+    public static partial void SpoolWriteFailed(this ILogger logger, Exception exception, int count, string path);
+
+    [LoggerMessage(EventId = EventIds.SpoolRowUnreadable, Level = LogLevel.Error, Message = "Skipped an unreadable line of the ledger spool {Path} near byte {Offset}")]
+    public static partial void SpoolRowUnreadable(this ILogger logger, string path, long offset);
 
     [LoggerMessage(EventId = EventIds.KeyChanged, Level = LogLevel.Information, Message = "Key {KeyId} {Change} through the admin API")]
     public static partial void KeyChanged(this ILogger logger, string keyId, string change);

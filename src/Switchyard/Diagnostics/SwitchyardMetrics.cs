@@ -43,6 +43,8 @@ internal sealed class SwitchyardMetrics
     private volatile Func<IEnumerable<KeyValuePair<string, int>>>? _queueLengths;
     private volatile Func<int>? _benchedDeployments;
     private volatile Func<long>? _requestLogBacklog;
+    private volatile Func<long>? _ledgerSpooled;
+    private volatile Func<long>? _keyLookups;
 
     public SwitchyardMetrics(IMeterFactory meterFactory)
     {
@@ -86,6 +88,10 @@ internal sealed class SwitchyardMetrics
             "Deployments benched now.");
         Meter.CreateObservableGauge("switchyard.request_log.backlog", ObserveBacklog, "{row}",
             "Request-log rows waiting to be written by the background writer.");
+        Meter.CreateObservableGauge("switchyard.ledger.spooled", () => _ledgerSpooled?.Invoke() ?? 0, "{row}",
+            "Ledger rows in the local spool file, waiting for the store to take them.");
+        Meter.CreateObservableCounter("switchyard.key_store.lookups", () => _keyLookups?.Invoke() ?? 0, "{lookup}",
+            "Keys looked up in the store (not cached); for keys the store does not have, bounded by the lookup budget.");
     }
 
     public Meter Meter { get; }
@@ -97,6 +103,12 @@ internal sealed class SwitchyardMetrics
 
     /// <summary>For the request-log writer: how many rows wait in its channel.</summary>
     public void ObserveRequestLogBacklog(Func<long> source) => _requestLogBacklog = source;
+
+    /// <summary>For the request-log writer: how many rows wait in its spool file for the store.</summary>
+    public void ObserveLedgerSpooled(Func<long> source) => _ledgerSpooled = source;
+
+    /// <summary>For the authenticator: lookups made in the store so far.</summary>
+    public void ObserveKeyLookups(Func<long> source) => _keyLookups = source;
 
     public void RecordRequest(string surface, string model, string deployment, int status, double seconds)
     {

@@ -16,6 +16,7 @@ internal sealed class ConfigurationReloader(
     LoadedConfiguration configuration,
     SnapshotMonitor snapshots,
     ApiKeyAuthenticator authenticator,
+    MasterKey masterKey,
     ServeSettings settings,
     ILogger<ConfigurationReloader> logger) : IHostedService
 {
@@ -58,6 +59,9 @@ internal sealed class ConfigurationReloader(
         var next = GatewaySnapshot.Compile(options, settings.Environment);
         snapshots.Swap(next);
         authenticator.SetConfiguredKeys(options.Keys, settings.Environment);
+
+        // A configured master key applies before this returns; the old one stops working with it.
+        _ = masterKey.ReloadAsync(options);
         logger.ConfigReloaded(next.Catalog.Models.Count, next.Catalog.Providers.Count);
     }
 }

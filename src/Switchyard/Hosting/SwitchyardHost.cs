@@ -88,11 +88,14 @@ internal static class SwitchyardHost
         services.AddSingleton(stores.Ledger);
         services.AddSingleton(stores.Limits);
         services.AddSingleton<KeyLimiter>();
+        // Opened at start, so a spool path the gateway cannot write stops it now rather than during an outage.
+        services.AddSingleton(provider => LedgerSpool.Open(configuration.Options.Storage.ResolvedSpoolPath, provider.GetRequiredService<ILogger<LedgerSpool>>()));
         services.AddSingleton<UsageWriter>();
         services.AddHostedService(provider => provider.GetRequiredService<UsageWriter>());
         services.AddSingleton<RequestMeter>();
         services.AddSingleton<AdminServices>();
         services.AddSingleton<ApiKeyAuthenticator>();
+        services.AddSingleton<MasterKey>();
         services.AddSingleton<GatewayReadiness>();
         services.AddSingleton<EchoBackend>();
         services.AddSingleton(new ImageFetcher(configuration.Options.Media));
@@ -105,6 +108,7 @@ internal static class SwitchyardHost
         services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddGatewaySteps();
         services.AddHostedService<GatewayStartup>();
+        services.AddHostedService<KnownKeysRefresh>();
         services.AddHostedService<ModelDiscovery>();
         services.AddHostedService<ConfigurationReloader>();
         services.AddHostedService<ConversationCleanup>();
@@ -123,6 +127,9 @@ internal static class SwitchyardHost
             metrics.ObserveBenchedDeployments(provider.GetRequiredService<DeploymentHealth>().BenchedCount);
             var writer = provider.GetRequiredService<UsageWriter>();
             metrics.ObserveRequestLogBacklog(() => writer.Backlog);
+            metrics.ObserveLedgerSpooled(() => writer.Spooled);
+            var authenticator = provider.GetRequiredService<ApiKeyAuthenticator>();
+            metrics.ObserveKeyLookups(() => authenticator.StoreLookups);
             return metrics;
         });
         services.AddSingleton(provider => new MetricsCollector(provider.GetRequiredService<IMeterFactory>()));

@@ -12,14 +12,9 @@ internal interface IRateLimitStore
     /// <summary>
     /// Ends an admitted request: frees its slot, corrects its window's tokens to
     /// <paramref name="tokensUsed"/>, and settles its credit reservation to <paramref name="cost"/>.
-    /// Returns the credits charged: the cost, or less when the cost exceeded the reservation and
-    /// the balance could not cover the difference (a key never spends credits it does not have).
+    /// The whole cost is charged, even beyond the reservation: the upstream served it, so the
+    /// ledger records it, and the key's balance may go below zero by what its requests in
+    /// flight cost beyond their reservations; its next request is then refused with 402.
     /// </summary>
-    ValueTask<decimal> ReleaseAsync(Admission admission, long windowStart, long tokensUsed, decimal cost, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// True when the charges returned by <see cref="ReleaseAsync"/> stay held in the key's
-    /// reservation until the ledger writes their rows (the ledger then moves them to spent).
-    /// </summary>
-    bool HoldsChargesUntilLedgered { get; }
+    ValueTask<Settlement> ReleaseAsync(Admission admission, long windowStart, long tokensUsed, decimal cost, CancellationToken cancellationToken);
 }

@@ -33,8 +33,8 @@ internal sealed class KeyLease
         }
     }
 
-    /// <summary>Hands back the slot and settles the reservation; returns the credits charged.</summary>
-    public async ValueTask<decimal> ReleaseAsync(long tokensUsed, decimal cost, CancellationToken cancellationToken)
+    /// <summary>Hands back the slot and settles the reservation to the whole cost.</summary>
+    public async ValueTask<Settlement> ReleaseAsync(long tokensUsed, decimal cost, CancellationToken cancellationToken)
     {
         MarkFinishing();
         if (Interlocked.Exchange(ref _state, 2) == 2)

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Switchyard.Auth;
 using Switchyard.Dialects;
+using Switchyard.Storage;
 
 namespace Switchyard.Limits;
 
@@ -42,13 +43,13 @@ internal sealed class KeyLimiter(IRateLimitStore store)
             Cost = cost,
         };
         var finishing = _finishing.GetOrAdd(caller.KeyId, static _ => new Finishing());
-        var result = await store.TryAdmitAsync(admission, cancellationToken);
+        var result = await TryAdmitAsync(admission, cancellationToken);
         if (!result.Admitted && result.Refusal != LimitRefusal.Requests)
         {
             var deadline = DateTime.UtcNow + FinishingWait;
             while (!result.Admitted && await WaitForFinishingAsync(finishing, deadline, cancellationToken))
             {
-                result = await store.TryAdmitAsync(admission, cancellationToken);
+                result = await TryAdmitAsync(admission, cancellationToken);
             }
         }
 
@@ -59,6 +60,23 @@ internal sealed class KeyLimiter(IRateLimitStore store)
         }
 
         return new KeyLease(this, finishing, admission, result.WindowStart);
+    }
+
+    /// <summary>
+    /// Asks the store, within the store's request timeout. A store that is down or slow refuses
+    /// with a 503: what this process holds of the key's budget is used up first (PostgreSQL
+    /// slices, SQLite's counters in memory), and only what needs the database waits for it.
+    /// </summary>
+    private async Task<AdmissionResult> TryAdmitAsync(Admission admission, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await StoreFailure.WithinTimeoutAsync(token => store.TryAdmitAsync(admission, token).AsTask(), cancellationToken);
+        }
+        catch (Exception exception) when (StoreFailure.IsUnavailable(exception))
+        {
+            throw new GatewayException(StoreFailure.Error());
+        }
     }
 
     /// <summary>

@@ -161,7 +161,10 @@ internal sealed class KeySlice
         FleetTokens = grant.WindowTokens;
     }
 
-    /// <summary>Ends an admitted request locally; returns the credits charged (never beyond the slice).</summary>
+    /// <summary>
+    /// Ends an admitted request locally; returns the part of its cost the slice holds until the
+    /// ledger moves it to spent: all of it while the slice covers it, else the slice's rest.
+    /// </summary>
     public decimal Release(Admission admission, long windowStart, long tokensUsed, decimal cost)
     {
         Refused = null;
@@ -177,19 +180,19 @@ internal sealed class KeySlice
 
         if (admission.Credits is null)
         {
-            return cost;
+            return 0m;
         }
 
         CreditsReserved -= admission.Cost;
-        var charged = cost;
+        var held = cost;
         if (cost > admission.Cost)
         {
-            // The reservation covered the cost it promised; beyond it, only what the slice has left.
-            charged = admission.Cost + Math.Min(cost - admission.Cost, Math.Max(0, CreditsGranted - CreditsReserved - CreditsHeld - admission.Cost));
+            // The reservation covers the cost it promised; beyond it, what the slice has left.
+            held = admission.Cost + Math.Min(cost - admission.Cost, Math.Max(0, CreditsGranted - CreditsReserved - CreditsHeld - admission.Cost));
         }
 
-        CreditsHeld += charged;
-        return charged;
+        CreditsHeld += held;
+        return held;
     }
 
     /// <summary>

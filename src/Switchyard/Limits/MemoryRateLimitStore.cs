@@ -11,8 +11,6 @@ internal sealed class MemoryRateLimitStore(Func<string, CancellationToken, Task<
 {
     private readonly ConcurrentDictionary<string, KeyState> _keys = new(StringComparer.Ordinal);
 
-    public bool HoldsChargesUntilLedgered => false;
-
     public async ValueTask<AdmissionResult> TryAdmitAsync(Admission admission, CancellationToken cancellationToken)
     {
         var state = _keys.GetOrAdd(admission.KeyId, static _ => new KeyState());
@@ -60,7 +58,7 @@ internal sealed class MemoryRateLimitStore(Func<string, CancellationToken, Task<
         }
     }
 
-    public ValueTask<decimal> ReleaseAsync(Admission admission, long windowStart, long tokensUsed, decimal cost, CancellationToken cancellationToken)
+    public ValueTask<Settlement> ReleaseAsync(Admission admission, long windowStart, long tokensUsed, decimal cost, CancellationToken cancellationToken)
     {
         var state = _keys.GetOrAdd(admission.KeyId, static _ => new KeyState());
         lock (state)
@@ -75,23 +73,17 @@ internal sealed class MemoryRateLimitStore(Func<string, CancellationToken, Task<
                 state.Tokens = Math.Max(0, state.Tokens + tokensUsed - admission.Tokens);
             }
 
-            var charged = cost;
-            if (admission.Credits is { } granted)
+            if (admission.Credits is not null)
             {
                 state.Reserved -= admission.Cost;
-                if (cost > admission.Cost)
-                {
-                    // The reservation covered the cost it promised; beyond it, only what is left.
-                    charged = admission.Cost + Math.Min(cost - admission.Cost, Math.Max(0, granted - state.Spent - state.Reserved - admission.Cost));
-                }
             }
 
             if (state.SpentLoaded)
             {
-                state.Spent += charged;
+                state.Spent += cost;
             }
 
-            return ValueTask.FromResult(charged);
+            return ValueTask.FromResult(Settlement.None);
         }
     }
 

@@ -16,7 +16,7 @@ namespace Switchyard.Metering;
 /// the upstream reported or, for a stream cut short, for what was relayed; release the rest; and
 /// queue the request's one ledger row.
 /// </summary>
-internal sealed class RequestMeter(KeyLimiter limiter, IRateLimitStore limits, UsageWriter writer, TimeProvider time, ILogger<RequestMeter> logger)
+internal sealed class RequestMeter(KeyLimiter limiter, UsageWriter writer, TimeProvider time, ILogger<RequestMeter> logger)
 {
     public async Task AdmitAsync(GatewayRequest request, Reservation reservation)
     {
@@ -30,7 +30,7 @@ internal sealed class RequestMeter(KeyLimiter limiter, IRateLimitStore limits, U
         catch (GatewayException refused)
         {
             // The request log shows refusals too; they cost nothing.
-            await writer.EnqueueAsync(Record(request, null, refused.Error.Status, Usage.Empty, 0m, chargeHeld: false));
+            await writer.EnqueueAsync(Record(request, null, refused.Error.Status, Usage.Empty, 0m));
             throw;
         }
 
@@ -71,17 +71,14 @@ internal sealed class RequestMeter(KeyLimiter limiter, IRateLimitStore limits, U
             : media ? request.Relayed.Reported?.Cost ?? pricing.MinimumCharge
             : CostCalculator.Cost(pricing, usage);
         var status = context.RequestAborted.IsCancellationRequested ? StatusCodes.Status499ClientClosedRequest : context.Response.StatusCode;
-        var record = Record(request, request.Deployment?.Name, status, usage with { Cost = null }, cost, chargeHeld: false);
+        var record = Record(request, request.Deployment?.Name, status, usage with { Cost = null }, cost);
         try
         {
             if (request.Lease is { } lease)
             {
-                var settled = await lease.ReleaseAsync(usage.TotalTokens, cost, CancellationToken.None);
-                record = record with
-                {
-                    Cost = settled,
-                    ChargeHeld = limits.HoldsChargesUntilLedgered && lease.Admission.Credits is not null && settled != 0,
-                };
+                // The whole cost is charged; part of it may still sit in this process's lease until the ledger moves it.
+                var settlement = await lease.ReleaseAsync(usage.TotalTokens, cost, CancellationToken.None);
+                record = record with { HeldCharge = settlement.Held, HeldBy = settlement.Holder };
             }
         }
         catch (Exception exception)
@@ -93,7 +90,7 @@ internal sealed class RequestMeter(KeyLimiter limiter, IRateLimitStore limits, U
         await writer.EnqueueAsync(record);
     }
 
-    private UsageRecord Record(GatewayRequest request, string? deployment, int status, Usage usage, decimal cost, bool chargeHeld)
+    private UsageRecord Record(GatewayRequest request, string? deployment, int status, Usage usage, decimal cost)
     {
         var context = request.Context;
         var clientId = context.Request.Headers[RequestHeadersMiddleware.RequestIdHeader].ToString();
@@ -113,7 +110,6 @@ internal sealed class RequestMeter(KeyLimiter limiter, IRateLimitStore limits, U
             Attempts = request.Attempts,
             Usage = usage,
             Cost = cost,
-            ChargeHeld = chargeHeld,
             CreatedAt = time.GetUtcNow(),
         };
     }

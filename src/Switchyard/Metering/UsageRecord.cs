@@ -40,10 +40,14 @@ internal sealed record UsageRecord
     public decimal Cost { get; init; }
 
     /// <summary>
-    /// The charge is still held as part of the key's credit reservation (PostgreSQL), to be moved
-    /// to spent in the same transaction that writes this row. Not stored.
+    /// The part of <see cref="Cost"/> still held in the key's credit reservation, in the lease of
+    /// <see cref="HeldBy"/> (PostgreSQL), moved to spent in the same transaction that writes this
+    /// row; the rest of the cost goes to spent directly. Not stored in the ledger.
     /// </summary>
-    public bool ChargeHeld { get; init; }
+    public decimal HeldCharge { get; init; }
+
+    /// <summary>The lease holder (a gateway process) whose slice holds <see cref="HeldCharge"/>.</summary>
+    public Guid? HeldBy { get; init; }
 
     public required DateTimeOffset CreatedAt { get; init; }
 }

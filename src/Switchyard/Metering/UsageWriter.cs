@@ -7,21 +7,37 @@ using Switchyard.Storage;
 namespace Switchyard.Metering;
 
 /// <summary>
-/// Writes ledger and request-log rows off the hot path: requests drop their row into a bounded
-/// channel and go; this service drains it in batches, one transaction each: after the first row
-/// of a batch it waits up to <see cref="BatchWindow"/> for more (cut short by a
-/// <see cref="FlushAsync"/> or shutdown), then takes what has queued, up to <see cref="MaxBatch"/>.
-/// Without the window a busy gateway committed a transaction of one or two rows per request. A failed batch is
-/// retried as is, which is safe because a row already written is skipped by its request id. On a
-/// graceful shutdown the queue is drained before the process exits; rows that arrive after that
-/// are written directly. A full queue makes requests wait rather than lose a charge.
+/// Writes ledger and request-log rows off the hot path, and never lets a request wait for the
+/// store. Requests drop their row into a bounded channel and go; this service drains it in
+/// batches, one transaction each: after the first row of a batch it waits up to
+/// <see cref="BatchWindow"/> for more (cut short by a <see cref="FlushAsync"/> or shutdown),
+/// then takes what has queued, up to <see cref="MaxBatch"/>.
+///
+/// A batch the store does not take within <see cref="StoreTimeout"/> (PostgreSQL down or
+/// restarting, SQLite locked, a disk full) goes to the <see cref="LedgerSpool"/>, a local file
+/// flushed to disk, and so do the batches after it until the spool is replayed into the store:
+/// tried again after a quarter second, backing off to 5 seconds, and at the next start before the
+/// gateway serves. Writing twice is safe: the store skips a request id it already has. So a
+/// process killed with <c>kill -9</c> loses at most the rows of its last batch window (those in
+/// the channel and the batch in flight). On a graceful shutdown the channel is drained to the
+/// store or the spool. Only when the spool cannot be written either do rows wait in memory, and
+/// when that backlog is full, requests wait rather than lose a charge.
 /// </summary>
-internal sealed class UsageWriter(IUsageLedger ledger, ILogger<UsageWriter> logger) : BackgroundService
+internal sealed class UsageWriter(IUsageLedger ledger, LedgerSpool spool, ILogger<UsageWriter> logger) : BackgroundService
 {
     public const int MaxBatch = 500;
 
     /// <summary>How long the first row of a batch waits for others; a flush or shutdown ends the wait.</summary>
     public static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long a batch waits for the store before it goes to the spool.</summary>
+    public static readonly TimeSpan StoreTimeout = TimeSpan.FromSeconds(1);
+
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(5);
+
+    // Replaying a long spool gives way to the channel after this many batches.
+    private const int ReplayBatchesPerTurn = 10;
 
     private const int Capacity = 50_000;
 
@@ -35,8 +51,21 @@ internal sealed class UsageWriter(IUsageLedger ledger, ILogger<UsageWriter> logg
     private volatile bool _stopping;
     private volatile bool _stopped;
 
+    // Rows neither the store nor the spool took; owned by the writer loop.
+    private readonly List<UsageRecord> _unwritten = [];
+    private long _unwrittenCount;
+
+    // A store write that outlived its timeout; no other starts until it ends (the store is slow).
+    private Task? _storeCall;
+    private bool _failing;
+    private TimeSpan _retryDelay = FirstRetry;
+    private long _retryAt;
+
     /// <summary>Rows queued and not yet written (the <c>switchyard.request_log.backlog</c> gauge).</summary>
-    public long Backlog => _queue.Reader.Count;
+    public long Backlog => _queue.Reader.Count + Interlocked.Read(ref _unwrittenCount);
+
+    /// <summary>Rows in the spool, waiting for the store.</summary>
+    public long Spooled => spool.PendingRows;
 
     /// <summary>Queues a row; waits only when the queue is full.</summary>
     public async ValueTask EnqueueAsync(UsageRecord record)
@@ -45,7 +74,7 @@ internal sealed class UsageWriter(IUsageLedger ledger, ILogger<UsageWriter> logg
         {
             if (_stopped)
             {
-                await ledger.AppendAsync([record], CancellationToken.None);
+                await WriteAfterStopAsync(record);
                 return;
             }
 
@@ -55,12 +84,15 @@ internal sealed class UsageWriter(IUsageLedger ledger, ILogger<UsageWriter> logg
             }
             catch (ChannelClosedException)
             {
-                await ledger.AppendAsync([record], CancellationToken.None);
+                await WriteAfterStopAsync(record);
             }
         }
     }
 
-    /// <summary>Completes when every row queued before the call is written: this process reads its own writes.</summary>
+    /// <summary>
+    /// Completes when every row queued before the call is written, and the spool replayed if the
+    /// store takes it: this process reads its own writes whenever the store can answer at all.
+    /// </summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -74,14 +106,58 @@ internal sealed class UsageWriter(IUsageLedger ledger, ILogger<UsageWriter> logg
         await done.Task.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
     }
 
+    /// <summary>Replays what earlier runs left in their spools before the gateway serves, so counters loaded from the store include it.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var orphan in spool.OpenOrphans())
+        {
+            if (await ReplayAsync(orphan, int.MaxValue))
+            {
+                orphan.Delete();
+            }
+            else
+            {
+                // Left for the next start; this process's own spool carries on meanwhile.
+                orphan.Dispose();
+            }
+        }
+
+        await ReplayAsync(spool, int.MaxValue);
+        await base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var batch = new List<UsageRecord>(MaxBatch);
         var flushes = new List<TaskCompletionSource>();
 
         // Not cancelled by stoppingToken: StopAsync completes the channel, and the loop drains it.
-        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+        while (true)
         {
+            var ready = _queue.Reader.WaitToReadAsync(CancellationToken.None).AsTask();
+
+            // Rows wait for the store: catch up when the next try is due, unless new rows come first.
+            // With memory full too (neither store nor spool takes rows), nothing more is taken in.
+            while (Behind && (!ready.IsCompleted || _unwritten.Count >= Capacity))
+            {
+                var due = Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, _retryAt - Environment.TickCount64)), CancellationToken.None);
+                if (_unwritten.Count >= Capacity)
+                {
+                    await due;
+                }
+                else if (await Task.WhenAny(ready, due) == ready)
+                {
+                    break;
+                }
+
+                await CatchUpAsync(ReplayBatchesPerTurn);
+            }
+
+            if (!await ready)
+            {
+                break;
+            }
+
             // A row has arrived: give others a moment to join it (a flush or shutdown releases the wake).
             if (!_stopping && _queue.Reader.Count < MaxBatch)
             {
@@ -100,7 +176,12 @@ internal sealed class UsageWriter(IUsageLedger ledger, ILogger<UsageWriter> logg
                 }
             }
 
-            await WriteAsync(batch, stoppingToken);
+            await WriteAsync(batch);
+            if (Behind && (flushes.Count > 0 || Environment.TickCount64 >= _retryAt))
+            {
+                await CatchUpAsync(flushes.Count > 0 ? int.MaxValue : ReplayBatchesPerTurn);
+            }
+
             foreach (var flush in flushes)
             {
                 flush.TrySetResult();
@@ -108,6 +189,14 @@ internal sealed class UsageWriter(IUsageLedger ledger, ILogger<UsageWriter> logg
 
             batch.Clear();
             flushes.Clear();
+        }
+
+        // Shutting down: one last try for the store, else the spool keeps the rows for the next start.
+        _retryAt = 0;
+        await CatchUpAsync(int.MaxValue);
+        if (_unwritten.Count > 0)
+        {
+            logger.LedgerRowsLost(new IOException("Neither the store nor the spool took the rows."), _unwritten.Count);
         }
     }
 
@@ -120,28 +209,155 @@ internal sealed class UsageWriter(IUsageLedger ledger, ILogger<UsageWriter> logg
         _stopped = true;
     }
 
-    private async Task WriteAsync(List<UsageRecord> batch, CancellationToken stoppingToken)
+    /// <summary>Rows are waiting for the store, in the spool or in memory.</summary>
+    private bool Behind => spool.HasPending || _unwritten.Count > 0;
+
+    private async Task WriteAsync(List<UsageRecord> batch)
     {
-        var delay = TimeSpan.FromMilliseconds(100);
-        while (batch.Count > 0)
+        if (batch.Count == 0)
         {
-            try
+            return;
+        }
+
+        // Behind the spool, new rows join it: the store has not shown it is back yet.
+        if (!Behind && await TryStoreAsync(batch))
+        {
+            return;
+        }
+
+        await SpoolAsync(batch);
+    }
+
+    private async Task SpoolAsync(List<UsageRecord> rows)
+    {
+        try
+        {
+            await spool.AppendAsync(rows, CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            logger.SpoolWriteFailed(exception, rows.Count, spool.Path);
+            _unwritten.AddRange(rows);
+            Interlocked.Exchange(ref _unwrittenCount, _unwritten.Count);
+        }
+    }
+
+    /// <summary>Rows in memory first, then the spool, a few batches at a time, while the store takes them.</summary>
+    private async Task CatchUpAsync(int maxBatches)
+    {
+        while (_unwritten.Count > 0)
+        {
+            var rows = _unwritten.GetRange(0, Math.Min(MaxBatch, _unwritten.Count));
+            if (!await TryStoreAsync(rows))
             {
-                await ledger.AppendAsync(batch, CancellationToken.None);
-                return;
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                if (stoppingToken.IsCancellationRequested && _queue.Reader.Completion.IsCompleted)
+                try
                 {
-                    logger.LedgerRowsLost(exception, batch.Count);
+                    await spool.AppendAsync(rows, CancellationToken.None);
+                }
+                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+                {
                     return;
                 }
-
-                logger.LedgerWriteFailed(exception, batch.Count, (int)delay.TotalMilliseconds);
-                await Task.Delay(delay, CancellationToken.None);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(5).Ticks));
             }
+
+            _unwritten.RemoveRange(0, rows.Count);
+            Interlocked.Exchange(ref _unwrittenCount, _unwritten.Count);
+        }
+
+        await ReplayAsync(spool, maxBatches);
+    }
+
+    /// <summary>Replays up to <paramref name="maxBatches"/> batches of a spool; true once it is empty.</summary>
+    private async Task<bool> ReplayAsync(LedgerSpool from, int maxBatches)
+    {
+        long replayed = 0;
+        for (var i = 0; i < maxBatches && from.HasPending && StoreReady(); i++)
+        {
+            var (rows, mark) = await from.ReadAsync(MaxBatch, CancellationToken.None);
+            if (rows.Count > 0 && !await TryStoreAsync(rows))
+            {
+                break;
+            }
+
+            await from.ReplayedAsync(rows.Count, mark, CancellationToken.None);
+            replayed += rows.Count;
+        }
+
+        if (replayed > 0 && !from.HasPending)
+        {
+            logger.LedgerReplayed(replayed, from.Path);
+        }
+
+        return !from.HasPending;
+    }
+
+    /// <summary>No write is still hanging in the store, and the next try is due if it was failing.</summary>
+    private bool StoreReady()
+    {
+        if (_storeCall is { IsCompleted: false })
+        {
+            // The last write still hangs: look again a little later rather than at once.
+            _failing = true;
+            _retryAt = Math.Max(_retryAt, Environment.TickCount64 + (long)FirstRetry.TotalMilliseconds);
+            return false;
+        }
+
+        return !_failing || Environment.TickCount64 >= _retryAt;
+    }
+
+    /// <summary>One store write within <see cref="StoreTimeout"/>; while the store is failing, only when the next try is due.</summary>
+    private async Task<bool> TryStoreAsync(List<UsageRecord> rows)
+    {
+        if (!StoreReady())
+        {
+            return false;
+        }
+
+        var call = ledger.AppendAsync(rows, CancellationToken.None);
+        _storeCall = call;
+        try
+        {
+            await call.WaitAsync(StoreTimeout);
+            _failing = false;
+            _retryDelay = FirstRetry;
+            return true;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // A write that timed out may still land; the spool's copy is then skipped by its request id.
+            _ = call.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            if (!_failing)
+            {
+                logger.LedgerSpooling(exception is TimeoutException ? null : exception, rows.Count, spool.Path);
+            }
+
+            _failing = true;
+            _retryAt = Environment.TickCount64 + (long)_retryDelay.TotalMilliseconds;
+            _retryDelay = TimeSpan.FromTicks(Math.Min(_retryDelay.Ticks * 2, LastRetry.Ticks));
+            return false;
+        }
+    }
+
+    /// <summary>A row that arrives after the writer stopped (a request finishing during shutdown).</summary>
+    private async Task WriteAfterStopAsync(UsageRecord record)
+    {
+        try
+        {
+            await ledger.AppendAsync([record], CancellationToken.None).WaitAsync(StoreTimeout);
+            return;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The spool takes it below.
+        }
+
+        try
+        {
+            await spool.AppendAsync([record], CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is IOException or ObjectDisposedException)
+        {
+            logger.LedgerRowsLost(exception, 1);
         }
     }
 

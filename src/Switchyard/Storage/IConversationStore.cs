@@ -10,6 +10,9 @@ internal interface IConversationStore
 
     Task<bool> DeleteAsync(string id, string keyId, CancellationToken cancellationToken);
 
+    /// <summary>Gives a key's records to another key id (see <see cref="IUsageLedger.MoveKeyAsync"/>); returns how many.</summary>
+    Task<int> MoveKeyAsync(string fromKeyId, string toKeyId, CancellationToken cancellationToken);
+
     /// <summary>Deletes expired records; returns how many.</summary>
     Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken);
 }

@@ -12,10 +12,16 @@ internal interface IKeyStore
 
     Task<IReadOnlyList<KeyRecord>> ListAsync(CancellationToken cancellationToken);
 
+    /// <summary>The hashes of keys not revoked, made at or after <paramref name="since"/> (all when null), with when they were made.</summary>
+    Task<IReadOnlyList<(string Hash, DateTimeOffset CreatedAt)>> ListHashesAsync(DateTimeOffset? since, CancellationToken cancellationToken);
+
     Task InsertAsync(KeyRecord key, CancellationToken cancellationToken);
 
-    /// <summary>Replaces the key's mutable fields (name, allow-list, limits, credits granted, expiry); false when no such key exists.</summary>
-    Task<bool> UpdateAsync(KeyRecord key, CancellationToken cancellationToken);
+    /// <summary>
+    /// Sets the fields the change names, and only those, in one statement; returns the key as it
+    /// now stands, or null when no such key exists.
+    /// </summary>
+    Task<KeyRecord?> UpdateAsync(string id, KeyChanges changes, CancellationToken cancellationToken);
 
     /// <summary>
     /// Adds <paramref name="amount"/> (which may be negative) to the credits granted, atomically, so

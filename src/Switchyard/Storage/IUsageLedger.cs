@@ -14,6 +14,12 @@ internal interface IUsageLedger
     /// </summary>
     Task AppendAsync(IReadOnlyList<UsageRecord> batch, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Moves a key's rows and credits spent from one id to another (a configuration key's id
+    /// changed with the release that stopped deriving it from the secret); returns the rows moved.
+    /// </summary>
+    Task<int> MoveKeyAsync(string fromKeyId, string toKeyId, CancellationToken cancellationToken);
+
     /// <summary>Credits spent by one key: the sum of its rows' costs.</summary>
     Task<decimal> SpentAsync(string keyId, CancellationToken cancellationToken);
 

@@ -2,6 +2,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Switchyard.Diagnostics;
 using Switchyard.Dialects;
 using Switchyard.Dialects.Json;
 using Switchyard.Metering;
@@ -23,18 +25,30 @@ internal static class AccountSurface
         return routes;
     }
 
-    private static async Task GetKeyAsync(HttpContext context, IUsageLedger ledger, UsageWriter writer, TimeProvider time)
+    private static async Task GetKeyAsync(HttpContext context, IUsageLedger ledger, UsageWriter writer, TimeProvider time, ILoggerFactory loggers)
     {
-        Auth.Caller caller;
         try
         {
-            caller = await Auth.CallerAuthentication.AuthenticateAsync(context);
+            await WriteKeyAsync(context, ledger, writer, time);
         }
         catch (GatewayException exception)
         {
             await ErrorResponses.WriteAsync(context, exception.Error, DialectRegistry.DefaultErrors);
-            return;
         }
+        catch (Exception exception) when (!context.RequestAborted.IsCancellationRequested && StoreFailure.IsUnavailable(exception))
+        {
+            await ErrorResponses.WriteAsync(context, StoreFailure.Error(), DialectRegistry.DefaultErrors);
+        }
+        catch (Exception exception) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            loggers.CreateLogger(typeof(AccountSurface)).UnhandledError(exception, context.Request.Path);
+            await ErrorResponses.WriteAsync(context, GatewayError.Internal(), DialectRegistry.DefaultErrors);
+        }
+    }
+
+    private static async Task WriteKeyAsync(HttpContext context, IUsageLedger ledger, UsageWriter writer, TimeProvider time)
+    {
+        var caller = await Auth.CallerAuthentication.AuthenticateAsync(context);
 
         // This process's own rows first, so a client sees the request it just made.
         await writer.FlushAsync(context.RequestAborted);

@@ -45,6 +45,7 @@ internal static class AdminSurface
         var (record, secret) = KeyIssuer.Create(fields.Name!, fields.AllowedModels.Value, fields.Rpm.Value, fields.Tpm.Value,
             fields.MaxConcurrent.Value, fields.Credits.Value, fields.ExpiresAt.Value, services.Time.GetUtcNow());
         await services.Keys.InsertAsync(record, context.RequestAborted);
+        services.Authenticator.Known.Add(record.Hash);
         services.Logger.KeyChanged(record.Id, "created");
         context.Response.StatusCode = StatusCodes.Status201Created;
         context.Response.Headers.Location = "/admin/keys/" + record.Id;
@@ -80,12 +81,9 @@ internal static class AdminSurface
     {
         using var body = await ReadBodyAsync(context);
         var fields = KeyFields.Read(body.RootElement, requireName: false);
-        var key = await FindAsync(services, id, context.RequestAborted);
-        var updated = fields.ApplyTo(key);
-        if (!await services.Keys.UpdateAsync(updated, context.RequestAborted))
-        {
-            throw NotFound(id);
-        }
+
+        // Only the fields sent are written: a top-up made meanwhile is not overwritten with a stale grant.
+        var updated = await services.Keys.UpdateAsync(id, fields.ToChanges(), context.RequestAborted) ?? throw NotFound(id);
 
         services.Authenticator.Invalidate();
         services.Logger.KeyChanged(id, "updated");
@@ -325,6 +323,10 @@ internal static class AdminSurface
         catch (Exception) when (context.RequestAborted.IsCancellationRequested)
         {
             // The client went away.
+        }
+        catch (Exception exception) when (StoreFailure.IsUnavailable(exception))
+        {
+            await ErrorResponses.WriteProblemAsync(context, StoreFailure.Error());
         }
         catch (Exception exception)
         {

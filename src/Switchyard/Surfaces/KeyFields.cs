@@ -75,16 +75,16 @@ internal sealed class KeyFields
         return fields;
     }
 
-    /// <summary>The key with the fields that were sent replaced.</summary>
-    public KeyRecord ApplyTo(KeyRecord key) => key with
+    /// <summary>The fields that were sent, as a change to store: the others stay as stored.</summary>
+    public KeyChanges ToChanges() => new()
     {
-        Name = Name ?? key.Name,
-        AllowedModels = AllowedModels.Sent ? AllowedModels.Value : key.AllowedModels,
-        Rpm = Rpm.Sent ? Rpm.Value : key.Rpm,
-        Tpm = Tpm.Sent ? Tpm.Value : key.Tpm,
-        MaxConcurrent = MaxConcurrent.Sent ? MaxConcurrent.Value : key.MaxConcurrent,
-        Credits = Credits.Sent ? Credits.Value : key.Credits,
-        ExpiresAt = ExpiresAt.Sent ? ExpiresAt.Value : key.ExpiresAt,
+        Name = Name is null ? default : new(Name),
+        AllowedModels = AllowedModels.Sent ? new(AllowedModels.Value) : default,
+        Rpm = Rpm.Sent ? new(Rpm.Value) : default,
+        Tpm = Tpm.Sent ? new(Tpm.Value) : default,
+        MaxConcurrent = MaxConcurrent.Sent ? new(MaxConcurrent.Value) : default,
+        Credits = Credits.Sent ? new(Credits.Value) : default,
+        ExpiresAt = ExpiresAt.Sent ? new(ExpiresAt.Value) : default,
     };
 
     private static Optional<int?> Limit(JsonElement body, string name)

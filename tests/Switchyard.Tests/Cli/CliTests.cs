@@ -54,7 +54,7 @@ public sealed class CliTests : IDisposable
     {
         var database = Path.Combine(_directory, "switchyard.db");
         var path = Config($$"""
-            {"masterKey":"sk-master-for-cli-tests","storage":{"kind":"sqlite","path":"{{database}}"},
+            {"masterKey":"sk-master-for-cli-tests-0123456789abc","storage":{"kind":"sqlite","path":"{{database}}"},
              "providers":[{"name":"echo","type":"echo"}],"models":[{"id":"echo","provider":"echo"},{"id":"other","provider":"echo"}]}
             """);
 

@@ -48,7 +48,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
             """;
         var environment = new Dictionary<string, string>
         {
-            ["SWITCHYARD_MASTER_KEY"] = "sk-master-1234567890",
+            ["SWITCHYARD_MASTER_KEY"] = "sk-master-1234567890-abcdefghijklmnop",
             ["OPENAI_API_KEY"] = "sk-openai",
             ["ANTHROPIC_API_KEY"] = "sk-ant",
             ["GEMINI_API_KEY"] = "AIza-gem",

@@ -20,7 +20,7 @@ namespace Switchyard.Tests.Infrastructure;
 /// </summary>
 public sealed class GatewayInstance : IAsyncDisposable
 {
-    public const string MasterKey = "sk-test-master-0123456789";
+    public const string MasterKey = "sk-test-master-0123456789abcdefghij";
     public const string UserKey = "sk-test-user-0123456789";
     public const string RestrictedKey = "sk-test-restricted-0123456789";
 
@@ -65,6 +65,13 @@ public sealed class GatewayInstance : IAsyncDisposable
             ["keys"] = new JsonArray { new JsonObject { ["key"] = UserKey, ["name"] = "user" } },
         };
         configure(config);
+
+        // The ledger spool of a gateway on a shared PostgreSQL stays in its own directory, not the working one.
+        if (config["storage"] is JsonObject storage && storage["spoolPath"] is null && (string?)storage["kind"] == "postgres")
+        {
+            storage["spoolPath"] = Path.Combine(directory, "ledger.spool");
+        }
+
         var configPath = Path.Combine(directory, "switchyard.json");
         await File.WriteAllTextAsync(configPath, config.ToJsonString());
 

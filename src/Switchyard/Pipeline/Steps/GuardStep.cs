@@ -35,6 +35,11 @@ internal sealed class GuardStep(RequestMeter meter, GatewayTelemetry telemetry, 
             // A body cut short (a client that left mid-upload) or malformed framing.
             await ErrorResponses.WriteAsync(context, GatewayError.InvalidRequest($"The request body could not be read: {exception.Message}"), request.Dialect!);
         }
+        catch (Exception exception) when (Storage.StoreFailure.IsUnavailable(exception))
+        {
+            // The store is down (a stored conversation, say): a 503 to retry, not a bug.
+            await ErrorResponses.WriteAsync(context, Storage.StoreFailure.Error(), request.Dialect!);
+        }
         catch (Exception exception)
         {
             logger.UnhandledError(exception, context.Request.Path);

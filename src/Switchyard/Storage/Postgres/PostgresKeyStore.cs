@@ -6,8 +6,9 @@ namespace Switchyard.Storage.Postgres;
 /// <summary>Keys and settings in PostgreSQL, shared by every gateway of a fleet.</summary>
 internal sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
 {
-    private const string Select =
-        "SELECT id, name, prefix, hash, allowed_models, rpm, tpm, max_concurrent, credits, expires_at, created_at, revoked_at FROM keys";
+    private const string Columns = "id, name, prefix, hash, allowed_models, rpm, tpm, max_concurrent, credits, expires_at, created_at, revoked_at";
+
+    private const string Select = "SELECT " + Columns + " FROM keys";
 
     public Task InitializeAsync(CancellationToken cancellationToken) => database.MigrateAsync(cancellationToken);
 
@@ -32,6 +33,15 @@ internal sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
         return rows.Select(r => r.ToRecord()).ToList();
     }
 
+    public async Task<IReadOnlyList<(string Hash, DateTimeOffset CreatedAt)>> ListHashesAsync(DateTimeOffset? since, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Hash, DateTime CreatedAt)>(
+            "SELECT hash, created_at FROM keys WHERE revoked_at IS NULL AND (@since::timestamptz IS NULL OR created_at >= @since);",
+            new { since = since?.UtcDateTime });
+        return rows.Select(r => (r.Hash, Utc(r.CreatedAt)!.Value)).ToList();
+    }
+
     public async Task InsertAsync(KeyRecord key, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
@@ -43,16 +53,36 @@ internal sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
             KeyRow.Parameters(key));
     }
 
-    public async Task<bool> UpdateAsync(KeyRecord key, CancellationToken cancellationToken)
+    public async Task<KeyRecord?> UpdateAsync(string id, KeyChanges changes, CancellationToken cancellationToken)
     {
+        if (changes.None)
+        {
+            return await GetAsync(id, cancellationToken);
+        }
+
+        var sets = new List<string>();
+        var parameters = new DynamicParameters();
+        parameters.Add("id", id);
+        void Set<T>(Change<T> change, string column, Func<T, object?> value)
+        {
+            if (change.Set)
+            {
+                sets.Add($"{column} = @{column}");
+                parameters.Add(column, value(change.Value));
+            }
+        }
+
+        Set(changes.Name, "name", name => name);
+        Set(changes.AllowedModels, "allowed_models", models => models is null ? null : JsonSerializer.Serialize(models.ToList(), StorageJsonContext.Default.ListString));
+        Set(changes.Rpm, "rpm", rpm => rpm);
+        Set(changes.Tpm, "tpm", tpm => tpm);
+        Set(changes.MaxConcurrent, "max_concurrent", slots => slots);
+        Set(changes.Credits, "credits", credits => credits);
+        Set(changes.ExpiresAt, "expires_at", expires => expires?.UtcDateTime);
+
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(
-            """
-            UPDATE keys SET name = @Name, allowed_models = @AllowedModels, rpm = @Rpm, tpm = @Tpm, max_concurrent = @MaxConcurrent,
-                credits = @Credits, expires_at = @ExpiresAt
-            WHERE id = @Id;
-            """,
-            KeyRow.Parameters(key)) > 0;
+        var row = await connection.QuerySingleOrDefaultAsync<KeyRow>($"UPDATE keys SET {string.Join(", ", sets)} WHERE id = @id RETURNING {Columns};", parameters);
+        return row?.ToRecord();
     }
 
     public async Task<KeyRecord?> AddCreditsAsync(string id, decimal amount, CancellationToken cancellationToken)

@@ -209,5 +209,24 @@ internal static class PostgresMigrations
         END;
         $$;
         """,
+        // 3: overdraws. A request that cost more than its reservation and its process's slice is
+        // charged in full; the excess is added to the process's lease at once, so the fleet sees
+        // the key's balance fall before the ledger writes the row, and its next request is a 402.
+        // And an index for the authenticator's refresh of known key hashes.
+        """
+        CREATE FUNCTION switchyard_overdraw(p_key text, p_holder uuid, p_credits numeric)
+        RETURNS void LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO key_state (key_id) VALUES (p_key) ON CONFLICT DO NOTHING;
+            PERFORM 1 FROM key_state s WHERE s.key_id = p_key FOR UPDATE;
+            INSERT INTO key_leases AS l (key_id, holder, credits) VALUES (p_key, p_holder, p_credits)
+            ON CONFLICT (key_id, holder) DO UPDATE SET credits = l.credits + excluded.credits;
+            UPDATE key_state s SET reserved = s.reserved + p_credits WHERE s.key_id = p_key;
+        END;
+        $$;
+
+        -- The authenticator refreshes its set of known key hashes by creation time.
+        CREATE INDEX keys_created ON keys (created_at);
+        """,
     ];
 }

@@ -15,7 +15,9 @@ namespace Switchyard.Storage.Postgres;
 /// key's row lock and counts the slice as taken), admits and settles requests against its slice
 /// in memory (<see cref="KeySlice"/>), and hands back what it did not use once the key goes idle.
 /// The fleet can never exceed a limit: every unit a process spends was counted in the database
-/// before it was granted.
+/// before it was granted. Credits are the one exception, by design: a request that cost more than
+/// it reserved is charged in full, and what its slice cannot cover is added to the lease at once
+/// (<c>switchyard_overdraw</c>), so the balance falls for the whole fleet before the ledger row lands.
 ///
 /// Slices are sized by demand: a quarter second of the rate seen since the last grant, at most a
 /// sixteenth of the limit, and only the need itself once less than twice the want is left, so a
@@ -41,6 +43,9 @@ internal sealed class PostgresRateLimitStore : IRateLimitStore, IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     // A reference, so readers never see half of an id that is being replaced.
     private volatile HolderId _holder = new(Guid.NewGuid());
+
+    // Every holder id this process has had: charges held under any of them are in its slices until ledgered.
+    private readonly ConcurrentDictionary<Guid, byte> _holders = new();
     private long _holderValidUntil;
     private bool _registered;
     private Task? _keeper;
@@ -48,14 +53,13 @@ internal sealed class PostgresRateLimitStore : IRateLimitStore, IAsyncDisposable
     public PostgresRateLimitStore(PostgresDatabase database, LeaseTiming? timing = null, TimeProvider? time = null, ILogger? logger = null)
     {
         _database = database;
+        _holders[_holder.Id] = 0;
         Timing = timing ?? new LeaseTiming();
         _time = time ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
     }
 
     public LeaseTiming Timing { get; }
-
-    public bool HoldsChargesUntilLedgered => true;
 
     /// <summary>This process's holder id, which the ledger names when it moves held charges to spent.</summary>
     public Guid Holder => _holder.Id;
@@ -155,14 +159,15 @@ internal sealed class PostgresRateLimitStore : IRateLimitStore, IAsyncDisposable
         }
     }
 
-    public ValueTask<decimal> ReleaseAsync(Admission admission, long windowStart, long tokensUsed, decimal cost, CancellationToken cancellationToken)
+    public async ValueTask<Settlement> ReleaseAsync(Admission admission, long windowStart, long tokensUsed, decimal cost, CancellationToken cancellationToken)
     {
         var slice = _slices.GetOrAdd(admission.KeyId, static _ => new KeySlice());
-        decimal charged;
+        decimal held;
+        var holder = _holder.Id;
         LeaseReturn surplus = default;
         lock (slice)
         {
-            charged = slice.Release(admission, windowStart, tokensUsed, cost);
+            held = slice.Release(admission, windowStart, tokensUsed, cost);
 
             // Near a limit every unit counts: what this request did not use goes back now, not when the key idles.
             if (slice.Tight)
@@ -178,20 +183,68 @@ internal sealed class PostgresRateLimitStore : IRateLimitStore, IAsyncDisposable
             _ = ReturnAsync(admission.KeyId, surplus, CancellationToken.None);
         }
 
-        return ValueTask.FromResult(charged);
+        if (admission.Credits is not null && cost > held)
+        {
+            held += await OverdrawAsync(admission.KeyId, holder, slice, cost - held);
+        }
+
+        return held == 0 ? Settlement.None : new Settlement(held, holder);
     }
 
     /// <summary>
-    /// The ledger moved these held charges to spent. Where this holder's lease row carried them
-    /// (<paramref name="fromLease"/>), the slice shrinks with them, as the row did.
+    /// Adds what a request cost beyond its reservation and the slice to this holder's lease, so
+    /// the key's balance falls in the database now rather than when the ledger writes the row.
+    /// Returns the amount now held; 0 when the database could not be told (the ledger adds the
+    /// excess to spent when it writes the row, so nothing is lost, only seen later).
     /// </summary>
-    public void Ledgered(string keyId, decimal held, bool fromLease)
+    private async Task<decimal> OverdrawAsync(string keyId, Guid holder, KeySlice slice, decimal excess)
     {
+        try
+        {
+            await using var connection = await _database.OpenCountersAsync(CancellationToken.None);
+            await using var command = new NpgsqlCommand("SELECT switchyard_overdraw($1, $2, $3);", connection);
+            Bind(command.Parameters, keyId, NpgsqlDbType.Text);
+            Bind(command.Parameters, holder, NpgsqlDbType.Uuid);
+            Bind(command.Parameters, excess, NpgsqlDbType.Numeric);
+            await command.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or ObjectDisposedException or InvalidOperationException or TimeoutException)
+        {
+            _logger.OverdrawDeferred(exception);
+            return 0m;
+        }
+
+        lock (slice)
+        {
+            // Granted and held at once: the slice's room for other requests is unchanged.
+            if (holder == _holder.Id)
+            {
+                slice.CreditsGranted += excess;
+            }
+
+            slice.CreditsHeld += excess;
+        }
+
+        return excess;
+    }
+
+    /// <summary>
+    /// The ledger moved these held charges to spent. Where the current holder's lease row carried
+    /// them (<paramref name="fromLease"/>), the slice shrinks with them, as the row did. Charges
+    /// held by an earlier process (replayed from its spool) were never in this process's slices.
+    /// </summary>
+    public void Ledgered(string keyId, decimal held, Guid holder, bool fromLease)
+    {
+        if (!_holders.ContainsKey(holder))
+        {
+            return;
+        }
+
         var slice = _slices.GetOrAdd(keyId, static _ => new KeySlice());
         lock (slice)
         {
             slice.CreditsHeld -= held;
-            if (fromLease)
+            if (fromLease && holder == _holder.Id)
             {
                 slice.CreditsGranted -= held;
             }
@@ -476,6 +529,7 @@ internal sealed class PostgresRateLimitStore : IRateLimitStore, IAsyncDisposable
             }
 
             _holder = new HolderId(Guid.NewGuid());
+            _holders[_holder.Id] = 0;
             Volatile.Write(ref _holderValidUntil, 0);
             Volatile.Write(ref _registered, false);
         }

@@ -10,9 +10,9 @@ namespace Switchyard.Storage.Postgres;
 /// <summary>
 /// The ledger and request log in PostgreSQL. A batch is one transaction: its rows are inserted
 /// (a request id already present is skipped), and only the rows actually inserted move their
-/// cost into the key's <c>key_state.spent</c>, out of its reservation where the charge was held
-/// there (this gateway's lease row, see <see cref="PostgresRateLimitStore"/>). So the spent total
-/// always equals the ledger's sum, and a retried batch charges nothing twice.
+/// cost into the key's <c>key_state.spent</c>; the part of a cost that was held in a gateway's
+/// lease row (see <see cref="PostgresRateLimitStore"/>) leaves the reservation with it. So the
+/// spent total always equals the ledger's sum, and a retried or replayed batch charges nothing twice.
 /// </summary>
 internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRateLimitStore? leases = null) : IUsageLedger
 {
@@ -64,13 +64,18 @@ internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRat
         }
 
         // Per key, in key order so two gateways' batches lock key_state rows in the same order.
-        var charges = batch
-            .Where(r => inserted.Contains(r.RequestId) && r.Cost != 0)
+        var written = batch.Where(r => inserted.Contains(r.RequestId) && r.Cost != 0).ToList();
+        var charges = written
             .GroupBy(r => r.KeyId, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => (Key: g.Key, Spent: g.Sum(r => r.Cost), Held: g.Where(r => r.ChargeHeld).Sum(r => r.Cost)))
+            .Select(g => (Key: g.Key, Spent: g.Sum(r => r.Cost)))
             .ToList();
-        var fromLease = new HashSet<string>(StringComparer.Ordinal);
+        var held = written
+            .Where(r => r.HeldCharge != 0 && r.HeldBy is not null)
+            .GroupBy(r => (r.KeyId, Holder: r.HeldBy!.Value))
+            .Select(g => (g.Key.KeyId, g.Key.Holder, Held: g.Sum(r => r.HeldCharge)))
+            .ToList();
+        var fromLease = new HashSet<(string KeyId, Guid Holder)>();
         if (charges.Count > 0)
         {
             var keys = charges.Select(c => c.Key).ToArray();
@@ -78,22 +83,23 @@ internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRat
             // key_state rows first, in key order: the lock order of every writer of leases and counters.
             await connection.ExecuteAsync("SELECT 1 FROM key_state WHERE key_id = ANY(@keys) ORDER BY key_id FOR UPDATE;", new { keys }, transaction);
 
-            // A held charge sits in this gateway's lease row; it leaves the lease as it becomes spent.
+            // A held charge sits in its holder's lease row; it leaves the lease as it becomes spent.
             // A lease already reclaimed gave its credits back, so its charges only add to spent.
-            var held = charges.Where(c => c.Held != 0).ToList();
-            if (leases is not null && held.Count > 0)
+            if (held.Count > 0)
             {
-                fromLease.UnionWith(await connection.QueryAsync<string>(
+                var rows = await connection.QueryAsync<(string KeyId, Guid Holder)>(
                     """
                     UPDATE key_leases l SET credits = l.credits - c.h
-                    FROM unnest(@keys, @held) AS c(k, h)
-                    WHERE l.key_id = c.k AND l.holder = @holder
-                    RETURNING l.key_id;
+                    FROM unnest(@keys, @holders, @held) AS c(k, o, h)
+                    WHERE l.key_id = c.k AND l.holder = c.o
+                    RETURNING l.key_id, l.holder;
                     """,
-                    new { keys = held.Select(c => c.Key).ToArray(), held = held.Select(c => c.Held).ToArray(), holder = leases.Holder },
-                    transaction));
+                    new { keys = held.Select(h => h.KeyId).ToArray(), holders = held.Select(h => h.Holder).ToArray(), held = held.Select(h => h.Held).ToArray() },
+                    transaction);
+                fromLease.UnionWith(rows);
             }
 
+            // The whole cost becomes spent; only the part that was held leaves the reservation.
             await connection.ExecuteAsync(
                 """
                 INSERT INTO key_state (key_id, spent, reserved)
@@ -106,19 +112,43 @@ internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRat
                 {
                     keys,
                     spent = charges.Select(c => c.Spent).ToArray(),
-                    held = charges.Select(c => leases is null || fromLease.Contains(c.Key) ? c.Held : 0m).ToArray(),
+                    held = charges.Select(c => held.Where(h => h.KeyId == c.Key && fromLease.Contains((h.KeyId, h.Holder))).Sum(h => h.Held)).ToArray(),
                 },
                 transaction);
         }
 
         await transaction.CommitAsync(cancellationToken);
-        foreach (var (key, _, held) in charges)
+        foreach (var (keyId, holder, amount) in held)
         {
-            if (held != 0)
-            {
-                leases?.Ledgered(key, held, fromLease.Contains(key));
-            }
+            leases?.Ledgered(keyId, amount, holder, fromLease.Contains((keyId, holder)));
         }
+    }
+
+    public async Task<int> MoveKeyAsync(string fromKeyId, string toKeyId, CancellationToken cancellationToken)
+    {
+        await database.MigrateAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // key_state rows in key order, the lock order of every writer of counters.
+        var keys = new[] { fromKeyId, toKeyId };
+        await connection.ExecuteAsync("SELECT 1 FROM key_state WHERE key_id = ANY(@keys) ORDER BY key_id FOR UPDATE;", new { keys }, transaction);
+        var moved = await connection.ExecuteAsync("UPDATE requests SET key_id = @toKeyId WHERE key_id = @fromKeyId;", new { fromKeyId, toKeyId }, transaction);
+        var spent = await connection.ExecuteScalarAsync<decimal?>("SELECT spent FROM key_state WHERE key_id = @fromKeyId;", new { fromKeyId }, transaction) ?? 0m;
+        if (spent != 0)
+        {
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO key_state (key_id, spent) VALUES (@toKeyId, @spent)
+                ON CONFLICT (key_id) DO UPDATE SET spent = key_state.spent + excluded.spent;
+                UPDATE key_state SET spent = 0 WHERE key_id = @fromKeyId;
+                """,
+                new { fromKeyId, toKeyId, spent },
+                transaction);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return moved;
     }
 
     public async Task<decimal> SpentAsync(string keyId, CancellationToken cancellationToken)

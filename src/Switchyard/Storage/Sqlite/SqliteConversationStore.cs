@@ -51,6 +51,13 @@ internal sealed class SqliteConversationStore(SqliteDatabase database) : IConver
         return await connection.ExecuteAsync("DELETE FROM responses WHERE id = @id AND key_id = @keyId;", new { id, keyId }) > 0;
     }
 
+    public async Task<int> MoveKeyAsync(string fromKeyId, string toKeyId, CancellationToken cancellationToken)
+    {
+        await database.MigrateAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync("UPDATE responses SET key_id = @toKeyId WHERE key_id = @fromKeyId;", new { fromKeyId, toKeyId });
+    }
+
     public async Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         await database.MigrateAsync(cancellationToken);

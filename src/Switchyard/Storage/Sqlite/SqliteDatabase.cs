@@ -21,6 +21,10 @@ internal sealed class SqliteDatabase : IDisposable, IAsyncDisposable
             Mode = SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Shared,
             Pooling = true,
+
+            // How long a statement waits for another writer's lock (another process, a backup):
+            // a request that needs the store is answered with a 503 after this, not held for 30 s.
+            DefaultTimeout = 5,
         }.ToString();
     }
 
@@ -55,17 +59,24 @@ internal sealed class SqliteDatabase : IDisposable, IAsyncDisposable
             }
 
             await using var connection = await OpenAsync(cancellationToken);
+
+            // A process starting beside another waits for its migration, however long it takes.
+            connection.DefaultTimeout = 120;
             await connection.ExecuteAsync("PRAGMA journal_mode=WAL;");
-            await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);");
-            var version = await connection.ExecuteScalarAsync<long?>("SELECT MAX(version) FROM schema_version;") ?? 0;
+
+            // BEGIN IMMEDIATE takes the write lock before the version is read, so of two processes
+            // starting together (serve and a CLI command) one applies the steps and the other
+            // waits, then finds them applied, rather than both applying the same step.
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);", transaction: transaction);
+            var version = await connection.ExecuteScalarAsync<long?>("SELECT MAX(version) FROM schema_version;", transaction: transaction) ?? 0;
             for (var step = (int)version; step < SqliteMigrations.Steps.Length; step++)
             {
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 await connection.ExecuteAsync(SqliteMigrations.Steps[step], transaction: transaction);
                 await connection.ExecuteAsync("INSERT INTO schema_version (version) VALUES (@v);", new { v = step + 1 }, transaction);
-                await transaction.CommitAsync(cancellationToken);
             }
 
+            await transaction.CommitAsync(cancellationToken);
             _isMigrated = true;
         }
         finally

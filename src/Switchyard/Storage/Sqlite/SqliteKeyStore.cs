@@ -31,6 +31,15 @@ internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         return rows.Select(r => r.ToRecord()).ToList();
     }
 
+    public async Task<IReadOnlyList<(string Hash, DateTimeOffset CreatedAt)>> ListHashesAsync(DateTimeOffset? since, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string Hash, string CreatedAt)>(
+            "SELECT hash, created_at FROM keys WHERE revoked_at IS NULL AND (@since IS NULL OR created_at >= @since);",
+            new { since = since is { } at ? Format(at) : null });
+        return rows.Select(r => (r.Hash, Parse(r.CreatedAt) ?? DateTimeOffset.UnixEpoch)).ToList();
+    }
+
     public async Task InsertAsync(KeyRecord key, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -42,17 +51,36 @@ internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
             KeyRow.From(key));
     }
 
-    public async Task<bool> UpdateAsync(KeyRecord key, CancellationToken cancellationToken)
+    public async Task<KeyRecord?> UpdateAsync(string id, KeyChanges changes, CancellationToken cancellationToken)
     {
+        if (changes.None)
+        {
+            return await GetAsync(id, cancellationToken);
+        }
+
+        var sets = new List<string>();
+        var parameters = new DynamicParameters();
+        parameters.Add("id", id);
+        void Set<T>(Change<T> change, string column, Func<T, object?> value)
+        {
+            if (change.Set)
+            {
+                sets.Add($"{column} = @{column}");
+                parameters.Add(column, value(change.Value));
+            }
+        }
+
+        Set(changes.Name, "name", name => name);
+        Set(changes.AllowedModels, "allowed_models", models => models is null ? null : JsonSerializer.Serialize(models.ToList(), StorageJsonContext.Default.ListString));
+        Set(changes.Rpm, "rpm", rpm => rpm);
+        Set(changes.Tpm, "tpm", tpm => tpm);
+        Set(changes.MaxConcurrent, "max_concurrent", slots => slots);
+        Set(changes.Credits, "credits", credits => credits?.ToString(CultureInfo.InvariantCulture));
+        Set(changes.ExpiresAt, "expires_at", expires => expires is { } at ? Format(at) : null);
+
         await using var connection = await OpenAsync(cancellationToken);
-        var changed = await connection.ExecuteAsync(
-            """
-            UPDATE keys SET name = @Name, allowed_models = @AllowedModels, rpm = @Rpm, tpm = @Tpm, max_concurrent = @MaxConcurrent,
-                credits = @Credits, expires_at = @ExpiresAt
-            WHERE id = @Id;
-            """,
-            KeyRow.From(key));
-        return changed > 0;
+        var row = await connection.QuerySingleOrDefaultAsync<KeyRow>($"UPDATE keys SET {string.Join(", ", sets)} WHERE id = @id RETURNING {Columns};", parameters);
+        return row?.ToRecord();
     }
 
     public async Task<KeyRecord?> AddCreditsAsync(string id, decimal amount, CancellationToken cancellationToken)
@@ -100,8 +128,9 @@ internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
 
     private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => database.OpenAsync(cancellationToken);
 
-    private const string Select =
-        "SELECT id, name, prefix, hash, allowed_models, rpm, tpm, max_concurrent, credits, expires_at, created_at, revoked_at FROM keys";
+    private const string Columns = "id, name, prefix, hash, allowed_models, rpm, tpm, max_concurrent, credits, expires_at, created_at, revoked_at";
+
+    private const string Select = "SELECT " + Columns + " FROM keys";
 
     internal static string Format(DateTimeOffset value) => value.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 

@@ -65,5 +65,9 @@ internal static class SqliteMigrations
         CREATE INDEX requests_key_day ON requests (key_id, day);
         CREATE INDEX requests_created ON requests (created_at);
         """,
+        // 4: the authenticator refreshes its set of known key hashes by creation time.
+        """
+        CREATE INDEX keys_created ON keys (created_at);
+        """,
     ];
 }

@@ -101,6 +101,13 @@ internal sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
         }
     }
 
+    public async Task<int> MoveKeyAsync(string fromKeyId, string toKeyId, CancellationToken cancellationToken)
+    {
+        await database.MigrateAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync("UPDATE requests SET key_id = @toKeyId WHERE key_id = @fromKeyId;", new { fromKeyId, toKeyId });
+    }
+
     public async Task<decimal> SpentAsync(string keyId, CancellationToken cancellationToken)
     {
         await database.MigrateAsync(cancellationToken);
