@@ -64,6 +64,20 @@ public static class SwitchyardOptionsValidator
             Problem("media.maxBytes", "must be positive");
         }
 
+        foreach (var (name, value) in new (string, long)[]
+        {
+            ("media.maxImages", options.Media.MaxImages),
+            ("media.maxInlineBytes", options.Media.MaxInlineBytes),
+            ("media.maxUploadFields", options.Media.MaxUploadFields),
+            ("media.maxUploadFieldBytes", options.Media.MaxUploadFieldBytes),
+        })
+        {
+            if (value <= 0)
+            {
+                Problem(name, "must be positive");
+            }
+        }
+
         CheckObservability(options.Observability);
 
         var providers = new Dictionary<string, ProviderOptions>(StringComparer.Ordinal);

@@ -38,6 +38,7 @@ public sealed class GatewayPipeline(
     FailoverRouter router,
     RequestMeter meter,
     GatewayTelemetry telemetry,
+    Media.UpstreamMediaGuard mediaGuard,
     ILogger<GatewayPipeline> logger)
 {
     public Task HandleChatAsync(HttpContext context, ChatDialect surface, Surface surfaceKind) =>
@@ -96,6 +97,7 @@ public sealed class GatewayPipeline(
             var outcome = await router.RunAsync(catalog, model, exchange.Timings, async (entry, deployment) =>
             {
                 metered.Attempting(deployment);
+                await mediaGuard.CheckAsync(surface.Dialect, exchange.Body, deployment.Provider, context.RequestAborted);
                 AttemptOutcome attempt;
                 if (deployment.UpstreamDialect == surface.Dialect && passthrough is not null)
                 {
@@ -156,6 +158,7 @@ public sealed class GatewayPipeline(
             var outcome = await router.RunAsync(catalog, model, request.Timings, async (entry, deployment) =>
             {
                 metered.Attempting(deployment);
+                await mediaGuard.CheckAsync(Dialect.OpenAIEmbeddings, body.WrittenMemory, deployment.Provider, context.RequestAborted);
                 AttemptOutcome attempt;
                 if (deployment.UpstreamDialect == Dialect.OpenAIEmbeddings)
                 {
