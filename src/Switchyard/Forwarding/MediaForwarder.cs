@@ -91,9 +91,9 @@ public static class MediaForwarder
     }
 
     /// <summary><c>POST /v1/audio/transcriptions</c>: the upload streams to the upstream while the client sends it.</summary>
-    public static async Task<AttemptOutcome> TranscriptionAsync(HttpContext context, TranscriptionUpload upload, string modelId, ModelEntry entry, Deployment deployment, RequestTimings timings, long maxBytes)
+    public static async Task<AttemptOutcome> TranscriptionAsync(HttpContext context, TranscriptionUpload upload, string modelId, ModelEntry entry, Deployment deployment, RequestTimings timings)
     {
-        using var content = new MultipartRelayContent(upload.Fields, upload.File, upload.Rest, _ => deployment.UpstreamModel);
+        using var content = new MultipartRelayContent(upload, _ => deployment.UpstreamModel);
         using var message = new HttpRequestMessage(HttpMethod.Post, deployment.Provider.BaseUrl + "/audio/transcriptions") { Content = content };
         if (deployment.Provider.ApiKey is { } key)
         {
@@ -106,22 +106,22 @@ public static class MediaForwarder
         }
 
         timings.Attempts++;
-        UpstreamCall? call;
-        GatewayError? error;
+        UpstreamCall? call = null;
+        GatewayError? error = null;
         try
         {
             (call, error) = await UpstreamClient.SendAsync(deployment.Provider, message, context.RequestAborted);
         }
-        catch (InvalidDataException exception)
+        catch (Exception) when (content.ClientError is not null)
         {
-            throw TranscriptionUpload.MalformedOrTooLarge(exception, maxBytes);
+            // Reported below: the client's upload, not the upstream, failed.
         }
 
         if (content.ClientError is { } clientError)
         {
             // The client's upload, not the upstream, failed: a 400 or 413, never retried.
             call?.Dispose();
-            throw TranscriptionUpload.MalformedOrTooLarge(clientError, maxBytes);
+            throw new GatewayException(clientError);
         }
 
         if (call is null)

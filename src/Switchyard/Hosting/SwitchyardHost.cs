@@ -97,6 +97,7 @@ public static class SwitchyardHost
         services.AddSingleton<GatewayReadiness>();
         services.AddSingleton<EchoBackend>();
         services.AddSingleton(new ImageFetcher(configuration.Options.Media));
+        services.AddSingleton(new UploadLimits(configuration.Options.Media.MaxUploadFields, configuration.Options.Media.MaxUploadFieldBytes));
         services.AddSingleton(provider => new UpstreamMediaGuard(configuration.Options.Media, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<TranslatingForwarder>();
         services.AddSingleton(provider => new ConversationState(provider.GetRequiredService<IConversationStore>(), provider.GetRequiredService<TimeProvider>())

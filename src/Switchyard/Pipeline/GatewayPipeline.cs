@@ -39,6 +39,7 @@ public sealed class GatewayPipeline(
     RequestMeter meter,
     GatewayTelemetry telemetry,
     Media.UpstreamMediaGuard mediaGuard,
+    Media.UploadLimits uploadLimits,
     ILogger<GatewayPipeline> logger)
 {
     public Task HandleChatAsync(HttpContext context, ChatDialect surface, Surface surfaceKind) =>
@@ -377,12 +378,7 @@ public sealed class GatewayPipeline(
         await GuardAsync(context, errors, GatewayOperation.Transcription, async () =>
         {
             var caller = await AuthenticateAsync(context);
-            if (context.Request.ContentLength > limits.MaxBodyBytes)
-            {
-                throw new GatewayException(new GatewayError(GatewayErrorKind.PayloadTooLarge, $"The request body is larger than the gateway's limit of {limits.MaxBodyBytes} bytes.") { Code = "request_too_large" });
-            }
-
-            await using var upload = await Media.TranscriptionUpload.ReadAsync(context.Request, limits.MaxBodyBytes, context.RequestAborted);
+            await using var upload = await Media.TranscriptionUpload.ReadAsync(context.Request, limits.MaxBodyBytes, uploadLimits, context.RequestAborted);
             var modelId = upload.Field("model") ?? throw GatewayException.InvalidRequest("'model' is required.", "model");
             var catalog = catalogs.Current;
             var model = RoutePlanner.Resolve(catalog, caller, modelId, Surface.Audio);
@@ -390,7 +386,7 @@ public sealed class GatewayPipeline(
             var metered = await meter.AdmitAsync(context, caller, model, modelId, Surface.Audio, stream: false, new Reservation(0, 0));
             metered.Attempting(deployment);
             Timings(context).Telemetry?.Routing(model);
-            var outcome = await MediaForwarder.TranscriptionAsync(context, upload, modelId, entry, deployment, Timings(context), limits.MaxBodyBytes);
+            var outcome = await MediaForwarder.TranscriptionAsync(context, upload, modelId, entry, deployment, Timings(context));
             metered.Attempted(deployment, outcome.Committed, outcome.Usage);
             if (!outcome.Committed)
             {
