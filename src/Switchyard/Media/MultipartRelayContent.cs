@@ -29,6 +29,9 @@ public sealed class MultipartRelayContent : HttpContent
     /// <summary>Bytes of the file part relayed so far.</summary>
     public long FileBytes { get; private set; }
 
+    /// <summary>The file's duration, read from its container as it was relayed.</summary>
+    public AudioDuration Duration { get; } = new();
+
     /// <summary>The client's upload failed while it was relayed (too large, malformed, truncated): the error to answer with.</summary>
     public GatewayError? ClientError { get; private set; }
 
@@ -45,6 +48,7 @@ public sealed class MultipartRelayContent : HttpContent
         int read;
         while ((read = await FromClientAsync(() => file.Content.ReadAsync(buffer, cancellationToken))) > 0)
         {
+            Duration.Write(buffer.AsSpan(0, read));
             await stream.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
             FileBytes += read;
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Switchyard.Catalog;
+using Switchyard.Dialects;
 using Switchyard.Dialects.Json;
 
 namespace Switchyard.Metering;
@@ -40,12 +41,21 @@ public readonly record struct Reservation(long InputTokens, long OutputTokens)
         decimal? cost = null;
         if (images && pricing?.PerImage is { Count: > 0 } prices)
         {
-            var count = topLevel.GetNumber(body, "n"u8) is double n && n >= 1 ? (int)n : 1;
-            cost = Math.Max(pricing.MinimumCharge, prices.Values.Max() * count);
+            // A size the table cannot price (and no "*" to fall back on) would be served for nothing.
+            var size = topLevel.GetString(body, "size"u8);
+            if (Metering.MediaCost.ImagePrice(prices, size, topLevel.GetString(body, "quality"u8)) is not decimal each)
+            {
+                throw GatewayException.InvalidRequest(size is null
+                    ? $"This model's images are priced by size only; send 'size' as one of: {string.Join(", ", prices.Keys.Order(StringComparer.Ordinal))}."
+                    : $"This model has no price for images of size '{size}'; use one of: {string.Join(", ", prices.Keys.Order(StringComparer.Ordinal))}.", "size");
+            }
+
+            var count = topLevel.GetNumber(body, "n"u8) is double n && n >= 1 ? (int)Math.Min(n, int.MaxValue) : 1;
+            cost = Math.Max(pricing.MinimumCharge, each * count);
         }
         else if (!images)
         {
-            cost = Metering.MediaCost.Characters(pricing, topLevel.GetString(body, "input"u8)?.Length ?? 0);
+            cost = Metering.MediaCost.Characters(pricing, Metering.MediaCost.CountCharacters(topLevel.GetString(body, "input"u8)));
         }
 
         return new Reservation(0, 0) { MediaCost = cost };
