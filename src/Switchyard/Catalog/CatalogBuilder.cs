@@ -98,6 +98,7 @@ public static class CatalogBuilder
                     PerImage = p.PerImage,
                     PerAudioSecond = p.PerAudioSecond,
                     PerMCharacters = p.PerMCharacters,
+                    WebSearchPerCall = p.WebSearchPerCall,
                 }
                 : null,
         };

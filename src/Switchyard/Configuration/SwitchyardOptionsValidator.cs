@@ -225,7 +225,8 @@ public static class SwitchyardOptionsValidator
 
             if (model.Pricing is { } pricing
                 && (pricing.InputPerMTok < 0 || pricing.OutputPerMTok < 0 || pricing.CachedInputPerMTok < 0
-                    || pricing.CacheWritePerMTok < 0 || pricing.ReasoningPerMTok < 0 || pricing.MinimumCharge < 0))
+                    || pricing.CacheWritePerMTok < 0 || pricing.ReasoningPerMTok < 0 || pricing.MinimumCharge < 0
+                    || pricing.WebSearchPerCall < 0))
             {
                 Problem(path + ".pricing", "prices must not be negative");
             }

@@ -84,7 +84,14 @@ public static class PassthroughForwarder
         if (topLevel.TryGet(answer, dialect.UsageProperty, out var usageProperty) && usageProperty.ValueKind == JsonTokenType.StartObject)
         {
             var usageJson = answer.AsSpan(usageProperty.Value);
-            usage = CostCalculator.Priced(entry.Pricing, dialect.ReadUsage(usageJson));
+            usage = dialect.ReadUsage(usageJson);
+            if (dialect.Dialect == Dialect.OpenAIResponses)
+            {
+                // Hosted web searches are output items, billed per call, not part of usage.
+                usage = usage with { WebSearchCalls = ResponsesUsageTap.CountWebSearchCalls(answer, topLevel) };
+            }
+
+            usage = CostCalculator.Priced(entry.Pricing, usage);
             if (usage.Cost is decimal cost)
             {
                 edits.Set(dialect.UsageProperty, JsonTopLevelEditor.WithNumber(usageJson, "cost"u8, cost));

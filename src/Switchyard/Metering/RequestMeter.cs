@@ -75,6 +75,13 @@ public sealed class RequestMeter(KeyLimiter limiter, IRateLimitStore limits, Usa
         // Images and audio are priced per image, second or character, not per token (MediaCost).
         var media = metered.Surface is Surface.Images or Surface.Audio;
         var usage = charged && !media ? metered.Relayed.ToCharge(metered.Reservation.InputTokens) : Usage.Empty;
+        if (charged && metered.Reservation.WebSearchCalls > usage.WebSearchCalls && metered.Surface == Surface.Chat
+            && metered.Deployment?.UpstreamDialect == Dialects.Dialect.OpenAIChat)
+        {
+            // Chat Completions reports no search count: a request with web_search_options is one call.
+            usage = usage with { WebSearchCalls = metered.Reservation.WebSearchCalls };
+        }
+
         var cost = !charged || metered.Model.Pricing is not { } pricing ? 0m
             : media ? metered.Relayed.Reported?.Cost ?? pricing.MinimumCharge
             : CostCalculator.Cost(pricing, usage);

@@ -141,7 +141,7 @@ public sealed class GatewayPipeline(
 
             var catalog = catalogs.Current;
             var model = RoutePlanner.Resolve(catalog, caller, modelId, Surface.Embeddings);
-            var metered = await meter.AdmitAsync(context, caller, model, modelId!, Surface.Embeddings, stream: false, Reservation.ForEmbeddings(body.WrittenSpan));
+            var metered = await meter.AdmitAsync(context, caller, model, modelId!, Surface.Embeddings, stream: false, Reservation.ForEmbeddings(body.WrittenSpan, model));
             var adjustments = new ParamAdjustments();
             var request = new PassthroughRequest
             {
@@ -313,7 +313,7 @@ public sealed class GatewayPipeline(
             }
 
             var request = EmbedContentCodec.ReadRequest(body.WrittenSpan, modelId, batch);
-            var metered = await meter.AdmitAsync(context, caller, model, modelId, Surface.Gemini, stream: false, Reservation.ForEmbeddings(body.WrittenSpan));
+            var metered = await meter.AdmitAsync(context, caller, model, modelId, Surface.Gemini, stream: false, Reservation.ForEmbeddings(body.WrittenSpan, model));
             var timings = Timings(context);
             var outcome = await router.RunAsync(catalog, model, timings, async (entry, deployment) =>
             {
