@@ -17,12 +17,16 @@ public sealed class GatewayStartup(
     LoadedConfiguration configuration,
     ServeSettings settings,
     GatewayReadiness readiness,
+    Catalog.CatalogMonitor catalogs,
     ILogger<GatewayStartup> logger) : IHostedService
 {
     public const string MasterKeySetting = "master_key_hash";
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // Off the request path and off start-up's: the tokenizer vocabularies take about a second to load.
+        _ = Task.Run(() => Metering.TokenEstimator.WarmUp(catalogs.Current), CancellationToken.None);
+
         var store = stores.Keys;
         await store.InitializeAsync(cancellationToken);
         if (EnvReferenceResolver.Resolve(configuration.Options.MasterKey, settings.Environment) is { Length: > 0 } master)

@@ -21,8 +21,11 @@ public static class TokenEstimator
     /// <summary>Below this many bytes of text the byte bound is used as is: tokenizing would change the reservation by nothing that matters.</summary>
     public const int TokenizeAboveBytes = 256;
 
-    /// <summary>Above this many bytes of text the byte bound is used as is: no context window takes more than this many tokens' worth of text.</summary>
-    public const long TokenizeBelowBytes = 8 * 1024 * 1024;
+    /// <summary>
+    /// Above this many bytes of text the byte bound is used as is: tokenizing costs 35-60 µs a KB
+    /// (bench/EstimateCost), and text this long is near the largest context windows (1M tokens) anyway.
+    /// </summary>
+    public const long TokenizeBelowBytes = 4 * 1024 * 1024;
 
     /// <summary>What one inline image counts for: above what any provider charges for one image (about 1,600-2,500 tokens at most).</summary>
     public const long ImageTokens = 2_500;
@@ -72,6 +75,16 @@ public static class TokenEstimator
         return name.StartsWith("gpt-4") || name.StartsWith("gpt-3.5") || name.StartsWith("text-embedding-3") || name.StartsWith("text-embedding-ada-002")
             ? Counting.Cl100k
             : Counting.Bytes;
+    }
+
+    /// <summary>Loads the vocabularies the catalog's models are counted with (about a second each, once a process), so no request waits for it.</summary>
+    public static void WarmUp(ModelCatalog catalog)
+    {
+        _ = O200k.Value; // count_tokens estimates and the echo model count with it whatever the catalog
+        if (catalog.Ordered.Any(m => CountingFor(m) == Counting.Cl100k))
+        {
+            _ = Cl100k.Value;
+        }
     }
 
     /// <summary>Tokens of <paramref name="text"/> by the given counting.</summary>
