@@ -37,6 +37,16 @@ public readonly record struct Reservation(long InputTokens, long OutputTokens)
             WebSearchCalls = topLevel.TryGet(body, "web_search_options"u8, out _) ? 1 : 0,
         };
 
+    /// <summary>
+    /// The 422 of the contract (<c>context_length_exceeded</c>) when the input estimate is over the
+    /// model's <c>contextWindow</c>; null when it fits or the model has none. For models counted in
+    /// bytes the estimate is an upper bound, so prose near the window may be refused that would fit.
+    /// </summary>
+    public GatewayError? ContextWindowExceeded(ModelEntry model) => model.ContextWindow is int window && InputTokens > window
+        ? new GatewayError(GatewayErrorKind.Unprocessable,
+            $"The input is about {InputTokens} tokens, more than the model's context window of {window}.") { Code = "context_length_exceeded" }
+        : null;
+
     /// <summary>The reservation of an embeddings request: input only, by the model's counting (bytes when it is not known).</summary>
     public static Reservation ForEmbeddings(ReadOnlySpan<byte> body, ModelEntry? model = null) =>
         new(TokenEstimator.EstimateInput(body, model is null ? TokenEstimator.Counting.Bytes : TokenEstimator.CountingFor(model)), 0);

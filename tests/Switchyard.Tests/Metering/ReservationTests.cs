@@ -114,6 +114,22 @@ public sealed class ReservationTests
     }
 
     [Fact]
+    public void Refuses_input_over_the_context_window_with_the_contracts_422()
+    {
+        var small = new ModelEntry { Id = "m", Kind = ModelKind.Chat, Surfaces = new HashSet<Surface>(), Deployments = [], ContextWindow = 100 };
+        var body = $$"""{"messages":[{"role":"user","content":"{{new string('字', 50)}}"}]}""";
+
+        var over = For(body).ContextWindowExceeded(small);
+        var fits = For("""{"messages":[{"role":"user","content":"hi"}]}""").ContextWindowExceeded(small);
+        var unbounded = For(body).ContextWindowExceeded(Model);
+
+        Assert.Equal(422, over!.Status);
+        Assert.Equal("context_length_exceeded", over.Code);
+        Assert.Null(fits);
+        Assert.Null(unbounded);
+    }
+
+    [Fact]
     public void Reserves_a_web_search_call_for_web_search_options()
     {
         var pricing = new Pricing(0, 0, 0, 0, 0, 0) { WebSearchPerCall = 0.025m };
