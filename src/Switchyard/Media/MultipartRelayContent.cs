@@ -43,7 +43,7 @@ public sealed class MultipartRelayContent : HttpContent
         }
 
         var file = _upload.File;
-        await WriteAsync(stream, $"--{_boundary}\r\nContent-Disposition: form-data; name=\"{file.FieldName}\"; filename=\"{file.FileName}\"\r\nContent-Type: {file.ContentType}\r\n\r\n", cancellationToken);
+        await WriteAsync(stream, $"--{_boundary}\r\nContent-Disposition: form-data; name={Quoted(file.FieldName)}; filename={Quoted(file.FileName)}\r\nContent-Type: {file.ContentType}\r\n\r\n", cancellationToken);
         var buffer = new byte[64 * 1024];
         int read;
         while ((read = await FromClientAsync(() => file.Content.ReadAsync(buffer, cancellationToken))) > 0)
@@ -90,7 +90,11 @@ public sealed class MultipartRelayContent : HttpContent
     }
 
     private Task WriteFieldAsync(Stream stream, string name, string value, CancellationToken cancellationToken) =>
-        WriteAsync(stream, $"--{_boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{(name == "model" ? _renameModel(value) : value)}\r\n", cancellationToken);
+        WriteAsync(stream, $"--{_boundary}\r\nContent-Disposition: form-data; name={Quoted(name)}\r\n\r\n{(name == "model" ? _renameModel(value) : value)}\r\n", cancellationToken);
+
+    /// <summary>A client's field or file name as a quoted-string: quotes and backslashes escaped, line breaks dropped, so it cannot add parameters or headers upstream.</summary>
+    private static string Quoted(string value) =>
+        "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\r", "", StringComparison.Ordinal).Replace("\n", "", StringComparison.Ordinal) + "\"";
 
     private static async Task WriteAsync(Stream stream, string text, CancellationToken cancellationToken) =>
         await stream.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken);

@@ -69,7 +69,9 @@ public sealed class TranscriptionUpload : IAsyncDisposable
                     continue;
                 }
 
-                var fileName = disposition.FileName.Value ?? disposition.FileNameStar.Value ?? "audio";
+                // Unescaped here, quoted again (MultipartRelayContent) when written upstream.
+                var fileName = (disposition.FileName.HasValue ? HeaderUtilities.UnescapeAsQuotedString(disposition.FileName).Value : null)
+                    ?? disposition.FileNameStar.Value ?? "audio";
                 var type = section.ContentType ?? "application/octet-stream";
                 if (!IsAudio(type, fileName))
                 {
@@ -145,7 +147,7 @@ public sealed class TranscriptionUpload : IAsyncDisposable
 
         var disposition = section.GetContentDispositionHeader()
             ?? throw GatewayException.InvalidRequest("A multipart section has no Content-Disposition.", "file");
-        return (disposition.Name.Value ?? string.Empty, disposition);
+        return (disposition.Name.HasValue ? HeaderUtilities.UnescapeAsQuotedString(disposition.Name).Value ?? string.Empty : string.Empty, disposition);
     }
 
     /// <summary>A field's value, refused once it passes the field limit rather than read whole.</summary>

@@ -136,6 +136,34 @@ public sealed class UploadLimitsTests
         Assert.Contains(new string('p', 100), upstream.LastRequest.BodyText, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Relays_a_hostile_file_name_as_one_quoted_parameter()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var gateway = await StartAsync(upstream);
+        upstream.EnqueueJson("""{"text":"fine"}""");
+        using var client = gateway.HttpClient();
+        var head = Field("model", "stt")
+            + $"--{Boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename*=UTF-8''a%22%3B%20name%3D%22model.wav\r\nContent-Type: audio/wav\r\n\r\n";
+
+        using var response = await client.PostAsync("/v1/audio/transcriptions", Chunked(head, new byte[100], Closing()), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var boundary = Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(Microsoft.Net.Http.Headers.MediaTypeHeaderValue.Parse(upstream.LastRequest.Header("content-type")).Boundary).Value!;
+        var reader = new Microsoft.AspNetCore.WebUtilities.MultipartReader(boundary, new MemoryStream(upstream.LastRequest.Body));
+        var names = new List<string?>();
+        var files = new List<string?>();
+        while (await reader.ReadNextSectionAsync(Ct) is { } section)
+        {
+            var disposition = Microsoft.Net.Http.Headers.ContentDispositionHeaderValue.Parse(section.ContentDisposition);
+            names.Add(disposition.Name.Value);
+            files.Add(disposition.FileName.HasValue ? Microsoft.Net.Http.Headers.HeaderUtilities.UnescapeAsQuotedString(disposition.FileName).Value : null);
+        }
+
+        Assert.Equal(["model", "file"], names);
+        Assert.Equal([null, "a\"; name=\"model.wav"], files);
+    }
+
     private static string Field(string name, string value) => $"--{Boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n";
 
     private static string FileHeader() => $"--{Boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\nContent-Type: audio/wav\r\n\r\n";
