@@ -16,6 +16,8 @@ public abstract class ChatDialect : Dialect, IClientCodec, IUpstreamCodec
 
     public abstract IReadOnlyList<ClientRoute> Routes { get; }
 
+    public virtual IMediaUrlReader? MediaUrls => null;
+
     /// <summary>Parses a client request. Throws <see cref="GatewayException"/> for malformed input.</summary>
     public abstract ChatRequest ReadRequest(ReadOnlyMemory<byte> body, ParamAdjustments adjustments);
 

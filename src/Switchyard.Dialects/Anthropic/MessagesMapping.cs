@@ -281,6 +281,7 @@ internal static class MessagesMapping
         CacheReadTokens = usage.CacheReadInputTokens ?? 0,
         CacheWriteTokens = usage.CacheCreationInputTokens ?? 0,
         OutputTokens = usage.OutputTokens ?? 0,
+        WebSearchCalls = usage.ServerToolUse?.WebSearchRequests ?? 0,
     };
 
     public static ChatResponse ToCanonical(MessageResponseWire wire)

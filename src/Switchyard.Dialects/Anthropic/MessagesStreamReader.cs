@@ -123,6 +123,7 @@ internal static class MessagesStreamReader
                             InputTokens = delta2.InputTokens ?? usage.InputTokens,
                             CacheReadTokens = delta2.CacheReadInputTokens ?? usage.CacheReadTokens,
                             CacheWriteTokens = delta2.CacheCreationInputTokens ?? usage.CacheWriteTokens,
+                            WebSearchCalls = delta2.ServerToolUse?.WebSearchRequests ?? usage.WebSearchCalls,
                         };
                         yield return new UsageUpdated(usage);
                     }

@@ -202,8 +202,16 @@ internal sealed class UsageWire
 
     public long? CacheReadInputTokens { get; set; }
 
+    /// <summary>Server tools the upstream ran, billed per call (web search).</summary>
+    public ServerToolUseWire? ServerToolUse { get; set; }
+
     /// <summary>Switchyard's addition: the cost in credits, where the model has pricing.</summary>
     public decimal? Cost { get; set; }
+}
+
+internal sealed class ServerToolUseWire
+{
+    public long? WebSearchRequests { get; set; }
 }
 
 /// <summary>One stream event; which fields are set depends on <see cref="Type"/>.</summary>

@@ -241,10 +241,13 @@ internal static class GenerateContentMapping
             : new ResponseFormat(ResponseFormatKind.JsonObject);
     }
 
-    /// <summary>Gemini's convention: prompt includes cached tokens; candidates exclude thoughts.</summary>
+    /// <summary>
+    /// Gemini's convention: prompt includes cached tokens; candidates exclude thoughts; the tokens its
+    /// own tools (Google Search) fed back are counted apart and billed as input.
+    /// </summary>
     public static Usage ToCanonical(UsageMetadataWire? usage) => usage is null ? Usage.Empty : new Usage
     {
-        InputTokens = Math.Max(0, (usage.PromptTokenCount ?? 0) - (usage.CachedContentTokenCount ?? 0)),
+        InputTokens = Math.Max(0, (usage.PromptTokenCount ?? 0) - (usage.CachedContentTokenCount ?? 0)) + (usage.ToolUsePromptTokenCount ?? 0),
         CacheReadTokens = usage.CachedContentTokenCount ?? 0,
         OutputTokens = usage.CandidatesTokenCount ?? 0,
         ReasoningTokens = usage.ThoughtsTokenCount ?? 0,

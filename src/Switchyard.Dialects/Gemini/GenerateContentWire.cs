@@ -207,6 +207,9 @@ internal sealed class UsageMetadataWire
 
     public long? CachedContentTokenCount { get; set; }
 
+    /// <summary>Input the upstream's own tools added (search results fed back to the model); not in promptTokenCount.</summary>
+    public long? ToolUsePromptTokenCount { get; set; }
+
     public long? TotalTokenCount { get; set; }
 
     /// <summary>Switchyard's addition: the cost in credits, where the model has pricing.</summary>

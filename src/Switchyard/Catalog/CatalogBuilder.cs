@@ -66,6 +66,7 @@ internal static class CatalogBuilder
                     PerImage = p.PerImage,
                     PerAudioSecond = p.PerAudioSecond,
                     PerMCharacters = p.PerMCharacters,
+                    WebSearchPerCall = p.WebSearchPerCall,
                 }
                 : null,
         };

@@ -84,7 +84,7 @@ internal static class PassthroughForwarder
         if (topLevel.TryGet(answer, dialect.UsageProperty, out var usageProperty) && usageProperty.ValueKind == JsonTokenType.StartObject)
         {
             var usageJson = answer.AsSpan(usageProperty.Value);
-            usage = CostCalculator.Priced(entry.Pricing, dialect.ReadUsage(usageJson));
+            usage = CostCalculator.Priced(entry.Pricing, dialect.ReadAnswerUsage(answer, topLevel, usageJson));
             if (usage.Cost is decimal cost)
             {
                 edits.Set(dialect.UsageProperty, JsonTopLevelEditor.WithNumber(usageJson, "cost"u8, cost));

@@ -31,6 +31,8 @@ public sealed class ChatCompletionsDialect : ChatDialect, IStreamPassthrough, IM
         new("GET", "/models", RouteOperation.ListModels),
         new("GET", "/models/{**id}", RouteOperation.GetModel));
 
+    public override IMediaUrlReader MediaUrls => OpenAIMediaUrls.Instance;
+
     public override string Path(string upstreamModel, bool stream) => "/chat/completions";
 
     public IReadOnlyList<ParameterRange> Ranges => ChatCompletionsParameters.Ranges;

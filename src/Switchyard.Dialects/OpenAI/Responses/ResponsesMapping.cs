@@ -302,9 +302,12 @@ internal static class ResponsesMapping
             Created = wire.CreatedAt > 0 ? DateTimeOffset.FromUnixTimeSeconds(wire.CreatedAt) : DateTimeOffset.UtcNow,
             Parts = parts,
             FinishReason = FinishReasonToCanonical(wire.Status, wire.IncompleteDetails?.Reason, parts.Any(p => p is ToolCallPart)),
-            Usage = ToCanonical(wire.Usage),
+            Usage = ToCanonical(wire.Usage) with { WebSearchCalls = WebSearchCalls(wire) },
         };
     }
+
+    /// <summary>Hosted web searches are billed per call and reported as output items, not in usage.</summary>
+    public static long WebSearchCalls(ResponseObjectWire wire) => wire.Output?.Count(item => item.Type == "web_search_call") ?? 0;
 
     public static FinishReason FinishReasonToCanonical(string? status, string? incompleteReason, bool calledTools) => (status, incompleteReason) switch
     {

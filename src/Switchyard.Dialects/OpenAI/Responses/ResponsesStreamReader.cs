@@ -106,7 +106,7 @@ internal static class ResponsesStreamReader
                     break;
 
                 case "response.completed" or "response.incomplete" when wire.Response is { } response:
-                    usage = ResponsesMapping.ToCanonical(response.Usage);
+                    usage = ResponsesMapping.ToCanonical(response.Usage) with { WebSearchCalls = ResponsesMapping.WebSearchCalls(response) };
                     yield return new UsageUpdated(usage);
                     yield return new ResponseCompleted(ResponsesMapping.FinishReasonToCanonical(response.Status, response.IncompleteDetails?.Reason, calledTools), usage);
                     yield break;
