@@ -7,7 +7,7 @@ namespace Switchyard.Dialects.Canonical;
 /// a system or developer role wherever the client put them; codecs that need a single system
 /// field fold them.
 /// </summary>
-public sealed class ChatRequest
+public sealed record ChatRequest
 {
     public required string Model { get; set; }
 
@@ -16,6 +16,12 @@ public sealed class ChatRequest
     public List<ToolDefinition>? Tools { get; init; }
 
     public ToolChoice? ToolChoice { get; init; }
+
+    /// <summary>Provider-run tools the client asked for (web search, code execution, …), in the order it declared them.</summary>
+    public List<HostedTool>? HostedTools { get; init; }
+
+    /// <summary>A key that groups requests sharing a prompt prefix, for provider-side caching (OpenAI <c>prompt_cache_key</c>).</summary>
+    public string? PromptCacheKey { get; init; }
 
     /// <summary>The tools the model may call: all of <see cref="Tools"/>, or those its tool choice allows.</summary>
     public IReadOnlyList<ToolDefinition> CallableTools =>

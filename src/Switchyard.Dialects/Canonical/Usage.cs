@@ -19,6 +19,9 @@ public sealed record Usage
 
     public long ReasoningTokens { get; init; }
 
+    /// <summary>Web searches the provider ran for the answer (Anthropic <c>server_tool_use.web_search_requests</c>, OpenAI web search calls, Gemini grounding queries).</summary>
+    public int WebSearchCalls { get; init; }
+
     /// <summary>Cost in credits, where the model has pricing.</summary>
     public decimal? Cost { get; init; }
 

@@ -11,9 +11,6 @@ public sealed class GeminiGenerateDialect : ChatDialect
 {
     public static GeminiGenerateDialect Instance { get; } = new();
 
-    /// <summary>The function-tool name that asks for Gemini's native search (CONTRACT §4).</summary>
-    public const string HostedSearchTool = GenerateContentMapping.HostedSearchTool;
-
     public override Dialect Dialect => Dialect.GeminiGenerate;
 
     /// <summary>Parses a client body; <see cref="ChatRequest.Model"/> is empty until the caller sets it from the path.</summary>

@@ -38,45 +38,43 @@ public sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images)
         var request = exchange.Request;
         request.DefaultMaxOutputTokens = entry.MaxOutputTokens ?? request.DefaultMaxOutputTokens;
 
-        if (MissingSearch(request, deployment) is { } missing)
-        {
-            return AttemptOutcome.Failed(missing);
-        }
-
         // Gemini takes images inline only; the gateway fetches URLs for it, once per request.
         if (deployment.UpstreamDialect == Dialect.GeminiGenerate && !exchange.ImagesInlined)
         {
             await ImageInliner.InlineAsync(request, images, exchange.Aborted);
             exchange.ImagesInlined = true;
         }
-        return exchange.Stream
-            ? await StreamAsync(exchange, entry, deployment, backend, request)
-            : await CompleteAsync(exchange, entry, deployment, backend, request);
-    }
 
-    /// <summary>
-    /// A function tool named <c>googleSearch</c> asks for Gemini's native search (CONTRACT §4); an
-    /// upstream without it cannot honour the request, which is the client's to know, not to guess.
-    /// </summary>
-    private static GatewayError? MissingSearch(ChatRequest request, Deployment deployment)
-    {
-        if (request.Tools?.Any(t => t.Name == Dialects.Gemini.GeminiGenerateDialect.HostedSearchTool) != true
-            || (deployment.UpstreamDialect == Dialect.GeminiGenerate && deployment.Provider.Search))
+        // Tools the upstream cannot declare as the client did (namespaces, free-form, hosted) are fitted to it, and calls mapped back.
+        var adapter = (UpstreamAdapter?)null;
+        if (deployment.UpstreamDialect is { } upstreamDialect)
         {
-            return null;
+            try
+            {
+                adapter = UpstreamAdapter.For(request, upstreamDialect, deployment.Provider.Search);
+            }
+            catch (GatewayException exception)
+            {
+                return AttemptOutcome.Failed(exception.Error);
+            }
+
+            request = adapter.Request;
         }
 
-        return GatewayError.InvalidRequest(
-            $"The tool '{Dialects.Gemini.GeminiGenerateDialect.HostedSearchTool}' needs a native search capability, which the upstream of this model does not have.", "tools");
+        return exchange.Stream
+            ? await StreamAsync(exchange, entry, deployment, backend, request, adapter)
+            : await CompleteAsync(exchange, entry, deployment, backend, request, adapter);
     }
 
-    private static async Task<AttemptOutcome> CompleteAsync(ChatExchange exchange, ModelEntry entry, Deployment deployment, IChatBackend backend, ChatRequest request)
+    private static async Task<AttemptOutcome> CompleteAsync(ChatExchange exchange, ModelEntry entry, Deployment deployment, IChatBackend backend, ChatRequest request, UpstreamAdapter? adapter)
     {
         var result = await backend.CompleteAsync(request, deployment, exchange.Aborted);
-        if (result.Response is not { } response)
+        if (result.Response is not { } answer)
         {
             return AttemptOutcome.Failed(result.Error!);
         }
+
+        var response = adapter?.Restore(answer) ?? answer;
 
         response.Model = exchange.ModelId;
         response.Usage = CostCalculator.Priced(entry.Pricing, response.Usage);
@@ -108,9 +106,10 @@ public sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images)
         return AttemptOutcome.Served(response.Usage);
     }
 
-    private static async Task<AttemptOutcome> StreamAsync(ChatExchange exchange, ModelEntry entry, Deployment deployment, IChatBackend backend, ChatRequest request)
+    private static async Task<AttemptOutcome> StreamAsync(ChatExchange exchange, ModelEntry entry, Deployment deployment, IChatBackend backend, ChatRequest request, UpstreamAdapter? adapter)
     {
-        var upstream = backend.StreamAsync(request, deployment, exchange.Aborted).GetAsyncEnumerator(exchange.Aborted);
+        var events = backend.StreamAsync(request, deployment, exchange.Aborted);
+        var upstream = (adapter is null ? events : adapter.Restore(events, exchange.Aborted)).GetAsyncEnumerator(exchange.Aborted);
         try
         {
             // Hold events until the first content arrives: a failure before it is not yet the

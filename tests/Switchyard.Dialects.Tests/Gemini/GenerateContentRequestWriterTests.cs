@@ -35,7 +35,7 @@ public sealed class GenerateContentRequestWriterTests
         var (written, adjustments) = Translate(body);
 
         JsonAssert.Equal(FixtureFiles.Json("gemini/from-openai-chat.expected.json"), written);
-        Assert.True(adjustments.IsEmpty);
+        Assert.Equal(["prompt_cache_key=dropped", "user=dropped"], adjustments.Entries);
     }
 
     [Fact]
@@ -513,7 +513,8 @@ public sealed class GenerateContentRequestWriterTests
         var adjustments = new ParamAdjustments();
         var request = ChatCompletionsDialect.Instance.ReadRequest(openAiBody, adjustments);
 
-        return (Write(request, upstreamModel), adjustments);
+        // As the gateway does: tools fitted to the upstream first (its provider has search).
+        return (Write(UpstreamAdapter.For(request, Dialect.GeminiGenerate, upstreamSearch: true).Request, upstreamModel), adjustments);
     }
 
     private static JsonNode Write(ChatRequest request, string upstreamModel = UpstreamModel)

@@ -32,12 +32,19 @@ internal static class ChatCompletionsMapping
 
         var maxTokens = ChatCompletionsParameters.Clamp("max_completion_tokens", wire.MaxCompletionTokens, adjustments)
             ?? ChatCompletionsParameters.Clamp("max_tokens", wire.MaxTokens, adjustments);
+        if (ChatCompletionsParameters.Clamp("n", wire.N, adjustments) is > 1)
+        {
+            // Translated answers have one choice; a chat upstream is reached by passthrough, which keeps n.
+            adjustments.Dropped("n", "one choice is returned when the request is translated");
+        }
 
         return new ChatRequest
         {
             Model = wire.Model,
             Messages = messages,
             Tools = wire.Tools?.Select(ToCanonical).ToList(),
+            HostedTools = HostedToCanonical(wire.WebSearchOptions),
+            PromptCacheKey = wire.PromptCacheKey,
             ToolChoice = ToolChoiceToCanonical(wire.ToolChoice),
             ParallelToolCalls = wire.ParallelToolCalls,
             ResponseFormat = ToCanonical(wire.ResponseFormat),
@@ -103,6 +110,12 @@ internal static class ChatCompletionsMapping
             for (var i = 0; i < toolCalls.Count; i++)
             {
                 var call = toolCalls[i];
+                if (call?.Custom is { Name: { } customName } custom)
+                {
+                    parts.Add(ToolCallPart.FreeForm(call.Id ?? string.Empty, customName, custom.Input ?? string.Empty));
+                    continue;
+                }
+
                 var name = call?.Function?.Name
                     ?? throw GatewayException.InvalidRequest($"'{param}.tool_calls[{i}].function.name' is required.", $"{param}.tool_calls[{i}].function.name");
                 parts.Add(new ToolCallPart(call.Id ?? string.Empty, name, call.Function.Arguments ?? "{}"));
@@ -142,14 +155,15 @@ internal static class ChatCompletionsMapping
 
     private static ContentPart ContentPartToCanonical(ContentPartWire part, string param) => part.Type switch
     {
-        "text" or "input_text" => new TextPart(part.Text ?? string.Empty),
+        "text" or "input_text" => new TextPart(part.Text ?? string.Empty) { CacheControl = Responses.ResponsesMapping.CacheControlOf(part.ExtensionData) },
         "refusal" => new RefusalPart(part.Refusal ?? string.Empty),
-        "image_url" => ImageToCanonical(part.ImageUrl?.Url, part.ImageUrl?.Detail, param),
+        "image_url" => ImageToCanonical(part.ImageUrl?.Url, part.ImageUrl?.Detail, param) with { CacheControl = Responses.ResponsesMapping.CacheControlOf(part.ExtensionData) },
         "file" => new DocumentPart
         {
             Base64Data = DataUrl.TryParse(part.File?.FileData, out var mediaType, out var data) ? data : part.File?.FileData,
             MediaType = mediaType,
             FileName = part.File?.Filename,
+            CacheControl = Responses.ResponsesMapping.CacheControlOf(part.ExtensionData),
         },
         _ => throw GatewayException.InvalidRequest($"'{param}.type' '{part.Type}' is not a supported content part type.", param + ".type"),
     };
@@ -168,9 +182,21 @@ internal static class ChatCompletionsMapping
 
     private static ToolDefinition ToCanonical(ChatToolWire tool)
     {
+        if (tool?.Type == "custom" && tool.Custom?.Name is { Length: > 0 } customName)
+        {
+            return new ToolDefinition(customName)
+            {
+                Description = tool.Custom.Description,
+                CacheControl = Responses.ResponsesMapping.CacheControlOf(tool.ExtensionData),
+                FreeForm = tool.Custom.Format is { Type: "grammar", Grammar.Definition: { } grammar }
+                    ? new FreeFormInput { Grammar = grammar, GrammarSyntax = tool.Custom.Format.Grammar.Syntax }
+                    : FreeFormInput.Text,
+            };
+        }
+
         if (tool?.Type != "function" || tool.Function?.Name is not { Length: > 0 } name)
         {
-            throw GatewayException.InvalidRequest("Each tool must be {\"type\":\"function\",\"function\":{\"name\":…}}.", "tools");
+            throw GatewayException.InvalidRequest("Each tool must be {\"type\":\"function\",\"function\":{\"name\":…}} or {\"type\":\"custom\",\"custom\":{\"name\":…}}.", "tools");
         }
 
         return new ToolDefinition(name)
@@ -178,8 +204,27 @@ internal static class ChatCompletionsMapping
             Description = tool.Function.Description,
             Parameters = tool.Function.Parameters,
             Strict = tool.Function.Strict,
+
+            // LiteLLM's convention for Anthropic prompt caching from OpenAI-shaped clients.
+            CacheControl = Responses.ResponsesMapping.CacheControlOf(tool.ExtensionData),
         };
     }
+
+    private static List<HostedTool>? HostedToCanonical(WebSearchOptionsWire? search) => search is null ? null :
+    [
+        new HostedTool(HostedToolKind.WebSearch)
+        {
+            ClientType = "web_search_options",
+            Param = "web_search_options",
+            Search = new WebSearchOptions
+            {
+                ContextSize = search.SearchContextSize,
+                UserLocation = search.UserLocation?.Approximate is { } location
+                    ? new UserLocation { City = location.City, Region = location.Region, Country = location.Country, Timezone = location.Timezone }
+                    : null,
+            },
+        },
+    ];
 
     /// <summary>
     /// An <c>allowed_tools</c> choice (Chat Completions nests it, Responses does not): its mode and the
@@ -299,7 +344,14 @@ internal static class ChatCompletionsMapping
             // Usage must always arrive for metering, whatever the client asked.
             StreamOptions = request.Stream ? new StreamOptionsWire { IncludeUsage = true } : null,
             User = request.User,
+            PromptCacheKey = request.PromptCacheKey,
+            WebSearchOptions = WebSearchFromCanonical(request),
         };
+
+        if (request.TopK is not null)
+        {
+            request.Adjustments.Dropped("top_k", "Chat Completions does not support it");
+        }
 
         if (request.Extensions is { } extensions)
         {
@@ -313,6 +365,41 @@ internal static class ChatCompletionsMapping
         }
 
         return wire;
+    }
+
+    /// <summary>Chat Completions' search settings (search models only): a context size and a location, nothing else.</summary>
+    private static WebSearchOptionsWire? WebSearchFromCanonical(ChatRequest request)
+    {
+        if (request.HostedTools?.FirstOrDefault(t => t.Kind == HostedToolKind.WebSearch) is not { } tool)
+        {
+            return null;
+        }
+
+        var search = tool.Search ?? new WebSearchOptions();
+        if (search.AllowedDomains is { Count: > 0 })
+        {
+            request.Adjustments.Dropped(tool.Param + ".allowed_domains", "Chat Completions web search has no domain filter");
+        }
+
+        if (search.BlockedDomains is { Count: > 0 })
+        {
+            request.Adjustments.Dropped(tool.Param + ".blocked_domains", "Chat Completions web search has no domain filter");
+        }
+
+        if (search.MaxUses is not null)
+        {
+            request.Adjustments.Dropped(tool.Param + ".max_uses", "Chat Completions web search has no search limit");
+        }
+
+        return new WebSearchOptionsWire
+        {
+            SearchContextSize = search.ContextSize,
+            UserLocation = search.UserLocation is { } location ? new ChatUserLocationWire
+            {
+                Type = "approximate",
+                Approximate = new ApproximateLocationWire { City = location.City, Region = location.Region, Country = location.Country, Timezone = location.Timezone },
+            } : null,
+        };
     }
 
     private static IEnumerable<ChatMessageWire> FromCanonical(ChatMessage message)
@@ -462,7 +549,7 @@ internal static class ChatCompletionsMapping
 
             if (message.Content is { ValueKind: JsonValueKind.String } content && content.GetString() is { Length: > 0 } text)
             {
-                parts.Add(new TextPart(text));
+                parts.Add(new TextPart(text) { Citations = CitationsToCanonical(message.Annotations) });
             }
 
             if (message.Refusal is { Length: > 0 } refusal)
@@ -473,7 +560,9 @@ internal static class ChatCompletionsMapping
             // A null entry carries nothing; skip it rather than fail the whole answer.
             foreach (var call in (message.ToolCalls ?? []).Where(c => c is not null))
             {
-                parts.Add(new ToolCallPart(call.Id ?? string.Empty, call.Function?.Name ?? string.Empty, call.Function?.Arguments ?? "{}"));
+                parts.Add(call.Custom is { } custom
+                    ? ToolCallPart.FreeForm(call.Id ?? string.Empty, custom.Name ?? string.Empty, custom.Input ?? string.Empty)
+                    : new ToolCallPart(call.Id ?? string.Empty, call.Function?.Name ?? string.Empty, call.Function?.Arguments ?? "{}"));
             }
         }
 
@@ -487,6 +576,14 @@ internal static class ChatCompletionsMapping
             Usage = wire.Usage is { } usage ? ToCanonical(usage) : Usage.Empty,
         };
     }
+
+    public static List<Citation>? CitationsToCanonical(List<ChatAnnotationWire>? annotations) =>
+        annotations?.Where(a => a is { Type: "url_citation", UrlCitation.Url: not null }).Select(a => new Citation(a.UrlCitation!.Url!)
+        {
+            Title = a.UrlCitation.Title,
+            StartIndex = a.UrlCitation.StartIndex,
+            EndIndex = a.UrlCitation.EndIndex,
+        }).ToList() is { Count: > 0 } citations ? citations : null;
 
     public static Usage ToCanonical(UsageWire usage) =>
         Usage.FromInclusive(
