@@ -202,7 +202,7 @@ public sealed class UpstreamAdapter
                 return true;
             }
 
-            reason = "needs a native web search, which the upstream of this model does not have";
+            reason = "needs native search (web search), which the upstream of this model does not have";
         }
         else if (tool.Extensions?.Keys.Any(k => k.StartsWith(ExtensionPrefix(upstream), StringComparison.Ordinal)) == true)
         {
