@@ -57,6 +57,7 @@ public static class CatalogBuilder
             MaxConcurrency = options.MaxConcurrency,
             AnthropicVersion = options.AnthropicVersion,
             Search = options.Search ?? (baseUrl.Contains("api.openai.com", StringComparison.OrdinalIgnoreCase)
+                || baseUrl.Contains("api.anthropic.com", StringComparison.OrdinalIgnoreCase)
                 || baseUrl.Contains("generativelanguage.googleapis.com", StringComparison.OrdinalIgnoreCase)),
             Invoker = type == ProviderType.Echo ? null : UpstreamHandlerFactory.Create(),
         };
