@@ -100,6 +100,13 @@ internal static class ChatCompletionsMapping
         }
 
         parts.AddRange(ContentToCanonical(wire.Content, param));
+
+        // LiteLLM also takes cache_control on a message whose content is a string: it marks that text.
+        if (Responses.ResponsesMapping.CacheControlOf(wire.ExtensionData) is { } messageCache && parts.Count > 0 && parts[^1] is TextPart { CacheControl: null } last)
+        {
+            parts[^1] = last with { CacheControl = messageCache };
+        }
+
         if (wire.Refusal is { Length: > 0 } refusal)
         {
             parts.Add(new RefusalPart(refusal));
