@@ -238,6 +238,21 @@ internal static class GenerateContentRequestWriter
                         WriteFunctionResponse(writer, result);
                         writer.WriteEndObject();
                         writer.WriteEndObject();
+
+                        // Images a tool returned follow its response in the same turn.
+                        foreach (var attachment in result.Content)
+                        {
+                            switch (attachment)
+                            {
+                                case ImagePart image:
+                                    WriteMedia(writer, image.Base64Data, image.MediaType ?? "image/png", image.Url);
+                                    break;
+                                case DocumentPart { Text: null } document:
+                                    WriteMedia(writer, document.Base64Data, document.MediaType ?? "application/pdf", document.Url);
+                                    break;
+                            }
+                        }
+
                         break;
                 }
             }

@@ -414,6 +414,7 @@ internal static class ChatCompletionsMapping
         // A neutral message may hold several tool results (Anthropic puts them in one user turn);
         // Chat Completions wants one tool message each, before any other content of that turn.
         var others = new List<ContentPart>();
+        var media = new List<ContentPart>();
         foreach (var part in message.Parts)
         {
             if (part is ToolResultPart result)
@@ -424,11 +425,23 @@ internal static class ChatCompletionsMapping
                     ToolCallId = result.ToolCallId,
                     Content = ContentFromCanonical(result.Content, textOnly: true),
                 };
+
+                // Tool messages hold text only; images a tool returned follow as the user's, named after their call.
+                if (result.Content.Any(p => p is ImagePart or DocumentPart { Text: null }))
+                {
+                    media.Add(new TextPart($"Attachments returned by tool call {result.ToolCallId}:"));
+                    media.AddRange(result.Content.Where(p => p is ImagePart or DocumentPart { Text: null }));
+                }
             }
             else
             {
                 others.Add(part);
             }
+        }
+
+        if (media.Count > 0)
+        {
+            yield return new ChatMessageWire { Role = "user", Content = ContentFromCanonical(media, textOnly: false) };
         }
 
         if (others.Count == 0 && message.Parts.Count > 0)
