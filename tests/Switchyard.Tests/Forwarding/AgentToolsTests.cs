@@ -138,4 +138,32 @@ public sealed class AgentToolsTests
         sent["model"] = "gpt-pro";
         Assert.True(JsonNode.DeepEquals(body, sent), sent.ToJsonString());
     }
+
+    [Fact]
+    public async Task An_interrupted_stream_ends_with_an_error_event_and_a_retry_of_the_whole_turn_completes()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var gateway = await GatewayInstance.StartWithAnthropicAsync(upstream);
+        upstream.Enqueue(async (context, _) =>
+        {
+            await FakeUpstream.WriteSseAsync(context, [AnthropicAnswers.MessageStart(), AnthropicAnswers.TextStart(0), AnthropicAnswers.TextDelta(0, "Hal")]);
+            context.Abort();
+        });
+        upstream.EnqueueSse(AnthropicAnswers.TextStream("Hello", " again."));
+        using var http = gateway.HttpClient();
+        const string Turn = """{"model":"claude-test","stream":true,"store":false,"input":"Say hello."}""";
+
+        using var first = await http.PostAsync("/v1/responses", Requests.Json(Turn), TestContext.Current.CancellationToken);
+        var broken = ResponsesEvents.Types(ResponsesEvents.Read(await SseEvents.ReadItemsAsync(first)));
+        using var retry = await http.PostAsync("/v1/responses", Requests.Json(Turn), TestContext.Current.CancellationToken);
+        var resumed = ResponsesEvents.Read(await SseEvents.ReadItemsAsync(retry));
+
+        Assert.Equal("response.failed", broken[^1]);
+        Assert.DoesNotContain("response.completed", broken);
+        Assert.Equal("Hello again.", (string?)resumed.Single(e => (string?)e["type"] == "response.output_text.done")["text"]);
+        Assert.Equal("response.completed", (string?)resumed[^1]["type"]);
+        var requests = upstream.Requests.ToArray();
+        Assert.Equal(2, requests.Length);
+        Assert.True(JsonNode.DeepEquals(requests[0].Json, requests[1].Json), requests[1].BodyText);
+    }
 }
