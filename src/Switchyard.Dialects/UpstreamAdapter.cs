@@ -197,12 +197,15 @@ public sealed class UpstreamAdapter
         string reason;
         if (tool.Kind == HostedToolKind.WebSearch)
         {
-            if (upstreamSearch)
+            // A cache-only search must not become a live one: only OpenAI has the cache it reads.
+            if (upstreamSearch && (tool.Search?.CacheOnly != true || upstream == Dialect.OpenAIResponses))
             {
                 return true;
             }
 
-            reason = "needs native search (web search), which the upstream of this model does not have";
+            reason = upstreamSearch
+                ? "searches OpenAI's cache only, which the upstream of this model does not have"
+                : "needs native search (web search), which the upstream of this model does not have";
         }
         else if (tool.Extensions?.Keys.Any(k => k.StartsWith(ExtensionPrefix(upstream), StringComparison.Ordinal)) == true)
         {

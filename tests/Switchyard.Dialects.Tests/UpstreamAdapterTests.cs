@@ -190,6 +190,17 @@ public sealed class UpstreamAdapterTests
         Assert.Equal("tools[0]", exception.Error.Param);
     }
 
+    [Fact]
+    public void Never_turns_a_cache_only_search_into_a_live_one()
+    {
+        var request = ReadResponses("""{"model":"claude-test","input":"Hi","tools":[{"type":"web_search","external_web_access":false}]}""");
+
+        var adapted = UpstreamAdapter.For(request, Dialect.AnthropicMessages, upstreamSearch: true).Request;
+
+        Assert.Empty(adapted.HostedTools!);
+        Assert.Equal(["tools[0]=dropped"], request.Adjustments.Entries);
+    }
+
     [Theory]
     [InlineData(Dialect.AnthropicMessages, "tools", """{"type":"web_search_20250305","name":"web_search","allowed_domains":["example.com"],"user_location":{"type":"approximate","city":"Paris","country":"FR"}}""")]
     [InlineData(Dialect.GeminiGenerate, "tools", """{"google_search":{}}""")]
