@@ -255,6 +255,7 @@ public sealed class GenerateContentRequestWriterTests
             JsonAssert.Parse("""
                 [{"functionResponse":{"name":"Bash","response":{"error":"Program.cs(2,25): error CS1002: ; expected"}}},
                  {"functionResponse":{"name":"Read","response":{"result":"     1\tusing System;\n     2\tConsole.WriteLine(\"hi\")"}}},
+                 {"inlineData":{"mimeType":"image/png","data":"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="}},
                  {"text":"Please fix it."}]
                 """),
             written["contents"]![2]!["parts"]);

@@ -144,11 +144,9 @@ public sealed class AgentToolsTests
     {
         await using var upstream = await FakeUpstream.StartAsync();
         await using var gateway = await GatewayInstance.StartWithAnthropicAsync(upstream);
-        upstream.Enqueue(async (context, _) =>
-        {
-            await FakeUpstream.WriteSseAsync(context, [AnthropicAnswers.MessageStart(), AnthropicAnswers.TextStart(0), AnthropicAnswers.TextDelta(0, "Hal")]);
-            context.Abort();
-        });
+        // The upstream stops mid-answer: no message_stop. (A cleanly closed body, not a reset, so the
+        // frames before it surely arrive and the answer has begun when the stream breaks.)
+        upstream.EnqueueSse([AnthropicAnswers.MessageStart(), AnthropicAnswers.TextStart(0), AnthropicAnswers.TextDelta(0, "Hal")]);
         upstream.EnqueueSse(AnthropicAnswers.TextStream("Hello", " again."));
         using var http = gateway.HttpClient();
         const string Turn = """{"model":"claude-test","stream":true,"store":false,"input":"Say hello."}""";
