@@ -191,6 +191,22 @@ public sealed class UpstreamAdapterTests
     }
 
     [Fact]
+    public void Declares_anthropic_defined_client_tools_as_functions_with_their_documented_input()
+    {
+        var request = AnthropicMessagesDialect.Instance.ReadRequest(Encoding.UTF8.GetBytes("""
+            {"model":"m","max_tokens":100,"messages":[{"role":"user","content":"fix it"}],
+             "tools":[{"type":"bash_20250124","name":"bash"},{"type":"text_editor_20250728","name":"str_replace_based_edit_tool"}]}
+            """), new ParamAdjustments());
+
+        var written = Write(ChatCompletionsDialect.Instance, UpstreamAdapter.For(request, Dialect.OpenAIChat, upstreamSearch: false).Request);
+
+        var tools = written["tools"]!.AsArray();
+        Assert.Equal(["bash", "str_replace_based_edit_tool"], tools.Select(t => (string?)t!["function"]!["name"]));
+        Assert.Equal(["command", "path"], tools[1]!["function"]!["parameters"]!["required"]!.AsArray().Select(r => (string?)r));
+        Assert.Equal("string", (string?)tools[0]!["function"]!["parameters"]!["properties"]!["command"]!["type"]);
+    }
+
+    [Fact]
     public void Never_turns_a_cache_only_search_into_a_live_one()
     {
         var request = ReadResponses("""{"model":"claude-test","input":"Hi","tools":[{"type":"web_search","external_web_access":false}]}""");

@@ -310,6 +310,12 @@ internal static class MessagesMapping
         for (var i = 0; i < tools.Count; i++)
         {
             var tool = tools[i] ?? throw GatewayException.InvalidRequest($"tools.{i}: Input should be an object", $"tools.{i}");
+            if (AnthropicDefinedTools.ToCanonical(tool) is { } defined)
+            {
+                result.Add(defined);
+                continue;
+            }
+
             if (tool.Type is not (null or "custom"))
             {
                 (hosted ??= []).Add(HostedToCanonical(tool, $"tools.{i}"));

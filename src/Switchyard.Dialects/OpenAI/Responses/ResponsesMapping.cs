@@ -109,9 +109,21 @@ internal static class ResponsesMapping
             Stream = wire.Stream == true,
             User = wire.User,
             Metadata = wire.Metadata is { ValueKind: JsonValueKind.Object } metadata ? metadata : null,
-            Extensions = wire.ExtensionData?.ToDictionary(p => ExtensionPrefix + p.Key, p => p.Value),
+            Extensions = Extensions(wire),
             Adjustments = adjustments,
         };
+    }
+
+    /// <summary>Fields with no neutral slot, top-level and inside <c>text</c> (<c>verbosity</c>), for reporting or passthrough.</summary>
+    private static Dictionary<string, JsonElement>? Extensions(ResponsesRequestWire wire)
+    {
+        var extensions = wire.ExtensionData?.ToDictionary(p => ExtensionPrefix + p.Key, p => p.Value);
+        foreach (var (name, value) in wire.Text?.ExtensionData ?? [])
+        {
+            (extensions ??= [])[ExtensionPrefix + "text." + name] = value;
+        }
+
+        return extensions;
     }
 
     private static double? ChatCompletionsClamp(string name, double? value, double min, double max, ParamAdjustments adjustments)
