@@ -164,4 +164,30 @@ public sealed class AgentToolsTests
         Assert.Equal(2, requests.Length);
         Assert.True(JsonNode.DeepEquals(requests[0].Json, requests[1].Json), requests[1].BodyText);
     }
+
+    [Fact]
+    public async Task A_chat_clients_custom_tool_reaches_gemini_as_a_function_and_its_call_comes_back_as_free_form_input()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var gateway = await GatewayInstance.StartWithGeminiAsync(upstream);
+        upstream.EnqueueJson(GeminiAnswers.Response("""[{"functionCall":{"name":"apply_patch","args":{"input":"*** Begin Patch\n*** End Patch"}}}]"""));
+        using var http = gateway.HttpClient();
+
+        using var response = await http.PostAsync("/v1/chat/completions", Requests.Json("""
+            {"model":"gemini-test","messages":[{"role":"user","content":"patch it"}],
+             "tools":[{"type":"custom","custom":{"name":"apply_patch","description":"Edit files.","format":{"type":"grammar","grammar":{"syntax":"regex","definition":"^\\*\\*\\* Begin Patch[\\s\\S]*$"}}}}],
+             "tool_choice":{"type":"custom","custom":{"name":"apply_patch"}}}
+            """), TestContext.Current.CancellationToken);
+        var message = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!["choices"]![0]!["message"]!;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var call = message["tool_calls"]![0]!;
+        Assert.Equal(("custom", "apply_patch", "*** Begin Patch\n*** End Patch"), ((string?)call["type"], (string?)call["custom"]!["name"], (string?)call["custom"]!["input"]));
+        var sent = upstream.LastRequest.Json;
+        var declared = sent["tools"]![0]!["functionDeclarations"]![0]!;
+        Assert.Equal("apply_patch", (string?)declared["name"]);
+        Assert.Contains("regex grammar", (string?)declared["description"], StringComparison.Ordinal);
+        Assert.Equal("string", (string?)declared["parameters"]!["properties"]!["input"]!["type"]);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""{"functionCallingConfig":{"mode":"ANY","allowedFunctionNames":["apply_patch"]}}"""), sent["toolConfig"]), sent.ToJsonString());
+    }
 }

@@ -284,7 +284,7 @@ internal static class ChatCompletionsMapping
                 return AllowedToCanonical(allowedTools, "tool_choice.allowed_tools", static tool =>
                     tool.TryGetProperty("function", out var function) && function.ValueKind == JsonValueKind.Object ? function : tool);
             case { ValueKind: JsonValueKind.Object } named
-                when named.TryGetProperty("function", out var function)
+                when (named.TryGetProperty("function", out var function) || named.TryGetProperty("custom", out function))
                     && function.ValueKind == JsonValueKind.Object
                     && function.TryGetProperty("name", out var name)
                     && name.ValueKind == JsonValueKind.String:
