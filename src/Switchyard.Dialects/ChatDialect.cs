@@ -46,5 +46,5 @@ public abstract class ChatDialect : Dialect, IClientCodec, IUpstreamCodec
 
     public virtual bool InlinesImages => false;
 
-    public virtual bool HasNativeSearch => false;
+    public abstract UpstreamAbilities Abilities { get; }
 }

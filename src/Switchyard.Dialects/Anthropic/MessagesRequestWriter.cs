@@ -417,15 +417,87 @@ internal static class MessagesRequestWriter
         writer.WriteEndObject();
     }
 
+    /// <summary>The web search server tool (https://docs.anthropic.com/en/docs/agents-and-tools/tool-use/web-search-tool), or the client's own Anthropic definition.</summary>
+    private static void WriteHostedTool(Utf8JsonWriter writer, HostedTool tool, ParamAdjustments adjustments)
+    {
+        if (tool.Extensions?.TryGetValue(MessagesMapping.ExtensionPrefix + "tool", out var own) == true)
+        {
+            own.WriteTo(writer);
+            return;
+        }
+
+        if (tool.Kind != HostedToolKind.WebSearch)
+        {
+            return;
+        }
+
+        var search = tool.Search ?? new WebSearchOptions();
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, WebSearchToolType);
+        writer.WriteString("name"u8, "web_search"u8);
+        if (search.MaxUses is int maxUses)
+        {
+            writer.WriteNumber("max_uses"u8, maxUses);
+        }
+
+        // Anthropic takes an allow-list or a block-list, not both.
+        if (search.AllowedDomains is { Count: > 0 } allowed)
+        {
+            WriteStrings(writer, "allowed_domains"u8, allowed);
+            if (search.BlockedDomains is { Count: > 0 })
+            {
+                adjustments.Dropped(tool.Param + ".blocked_domains", "Anthropic web search takes an allow-list or a block-list, not both");
+            }
+        }
+        else if (search.BlockedDomains is { Count: > 0 } blocked)
+        {
+            WriteStrings(writer, "blocked_domains"u8, blocked);
+        }
+
+        if (search.UserLocation is { } location)
+        {
+            writer.WriteStartObject("user_location"u8);
+            writer.WriteString("type"u8, "approximate"u8);
+            OpenAI.Responses.ResponsesRequestWriter.WriteLocation(writer, location);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+        if (search.ContextSize is not null)
+        {
+            adjustments.Dropped(tool.Param + ".search_context_size", "Anthropic web search has no context size");
+        }
+    }
+
+    /// <summary>The web search server tool version the gateway declares.</summary>
+    public const string WebSearchToolType = "web_search_20250305";
+
+    private static void WriteStrings(Utf8JsonWriter writer, ReadOnlySpan<byte> name, IEnumerable<string> values)
+    {
+        writer.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            writer.WriteStringValue(value);
+        }
+
+        writer.WriteEndArray();
+    }
+
     private static void WriteTools(Utf8JsonWriter writer, ChatRequest request, bool forcedJson)
     {
         var tools = request.CallableTools;
-        if (tools.Count == 0 && !forcedJson)
+        var hosted = request.HostedTools ?? [];
+        if (tools.Count == 0 && hosted.Count == 0 && !forcedJson)
         {
             return;
         }
 
         writer.WriteStartArray("tools"u8);
+        foreach (var tool in hosted)
+        {
+            WriteHostedTool(writer, tool, request.Adjustments);
+        }
+
         foreach (var tool in tools)
         {
             writer.WriteStartObject();
@@ -449,6 +521,11 @@ internal static class MessagesRequestWriter
             {
                 writer.WritePropertyName("cache_control"u8);
                 cacheControl.WriteTo(writer);
+            }
+
+            if (tool.DeferLoading)
+            {
+                writer.WriteBoolean("defer_loading"u8, true);
             }
 
             writer.WriteEndObject();

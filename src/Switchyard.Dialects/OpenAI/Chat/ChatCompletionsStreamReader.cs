@@ -85,6 +85,11 @@ internal static class ChatCompletionsStreamReader
                     events.Add(new TextDelta(openPart!.Value, text));
                 }
 
+                if (CitationsToCanonicalOrNull(delta) is { } citations && openPart is int citedPart && openKind == PartKind.Text)
+                {
+                    events.AddRange(citations.Select(c => new CitationAdded(citedPart, c)));
+                }
+
                 if (delta.Refusal is { Length: > 0 } refusal)
                 {
                     Switch(PartKind.Refusal);
@@ -146,6 +151,8 @@ internal static class ChatCompletionsStreamReader
         }
 
         yield return new ResponseCompleted(finish.Value, usage);
+
+        static List<Citation>? CitationsToCanonicalOrNull(ChatMessageWire delta) => ChatCompletionsMapping.CitationsToCanonical(delta.Annotations);
 
         void Switch(PartKind kind)
         {

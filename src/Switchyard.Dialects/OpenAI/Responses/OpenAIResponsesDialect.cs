@@ -33,6 +33,15 @@ public sealed class OpenAIResponsesDialect : ChatDialect, IStreamPassthrough, IT
 
     public override IMediaUrlReader MediaUrls => OpenAIMediaUrls.Instance;
 
+    /// <summary>Responses declares namespaces, free-form tools and cache-only web search as they are.</summary>
+    public override UpstreamAbilities Abilities { get; } = new()
+    {
+        ExtensionPrefix = "openai.responses.",
+        NamespacesAndFreeFormTools = true,
+        CachedWebSearch = true,
+        PromptCacheKey = true,
+    };
+
     public override string Path(string upstreamModel, bool stream) => "/responses";
 
     public IReadOnlyList<ParameterRange> Ranges { get; } =
