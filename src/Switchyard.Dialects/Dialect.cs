@@ -15,4 +15,7 @@ public enum Dialect
     AnthropicMessages,
     GeminiGenerate,
     GeminiEmbed,
+
+    /// <summary>AWS Bedrock Converse / ConverseStream; upstream side only.</summary>
+    BedrockConverse,
 }
