@@ -165,7 +165,8 @@ internal static class ConverseStreamReader
 
             var block = new OpenBlock(nextPart++, json);
             open[index] = block;
-            events.Add(new PartStarted(block.Part, kind) { ToolCallId = toolCallId, ToolName = kind == PartKind.ToolCall ? toolName : null });
+            var call = kind == PartKind.ToolCall;
+            events.Add(new PartStarted(block.Part, kind) { ToolCallId = call ? toolCallId : null, ToolName = call ? toolName : null });
             return block;
         }
 
