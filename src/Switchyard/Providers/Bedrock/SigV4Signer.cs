@@ -6,7 +6,7 @@ namespace Switchyard.Providers.Bedrock;
 /// <c>x-amz-content-sha256</c> and, for temporary credentials, <c>x-amz-security-token</c>, and
 /// signs them with <c>host</c> and <c>content-type</c>.
 /// </summary>
-internal sealed class SigV4Signer(AwsCredentialSource credentials, string region, TimeProvider time, string service = SigV4Signer.BedrockService) : IUpstreamSigner
+internal sealed class SigV4Signer(AwsCredentialSource credentials, string region, TimeProvider time, string service = SigV4Signer.BedrockService) : IUpstreamSigner, IDisposable
 {
     public const string BedrockService = "bedrock";
 
@@ -55,4 +55,6 @@ internal sealed class SigV4Signer(AwsCredentialSource credentials, string region
 
     /// <summary>The Host header HttpClient will send: the port only when it is not the scheme's default.</summary>
     public static string Host(Uri uri) => uri.IsDefaultPort ? uri.IdnHost : $"{uri.IdnHost}:{uri.Port}";
+
+    public void Dispose() => credentials.Dispose();
 }
