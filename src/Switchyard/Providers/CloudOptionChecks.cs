@@ -5,11 +5,15 @@ namespace Switchyard.Providers;
 /// <summary>The checks every cloud provider's options share, each reporting <c>path: problem</c>.</summary>
 internal static class CloudOptionChecks
 {
-    public static void Required(List<string> problems, string path, string? value, string type)
+    /// <param name="problems">Where the problem is added.</param>
+    /// <param name="path">The field's path.</param>
+    /// <param name="value">The field's value.</param>
+    /// <param name="when">Why it is required: <c>for type 'bedrock'</c>, <c>for auth kind 'entra'</c>.</param>
+    public static void Required(List<string> problems, string path, string? value, string when)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            problems.Add($"{path}: required for type '{type}'");
+            problems.Add($"{path}: required {when}");
         }
     }
 

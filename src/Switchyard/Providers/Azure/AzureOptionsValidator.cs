@@ -9,7 +9,7 @@ internal static partial class AzureOptionsValidator
     public static IReadOnlyList<string> Validate(AzureOptions options, string path, Func<string, string?> environment)
     {
         var problems = new List<string>();
-        CloudOptionChecks.Required(problems, path + ".baseUrl", options.BaseUrl, AzureOptions.Type);
+        CloudOptionChecks.Required(problems, path + ".baseUrl", options.BaseUrl, $"for type '{AzureOptions.Type}'");
         CloudOptionChecks.HttpUrl(problems, path + ".baseUrl", options.BaseUrl);
         CloudOptionChecks.Reference(problems, path + ".apiKey", options.ApiKey, environment);
         if (options.ApiVersion is { Length: > 0 } version && version != AzureOptions.V1 && !VersionPattern().IsMatch(version))
@@ -43,9 +43,9 @@ internal static partial class AzureOptionsValidator
         }
         else if (auth.Kind == AzureAuthOptions.Entra)
         {
-            CloudOptionChecks.Required(problems, path + ".tenantId", auth.TenantId, "azure with auth kind 'entra'");
-            CloudOptionChecks.Required(problems, path + ".clientId", auth.ClientId, "azure with auth kind 'entra'");
-            CloudOptionChecks.Required(problems, path + ".clientSecret", auth.ClientSecret, "azure with auth kind 'entra'");
+            CloudOptionChecks.Required(problems, path + ".tenantId", auth.TenantId, "for auth kind 'entra'");
+            CloudOptionChecks.Required(problems, path + ".clientId", auth.ClientId, "for auth kind 'entra'");
+            CloudOptionChecks.Required(problems, path + ".clientSecret", auth.ClientSecret, "for auth kind 'entra'");
         }
         else if (auth.Kind == AzureAuthOptions.WorkloadIdentity)
         {

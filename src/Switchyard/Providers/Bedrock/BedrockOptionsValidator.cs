@@ -8,7 +8,7 @@ internal static partial class BedrockOptionsValidator
     public static IReadOnlyList<string> Validate(BedrockOptions options, string path, Func<string, string?> environment)
     {
         var problems = new List<string>();
-        CloudOptionChecks.Required(problems, path + ".region", options.Region, BedrockOptions.Type);
+        CloudOptionChecks.Required(problems, path + ".region", options.Region, $"for type '{BedrockOptions.Type}'");
         if (options.Region is { Length: > 0 } region && !RegionPattern().IsMatch(region))
         {
             problems.Add($"{path}.region: '{region}' is not an AWS region such as us-east-1");

@@ -8,8 +8,8 @@ internal static partial class VertexOptionsValidator
     public static IReadOnlyList<string> Validate(VertexOptions options, string path)
     {
         var problems = new List<string>();
-        CloudOptionChecks.Required(problems, path + ".project", options.Project, VertexOptions.Type);
-        CloudOptionChecks.Required(problems, path + ".location", options.Location, VertexOptions.Type);
+        CloudOptionChecks.Required(problems, path + ".project", options.Project, $"for type '{VertexOptions.Type}'");
+        CloudOptionChecks.Required(problems, path + ".location", options.Location, $"for type '{VertexOptions.Type}'");
         if (options.Project is { Length: > 0 } project && !ProjectPattern().IsMatch(project))
         {
             problems.Add($"{path}.project: '{project}' is not a Google Cloud project id");
