@@ -24,7 +24,7 @@ internal static class ConverseRequestWriter
         var caching = anthropic || ConverseMapping.IsNova(upstreamModel);
         var forcedJson = request.ResponseFormat is { Kind: ResponseFormatKind.JsonSchema or ResponseFormatKind.JsonObject };
         var forcedTool = forcedJson || request.ToolChoice?.Mode is ToolChoiceMode.Required or ToolChoiceMode.Function;
-        var thinking = ThinkingBudget(request, anthropic, forcedTool, adjustments, out var maxTokens);
+        var thinking = ThinkingBudget(request, anthropic, forcedTool, out var maxTokens);
 
         writer.WriteStartObject();
         WriteSystem(writer, request.Messages, caching);
@@ -52,54 +52,18 @@ internal static class ConverseRequestWriter
     }
 
     /// <summary>The Anthropic thinking budget to send, or null; also the maxTokens to send (null: the model's default).</summary>
-    private static int? ThinkingBudget(ChatRequest request, bool anthropic, bool forcedTool, ParamAdjustments adjustments, out int? maxTokens)
+    private static int? ThinkingBudget(ChatRequest request, bool anthropic, bool forcedTool, out int? maxTokens)
     {
-        var wanted = request.Reasoning is { Disabled: false } reasoning ? reasoning.BudgetTokens ?? ReasoningBudget.ToBudget(reasoning.Effort) : null;
+        var wanted = AnthropicThinking.WantedBudget(request);
 
         // Anthropic models require maxTokens; the budget comes on top of the default answer length.
         maxTokens = request.MaxOutputTokens ?? (anthropic ? request.DefaultMaxOutputTokens + (wanted is int extra && !forcedTool ? extra : 0) : null);
-        if (!anthropic || wanted is not int budget)
-        {
-            return null;
-        }
-
-        if (LastAssistantTurnLacksThinking(request.Messages))
-        {
-            adjustments.Dropped("reasoning_effort", "the previous assistant turn carries no signed thinking to continue from");
-            return null;
-        }
-
-        if (forcedTool)
-        {
-            adjustments.Dropped("reasoning_effort", "Anthropic models do not allow thinking with a forced tool choice");
-            return null;
-        }
-
-        if (maxTokens <= ReasoningBudget.Low)
-        {
-            adjustments.Dropped("reasoning_effort", "max_tokens leaves no room for a thinking budget");
-            return null;
-        }
-
-        return ReasoningBudget.FitBelow(budget, maxTokens);
+        return anthropic && maxTokens is int max ? AnthropicThinking.Budget(request, max, forcedTool, IsReturnableReasoning) : null;
     }
 
-    /// <summary>Mid tool loop, Anthropic requires the last assistant turn to start with its own signed thinking.</summary>
-    private static bool LastAssistantTurnLacksThinking(List<ChatMessage> messages)
-    {
-        var lastAssistant = messages.FindLastIndex(m => m.Role == Role.Assistant);
-        if (lastAssistant < 0 || !messages[lastAssistant].Parts.Any(p => p is ToolCallPart))
-        {
-            return false;
-        }
-
-        var after = messages.Skip(lastAssistant + 1).ToList();
-        var openLoop = after.Count > 0 && after.All(m => m.Parts.All(p => p is ToolResultPart));
-        return openLoop && !messages[lastAssistant].Parts.Any(IsReturnableReasoning);
-    }
-
-    private static bool IsReturnableReasoning(ContentPart part) =>
-        part is ReasoningPart reasoning && (reasoning.RedactedData is not null || ConverseMapping.BedrockSignature(reasoning.Signature) is not null);
+    /// <summary>Bedrock accepts back only reasoning it signed itself, or redacted reasoning.</summary>
+    private static bool IsReturnableReasoning(ReasoningPart reasoning) =>
+        reasoning.RedactedData is not null || ConverseMapping.BedrockSignature(reasoning.Signature) is not null;
 
     private static void WriteSystem(Utf8JsonWriter writer, List<ChatMessage> messages, bool caching)
     {
@@ -177,8 +141,7 @@ internal static class ConverseRequestWriter
     {
         TextPart text => text.Text.Length > 0,
 
-        // Bedrock accepts back only reasoning it signed itself (or redacted reasoning).
-        ReasoningPart => role == "assistant" && IsReturnableReasoning(part),
+        ReasoningPart reasoning => role == "assistant" && IsReturnableReasoning(reasoning),
         RefusalPart refusal => refusal.Text.Length > 0,
         _ => true,
     };
