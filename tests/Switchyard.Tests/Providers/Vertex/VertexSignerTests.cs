@@ -14,11 +14,8 @@ public sealed class VertexSignerTests
     public async Task Gets_a_token_from_the_key_file_s_own_token_uri_keeps_it_and_renews_it_before_it_expires()
     {
         var clock = new ManualTimeProvider();
-        await using var oauth = await FakeGoogleOAuth.StartAsync(clock);
-        using var key = ServiceAccountKey.Create(oauth.TokenUri);
-        oauth.Account = (key.ClientEmail, key.Key);
-        await using var vertex = await FakeVertex.StartAsync("my-project", "us-central1", oauth);
-        var options = new VertexOptions { Project = "my-project", Location = "us-central1", CredentialsFile = key.FilePath, BaseUrl = vertex.BaseUrl };
+        await using var rig = await Rig.StartAsync(clock, "us-central1");
+        var (oauth, vertex, options) = (rig.OAuth, rig.Vertex, rig.Options);
         using var signer = VertexSigner.Create(options, clock);
         var url = VertexUrls.GenerateContent(options, "gemini-2.5-pro");
 
@@ -43,11 +40,8 @@ public sealed class VertexSignerTests
     public async Task The_fake_refuses_a_token_once_it_expired()
     {
         var clock = new ManualTimeProvider();
-        await using var oauth = await FakeGoogleOAuth.StartAsync(clock);
-        using var key = ServiceAccountKey.Create(oauth.TokenUri);
-        oauth.Account = (key.ClientEmail, key.Key);
-        await using var vertex = await FakeVertex.StartAsync("my-project", "us-central1", oauth);
-        var options = new VertexOptions { Project = "my-project", Location = "us-central1", CredentialsFile = key.FilePath, BaseUrl = vertex.BaseUrl };
+        await using var rig = await Rig.StartAsync(clock, "us-central1");
+        var (oauth, vertex, options) = (rig.OAuth, rig.Vertex, rig.Options);
         using var signer = VertexSigner.Create(options, clock);
         using var request = new HttpRequestMessage(HttpMethod.Post, VertexUrls.GenerateContent(options, "gemini-2.5-pro")) { Content = new StringContent("{}") };
         await signer.SignAsync(request, Array.Empty<byte>(), Token);
@@ -82,11 +76,8 @@ public sealed class VertexSignerTests
     public async Task Reaches_anthropic_models_by_raw_predict_with_their_version_in_the_path()
     {
         var clock = new ManualTimeProvider();
-        await using var oauth = await FakeGoogleOAuth.StartAsync(clock);
-        using var key = ServiceAccountKey.Create(oauth.TokenUri);
-        oauth.Account = (key.ClientEmail, key.Key);
-        await using var vertex = await FakeVertex.StartAsync("my-project", "us-east5", oauth);
-        var options = new VertexOptions { Project = "my-project", Location = "us-east5", CredentialsFile = key.FilePath, BaseUrl = vertex.BaseUrl };
+        await using var rig = await Rig.StartAsync(clock, "us-east5");
+        var (vertex, options) = (rig.Vertex, rig.Options);
         using var signer = VertexSigner.Create(options, clock);
         var body = $$"""{"anthropic_version":"{{VertexUrls.AnthropicVersion}}","max_tokens":64,"messages":[{"role":"user","content":"Hi"}],"stream":true}""";
 
@@ -112,4 +103,39 @@ public sealed class VertexSignerTests
     }
 
     private static Task<HttpResponseMessage> SendAsync(VertexSigner signer, Uri url, string body) => SignedRequests.SendAsync(signer, url, body, Token);
+
+    /// <summary>A fake OAuth endpoint, a key file whose token_uri points at it, and a fake Vertex trusting its tokens.</summary>
+    private sealed class Rig : IAsyncDisposable
+    {
+        private readonly ServiceAccountKey _key;
+
+        private Rig(FakeGoogleOAuth oauth, ServiceAccountKey key, FakeVertex vertex)
+        {
+            OAuth = oauth;
+            _key = key;
+            Vertex = vertex;
+            Options = new VertexOptions { Project = vertex.Project, Location = vertex.Location, CredentialsFile = key.FilePath, BaseUrl = vertex.BaseUrl };
+        }
+
+        public FakeGoogleOAuth OAuth { get; }
+
+        public FakeVertex Vertex { get; }
+
+        public VertexOptions Options { get; }
+
+        public static async Task<Rig> StartAsync(TimeProvider clock, string location)
+        {
+            var oauth = await FakeGoogleOAuth.StartAsync(clock);
+            var key = ServiceAccountKey.Create(oauth.TokenUri);
+            oauth.Account = (key.ClientEmail, key.Key);
+            return new Rig(oauth, key, await FakeVertex.StartAsync("my-project", location, oauth));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Vertex.DisposeAsync();
+            await OAuth.DisposeAsync();
+            _key.Dispose();
+        }
+    }
 }
