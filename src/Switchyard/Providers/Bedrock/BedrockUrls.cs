@@ -7,6 +7,9 @@ namespace Switchyard.Providers.Bedrock;
 /// </summary>
 internal static class BedrockUrls
 {
+    /// <summary>The <c>anthropic_version</c> an Anthropic Messages body sent to <see cref="Invoke"/> carries (it has no <c>model</c>; the path names it).</summary>
+    public const string AnthropicVersion = "bedrock-2023-05-31";
+
     public static Uri Converse(string endpoint, string modelId) => Model(endpoint, modelId, "converse");
 
     public static Uri ConverseStream(string endpoint, string modelId) => Model(endpoint, modelId, "converse-stream");
