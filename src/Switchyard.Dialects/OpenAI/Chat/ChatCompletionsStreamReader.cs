@@ -60,6 +60,12 @@ internal static class ChatCompletionsStreamReader
                 yield break;
             }
 
+            // Azure OpenAI opens its streams with a chunk of prompt_filter_results alone: no id, no choices.
+            if (!started && string.IsNullOrEmpty(chunk.Id) && chunk.Choices is not { Count: > 0 } && chunk.Usage is null)
+            {
+                continue;
+            }
+
             if (!started)
             {
                 started = true;
