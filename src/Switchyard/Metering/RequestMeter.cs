@@ -17,7 +17,8 @@ namespace Switchyard.Metering;
 /// the upstream reported or, for a stream cut short, for what was relayed; release the rest; and
 /// queue the request's one ledger row.
 /// </summary>
-public sealed class RequestMeter(KeyLimiter limiter, IRateLimitStore limits, UsageWriter writer, TimeProvider time, ILogger<RequestMeter> logger)
+public sealed class RequestMeter(KeyLimiter limiter, IRateLimitStore limits, UsageWriter writer, TimeProvider time, ILogger<RequestMeter> logger,
+    Alerts.IAlertSink? alerts = null)
 {
     public async Task<MeteredRequest> AdmitAsync(HttpContext context, Caller caller, ModelEntry model, string modelId, Surface surface, bool stream, Reservation reservation)
     {
@@ -99,6 +100,10 @@ public sealed class RequestMeter(KeyLimiter limiter, IRateLimitStore limits, Usa
         }
 
         await writer.EnqueueAsync(record);
+        if (metered.Caller.Credits is { } granted && record.Cost > 0)
+        {
+            alerts?.CreditsCharged(record.KeyId, metered.Caller.Name, granted, record.Cost);
+        }
     }
 
     private UsageRecord Record(HttpContext context, string keyId, string modelId, Surface surface, string? deployment, int status, Usage usage, decimal cost, bool chargeHeld)
@@ -119,6 +124,8 @@ public sealed class RequestMeter(KeyLimiter limiter, IRateLimitStore limits, Usa
             LatencyMs = timings?.Elapsed.TotalMilliseconds ?? 0,
             TimeToFirstTokenMs = timings?.FirstByte?.TotalMilliseconds,
             Attempts = timings?.Attempts ?? 0,
+            QueueMs = timings?.Queue.TotalMilliseconds,
+            UpstreamMs = timings is { Attempts: > 0 } ? timings.Upstream.TotalMilliseconds : null,
             Usage = usage,
             Cost = cost,
             ChargeHeld = chargeHeld,

@@ -34,6 +34,12 @@ public sealed record UsageRecord
 
     public int Attempts { get; init; }
 
+    /// <summary>Time waited for a slot at providers' maxConcurrency, over all attempts.</summary>
+    public double? QueueMs { get; init; }
+
+    /// <summary>Time waiting for upstreams' response headers, over all attempts.</summary>
+    public double? UpstreamMs { get; init; }
+
     public Usage Usage { get; init; } = Usage.Empty;
 
     /// <summary>Credits charged; 0 for unpriced models and for failures that relayed nothing.</summary>

@@ -209,5 +209,10 @@ internal static class PostgresMigrations
         END;
         $$;
         """,
+        // 3: the console's request page shows where a request's time went.
+        """
+        ALTER TABLE requests ADD COLUMN queue_ms double precision NULL;
+        ALTER TABLE requests ADD COLUMN upstream_ms double precision NULL;
+        """,
     ];
 }

@@ -30,9 +30,9 @@ public sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRateL
         await using (var insert = new NpgsqlCommand(
             """
             INSERT INTO requests (request_id, client_request_id, key_id, model, deployment, surface, status, latency_ms, ttft_ms, attempts,
-                input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost, day, created_at)
+                input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost, day, created_at, queue_ms, upstream_ms)
             SELECT * FROM unnest(@id, @client, @key, @model, @deployment, @surface, @status, @latency, @ttft, @attempts,
-                @input, @cached, @write, @output, @reasoning, @cost, @day, @created)
+                @input, @cached, @write, @output, @reasoning, @cost, @day, @created, @queue, @upstream)
             ON CONFLICT (request_id) DO NOTHING
             RETURNING request_id;
             """, connection, transaction))
@@ -56,6 +56,8 @@ public sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRateL
             p.Add(new NpgsqlParameter("cost", NpgsqlDbType.Array | NpgsqlDbType.Numeric) { Value = batch.Select(r => r.Cost).ToArray() });
             p.Add(new NpgsqlParameter("day", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = batch.Select(r => DateOnly.FromDateTime(r.CreatedAt.UtcDateTime)).ToArray() });
             p.Add(new NpgsqlParameter("created", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = batch.Select(r => r.CreatedAt.UtcDateTime).ToArray() });
+            p.Add(new NpgsqlParameter("queue", NpgsqlDbType.Array | NpgsqlDbType.Double) { Value = batch.Select(r => (object?)r.QueueMs ?? DBNull.Value).ToArray() });
+            p.Add(new NpgsqlParameter("upstream", NpgsqlDbType.Array | NpgsqlDbType.Double) { Value = batch.Select(r => (object?)r.UpstreamMs ?? DBNull.Value).ToArray() });
             await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -161,10 +163,10 @@ public sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRateL
         var rows = await connection.QueryAsync<RequestRow>(
             $"""
             SELECT request_id, client_request_id, key_id, model, deployment, surface, status, latency_ms, ttft_ms, attempts,
-                input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost, created_at
+                input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost, created_at, queue_ms, upstream_ms
             FROM requests {UsageFilterSql.Where(filter)}
             ORDER BY created_at DESC, request_id DESC
-            LIMIT @Limit;
+            LIMIT @Limit OFFSET @Offset;
             """,
             Parameters(filter));
         return rows.Select(r => r.ToRecord()).ToList();
@@ -175,9 +177,12 @@ public sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRateL
         filter.KeyId,
         filter.Model,
         filter.Status,
+        filter.Surface,
+        filter.RequestId,
         Since = filter.Since?.UtcDateTime,
         Until = filter.Until?.UtcDateTime,
         filter.Limit,
+        filter.Offset,
     };
 
     private sealed class SummaryRow
@@ -239,6 +244,10 @@ public sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRateL
 
         public DateTime CreatedAt { get; set; }
 
+        public double? QueueMs { get; set; }
+
+        public double? UpstreamMs { get; set; }
+
         public UsageRecord ToRecord() => new()
         {
             RequestId = RequestId,
@@ -251,6 +260,8 @@ public sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRateL
             LatencyMs = LatencyMs,
             TimeToFirstTokenMs = TtftMs,
             Attempts = Attempts,
+            QueueMs = QueueMs,
+            UpstreamMs = UpstreamMs,
             Usage = new Usage
             {
                 InputTokens = InputTokens,

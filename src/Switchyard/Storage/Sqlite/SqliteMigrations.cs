@@ -65,5 +65,10 @@ internal static class SqliteMigrations
         CREATE INDEX requests_key_day ON requests (key_id, day);
         CREATE INDEX requests_created ON requests (created_at);
         """,
+        // 4: the console's request page shows where a request's time went.
+        """
+        ALTER TABLE requests ADD COLUMN queue_ms REAL NULL;
+        ALTER TABLE requests ADD COLUMN upstream_ms REAL NULL;
+        """,
     ];
 }
