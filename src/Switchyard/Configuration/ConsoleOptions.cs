@@ -9,6 +9,13 @@ public sealed class ConsoleOptions
     /// <summary>How long a session lasts without use (sliding).</summary>
     public int SessionMinutes { get; set; } = 480;
 
+    /// <summary>
+    /// A folder for the keys that protect session cookies. Default: the user profile's
+    /// (<c>~/.aspnet/DataProtection-Keys</c>). Processes behind one load balancer share a folder,
+    /// or each one's sessions are its own.
+    /// </summary>
+    public string? KeyRingPath { get; set; }
+
     /// <summary>OpenID Connect single sign-on; absent means sign-in with a key only.</summary>
     public ConsoleOidcOptions? Oidc { get; set; }
 }
