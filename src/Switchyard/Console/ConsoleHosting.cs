@@ -150,7 +150,7 @@ public static class ConsoleHosting
         properties["__AuthorizationMiddlewareSet"] = true;
         app.UseWhen(context => context.Request.Path.StartsWithSegments(ConsoleAuth.Path), ui =>
         {
-            ui.Use(static (context, next) =>
+            ui.Use(static async (context, next) =>
             {
                 var headers = context.Response.Headers;
                 headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
@@ -164,7 +164,8 @@ public static class ConsoleHosting
                     headers.CacheControl = "no-store";
                 }
 
-                return next(context);
+                await next(context);
+                await ConsolePages.WriteStatusPageAsync(context);
             });
             ui.UseAuthentication();
             ui.UseAuthorization();
