@@ -186,6 +186,35 @@ public sealed class ConsoleTests(Chromium chromium)
         Assert.DoesNotContain("forged", keys, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_playground_speaks_every_surface_streamed_and_whole()
+    {
+        await using var gateway = await StartAsync();
+        var (context, page, _) = await chromium.OpenAsync(gateway.BaseUrl);
+        await using var __ = context;
+        await SignInAsync(page, GatewayInstance.MasterKey);
+        await page.GotoAsync("/ui/playground");
+        var playground = page.GetByTestId("playground");
+        var seen = new List<string>();
+
+        foreach (var surface in new[] { "chat", "responses", "messages", "gemini" })
+        {
+            foreach (var stream in new[] { true, false })
+            {
+                await playground.Locator("select[name=surface]").SelectOptionAsync(surface);
+                await playground.Locator("input[name=stream]").SetCheckedAsync(stream);
+                await playground.Locator("textarea[name=message]").FillAsync($"via {surface} {stream}");
+                await playground.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+                await Assertions.Expect(page.GetByTestId("usage-out")).ToContainTextAsync("request id");
+                seen.Add($"{surface} {stream}: {await page.GetByTestId("answer").InnerTextAsync()} | {(await page.GetByTestId("usage-out").InnerTextAsync()).Contains("cost:", StringComparison.Ordinal)}");
+            }
+        }
+
+        Assert.Equal(
+            new[] { "chat", "responses", "messages", "gemini" }.SelectMany(s => new[] { $"{s} True: Echo: via {s} True | True", $"{s} False: Echo: via {s} False | True" }),
+            seen);
+    }
+
     internal static async Task SignInAsync(IPage page, string key)
     {
         if (new Uri(page.Url).AbsolutePath != "/ui/signin")
