@@ -27,13 +27,15 @@ internal sealed class ApiKeyAuthenticator
     private long _lookups;
     private readonly ConcurrentDictionary<string, (Caller? Caller, long ExpiresAt, DateTimeOffset? KeyExpiresAt)> _cache = new(StringComparer.Ordinal);
     private volatile FrozenDictionary<string, (Caller Caller, DateTimeOffset? ExpiresAt)> _configured = FrozenDictionary<string, (Caller, DateTimeOffset?)>.Empty;
+    private readonly DelegatedCredentials? _delegated;
     private volatile string? _masterHash;
 
-    public ApiKeyAuthenticator(IKeyStore store, TimeProvider time)
+    public ApiKeyAuthenticator(IKeyStore store, TimeProvider time, DelegatedCredentials? delegated = null)
     {
         _store = store;
         _time = time;
         _budget = new LookupBudget(time);
+        _delegated = delegated;
     }
 
     /// <summary>The hashes of the store's keys; a presented key outside them costs no lookup beyond the budget.</summary>
@@ -82,6 +84,11 @@ internal sealed class ApiKeyAuthenticator
         if (string.IsNullOrEmpty(secret))
         {
             return null;
+        }
+
+        if (_delegated is not null && secret.StartsWith(DelegatedCredentials.Prefix, StringComparison.Ordinal))
+        {
+            return _delegated.Read(secret) is { } keyId ? await FindByIdAsync(keyId, cancellationToken) : null;
         }
 
         var hash = KeyHasher.Hash(secret);
@@ -143,6 +150,29 @@ internal sealed class ApiKeyAuthenticator
         _cache[hash] = (caller, now + lifetime, record.ExpiresAt);
         return caller;
     }
+
+    /// <summary>The caller a key id stands for (the master, a configured or a stored key); null when it is unknown, revoked or expired.</summary>
+    public async ValueTask<Caller?> FindByIdAsync(string keyId, CancellationToken cancellationToken)
+    {
+        if (keyId == Caller.Master.KeyId)
+        {
+            return Caller.Master;
+        }
+
+        foreach (var (caller, expiresAt) in _configured.Values)
+        {
+            if (caller.KeyId == keyId)
+            {
+                return expiresAt <= _time.GetUtcNow() ? null : caller;
+            }
+        }
+
+        var record = await _store.GetAsync(keyId, cancellationToken);
+        return record is null || record.RevokedAt is not null || record.ExpiresAt <= _time.GetUtcNow() ? null : ToCaller(record);
+    }
+
+    /// <summary>The configuration file's keys, as callers.</summary>
+    public IEnumerable<Caller> ConfiguredCallers => _configured.Values.Select(c => c.Caller);
 
     /// <summary>Forgets cached keys so a revocation or change takes effect at once in this process.</summary>
     public void Invalidate() => _cache.Clear();

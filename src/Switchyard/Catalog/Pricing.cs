@@ -1,7 +1,7 @@
 namespace Switchyard.Catalog;
 
 /// <summary>Credits per million tokens of each usage bucket, with defaults already applied, and the media units.</summary>
-internal sealed record Pricing(
+public sealed record Pricing(
     decimal InputPerMTok,
     decimal CachedInputPerMTok,
     decimal CacheWritePerMTok,

@@ -18,6 +18,10 @@ internal sealed class SwitchyardOptions
 
     public ObservabilityOptions Observability { get; set; } = new();
 
+    public ConsoleOptions Console { get; set; } = new();
+
+    public AlertsOptions Alerts { get; set; } = new();
+
     public List<ProviderOptions> Providers { get; set; } = [];
 
     public List<ModelOptions> Models { get; set; } = [];

@@ -86,6 +86,7 @@ internal static class SwitchyardOptionsValidator
         }
 
         CheckObservability(options.Observability);
+        ConsoleOptionsValidator.Validate(options, environment, Problem);
 
         var providers = new Dictionary<string, ProviderOptions>(StringComparer.Ordinal);
         for (var i = 0; i < options.Providers.Count; i++)

@@ -30,4 +30,9 @@ internal static class EventIds
     public const int RequestRefused = 1702;
     public const int TelemetryExport = 1800;
     public const int RequestBodySensitive = 1900;
+    public const int AlertDelivered = 2000;
+    public const int AlertDeliveryFailed = 2001;
+    public const int AlertDropped = 2002;
+    public const int ConsoleSignIn = 2100;
+    public const int ConsoleSignInRefused = 2101;
 }

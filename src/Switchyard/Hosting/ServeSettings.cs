@@ -11,7 +11,7 @@ internal sealed record ServeSettings
     public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
 
     /// <summary>Where the once-only master key notice is printed.</summary>
-    public TextWriter Output { get; init; } = Console.Out;
+    public TextWriter Output { get; init; } = System.Console.Out;
 
     public Microsoft.Extensions.Logging.LogLevel MinimumLogLevel { get; init; } = Microsoft.Extensions.Logging.LogLevel.Information;
 

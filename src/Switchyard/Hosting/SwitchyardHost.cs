@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Switchyard.Auth;
 using Switchyard.Catalog;
 using Switchyard.Configuration;
+using Switchyard.Console;
 using Switchyard.Conversations;
 using Switchyard.Diagnostics;
 using Switchyard.Diagnostics.Prometheus;
@@ -66,9 +67,11 @@ internal static class SwitchyardHost
 
         settings.ConfigureLogging?.Invoke(builder.Logging);
         builder.Services.AddSwitchyard(configuration, settings);
+        builder.Services.AddConsole(configuration, settings);
 
         var app = builder.Build();
         app.MapSwitchyard();
+        app.MapConsole();
         return app;
     }
 

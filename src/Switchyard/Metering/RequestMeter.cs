@@ -16,7 +16,8 @@ namespace Switchyard.Metering;
 /// the upstream reported or, for a stream cut short, for what was relayed; release the rest; and
 /// queue the request's one ledger row.
 /// </summary>
-internal sealed class RequestMeter(KeyLimiter limiter, UsageWriter writer, TimeProvider time, ILogger<RequestMeter> logger)
+internal sealed class RequestMeter(KeyLimiter limiter, UsageWriter writer, TimeProvider time, ILogger<RequestMeter> logger,
+    Alerts.IAlertSink? alerts = null)
 {
     public async Task AdmitAsync(GatewayRequest request, Reservation reservation)
     {
@@ -95,6 +96,10 @@ internal sealed class RequestMeter(KeyLimiter limiter, UsageWriter writer, TimeP
         }
 
         await writer.EnqueueAsync(record);
+        if (request.Caller!.Credits is { } granted && record.Cost > 0)
+        {
+            alerts?.CreditsCharged(record.KeyId, request.Caller.Name, granted, record.Cost);
+        }
     }
 
     private UsageRecord Record(GatewayRequest request, string? deployment, int status, Usage usage, decimal cost)
@@ -115,6 +120,8 @@ internal sealed class RequestMeter(KeyLimiter limiter, UsageWriter writer, TimeP
             LatencyMs = request.Elapsed.TotalMilliseconds,
             TimeToFirstTokenMs = request.FirstByte?.TotalMilliseconds,
             Attempts = request.Attempts,
+            QueueMs = request.Queue.TotalMilliseconds,
+            UpstreamMs = request.Attempts > 0 ? request.Upstream.TotalMilliseconds : null,
             Usage = usage,
             Cost = cost,
             CreatedAt = time.GetUtcNow(),

@@ -7,7 +7,7 @@ namespace Switchyard.Metering;
 /// is made by the gateway for every request: a record written twice (a retried batch) is charged
 /// once, and a client that repeats its own <c>X-Request-Id</c> is still charged for each request.
 /// </summary>
-internal sealed record UsageRecord
+public sealed record UsageRecord
 {
     public required string RequestId { get; init; }
 
@@ -33,6 +33,12 @@ internal sealed record UsageRecord
     public double? TimeToFirstTokenMs { get; init; }
 
     public int Attempts { get; init; }
+
+    /// <summary>Time waited for a slot at providers' maxConcurrency, over all attempts.</summary>
+    public double? QueueMs { get; init; }
+
+    /// <summary>Time waiting for upstreams' response headers, over all attempts.</summary>
+    public double? UpstreamMs { get; init; }
 
     public Usage Usage { get; init; } = Usage.Empty;
 

@@ -25,7 +25,8 @@ internal sealed class FailoverRouter(
     SnapshotMonitor snapshots,
     SwitchyardMetrics metrics,
     TimeProvider time,
-    ILogger<FailoverRouter> logger)
+    ILogger<FailoverRouter> logger,
+    Alerts.IAlertSink? alerts = null)
 {
     public delegate Task<AttemptOutcome> Attempt(ModelEntry entry, Deployment deployment);
 
@@ -111,11 +112,13 @@ internal sealed class FailoverRouter(
                     {
                         metrics.RecordBench(deployment.Name);
                         logger.DeploymentBenched(deployment.Name, health.BenchPeriod(deployment.Name).TotalSeconds, outcome.Error.UpstreamStatus ?? outcome.Error.Status, errorType!);
+                        alerts?.DeploymentBenched(deployment.Name, health.BenchPeriod(deployment.Name));
                     }
                 }
                 else if ((outcome.Error is null || outcome.Committed) && health.RecordSuccess(deployment.Name))
                 {
                     logger.DeploymentRestored(deployment.Name);
+                    alerts?.DeploymentRecovered(deployment.Name);
                 }
 
                 if (outcome.Committed || outcome.Error is not { AllowsFailover: true })

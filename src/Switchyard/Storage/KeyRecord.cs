@@ -1,7 +1,7 @@
 namespace Switchyard.Storage;
 
 /// <summary>A stored API key: its hash and metadata, never the secret itself.</summary>
-internal sealed record KeyRecord
+public sealed record KeyRecord
 {
     public required string Id { get; init; }
 

@@ -9,6 +9,14 @@ internal sealed record UsageFilter
 
     public int? Status { get; init; }
 
+    /// <summary>chat, responses, messages, gemini…</summary>
+    public string? Surface { get; init; }
+
+    public string? RequestId { get; init; }
+
+    /// <summary>Rows to skip (newest first), for paging the request log.</summary>
+    public int Offset { get; init; }
+
     public DateTimeOffset? Since { get; init; }
 
     public DateTimeOffset? Until { get; init; }

@@ -2,7 +2,7 @@ namespace Switchyard.Storage;
 
 /// <summary>
 /// The WHERE clause of the ledger queries for a <see cref="UsageFilter"/>, the same in SQLite and
-/// PostgreSQL; each store binds the parameters in its own types (@KeyId, @Model, @Status, @Since, @Until).
+/// PostgreSQL; each store binds the parameters in its own types (@KeyId, @Model, @Status, @Surface, @RequestId, @Since, @Until).
 /// </summary>
 internal static class UsageFilterSql
 {
@@ -22,6 +22,16 @@ internal static class UsageFilterSql
         if (filter.Status is not null)
         {
             clauses.Add("status = @Status");
+        }
+
+        if (filter.Surface is not null)
+        {
+            clauses.Add("surface = @Surface");
+        }
+
+        if (filter.RequestId is not null)
+        {
+            clauses.Add("request_id = @RequestId");
         }
 
         if (filter.Since is not null)

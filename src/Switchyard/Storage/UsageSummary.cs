@@ -1,7 +1,7 @@
 namespace Switchyard.Storage;
 
 /// <summary>Usage of one key on one model on one day (UTC), as <c>GET /admin/usage</c> reports it.</summary>
-internal sealed record UsageSummary(
+public sealed record UsageSummary(
     string Day,
     string KeyId,
     string Model,

@@ -92,14 +92,11 @@ internal static class AdminSurface
 
     private static Task RevokeKeyAsync(HttpContext context, string id, AdminServices services) => GuardAsync(context, services, async () =>
     {
-        if (!await services.Keys.RevokeAsync(id, services.Time.GetUtcNow(), context.RequestAborted))
+        if (!await services.RevokeKeyAsync(id, context.RequestAborted))
         {
             throw NotFound(id);
         }
 
-        // At once here; other processes drop their cached copy within its 4-second lifetime.
-        services.Authenticator.Invalidate();
-        services.Logger.KeyChanged(id, "revoked");
         context.Response.StatusCode = StatusCodes.Status204NoContent;
     });
 

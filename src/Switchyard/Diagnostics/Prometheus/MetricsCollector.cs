@@ -67,5 +67,19 @@ internal sealed class MetricsCollector : IDisposable
         }
     }
 
+    /// <summary>The series of one instrument so far (for the console's health view); null before its first measurement.</summary>
+    public MetricFamily? Family(string instrumentName)
+    {
+        foreach (var (instrument, family) in _families)
+        {
+            if (instrument.Name == instrumentName)
+            {
+                return family;
+            }
+        }
+
+        return null;
+    }
+
     public void Dispose() => _listener.Dispose();
 }

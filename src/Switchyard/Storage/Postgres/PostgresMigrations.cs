@@ -228,5 +228,10 @@ internal static class PostgresMigrations
         -- The authenticator refreshes its set of known key hashes by creation time.
         CREATE INDEX keys_created ON keys (created_at);
         """,
+        // 4: the console's request page shows where a request's time went.
+        """
+        ALTER TABLE requests ADD COLUMN queue_ms double precision NULL;
+        ALTER TABLE requests ADD COLUMN upstream_ms double precision NULL;
+        """,
     ];
 }

@@ -30,9 +30,9 @@ internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRat
         await using (var insert = new NpgsqlCommand(
             """
             INSERT INTO requests (request_id, client_request_id, key_id, model, deployment, surface, status, latency_ms, ttft_ms, attempts,
-                input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost, day, created_at)
+                input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost, day, created_at, queue_ms, upstream_ms)
             SELECT * FROM unnest(@id, @client, @key, @model, @deployment, @surface, @status, @latency, @ttft, @attempts,
-                @input, @cached, @write, @output, @reasoning, @cost, @day, @created)
+                @input, @cached, @write, @output, @reasoning, @cost, @day, @created, @queue, @upstream)
             ON CONFLICT (request_id) DO NOTHING
             RETURNING request_id;
             """, connection, transaction))
@@ -56,6 +56,8 @@ internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRat
             p.Add(new NpgsqlParameter("cost", NpgsqlDbType.Array | NpgsqlDbType.Numeric) { Value = batch.Select(r => r.Cost).ToArray() });
             p.Add(new NpgsqlParameter("day", NpgsqlDbType.Array | NpgsqlDbType.Date) { Value = batch.Select(r => DateOnly.FromDateTime(r.CreatedAt.UtcDateTime)).ToArray() });
             p.Add(new NpgsqlParameter("created", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = batch.Select(r => r.CreatedAt.UtcDateTime).ToArray() });
+            p.Add(new NpgsqlParameter("queue", NpgsqlDbType.Array | NpgsqlDbType.Double) { Value = batch.Select(r => (object?)r.QueueMs ?? DBNull.Value).ToArray() });
+            p.Add(new NpgsqlParameter("upstream", NpgsqlDbType.Array | NpgsqlDbType.Double) { Value = batch.Select(r => (object?)r.UpstreamMs ?? DBNull.Value).ToArray() });
             await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -191,10 +193,10 @@ internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRat
         var rows = await connection.QueryAsync<RequestRow>(
             $"""
             SELECT request_id, client_request_id, key_id, model, deployment, surface, status, latency_ms, ttft_ms, attempts,
-                input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost, created_at
+                input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost, created_at, queue_ms, upstream_ms
             FROM requests {UsageFilterSql.Where(filter)}
             ORDER BY created_at DESC, request_id DESC
-            LIMIT @Limit;
+            LIMIT @Limit OFFSET @Offset;
             """,
             Parameters(filter));
         return rows.Select(r => r.ToRecord()).ToList();
@@ -205,9 +207,12 @@ internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRat
         filter.KeyId,
         filter.Model,
         filter.Status,
+        filter.Surface,
+        filter.RequestId,
         Since = filter.Since?.UtcDateTime,
         Until = filter.Until?.UtcDateTime,
         filter.Limit,
+        filter.Offset,
     };
 
     private sealed class SummaryRow
@@ -269,6 +274,10 @@ internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRat
 
         public DateTime CreatedAt { get; set; }
 
+        public double? QueueMs { get; set; }
+
+        public double? UpstreamMs { get; set; }
+
         public UsageRecord ToRecord() => new()
         {
             RequestId = RequestId,
@@ -281,6 +290,8 @@ internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRat
             LatencyMs = LatencyMs,
             TimeToFirstTokenMs = TtftMs,
             Attempts = Attempts,
+            QueueMs = QueueMs,
+            UpstreamMs = UpstreamMs,
             Usage = new Usage
             {
                 InputTokens = InputTokens,

@@ -69,5 +69,10 @@ internal static class SqliteMigrations
         """
         CREATE INDEX keys_created ON keys (created_at);
         """,
+        // 5: the console's request page shows where a request's time went.
+        """
+        ALTER TABLE requests ADD COLUMN queue_ms REAL NULL;
+        ALTER TABLE requests ADD COLUMN upstream_ms REAL NULL;
+        """,
     ];
 }

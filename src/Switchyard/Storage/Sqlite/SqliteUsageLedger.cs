@@ -15,8 +15,8 @@ internal sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
     private const string InsertSql =
         """
         INSERT INTO requests (request_id, client_request_id, key_id, model, deployment, surface, status, latency_ms, ttft_ms, attempts,
-            input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_e8, day, created_at)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+            input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_e8, day, created_at, queue_ms, upstream_ms)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
         ON CONFLICT (request_id) DO NOTHING;
         """;
 
@@ -50,14 +50,7 @@ internal sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
                 Text(statement, 6, record.Surface);
                 raw.sqlite3_bind_int64(statement, 7, record.Status);
                 raw.sqlite3_bind_double(statement, 8, record.LatencyMs);
-                if (record.TimeToFirstTokenMs is { } ttft)
-                {
-                    raw.sqlite3_bind_double(statement, 9, ttft);
-                }
-                else
-                {
-                    raw.sqlite3_bind_null(statement, 9);
-                }
+                Real(statement, 9, record.TimeToFirstTokenMs);
 
                 raw.sqlite3_bind_int64(statement, 10, record.Attempts);
                 raw.sqlite3_bind_int64(statement, 11, record.Usage.InputTokens);
@@ -68,6 +61,8 @@ internal sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
                 raw.sqlite3_bind_int64(statement, 16, ToUnits(record.Cost));
                 Text(statement, 17, Day(record.CreatedAt));
                 Text(statement, 18, SqliteKeyStore.Format(record.CreatedAt));
+                Real(statement, 19, record.QueueMs);
+                Real(statement, 20, record.UpstreamMs);
                 var step = raw.sqlite3_step(statement);
                 if (step != raw.SQLITE_DONE)
                 {
@@ -90,6 +85,18 @@ internal sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
         else
         {
             raw.sqlite3_bind_text(statement, index, value);
+        }
+    }
+
+    private static void Real(sqlite3_stmt statement, int index, double? value)
+    {
+        if (value is { } number)
+        {
+            raw.sqlite3_bind_double(statement, index, number);
+        }
+        else
+        {
+            raw.sqlite3_bind_null(statement, index);
         }
     }
 
@@ -149,10 +156,10 @@ internal sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
         var rows = await connection.QueryAsync<RequestRow>(
             $"""
             SELECT request_id, client_request_id, key_id, model, deployment, surface, status, latency_ms, ttft_ms, attempts,
-                input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_e8, created_at
+                input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_e8, created_at, queue_ms, upstream_ms
             FROM requests {UsageFilterSql.Where(filter)}
             ORDER BY created_at DESC, rowid DESC
-            LIMIT @Limit;
+            LIMIT @Limit OFFSET @Offset;
             """,
             Parameters(filter));
         return rows.Select(r => r.ToRecord()).ToList();
@@ -163,9 +170,12 @@ internal sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
         filter.KeyId,
         filter.Model,
         filter.Status,
+        filter.Surface,
+        filter.RequestId,
         Since = filter.Since is { } since ? SqliteKeyStore.Format(since) : null,
         Until = filter.Until is { } until ? SqliteKeyStore.Format(until) : null,
         filter.Limit,
+        filter.Offset,
     };
 
     private static long ToUnits(decimal cost) => (long)Math.Round(cost * CostUnit, MidpointRounding.AwayFromZero);
@@ -231,6 +241,10 @@ internal sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
 
         public string CreatedAt { get; set; } = "";
 
+        public double? QueueMs { get; set; }
+
+        public double? UpstreamMs { get; set; }
+
         public UsageRecord ToRecord() => new()
         {
             RequestId = RequestId,
@@ -243,6 +257,8 @@ internal sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
             LatencyMs = LatencyMs,
             TimeToFirstTokenMs = TtftMs,
             Attempts = (int)Attempts,
+            QueueMs = QueueMs,
+            UpstreamMs = UpstreamMs,
             Usage = new Usage
             {
                 InputTokens = InputTokens,

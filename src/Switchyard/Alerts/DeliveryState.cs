@@ -1,0 +1,8 @@
+namespace Switchyard.Alerts;
+
+public enum DeliveryState
+{
+    Pending,
+    Delivered,
+    Failed,
+}

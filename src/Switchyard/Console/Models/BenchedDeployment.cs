@@ -1,0 +1,3 @@
+namespace Switchyard.Console.Models;
+
+public sealed record BenchedDeployment(string Model, string Deployment, TimeSpan Period);

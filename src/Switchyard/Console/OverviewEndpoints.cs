@@ -1,0 +1,17 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Switchyard.Console.Pages;
+
+namespace Switchyard.Console;
+
+internal static class OverviewEndpoints
+{
+    /// <summary><c>/ui</c> and <c>/ui/</c> alike.</summary>
+    public static void Map(RouteGroupBuilder pages) => pages.MapGet("/", OverviewAsync);
+
+    private static async Task<IResult> OverviewAsync(HttpContext context, ConsoleData data, string? range)
+    {
+        var model = await data.OverviewAsync(ConsoleUser.From(context.User), range ?? "24h", context.RequestAborted);
+        return ConsolePages.Render<OverviewPage>(context, "overview", "Overview", model);
+    }
+}
