@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Switchyard's benchmark: publishes the gateway in Release and measures it with the shared
-# harness (../shared/bench beside the checkout) side by side with the fake upstream direct
-# and nginx proxy_pass, in one run. See bench/README.md.
+# Switchyard's benchmark: publishes the gateway in Release and measures it with the harness
+# (bench/harness.sh) side by side with the fake upstream direct and nginx proxy_pass, in one
+# run. See bench/README.md.
 #
 #   bash bench/run.sh                 # direct, nginx, switchyard; plain + stream (~3 min)
 #   bash bench/run.sh --repeat 3      # median of 3 throughput runs per row (~5 min)
@@ -18,10 +18,6 @@ set -Eeuo pipefail
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BENCH/.." && pwd)
-SHARED_BENCH=${SHARED_BENCH:-$(dirname "$0")/../../shared/bench}
-[[ -x $SHARED_BENCH/run.sh || -f $SHARED_BENCH/run.sh ]] ||
-    { echo "bench/run.sh: no harness at $SHARED_BENCH/run.sh (../shared beside the checkout; or set SHARED_BENCH)" >&2; exit 2; }
-SHARED_BENCH=$(cd "$SHARED_BENCH" && pwd)
 
 PORT=${SWITCHYARD_BENCH_PORT:-18090}
 PUBLISH_DIR=$BENCH/.cache/switchyard
@@ -38,7 +34,7 @@ while (($#)); do
             sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
             echo
             echo "Harness options:"
-            bash "$SHARED_BENCH/run.sh" --help | sed -n '/^Options/,$p' | tail -n +2
+            bash "$BENCH/harness.sh" --help | sed -n '/^Options/,$p' | tail -n +2
             exit 0 ;;
         *) pass+=("$1"); shift ;;
     esac
@@ -49,16 +45,6 @@ if ((build)); then
     (cd "$REPO" && dotnet publish src/Switchyard -c Release -r linux-x64 --self-contained false -o "$PUBLISH_DIR" -nologo -v quiet) >&2
 fi
 [[ -f $PUBLISH_DIR/Switchyard.dll ]] || { echo "bench/run.sh: no $PUBLISH_DIR/Switchyard.dll (drop --no-build)" >&2; exit 2; }
-
-# The harness writes results/ and .cache/ (nginx, wrk, Portkey) next to its own run.sh, and
-# shared/ is read-only material: run it through a folder of links to its files, so that its
-# code is the shared one and what it writes lands in bench/results and bench/.cache.
-HARNESS=$BENCH/.cache/harness
-mkdir -p "$HARNESS" "$BENCH/results"
-for f in "$SHARED_BENCH"/*; do
-    ln -sfn "$f" "$HARNESS/$(basename "$f")"
-done
-ln -sfn "$BENCH/results" "$HARNESS/results"
 
 # Per-start config folders of the target (bench/switchyard-target.sh), removed at the end.
 SWITCHYARD_BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/switchyard-bench-cfg.XXXXXX")
@@ -77,7 +63,7 @@ if ((governed)); then
     extra=(--target switchyard-governed="SWITCHYARD_BENCH_GOVERNED=1 exec bash '$BENCH/switchyard-target.sh'"
         --url "http://127.0.0.1:$((PORT + 1))/v1")
 fi
-bash "$HARNESS/run.sh" --targets "$targets" \
+bash "$BENCH/harness.sh" --targets "$targets" \
     --target switchyard="exec bash '$BENCH/switchyard-target.sh'" \
     --url "http://127.0.0.1:$PORT/v1" \
     "${extra[@]}" "${pass[@]}" || rc=$?

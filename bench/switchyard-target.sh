@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The `switchyard` target of the shared harness: started by it fresh for each mode, with
-# UPSTREAM_URL (the fake upstream's base URL for that mode), UPSTREAM_API_KEY and
+# The `switchyard` target of the harness (bench/harness.sh): started by it fresh for each
+# mode, with UPSTREAM_URL (the fake upstream's base URL for that mode), UPSTREAM_API_KEY and
 # TARGET_PORT set. Writes a bench configuration for that upstream into a fresh folder
 # and replaces itself with the published gateway (so the harness stops it by its PID).
 #
