@@ -95,9 +95,10 @@ if ((default_log)); then
 fi
 
 cd "$REPO"
-before=$(ls -1d "$BENCH"/results/*/ 2>/dev/null | tail -n 1)
+mkdir -p "$BENCH/results"   # the harness writes there; on a fresh clone it does not exist yet
+before=$(ls -1d "$BENCH"/results/*/ 2>/dev/null | tail -n 1 || true)
 rc=0
 bash "$BENCH/harness.sh" --targets "$targets" "${defs[@]}" "${pass[@]}" || rc=$?
-latest=$(ls -1d "$BENCH"/results/*/ 2>/dev/null | tail -n 1)
+latest=$(ls -1d "$BENCH"/results/*/ 2>/dev/null | tail -n 1 || true)
 [[ -n $latest && $latest != "$before" ]] && echo "[bench] results: bench/results/$(basename "$latest")/" >&2
 exit "$rc"
