@@ -57,9 +57,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         start.Environment["UPSTREAM_API_KEY"] = "sk-bench-upstream";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["DOTNET_NOLOGO"] = "1";
-        var gateway = Launch(start, folder, url);
-        await WaitReadyAsync(url, gateway._process, TimeSpan.FromSeconds(60));
-        return gateway;
+        return await ReadyOrStoppedAsync(Launch(start, folder, url), process => WaitReadyAsync(url, process, TimeSpan.FromSeconds(60)));
     }
 
     /// <summary>
@@ -80,9 +78,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         start.Environment["UPSTREAM_URL"] = upstreamBaseUrl;
         start.Environment["UPSTREAM_API_KEY"] = "sk-bench-upstream";
         start.Environment["DOTNET_NOLOGO"] = "1";
-        var relay = Launch(start, folder, url);
-        await WaitListeningAsync(port, relay._process, TimeSpan.FromSeconds(60));
-        return relay;
+        return await ReadyOrStoppedAsync(Launch(start, folder, url), process => WaitListeningAsync(port, process, TimeSpan.FromSeconds(60)));
     }
 
     /// <summary>
@@ -116,9 +112,22 @@ public sealed class GatewayProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        var proxy = Launch(start, folder, $"http://127.0.0.1:{port}");
-        await WaitListeningAsync(port, proxy._process, TimeSpan.FromSeconds(30));
-        return proxy;
+        return await ReadyOrStoppedAsync(Launch(start, folder, $"http://127.0.0.1:{port}"), process => WaitListeningAsync(port, process, TimeSpan.FromSeconds(30)));
+    }
+
+    /// <summary>The target once <paramref name="ready"/> says so; stopped (its log kept and named) if it never is.</summary>
+    private static async Task<GatewayProcess> ReadyOrStoppedAsync(GatewayProcess target, Func<Process, Task> ready)
+    {
+        try
+        {
+            await ready(target._process);
+            return target;
+        }
+        catch
+        {
+            await target.DisposeAsync();
+            throw;
+        }
     }
 
     private static GatewayProcess Launch(ProcessStartInfo start, string folder, string url)
