@@ -1,22 +1,33 @@
 #!/usr/bin/env bash
-# Every measurement of issue #8 in one run, then the "Measured" section of bench/README.md
-# rewritten from it (between its <!-- all.sh:begin --> and <!-- all.sh:end --> markers):
+# Every measurement of issues #8 and #17 in one run, then the "Measured" section of
+# bench/README.md rewritten from it (between its <!-- all.sh:begin --> and <!-- all.sh:end -->
+# markers), with a verdict per target:
 #
-#   1. bench/run.sh --governed: direct, nginx, switchyard, switchyard-governed; plain + stream
-#      (throughput vs nginx, p50/p99 at 200 req/s, peak RSS; governance on vs off)
+#   1. bench/run.sh --governed --floor --default-log: direct, nginx, floor, yarp, switchyard,
+#      switchyard-governed, switchyard-default-log; plain + stream (throughput vs nginx and vs
+#      the floor, p50/p99 at 200 req/s, peak RSS; governance and the default log level vs off)
 #   2. bench/translated.sh: direct, nginx, openai (passthrough), anthropic (translated) streams
 #   3. bench/StreamBench ttft: time to first token and every frame's delay (direct, passthrough,
 #      Anthropic translated), the upstream spreading each stream over time
 #   4. bench/StreamBench bodies: 64 KiB, 1 MiB and 8 MiB request bodies through passthrough
 #   5. bench/StreamBench coldstart: `serve` with the default configuration to /readyz 200
 #   6. bench/StreamBench streams: ~10,000 open streams, one frame a second each
+#   7. bench/StreamBench frames: CPU per relayed frame, 1,000 streams at 20 frames/s each, for
+#      nginx, floor, yarp, passthrough and Anthropic translated
+#   8. bench/governance.sh: keys, limits and metering off/on on SQLite and a 2-process
+#      PostgreSQL fleet (needs PostgreSQL: .ci/postgres installs it; --no-fleet skips this)
 #
-#   bash bench/all.sh                 # ~10 min; publishes first
-#   bash bench/all.sh --repeat 3      # median of 3 throughput runs per harness row (~15 min)
+#   bash bench/all.sh                 # ~30 min; publishes first
+#   bash bench/all.sh --repeat 3      # median of 3 throughput runs per harness row (~50 min)
 #   bash bench/all.sh --warmup 5      # seconds of saturating warm-up per row (default 15: on one
 #                                     # saturated core the JIT needs ~15-20 s to reach its final tier)
+#   bash bench/all.sh --no-fleet      # skip step 8 (no PostgreSQL)
+#   bash bench/all.sh --smoke         # every step cut short (~6 min), README untouched: proves
+#                                     # the pieces work; its figures mean nothing
 #   bash bench/all.sh --no-readme     # measure and write bench/results/all-<stamp>/report.md only
 #   bash bench/all.sh --report bench/results/all-<stamp>   # re-render report.md and the README
+#
+# Take the figures on a quiet machine: `other CPU%` in every table says how quiet it was.
 #
 # Results: bench/results/all-<date-time>/ (report.md, the StreamBench outputs, links to the
 # harness's and translated.sh's result folders). The gateway is on CPU 0, everything else on CPU 1.
@@ -27,12 +38,16 @@ REPO=$(cd "$BENCH/.." && pwd)
 repeat=1
 warmup=15
 readme=1
+fleet=1
+smoke=0
 report_only=""
 while (($#)); do
     case $1 in
         --repeat) repeat=$2; shift 2 ;;
         --warmup) warmup=$2; shift 2 ;;
         --no-readme) readme=0; shift ;;
+        --no-fleet) fleet=0; shift ;;
+        --smoke) smoke=1; readme=0; warmup=1; shift ;;
         --report) report_only=${2%/}; shift 2 ;;
         -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         *) echo "all.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
@@ -54,8 +69,29 @@ if [[ -n $report_only ]]; then
     exit 0
 fi
 
+# What each step runs; --smoke cuts every one short (the numbers then only prove it ran).
+if ((smoke)); then
+    harness_args=(--duration 2)
+    ttft_args=(--requests 40 --concurrency 4 --frames 5 --interval-ms 20)
+    bodies_args=(--sizes 65536,1048576 --requests 5)
+    coldstart_args=(--runs 2)
+    streams_args=(--seconds 5 --ramp-seconds 2)
+    max_streams=500
+    frames_args=(--streams 200 --rate 20 --seconds 5 --ramp-seconds 2 --settle-seconds 2)
+else
+    harness_args=()
+    ttft_args=(--requests 400 --concurrency 8 --frames 10 --interval-ms 50)
+    bodies_args=(--requests 30)
+    coldstart_args=(--runs 7)
+    streams_args=(--seconds 20 --ramp-seconds 10)
+    max_streams=10000
+    # 20,000 small frames a second in all: well below nginx's and the floor's saturation, so
+    # the figure is each target's cost per frame with room to spare (a saturated one is flagged).
+    frames_args=(--streams 1000 --rate 20 --seconds 20 --ramp-seconds 5 --settle-seconds 3)
+fi
+
 STAMP=$(date +%Y%m%d-%H%M%S)
-OUT=$BENCH/results/all-$STAMP
+OUT=$BENCH/results/all-$STAMP$( ((smoke)) && echo -smoke)
 mkdir -p "$OUT"
 log() { printf '[all %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 newest() { { ls -1d "$BENCH"/results/$1 2>/dev/null || true; } | tail -n 1; }
@@ -66,18 +102,18 @@ newest() { { ls -1d "$BENCH"/results/$1 2>/dev/null || true; } | tail -n 1; }
     echo "source: $(git -C "$REPO" rev-parse --short HEAD)$(git -C "$REPO" diff --quiet HEAD -- src || echo ' + uncommitted src/ edits')"
     echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "fd limit: $(ulimit -n)"
-    echo "harness: warm-up ${warmup} s per row, throughput runs ${repeat} per row (median)"
+    echo "harness: warm-up ${warmup} s per row, throughput runs ${repeat} per row (median)$( ((smoke)) && echo '; SMOKE RUN: every step cut short, figures meaningless')"
 } >"$OUT/env.txt"
 
-log "1/6 bench/run.sh --governed --repeat $repeat --warmup $warmup (publishes)"
+log "1/8 bench/run.sh --governed --floor --default-log --repeat $repeat --warmup $warmup (publishes)"
 before=$(newest '2*')
-bash "$BENCH/run.sh" --governed --repeat "$repeat" --warmup "$warmup" || log "run.sh failed (rc $?); going on"
+bash "$BENCH/run.sh" --governed --floor --default-log --repeat "$repeat" --warmup "$warmup" "${harness_args[@]}" || log "run.sh failed (rc $?); going on"
 harness=$(newest '2*')
 [[ -n $harness && $harness != "$before" ]] && ln -sfn "../$(basename "$harness")" "$OUT/harness"
 
-log "2/6 bench/translated.sh --rows direct,nginx,openai,anthropic --repeat $repeat --warmup $warmup"
+log "2/8 bench/translated.sh --rows direct,nginx,openai,anthropic --repeat $repeat --warmup $warmup"
 before=$(newest 'translated-*')
-bash "$BENCH/translated.sh" --no-build --rows direct,nginx,openai,anthropic --repeat "$repeat" --warmup "$warmup" || log "translated.sh failed (rc $?); going on"
+bash "$BENCH/translated.sh" --no-build --rows direct,nginx,openai,anthropic --repeat "$repeat" --warmup "$warmup" "${harness_args[@]}" || log "translated.sh failed (rc $?); going on"
 translated=$(newest 'translated-*')
 [[ -n $translated && $translated != "$before" ]] && ln -sfn "../$(basename "$translated")" "$OUT/translated"
 
@@ -85,13 +121,17 @@ log "build bench/StreamBench"
 (cd "$REPO" && dotnet build bench/StreamBench -c Release -nologo -v quiet) >&2
 TOOL=(taskset -c 1 dotnet "$BENCH/StreamBench/bin/Release/net10.0/StreamBench.dll")
 DLL=$BENCH/.cache/switchyard/Switchyard.dll
+# StreamBench's gateway port and its upstream's 10 below (STREAMBENCH_PORT moves both, as
+# BASE_PORT and SWITCHYARD_BENCH_PORT move the harness's, so a second checkout can run beside).
+sb_port=${STREAMBENCH_PORT:-18290}
+ports=(--port "$sb_port" --upstream-port "$((sb_port - 10))")
 
-log "3/6 time to first token"
-"${TOOL[@]}" ttft --dll "$DLL" --requests 400 --concurrency 8 --frames 10 --interval-ms 50 2>&1 | tee "$OUT/ttft.txt" >&2 || true
-log "4/6 request body sizes"
-"${TOOL[@]}" bodies --dll "$DLL" --requests 30 2>&1 | tee "$OUT/bodies.txt" >&2 || true
-log "5/6 cold start"
-"${TOOL[@]}" coldstart --dll "$DLL" --runs 7 2>&1 | tee "$OUT/coldstart.txt" >&2 || true
+log "3/8 time to first token"
+"${TOOL[@]}" ttft --dll "$DLL" "${ports[@]}" "${ttft_args[@]}" 2>&1 | tee "$OUT/ttft.txt" >&2 || true
+log "4/8 request body sizes"
+"${TOOL[@]}" bodies --dll "$DLL" "${ports[@]}" "${bodies_args[@]}" 2>&1 | tee "$OUT/bodies.txt" >&2 || true
+log "5/8 cold start"
+"${TOOL[@]}" coldstart --dll "$DLL" "${ports[@]}" "${coldstart_args[@]}" 2>&1 | tee "$OUT/coldstart.txt" >&2 || true
 
 # Two sockets per stream in the gateway (client side and upstream side) and in this tool
 # (upstream side and client side): the open-file limit caps the streams one process can hold
@@ -100,9 +140,24 @@ log "5/6 cold start"
 # many as fit with a margin, at most 10,000.
 limit=$(ulimit -n)
 streams=$(( (limit - 600) / 2 ))
-((streams > 10000)) && streams=10000
-log "6/6 $streams open streams (open-file limit $limit)"
-"${TOOL[@]}" streams --dll "$DLL" --streams "$streams" --seconds 20 --ramp-seconds 10 2>&1 | tee "$OUT/streams.txt" >&2 || true
+((streams > max_streams)) && streams=$max_streams
+log "6/8 $streams open streams (open-file limit $limit)"
+"${TOOL[@]}" streams --dll "$DLL" "${ports[@]}" --streams "$streams" "${streams_args[@]}" 2>&1 | tee "$OUT/streams.txt" >&2 || true
+
+log "7/8 CPU per relayed frame (nginx, floor, yarp, passthrough, translated): ${frames_args[*]}"
+"${TOOL[@]}" frames --dll "$DLL" "${ports[@]}" --floor-dll "$BENCH/.cache/floor/Floor.dll" --yarp-dll "$BENCH/.cache/yarp/YarpRelay.dll" \
+    --nginx "$BENCH/.cache/root/usr/sbin/nginx" --nginx-conf "$BENCH/nginx/proxy.conf.in" \
+    "${frames_args[@]}" 2>&1 | tee "$OUT/frames.txt" >&2 || true
+
+if ((fleet)); then
+    log "8/8 bench/governance.sh --no-build --repeat $repeat --warmup $warmup (SQLite and a 2-process PostgreSQL fleet)"
+    before=$(newest '2*')
+    bash "$BENCH/governance.sh" --no-build --repeat "$repeat" --warmup "$warmup" "${harness_args[@]}" || log "governance.sh failed (rc $?); going on"
+    governance=$(newest '2*')
+    [[ -n $governance && $governance != "$before" ]] && ln -sfn "../$(basename "$governance")" "$OUT/governance"
+else
+    log "8/8 skipped (--no-fleet)"
+fi
 
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/env.txt"
 render "$OUT"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Do two gateways on one PostgreSQL hold a key's limits exactly under load (issue #6)? Starts a
-# fake upstream (the harness's nginx returning the shared chat completion), two published
+# fake upstream (the harness's nginx returning bench/bodies/chat_completion.json), two published
 # gateways sharing a fresh schema, and one wrk per gateway hammering one key for 15 s; then
 # prints per minute what was served, refused (429/402) and charged, and the key's counters.
 #
@@ -8,19 +8,21 @@
 #   bash bench/fleet-exactness.sh credits    # the key: credits 100 (binds, ~0.073 per answer)
 #
 # Needs bench/.cache/switchyard (bench/run.sh or governance.sh publishes it), the harness's
-# nginx and wrk (bench/run.sh fetches them) and PostgreSQL (.ci/postgres).
+# nginx and wrk (fetched into bench/.cache by `bench/harness.sh --tools` if missing) and
+# PostgreSQL (.ci/postgres).
 set -Eeuo pipefail
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BENCH/.." && pwd)
-ROOT=$BENCH/.cache/harness/.cache/root
+ROOT=$BENCH/.cache/root
 DLL=$BENCH/.cache/switchyard/Switchyard.dll
 case ${1:-rpm} in
     rpm) limits='"rpm": 3000, "tpm": 100000000, "maxConcurrent": 40, "credits": 1000' ;;
     credits) limits='"rpm": 100000, "tpm": 100000000, "maxConcurrent": 40, "credits": 100' ;;
     *) echo "fleet-exactness.sh: rpm or credits" >&2; exit 2 ;;
 esac
-[[ -f $DLL && -x $ROOT/usr/sbin/nginx && -x $ROOT/usr/bin/wrk ]] || { echo "fleet-exactness.sh: run bench/run.sh once first" >&2; exit 2; }
+[[ -f $DLL ]] || { echo "fleet-exactness.sh: no $DLL (run bench/run.sh once first)" >&2; exit 2; }
+[[ -x $ROOT/usr/sbin/nginx && -x $ROOT/usr/bin/wrk ]] || bash "$BENCH/harness.sh" --tools
 for libdir in "$ROOT"/usr/lib/*-linux-gnu; do export LD_LIBRARY_PATH=$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}; done
 
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/switchyard-fleet.XXXXXX")
@@ -28,9 +30,9 @@ pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$DIR"; }
 trap cleanup EXIT
 
-# The fake upstream: the shared chat completion for any request.
+# The fake upstream: the harness's chat completion for any request.
 mkdir -p "$DIR/up"
-body=$(sed 's/"/\\"/g' "$REPO/../shared/bench/bodies/chat_completion.json")
+body=$(sed 's/"/\\"/g' "$BENCH/bodies/chat_completion.json")
 cat >"$DIR/up/nginx.conf" <<EOF
 daemon off; worker_processes 1; pid $DIR/up/nginx.pid; error_log $DIR/up/error.log warn;
 events { worker_connections 4096; }

@@ -55,7 +55,7 @@ for port in "${ports[@]}"; do
     done
 done
 
-tools=$BENCH_DIR/.cache/root
+tools=${BENCH_DIR:-$here}/.cache/root   # the nginx the harness fetched
 for libdir in "$tools"/usr/lib/*-linux-gnu; do
     [[ -d $libdir ]] && export LD_LIBRARY_PATH=$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 done

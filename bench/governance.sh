@@ -1,19 +1,18 @@
 #!/usr/bin/env bash
-# What keys, limits and metering cost (issue #6): the passthrough path through the shared
-# harness with the bench key's limits off and on, on SQLite (one process) and on PostgreSQL
-# (two processes behind a round-robin nginx, a fleet sharing one database), beside nginx, in one
-# run. Targets are bench/governance-target.sh; see bench/README.md "Governance".
+# What keys, limits and metering cost (issue #6): the passthrough path through the harness
+# (bench/harness.sh) with the bench key's limits off and on, on SQLite (one process) and on
+# PostgreSQL (two processes behind a round-robin nginx, a fleet sharing one database), beside
+# nginx, in one run. Targets are bench/governance-target.sh; see bench/README.md "Governance".
 #
 #   bash bench/governance.sh                      # publish, all rows, plain + stream (~6 min)
 #   bash bench/governance.sh --no-build --modes plain --repeat 3
 #
-# Every other argument goes to the harness (../shared/bench/run.sh --help). Needs PostgreSQL:
+# Every other argument goes to the harness (bench/harness.sh --help). Needs PostgreSQL:
 # .ci/postgres installs and starts it if missing and makes the role the rows use.
 set -Eeuo pipefail
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BENCH/.." && pwd)
-SHARED_BENCH=$(cd "${SHARED_BENCH:-$REPO/../shared/bench}" && pwd)
 PUBLISH_DIR=$BENCH/.cache/switchyard
 PORT=${SWITCHYARD_BENCH_PORT:-18390}
 export BASE_PORT=${BASE_PORT:-18380}   # its own ports, so it can run beside bench/run.sh
@@ -35,11 +34,6 @@ fi
 GOV_POSTGRES=$(bash "$REPO/.ci/postgres" | tail -n 1)
 export GOV_POSTGRES SWITCHYARD_DLL=$PUBLISH_DIR/Switchyard.dll
 
-# The harness through a folder of links (as bench/run.sh does): its code, our results folder.
-HARNESS=$BENCH/.cache/harness
-mkdir -p "$HARNESS" "$BENCH/results"
-for f in "$SHARED_BENCH"/*; do ln -sfn "$f" "$HARNESS/$(basename "$f")"; done
-ln -sfn "$BENCH/results" "$HARNESS/results"
 SWITCHYARD_BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/switchyard-governance.XXXXXX")
 export SWITCHYARD_BENCH_TMP
 trap 'rm -rf "$SWITCHYARD_BENCH_TMP"' EXIT
@@ -55,4 +49,4 @@ for row in sqlite-off:sqlite:1:off sqlite-on:sqlite:1:on fleet2-off:postgres:2:o
 done
 
 cd "$REPO"
-bash "$HARNESS/run.sh" --targets nginx,sqlite-off,sqlite-on,fleet2-off,fleet2-on "${rows[@]}" "${pass[@]}"
+bash "$BENCH/harness.sh" --targets nginx,sqlite-off,sqlite-on,fleet2-off,fleet2-on "${rows[@]}" "${pass[@]}"

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Renders one bench/all.sh run as Markdown: the targets of issue #8 with a verdict each, then
-the figures behind them. `report.py RUN_DIR` prints it; `report.py RUN_DIR --readme README.md`
+"""Renders one bench/all.sh run as Markdown: the targets of issues #17 (firm and stretch) and #8
+with a verdict each, then the figures behind them. `report.py RUN_DIR` prints it; `report.py RUN_DIR --readme README.md`
 replaces the text between the README's <!-- all.sh:begin --> and <!-- all.sh:end --> markers."""
 import csv, os, re, sys
 
@@ -44,6 +44,8 @@ ttft = {r['route']: r for r in results('ttft.txt')}
 bodies = results('bodies.txt')
 cold = (results('coldstart.txt') or [{}])[0]
 streams = (results('streams.txt') or [{}])[0]
+frames = {r['route']: r for r in results('frames.txt') if r.get('failed') != 'True'}
+governance = {(r['target'], r['mode']): r for r in tsv(os.path.join(run, 'governance', 'results.tsv'))}
 
 rows = []  # (target, goal, measured, verdict)
 
@@ -133,24 +135,155 @@ if cold:
     rows.append(('cold start', '`serve` ready ≤ 1 s (default config)', f'median {fmt(p50, 0)} ms (min {cold.get("ready_ms_min")}, max {cold.get("ready_ms_max")}, {cold.get("runs")} runs)',
                  verdict(None if p50 is None else p50 <= 1000)))
 
+
+# ---- issue #17: firm and stretch targets --------------------------------------------------------
+rows17 = []  # (measure, firm, stretch, measured, firm verdict, stretch verdict)
+
+
+def check(ok, note=''):
+    """A verdict; the note (a disturbance) only where there is one to qualify."""
+    return '-' if ok is None else ('met' if ok else '**not met**') + note
+
+
+def disturbed(*values):
+    worst = max([v for v in values if v is not None], default=None)
+    return f' (disturbed: other processes used {worst:.0f} % CPU)' if worst is not None and worst > 10 else ''
+
+
+def change(on, off):
+    """on vs off as a signed percentage, or None."""
+    return (on / off - 1) * 100 if on and off else None
+
+
+def pct(v):
+    return '-' if v is None else f'{v:+.1f} %'
+
+
+for mode in ('plain', 'stream'):
+    sw, ng = h('switchyard', mode, 'rps'), h('nginx', mode, 'rps')
+    relays = [(name, h(name, mode, 'rps')) for name in ('floor', 'yarp') if h(name, mode, 'rps')]
+    best = max(relays, key=lambda r: r[1]) if relays else None
+    to_floor = sw / best[1] if sw and best else None
+    to_nginx = sw / ng if sw and ng else None
+    floor_text = f'{best[0]} {fmt(best[1], 0)} req/s' if best else 'floor not measured'
+    dist = disturbed(*(h(t, mode, 'other_cpu_pct') for t in ('switchyard', 'nginx', 'floor', 'yarp')))
+    rows17.append((f'passthrough req/s, {mode}', '≥ 0.85× the floor', '≥ 0.7× nginx',
+                   f'{fmt(sw, 0)} req/s = {fmt(to_floor)}× the floor ({floor_text}), {fmt(to_nginx)}× nginx ({fmt(ng, 0)})',
+                   check(None if to_floor is None else to_floor >= 0.85, dist), check(None if to_nginx is None else to_nginx >= 0.7, dist)))
+
+tp, ta, tn = num(translated.get('openai', {}).get('rps')), num(translated.get('anthropic', {}).get('rps')), num(translated.get('nginx', {}).get('rps'))
+to_pass = ta / tp if ta and tp else None
+to_nginx = ta / tn if ta and tn else None
+dist = disturbed(*(num(translated.get(r, {}).get(f)) for r in ('openai', 'anthropic', 'nginx') for f in ('other_cpu_pct', 'other_cpu_latency_pct')))
+rows17.append(('Anthropic → OpenAI translated stream req/s', '≥ 0.6× passthrough', '≥ 0.4× nginx',
+               f'{fmt(ta, 0)} req/s = {fmt(to_pass)}× passthrough ({fmt(tp, 0)}), {fmt(to_nginx)}× nginx ({fmt(tn, 0)})',
+               check(None if to_pass is None else to_pass >= 0.6, dist), check(None if to_nginx is None else to_nginx >= 0.4, dist)))
+
+
+def per_frame(route):
+    r = frames.get(route, {})
+    return num(r.get('us_per_frame')), r.get('saturated') == 'True', num(r.get('other_cpu_pct'))
+
+
+floor_frames = [(name, per_frame(name)) for name in ('floor', 'yarp') if per_frame(name)[0] is not None]
+best_frame = min(floor_frames, key=lambda r: r[1][0]) if floor_frames else None
+nginx_us = per_frame('nginx')[0]
+for route, label, limit, stretch in (('openai', 'passthrough', 15, 5), ('anthropic', 'translated (Anthropic → OpenAI)', 30, None)):
+    us, saturated, other_pct = per_frame(route)
+    ratio = us / best_frame[1][0] if us is not None and best_frame else None
+    ok = None if us is None else (not saturated and us <= limit and (ratio is None or ratio <= 1.5))
+    note = ' (saturated: it could not relay every frame on time, so its cost per frame is higher than shown)' if saturated else ''
+    if best_frame and best_frame[1][1]:
+        note += ' (the floor was saturated: ratio not comparable)'
+    dist = disturbed(other_pct, *(f[1][2] for f in floor_frames))
+    floor_text = f'{best_frame[0]} {fmt(best_frame[1][0], 1)} µs' if best_frame else 'floor not measured'
+    rows17.append((f'gateway CPU per relayed frame, {label}', f'≤ {limit} µs and ≤ 1.5× the floor\'s', '-' if stretch is None else f'≤ {stretch} µs',
+                   f'{fmt(us, 1)} µs = {fmt(ratio, 1)}× the floor ({floor_text}; nginx {fmt(nginx_us, 1)} µs){note}',
+                   check(ok, dist), '-' if stretch is None else check(None if us is None else (not saturated and us <= stretch))))
+
+if streams:
+    count, done, errors = int(streams['streams']), int(streams['completed']), int(streams['errors'])
+    p99, fmax, peak = num(streams['frame_p99']), num(streams['frame_max']), num(streams['peak_rss_mb'])
+    whole = count >= 9700 and done == count and errors == 0 and streams.get('gateway_exited') != 'True'
+    rows17.append(('9,700+ open streams, a frame a second each, one core', 'p99 frame delay ≤ 50 ms, max ≤ 100 ms, RSS ≤ 1 GB', 'p99 ≤ 10 ms',
+                   f'{count} streams ({done} completed, {errors} errors): p99 {fmt(p99)} / max {fmt(fmax)} ms, peak RSS {fmt(peak, 0)} MB',
+                   check(whole and p99 <= 50 and fmax <= 100 and peak <= 1024, disturbed(num(streams.get('other_cpu_pct')))),
+                   check(whole and p99 <= 10)))
+
+dr = ttft.get('direct', {})
+for route, label in (('openai', 'passthrough'), ('anthropic', 'translated')):
+    r = ttft.get(route, {})
+    add50 = num(r.get('first_p50')) - num(dr.get('first_p50')) if num(r.get('first_p50')) is not None and num(dr.get('first_p50')) is not None else None
+    add99 = num(r.get('first_p99')) - num(dr.get('first_p99')) if num(r.get('first_p99')) is not None and num(dr.get('first_p99')) is not None else None
+    rows17.append((f'time to first token over the upstream\'s, {label}', 'p50 ≤ 0.3 ms, p99 ≤ 1 ms', 'p99 ≤ 0.5 ms',
+                   f'+{fmt(add50)} ms p50, +{fmt(add99)} ms p99 over direct (through the gateway: p50 {r.get("first_p50", "-")} / p99 {r.get("first_p99", "-")} ms; direct {dr.get("first_p50", "-")} / {dr.get("first_p99", "-")})',
+                   check(None if add50 is None or add99 is None else add50 <= 0.3 and add99 <= 1, disturbed(num(r.get('other_cpu_pct')), num(dr.get('other_cpu_pct')))),
+                   check(None if add99 is None else add99 <= 0.5)))
+
+for mode in ('plain', 'stream'):
+    c = change(h('switchyard-default-log', mode, 'rps'), h('switchyard', mode, 'rps'))
+    rows17.append((f'the default configuration (default log level, request log on), {mode}', '≤ 5 % below logging off', '≤ 2 %',
+                   f'{fmt(h("switchyard-default-log", mode, "rps"), 0)} vs {fmt(h("switchyard", mode, "rps"), 0)} req/s: {pct(c)}',
+                   check(None if c is None else c >= -5, disturbed(h('switchyard-default-log', mode, 'other_cpu_pct'), h('switchyard', mode, 'other_cpu_pct'))),
+                   check(None if c is None else c >= -2)))
+
+for mode in ('plain', 'stream'):
+    c = change(h('switchyard-governed', mode, 'rps'), h('switchyard', mode, 'rps'))
+    rows17.append((f'keys, limits, credits, priced model on, SQLite, {mode}', '≤ 5 % below off', '-',
+                   f'{fmt(h("switchyard-governed", mode, "rps"), 0)} vs {fmt(h("switchyard", mode, "rps"), 0)} req/s: {pct(c)}',
+                   check(None if c is None else c >= -5, disturbed(h('switchyard-governed', mode, 'other_cpu_pct'), h('switchyard', mode, 'other_cpu_pct'))), '-'))
+    g = lambda t, f: num(governance.get((t, mode), {}).get(f))
+    c = change(g('fleet2-on', 'rps'), g('fleet2-off', 'rps'))
+    rows17.append((f'keys, limits, credits, priced model on, 2-process PostgreSQL fleet, {mode}', '≤ 5 % below off', '-',
+                   f'{fmt(g("fleet2-on", "rps"), 0)} vs {fmt(g("fleet2-off", "rps"), 0)} req/s: {pct(c)}' if governance else 'not run (bench/governance.sh; all.sh --no-fleet skips it)',
+                   check(None if c is None else c >= -5, disturbed(g('fleet2-on', 'other_cpu_pct'), g('fleet2-off', 'other_cpu_pct'))), '-'))
+
+rss = [v for v in (h('switchyard', 'plain', 'peak_rss_mb'), h('switchyard', 'stream', 'peak_rss_mb')) if v is not None]
+peak = max(rss) if rss else None
+rows17.append(('peak RSS, passthrough at 64 connections', '≤ 120 MB', '≤ 80 MB',
+               f'{fmt(peak, 1)} MB (plain {fmt(h("switchyard", "plain", "peak_rss_mb"), 1)}, stream {fmt(h("switchyard", "stream", "peak_rss_mb"), 1)}; floor {fmt(h("floor", "stream", "peak_rss_mb"), 1)}, yarp {fmt(h("yarp", "stream", "peak_rss_mb"), 1)} stream)',
+               check(None if peak is None else peak <= 120), check(None if peak is None else peak <= 80)))
+
 out = []
 stamp = os.path.basename(run)
 out.append(f'Run `{stamp}` of `bash bench/all.sh` (written by it; `bench/report.py` renders this section).\n')
 for line in env:
     out.append(f'- {line}')
 out.append('')
+out.append('**Issue #17** (the firm column must be met, the stretch column is reported; "the floor" is the better of `floor` and `yarp` in the same run; `-` = not measured in this run):\n')
+out.append('| measure | firm | stretch | measured | firm | stretch |')
+out.append('|---|---|---|---|---|---|')
+for r in rows17:
+    out.append('| ' + ' | '.join(r) + ' |')
+out.append('')
+out.append('**Issue #8**:\n')
 out.append('| path | target (#8) | measured | verdict |')
 out.append('|---|---|---|---|')
 for r in rows:
     out.append('| ' + ' | '.join(r) + ' |')
 out.append('')
 
-for name, title in (('harness', 'Harness rows (`bench/run.sh --governed`)'), ('translated', 'Translated streams (`bench/translated.sh`)')):
+for name, title in (('harness', 'Harness rows (`bench/run.sh --governed --floor --default-log`)'), ('translated', 'Translated streams (`bench/translated.sh`)')):
     table = os.path.join(run, name, 'table.md')
     if os.path.exists(table):
         out.append(f'**{title}**, run `{os.path.basename(os.path.realpath(os.path.join(run, name)))}`:\n')
         out.append(open(table).read().strip())
         out.append('')
+
+if frames:
+    first = next(iter(frames.values()))
+    out.append(f'**CPU per relayed frame** (`StreamBench frames`: {first["streams"]} open streams, {first["rate"]} frames/s each, small `chat.completion.chunk` frames; '
+               f'the target\'s CPU-seconds over a {first["window_s"]} s window with every stream open and steady, divided by the frames the client received in it):\n')
+    out.append('| target | µs per frame | frames/s relayed (of) | target CPU% | frame delay p50 / p99 / max ms | peak RSS MB | this tool CPU% | other CPU% | note |')
+    out.append('|---|---:|---:|---:|---|---:|---:|---:|---|')
+    window = lambda r: num(r['window_s']) or 1
+    for route in ('nginx', 'floor', 'yarp', 'openai', 'anthropic'):
+        r = frames.get(route)
+        if r:
+            label = {'openai': 'switchyard passthrough', 'anthropic': 'switchyard Anthropic → OpenAI'}.get(route, route)
+            note = 'saturated' if r['saturated'] == 'True' else ''
+            out.append(f'| {label} | {r["us_per_frame"]} | {int(r["frames"]) / window(r):.0f} ({int(r["expected_frames"]) / window(r):.0f}) | {r["target_cpu_pct"]} | {r["frame_p50"]} / {r["frame_p99"]} / {r["frame_max"]} | {r["peak_rss_mb"]} | {r["tool_cpu_pct"]} | {r["other_cpu_pct"]} | {note} |')
+    out.append('')
 
 if ttft:
     out.append('**Time to first token** (`StreamBench ttft`: 8 concurrent streams, each 10 frames 50 ms apart; delay = arrival at the client − moment the upstream wrote the frame, one clock):\n')
@@ -174,6 +307,12 @@ if streams:
     out.append(f'**Open streams** (`StreamBench streams`): {streams["streams"]} streams opened over 10 s, each 20 frames 1 s apart; '
                f'frame delay p50 {streams["frame_p50"]} / p99 {streams["frame_p99"]} / p99.9 {streams["frame_p999"]} / max {streams["frame_max"]} ms over {streams["frame_n"]} frames; '
                f'gateway peak RSS {streams["peak_rss_mb"]} MB (idle {streams["idle_rss_mb"]}), gateway CPU {streams["cpu_s"]} s and this tool\'s (upstream + client, CPU 1) {streams.get("tool_cpu_s", "-")} s in {streams["elapsed_s"]} s; other CPU {streams.get("other_cpu_pct", "-")} %.\n')
+
+gtable = os.path.join(run, 'governance', 'table.md')
+if os.path.exists(gtable):
+    out.append(f'**Keys, limits and metering (`bench/governance.sh`)**, run `{os.path.basename(os.path.realpath(os.path.join(run, "governance")))}`:\n')
+    out.append(open(gtable).read().strip())
+    out.append('')
 
 text = '\n'.join(out) + '\n'
 if '--readme' in sys.argv:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The `switchyard` target of the shared harness: started by it fresh for each mode, with
-# UPSTREAM_URL (the fake upstream's base URL for that mode), UPSTREAM_API_KEY and
+# The `switchyard` target of the harness (bench/harness.sh): started by it fresh for each
+# mode, with UPSTREAM_URL (the fake upstream's base URL for that mode), UPSTREAM_API_KEY and
 # TARGET_PORT set. Writes a bench configuration for that upstream into a fresh folder
 # and replaces itself with the published gateway (so the harness stops it by its PID).
 #
@@ -15,6 +15,8 @@
 #                         model no price
 #   SWITCHYARD_BENCH_STORAGE  the config's "storage" value as JSON (default: SQLite in the
 #                         fresh folder); bench/governance-target.sh points it at PostgreSQL
+#   SWITCHYARD_BENCH_LOG=default  the gateway's default log level (Information: a console
+#                         line per request), as a user runs it; without it Warning (quiet)
 set -Eeuo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -54,9 +56,14 @@ cat >"$dir/switchyard.json" <<EOF
 EOF
 
 export UPSTREAM_API_KEY
-# Quiet console: the slim host reads Logging:* from the environment; per-request
-# Information lines would cost CPU on the gateway's core and fill the target log.
-export Logging__LogLevel__Default=${Logging__LogLevel__Default:-Warning}
+# Quiet console unless the default is asked for: the slim host reads Logging:* from the
+# environment; per-request Information lines cost CPU on the gateway's core (issue #17 measures
+# how much, with the switchyard-default-log row) and fill the target log.
+if [[ ${SWITCHYARD_BENCH_LOG:-quiet} == default ]]; then
+    unset Logging__LogLevel__Default
+else
+    export Logging__LogLevel__Default=${Logging__LogLevel__Default:-Warning}
+fi
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 cd "$dir"
 exec dotnet "$dll" serve --config "$dir/switchyard.json" --urls "http://127.0.0.1:$port"

@@ -21,16 +21,15 @@
 # have its dialect's stream shape; a failing row is reported, not measured), warmed up, then
 # throughput (wrk -t1 -c64, saturating) and latency (wrk -c16 paced at 200 req/s), probed
 # again, peak RSS (VmHWM) read, stopped. wrk and the fake upstream share CPU 1.
-# Reuses the nginx + wrk + LuaJIT that the shared harness unpacked under
-# bench/.cache/harness/.cache (run bench/run.sh once if it is missing).
+# Uses the harness's nginx + wrk + LuaJIT under bench/.cache (`bench/harness.sh --tools`
+# fetches them when missing), its fake upstream, proxy config and bodies.
 # Results: bench/results/translated-<date-time>/ (table.md, results.tsv, env.txt, raw wrk
 # output, probes, logs).
 set -Eeuo pipefail
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BENCH/.." && pwd)
-SHARED_BENCH=${SHARED_BENCH:-$REPO/../shared/bench}
-TOOLS=${BENCH_TOOLS:-$BENCH/.cache/harness/.cache/root}
+TOOLS=${BENCH_TOOLS:-$BENCH/.cache/root}
 PUBLISH_DIR=${SWITCHYARD_PUBLISH_DIR:-$BENCH/.cache/switchyard}   # another published build: --no-build
 
 DURATION=${DURATION:-10}
@@ -109,11 +108,11 @@ SY_PORT=$((BASE_PORT + 10))
 declare -A R_KIND R_PATH R_BODY R_HDRS R_CHECK R_DESC
 def_row() { R_KIND[$1]=$2 R_PATH[$1]=$3 R_BODY[$1]=$4 R_HDRS[$1]=$5 R_CHECK[$1]=$6 R_DESC[$1]=$7; }
 bearer="Authorization: Bearer $CLIENT_KEY"
-def_row direct direct /stream/v1/chat/completions "$SHARED_BENCH/bodies/request_stream.json" "$bearer" openai \
+def_row direct direct /stream/v1/chat/completions "$BENCH/bodies/request_stream.json" "$bearer" openai \
     "direct to the fake upstream, OpenAI chat stream"
-def_row nginx nginx /v1/chat/completions "$SHARED_BENCH/bodies/request_stream.json" "$bearer" openai \
+def_row nginx nginx /v1/chat/completions "$BENCH/bodies/request_stream.json" "$bearer" openai \
     "nginx proxy_pass, OpenAI chat stream"
-def_row openai switchyard /v1/chat/completions "$SHARED_BENCH/bodies/request_stream.json" "$bearer" openai \
+def_row openai switchyard /v1/chat/completions "$BENCH/bodies/request_stream.json" "$bearer" openai \
     "OpenAI chat stream -> OpenAI (passthrough)"
 def_row anthropic switchyard /v1/messages "$BENCH/bodies/request_anthropic_stream.json" \
     $'x-api-key: '"$CLIENT_KEY"$'\nanthropic-version: 2023-06-01' anthropic \
@@ -134,15 +133,16 @@ done
 # ----------------------------------------------------------------- tools --
 NGINX_BIN=$TOOLS/usr/sbin/nginx
 WRK_BIN=$TOOLS/usr/bin/wrk
-[[ -x $NGINX_BIN && -x $WRK_BIN ]] ||
-    die "no nginx/wrk under $TOOLS: run 'bash bench/run.sh' once (the harness fetches them with apt-get download)"
+if [[ ! -x $NGINX_BIN || ! -x $WRK_BIN ]] && [[ -z ${BENCH_TOOLS:-} ]]; then
+    bash "$BENCH/harness.sh" --tools   # apt-get download into bench/.cache, nothing system-wide
+fi
+[[ -x $NGINX_BIN && -x $WRK_BIN ]] || die "no nginx/wrk under $TOOLS"
 for libdir in "$TOOLS"/usr/lib/*-linux-gnu; do
     [[ -d $libdir ]] && export LD_LIBRARY_PATH=$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 done
 missing=$(ldd "$NGINX_BIN" "$WRK_BIN" 2>/dev/null | grep 'not found' || true)
 [[ -z $missing ]] || die "missing shared libraries: $missing"
 for c in curl taskset setsid dotnet; do command -v $c >/dev/null || die "$c is needed"; done
-[[ -f $SHARED_BENCH/upstream/nginx-upstream.conf.in ]] || die "no shared harness at $SHARED_BENCH (set SHARED_BENCH)"
 (($(nproc) >= 2)) || die "needs 2 CPUs for the pinning (gateway CPU $GATEWAY_CPUS, wrk + upstream CPU $CLIENT_CPUS)"
 
 if ((build)); then
@@ -277,8 +277,8 @@ machine_snapshot() { # LABEL: busy % of all CPUs over 2 s and the top CPU users,
 }
 
 # ------------------------------------------------------------ fake upstream --
-# The harness's upstream: nginx serving the fixed bodies of shared/bench/bodies, config from
-# upstream/nginx-upstream.conf.in with a generated fake-bodies.conf (as its run.sh writes it).
+# The harness's upstream: nginx serving the fixed bodies of bench/bodies, config from
+# nginx/fake-upstream.conf.in with a generated fake-bodies.conf (as bench/harness.sh writes it).
 nginx_quote() { local s=$1; s=${s//\\/\\\\}; s=${s//\'/\\\'}; printf "'%s'" "$s"; }
 emit_body_return() { # PREFIX TEXT: "set" pieces under nginx's 4 KiB string cap, "return 200" them
     local prefix=$1 text=$2 line piece="" n=0 vars=""
@@ -309,11 +309,11 @@ start_upstream() {
     local dir=$RUN/upstream plain sse
     mkdir -p "$dir"
     port_open "$UP_PORT" && die "port $UP_PORT is already in use (set BASE_PORT)"
-    plain=$(cat "$SHARED_BENCH/bodies/chat_completion.json"; printf x); plain=${plain%x}
-    sse=$(cat "$SHARED_BENCH/bodies/chat_completion_stream.sse"; printf x); sse=${sse%x}
-    [[ $plain$sse != *'$'* && $plain == *$'\n' && $sse == *$'\n' ]] || die "unexpected shared bodies"
+    plain=$(cat "$BENCH/bodies/chat_completion.json"; printf x); plain=${plain%x}
+    sse=$(cat "$BENCH/bodies/chat_completion_stream.sse"; printf x); sse=${sse%x}
+    [[ $plain$sse != *'$'* && $plain == *$'\n' && $sse == *$'\n' ]] || die "unexpected bodies in bench/bodies"
     {
-        echo "# generated by bench/translated.sh from shared/bench/bodies"
+        echo "# generated by bench/translated.sh from bench/bodies"
         echo "location = /v1/chat/completions {"
         echo "    default_type application/json;"
         echo "    add_header x-request-id req_bench_fake_upstream;"
@@ -328,7 +328,7 @@ start_upstream() {
         emit_body_return fake_sse "$sse"
         echo "}"
     } >"$dir/fake-bodies.conf"
-    render "$SHARED_BENCH/upstream/nginx-upstream.conf.in" "$dir/nginx-upstream.conf" RUNDIR="$dir" PORT="$UP_PORT"
+    render "$BENCH/nginx/fake-upstream.conf.in" "$dir/nginx-upstream.conf" RUNDIR="$dir" PORT="$UP_PORT"
     "$NGINX_BIN" -t -q -p "$dir" -c "$dir/nginx-upstream.conf" || die "upstream nginx config test failed"
     start_bg "$RESULTS/upstream.log" "$UPSTREAM_CPUS" "$NGINX_BIN" -p "$dir" -c "$dir/nginx-upstream.conf"
     UPSTREAM_PID=$STARTED_PID
@@ -349,7 +349,7 @@ start_target() { # ROW -> 0 up, 1 failed (REASON set)
             port=$NGINX_PORT
             dir=$RUN/nginx-$row
             mkdir -p "$dir"
-            render "$SHARED_BENCH/proxy/nginx-proxy.conf.in" "$dir/nginx-proxy.conf" \
+            render "$BENCH/nginx/proxy.conf.in" "$dir/nginx-proxy.conf" \
                 RUNDIR="$dir" PORT="$port" WORKERS="$(expand_cpus "$GATEWAY_CPUS" | wc -w)" \
                 UPSTREAM_HOSTPORT="127.0.0.1:$UP_PORT" UPSTREAM_PATH=/stream/v1 UPSTREAM_URL="$UPSTREAM_URL"
             "$NGINX_BIN" -t -q -p "$dir" -c "$dir/nginx-proxy.conf" >>"$logf" 2>&1 ||
@@ -482,7 +482,7 @@ measured_run() { # ROW CONNS RATE TAG: one wrk run with CPU accounting; sets M_*
     echo "dotnet: $(dotnet --list-runtimes 2>/dev/null | grep -m1 'Microsoft.NETCore.App' || true)"
     echo "pinning: target CPUs $GATEWAY_CPUS; wrk CPUs $CLIENT_CPUS; upstream CPUs $UPSTREAM_CPUS"
     echo "load: throughput = wrk -t1 -c$CONNS ${DURATION}s x$REPEAT (median) after ${WARMUP}s warm-up; latency = wrk -t1 -c$RATE_CONNS paced at $RATE req/s for ${DURATION}s"
-    echo "upstream: $UPSTREAM_URL/chat/completions (shared/bench/bodies/chat_completion_stream.sse)"
+    echo "upstream: $UPSTREAM_URL/chat/completions (bench/bodies/chat_completion_stream.sse)"
     machine_snapshot "before"
 } | tee "$RESULTS/env.txt" >&2
 

@@ -1,12 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
 
 namespace StreamBench;
 
 /// <summary>
-/// The published gateway as a child process, pinned with <c>taskset</c> like the harness's target:
-/// a bench configuration in a fresh temp folder (SQLite there too), started, waited for on
-/// <c>/readyz</c>, measured from <c>/proc</c>, stopped with its process tree.
+/// The process under test as a child, pinned with <c>taskset</c> like the harness's target: the
+/// published gateway (a bench configuration in a fresh temp folder, SQLite there too, waited for
+/// on <c>/readyz</c>), or one of the reference relays in its seat (a floor relay or nginx, waited
+/// for on its port); measured from <c>/proc</c> with its children, stopped with its process tree.
 /// </summary>
 public sealed class GatewayProcess : IAsyncDisposable
 {
@@ -53,14 +57,115 @@ public sealed class GatewayProcess : IAsyncDisposable
         start.Environment["UPSTREAM_API_KEY"] = "sk-bench-upstream";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["DOTNET_NOLOGO"] = "1";
+        return await ReadyOrStoppedAsync(Launch(start, folder, url), process => WaitReadyAsync(url, process, TimeSpan.FromSeconds(60)));
+    }
+
+    /// <summary>
+    /// Starts a floor relay (bench/floor, bench/yarp: <c>dotnet RELAY.dll --urls URL</c>) forwarding
+    /// <c>POST /v1/chat/completions</c> to <paramref name="upstreamBaseUrl"/><c>/chat/completions</c>,
+    /// as bench/floor-target.sh starts it for the harness.
+    /// </summary>
+    public static async Task<GatewayProcess> StartRelayAsync(string dll, string cpus, int port, string upstreamBaseUrl)
+    {
+        var folder = Directory.CreateTempSubdirectory("streambench-relay-").FullName;
+        var url = $"http://127.0.0.1:{port}";
+        var start = new ProcessStartInfo("taskset", ["-c", cpus, "dotnet", dll, "--urls", url])
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["UPSTREAM_URL"] = upstreamBaseUrl;
+        start.Environment["UPSTREAM_API_KEY"] = "sk-bench-upstream";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        return await ReadyOrStoppedAsync(Launch(start, folder, url), process => WaitListeningAsync(port, process, TimeSpan.FromSeconds(60)));
+    }
+
+    /// <summary>
+    /// Starts nginx as the harness's proxy baseline: <paramref name="template"/> is
+    /// bench/nginx/proxy.conf.in, filled in as bench/harness.sh fills it (one worker, keep-alive
+    /// pool to the upstream, <c>proxy_buffering off</c>), so <c>/v1/chat/completions</c> goes to
+    /// <paramref name="upstreamBaseUrl"/><c>/chat/completions</c>.
+    /// </summary>
+    public static async Task<GatewayProcess> StartNginxAsync(string nginx, string template, string cpus, int port, string upstreamBaseUrl)
+    {
+        var folder = Directory.CreateTempSubdirectory("streambench-nginx-").FullName;
+        Directory.CreateDirectory(Path.Combine(folder, "logs"));
+        var upstream = new Uri(upstreamBaseUrl);
+        var config = (await File.ReadAllTextAsync(template))
+            .Replace("@RUNDIR@", folder, StringComparison.Ordinal)
+            .Replace("@PORT@", port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("@WORKERS@", "1", StringComparison.Ordinal)
+            .Replace("@UPSTREAM_HOSTPORT@", $"{upstream.Host}:{upstream.Port}", StringComparison.Ordinal)
+            .Replace("@UPSTREAM_PATH@", upstream.AbsolutePath.TrimEnd('/'), StringComparison.Ordinal)
+            .Replace("@UPSTREAM_URL@", upstreamBaseUrl, StringComparison.Ordinal);
+        if (Regex.IsMatch(config, "@[A-Z_]+@"))
+        {
+            throw new InvalidOperationException($"{template}: a placeholder this tool does not fill");
+        }
+
+        var file = Path.Combine(folder, "nginx.conf");
+        await File.WriteAllTextAsync(file, config);
+        var start = new ProcessStartInfo("taskset", ["-c", cpus, nginx, "-p", folder, "-c", file])
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        return await ReadyOrStoppedAsync(Launch(start, folder, $"http://127.0.0.1:{port}"), process => WaitListeningAsync(port, process, TimeSpan.FromSeconds(30)));
+    }
+
+    /// <summary>The target once <paramref name="ready"/> says so; stopped (its log kept and named) if it never is.</summary>
+    private static async Task<GatewayProcess> ReadyOrStoppedAsync(GatewayProcess target, Func<Process, Task> ready)
+    {
+        try
+        {
+            await ready(target._process);
+            return target;
+        }
+        catch
+        {
+            await target.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static GatewayProcess Launch(ProcessStartInfo start, string folder, string url)
+    {
         var process = Process.Start(start) ?? throw new InvalidOperationException("taskset did not start");
         process.OutputDataReceived += (_, e) => Log(folder, e.Data);
         process.ErrorDataReceived += (_, e) => Log(folder, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var gateway = new GatewayProcess(process, folder, url);
-        await WaitReadyAsync(url, process, TimeSpan.FromSeconds(60));
-        return gateway;
+        return new GatewayProcess(process, folder, url);
+    }
+
+    /// <summary>Waits until <paramref name="port"/> accepts connections (for targets without <c>/readyz</c>).</summary>
+    public static async Task WaitListeningAsync(int port, Process process, TimeSpan timeout)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(started) < timeout)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"the target exited with {process.ExitCode} before it listened");
+            }
+
+            try
+            {
+                using var socket = new TcpClient();
+                await socket.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException($"nothing listened on port {port} in time");
     }
 
     /// <summary>Polls <c>/readyz</c> until it answers 200; returns the time that took.</summary>
@@ -94,12 +199,12 @@ public sealed class GatewayProcess : IAsyncDisposable
         throw new TimeoutException("the gateway was not ready in time");
     }
 
-    /// <summary>The process's peak resident set (VmHWM), in MB.</summary>
+    /// <summary>The peak resident set (VmHWM) of the process and its children, summed, in MB.</summary>
     public double PeakRssMb => Status("VmHWM:");
 
     public double RssMb => Status("VmRSS:");
 
-    private double Status(string field) => ReadStatusKb(_process.Id, field) / 1024.0;
+    private double Status(string field) => ProcessTree.StatusKb(_process.Id, field) / 1024.0;
 
     /// <summary>A field of <c>/proc/PID/status</c> in kB; 0 once the process is gone.</summary>
     public static long ReadStatusKb(int pid, string field)
@@ -127,23 +232,8 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
 
-    /// <summary>CPU seconds (user + system) the process has used.</summary>
-    public double CpuSeconds
-    {
-        get
-        {
-            try
-            {
-                var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
-            }
-            catch (IOException)
-            {
-                return double.NaN;
-            }
-        }
-    }
+    /// <summary>CPU seconds (user + system) the process and its children have used.</summary>
+    public double CpuSeconds => ProcessTree.Ticks(_process.Id) / ProcessTree.TicksPerSecond;
 
     private static void Log(string folder, string? line)
     {

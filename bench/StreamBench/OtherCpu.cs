@@ -4,8 +4,9 @@ using System.Globalization;
 namespace StreamBench;
 
 /// <summary>
-/// CPU used by processes other than this tool and the gateway while a test ran, in % of one core
-/// (the harness's "other CPU%"): the machine is shared, and a busy neighbour disturbs the figures.
+/// CPU used by processes other than this tool and the target (with its children) while a test
+/// ran, in % of one core (the harness's "other CPU%"): the machine is shared, and a busy neighbour
+/// disturbs the figures.
 /// </summary>
 public sealed class OtherCpu
 {
@@ -18,7 +19,7 @@ public sealed class OtherCpu
     {
         _gatewayPid = gatewayPid;
         _machine = MachineBusyTicks();
-        _ours = ProcessTicks(Environment.ProcessId) + ProcessTicks(gatewayPid);
+        _ours = ProcessTree.ProcessTicks(Environment.ProcessId) + ProcessTree.Ticks(gatewayPid);
     }
 
     public double Percent
@@ -26,9 +27,9 @@ public sealed class OtherCpu
         get
         {
             var machine = MachineBusyTicks() - _machine;
-            var ours = ProcessTicks(Environment.ProcessId) + ProcessTicks(_gatewayPid) - _ours;
+            var ours = ProcessTree.ProcessTicks(Environment.ProcessId) + ProcessTree.Ticks(_gatewayPid) - _ours;
             var seconds = Stopwatch.GetElapsedTime(_started).TotalSeconds;
-            return Math.Max(0, (machine - ours) / 100.0 / seconds * 100);
+            return Math.Max(0, (machine - ours) / ProcessTree.TicksPerSecond / seconds * 100);
         }
     }
 
@@ -38,19 +39,5 @@ public sealed class OtherCpu
         var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries);
         long Field(int i) => long.Parse(fields[i], CultureInfo.InvariantCulture);
         return Field(1) + Field(2) + Field(3) + Field(6) + Field(7);
-    }
-
-    private static long ProcessTicks(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
     }
 }

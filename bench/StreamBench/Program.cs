@@ -3,19 +3,23 @@ using System.Globalization;
 using System.Text;
 using StreamBench;
 
-// What wrk cannot measure (bench/README.md, "Beyond throughput"): time to first token per frame,
-// 10,000 open streams, request body size scaling, cold start. Each command starts the fake
-// upstream in this process and the published gateway as a child pinned to --gateway-cpus, and
+// What wrk cannot measure (bench/README.md, "Every target in one run" and "The floor"): time to
+// first token per frame, 10,000 open streams, request body size scaling, cold start, CPU per
+// relayed frame. Each command starts the fake upstream in this process and the published gateway
+// (or, for frames, each reference relay in its seat) as a child pinned to --gateway-cpus, and
 // prints human lines plus one "RESULT key=value ..." line per measurement for bench/all.sh.
 //
 //   StreamBench ttft      --dll PATH [--requests 200] [--concurrency 8] [--frames 10] [--interval-ms 50]
 //   StreamBench streams   --dll PATH [--streams 10000] [--seconds 30] [--ramp-seconds 10]
 //   StreamBench bodies    --dll PATH [--sizes 65536,1048576,8388608] [--requests 20]
 //   StreamBench coldstart --dll PATH [--runs 5]
+//   StreamBench frames    --dll PATH [--floor-dll PATH] [--yarp-dll PATH] [--nginx PATH --nginx-conf PATH]
+//                         [--routes nginx,floor,yarp,openai,anthropic] [--streams 1000] [--rate 20]
+//                         [--seconds 20] [--ramp-seconds 5] [--settle-seconds 3]   (FrameCost.cs)
 //   common: [--gateway-cpus 0] [--port 18290] [--upstream-port 18280]
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.WriteLine("StreamBench ttft|streams|bodies|coldstart --dll PATH [options]; see the comment at the top of Program.cs.");
+    Console.WriteLine("StreamBench ttft|streams|bodies|coldstart|frames --dll PATH [options]; see the comment at the top of Program.cs.");
     return args.Length == 0 ? 2 : 0;
 }
 
@@ -37,6 +41,7 @@ return args[0] switch
     "streams" => await StreamsAsync(),
     "bodies" => await BodiesAsync(),
     "coldstart" => await ColdStartAsync(),
+    "frames" => await FrameCost.RunAsync(options, dll, cpus, port, upstreamPort),
     _ => Fail($"unknown command '{args[0]}'"),
 };
 

@@ -1,5 +1,5 @@
 -- wrk script for bench/translated.sh: POST one fixed request body with the headers of its
--- client dialect and print one machine-readable line. Modelled on the shared harness's
+-- client dialect and print one machine-readable line. Modelled on the harness's
 -- lua/openai.lua (same pacing, same BENCH_RESULT line), except that no Authorization header
 -- is implied: every header comes from BENCH_HEADERS, because each dialect authenticates its
 -- own way (Bearer, x-api-key, x-goog-api-key).
