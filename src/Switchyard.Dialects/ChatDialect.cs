@@ -16,6 +16,8 @@ public abstract class ChatDialect : Dialect, IClientCodec, IUpstreamCodec
 
     public abstract IReadOnlyList<ClientRoute> Routes { get; }
 
+    public virtual IMediaUrlReader? MediaUrls => null;
+
     /// <summary>Parses a client request. Throws <see cref="GatewayException"/> for malformed input.</summary>
     public abstract ChatRequest ReadRequest(ReadOnlyMemory<byte> body, ParamAdjustments adjustments);
 
@@ -44,5 +46,5 @@ public abstract class ChatDialect : Dialect, IClientCodec, IUpstreamCodec
 
     public virtual bool InlinesImages => false;
 
-    public virtual bool HasNativeSearch => false;
+    public abstract UpstreamAbilities Abilities { get; }
 }

@@ -16,7 +16,10 @@ public static class DialectRegistry
     ];
 
     /// <summary>Dialects that belong to no native API (spoken by cloud providers).</summary>
-    public static IReadOnlyList<Dialect> Standalone { get; } = [];
+    public static IReadOnlyList<Dialect> Standalone { get; } =
+    [
+        Bedrock.ConverseDialect.Instance,
+    ];
 
     public static IReadOnlyList<Dialect> All { get; } = [.. Apis.SelectMany(api => api.Dialects), .. Standalone];
 

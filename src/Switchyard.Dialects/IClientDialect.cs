@@ -12,6 +12,9 @@ public interface IClientDialect
     /// <summary>Top-level fields a request body must carry; checked before the model is resolved.</summary>
     IReadOnlyList<string> RequiredFields => [];
 
+    /// <summary>Finds the media URLs a request carries, which an upstream would fetch itself; null when the dialect carries none.</summary>
+    IMediaUrlReader? MediaUrls => null;
+
     /// <summary>Writes a whole error answer in this dialect's envelope.</summary>
     void WriteError(GatewayError error, IBufferWriter<byte> output);
 

@@ -1,4 +1,5 @@
 using Switchyard.Dialects.Canonical;
+using Switchyard.Dialects.Json;
 
 namespace Switchyard.Dialects;
 
@@ -29,6 +30,12 @@ public interface IPassthrough
 
     /// <summary>Reads the usage object of a non-streamed answer.</summary>
     Usage ReadUsage(ReadOnlySpan<byte> usageJson);
+
+    /// <summary>
+    /// The usage of a whole non-streamed answer: its usage object, and whatever else of the answer
+    /// is billed (hosted web searches the dialect reports as output items).
+    /// </summary>
+    Usage ReadAnswerUsage(ReadOnlySpan<byte> answer, JsonTopLevel topLevel, ReadOnlySpan<byte> usageJson) => ReadUsage(usageJson);
 }
 
 /// <summary>A passthrough dialect that streams: its frames are relayed through a tap that reads their usage.</summary>

@@ -20,6 +20,6 @@ public interface IUpstreamCodec : IUpstreamEndpoint
     /// <summary>The upstream takes images inline only; the gateway fetches URLs for it.</summary>
     bool InlinesImages => false;
 
-    /// <summary>The upstream can run the native search a request may ask for (<see cref="ChatRequest.WantsNativeSearch"/>).</summary>
-    bool HasNativeSearch => false;
+    /// <summary>What the dialect can declare of a request's tools and settings.</summary>
+    UpstreamAbilities Abilities { get; }
 }

@@ -8,4 +8,7 @@ public interface IUpstreamEndpoint
 
     /// <summary>Turns an upstream's error answer into a gateway error, scrubbed of keys and addresses.</summary>
     GatewayError ReadError(int status, ReadOnlySpan<byte> body);
+
+    /// <summary>The same, for a dialect whose errors are named in a response header (<paramref name="header"/> reads one).</summary>
+    GatewayError ReadError(int status, Func<string, string?> header, ReadOnlySpan<byte> body) => ReadError(status, body);
 }

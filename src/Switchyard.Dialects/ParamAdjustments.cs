@@ -62,5 +62,13 @@ public sealed class ParamAdjustments
         return builder.ToString();
     }
 
-    private void Add(string entry) => (_entries ??= []).Add(entry);
+    // Each failover attempt writes the request again; an adjustment is reported once.
+    private void Add(string entry)
+    {
+        _entries ??= [];
+        if (!_entries.Contains(entry))
+        {
+            _entries.Add(entry);
+        }
+    }
 }

@@ -11,4 +11,7 @@ namespace Switchyard.Dialects.Anthropic;
 [JsonSerializable(typeof(ErrorEnvelopeWire))]
 [JsonSerializable(typeof(List<ContentBlockWire>))]
 [JsonSerializable(typeof(CountTokensResponseWire))]
+[JsonSerializable(typeof(ToolWire))]
+[JsonSerializable(typeof(List<CitationWire>))]
+[JsonSerializable(typeof(List<WebSearchResultWire>))]
 internal sealed partial class AnthropicJsonContext : JsonSerializerContext;

@@ -28,6 +28,10 @@ public sealed class AnthropicMessagesDialect : ChatDialect, IStreamPassthrough, 
         new("POST", "/v1/messages/count_tokens", RouteOperation.CountTokens) { OperationName = "count_tokens" },
     ];
 
+    public override IMediaUrlReader MediaUrls => MessagesMediaUrls.Instance;
+
+    public override UpstreamAbilities Abilities { get; } = new() { ExtensionPrefix = "anthropic." };
+
     public override string Path(string upstreamModel, bool stream) => "/v1/messages";
 
     /// <summary>https://docs.anthropic.com/en/api/messages: temperature and top_p range over 0..1.</summary>

@@ -51,11 +51,13 @@ internal static class MessagesMapping
         }
 
         var maxTokens = Clamp("max_tokens", wire.MaxTokens, 1, int.MaxValue, adjustments);
+        var (tools, hosted) = ToolsToCanonical(wire.Tools);
         return new ChatRequest
         {
             Model = wire.Model,
             Messages = messages,
-            Tools = ToolsToCanonical(wire.Tools),
+            Tools = tools,
+            HostedTools = hosted,
             ToolChoice = wire.ToolChoice?.Type switch
             {
                 null => null,
@@ -126,11 +128,8 @@ internal static class MessagesMapping
             "user" => Role.User,
             "assistant" => Role.Assistant,
 
-            // Mid-conversation instructions, which the API takes right after a user turn (Claude
-            // Code sends its environment this way); the writers put them where their dialect keeps
-            // instructions.
-            "system" when previousRole == "user" => Role.System,
-            "system" => throw GatewayException.InvalidRequest($"{param}.role: a system message must come right after a user turn", param + ".role"),
+            // Claude Code places system messages between turns (environment, deferred tools).
+            "system" => Role.System,
             _ => throw GatewayException.InvalidRequest($"{param}.role: Input should be 'user', 'assistant' or 'system'", param + ".role"),
         };
 
@@ -174,7 +173,7 @@ internal static class MessagesMapping
 
     private static ContentPart BlockToCanonical(ContentBlockWire block, string param) => block.Type switch
     {
-        "text" => new TextPart(block.Text ?? string.Empty) { CacheControl = block.CacheControl, Extensions = Extra(block) },
+        "text" => new TextPart(block.Text ?? string.Empty) { CacheControl = block.CacheControl, Citations = CitationsToCanonical(block.Citations, block.Text) },
         "image" => block.Source switch
         {
             { Type: "base64", Data: { } data } => new ImagePart { Base64Data = data, MediaType = block.Source.MediaType, CacheControl = block.CacheControl },
@@ -203,11 +202,98 @@ internal static class MessagesMapping
         },
         "thinking" => new ReasoningPart(block.Thinking ?? string.Empty) { Signature = block.Signature },
         "redacted_thinking" => new ReasoningPart(string.Empty) { RedactedData = block.Data },
+
+        // A client-side tool search names the deferred tools it found; other dialects declare
+        // deferred tools outright (ToolDefinition.DeferLoading), so the name is all there is to say.
+        "tool_reference" => new TextPart($"Tool '{block.ToolName}' is available.") { CacheControl = block.CacheControl },
+        "server_tool_use" => ServerToolCallToCanonical(block),
+        _ when block.Type?.EndsWith("_tool_result", StringComparison.Ordinal) == true && block.ToolUseId is { } serverCall
+            => ServerToolResultToCanonical(block, serverCall),
         _ => throw GatewayException.InvalidRequest($"{param}.type: '{block.Type}' blocks cannot be translated for this model", param + ".type"),
     };
 
-    private static Dictionary<string, JsonElement>? Extra(ContentBlockWire block) =>
-        block.Citations is { } citations ? new Dictionary<string, JsonElement> { [ExtensionPrefix + "citations"] = citations } : null;
+    private static HostedToolKind ServerToolKind(string? name) => name switch
+    {
+        "web_search" => HostedToolKind.WebSearch,
+        "web_fetch" => HostedToolKind.WebFetch,
+        "code_execution" or "bash_code_execution" or "text_editor_code_execution" => HostedToolKind.CodeExecution,
+        _ => new HostedToolKind(name ?? "server_tool"),
+    };
+
+    public static ServerToolCallPart ServerToolCallToCanonical(ContentBlockWire block)
+    {
+        var input = block.Input is { ValueKind: JsonValueKind.Object } json ? json : (JsonElement?)null;
+        var query = input is { } i && i.TryGetProperty("query", out var q) && q.ValueKind == JsonValueKind.String ? q.GetString() : null;
+        return new ServerToolCallPart(block.Id ?? string.Empty, ServerToolKind(block.Name), block.Name ?? string.Empty, input?.GetRawText() ?? "{}") { Query = query };
+    }
+
+    public static ServerToolResultPart ServerToolResultToCanonical(ContentBlockWire block, string toolUseId)
+    {
+        var kind = block.Type == "web_search_tool_result" ? HostedToolKind.WebSearch : ServerToolKind(block.Type?[..^"_tool_result".Length]);
+        List<WebSourceWire>? results = null;
+        string? error = null;
+        if (block.Content is { ValueKind: JsonValueKind.Array } array && kind == HostedToolKind.WebSearch)
+        {
+            results = array.Deserialize(AnthropicJsonContext.Default.ListWebSearchResultWire)?
+                .Where(r => r is { Type: "web_search_result", Url: not null }).Select(r => new WebSourceWire(r)).ToList();
+        }
+        else if (block.Content is { ValueKind: JsonValueKind.Object } failure && failure.TryGetProperty("error_code", out var code))
+        {
+            error = code.GetString();
+        }
+
+        return new ServerToolResultPart(toolUseId, kind)
+        {
+            Sources = results?.Select(r => r.Source).ToList() ?? [],
+            ErrorCode = error,
+        };
+    }
+
+    private readonly record struct WebSourceWire(WebSearchResultWire Wire)
+    {
+        public WebSource Source => new(Wire.Url!)
+        {
+            Title = Wire.Title,
+            PageAge = Wire.PageAge,
+            Extensions = Wire.EncryptedContent is { } encrypted
+                ? new Dictionary<string, JsonElement> { [ExtensionPrefix + "encrypted_content"] = JsonSerializer.SerializeToElement(encrypted, DialectsJsonContext.Default.String) }
+                : null,
+        };
+    }
+
+    /// <summary>A text block's web search citations; each supports the whole block.</summary>
+    public static List<Citation>? CitationsToCanonical(JsonElement? citations, string? text)
+    {
+        if (citations is not { ValueKind: JsonValueKind.Array } array)
+        {
+            return null;
+        }
+
+        List<CitationWire>? wires;
+        try
+        {
+            wires = array.Deserialize(AnthropicJsonContext.Default.ListCitationWire);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        var result = wires?.Where(c => c is { Type: "web_search_result_location", Url: not null })
+            .Select(c => CitationToCanonical(c, text?.Length ?? 0)).ToList();
+        return result is { Count: > 0 } ? result : null;
+    }
+
+    public static Citation CitationToCanonical(CitationWire wire, int textLength) => new(wire.Url!)
+    {
+        Title = wire.Title,
+        StartIndex = 0,
+        EndIndex = textLength,
+        CitedText = wire.CitedText,
+        Extensions = wire.EncryptedIndex is { } index
+            ? new Dictionary<string, JsonElement> { [ExtensionPrefix + "encrypted_index"] = JsonSerializer.SerializeToElement(index, DialectsJsonContext.Default.String) }
+            : null,
+    };
 
     private static List<ContentPart> ToolResultContent(JsonElement? content, string param) => content switch
     {
@@ -217,20 +303,28 @@ internal static class MessagesMapping
         _ => throw GatewayException.InvalidRequest($"{param}.content: Input should be a valid string or list of blocks", param + ".content"),
     };
 
-    private static List<ToolDefinition>? ToolsToCanonical(List<ToolWire>? tools)
+    private static (List<ToolDefinition>? Tools, List<HostedTool>? Hosted) ToolsToCanonical(List<ToolWire>? tools)
     {
         if (tools is null)
         {
-            return null;
+            return (null, null);
         }
 
         var result = new List<ToolDefinition>(tools.Count);
+        List<HostedTool>? hosted = null;
         for (var i = 0; i < tools.Count; i++)
         {
             var tool = tools[i] ?? throw GatewayException.InvalidRequest($"tools.{i}: Input should be an object", $"tools.{i}");
+            if (AnthropicDefinedTools.ToCanonical(tool) is { } defined)
+            {
+                result.Add(defined);
+                continue;
+            }
+
             if (tool.Type is not (null or "custom"))
             {
-                throw GatewayException.InvalidRequest($"tools.{i}.type: the server tool '{tool.Type}' is available only on Anthropic models", $"tools.{i}.type");
+                (hosted ??= []).Add(HostedToCanonical(tool, $"tools.{i}"));
+                continue;
             }
 
             result.Add(new ToolDefinition(tool.Name ?? throw GatewayException.InvalidRequest($"tools.{i}.name: Field required", $"tools.{i}.name"))
@@ -238,10 +332,48 @@ internal static class MessagesMapping
                 Description = tool.Description,
                 Parameters = tool.InputSchema,
                 CacheControl = tool.CacheControl,
+                DeferLoading = tool.DeferLoading == true,
             });
         }
 
-        return result;
+        return (result, hosted);
+    }
+
+    /// <summary>Server tools and Anthropic-defined client tools (https://docs.anthropic.com/en/docs/agents-and-tools/tool-use/overview).</summary>
+    private static HostedTool HostedToCanonical(ToolWire tool, string param)
+    {
+        var type = tool.Type!;
+        var kind = type switch
+        {
+            _ when type.StartsWith("web_search_", StringComparison.Ordinal) => HostedToolKind.WebSearch,
+            _ when type.StartsWith("web_fetch_", StringComparison.Ordinal) => HostedToolKind.WebFetch,
+            _ when type.StartsWith("code_execution_", StringComparison.Ordinal) => HostedToolKind.CodeExecution,
+            _ when type.StartsWith("computer_", StringComparison.Ordinal) => HostedToolKind.ComputerUse,
+            _ when type.StartsWith("bash_", StringComparison.Ordinal) || type.StartsWith("text_editor_", StringComparison.Ordinal)
+                || type.StartsWith("memory_", StringComparison.Ordinal) => HostedToolKind.ProviderDefined,
+            "mcp_toolset" => HostedToolKind.Mcp,
+            _ => new HostedToolKind(type),
+        };
+
+        return new HostedTool(kind)
+        {
+            ClientType = type,
+            Param = param,
+            Name = tool.Name,
+
+            // Tool search only finds deferred tools, which other dialects declare outright.
+            Optional = tool.DeferLoading == true || type.StartsWith("tool_search_tool_", StringComparison.Ordinal),
+            Search = kind == HostedToolKind.WebSearch ? new WebSearchOptions
+            {
+                MaxUses = tool.MaxUses,
+                AllowedDomains = tool.AllowedDomains,
+                BlockedDomains = tool.BlockedDomains,
+                UserLocation = tool.UserLocation is { } location
+                    ? new UserLocation { City = location.City, Region = location.Region, Country = location.Country, Timezone = location.Timezone }
+                    : null,
+            } : null,
+            Extensions = new Dictionary<string, JsonElement> { [ExtensionPrefix + "tool"] = JsonSerializer.SerializeToElement(tool, AnthropicJsonContext.Default.ToolWire) },
+        };
     }
 
     public static FinishReason FinishReasonToCanonical(string? reason) => reason switch
@@ -281,6 +413,7 @@ internal static class MessagesMapping
         CacheReadTokens = usage.CacheReadInputTokens ?? 0,
         CacheWriteTokens = usage.CacheCreationInputTokens ?? 0,
         OutputTokens = usage.OutputTokens ?? 0,
+        WebSearchCalls = usage.ServerToolUse?.WebSearchRequests ?? 0,
     };
 
     public static ChatResponse ToCanonical(MessageResponseWire wire)
@@ -291,7 +424,13 @@ internal static class MessagesMapping
             switch (block.Type)
             {
                 case "text":
-                    parts.Add(new TextPart(block.Text ?? string.Empty));
+                    parts.Add(new TextPart(block.Text ?? string.Empty) { Citations = CitationsToCanonical(block.Citations, block.Text) });
+                    break;
+                case "server_tool_use":
+                    parts.Add(ServerToolCallToCanonical(block));
+                    break;
+                case not null when block.Type.EndsWith("_tool_result", StringComparison.Ordinal) && block.ToolUseId is { } serverCall:
+                    parts.Add(ServerToolResultToCanonical(block, serverCall));
                     break;
                 case "thinking":
                     parts.Add(new ReasoningPart(block.Thinking ?? string.Empty) { Signature = block.Signature });

@@ -19,8 +19,8 @@ internal static class MessagesRequestWriter
 
         // With no max_tokens from the client, the thinking budget comes on top of the default answer length.
         var maxTokens = request.MaxOutputTokens
-            ?? request.DefaultMaxOutputTokens + (WantedBudget(request) is int wanted && !forcedTool ? wanted : 0);
-        var thinkingBudget = ThinkingBudget(request, maxTokens, forcedTool, adjustments);
+            ?? request.DefaultMaxOutputTokens + (AnthropicThinking.WantedBudget(request) is int wanted && !forcedTool ? wanted : 0);
+        var thinkingBudget = AnthropicThinking.Budget(request, maxTokens, forcedTool, IsReturnable);
 
         writer.WriteStartObject();
         writer.WriteString("model"u8, upstreamModel);
@@ -119,55 +119,6 @@ internal static class MessagesRequestWriter
         writer.WriteEndObject();
     }
 
-    private static int? WantedBudget(ChatRequest request) =>
-        request.Reasoning is { Disabled: false } reasoning ? reasoning.BudgetTokens ?? ReasoningBudget.ToBudget(reasoning.Effort) : null;
-
-    private static int? ThinkingBudget(ChatRequest request, int maxTokens, bool forcedTool, ParamAdjustments adjustments)
-    {
-        if (WantedBudget(request) is not int budget)
-        {
-            return null;
-        }
-
-        // Mid tool loop, Anthropic requires the last assistant turn to start with its own signed
-        // thinking; a client that did not keep it (plain OpenAI clients) cannot have thinking on.
-        if (LastAssistantTurnLacksThinking(request.Messages))
-        {
-            adjustments.Dropped("reasoning_effort", "the previous assistant turn carries no signed thinking to continue from");
-            return null;
-        }
-
-        // Anthropic refuses thinking with a forced tool choice, and needs 1024 <= budget < max_tokens.
-        if (forcedTool)
-        {
-            adjustments.Dropped("reasoning_effort", "Anthropic does not allow thinking with a forced tool choice");
-            return null;
-        }
-
-        if (maxTokens <= ReasoningBudget.Low)
-        {
-            adjustments.Dropped("reasoning_effort", "max_tokens leaves no room for a thinking budget");
-            return null;
-        }
-
-        return ReasoningBudget.FitBelow(budget, maxTokens);
-    }
-
-    private static bool LastAssistantTurnLacksThinking(List<ChatMessage> messages)
-    {
-        var lastAssistant = messages.FindLastIndex(m => m.Role == Role.Assistant);
-        if (lastAssistant < 0 || !messages[lastAssistant].Parts.Any(p => p is ToolCallPart))
-        {
-            return false;
-        }
-
-        // Only an open tool loop (results after the calls, no new user text) continues that turn.
-        var after = messages.Skip(lastAssistant + 1).ToList();
-        var openLoop = after.Count > 0 && after.All(m => m.Parts.All(p => p is ToolResultPart));
-        return openLoop && !messages[lastAssistant].Parts.Any(p => p is ReasoningPart reasoning
-            && (reasoning.RedactedData is not null || AnthropicSignature(reasoning.Signature) is not null));
-    }
-
     private static void WriteSystem(Utf8JsonWriter writer, List<ChatMessage> messages)
     {
         var blocks = messages.Where(m => m.Role.IsInstruction)
@@ -241,8 +192,7 @@ internal static class MessagesRequestWriter
     {
         TextPart text => text.Text.Length > 0,
 
-        // Anthropic accepts back only thinking it signed itself (or redacted thinking).
-        ReasoningPart reasoning => role == "assistant" && (reasoning.RedactedData is not null || AnthropicSignature(reasoning.Signature) is not null),
+        ReasoningPart reasoning => role == "assistant" && IsReturnable(reasoning),
         RefusalPart refusal => refusal.Text.Length > 0,
         _ => true,
     };
@@ -329,6 +279,9 @@ internal static class MessagesRequestWriter
                 break;
         }
     }
+
+    /// <summary>Anthropic accepts back only thinking it signed itself, or redacted thinking.</summary>
+    private static bool IsReturnable(ReasoningPart reasoning) => reasoning.RedactedData is not null || AnthropicSignature(reasoning.Signature) is not null;
 
     /// <summary>Anthropic's own signature, raw or carried through another dialect; null for anyone else's.</summary>
     private static string? AnthropicSignature(string? signature)
@@ -417,15 +370,87 @@ internal static class MessagesRequestWriter
         writer.WriteEndObject();
     }
 
+    /// <summary>The web search server tool (https://docs.anthropic.com/en/docs/agents-and-tools/tool-use/web-search-tool), or the client's own Anthropic definition.</summary>
+    private static void WriteHostedTool(Utf8JsonWriter writer, HostedTool tool, ParamAdjustments adjustments)
+    {
+        if (tool.Extensions?.TryGetValue(MessagesMapping.ExtensionPrefix + "tool", out var own) == true)
+        {
+            own.WriteTo(writer);
+            return;
+        }
+
+        if (tool.Kind != HostedToolKind.WebSearch)
+        {
+            return;
+        }
+
+        var search = tool.Search ?? new WebSearchOptions();
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, WebSearchToolType);
+        writer.WriteString("name"u8, "web_search"u8);
+        if (search.MaxUses is int maxUses)
+        {
+            writer.WriteNumber("max_uses"u8, maxUses);
+        }
+
+        // Anthropic takes an allow-list or a block-list, not both.
+        if (search.AllowedDomains is { Count: > 0 } allowed)
+        {
+            WriteStrings(writer, "allowed_domains"u8, allowed);
+            if (search.BlockedDomains is { Count: > 0 })
+            {
+                adjustments.Dropped(tool.Param + ".blocked_domains", "Anthropic web search takes an allow-list or a block-list, not both");
+            }
+        }
+        else if (search.BlockedDomains is { Count: > 0 } blocked)
+        {
+            WriteStrings(writer, "blocked_domains"u8, blocked);
+        }
+
+        if (search.UserLocation is { } location)
+        {
+            writer.WriteStartObject("user_location"u8);
+            writer.WriteString("type"u8, "approximate"u8);
+            OpenAI.Responses.ResponsesRequestWriter.WriteLocation(writer, location);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+        if (search.ContextSize is not null)
+        {
+            adjustments.Dropped(tool.Param + ".search_context_size", "Anthropic web search has no context size");
+        }
+    }
+
+    /// <summary>The web search server tool version the gateway declares.</summary>
+    public const string WebSearchToolType = "web_search_20250305";
+
+    private static void WriteStrings(Utf8JsonWriter writer, ReadOnlySpan<byte> name, IEnumerable<string> values)
+    {
+        writer.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            writer.WriteStringValue(value);
+        }
+
+        writer.WriteEndArray();
+    }
+
     private static void WriteTools(Utf8JsonWriter writer, ChatRequest request, bool forcedJson)
     {
         var tools = request.CallableTools;
-        if (tools.Count == 0 && !forcedJson)
+        var hosted = request.HostedTools ?? [];
+        if (tools.Count == 0 && hosted.Count == 0 && !forcedJson)
         {
             return;
         }
 
         writer.WriteStartArray("tools"u8);
+        foreach (var tool in hosted)
+        {
+            WriteHostedTool(writer, tool, request.Adjustments);
+        }
+
         foreach (var tool in tools)
         {
             writer.WriteStartObject();
@@ -449,6 +474,11 @@ internal static class MessagesRequestWriter
             {
                 writer.WritePropertyName("cache_control"u8);
                 cacheControl.WriteTo(writer);
+            }
+
+            if (tool.DeferLoading)
+            {
+                writer.WriteBoolean("defer_loading"u8, true);
             }
 
             writer.WriteEndObject();

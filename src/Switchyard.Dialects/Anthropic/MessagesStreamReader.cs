@@ -22,6 +22,13 @@ internal static class MessagesStreamReader
         var jsonOutputBlocks = new HashSet<int>();
         var skipped = new HashSet<int>();
 
+        // Server tool calls arrive as blocks with streamed input; they leave whole (PartAdded).
+        var serverCalls = new Dictionary<int, (ContentBlockWire Block, System.Text.StringBuilder Input)>();
+
+        // Text blocks' lengths and citations: a citation supports its whole block, known at its stop.
+        var textLengths = new Dictionary<int, int>();
+        var citations = new Dictionary<int, List<CitationWire>>();
+
         await foreach (var frame in frames.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             if (frame.Data.IsEmpty)
@@ -57,12 +64,20 @@ internal static class MessagesStreamReader
                     switch (block.Type)
                     {
                         case "text":
+                            textLengths[index] = block.Text?.Length ?? 0;
                             yield return new PartStarted(index, PartKind.Text);
                             if (block.Text is { Length: > 0 } initial)
                             {
                                 yield return new TextDelta(index, initial);
                             }
 
+                            break;
+                        case "server_tool_use":
+                            serverCalls[index] = (block, new System.Text.StringBuilder());
+                            break;
+                        case "web_search_tool_result" when block.ToolUseId is { } searchId:
+                            skipped.Add(index);
+                            yield return new PartAdded(index, MessagesMapping.ServerToolResultToCanonical(block, searchId));
                             break;
                         case "tool_use" when block.Name == MessagesMapping.JsonOutputTool:
                             jsonOutputBlocks.Add(index);
@@ -85,11 +100,37 @@ internal static class MessagesStreamReader
 
                     break;
 
+                case "content_block_delta" when wire.Index is int serverIndex && wire.Delta is { PartialJson: { } partial } && serverCalls.TryGetValue(serverIndex, out var serverCall):
+                    serverCall.Input.Append(partial);
+                    break;
+
+                case "content_block_stop" when wire.Index is int serverIndex && serverCalls.Remove(serverIndex, out var serverCall):
+                    var callBlock = serverCall.Block;
+                    if (serverCall.Input.Length > 0)
+                    {
+                        try
+                        {
+                            using var input = JsonDocument.Parse(serverCall.Input.ToString());
+                            callBlock.Input = input.RootElement.Clone();
+                        }
+                        catch (JsonException)
+                        {
+                            // Input cut short: the call is still reported, without it.
+                        }
+                    }
+
+                    yield return new PartAdded(serverIndex, MessagesMapping.ServerToolCallToCanonical(callBlock));
+                    break;
+
                 case "content_block_delta" when wire.Index is int index && wire.Delta is { } delta && !skipped.Contains(index):
                     switch (delta.Type)
                     {
                         case "text_delta" when delta.Text is { Length: > 0 } text:
+                            textLengths[index] = textLengths.GetValueOrDefault(index) + text.Length;
                             yield return new TextDelta(index, text);
+                            break;
+                        case "citations_delta" when delta.Citation is { Type: "web_search_result_location", Url: not null } citation:
+                            (citations.TryGetValue(index, out var list) ? list : citations[index] = []).Add(citation);
                             break;
                         case "input_json_delta" when delta.PartialJson is { Length: > 0 } json:
                             yield return jsonOutputBlocks.Contains(index) ? new TextDelta(index, json) : new ToolArgumentsDelta(index, json);
@@ -105,6 +146,14 @@ internal static class MessagesStreamReader
                     break;
 
                 case "content_block_stop" when wire.Index is int index && !skipped.Contains(index):
+                    if (citations.Remove(index, out var cited))
+                    {
+                        foreach (var citation in cited)
+                        {
+                            yield return new CitationAdded(index, MessagesMapping.CitationToCanonical(citation, textLengths.GetValueOrDefault(index)));
+                        }
+                    }
+
                     yield return new PartCompleted(index);
                     break;
 
@@ -123,6 +172,7 @@ internal static class MessagesStreamReader
                             InputTokens = delta2.InputTokens ?? usage.InputTokens,
                             CacheReadTokens = delta2.CacheReadInputTokens ?? usage.CacheReadTokens,
                             CacheWriteTokens = delta2.CacheCreationInputTokens ?? usage.CacheWriteTokens,
+                            WebSearchCalls = delta2.ServerToolUse?.WebSearchRequests ?? usage.WebSearchCalls,
                         };
                         yield return new UsageUpdated(usage);
                     }

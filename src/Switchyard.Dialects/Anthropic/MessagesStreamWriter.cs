@@ -24,6 +24,7 @@ internal static class MessagesStreamWriter
         int? openBlock = null;
         var openIsReasoning = false;
         var openHasSignature = false;
+        var openText = new System.Text.StringBuilder();
         var usage = Usage.Empty;
 
         await foreach (var item in events.WithCancellation(cancellationToken).ConfigureAwait(false))
@@ -59,6 +60,7 @@ internal static class MessagesStreamWriter
                     openBlock = index;
                     openIsReasoning = part.Kind == PartKind.Reasoning;
                     openHasSignature = false;
+                    openText.Clear();
                     yield return Event("content_block_start", w =>
                     {
                         w.WriteNumber("index"u8, index);
@@ -88,7 +90,58 @@ internal static class MessagesStreamWriter
                     break;
 
                 case TextDelta text when blocks.TryGetValue(text.Index, out var block):
+                    if (block == openBlock)
+                    {
+                        openText.Append(text.Text);
+                    }
+
                     yield return Delta(block, "text_delta"u8, "text"u8, text.Text);
+                    break;
+
+                case CitationAdded cited when blocks.TryGetValue(cited.Index, out var block) && block == openBlock:
+                    var citedText = openText.ToString();
+                    yield return Event("content_block_delta", w =>
+                    {
+                        w.WriteNumber("index"u8, block);
+                        w.WriteStartObject("delta"u8);
+                        w.WriteString("type"u8, "citations_delta"u8);
+                        w.WritePropertyName("citation"u8);
+                        MessagesResponseWriter.WriteCitation(w, cited.Citation, citedText);
+                        w.WriteEndObject();
+                    });
+                    break;
+
+                case PartAdded { Part: ServerToolCallPart or ServerToolResultPart } added
+                    when added.Part is not ServerToolResultPart result || result.Kind == HostedToolKind.WebSearch:
+                    foreach (var frame in Close())
+                    {
+                        yield return frame;
+                    }
+
+                    var addedIndex = blocks.Count;
+                    blocks[added.Index] = addedIndex;
+                    if (added.Part is ServerToolCallPart serverCall)
+                    {
+                        // As Anthropic streams it: the block opens with empty input, which then arrives as JSON.
+                        yield return Event("content_block_start", w =>
+                        {
+                            w.WriteNumber("index"u8, addedIndex);
+                            w.WritePropertyName("content_block"u8);
+                            MessagesResponseWriter.WriteServerToolUse(w, serverCall, withInput: false);
+                        });
+                        yield return Delta(addedIndex, "input_json_delta"u8, "partial_json"u8, serverCall.InputJson);
+                    }
+                    else
+                    {
+                        yield return Event("content_block_start", w =>
+                        {
+                            w.WriteNumber("index"u8, addedIndex);
+                            w.WritePropertyName("content_block"u8);
+                            MessagesResponseWriter.WriteServerToolResult(w, (ServerToolResultPart)added.Part);
+                        });
+                    }
+
+                    yield return Event("content_block_stop", w => w.WriteNumber("index"u8, addedIndex));
                     break;
 
                 case RefusalDelta refusal when blocks.TryGetValue(refusal.Index, out var block):

@@ -139,6 +139,7 @@ public sealed class MessagesUsageTap : IUsageTap, IDisposable
             OutputTokens = delta?.OutputTokens ?? previous.OutputTokens,
             CacheReadTokens = delta?.CacheReadInputTokens ?? previous.CacheReadTokens,
             CacheWriteTokens = delta?.CacheCreationInputTokens ?? previous.CacheWriteTokens,
+            WebSearchCalls = delta?.ServerToolUse?.WebSearchRequests ?? previous.WebSearchCalls,
         };
 
         if (_price?.Invoke(Usage) is not decimal cost)

@@ -95,6 +95,9 @@ internal sealed class ContentBlockWire
     /// <summary>redacted_thinking.</summary>
     public string? Data { get; set; }
 
+    /// <summary>tool_reference: the deferred tool a tool search result names.</summary>
+    public string? ToolName { get; set; }
+
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 }
@@ -132,8 +135,65 @@ internal sealed class ToolWire
 
     public JsonElement? CacheControl { get; set; }
 
+    public bool? DeferLoading { get; set; }
+
+    /// <summary>web_search_*: the most searches per answer.</summary>
+    public int? MaxUses { get; set; }
+
+    public List<string>? AllowedDomains { get; set; }
+
+    public List<string>? BlockedDomains { get; set; }
+
+    public UserLocationWire? UserLocation { get; set; }
+
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
+}
+
+internal sealed class UserLocationWire
+{
+    /// <summary>approximate.</summary>
+    public string? Type { get; set; }
+
+    public string? City { get; set; }
+
+    public string? Region { get; set; }
+
+    public string? Country { get; set; }
+
+    public string? Timezone { get; set; }
+}
+
+/// <summary>A text block's citation; for web search, <c>web_search_result_location</c>.</summary>
+internal sealed class CitationWire
+{
+    public string? Type { get; set; }
+
+    public string? Url { get; set; }
+
+    public string? Title { get; set; }
+
+    public string? EncryptedIndex { get; set; }
+
+    public string? CitedText { get; set; }
+}
+
+/// <summary>One entry of a web_search_tool_result's content.</summary>
+internal sealed class WebSearchResultWire
+{
+    /// <summary>web_search_result.</summary>
+    public string? Type { get; set; }
+
+    public string? Url { get; set; }
+
+    public string? Title { get; set; }
+
+    public string? EncryptedContent { get; set; }
+
+    public string? PageAge { get; set; }
+
+    /// <summary>web_search_tool_result_error: why the search failed.</summary>
+    public string? ErrorCode { get; set; }
 }
 
 internal sealed class ToolChoiceWire
@@ -202,8 +262,16 @@ internal sealed class UsageWire
 
     public long? CacheReadInputTokens { get; set; }
 
+    /// <summary>Server tools the upstream ran, billed per call (web search).</summary>
+    public ServerToolUseWire? ServerToolUse { get; set; }
+
     /// <summary>Switchyard's addition: the cost in credits, where the model has pricing.</summary>
     public decimal? Cost { get; set; }
+}
+
+internal sealed class ServerToolUseWire
+{
+    public long? WebSearchRequests { get; set; }
 }
 
 /// <summary>One stream event; which fields are set depends on <see cref="Type"/>.</summary>
@@ -235,6 +303,9 @@ internal sealed class DeltaWire
     public string? Thinking { get; set; }
 
     public string? Signature { get; set; }
+
+    /// <summary>citations_delta.</summary>
+    public CitationWire? Citation { get; set; }
 
     public string? StopReason { get; set; }
 

@@ -17,6 +17,12 @@ public sealed record ChatRequest
 
     public ToolChoice? ToolChoice { get; init; }
 
+    /// <summary>Provider-run tools the client asked for (web search, code execution, …), in the order it declared them.</summary>
+    public List<HostedTool>? HostedTools { get; init; }
+
+    /// <summary>A key that groups requests sharing a prompt prefix, for provider-side caching (OpenAI <c>prompt_cache_key</c>).</summary>
+    public string? PromptCacheKey { get; init; }
+
     /// <summary>The tools the model may call: all of <see cref="Tools"/>, or those its tool choice allows.</summary>
     public IReadOnlyList<ToolDefinition> CallableTools =>
         ToolChoice?.Allowed is { } allowed ? (Tools ?? []).Where(t => allowed.Contains(t.Name)).ToList() : Tools ?? [];
@@ -73,9 +79,6 @@ public sealed record ChatRequest
 
     /// <summary>Top-level fields of the source dialect with no neutral slot, keyed <c>dialect.field</c>.</summary>
     public Dictionary<string, JsonElement>? Extensions { get; init; }
-
-    /// <summary>The request asks for the upstream's native web search (<see cref="ToolDefinition.NativeSearch"/>).</summary>
-    public bool WantsNativeSearch => Tools?.Any(t => t.Name == ToolDefinition.NativeSearch) == true;
 
     /// <summary>The text of the last user message, for estimates and for the echo model.</summary>
     public string LastUserText =>

@@ -22,7 +22,22 @@ public sealed record PartStarted(int Index, PartKind Kind) : StreamEvent
     public string? ToolCallId { get; init; }
 
     public string? ToolName { get; init; }
+
+    /// <summary>The namespace of the called tool (<see cref="ToolCallPart.Namespace"/>).</summary>
+    public string? ToolNamespace { get; init; }
+
+    /// <summary>
+    /// The called tool is free-form: its <see cref="ToolArgumentsDelta"/> fragments still build
+    /// <c>{"input": text}</c>, and writers of dialects with free-form calls unwrap the text.
+    /// </summary>
+    public bool FreeForm { get; init; }
 }
+
+/// <summary>A part that arrives whole rather than in deltas: a provider-run call or its result.</summary>
+public sealed record PartAdded(int Index, ContentPart Part) : StreamEvent;
+
+/// <summary>A source cited by the text part <see cref="Index"/>; offsets are within that part's text.</summary>
+public sealed record CitationAdded(int Index, Citation Citation) : StreamEvent;
 
 public sealed record TextDelta(int Index, string Text) : StreamEvent;
 

@@ -19,6 +19,13 @@ public sealed record Usage
 
     public long ReasoningTokens { get; init; }
 
+    /// <summary>
+    /// Web searches the upstream ran on the request's behalf and bills per call: Anthropic's
+    /// <c>server_tool_use.web_search_requests</c>, OpenAI's <c>web_search_call</c> items, a Chat
+    /// Completions request with <c>web_search_options</c>. Priced by <c>pricing.webSearchPerCall</c>.
+    /// </summary>
+    public long WebSearchCalls { get; init; }
+
     /// <summary>Cost in credits, where the model has pricing.</summary>
     public decimal? Cost { get; init; }
 

@@ -23,9 +23,6 @@ public sealed class GeminiGenerateDialect : ChatDialect, IStreamPassthrough, ITo
         Kinds = new HashSet<ModelKind> { ModelKind.Chat, ModelKind.Embedding },
     };
 
-    /// <summary>The function-tool name that asks for Gemini's native search.</summary>
-    public const string HostedSearchTool = GenerateContentMapping.HostedSearchTool;
-
     public override string Name => "gemini-generate";
 
     public override Surface Surface => GeminiSurface;
@@ -47,14 +44,16 @@ public sealed class GeminiGenerateDialect : ChatDialect, IStreamPassthrough, ITo
         new("POST", "/v1beta/models/{**id}", RouteOperation.Unknown) { AllowsQueryKey = true },
     ];
 
+    public override IMediaUrlReader MediaUrls => GenerateContentMediaUrls.Instance;
+
     public override string Path(string upstreamModel, bool stream) =>
         $"/v1beta/models/{Uri.EscapeDataString(upstreamModel)}:{(stream ? "streamGenerateContent?alt=sse" : "generateContent")}";
 
     /// <summary>Gemini takes images inline only; the gateway fetches URLs for it.</summary>
     public override bool InlinesImages => true;
 
-    /// <summary>A function tool named <c>googleSearch</c> becomes Gemini's native search.</summary>
-    public override bool HasNativeSearch => true;
+    /// <summary>Gemini writes back its own safety settings from a client of its dialect.</summary>
+    public override UpstreamAbilities Abilities { get; } = new() { ExtensionPrefix = "gemini.", WrittenExtensions = ["gemini.safetySettings"] };
 
     /// <summary>Gemini's sampling parameters sit inside generationConfig; the upstream validates them itself.</summary>
     public IReadOnlyList<ParameterRange> Ranges => [];

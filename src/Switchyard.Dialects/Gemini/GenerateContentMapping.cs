@@ -70,6 +70,7 @@ internal static class GenerateContentMapping
             messages.Add(new ChatMessage(role, parts));
         }
 
+        var (tools, hosted) = ToolsToCanonical(wire.Tools);
         var config = wire.GenerationConfig;
         if (config?.CandidateCount is > 1)
         {
@@ -80,7 +81,8 @@ internal static class GenerateContentMapping
         {
             Model = string.Empty,
             Messages = messages,
-            Tools = ToolsToCanonical(wire.Tools),
+            Tools = tools,
+            HostedTools = hosted,
             ToolChoice = wire.ToolConfig?.FunctionCallingConfig switch
             {
                 null => null,
@@ -106,9 +108,36 @@ internal static class GenerateContentMapping
             FrequencyPenalty = config?.FrequencyPenalty,
             Seed = config?.Seed,
             StopSequences = config?.StopSequences,
-            Extensions = wire.SafetySettings is { } safety ? new Dictionary<string, JsonElement> { [ExtensionPrefix + "safetySettings"] = safety } : null,
+            Extensions = Extensions(wire),
             Adjustments = adjustments,
         };
+    }
+
+    /// <summary>Fields with no neutral slot: safety settings (kept for Gemini upstreams), and the rest, which others drop.</summary>
+    private static Dictionary<string, JsonElement>? Extensions(GenerateContentRequestWire wire)
+    {
+        var extensions = new Dictionary<string, JsonElement>();
+        if (wire.SafetySettings is { } safety)
+        {
+            extensions[ExtensionPrefix + "safetySettings"] = safety;
+        }
+
+        if (wire.CachedContent is { } cached)
+        {
+            extensions[ExtensionPrefix + "cachedContent"] = JsonSerializer.SerializeToElement(cached, DialectsJsonContext.Default.String);
+        }
+
+        foreach (var (name, value) in wire.ExtensionData ?? [])
+        {
+            extensions[ExtensionPrefix + name] = value;
+        }
+
+        foreach (var (name, value) in wire.GenerationConfig?.ExtensionData ?? [])
+        {
+            extensions[ExtensionPrefix + "generationConfig." + name] = value;
+        }
+
+        return extensions.Count > 0 ? extensions : null;
     }
 
     private static double? Clamp(string name, double? value, double min, double max, ParamAdjustments adjustments)
@@ -198,16 +227,23 @@ internal static class GenerateContentMapping
         return "call_" + Convert.ToHexStringLower(hash)[..24];
     }
 
-    private static List<ToolDefinition>? ToolsToCanonical(List<ToolWire>? tools)
+    private static (List<ToolDefinition>? Tools, List<HostedTool>? Hosted) ToolsToCanonical(List<ToolWire>? tools)
     {
         if (tools is null)
         {
-            return null;
+            return (null, null);
         }
 
         var result = new List<ToolDefinition>();
-        foreach (var tool in tools.Where(t => t is not null))
+        List<HostedTool>? hosted = null;
+        for (var i = 0; i < tools.Count; i++)
         {
+            var tool = tools[i];
+            if (tool is null)
+            {
+                continue;
+            }
+
             foreach (var declaration in tool.FunctionDeclarations ?? [])
             {
                 result.Add(new ToolDefinition(declaration.Name ?? throw GatewayException.InvalidRequest("functionDeclarations.name is required", "tools.functionDeclarations.name"))
@@ -217,17 +253,43 @@ internal static class GenerateContentMapping
                 });
             }
 
+            // The protobuf JSON mapping accepts snake_case field names as well as camelCase.
+            var param = $"tools[{i}]";
             if (tool.GoogleSearch is not null)
             {
-                result.Add(new ToolDefinition(HostedSearchTool));
+                (hosted ??= []).Add(Hosted(HostedToolKind.WebSearch, "googleSearch", param, tool.GoogleSearch.Value));
+            }
+
+            foreach (var (name, value) in tool.ExtensionData ?? [])
+            {
+                var kind = name switch
+                {
+                    "google_search" or "googleSearchRetrieval" or "google_search_retrieval" => HostedToolKind.WebSearch,
+                    "codeExecution" or "code_execution" => HostedToolKind.CodeExecution,
+                    "urlContext" or "url_context" => HostedToolKind.WebFetch,
+                    "fileSearch" or "file_search" => HostedToolKind.FileSearch,
+                    "computerUse" or "computer_use" => HostedToolKind.ComputerUse,
+                    "function_declarations" => throw GatewayException.InvalidRequest("tools: use functionDeclarations", param + ".function_declarations"),
+                    _ => new HostedToolKind(name),
+                };
+                (hosted ??= []).Add(Hosted(kind, name, param, value));
             }
         }
 
-        return result;
+        return (result, hosted);
     }
 
-    /// <summary>The function-tool name that asks for the upstream's native search (docs/behaviour.md).</summary>
-    public const string HostedSearchTool = ToolDefinition.NativeSearch;
+    private static HostedTool Hosted(HostedToolKind kind, string type, string param, JsonElement definition) => new(kind)
+    {
+        ClientType = type,
+        Param = param,
+        Search = kind == HostedToolKind.WebSearch ? new WebSearchOptions() : null,
+        Extensions = new Dictionary<string, JsonElement>
+        {
+            [ExtensionPrefix + "tool"] = JsonSerializer.SerializeToElement(
+                new Dictionary<string, JsonElement> { [type] = definition }, DialectsJsonContext.Default.DictionaryStringJsonElement),
+        },
+    };
 
     private static ResponseFormat? ResponseFormatToCanonical(GenerationConfigWire? config)
     {
@@ -241,10 +303,13 @@ internal static class GenerateContentMapping
             : new ResponseFormat(ResponseFormatKind.JsonObject);
     }
 
-    /// <summary>Gemini's convention: prompt includes cached tokens; candidates exclude thoughts.</summary>
+    /// <summary>
+    /// Gemini's convention: prompt includes cached tokens; candidates exclude thoughts; the tokens its
+    /// own tools (Google Search) fed back are counted apart and billed as input.
+    /// </summary>
     public static Usage ToCanonical(UsageMetadataWire? usage) => usage is null ? Usage.Empty : new Usage
     {
-        InputTokens = Math.Max(0, (usage.PromptTokenCount ?? 0) - (usage.CachedContentTokenCount ?? 0)),
+        InputTokens = Math.Max(0, (usage.PromptTokenCount ?? 0) - (usage.CachedContentTokenCount ?? 0)) + (usage.ToolUsePromptTokenCount ?? 0),
         CacheReadTokens = usage.CachedContentTokenCount ?? 0,
         OutputTokens = usage.CandidatesTokenCount ?? 0,
         ReasoningTokens = usage.ThoughtsTokenCount ?? 0,
@@ -311,13 +376,19 @@ internal static class GenerateContentMapping
             index++;
         }
 
+        var searches = 0;
+        if (candidate?.GroundingMetadata is { } grounding)
+        {
+            searches = Grounding.Apply(grounding, parts, wire.ResponseId);
+        }
+
         return new ChatResponse
         {
             Id = wire.ResponseId ?? string.Empty,
             Model = wire.ModelVersion ?? string.Empty,
             Parts = parts,
             FinishReason = FinishReasonToCanonical(candidate?.FinishReason, parts.Any(p => p is ToolCallPart)),
-            Usage = ToCanonical(wire.UsageMetadata),
+            Usage = ToCanonical(wire.UsageMetadata) with { WebSearchCalls = searches },
         };
     }
 }

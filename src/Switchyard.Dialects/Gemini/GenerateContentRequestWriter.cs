@@ -85,6 +85,16 @@ internal static class GenerateContentRequestWriter
         WriteThinking(writer, request.Reasoning, request.MaxOutputTokens, upstreamModel);
         writer.WriteEndObject();
 
+        if (request.User is not null)
+        {
+            adjustments.Dropped("user", "Gemini takes no end-user id");
+        }
+
+        if (request.ParallelToolCalls == false)
+        {
+            adjustments.Dropped("parallel_tool_calls", "Gemini cannot be limited to one call per turn");
+        }
+
         if (request.Extensions?.TryGetValue(GenerateContentMapping.ExtensionPrefix + "safetySettings", out var safety) == true)
         {
             writer.WritePropertyName("safetySettings"u8);
@@ -228,6 +238,21 @@ internal static class GenerateContentRequestWriter
                         WriteFunctionResponse(writer, result);
                         writer.WriteEndObject();
                         writer.WriteEndObject();
+
+                        // Images a tool returned follow its response in the same turn.
+                        foreach (var attachment in result.Content)
+                        {
+                            switch (attachment)
+                            {
+                                case ImagePart image:
+                                    WriteMedia(writer, image.Base64Data, image.MediaType ?? "image/png", image.Url);
+                                    break;
+                                case DocumentPart { Text: null } document:
+                                    WriteMedia(writer, document.Base64Data, document.MediaType ?? "application/pdf", document.Url);
+                                    break;
+                            }
+                        }
+
                         break;
                 }
             }
@@ -296,9 +321,9 @@ internal static class GenerateContentRequestWriter
     {
         // Gemini limits calls itself when they are required (allowedFunctionNames); otherwise it is sent only the callable tools.
         var tools = request.ToolChoice is { Mode: ToolChoiceMode.Required, Allowed: not null } ? request.Tools ?? [] : request.CallableTools;
-        var functions = tools.Where(t => t.Name != GenerateContentMapping.HostedSearchTool).ToList();
-        var search = tools.Count != functions.Count;
-        if (functions.Count == 0 && !search)
+        var functions = tools.ToList();
+        var hosted = request.HostedTools ?? [];
+        if (functions.Count == 0 && hosted.Count == 0)
         {
             return;
         }
@@ -330,12 +355,24 @@ internal static class GenerateContentRequestWriter
             writer.WriteEndObject();
         }
 
-        if (search)
+        foreach (var tool in hosted)
         {
-            writer.WriteStartObject();
-            writer.WriteStartObject("google_search"u8);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
+            if (tool.Extensions?.TryGetValue(GenerateContentMapping.ExtensionPrefix + "tool", out var own) == true)
+            {
+                own.WriteTo(writer);
+            }
+            else if (tool.Kind == HostedToolKind.WebSearch)
+            {
+                // Google Search takes no settings a client of another dialect could give.
+                writer.WriteStartObject();
+                writer.WriteStartObject("google_search"u8);
+                writer.WriteEndObject();
+                writer.WriteEndObject();
+                if (tool.Search is { } search)
+                {
+                    DropSearchOptions(tool.Param, search, request.Adjustments);
+                }
+            }
         }
 
         writer.WriteEndArray();
@@ -376,6 +413,34 @@ internal static class GenerateContentRequestWriter
 
             writer.WriteEndObject();
             writer.WriteEndObject();
+        }
+    }
+
+    private static void DropSearchOptions(string param, WebSearchOptions search, ParamAdjustments adjustments)
+    {
+        if (search.AllowedDomains is { Count: > 0 })
+        {
+            adjustments.Dropped(param + ".allowed_domains", "Google Search grounding has no domain filter");
+        }
+
+        if (search.BlockedDomains is { Count: > 0 })
+        {
+            adjustments.Dropped(param + ".blocked_domains", "Google Search grounding has no domain filter");
+        }
+
+        if (search.MaxUses is not null)
+        {
+            adjustments.Dropped(param + ".max_uses", "Google Search grounding has no search limit");
+        }
+
+        if (search.UserLocation is not null)
+        {
+            adjustments.Dropped(param + ".user_location", "Google Search grounding takes no location");
+        }
+
+        if (search.ContextSize is not null)
+        {
+            adjustments.Dropped(param + ".search_context_size", "Google Search grounding has no context size");
         }
     }
 

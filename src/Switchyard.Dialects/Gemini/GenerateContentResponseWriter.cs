@@ -15,8 +15,20 @@ internal static class GenerateContentResponseWriter
         writer.WriteString("role"u8, "model"u8);
         writer.WriteStartArray("parts"u8);
         string? pendingSignature = null;
+        var written = 0;
+        var cited = new List<(int, string, Citation)>();
         foreach (var part in response.Parts)
         {
+            if (part is TextPart { Citations: { Count: > 0 } citations } citedText)
+            {
+                cited.AddRange(citations.Select(c => (written, citedText.Text, c)));
+            }
+
+            if (part is TextPart or RefusalPart or ToolCallPart || part is ReasoningPart { Text.Length: > 0 })
+            {
+                written++;
+            }
+
             switch (part)
             {
                 case ReasoningPart reasoning:
@@ -45,6 +57,10 @@ internal static class GenerateContentResponseWriter
         writer.WriteEndArray();
         writer.WriteEndObject();
         writer.WriteString("finishReason"u8, GenerateContentMapping.FinishReasonFromCanonical(response.FinishReason));
+        Grounding.Write(writer,
+            response.Parts.OfType<ServerToolCallPart>().Where(c => c.Kind == HostedToolKind.WebSearch && c.Query is not null).Select(c => c.Query!).ToList(),
+            response.Parts.OfType<ServerToolResultPart>().SelectMany(r => r.Sources).ToList(),
+            cited);
         writer.WriteNumber("index"u8, 0);
         writer.WriteEndObject();
         writer.WriteEndArray();

@@ -25,6 +25,8 @@ internal static class GenerateContentStreamReader
         var usage = Usage.Empty;
         var events = new List<StreamEvent>(8);
         var callIndex = 0;
+        var openText = new System.Text.StringBuilder();
+        var searches = 0;
 
         await foreach (var frame in frames.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
@@ -107,8 +109,32 @@ internal static class GenerateContentStreamReader
                     if (text.Length > 0)
                     {
                         Switch(PartKind.Text);
+                        openText.Append(text);
                         events.Add(new TextDelta(openPart!.Value, text));
                     }
+                }
+            }
+
+            if (candidate?.GroundingMetadata is { } grounding)
+            {
+                // Supports cite the text streamed so far; searches and sources leave as whole parts.
+                if (openPart is int textPart && openKind == PartKind.Text)
+                {
+                    var text = openText.ToString();
+                    foreach (var support in grounding.GroundingSupports ?? [])
+                    {
+                        if (support?.Segment is { } segment)
+                        {
+                            var (start, end) = Grounding.Span(text, segment);
+                            events.AddRange(Grounding.Citations(grounding, support, start, end).Select(c => new CitationAdded(textPart, c)));
+                        }
+                    }
+                }
+
+                foreach (var found in Grounding.Searches(grounding, chunk.ResponseId))
+                {
+                    searches += found is ServerToolCallPart ? 1 : 0;
+                    events.Add(new PartAdded(nextPart++, found));
                 }
             }
 
@@ -119,7 +145,7 @@ internal static class GenerateContentStreamReader
 
             if (chunk.UsageMetadata is { } metadata)
             {
-                usage = GenerateContentMapping.ToCanonical(metadata);
+                usage = GenerateContentMapping.ToCanonical(metadata) with { WebSearchCalls = searches };
                 yield return new UsageUpdated(usage);
             }
 
@@ -152,6 +178,7 @@ internal static class GenerateContentStreamReader
             Close();
             openPart = nextPart++;
             openKind = kind;
+            openText.Clear();
             events.Add(new PartStarted(openPart.Value, kind));
         }
 

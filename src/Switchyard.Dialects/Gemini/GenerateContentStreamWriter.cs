@@ -25,6 +25,13 @@ internal static class GenerateContentStreamWriter
         var reasoningParts = new HashSet<int>();
         string? pendingSignature = null;
 
+        // Grounding goes out on the last chunk, as Gemini sends it; citations cite all the text streamed.
+        var streamed = new StringBuilder();
+        var partStarts = new Dictionary<int, int>();
+        var queries = new List<string>();
+        var sources = new List<WebSource>();
+        var cited = new List<(int, string, Citation)>();
+
         await foreach (var item in events.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             switch (item)
@@ -39,6 +46,27 @@ internal static class GenerateContentStreamWriter
 
                 case PartStarted { Kind: PartKind.Reasoning } reasoning:
                     reasoningParts.Add(reasoning.Index);
+                    break;
+
+                case PartStarted { Kind: PartKind.Text } textPart:
+                    partStarts[textPart.Index] = streamed.Length;
+                    break;
+
+                case CitationAdded citation:
+                    var offset = partStarts.GetValueOrDefault(citation.Index);
+                    cited.Add((0, string.Empty, citation.Citation with
+                    {
+                        StartIndex = offset + (citation.Citation.StartIndex ?? 0),
+                        EndIndex = citation.Citation.EndIndex is int end ? offset + end : streamed.Length,
+                    }));
+                    break;
+
+                case PartAdded { Part: ServerToolCallPart { Query: { } query } call } when call.Kind == HostedToolKind.WebSearch:
+                    queries.Add(query);
+                    break;
+
+                case PartAdded { Part: ServerToolResultPart result }:
+                    sources.AddRange(result.Sources);
                     break;
 
                 case ToolArgumentsDelta arguments when calls.TryGetValue(arguments.Index, out var call):
@@ -59,6 +87,7 @@ internal static class GenerateContentStreamWriter
                     break;
 
                 case TextDelta text:
+                    streamed.Append(text.Text);
                     yield return Chunk(options, id, w => GenerateContentResponseWriter.WriteTextPart(w, text.Text, ref pendingSignature));
                     break;
 
@@ -67,7 +96,10 @@ internal static class GenerateContentStreamWriter
                     break;
 
                 case ResponseCompleted done:
-                    yield return Chunk(options, id, w => GenerateContentResponseWriter.WriteTextPart(w, string.Empty, ref pendingSignature), done);
+                    var all = streamed.ToString();
+                    var grounding = cited.Select(c => (0, all, c.Item3)).ToList();
+                    yield return Chunk(options, id, w => GenerateContentResponseWriter.WriteTextPart(w, string.Empty, ref pendingSignature), done,
+                        w => Grounding.Write(w, queries, sources, grounding));
                     yield break;
 
                 case ResponseFailed failed:
@@ -79,7 +111,7 @@ internal static class GenerateContentStreamWriter
 
     private delegate void PartWriter(Utf8JsonWriter writer);
 
-    private static SseFrame Chunk(StreamWriteOptions options, string id, PartWriter writePart, ResponseCompleted? done = null) =>
+    private static SseFrame Chunk(StreamWriteOptions options, string id, PartWriter writePart, ResponseCompleted? done = null, Action<Utf8JsonWriter>? writeGrounding = null) =>
         SseFrame.FromData(Json(w =>
         {
             w.WriteStartObject();
@@ -94,6 +126,7 @@ internal static class GenerateContentStreamWriter
             if (done is not null)
             {
                 w.WriteString("finishReason"u8, GenerateContentMapping.FinishReasonFromCanonical(done.FinishReason));
+                writeGrounding?.Invoke(w);
             }
 
             w.WriteNumber("index"u8, 0);

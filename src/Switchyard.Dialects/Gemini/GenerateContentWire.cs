@@ -192,7 +192,53 @@ internal sealed class CandidateWire
 
     public string? FinishReason { get; set; }
 
+    /// <summary>What Google Search found and which text it supports.</summary>
+    public GroundingMetadataWire? GroundingMetadata { get; set; }
+
     public int? Index { get; set; }
+}
+
+internal sealed class GroundingMetadataWire
+{
+    public List<string>? WebSearchQueries { get; set; }
+
+    public List<GroundingChunkWire>? GroundingChunks { get; set; }
+
+    public List<GroundingSupportWire>? GroundingSupports { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
+}
+
+internal sealed class GroundingChunkWire
+{
+    public WebChunkWire? Web { get; set; }
+}
+
+internal sealed class WebChunkWire
+{
+    public string? Uri { get; set; }
+
+    public string? Title { get; set; }
+}
+
+internal sealed class GroundingSupportWire
+{
+    public SegmentWire? Segment { get; set; }
+
+    public List<int>? GroundingChunkIndices { get; set; }
+}
+
+internal sealed class SegmentWire
+{
+    public int? PartIndex { get; set; }
+
+    /// <summary>In bytes of the part's UTF-8 text.</summary>
+    public int? StartIndex { get; set; }
+
+    public int? EndIndex { get; set; }
+
+    public string? Text { get; set; }
 }
 
 internal sealed class UsageMetadataWire
@@ -206,6 +252,9 @@ internal sealed class UsageMetadataWire
     public long? ThoughtsTokenCount { get; set; }
 
     public long? CachedContentTokenCount { get; set; }
+
+    /// <summary>Input the upstream's own tools added (search results fed back to the model); not in promptTokenCount.</summary>
+    public long? ToolUsePromptTokenCount { get; set; }
 
     public long? TotalTokenCount { get; set; }
 

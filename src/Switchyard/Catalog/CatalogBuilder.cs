@@ -53,7 +53,7 @@ internal static class CatalogBuilder
                 var provider = providers[d.Provider];
                 return new Deployment(provider, d.Model ?? options.Model ?? options.Id, d.Weight)
                 {
-                    UpstreamDialect = provider.Type.DialectFor(kind, d.Api ?? options.Api),
+                    UpstreamDialect = provider.Type.DialectFor(kind, d.Api ?? options.Api, d.Model ?? options.Model ?? options.Id),
                 };
             }).ToArray(),
             Fallbacks = options.Fallbacks.ToArray(),
@@ -66,6 +66,7 @@ internal static class CatalogBuilder
                     PerImage = p.PerImage,
                     PerAudioSecond = p.PerAudioSecond,
                     PerMCharacters = p.PerMCharacters,
+                    WebSearchPerCall = p.WebSearchPerCall,
                 }
                 : null,
         };

@@ -15,4 +15,7 @@ internal sealed record Pricing(
     public decimal? PerAudioSecond { get; init; }
 
     public decimal? PerMCharacters { get; init; }
+
+    /// <summary>Credits per web search the upstream ran (<see cref="Dialects.Canonical.Usage.WebSearchCalls"/>).</summary>
+    public decimal WebSearchPerCall { get; init; }
 }

@@ -13,6 +13,9 @@ internal sealed class Provider
     /// <summary>The base URL without a trailing slash; dialect paths are appended to it.</summary>
     public required string BaseUrl { get; init; }
 
+    /// <summary>Where its requests go and what their bodies need (a vendor's own paths unless a cloud says otherwise).</summary>
+    public IUpstreamAddressing Addressing { get; init; } = DialectPaths.Instance;
+
     /// <summary>Puts the provider's credentials on each request; null when it has none.</summary>
     public IUpstreamSigner? Signer { get; init; }
 

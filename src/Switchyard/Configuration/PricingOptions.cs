@@ -26,4 +26,7 @@ internal sealed class PricingOptions
 
     /// <summary>Speech models: credits per million input characters.</summary>
     public decimal? PerMCharacters { get; set; }
+
+    /// <summary>Credits per web search the upstream runs for a request (Anthropic web search, OpenAI web search calls).</summary>
+    public decimal WebSearchPerCall { get; set; }
 }

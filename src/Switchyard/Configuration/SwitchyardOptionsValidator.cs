@@ -71,6 +71,20 @@ internal static class SwitchyardOptionsValidator
             Problem("media.maxBytes", "must be positive");
         }
 
+        foreach (var (name, value) in new (string, long)[]
+        {
+            ("media.maxImages", options.Media.MaxImages),
+            ("media.maxInlineBytes", options.Media.MaxInlineBytes),
+            ("media.maxUploadFields", options.Media.MaxUploadFields),
+            ("media.maxUploadFieldBytes", options.Media.MaxUploadFieldBytes),
+        })
+        {
+            if (value <= 0)
+            {
+                Problem(name, "must be positive");
+            }
+        }
+
         CheckObservability(options.Observability);
 
         var providers = new Dictionary<string, ProviderOptions>(StringComparer.Ordinal);
@@ -217,7 +231,8 @@ internal static class SwitchyardOptionsValidator
 
             if (model.Pricing is { } pricing
                 && (pricing.InputPerMTok < 0 || pricing.OutputPerMTok < 0 || pricing.CachedInputPerMTok < 0
-                    || pricing.CacheWritePerMTok < 0 || pricing.ReasoningPerMTok < 0 || pricing.MinimumCharge < 0))
+                    || pricing.CacheWritePerMTok < 0 || pricing.ReasoningPerMTok < 0 || pricing.MinimumCharge < 0
+                    || pricing.WebSearchPerCall < 0))
             {
                 Problem(path + ".pricing", "prices must not be negative");
             }

@@ -20,7 +20,7 @@ internal static class EmbeddingsForwarder
         var context = gateway.Context;
         using var body = new PooledBufferWriter();
         upstream.WriteRequest(request, deployment.UpstreamModel, body);
-        using var message = UpstreamClient.CreateRequest(deployment, upstream.Path(deployment.UpstreamModel, stream: false), body.WrittenMemory);
+        using var message = UpstreamClient.CreateRequest(deployment, upstream, stream: false, body.WrittenMemory);
         gateway.Attempts++;
         var (call, error) = await UpstreamClient.SendAsync(deployment.Provider, message, body.WrittenMemory, context.RequestAborted);
         if (call is null)

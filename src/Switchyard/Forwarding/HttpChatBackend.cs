@@ -103,9 +103,11 @@ internal sealed class HttpChatBackend(IUpstreamCodec codec, GatewayRequest gatew
     {
         using var body = new PooledBufferWriter();
         codec.WriteRequest(request, deployment.UpstreamModel, body);
-        using var message = UpstreamClient.CreateRequest(deployment, codec.Path(deployment.UpstreamModel, stream), body.WrittenMemory, passedHeaders);
+        var sent = UpstreamClient.ForProvider(deployment, codec, body.WrittenMemory, out var edited);
+        using var disposeEdited = edited;
+        using var message = UpstreamClient.CreateRequest(deployment, codec, stream, sent, passedHeaders);
         gateway.Attempts++;
-        var result = await UpstreamClient.SendAsync(deployment.Provider, message, body.WrittenMemory, cancellationToken);
+        var result = await UpstreamClient.SendAsync(deployment.Provider, message, sent, cancellationToken);
         if (result.Call is { } call)
         {
             gateway.Upstream += call.HeadersElapsed;

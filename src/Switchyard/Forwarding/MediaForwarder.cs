@@ -73,6 +73,11 @@ internal static class MediaForwarder
                 return AttemptOutcome.Failed(await UpstreamClient.ReadErrorAsync(call, dialect, context.RequestAborted));
             }
 
+            // Priced on its input, known already: a client that leaves mid-audio still pays for it.
+            var served = new Usage { Cost = MediaCost.Characters(entry.Pricing, MediaCost.CountCharacters(topLevel.GetString(body.Span, "input"u8))) };
+            request.Relayed.Reported = served;
+            request.Relayed.Completed = true;
+
             var response = context.Response;
             response.StatusCode = 200;
             response.ContentType = call.Response.Content.Headers.ContentType?.ToString() ?? "application/octet-stream";
@@ -85,35 +90,34 @@ internal static class MediaForwarder
                 await response.Body.FlushAsync(context.RequestAborted);
             }
 
-            var characters = topLevel.GetString(body.Span, "input"u8)?.Length ?? 0;
-            return AttemptOutcome.Served(new Usage { Cost = MediaCost.Characters(entry.Pricing, characters) });
+            return AttemptOutcome.Served(served);
         }
     }
 
     /// <summary><c>POST /v1/audio/transcriptions</c>: the upload streams to the upstream while the client sends it.</summary>
-    public static async Task<AttemptOutcome> TranscriptionAsync(GatewayRequest request, IMediaDialect dialect, TranscriptionUpload upload, ModelEntry entry, Deployment deployment, long maxBytes)
+    public static async Task<AttemptOutcome> TranscriptionAsync(GatewayRequest request, IMediaDialect dialect, TranscriptionUpload upload, ModelEntry entry, Deployment deployment)
     {
         var (context, timings) = (request.Context, request);
-        using var content = new MultipartRelayContent(upload.Fields, upload.File, upload.Rest, _ => deployment.UpstreamModel);
+        using var content = new MultipartRelayContent(upload, _ => deployment.UpstreamModel);
         using var message = new HttpRequestMessage(HttpMethod.Post, deployment.Provider.BaseUrl + dialect.Path(deployment.UpstreamModel, stream: false)) { Content = content };
         UpstreamClient.ApplyConfiguredHeaders(message, deployment.Provider);
         timings.Attempts++;
-        UpstreamCall? call;
-        GatewayError? error;
+        UpstreamCall? call = null;
+        GatewayError? error = null;
         try
         {
             (call, error) = await UpstreamClient.SendAsync(deployment.Provider, message, body: null, context.RequestAborted);
         }
-        catch (InvalidDataException exception)
+        catch (Exception) when (content.ClientError is not null)
         {
-            throw TranscriptionUpload.MalformedOrTooLarge(exception, maxBytes);
+            // Reported below: the client's upload, not the upstream, failed.
         }
 
         if (content.ClientError is { } clientError)
         {
             // The client's upload, not the upstream, failed: a 400 or 413, never retried.
             call?.Dispose();
-            throw TranscriptionUpload.MalformedOrTooLarge(clientError, maxBytes);
+            throw new GatewayException(clientError);
         }
 
         if (call is null)
@@ -135,9 +139,31 @@ internal static class MediaForwarder
             response.ContentType = call.Response.Content.Headers.ContentType?.ToString() ?? "application/json";
             response.ContentLength = answer.Length;
             await response.Body.WriteAsync(answer, context.RequestAborted);
-            return AttemptOutcome.Served(new Usage { Cost = MediaCost.AudioSeconds(entry.Pricing, AudioSeconds(answer)) });
+            return AttemptOutcome.Served(new Usage { Cost = MediaCost.AudioSeconds(entry.Pricing, BilledSeconds(content.Duration, answer)) });
         }
     }
+
+    // Audio is never denser than this (48 kHz stereo 32-bit PCM is 3 Mbit/s): a header claiming fewer seconds than the bytes need is not believed.
+    private const double MaxAudioBytesPerSecond = 384_000;
+
+    /// <summary>
+    /// The seconds a transcription is billed for, whatever format its answer is in: the duration its
+    /// container declares, the duration the upstream reports (verbose_json's <c>duration</c>,
+    /// <c>usage.seconds</c>) if longer, and never less than the bytes could hold at the densest audio rate.
+    /// </summary>
+    public static double BilledSeconds(AudioDuration container, byte[] answer)
+    {
+        var reported = AudioSeconds(answer);
+        if (container.Seconds is null && reported == 0)
+        {
+            // Neither the file nor the answer says: bill the bytes as low-bitrate speech (16 kbit/s), high rather than nothing.
+            return container.Bytes / UnknownAudioBytesPerSecond;
+        }
+
+        return Math.Max(Math.Max(container.Seconds ?? 0, reported), container.Bytes / MaxAudioBytesPerSecond);
+    }
+
+    private const double UnknownAudioBytesPerSecond = 2_000;
 
     /// <summary>The audio duration a transcription reports: verbose_json's <c>duration</c> or <c>usage.seconds</c>; 0 for text formats.</summary>
     private static double AudioSeconds(byte[] answer)

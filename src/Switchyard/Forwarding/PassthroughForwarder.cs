@@ -30,8 +30,9 @@ internal static class PassthroughForwarder
             : request.Body;
 
         // 2. Send and wait for the upstream's headers.
-        using var message = UpstreamClient.CreateRequest(deployment, endpoint.Path(deployment.UpstreamModel, request.Stream), body,
-            HeaderPolicy.FromClient(context.Request, deployment.Provider));
+        body = UpstreamClient.ForProvider(deployment, endpoint, body, out var edited);
+        using var disposeEdited = edited;
+        using var message = UpstreamClient.CreateRequest(deployment, endpoint, request.Stream, body, HeaderPolicy.FromClient(context.Request, deployment.Provider));
         request.Attempts++;
         var (call, error) = await UpstreamClient.SendAsync(deployment.Provider, message, body, context.RequestAborted);
         if (call is null)
@@ -84,7 +85,7 @@ internal static class PassthroughForwarder
         if (topLevel.TryGet(answer, dialect.UsageProperty, out var usageProperty) && usageProperty.ValueKind == JsonTokenType.StartObject)
         {
             var usageJson = answer.AsSpan(usageProperty.Value);
-            usage = CostCalculator.Priced(entry.Pricing, dialect.ReadUsage(usageJson));
+            usage = CostCalculator.Priced(entry.Pricing, dialect.ReadAnswerUsage(answer, topLevel, usageJson));
             if (usage.Cost is decimal cost)
             {
                 edits.Set(dialect.UsageProperty, JsonTopLevelEditor.WithNumber(usageJson, "cost"u8, cost));

@@ -39,13 +39,6 @@ internal sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images
         }
 
         var neutral = request.Neutral(client);
-        if (neutral.WantsNativeSearch && !(codec?.HasNativeSearch == true && deployment.Provider.Search))
-        {
-            // A function tool named googleSearch asks for native search; an upstream without it
-            // cannot honour the request, which is the client's to know, not to guess.
-            return AttemptOutcome.Failed(GatewayError.InvalidRequest(
-                $"The tool '{ToolDefinition.NativeSearch}' needs a native search capability, which the upstream of this model does not have.", "tools"));
-        }
 
         // Upstreams that take images inline only get URLs fetched by the gateway, once per request.
         if (codec?.InlinesImages == true)
@@ -54,19 +47,38 @@ internal sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images
         }
 
         var attempt = neutral with { DefaultMaxOutputTokens = entry.MaxOutputTokens ?? Reservation.DefaultMaxOutputTokens };
+
+        // Tools the upstream cannot declare as the client did (namespaces, free-form, hosted) are
+        // fitted to it, and calls mapped back.
+        UpstreamAdapter? adapter = null;
+        if (codec is not null)
+        {
+            try
+            {
+                adapter = UpstreamAdapter.For(attempt, codec.Abilities, deployment.Provider.Search);
+            }
+            catch (GatewayException exception)
+            {
+                return AttemptOutcome.Failed(exception.Error);
+            }
+
+            attempt = adapter.Request;
+        }
+
         return request.Stream
-            ? await StreamAsync(request, client, entry, deployment, backend, attempt)
-            : await CompleteAsync(request, client, entry, deployment, backend, attempt);
+            ? await StreamAsync(request, client, entry, deployment, backend, attempt, adapter)
+            : await CompleteAsync(request, client, entry, deployment, backend, attempt, adapter);
     }
 
-    private static async Task<AttemptOutcome> CompleteAsync(GatewayRequest gateway, IClientCodec client, ModelEntry entry, Deployment deployment, IChatBackend backend, ChatRequest request)
+    private static async Task<AttemptOutcome> CompleteAsync(GatewayRequest gateway, IClientCodec client, ModelEntry entry, Deployment deployment, IChatBackend backend, ChatRequest request, UpstreamAdapter? adapter)
     {
         var result = await backend.CompleteAsync(request, deployment, gateway.Aborted);
-        if (result.Response is not { } response)
+        if (result.Response is not { } answer)
         {
             return AttemptOutcome.Failed(result.Error!);
         }
 
+        var response = adapter?.Restore(answer) ?? answer;
         response.Model = gateway.ModelId!;
         response.Usage = CostCalculator.Priced(entry.Pricing, response.Usage);
         response.Metadata = request.Metadata;
@@ -94,9 +106,10 @@ internal sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images
         return AttemptOutcome.Served(response.Usage);
     }
 
-    private static async Task<AttemptOutcome> StreamAsync(GatewayRequest gateway, IClientCodec client, ModelEntry entry, Deployment deployment, IChatBackend backend, ChatRequest request)
+    private static async Task<AttemptOutcome> StreamAsync(GatewayRequest gateway, IClientCodec client, ModelEntry entry, Deployment deployment, IChatBackend backend, ChatRequest request, UpstreamAdapter? adapter)
     {
-        var upstream = backend.StreamAsync(request, deployment, gateway.Aborted).GetAsyncEnumerator(gateway.Aborted);
+        var events = backend.StreamAsync(request, deployment, gateway.Aborted);
+        var upstream = (adapter is null ? events : adapter.Restore(events, gateway.Aborted)).GetAsyncEnumerator(gateway.Aborted);
         try
         {
             // Hold events until the first content arrives: a failure before it is not yet the

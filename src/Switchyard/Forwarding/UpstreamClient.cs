@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using Switchyard.Catalog;
 using Switchyard.Dialects;
+using Switchyard.Dialects.Json;
 
 namespace Switchyard.Forwarding;
 
@@ -10,15 +11,41 @@ internal static class UpstreamClient
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
+    /// <summary>A POST of <paramref name="body"/> in <paramref name="dialect"/>, to where the deployment's provider takes it.</summary>
+    public static HttpRequestMessage CreateRequest(Deployment deployment, IUpstreamEndpoint dialect, bool stream, ReadOnlyMemory<byte> body, IEnumerable<KeyValuePair<string, string>>? passedHeaders = null) =>
+        CreateRequest(deployment, new Uri(deployment.Provider.Addressing.Url(deployment.Provider, dialect, deployment.UpstreamModel, stream)), body, passedHeaders);
+
     /// <summary>
-    /// A POST of <paramref name="body"/> to the provider's base URL + <paramref name="path"/>, with the
+    /// The body as the deployment's provider needs it in <paramref name="dialect"/> (a cloud may move
+    /// the model into the path): the original when it needs nothing, else a copy in
+    /// <paramref name="owner"/>, which the caller disposes once the request is sent.
+    /// </summary>
+    public static ReadOnlyMemory<byte> ForProvider(Deployment deployment, IUpstreamEndpoint dialect, ReadOnlyMemory<byte> body, out PooledBufferWriter? owner)
+    {
+        owner = null;
+        if (deployment.Provider.Addressing.BodyEdits(dialect) is not { } edits)
+        {
+            return body;
+        }
+
+        owner = new PooledBufferWriter(body.Length + 64);
+        edits.WriteTo(body.Span, JsonTopLevel.Scan(body.Span), owner);
+        return owner.WrittenMemory;
+    }
+
+    /// <summary>A POST to the provider's base URL + <paramref name="path"/> (a vendor's own API).</summary>
+    public static HttpRequestMessage CreateRequest(Deployment deployment, string path, ReadOnlyMemory<byte> body, IEnumerable<KeyValuePair<string, string>>? passedHeaders = null) =>
+        CreateRequest(deployment, new Uri(deployment.Provider.BaseUrl + path), body, passedHeaders);
+
+    /// <summary>
+    /// A POST of <paramref name="body"/> to <paramref name="url"/>, with the
     /// client headers its API understands, its default headers, and its configured headers (which win).
     /// Credentials are added when it is sent (<see cref="SendAsync"/>).
     /// </summary>
-    public static HttpRequestMessage CreateRequest(Deployment deployment, string path, ReadOnlyMemory<byte> body, IEnumerable<KeyValuePair<string, string>>? passedHeaders = null)
+    private static HttpRequestMessage CreateRequest(Deployment deployment, Uri url, ReadOnlyMemory<byte> body, IEnumerable<KeyValuePair<string, string>>? passedHeaders)
     {
         var provider = deployment.Provider;
-        var request = new HttpRequestMessage(HttpMethod.Post, provider.BaseUrl + path)
+        var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
             Content = new ReadOnlyMemoryContent(body),
             Version = System.Net.HttpVersion.Version11,
@@ -109,7 +136,10 @@ internal static class UpstreamClient
         var status = (int)call.Response.StatusCode;
         try
         {
-            return dialect.ReadError(status, await ReadBodyAsync(call)) with { RetryAfter = RetryAfter.From(call.Response) };
+            var response = call.Response;
+            string? Header(string name) =>
+                response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values) ? values.FirstOrDefault() : null;
+            return dialect.ReadError(status, Header, await ReadBodyAsync(call)) with { RetryAfter = RetryAfter.From(call.Response) };
         }
         catch (Exception exception) when (exception is OperationCanceledException or HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
         {

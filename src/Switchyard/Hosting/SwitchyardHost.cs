@@ -99,6 +99,8 @@ internal static class SwitchyardHost
         services.AddSingleton<GatewayReadiness>();
         services.AddSingleton<EchoBackend>();
         services.AddSingleton(new ImageFetcher(configuration.Options.Media));
+        services.AddSingleton(new UploadLimits(configuration.Options.Media.MaxUploadFields, configuration.Options.Media.MaxUploadFieldBytes));
+        services.AddSingleton(provider => new UpstreamMediaGuard(configuration.Options.Media, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<TranslatingForwarder>();
         services.AddSingleton<ConversationState>();
         services.AddSingleton(provider => new DeploymentHealth(provider.GetRequiredService<TimeProvider>(), () => snapshots.Current.Routing));

@@ -9,20 +9,23 @@ namespace Switchyard.Media;
 /// addresses, checked after DNS and on every redirect; the connection goes to the very address that
 /// was checked (no second lookup an attacker could rebind); at most <c>media.maxBytes</c>; image
 /// content types only; a short timeout. Hosts in <c>media.allowHosts</c> skip the address check.
+/// A name with several addresses is refused if any of them is not public, and each is tried in turn.
 /// </summary>
 internal sealed class ImageFetcher : IDisposable
 {
     private const int MaxRedirects = 3;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    private readonly HashSet<string> _allowHosts;
+    private readonly MediaUrlPolicy _policy;
     private readonly long _maxBytes;
     private readonly HttpMessageInvoker _client;
 
-    public ImageFetcher(MediaOptions options)
+    public ImageFetcher(MediaOptions options, HostResolver? resolve = null)
     {
-        _allowHosts = new HashSet<string>(options.AllowHosts, StringComparer.OrdinalIgnoreCase);
+        _policy = new MediaUrlPolicy(options, resolve);
         _maxBytes = options.MaxBytes;
+        MaxImages = options.MaxImages;
+        MaxInlineBytes = options.MaxInlineBytes;
         _client = new HttpMessageInvoker(new SocketsHttpHandler
         {
             UseProxy = false,
@@ -33,9 +36,19 @@ internal sealed class ImageFetcher : IDisposable
         });
     }
 
+    /// <summary>Most images one request may have fetched (<c>media.maxImages</c>).</summary>
+    public int MaxImages { get; }
+
+    /// <summary>Most bytes of images one request may have fetched, all together (<c>media.maxInlineBytes</c>).</summary>
+    public long MaxInlineBytes { get; }
+
     /// <summary>The image as base64 and its media type; throws <see cref="MediaFetchException"/> saying why not.</summary>
-    public async Task<(string Base64, string MediaType)> FetchAsync(string url, CancellationToken cancellationToken)
+    /// <param name="url">The image's http(s) URL.</param>
+    /// <param name="maxBytes">This image's cap when the request's remaining allowance is below <c>media.maxBytes</c>.</param>
+    /// <param name="cancellationToken">The request's.</param>
+    public async Task<(string Base64, string MediaType)> FetchAsync(string url, long? maxBytes, CancellationToken cancellationToken)
     {
+        var cap = Math.Min(_maxBytes, maxBytes ?? long.MaxValue);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
         var target = Parse(url);
@@ -67,12 +80,12 @@ internal sealed class ImageFetcher : IDisposable
                     throw new MediaFetchException($"the URL does not serve an image (content type {mediaType ?? "none"})");
                 }
 
-                if (response.Content.Headers.ContentLength > _maxBytes)
+                if (response.Content.Headers.ContentLength > cap)
                 {
-                    throw new MediaFetchException($"the image is larger than the gateway's limit of {_maxBytes} bytes");
+                    throw TooLarge(cap);
                 }
 
-                var bytes = await ReadCappedAsync(response, timeout.Token);
+                var bytes = await ReadCappedAsync(response, cap, timeout.Token);
                 return (Convert.ToBase64String(bytes), mediaType);
             }
         }
@@ -85,9 +98,20 @@ internal sealed class ImageFetcher : IDisposable
             // The address check runs inside the connect callback; its reason is the inner exception.
             throw exception.InnerException as MediaFetchException ?? new MediaFetchException("the image could not be fetched");
         }
+        catch (IOException)
+        {
+            // A server that resets or closes mid-image: the client's URL is at fault, not the gateway.
+            throw new MediaFetchException("the image server closed the connection before the image was complete");
+        }
     }
 
-    private async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private string TooLargeMessage(long cap) => cap < _maxBytes
+        ? $"the request's images together are larger than the gateway's limit of {MaxInlineBytes} bytes"
+        : $"the image is larger than the gateway's limit of {_maxBytes} bytes";
+
+    private MediaFetchException TooLarge(long cap) => new(TooLargeMessage(cap));
+
+    private async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, long cap, CancellationToken cancellationToken)
     {
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         using var buffer = new MemoryStream();
@@ -95,9 +119,9 @@ internal sealed class ImageFetcher : IDisposable
         int read;
         while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
         {
-            if (buffer.Length + read > _maxBytes)
+            if (buffer.Length + read > cap)
             {
-                throw new MediaFetchException($"the image is larger than the gateway's limit of {_maxBytes} bytes");
+                throw TooLarge(cap);
             }
 
             buffer.Write(chunk, 0, read);
@@ -119,36 +143,40 @@ internal sealed class ImageFetcher : IDisposable
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         var host = context.DnsEndPoint.Host;
-        var addresses = IPAddress.TryParse(host, out var literal)
-            ? [literal]
-            : await Dns.GetHostAddressesAsync(host, cancellationToken);
+        var (addresses, refusal) = await _policy.ResolveAsync(host, cancellationToken);
+        if (refusal is not null && !_policy.Allows(host))
+        {
+            throw new MediaFetchException($"the image URL is refused: {refusal}");
+        }
+
         if (addresses.Length == 0)
         {
             throw new MediaFetchException($"the image host '{host}' does not resolve");
         }
 
-        if (!_allowHosts.Contains(host))
+        // Every address was judged above; connect to the first that answers.
+        SocketException? last = null;
+        foreach (var address in addresses)
         {
-            foreach (var address in addresses)
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
             {
-                if (AddressPolicy.Refusal(address) is { } reason)
-                {
-                    throw new MediaFetchException($"the image host '{host}' resolves to {reason}, which the gateway does not fetch from");
-                }
+                await socket.ConnectAsync(address, context.DnsEndPoint.Port, cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch (SocketException exception)
+            {
+                socket.Dispose();
+                last = exception;
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
             }
         }
 
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(addresses[0], context.DnsEndPoint.Port, cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        throw new MediaFetchException("the image host could not be reached", last!);
     }
 
     public void Dispose() => _client.Dispose();

@@ -3,11 +3,23 @@ using Switchyard.Dialects.Canonical;
 
 namespace Switchyard.Media;
 
-/// <summary>Replaces images given by http(s) URL with their bytes, for upstreams that accept only inline images.</summary>
+/// <summary>
+/// Replaces images given by http(s) URL with their bytes, for upstreams that accept only inline
+/// images: at most <c>media.maxImages</c> of them and <c>media.maxInlineBytes</c> in all per request,
+/// so one request cannot make the gateway hold an unbounded amount of fetched data.
+/// </summary>
 internal static class ImageInliner
 {
     public static async Task InlineAsync(ChatRequest request, ImageFetcher fetcher, CancellationToken cancellationToken)
     {
+        var remote = request.Messages.Sum(m => m.Parts.Count(IsRemoteImage));
+        if (remote > fetcher.MaxImages)
+        {
+            throw GatewayException.InvalidRequest(
+                $"The request has {remote} images by URL; the gateway fetches at most {fetcher.MaxImages} per request.", "image_url");
+        }
+
+        var remaining = fetcher.MaxInlineBytes;
         for (var i = 0; i < request.Messages.Count; i++)
         {
             var message = request.Messages[i];
@@ -23,7 +35,8 @@ internal static class ImageInliner
                 {
                     try
                     {
-                        var (data, mediaType) = await fetcher.FetchAsync(url, cancellationToken);
+                        var (data, mediaType) = await fetcher.FetchAsync(url, remaining, cancellationToken);
+                        remaining -= data.Length / 4 * 3;
                         parts.Add(image with { Url = null, Base64Data = data, MediaType = mediaType });
                     }
                     catch (MediaFetchException exception)

@@ -14,7 +14,8 @@ internal static class CostCalculator
             + usage.CacheReadTokens * pricing.CachedInputPerMTok
             + usage.CacheWriteTokens * pricing.CacheWritePerMTok
             + usage.OutputTokens * pricing.OutputPerMTok
-            + usage.ReasoningTokens * pricing.ReasoningPerMTok) / PerMillion;
+            + usage.ReasoningTokens * pricing.ReasoningPerMTok) / PerMillion
+            + usage.WebSearchCalls * pricing.WebSearchPerCall;
         return Math.Max(pricing.MinimumCharge, Math.Round(cost, 8, MidpointRounding.AwayFromZero));
     }
 

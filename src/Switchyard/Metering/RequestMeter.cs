@@ -67,6 +67,13 @@ internal sealed class RequestMeter(KeyLimiter limiter, UsageWriter writer, TimeP
         // Images and audio are priced per image, second or character, not per token (MediaCost).
         var media = RoutePlanner.KindOf(request.Route!.Operation) is ModelKind.Image or ModelKind.Audio;
         var usage = charged && !media ? request.Relayed.ToCharge(request.Reservation.InputTokens) : Usage.Empty;
+        if (charged && request.Reservation.WebSearchCalls > usage.WebSearchCalls && ReferenceEquals(request.Deployment?.UpstreamDialect, request.Dialect))
+        {
+            // A passthrough answer that reports no search count (Chat Completions with
+            // web_search_options): the request's own search is one call.
+            usage = usage with { WebSearchCalls = request.Reservation.WebSearchCalls };
+        }
+
         var cost = !charged || request.Model!.Pricing is not { } pricing ? 0m
             : media ? request.Relayed.Reported?.Cost ?? pricing.MinimumCharge
             : CostCalculator.Cost(pricing, usage);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Switchyard.Catalog;
+using Switchyard.Dialects;
 using Switchyard.Dialects.Json;
 
 namespace Switchyard.Metering;
@@ -7,29 +8,48 @@ namespace Switchyard.Metering;
 /// <summary>
 /// A request's worst case, reserved against <c>tpm</c> and credits before it goes upstream
 /// (docs/behaviour.md): an input estimate from the body and the most output it may produce.
+/// <see cref="InputTokens"/> is the estimate the model's context window is held to.
 /// </summary>
 internal readonly record struct Reservation(long InputTokens, long OutputTokens)
 {
     /// <summary>The output cap when neither the request nor the model sets one.</summary>
     public const int DefaultMaxOutputTokens = 4096;
 
-    // A string this long with no space in its head is binary (base64 image or audio), not prose.
-    private const int BinaryStringBytes = 2048;
-
-    // What a binary part counts for: about a high-detail image; billing settles to the real figure.
-    private const long BinaryPartTokens = 1_000;
+    // n, best_of and candidateCount beyond this are the upstream's to refuse; the reservation stops growing here.
+    private const long MaxChoices = 128;
 
     public long Tokens => InputTokens + OutputTokens;
 
     /// <summary>The worst case of a media request in its own unit (images, characters), where known before it runs.</summary>
     public decimal? MediaCost { get; init; }
 
-    /// <summary>The reservation of a generation request: its body's text, and its max tokens or the model's.</summary>
-    public static Reservation ForGeneration(ReadOnlySpan<byte> body, JsonTopLevel topLevel, ModelEntry model) =>
-        new(EstimateInput(body), MaxOutputTokens(body, topLevel) ?? model.MaxOutputTokens ?? DefaultMaxOutputTokens);
+    /// <summary>Web searches the request is known to cost before it runs (Chat Completions <c>web_search_options</c>: one a request).</summary>
+    public long WebSearchCalls { get; init; }
 
-    /// <summary>The reservation of an embeddings request: input only.</summary>
-    public static Reservation ForEmbeddings(ReadOnlySpan<byte> body) => new(EstimateInput(body), 0);
+    /// <summary>
+    /// The reservation of a generation request: its input by the model's counting
+    /// (<see cref="TokenEstimator"/>), and its max tokens (or the model's) for each choice it asks for.
+    /// </summary>
+    public static Reservation ForGeneration(ReadOnlySpan<byte> body, JsonTopLevel topLevel, ModelEntry model) =>
+        new(TokenEstimator.EstimateInput(body, TokenEstimator.CountingFor(model)),
+            (MaxOutputTokens(body, topLevel) ?? model.MaxOutputTokens ?? DefaultMaxOutputTokens) * Choices(body, topLevel))
+        {
+            WebSearchCalls = topLevel.TryGet(body, "web_search_options"u8, out _) ? 1 : 0,
+        };
+
+    /// <summary>
+    /// The 422 of the contract (<c>context_length_exceeded</c>) when the input estimate is over the
+    /// model's <c>contextWindow</c>; null when it fits or the model has none. For models counted in
+    /// bytes the estimate is an upper bound, so prose near the window may be refused that would fit.
+    /// </summary>
+    public GatewayError? ContextWindowExceeded(ModelEntry model) => model.ContextWindow is int window && InputTokens > window
+        ? new GatewayError(GatewayErrorKind.Unprocessable,
+            $"The input is about {InputTokens} tokens, more than the model's context window of {window}.") { Code = "context_length_exceeded" }
+        : null;
+
+    /// <summary>The reservation of an embeddings request: input only, by the model's counting (bytes when it is not known).</summary>
+    public static Reservation ForEmbeddings(ReadOnlySpan<byte> body, ModelEntry? model = null) =>
+        new(TokenEstimator.EstimateInput(body, model is null ? TokenEstimator.Counting.Bytes : TokenEstimator.CountingFor(model)), 0);
 
     /// <summary>
     /// The reservation of an image or speech request: its worst case in the model's media unit —
@@ -40,12 +60,21 @@ internal readonly record struct Reservation(long InputTokens, long OutputTokens)
         decimal? cost = null;
         if (images && pricing?.PerImage is { Count: > 0 } prices)
         {
-            var count = topLevel.GetNumber(body, "n"u8) is double n && n >= 1 ? (int)n : 1;
-            cost = Math.Max(pricing.MinimumCharge, prices.Values.Max() * count);
+            // A size the table cannot price (and no "*" to fall back on) would be served for nothing.
+            var size = topLevel.GetString(body, "size"u8);
+            if (Metering.MediaCost.ImagePrice(prices, size, topLevel.GetString(body, "quality"u8)) is not decimal each)
+            {
+                throw GatewayException.InvalidRequest(size is null
+                    ? $"This model's images are priced by size only; send 'size' as one of: {string.Join(", ", prices.Keys.Order(StringComparer.Ordinal))}."
+                    : $"This model has no price for images of size '{size}'; use one of: {string.Join(", ", prices.Keys.Order(StringComparer.Ordinal))}.", "size");
+            }
+
+            var count = topLevel.GetNumber(body, "n"u8) is double n && n >= 1 ? (int)Math.Min(n, int.MaxValue) : 1;
+            cost = Math.Max(pricing.MinimumCharge, each * count);
         }
         else if (!images)
         {
-            cost = Metering.MediaCost.Characters(pricing, topLevel.GetString(body, "input"u8)?.Length ?? 0);
+            cost = Metering.MediaCost.Characters(pricing, Metering.MediaCost.CountCharacters(topLevel.GetString(body, "input"u8)));
         }
 
         return new Reservation(0, 0) { MediaCost = cost };
@@ -66,67 +95,45 @@ internal readonly record struct Reservation(long InputTokens, long OutputTokens)
 
         var input = Math.Max(pricing.InputPerMTok, Math.Max(pricing.CachedInputPerMTok, pricing.CacheWritePerMTok));
         var output = Math.Max(pricing.OutputPerMTok, pricing.ReasoningPerMTok);
-        var cost = (InputTokens * input + OutputTokens * output) / 1_000_000m;
+        var cost = (InputTokens * input + OutputTokens * output) / 1_000_000m + WebSearchCalls * pricing.WebSearchPerCall;
         return Math.Max(pricing.MinimumCharge, Math.Round(cost, 8, MidpointRounding.AwayFromZero));
     }
 
     /// <summary>
-    /// About four characters a token over the body's string values (property names and JSON
-    /// syntax excluded), with binary strings counted as a fixed amount each so an inline image
-    /// does not reserve a whole minute's tokens. One pass, no allocation.
+    /// The request's own output cap in any dialect: max_tokens, max_completion_tokens,
+    /// max_output_tokens, and Gemini's generationConfig.maxOutputTokens in either JSON spelling.
     /// </summary>
-    public static long EstimateInput(ReadOnlySpan<byte> body)
+    public static long? MaxOutputTokens(ReadOnlySpan<byte> body, JsonTopLevel topLevel) =>
+        Top(body, topLevel, "max_completion_tokens"u8) ?? Top(body, topLevel, "max_tokens"u8) ?? Top(body, topLevel, "max_output_tokens"u8)
+        ?? GenerationConfig(body, topLevel, "maxOutputTokens"u8, "max_output_tokens"u8);
+
+    /// <summary>How many answers the request asks for, each up to the output cap: n, best_of (Completions), Gemini's candidateCount.</summary>
+    public static long Choices(ReadOnlySpan<byte> body, JsonTopLevel topLevel)
     {
-        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 256 });
-        long characters = 0;
-        long binary = 0;
-        try
-        {
-            while (reader.Read())
-            {
-                if (reader.TokenType != JsonTokenType.String)
-                {
-                    continue;
-                }
-
-                var value = reader.HasValueSequence ? default : reader.ValueSpan;
-                if (value.Length > BinaryStringBytes && value[..256].IndexOf((byte)' ') < 0)
-                {
-                    binary++;
-                }
-                else
-                {
-                    characters += value.Length;
-                }
-            }
-        }
-        catch (JsonException)
-        {
-            // The codecs report malformed bodies; the estimate counts what it could read.
-        }
-
-        return Math.Max(1, (characters + 3) / 4 + binary * BinaryPartTokens);
+        var choices = Math.Max(Math.Max(Top(body, topLevel, "n"u8) ?? 1, Top(body, topLevel, "best_of"u8) ?? 1),
+            GenerationConfig(body, topLevel, "candidateCount"u8, "candidate_count"u8) ?? 1);
+        return Math.Clamp(choices, 1, MaxChoices);
     }
 
-    /// <summary>The request's own output cap in any dialect: max_tokens, max_completion_tokens, max_output_tokens, generationConfig.maxOutputTokens.</summary>
-    public static long? MaxOutputTokens(ReadOnlySpan<byte> body, JsonTopLevel topLevel)
+    /// <summary>A number in <c>generationConfig</c> (or <c>generation_config</c>: the API takes both spellings, and so both of each field).</summary>
+    private static long? GenerationConfig(ReadOnlySpan<byte> body, JsonTopLevel topLevel, ReadOnlySpan<byte> camel, ReadOnlySpan<byte> snake)
     {
-        if ((Top(body, topLevel, "max_completion_tokens"u8) ?? Top(body, topLevel, "max_tokens"u8) ?? Top(body, topLevel, "max_output_tokens"u8)) is { } top)
+        foreach (var name in (ReadOnlySpan<string>)["generationConfig", "generation_config"])
         {
-            return top;
-        }
+            if (!topLevel.TryGet(body, name == "generationConfig" ? "generationConfig"u8 : "generation_config"u8, out var config) || config.ValueKind != JsonTokenType.StartObject)
+            {
+                continue;
+            }
 
-        if (topLevel.TryGet(body, "generationConfig"u8, out var config) && config.ValueKind == JsonTokenType.StartObject)
-        {
             var reader = new Utf8JsonReader(body[config.Value]);
             reader.Read();
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var isMax = reader.ValueTextEquals("maxOutputTokens"u8) || reader.ValueTextEquals("max_output_tokens"u8);
+                var wanted = reader.ValueTextEquals(camel) || reader.ValueTextEquals(snake);
                 reader.Read();
-                if (isMax && reader.TokenType == JsonTokenType.Number)
+                if (wanted && reader.TokenType == JsonTokenType.Number)
                 {
-                    return reader.TryGetInt64(out var value) ? Math.Max(0, value) : (long)Math.Max(0, reader.GetDouble());
+                    return reader.TryGetInt64(out var value) ? Math.Max(0, value) : (long)Math.Clamp(reader.GetDouble(), 0, long.MaxValue);
                 }
 
                 reader.Skip();

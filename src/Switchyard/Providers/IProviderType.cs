@@ -20,6 +20,9 @@ internal interface IProviderType
     /// <summary>The dialect a model of this kind is called in (null: the type cannot serve it); <paramref name="api"/> is the model's <c>api</c> setting.</summary>
     Dialect? DialectFor(ModelKind kind, string? api);
 
+    /// <summary>The dialect a deployment of <paramref name="upstreamModel"/> is called in, where the model's name decides (a cloud serving several vendors' models).</summary>
+    Dialect? DialectFor(ModelKind kind, string? api, string upstreamModel) => DialectFor(kind, api);
+
     /// <summary>The type runs models in process (the echo model): it has no dialect and no HTTP client.</summary>
     bool InProcess => false;
 

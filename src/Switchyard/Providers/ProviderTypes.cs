@@ -11,6 +11,9 @@ internal static class ProviderTypes
     [
         .. DialectRegistry.Apis.Select(api => new NativeProviderType(api)),
         EchoProviderType.Instance,
+        Azure.AzureProviderType.Instance,
+        Bedrock.BedrockProviderType.Instance,
+        Vertex.VertexProviderType.Instance,
     ];
 
     public static IProviderType? Find(string? name) => All.FirstOrDefault(t => t.Name == name);

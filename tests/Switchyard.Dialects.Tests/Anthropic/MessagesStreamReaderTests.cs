@@ -272,24 +272,32 @@ public sealed class MessagesStreamReaderTests
     }
 
     [Fact]
-    public async Task Skips_server_tool_blocks_and_their_deltas()
+    public async Task Reports_a_web_search_whole_and_cites_the_text_it_supports()
     {
         var body = MessageStartFrame
             + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"server_tool_use\",\"id\":\"srvtoolu_1\",\"name\":\"web_search\",\"input\":{}}}\n\n"
-            + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"query\\\":\\\"weather\\\"}\"}}\n\n"
+            + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"query\\\":\"}}\n\n"
+            + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"\\\"weather\\\"}\"}}\n\n"
             + "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
-            + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"web_search_tool_result\",\"tool_use_id\":\"srvtoolu_1\",\"content\":[]}}\n\n"
+            + "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":1,\"content_block\":{\"type\":\"web_search_tool_result\",\"tool_use_id\":\"srvtoolu_1\",\"content\":[{\"type\":\"web_search_result\",\"url\":\"https://weather.example/paris\",\"title\":\"Paris weather\",\"encrypted_content\":\"EncC\",\"page_age\":\"1 day\"}]}}\n\n"
             + "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":1}\n\n"
             + TextStartFrame.Replace("\"index\":0", "\"index\":2", StringComparison.Ordinal)
+            + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":2,\"delta\":{\"type\":\"citations_delta\",\"citation\":{\"type\":\"web_search_result_location\",\"url\":\"https://weather.example/paris\",\"title\":\"Paris weather\",\"encrypted_index\":\"EncI\",\"cited_text\":\"Sunny, 21C\"}}}\n\n"
             + TextDeltaFrame.Replace("\"index\":0", "\"index\":2", StringComparison.Ordinal)
             + TextStopFrame.Replace("\"index\":0", "\"index\":2", StringComparison.Ordinal)
             + MessageDeltaFrame + MessageStopFrame;
 
         var events = await MessagesEventStreams.ReadAsync(body);
 
-        Assert.Equal(
-            [new PartStarted(2, PartKind.Text), new TextDelta(2, "Hel"), new PartCompleted(2)],
-            events[1..4]);
+        var call = Assert.IsType<ServerToolCallPart>(Assert.IsType<PartAdded>(events[1]).Part);
+        Assert.Equal(("srvtoolu_1", HostedToolKind.WebSearch, "weather"), (call.Id, call.Kind, call.Query));
+        var result = Assert.IsType<ServerToolResultPart>(Assert.IsType<PartAdded>(events[2]).Part);
+        var source = Assert.Single(result.Sources);
+        Assert.Equal(("srvtoolu_1", "https://weather.example/paris", "Paris weather", "1 day"), (result.ToolCallId, source.Url, source.Title, source.PageAge));
+        Assert.Equal([new PartStarted(2, PartKind.Text), new TextDelta(2, "Hel")], events[3..5]);
+        var cited = Assert.IsType<CitationAdded>(events[5]);
+        Assert.Equal((2, "https://weather.example/paris", 0, 3, "Sunny, 21C"), (cited.Index, cited.Citation.Url, cited.Citation.StartIndex, cited.Citation.EndIndex, cited.Citation.CitedText));
+        Assert.Equal(new PartCompleted(2), events[6]);
         Assert.IsType<ResponseCompleted>(events[^1]);
     }
 

@@ -258,14 +258,16 @@ public sealed class GenerateContentMappingTests
     }
 
     [Fact]
-    public void Reads_the_google_search_tool_as_the_hosted_search_function()
+    public void Reads_the_google_search_tool_as_a_hosted_web_search()
     {
-        var body = Merge(MinimalRequest, """{"tools":[{"googleSearch":{}},{"functionDeclarations":[{"name":"lookup","description":"Look it up"}]}]}""");
+        var body = Merge(MinimalRequest, """{"tools":[{"googleSearch":{}},{"functionDeclarations":[{"name":"lookup","description":"Look it up"}]},{"code_execution":{}}]}""");
 
         var request = Read(body);
 
-        Assert.Equal([GeminiGenerateDialect.HostedSearchTool, "lookup"], request.Tools!.Select(t => t.Name).Order(StringComparer.Ordinal));
-        Assert.Equal("googleSearch", GeminiGenerateDialect.HostedSearchTool);
+        Assert.Equal(["lookup"], request.Tools!.Select(t => t.Name));
+        Assert.Equal([HostedToolKind.WebSearch, HostedToolKind.CodeExecution], request.HostedTools!.Select(t => t.Kind));
+        Assert.Equal(["googleSearch", "code_execution"], request.HostedTools!.Select(t => t.ClientType));
+        Assert.Equal(["tools[0]", "tools[2]"], request.HostedTools!.Select(t => t.Param));
     }
 
     [Theory]

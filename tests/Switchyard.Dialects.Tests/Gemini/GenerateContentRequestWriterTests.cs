@@ -35,7 +35,7 @@ public sealed class GenerateContentRequestWriterTests
         var (written, adjustments) = Translate(body);
 
         JsonAssert.Equal(FixtureFiles.Json("gemini/from-openai-chat.expected.json"), written);
-        Assert.True(adjustments.IsEmpty);
+        Assert.Equal(["prompt_cache_key=dropped", "user=dropped"], adjustments.Entries);
     }
 
     [Fact]
@@ -255,6 +255,7 @@ public sealed class GenerateContentRequestWriterTests
             JsonAssert.Parse("""
                 [{"functionResponse":{"name":"Bash","response":{"error":"Program.cs(2,25): error CS1002: ; expected"}}},
                  {"functionResponse":{"name":"Read","response":{"result":"     1\tusing System;\n     2\tConsole.WriteLine(\"hi\")"}}},
+                 {"inlineData":{"mimeType":"image/png","data":"iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="}},
                  {"text":"Please fix it."}]
                 """),
             written["contents"]![2]!["parts"]);
@@ -513,7 +514,8 @@ public sealed class GenerateContentRequestWriterTests
         var adjustments = new ParamAdjustments();
         var request = ChatCompletionsDialect.Instance.ReadRequest(openAiBody, adjustments);
 
-        return (Write(request, upstreamModel), adjustments);
+        // As the gateway does: tools fitted to the upstream first (its provider has search).
+        return (Write(UpstreamAdapter.For(request, GeminiGenerateDialect.Instance.Abilities, upstreamSearch: true).Request, upstreamModel), adjustments);
     }
 
     private static JsonNode Write(ChatRequest request, string upstreamModel = UpstreamModel)

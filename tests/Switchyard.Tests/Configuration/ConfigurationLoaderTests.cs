@@ -64,7 +64,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
 
     [Theory]
     [InlineData("""{"providers":[{"name":"a","type":"openai","baseUrl":"http://x/v1"}],"models":[{"id":"m","provider":"gem2"}]}""", "models[0].provider: 'gem2' is not a provider")]
-    [InlineData("""{"providers":[{"name":"a","type":"mystery"}]}""", "providers[0].type: 'mystery' is not one of openai, anthropic, gemini, echo")]
+    [InlineData("""{"providers":[{"name":"a","type":"mystery"}]}""", "providers[0].type: 'mystery' is not one of openai, anthropic, gemini, echo, azure, bedrock, vertex")]
     [InlineData("""{"providers":[{"name":"a","type":"openai"}]}""", "providers[0].baseUrl: is required for openai providers (it ends in /v1)")]
     [InlineData("""{"providers":[{"name":"a","type":"openai","baseUrl":"not a url"}]}""", "providers[0].baseUrl: 'not a url' is not an absolute http(s) URL")]
     [InlineData("""{"providers":[{"name":"a","type":"echo"},{"name":"a","type":"echo"}]}""", "providers[1].name: 'a' is already the name of another provider")]
@@ -72,7 +72,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [InlineData("""{"providers":[{"name":"a","type":"echo"}],"models":[{"id":"m","provider":"a","kind":"video"}]}""", "models[0].kind: 'video' is not one of chat, embedding, image, audio")]
     [InlineData("""{"providers":[{"name":"a","type":"echo"}],"models":[{"id":"m","provider":"a","fallbacks":["nope"]}]}""", "models[0].fallbacks[0]: 'nope' is not a model")]
     [InlineData("""{"providers":[{"name":"a","type":"echo"}],"models":[{"id":"m","provider":"a","endpoints":["embeddings"]}]}""", "models[0].endpoints[0]: 'embeddings' does not serve chat models")]
-    [InlineData("""{"providers":[{"name":"a","type":"anthropic"}],"models":[{"id":"m","provider":"a","api":"responses"}]}""", "models[0].api: 'responses' applies to openai providers only; 'a' is anthropic")]
+    [InlineData("""{"providers":[{"name":"a","type":"anthropic"}],"models":[{"id":"m","provider":"a","api":"responses"}]}""", "models[0].api: 'responses' applies to openai, azure providers only; 'a' is anthropic")]
     [InlineData("""{"providers":[{"name":"a","type":"echo"}],"models":[{"id":"m"}]}""", "models[0]: needs a provider or at least one deployment")]
     [InlineData("""{"providers":[{"name":"a","type":"echo"}],"models":[{"id":"m","provider":"a"}],"keys":[{"key":"short","name":"k"}]}""", "keys[0].key: must be at least 8 characters")]
     [InlineData("""{"providers":[{"name":"a","type":"echo"}],"models":[{"id":"m","provider":"a"}],"keys":[{"key":"long-enough-key","name":"k","allowedModels":["other"]}]}""", "keys[0].allowedModels[0]: 'other' is not a model")]
@@ -90,7 +90,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     {
         var loaded = Load("""{"providers":[{"name":"a","type":"mystery"}],"models":[{"id":"m","provider":"b"},{"id":"m","provider":"a"}]}""");
 
-        Assert.Contains("providers[0].type: 'mystery' is not one of openai, anthropic, gemini, echo", loaded.Problems);
+        Assert.Contains("providers[0].type: 'mystery' is not one of openai, anthropic, gemini, echo, azure, bedrock, vertex", loaded.Problems);
         Assert.Contains("models[0].provider: 'b' is not a provider", loaded.Problems);
         Assert.Contains("models[1].id: 'm' is already the id of another model", loaded.Problems);
     }

@@ -87,7 +87,7 @@ public sealed class KeyLimitsTests
         var (_, secret, _) = await AdminApi.CreateKeyAsync(gateway, new JsonObject { ["name"] = "tpm", ["tpm"] = 1000 });
         using var client = gateway.HttpClient(secret);
         var body = """{"model":"gpt-test","messages":[{"role":"user","content":"hi"}],"max_tokens":500}""";
-        var reserved = Reservation.EstimateInput(System.Text.Encoding.UTF8.GetBytes(body)) + 500;
+        var reserved = TokenEstimator.EstimateInput(System.Text.Encoding.UTF8.GetBytes(body), TokenEstimator.Counting.Bytes) + 500;
         await AwayFromMinuteEdgeAsync();
 
         using var first = await client.PostAsync("/v1/chat/completions", Requests.Json(body), Cancel);

@@ -80,7 +80,7 @@ public sealed class ImageFetcherTests
 
         var message = await RefusalAsync(client, images.BaseUrl + "/redirect");
 
-        Assert.Contains("'10.0.0.1' resolves to a private address", message, StringComparison.Ordinal);
+        Assert.Contains("its host '10.0.0.1' is a private address", message, StringComparison.Ordinal);
         Assert.Single(images.Requests);
         Assert.Empty(gemini.Requests);
     }
@@ -129,6 +129,78 @@ public sealed class ImageFetcherTests
         Assert.Empty(gemini.Requests);
     }
 
+    [Fact]
+    public async Task Refuses_more_images_than_media_max_images_before_fetching_any()
+    {
+        using var fetcher = new ImageFetcher(new MediaOptions { MaxImages = 2 }, (_, _) => throw new InvalidOperationException("nothing may be resolved"));
+        var request = new Dialects.Canonical.ChatRequest
+        {
+            Model = "m",
+            Messages =
+            [
+                new Dialects.Canonical.ChatMessage(
+                    Dialects.Canonical.Role.User,
+                    Enumerable.Range(0, 3).Select(i => (Dialects.Canonical.ContentPart)new Dialects.Canonical.ImagePart { Url = $"https://images.example/{i}.png" }).ToList()),
+            ],
+        };
+
+        var exception = await Assert.ThrowsAsync<Dialects.GatewayException>(() => ImageInliner.InlineAsync(request, fetcher, TestContext.Current.CancellationToken));
+
+        Assert.Equal("The request has 3 images by URL; the gateway fetches at most 2 per request.", exception.Error.Message);
+        Assert.Equal("image_url", exception.Error.Param);
+    }
+
+    [Fact]
+    public async Task Refuses_images_that_together_pass_media_max_inline_bytes()
+    {
+        await using var gemini = await FakeUpstream.StartAsync();
+        await using var images = await FakeUpstream.StartAsync();
+        await using var gateway = await GatewayInstance.StartWithGeminiAsync(gemini, config =>
+        {
+            Media(config, allowLoopback: true, maxBytes: 1000);
+            config["media"]!["maxInlineBytes"] = 1500;
+        });
+        images.Default = (context, _) => WriteImageAsync(context, new byte[900], "image/png");
+        var client = gateway.OpenAIClient().GetChatClient("gemini-test");
+        UserChatMessage message = new(
+            ChatMessageContentPart.CreateImagePart(new Uri(images.BaseUrl + "/a.png")),
+            ChatMessageContentPart.CreateImagePart(new Uri(images.BaseUrl + "/b.png")));
+
+        var exception = await Assert.ThrowsAsync<ClientResultException>(() => client.CompleteChatAsync([message]));
+
+        Assert.Equal(400, exception.Status);
+        Assert.Contains("images together are larger than the gateway's limit of 1500 bytes", exception.GetRawResponse()!.Content.ToString(), StringComparison.Ordinal);
+        Assert.Equal(2, images.Requests.Count);
+        Assert.Empty(gemini.Requests);
+    }
+
+    [Fact]
+    public async Task Answers_400_when_the_image_server_resets_mid_image()
+    {
+        await using var gemini = await FakeUpstream.StartAsync();
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var server = Task.Run(async () =>
+        {
+            using var socket = await listener.AcceptSocketAsync(TestContext.Current.CancellationToken);
+            var request = new byte[4096];
+            await socket.ReceiveAsync(request, TestContext.Current.CancellationToken);
+            await socket.SendAsync("HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: 100000\r\n\r\n"u8.ToArray(), TestContext.Current.CancellationToken);
+            await socket.SendAsync(new byte[2000], TestContext.Current.CancellationToken);
+            socket.LingerState = new System.Net.Sockets.LingerOption(true, 0);
+            socket.Close();
+        }, TestContext.Current.CancellationToken);
+        await using var gateway = await GatewayInstance.StartWithGeminiAsync(gemini, config => Media(config, allowLoopback: true));
+        var client = gateway.OpenAIClient().GetChatClient("gemini-test");
+
+        var message = await RefusalAsync(client, $"http://127.0.0.1:{port}/half.png");
+        await server;
+
+        Assert.Contains("closed the connection before the image was complete", message, StringComparison.Ordinal);
+        Assert.Empty(gemini.Requests);
+    }
+
     [Theory]
     [InlineData("http://[::1]/x", "a loopback address")]
     [InlineData("http://[::ffff:10.1.2.3]/x", "a private address")]
@@ -138,13 +210,16 @@ public sealed class ImageFetcherTests
     [InlineData("http://100.64.0.1/x", "a shared (carrier-grade NAT) address")]
     [InlineData("http://192.168.1.10/x", "a private address")]
     [InlineData("http://172.16.0.1/x", "a private address")]
-    [InlineData("http://localhost:9/x", "a loopback address")]
+    [InlineData("http://localhost:9/x", "its host 'localhost' does not resolve to public addresses only")]
+    [InlineData("http://[::a00:1]/x", "a private address")]
+    [InlineData("http://[2002:a9fe:a9fe::1]/x", "a link-local or metadata address")]
+    [InlineData("http://[fec0::1]/x", "a private (site-local) address")]
     [InlineData("file:///etc/passwd", "must be an absolute http or https URL")]
     public async Task Refuses_every_non_public_address_with_its_reason(string url, string reason)
     {
         using var fetcher = new ImageFetcher(new MediaOptions());
 
-        var exception = await Assert.ThrowsAsync<MediaFetchException>(() => fetcher.FetchAsync(url, TestContext.Current.CancellationToken));
+        var exception = await Assert.ThrowsAsync<MediaFetchException>(() => fetcher.FetchAsync(url, maxBytes: null, TestContext.Current.CancellationToken));
 
         Assert.Contains(reason, exception.Message, StringComparison.Ordinal);
     }

@@ -280,7 +280,8 @@ public sealed class MediaSurfaceTests
         var (_, secret, _) = await AdminApi.CreateKeyAsync(gateway, new JsonObject { ["name"] = "poor", ["credits"] = 0.1 });
         using var client = gateway.HttpClient(secret);
 
-        using var response = await client.PostAsync("/v1/images/generations", Requests.Json("""{"model":"img","prompt":"two","n":2,"size":"1024x1024"}"""), Ct);
+        // Three 1024x1024 images at 0.04 each: 0.12, more than the 0.1 the key has.
+        using var response = await client.PostAsync("/v1/images/generations", Requests.Json("""{"model":"img","prompt":"three","n":3,"size":"1024x1024"}"""), Ct);
 
         Assert.Equal(HttpStatusCode.PaymentRequired, response.StatusCode);
         Assert.Empty(upstream.Requests);

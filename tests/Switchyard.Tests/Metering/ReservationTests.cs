@@ -19,11 +19,19 @@ public sealed class ReservationTests
         MaxOutputTokens = 1234,
     };
 
-    private static Reservation For(string json)
+    private static Reservation For(string json, ModelEntry? model = null)
     {
         var body = Encoding.UTF8.GetBytes(json);
-        return Reservation.ForGeneration(body, JsonTopLevel.Scan(body), Model);
+        return Reservation.ForGeneration(body, JsonTopLevel.Scan(body), model ?? Model);
     }
+
+    private static ModelEntry ModelOn(string upstreamModel) => new()
+    {
+        Id = "m",
+        Kind = ModelKind.Chat,
+        Surfaces = new HashSet<Surface> { DialectRegistry.FindSurface("chat")! },
+        Deployments = [new Deployment(new Provider { Name = "p", Type = Switchyard.Providers.ProviderTypes.Find("openai")!, BaseUrl = "http://x" }, upstreamModel, 1)],
+    };
 
     [Theory]
     [InlineData("""{"model":"m","max_tokens":77}""", 77)]
@@ -49,17 +57,117 @@ public sealed class ReservationTests
         Assert.Equal(Reservation.DefaultMaxOutputTokens, reservation.OutputTokens);
     }
 
-    [Fact]
-    public void Counts_text_at_four_characters_a_token_and_an_inline_image_as_one_part()
+    public static TheoryData<string, string> Texts => new()
     {
-        var text = new string('a', 400);
+        { "cjk", string.Concat(Enumerable.Repeat("東京都の天気は晴れ、気温は二十三度です。明日は雨が降るでしょう。", 60)) },
+        { "minified json", string.Concat(Enumerable.Range(0, 300).Select(i => $"{{\"k{i}\":[{i},{i * 7 % 13},\"v{i}\"],\"x\":null}},")) },
+        { "base64", Convert.ToBase64String(Enumerable.Range(0, 6000).Select(i => (byte)(i * 7919 % 251)).ToArray()) },
+        { "emoji", string.Concat(Enumerable.Repeat("🧪🚀👩🏽‍💻🇯🇵", 200)) },
+        { "english", string.Concat(Enumerable.Repeat("The quick brown fox jumps over the lazy dog near the riverbank. ", 80)) },
+    };
+
+    [Theory]
+    [MemberData(nameof(Texts))]
+    public void Never_under_estimates_text_against_the_real_tokenizer(string kind, string text)
+    {
+        var o200k = Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForEncoding("o200k_base").CountTokens(text);
+        var cl100k = Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForEncoding("cl100k_base").CountTokens(text);
+        var body = $$"""{"model":"m","messages":[{"role":"user","content":{{System.Text.Json.Nodes.JsonValue.Create(text).ToJsonString()}}}]}""";
+
+        var gpt4o = For(body, ModelOn("gpt-4o-mini"));
+        var gpt4 = For(body, ModelOn("gpt-4-turbo"));
+        var claude = For(body, ModelOn("claude-sonnet-4-5"));
+
+        Assert.True(gpt4o.InputTokens >= o200k, $"{kind}: o200k {o200k}, estimated {gpt4o.InputTokens}");
+        Assert.True(gpt4o.InputTokens <= o200k + 20, $"{kind}: o200k {o200k}, estimated {gpt4o.InputTokens}");
+        Assert.True(gpt4.InputTokens >= cl100k, $"{kind}: cl100k {cl100k}, estimated {gpt4.InputTokens}");
+        Assert.True(claude.InputTokens >= Math.Max(o200k, cl100k) && claude.InputTokens >= Encoding.UTF8.GetByteCount(text), $"{kind}: bytes bound {claude.InputTokens}");
+    }
+
+    [Fact]
+    public void Counts_an_inline_image_as_one_part_but_base64_text_as_text()
+    {
         var image = "data:image/png;base64," + new string('A', 200_000);
+        var blob = Convert.ToBase64String(new byte[30_000]);
 
-        var plain = For($$"""{"messages":[{"role":"user","content":"{{text}}"}]}""");
-        var withImage = For($$$"""{"messages":[{"role":"user","content":[{"type":"text","text":"{{{text}}}"},{"type":"image_url","image_url":{"url":"{{{image}}}"}}]}]}""");
+        var withImage = For($$$"""{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"{{{image}}}"}}]}]}""", ModelOn("gpt-4o"));
+        var anthropicImage = For($$$"""{"messages":[{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":"{{{new string('A', 200_000)}}}"}}]}]}""", ModelOn("claude-x"));
+        var pdf = For($$$"""{"messages":[{"role":"user","content":[{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"{{{new string('A', 40_000)}}}"}}]}]}""", ModelOn("claude-x"));
+        var textBlob = For($$$"""{"messages":[{"role":"user","content":"{{{blob}}}"}]}""", ModelOn("gpt-4o"));
 
-        Assert.InRange(plain.InputTokens, 100, 105);
-        Assert.InRange(withImage.InputTokens - plain.InputTokens, 900, 1100);
+        Assert.InRange(withImage.InputTokens, TokenEstimator.ImageTokens, TokenEstimator.ImageTokens + 50);
+        Assert.InRange(anthropicImage.InputTokens, TokenEstimator.ImageTokens, TokenEstimator.ImageTokens + 100);
+        Assert.InRange(pdf.InputTokens, 40_000 * 3 / 4 / 4, 40_000 * 3 / 4 / 4 + 100);
+        Assert.True(textBlob.InputTokens >= Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForEncoding("o200k_base").CountTokens(blob));
+    }
+
+    [Theory]
+    [InlineData("""{"model":"m","n":3,"max_tokens":100}""", 300)]
+    [InlineData("""{"model":"m","best_of":4,"n":2,"max_tokens":10}""", 40)]
+    [InlineData("""{"contents":[],"generationConfig":{"candidateCount":2,"maxOutputTokens":50}}""", 100)]
+    [InlineData("""{"contents":[],"generation_config":{"candidate_count":3,"max_output_tokens":7}}""", 21)]
+    [InlineData("""{"contents":[],"generation_config":{"maxOutputTokens":9}}""", 9)]
+    [InlineData("""{"model":"m","n":1000000,"max_tokens":1}""", 128)]
+    [InlineData("""{"model":"m","n":3}""", 3 * 1234)]
+    public void Reserves_the_output_cap_for_every_choice_asked_for(string json, long output)
+    {
+        Assert.Equal(output, For(json).OutputTokens);
+    }
+
+    [Fact]
+    public void Refuses_input_over_the_context_window_with_the_contracts_422()
+    {
+        var small = new ModelEntry { Id = "m", Kind = ModelKind.Chat, Surfaces = new HashSet<Surface>(), Deployments = [], ContextWindow = 100 };
+        var body = $$"""{"messages":[{"role":"user","content":"{{new string('字', 50)}}"}]}""";
+
+        var over = For(body).ContextWindowExceeded(small);
+        var fits = For("""{"messages":[{"role":"user","content":"hi"}]}""").ContextWindowExceeded(small);
+        var unbounded = For(body).ContextWindowExceeded(Model);
+
+        Assert.Equal(422, over!.Status);
+        Assert.Equal("context_length_exceeded", over.Code);
+        Assert.Null(fits);
+        Assert.Null(unbounded);
+    }
+
+    [Fact]
+    public void Reserves_a_web_search_call_for_web_search_options()
+    {
+        var pricing = new Pricing(0, 0, 0, 0, 0, 0) { WebSearchPerCall = 0.025m };
+
+        var search = For("""{"model":"m","messages":[],"web_search_options":{},"max_tokens":1}""");
+        var plain = For("""{"model":"m","messages":[],"max_tokens":1}""");
+
+        Assert.Equal(1, search.WebSearchCalls);
+        Assert.Equal(0, plain.WebSearchCalls);
+        Assert.Equal(0.025m, search.Cost(pricing) - plain.Cost(pricing));
+    }
+
+    [Theory]
+    [InlineData("gpt-4o-mini", "O200k")]
+    [InlineData("openai/gpt-5.1", "O200k")]
+    [InlineData("o3-mini", "O200k")]
+    [InlineData("gpt-4-turbo", "Cl100k")]
+    [InlineData("gpt-3.5-turbo", "Cl100k")]
+    [InlineData("claude-sonnet-4-5", "Bytes")]
+    [InlineData("gemini-2.5-flash", "Bytes")]
+    [InlineData("meta-llama/Llama-3.1-8B-Instruct", "Bytes")]
+    public void Counts_with_the_tokenizer_the_upstream_model_is_known_to_use(string upstreamModel, string counting)
+    {
+        Assert.Equal(Enum.Parse<TokenEstimator.Counting>(counting), TokenEstimator.CountingFor(ModelOn(upstreamModel)));
+    }
+
+    [Fact]
+    public void Counts_in_bytes_when_the_deployments_disagree()
+    {
+        var provider = new Provider { Name = "p", Type = Switchyard.Providers.ProviderTypes.Find("openai")!, BaseUrl = "http://x" };
+        var mixed = new ModelEntry
+        {
+            Id = "m", Kind = ModelKind.Chat, Surfaces = new HashSet<Surface>(),
+            Deployments = [new Deployment(provider, "gpt-4o", 1), new Deployment(provider, "gemini-2.5-pro", 1)],
+        };
+
+        Assert.Equal(TokenEstimator.Counting.Bytes, TokenEstimator.CountingFor(mixed));
     }
 
     [Fact]

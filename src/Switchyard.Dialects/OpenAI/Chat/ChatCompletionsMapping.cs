@@ -32,12 +32,19 @@ internal static class ChatCompletionsMapping
 
         var maxTokens = ChatCompletionsParameters.Clamp("max_completion_tokens", wire.MaxCompletionTokens, adjustments)
             ?? ChatCompletionsParameters.Clamp("max_tokens", wire.MaxTokens, adjustments);
+        if (ChatCompletionsParameters.Clamp("n", wire.N, adjustments) is > 1)
+        {
+            // Translated answers have one choice; a chat upstream is reached by passthrough, which keeps n.
+            adjustments.Dropped("n", "one choice is returned when the request is translated");
+        }
 
         return new ChatRequest
         {
             Model = wire.Model,
             Messages = messages,
             Tools = wire.Tools?.Select(ToCanonical).ToList(),
+            HostedTools = HostedToCanonical(wire.WebSearchOptions),
+            PromptCacheKey = wire.PromptCacheKey,
             ToolChoice = ToolChoiceToCanonical(wire.ToolChoice),
             ParallelToolCalls = wire.ParallelToolCalls,
             ResponseFormat = ToCanonical(wire.ResponseFormat),
@@ -93,6 +100,13 @@ internal static class ChatCompletionsMapping
         }
 
         parts.AddRange(ContentToCanonical(wire.Content, param));
+
+        // LiteLLM also takes cache_control on a message whose content is a string: it marks that text.
+        if (Responses.ResponsesMapping.CacheControlOf(wire.ExtensionData) is { } messageCache && parts.Count > 0 && parts[^1] is TextPart { CacheControl: null } last)
+        {
+            parts[^1] = last with { CacheControl = messageCache };
+        }
+
         if (wire.Refusal is { Length: > 0 } refusal)
         {
             parts.Add(new RefusalPart(refusal));
@@ -103,6 +117,12 @@ internal static class ChatCompletionsMapping
             for (var i = 0; i < toolCalls.Count; i++)
             {
                 var call = toolCalls[i];
+                if (call?.Custom is { Name: { } customName } custom)
+                {
+                    parts.Add(ToolCallPart.FreeForm(call.Id ?? string.Empty, customName, custom.Input ?? string.Empty));
+                    continue;
+                }
+
                 var name = call?.Function?.Name
                     ?? throw GatewayException.InvalidRequest($"'{param}.tool_calls[{i}].function.name' is required.", $"{param}.tool_calls[{i}].function.name");
                 parts.Add(new ToolCallPart(call.Id ?? string.Empty, name, call.Function.Arguments ?? "{}"));
@@ -142,14 +162,15 @@ internal static class ChatCompletionsMapping
 
     private static ContentPart ContentPartToCanonical(ContentPartWire part, string param) => part.Type switch
     {
-        "text" or "input_text" => new TextPart(part.Text ?? string.Empty),
+        "text" or "input_text" => new TextPart(part.Text ?? string.Empty) { CacheControl = Responses.ResponsesMapping.CacheControlOf(part.ExtensionData) },
         "refusal" => new RefusalPart(part.Refusal ?? string.Empty),
-        "image_url" => ImageToCanonical(part.ImageUrl?.Url, part.ImageUrl?.Detail, param),
+        "image_url" => ImageToCanonical(part.ImageUrl?.Url, part.ImageUrl?.Detail, param) with { CacheControl = Responses.ResponsesMapping.CacheControlOf(part.ExtensionData) },
         "file" => new DocumentPart
         {
             Base64Data = DataUrl.TryParse(part.File?.FileData, out var mediaType, out var data) ? data : part.File?.FileData,
             MediaType = mediaType,
             FileName = part.File?.Filename,
+            CacheControl = Responses.ResponsesMapping.CacheControlOf(part.ExtensionData),
         },
         _ => throw GatewayException.InvalidRequest($"'{param}.type' '{part.Type}' is not a supported content part type.", param + ".type"),
     };
@@ -168,9 +189,21 @@ internal static class ChatCompletionsMapping
 
     private static ToolDefinition ToCanonical(ChatToolWire tool)
     {
+        if (tool?.Type == "custom" && tool.Custom?.Name is { Length: > 0 } customName)
+        {
+            return new ToolDefinition(customName)
+            {
+                Description = tool.Custom.Description,
+                CacheControl = Responses.ResponsesMapping.CacheControlOf(tool.ExtensionData),
+                FreeForm = tool.Custom.Format is { Type: "grammar", Grammar.Definition: { } grammar }
+                    ? new FreeFormInput { Grammar = grammar, GrammarSyntax = tool.Custom.Format.Grammar.Syntax }
+                    : FreeFormInput.Text,
+            };
+        }
+
         if (tool?.Type != "function" || tool.Function?.Name is not { Length: > 0 } name)
         {
-            throw GatewayException.InvalidRequest("Each tool must be {\"type\":\"function\",\"function\":{\"name\":…}}.", "tools");
+            throw GatewayException.InvalidRequest("Each tool must be {\"type\":\"function\",\"function\":{\"name\":…}} or {\"type\":\"custom\",\"custom\":{\"name\":…}}.", "tools");
         }
 
         return new ToolDefinition(name)
@@ -178,8 +211,27 @@ internal static class ChatCompletionsMapping
             Description = tool.Function.Description,
             Parameters = tool.Function.Parameters,
             Strict = tool.Function.Strict,
+
+            // LiteLLM's convention for Anthropic prompt caching from OpenAI-shaped clients.
+            CacheControl = Responses.ResponsesMapping.CacheControlOf(tool.ExtensionData),
         };
     }
+
+    private static List<HostedTool>? HostedToCanonical(WebSearchOptionsWire? search) => search is null ? null :
+    [
+        new HostedTool(HostedToolKind.WebSearch)
+        {
+            ClientType = "web_search_options",
+            Param = "web_search_options",
+            Search = new WebSearchOptions
+            {
+                ContextSize = search.SearchContextSize,
+                UserLocation = search.UserLocation?.Approximate is { } location
+                    ? new UserLocation { City = location.City, Region = location.Region, Country = location.Country, Timezone = location.Timezone }
+                    : null,
+            },
+        },
+    ];
 
     /// <summary>
     /// An <c>allowed_tools</c> choice (Chat Completions nests it, Responses does not): its mode and the
@@ -232,7 +284,7 @@ internal static class ChatCompletionsMapping
                 return AllowedToCanonical(allowedTools, "tool_choice.allowed_tools", static tool =>
                     tool.TryGetProperty("function", out var function) && function.ValueKind == JsonValueKind.Object ? function : tool);
             case { ValueKind: JsonValueKind.Object } named
-                when named.TryGetProperty("function", out var function)
+                when (named.TryGetProperty("function", out var function) || named.TryGetProperty("custom", out function))
                     && function.ValueKind == JsonValueKind.Object
                     && function.TryGetProperty("name", out var name)
                     && name.ValueKind == JsonValueKind.String:
@@ -299,7 +351,14 @@ internal static class ChatCompletionsMapping
             // Usage must always arrive for metering, whatever the client asked.
             StreamOptions = request.Stream ? new StreamOptionsWire { IncludeUsage = true } : null,
             User = request.User,
+            PromptCacheKey = request.PromptCacheKey,
+            WebSearchOptions = WebSearchFromCanonical(request),
         };
+
+        if (request.TopK is not null)
+        {
+            request.Adjustments.Dropped("top_k", "Chat Completions does not support it");
+        }
 
         if (request.Extensions is { } extensions)
         {
@@ -315,11 +374,47 @@ internal static class ChatCompletionsMapping
         return wire;
     }
 
+    /// <summary>Chat Completions' search settings (search models only): a context size and a location, nothing else.</summary>
+    private static WebSearchOptionsWire? WebSearchFromCanonical(ChatRequest request)
+    {
+        if (request.HostedTools?.FirstOrDefault(t => t.Kind == HostedToolKind.WebSearch) is not { } tool)
+        {
+            return null;
+        }
+
+        var search = tool.Search ?? new WebSearchOptions();
+        if (search.AllowedDomains is { Count: > 0 })
+        {
+            request.Adjustments.Dropped(tool.Param + ".allowed_domains", "Chat Completions web search has no domain filter");
+        }
+
+        if (search.BlockedDomains is { Count: > 0 })
+        {
+            request.Adjustments.Dropped(tool.Param + ".blocked_domains", "Chat Completions web search has no domain filter");
+        }
+
+        if (search.MaxUses is not null)
+        {
+            request.Adjustments.Dropped(tool.Param + ".max_uses", "Chat Completions web search has no search limit");
+        }
+
+        return new WebSearchOptionsWire
+        {
+            SearchContextSize = search.ContextSize,
+            UserLocation = search.UserLocation is { } location ? new ChatUserLocationWire
+            {
+                Type = "approximate",
+                Approximate = new ApproximateLocationWire { City = location.City, Region = location.Region, Country = location.Country, Timezone = location.Timezone },
+            } : null,
+        };
+    }
+
     private static IEnumerable<ChatMessageWire> FromCanonical(ChatMessage message)
     {
         // A neutral message may hold several tool results (Anthropic puts them in one user turn);
         // Chat Completions wants one tool message each, before any other content of that turn.
         var others = new List<ContentPart>();
+        var media = new List<ContentPart>();
         foreach (var part in message.Parts)
         {
             if (part is ToolResultPart result)
@@ -330,11 +425,23 @@ internal static class ChatCompletionsMapping
                     ToolCallId = result.ToolCallId,
                     Content = ContentFromCanonical(result.Content, textOnly: true),
                 };
+
+                // Tool messages hold text only; images a tool returned follow as the user's, named after their call.
+                if (result.Content.Any(p => p is ImagePart or DocumentPart { Text: null }))
+                {
+                    media.Add(new TextPart($"Attachments returned by tool call {result.ToolCallId}:"));
+                    media.AddRange(result.Content.Where(p => p is ImagePart or DocumentPart { Text: null }));
+                }
             }
             else
             {
                 others.Add(part);
             }
+        }
+
+        if (media.Count > 0)
+        {
+            yield return new ChatMessageWire { Role = "user", Content = ContentFromCanonical(media, textOnly: false) };
         }
 
         if (others.Count == 0 && message.Parts.Count > 0)
@@ -462,7 +569,7 @@ internal static class ChatCompletionsMapping
 
             if (message.Content is { ValueKind: JsonValueKind.String } content && content.GetString() is { Length: > 0 } text)
             {
-                parts.Add(new TextPart(text));
+                parts.Add(new TextPart(text) { Citations = CitationsToCanonical(message.Annotations) });
             }
 
             if (message.Refusal is { Length: > 0 } refusal)
@@ -473,7 +580,9 @@ internal static class ChatCompletionsMapping
             // A null entry carries nothing; skip it rather than fail the whole answer.
             foreach (var call in (message.ToolCalls ?? []).Where(c => c is not null))
             {
-                parts.Add(new ToolCallPart(call.Id ?? string.Empty, call.Function?.Name ?? string.Empty, call.Function?.Arguments ?? "{}"));
+                parts.Add(call.Custom is { } custom
+                    ? ToolCallPart.FreeForm(call.Id ?? string.Empty, custom.Name ?? string.Empty, custom.Input ?? string.Empty)
+                    : new ToolCallPart(call.Id ?? string.Empty, call.Function?.Name ?? string.Empty, call.Function?.Arguments ?? "{}"));
             }
         }
 
@@ -487,6 +596,14 @@ internal static class ChatCompletionsMapping
             Usage = wire.Usage is { } usage ? ToCanonical(usage) : Usage.Empty,
         };
     }
+
+    public static List<Citation>? CitationsToCanonical(List<ChatAnnotationWire>? annotations) =>
+        annotations?.Where(a => a is { Type: "url_citation", UrlCitation.Url: not null }).Select(a => new Citation(a.UrlCitation!.Url!)
+        {
+            Title = a.UrlCitation.Title,
+            StartIndex = a.UrlCitation.StartIndex,
+            EndIndex = a.UrlCitation.EndIndex,
+        }).ToList() is { Count: > 0 } citations ? citations : null;
 
     public static Usage ToCanonical(UsageWire usage) =>
         Usage.FromInclusive(

@@ -54,12 +54,43 @@ internal static class ChatCompletionsResponseWriter
             {
                 writer.WriteStartObject();
                 writer.WriteString("id"u8, call.Id);
-                writer.WriteString("type"u8, "function"u8);
-                writer.WriteStartObject("function"u8);
-                writer.WriteString("name"u8, call.Name);
-                writer.WriteString("arguments"u8, call.ArgumentsJson);
+                if (call.FreeFormInput is { } input)
+                {
+                    writer.WriteString("type"u8, "custom"u8);
+                    writer.WriteStartObject("custom"u8);
+                    writer.WriteString("name"u8, call.Name);
+                    writer.WriteString("input"u8, input);
+                }
+                else
+                {
+                    writer.WriteString("type"u8, "function"u8);
+                    writer.WriteStartObject("function"u8);
+                    writer.WriteString("name"u8, call.Name);
+                    writer.WriteString("arguments"u8, call.ArgumentsJson);
+                }
+
                 writer.WriteEndObject();
                 writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        // Citations' offsets are within their part; the message content is all parts joined.
+        var offset = 0;
+        var annotations = new List<(int Offset, Citation Citation)>();
+        foreach (var part in response.Parts.OfType<TextPart>())
+        {
+            annotations.AddRange((part.Citations ?? []).Select(c => (offset, c)));
+            offset += part.Text.Length;
+        }
+
+        if (annotations.Count > 0)
+        {
+            writer.WriteStartArray("annotations"u8);
+            foreach (var (at, citation) in annotations)
+            {
+                WriteAnnotation(writer, citation, at, offset);
             }
 
             writer.WriteEndArray();
@@ -77,6 +108,20 @@ internal static class ChatCompletionsResponseWriter
             metadata.WriteTo(writer);
         }
 
+        writer.WriteEndObject();
+    }
+
+    /// <summary>A <c>url_citation</c> annotation, shifted by <paramref name="offset"/>; a citation of a whole part ends at <paramref name="end"/>.</summary>
+    public static void WriteAnnotation(Utf8JsonWriter writer, Citation citation, int offset, int end)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, "url_citation"u8);
+        writer.WriteStartObject("url_citation"u8);
+        writer.WriteNumber("start_index"u8, offset + (citation.StartIndex ?? 0));
+        writer.WriteNumber("end_index"u8, citation.EndIndex is int last ? offset + last : end);
+        writer.WriteString("url"u8, citation.Url);
+        writer.WriteString("title"u8, citation.Title ?? citation.Url);
+        writer.WriteEndObject();
         writer.WriteEndObject();
     }
 

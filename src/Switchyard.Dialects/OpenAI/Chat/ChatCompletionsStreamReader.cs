@@ -60,6 +60,12 @@ internal static class ChatCompletionsStreamReader
                 yield break;
             }
 
+            // Azure OpenAI opens its streams with a chunk of prompt_filter_results alone: no id, no choices.
+            if (!started && string.IsNullOrEmpty(chunk.Id) && chunk.Choices is not { Count: > 0 } && chunk.Usage is null)
+            {
+                continue;
+            }
+
             if (!started)
             {
                 started = true;
@@ -83,6 +89,11 @@ internal static class ChatCompletionsStreamReader
                 {
                     Switch(PartKind.Text);
                     events.Add(new TextDelta(openPart!.Value, text));
+                }
+
+                if (CitationsToCanonicalOrNull(delta) is { } citations && openPart is int citedPart && openKind == PartKind.Text)
+                {
+                    events.AddRange(citations.Select(c => new CitationAdded(citedPart, c)));
                 }
 
                 if (delta.Refusal is { Length: > 0 } refusal)
@@ -146,6 +157,8 @@ internal static class ChatCompletionsStreamReader
         }
 
         yield return new ResponseCompleted(finish.Value, usage);
+
+        static List<Citation>? CitationsToCanonicalOrNull(ChatMessageWire delta) => ChatCompletionsMapping.CitationsToCanonical(delta.Annotations);
 
         void Switch(PartKind kind)
         {

@@ -25,6 +25,12 @@ internal static class ChatCompletionsStreamWriter
         var toolIndexes = new Dictionary<int, int>();
         var usage = Usage.Empty;
 
+        // Free-form calls go out whole when their part completes (their input is only known then);
+        // citations need the offset of their part in the content streamed so far.
+        var freeForm = new Dictionary<int, (int ToolIndex, string Id, string Name, System.Text.StringBuilder Arguments)>();
+        var streamedText = 0;
+        var textStarts = new Dictionary<int, int>();
+
         // Reasoning text and signatures per part, to send the signed block whole when the part ends.
         var reasoning = new Dictionary<int, (System.Text.StringBuilder Text, string? Signature, string? Redacted)>();
 
@@ -47,14 +53,43 @@ internal static class ChatCompletionsStreamWriter
                     });
                     break;
 
+                case PartStarted { Kind: PartKind.ToolCall, FreeForm: true } part:
+                    freeForm[part.Index] = (toolIndexes.Count + freeForm.Count, part.ToolCallId ?? string.Empty, part.ToolName ?? string.Empty, new System.Text.StringBuilder());
+                    break;
+
+                case ToolArgumentsDelta arguments when freeForm.TryGetValue(arguments.Index, out var custom):
+                    custom.Arguments.Append(arguments.Json);
+                    break;
+
+                case PartCompleted completed when freeForm.Remove(completed.Index, out var custom):
+                    var customInput = ToolCallPart.FreeFormInputOf(custom.Arguments.ToString());
+                    yield return Chunk(id, created, options.Model, w => WriteCustomCall(w, custom.ToolIndex, custom.Id, custom.Name, customInput));
+                    break;
+
                 case PartStarted { Kind: PartKind.ToolCall } part:
-                    var toolIndex = toolIndexes.Count;
+                    var toolIndex = toolIndexes.Count + freeForm.Count;
                     toolIndexes[part.Index] = toolIndex;
                     yield return Chunk(id, created, options.Model, w => WriteToolCall(w, toolIndex, part.ToolCallId ?? string.Empty, part.ToolName ?? string.Empty, string.Empty));
                     break;
 
+                case PartStarted { Kind: PartKind.Text } textPart:
+                    textStarts[textPart.Index] = streamedText;
+                    break;
+
                 case TextDelta text:
+                    streamedText += text.Text.Length;
                     yield return Chunk(id, created, options.Model, w => w.WriteString("content"u8, text.Text));
+                    break;
+
+                case CitationAdded cited:
+                    var start = textStarts.GetValueOrDefault(cited.Index);
+                    var end = streamedText;
+                    yield return Chunk(id, created, options.Model, w =>
+                    {
+                        w.WriteStartArray("annotations"u8);
+                        ChatCompletionsResponseWriter.WriteAnnotation(w, cited.Citation, start, end);
+                        w.WriteEndArray();
+                    });
                     break;
 
                 case ReasoningDelta thought:
@@ -112,6 +147,21 @@ internal static class ChatCompletionsStreamWriter
                     yield break;
             }
         }
+    }
+
+    private static void WriteCustomCall(Utf8JsonWriter writer, int index, string id, string name, string input)
+    {
+        writer.WriteStartArray("tool_calls"u8);
+        writer.WriteStartObject();
+        writer.WriteNumber("index"u8, index);
+        writer.WriteString("id"u8, id);
+        writer.WriteString("type"u8, "custom"u8);
+        writer.WriteStartObject("custom"u8);
+        writer.WriteString("name"u8, name);
+        writer.WriteString("input"u8, input);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.WriteEndArray();
     }
 
     private static void WriteToolCall(Utf8JsonWriter writer, int index, string? id, string? name, string arguments)

@@ -55,8 +55,62 @@ internal sealed class ChatCompletionRequestWire
 
     public bool? StrictParams { get; set; }
 
+    /// <summary>Asks the model to search the web (search models only).</summary>
+    public WebSearchOptionsWire? WebSearchOptions { get; set; }
+
+    public string? PromptCacheKey { get; set; }
+
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
+}
+
+internal sealed class WebSearchOptionsWire
+{
+    /// <summary>low, medium or high.</summary>
+    public string? SearchContextSize { get; set; }
+
+    public ChatUserLocationWire? UserLocation { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
+}
+
+internal sealed class ChatUserLocationWire
+{
+    /// <summary>approximate.</summary>
+    public string? Type { get; set; }
+
+    public ApproximateLocationWire? Approximate { get; set; }
+}
+
+internal sealed class ApproximateLocationWire
+{
+    public string? City { get; set; }
+
+    public string? Region { get; set; }
+
+    public string? Country { get; set; }
+
+    public string? Timezone { get; set; }
+}
+
+/// <summary>A message annotation; for web search, <c>{"type":"url_citation","url_citation":{…}}</c>.</summary>
+internal sealed class ChatAnnotationWire
+{
+    public string? Type { get; set; }
+
+    public UrlCitationWire? UrlCitation { get; set; }
+}
+
+internal sealed class UrlCitationWire
+{
+    public int? StartIndex { get; set; }
+
+    public int? EndIndex { get; set; }
+
+    public string? Url { get; set; }
+
+    public string? Title { get; set; }
 }
 
 internal sealed class StreamOptionsWire
@@ -91,6 +145,9 @@ internal sealed class ChatMessageWire
     /// gets its signatures on the next turn.
     /// </summary>
     public List<ThinkingBlockWire>? ThinkingBlocks { get; set; }
+
+    /// <summary>Assistant messages: url_citation annotations from web search.</summary>
+    public List<ChatAnnotationWire>? Annotations { get; set; }
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
@@ -150,6 +207,16 @@ internal sealed class ToolCallWire
     public string? Type { get; set; }
 
     public FunctionCallWire? Function { get; set; }
+
+    /// <summary>A call of a custom (free-form) tool.</summary>
+    public CustomCallWire? Custom { get; set; }
+}
+
+internal sealed class CustomCallWire
+{
+    public string? Name { get; set; }
+
+    public string? Input { get; set; }
 }
 
 internal sealed class FunctionCallWire
@@ -161,12 +228,40 @@ internal sealed class FunctionCallWire
 
 internal sealed class ChatToolWire
 {
+    /// <summary>function or custom.</summary>
     public string? Type { get; set; }
 
     public FunctionDefinitionWire? Function { get; set; }
 
+    public CustomToolWire? Custom { get; set; }
+
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
+}
+
+internal sealed class CustomToolWire
+{
+    public string? Name { get; set; }
+
+    public string? Description { get; set; }
+
+    /// <summary><c>{"type":"text"}</c> or <c>{"type":"grammar","grammar":{"definition":…,"syntax":…}}</c>.</summary>
+    public CustomToolFormatWire? Format { get; set; }
+}
+
+internal sealed class CustomToolFormatWire
+{
+    public string? Type { get; set; }
+
+    public GrammarWire? Grammar { get; set; }
+}
+
+internal sealed class GrammarWire
+{
+    public string? Definition { get; set; }
+
+    /// <summary>lark or regex.</summary>
+    public string? Syntax { get; set; }
 }
 
 internal sealed class FunctionDefinitionWire

@@ -30,6 +30,8 @@ public sealed class CompletionsDialect : ChatDialect
     public override IReadOnlyList<ClientRoute> Routes { get; } = OpenAIRoutes.Under(
         new ClientRoute("POST", "/completions", RouteOperation.Generate) { OperationName = "text_completion" });
 
+    public override UpstreamAbilities Abilities { get; } = new() { ExtensionPrefix = "openai.completions." };
+
     public override string Path(string upstreamModel, bool stream) => "/completions";
 
     public override ChatRequest ReadRequest(ReadOnlyMemory<byte> body, ParamAdjustments adjustments)

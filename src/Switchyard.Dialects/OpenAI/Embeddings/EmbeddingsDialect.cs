@@ -25,6 +25,9 @@ public sealed class EmbeddingsDialect : Dialect, IEmbeddingCodec, IPassthrough
 
     public IReadOnlyList<string> RequiredFields { get; } = ["input"];
 
+    /// <summary>vLLM's OpenAI server takes images by URL on embeddings too.</summary>
+    public IMediaUrlReader MediaUrls => OpenAIMediaUrls.Instance;
+
     public void WriteError(GatewayError error, IBufferWriter<byte> output) => OpenAIErrors.Write(error, output);
 
     public string Path(string upstreamModel, bool stream) => "/embeddings";

@@ -31,6 +31,17 @@ public sealed class OpenAIResponsesDialect : ChatDialect, IStreamPassthrough, IT
         new("GET", "/responses/{id}", RouteOperation.GetStored),
         new("DELETE", "/responses/{id}", RouteOperation.DeleteStored));
 
+    public override IMediaUrlReader MediaUrls => OpenAIMediaUrls.Instance;
+
+    /// <summary>Responses declares namespaces, free-form tools and cache-only web search as they are.</summary>
+    public override UpstreamAbilities Abilities { get; } = new()
+    {
+        ExtensionPrefix = "openai.responses.",
+        NamespacesAndFreeFormTools = true,
+        CachedWebSearch = true,
+        PromptCacheKey = true,
+    };
+
     public override string Path(string upstreamModel, bool stream) => "/responses";
 
     public IReadOnlyList<ParameterRange> Ranges { get; } =
@@ -43,6 +54,10 @@ public sealed class OpenAIResponsesDialect : ChatDialect, IStreamPassthrough, IT
     public bool EchoesMetadata => true;
 
     public Usage ReadUsage(ReadOnlySpan<byte> usageJson) => ResponsesUsageTap.ReadUsage(usageJson);
+
+    /// <summary>Hosted web searches are output items, billed per call, not part of usage.</summary>
+    public Usage ReadAnswerUsage(ReadOnlySpan<byte> answer, JsonTopLevel topLevel, ReadOnlySpan<byte> usageJson) =>
+        ReadUsage(usageJson) with { WebSearchCalls = ResponsesUsageTap.CountWebSearchCalls(answer, topLevel) };
 
     public IUsageTap CreateTap(TapOptions options) => new ResponsesUsageTap(options.ClientModel, options.Price) { OnFinalAnswer = options.OnFinalAnswer };
 

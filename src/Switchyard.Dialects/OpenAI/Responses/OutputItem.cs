@@ -1,10 +1,14 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Switchyard.Dialects.Canonical;
 
 namespace Switchyard.Dialects.OpenAI.Responses;
 
-/// <summary>An output item being built (stream) or written (whole answer): a message, a function call or reasoning.</summary>
+/// <summary>
+/// An output item being built (stream) or written (whole answer): a message, a function or custom
+/// tool call, a web search call or reasoning.
+/// </summary>
 internal sealed class OutputItem
 {
     private OutputItem(string type, string id)
@@ -18,13 +22,19 @@ internal sealed class OutputItem
     public string Id { get; }
 
     /// <summary>message: its content parts, each output_text or refusal.</summary>
-    public List<(string Type, StringBuilder Text)> Contents { get; } = [];
+    public List<OutputContent> Contents { get; } = [];
 
     public string? CallId { get; init; }
 
     public string? Name { get; init; }
 
+    public string? Namespace { get; init; }
+
+    /// <summary>function_call: the JSON arguments; custom_tool_call: <c>{"input": text}</c> until done.</summary>
     public StringBuilder Arguments { get; } = new();
+
+    /// <summary>web_search_call: the query it ran.</summary>
+    public string? Query { get; set; }
 
     /// <summary>reasoning: the summary text.</summary>
     public StringBuilder Summary { get; } = new();
@@ -33,9 +43,19 @@ internal sealed class OutputItem
 
     public bool Done { get; set; }
 
+    /// <summary>custom_tool_call: the free-form input, taken from <see cref="Arguments"/>.</summary>
+    public string Input => ToolCallPart.FreeFormInputOf(Arguments.ToString());
+
     public static OutputItem Message() => new("message", NewId("msg_"));
 
-    public static OutputItem FunctionCall(string callId, string name) => new("function_call", NewId("fc_")) { CallId = callId, Name = name };
+    public static OutputItem FunctionCall(string callId, string name, string? ns = null) =>
+        new("function_call", NewId("fc_")) { CallId = callId, Name = name, Namespace = ns };
+
+    public static OutputItem CustomToolCall(string callId, string name, string? ns = null) =>
+        new("custom_tool_call", NewId("ctc_")) { CallId = callId, Name = name, Namespace = ns };
+
+    public static OutputItem WebSearchCall(string? id, string? query) =>
+        new("web_search_call", id is { Length: > 0 } && id.StartsWith("ws_", StringComparison.Ordinal) ? id : NewId("ws_")) { Query = query };
 
     public static OutputItem Reasoning(string? id) => new("reasoning", id ?? NewId("rs_"));
 
@@ -52,9 +72,9 @@ internal sealed class OutputItem
                 writer.WriteString("status"u8, Done ? "completed"u8 : "in_progress"u8);
                 writer.WriteString("role"u8, "assistant"u8);
                 writer.WriteStartArray("content"u8);
-                foreach (var (type, text) in Contents)
+                foreach (var content in Contents)
                 {
-                    WriteContent(writer, type, text.ToString());
+                    content.Write(writer);
                 }
 
                 writer.WriteEndArray();
@@ -62,8 +82,25 @@ internal sealed class OutputItem
             case "function_call":
                 writer.WriteString("status"u8, Done ? "completed"u8 : "in_progress"u8);
                 writer.WriteString("call_id"u8, CallId);
-                writer.WriteString("name"u8, Name);
+                WriteName(writer);
                 writer.WriteString("arguments"u8, Arguments.ToString());
+                break;
+            case "custom_tool_call":
+                writer.WriteString("status"u8, Done ? "completed"u8 : "in_progress"u8);
+                writer.WriteString("call_id"u8, CallId);
+                WriteName(writer);
+                writer.WriteString("input"u8, Done ? Input : string.Empty);
+                break;
+            case "web_search_call":
+                writer.WriteString("status"u8, Done ? "completed"u8 : "in_progress"u8);
+                writer.WriteStartObject("action"u8);
+                writer.WriteString("type"u8, "search"u8);
+                if (Query is { } query)
+                {
+                    writer.WriteString("query"u8, query);
+                }
+
+                writer.WriteEndObject();
                 break;
             default:
                 writer.WriteStartArray("summary"u8);
@@ -84,18 +121,54 @@ internal sealed class OutputItem
         writer.WriteEndObject();
     }
 
-    public static void WriteContent(Utf8JsonWriter writer, string type, string text)
+    private void WriteName(Utf8JsonWriter writer)
+    {
+        writer.WriteString("name"u8, Name);
+        if (Namespace is { } ns)
+        {
+            writer.WriteString("namespace"u8, ns);
+        }
+    }
+
+    public static void WriteSummary(Utf8JsonWriter writer, string text)
     {
         writer.WriteStartObject();
-        writer.WriteString("type"u8, type);
-        if (type == "refusal")
+        writer.WriteString("type"u8, "summary_text"u8);
+        writer.WriteString("text"u8, text);
+        writer.WriteEndObject();
+    }
+}
+
+/// <summary>One content part of a message item: output_text with its annotations, or refusal.</summary>
+internal sealed class OutputContent(string type)
+{
+    public string Type { get; } = type;
+
+    public StringBuilder Text { get; } = new();
+
+    /// <summary>url_citation annotations, with offsets into <see cref="Text"/>.</summary>
+    public List<Citation> Annotations { get; } = [];
+
+    public void Write(Utf8JsonWriter writer, bool withText = true)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, Type);
+        if (Type == "refusal")
         {
-            writer.WriteString("refusal"u8, text);
+            writer.WriteString("refusal"u8, withText ? Text.ToString() : string.Empty);
         }
         else
         {
-            writer.WriteString("text"u8, text);
+            writer.WriteString("text"u8, withText ? Text.ToString() : string.Empty);
             writer.WriteStartArray("annotations"u8);
+            if (withText)
+            {
+                foreach (var annotation in Annotations)
+                {
+                    WriteAnnotation(writer, annotation, Text.Length);
+                }
+            }
+
             writer.WriteEndArray();
             writer.WriteStartArray("logprobs"u8);
             writer.WriteEndArray();
@@ -104,11 +177,15 @@ internal sealed class OutputItem
         writer.WriteEndObject();
     }
 
-    public static void WriteSummary(Utf8JsonWriter writer, string text)
+    /// <summary>A <c>url_citation</c>; a citation of a whole part spans the text written so far.</summary>
+    public static void WriteAnnotation(Utf8JsonWriter writer, Citation citation, int textLength)
     {
         writer.WriteStartObject();
-        writer.WriteString("type"u8, "summary_text"u8);
-        writer.WriteString("text"u8, text);
+        writer.WriteString("type"u8, "url_citation"u8);
+        writer.WriteNumber("start_index"u8, citation.StartIndex ?? 0);
+        writer.WriteNumber("end_index"u8, citation.EndIndex ?? textLength);
+        writer.WriteString("url"u8, citation.Url);
+        writer.WriteString("title"u8, citation.Title ?? citation.Url);
         writer.WriteEndObject();
     }
 }

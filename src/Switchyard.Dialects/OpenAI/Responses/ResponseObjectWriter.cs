@@ -204,16 +204,27 @@ internal static class ResponseObjectWriter
             {
                 case TextPart text:
                     message ??= Add(items, OutputItem.Message());
-                    message.Contents.Add(("output_text", new System.Text.StringBuilder(text.Text)));
+                    var content = new OutputContent("output_text");
+                    content.Text.Append(text.Text);
+                    content.Annotations.AddRange(text.Citations ?? []);
+                    message.Contents.Add(content);
                     break;
                 case RefusalPart refusal:
                     message ??= Add(items, OutputItem.Message());
-                    message.Contents.Add(("refusal", new System.Text.StringBuilder(refusal.Text)));
+                    var refused = new OutputContent("refusal");
+                    refused.Text.Append(refusal.Text);
+                    message.Contents.Add(refused);
                     break;
                 case ToolCallPart call:
                     message = null;
-                    var item = Add(items, OutputItem.FunctionCall(call.Id, call.Name));
+                    var item = Add(items, call.FreeFormInput is null
+                        ? OutputItem.FunctionCall(call.Id, call.Name, call.Namespace)
+                        : OutputItem.CustomToolCall(call.Id, call.Name, call.Namespace));
                     item.Arguments.Append(call.ArgumentsJson);
+                    break;
+                case ServerToolCallPart search when search.Kind == HostedToolKind.WebSearch:
+                    message = null;
+                    Add(items, OutputItem.WebSearchCall(search.Id, search.Query));
                     break;
                 case ReasoningPart reasoning:
                     message = null;

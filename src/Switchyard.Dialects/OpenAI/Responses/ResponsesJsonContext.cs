@@ -10,4 +10,5 @@ namespace Switchyard.Dialects.OpenAI.Responses;
 [JsonSerializable(typeof(ResponsesEventWire))]
 [JsonSerializable(typeof(List<ItemWire>))]
 [JsonSerializable(typeof(List<ResponsesContentWire>))]
+[JsonSerializable(typeof(ResponsesToolWire))]
 internal sealed partial class ResponsesJsonContext : JsonSerializerContext;

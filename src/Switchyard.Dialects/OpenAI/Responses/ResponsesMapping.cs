@@ -76,11 +76,14 @@ internal static class ResponsesMapping
                 throw GatewayException.InvalidRequest("'input' must be a string or an array of items.", "input");
         }
 
+        var (tools, hosted) = ToolsToCanonical(wire.Tools);
         return new ChatRequest
         {
             Model = wire.Model,
             Messages = messages,
-            Tools = ToolsToCanonical(wire.Tools),
+            Tools = tools,
+            HostedTools = hosted,
+            PromptCacheKey = wire.PromptCacheKey,
             ToolChoice = ToolChoiceToCanonical(wire.ToolChoice),
             ParallelToolCalls = wire.ParallelToolCalls,
             ResponseFormat = wire.Text?.Format switch
@@ -106,9 +109,21 @@ internal static class ResponsesMapping
             Stream = wire.Stream == true,
             User = wire.User,
             Metadata = wire.Metadata is { ValueKind: JsonValueKind.Object } metadata ? metadata : null,
-            Extensions = wire.ExtensionData?.ToDictionary(p => ExtensionPrefix + p.Key, p => p.Value),
+            Extensions = Extensions(wire),
             Adjustments = adjustments,
         };
+    }
+
+    /// <summary>Fields with no neutral slot, top-level and inside <c>text</c> (<c>verbosity</c>), for reporting or passthrough.</summary>
+    private static Dictionary<string, JsonElement>? Extensions(ResponsesRequestWire wire)
+    {
+        var extensions = wire.ExtensionData?.ToDictionary(p => ExtensionPrefix + p.Key, p => p.Value);
+        foreach (var (name, value) in wire.Text?.ExtensionData ?? [])
+        {
+            (extensions ??= [])[ExtensionPrefix + "text." + name] = value;
+        }
+
+        return extensions;
     }
 
     private static double? ChatCompletionsClamp(string name, double? value, double min, double max, ParamAdjustments adjustments)
@@ -178,7 +193,17 @@ internal static class ResponsesMapping
                     (assistant ??= []).Add(new ToolCallPart(
                         item.CallId ?? throw GatewayException.InvalidRequest($"'{param}.call_id' is required.", param + ".call_id"),
                         item.Name ?? throw GatewayException.InvalidRequest($"'{param}.name' is required.", param + ".name"),
-                        item.Arguments ?? "{}"));
+                        item.Arguments ?? "{}") { Namespace = item.Namespace });
+                    break;
+                case "custom_tool_call":
+                    (assistant ??= []).Add(ToolCallPart.FreeForm(
+                        item.CallId ?? throw GatewayException.InvalidRequest($"'{param}.call_id' is required.", param + ".call_id"),
+                        item.Name ?? throw GatewayException.InvalidRequest($"'{param}.name' is required.", param + ".name"),
+                        item.Input ?? string.Empty) with { Namespace = item.Namespace });
+                    break;
+                case "web_search_call":
+                    // The provider's own search: kept for the record, never sent upstream (see UpstreamAdapter).
+                    (assistant ??= []).Add(WebSearchCallToCanonical(item));
                     break;
                 case "reasoning":
                     // A Switchyard signature in encrypted_content is another provider's reasoning coming back.
@@ -190,7 +215,7 @@ internal static class ResponsesMapping
                         Extensions = item.Id is { } id ? new Dictionary<string, JsonElement> { [ItemIdKey] = JsonSerializer.SerializeToElement(id, DialectsJsonContext.Default.String) } : null,
                     });
                     break;
-                case "function_call_output":
+                case "function_call_output" or "custom_tool_call_output":
                     FlushAssistant();
                     var output = item.Output switch
                     {
@@ -223,31 +248,123 @@ internal static class ResponsesMapping
 
     private static ContentPart PartToCanonical(ResponsesContentWire? part, string param) => part?.Type switch
     {
-        "input_text" or "output_text" or "text" => new TextPart(part.Text ?? string.Empty),
+        "input_text" or "output_text" or "text" => new TextPart(part.Text ?? string.Empty) { Citations = CitationsToCanonical(part.Annotations), CacheControl = CacheControlOf(part.ExtensionData) },
         "refusal" => new RefusalPart(part.Refusal ?? string.Empty),
         "input_image" when part.ImageUrl is { Length: > 0 } url => DataUrl.TryParse(url, out var mediaType, out var data)
-            ? new ImagePart { Base64Data = data, MediaType = mediaType, Detail = part.Detail }
-            : new ImagePart { Url = url, Detail = part.Detail },
+            ? new ImagePart { Base64Data = data, MediaType = mediaType, Detail = part.Detail, CacheControl = CacheControlOf(part.ExtensionData) }
+            : new ImagePart { Url = url, Detail = part.Detail, CacheControl = CacheControlOf(part.ExtensionData) },
         "input_file" => new DocumentPart
         {
             Base64Data = DataUrl.TryParse(part.FileData, out var fileType, out var fileData) ? fileData : part.FileData,
             MediaType = fileType,
             Url = part.FileUrl,
             FileName = part.Filename,
+            CacheControl = CacheControlOf(part.ExtensionData),
         },
         _ => throw GatewayException.InvalidRequest($"'{param}.type' '{part?.Type}' is not a supported content type here.", param + ".type"),
     };
 
-    private static List<ToolDefinition>? ToolsToCanonical(List<ResponsesToolWire>? tools) => tools?.Select((tool, i) => tool?.Type switch
+    /// <summary>Function, custom and namespaced tools to neutral tools; hosted tools to <see cref="HostedTool"/>s.</summary>
+    private static (List<ToolDefinition>? Tools, List<HostedTool>? Hosted) ToolsToCanonical(List<ResponsesToolWire>? tools)
     {
-        "function" => new ToolDefinition(tool.Name ?? throw GatewayException.InvalidRequest($"'tools[{i}].name' is required.", $"tools[{i}].name"))
+        if (tools is null)
+        {
+            return (null, null);
+        }
+
+        var functions = new List<ToolDefinition>(tools.Count);
+        List<HostedTool>? hosted = null;
+        for (var i = 0; i < tools.Count; i++)
+        {
+            var tool = tools[i] ?? throw GatewayException.InvalidRequest($"'tools[{i}]' must be an object.", $"tools[{i}]");
+            var param = $"tools[{i}]";
+            switch (tool.Type)
+            {
+                case "function" or "custom":
+                    functions.Add(ToolToCanonical(tool, param, null, null));
+                    break;
+                case "namespace":
+                    var group = tool.Name ?? throw GatewayException.InvalidRequest($"'{param}.name' is required.", param + ".name");
+                    var members = tool.Tools ?? throw GatewayException.InvalidRequest($"'{param}.tools' is required.", param + ".tools");
+                    for (var j = 0; j < members.Count; j++)
+                    {
+                        var member = members[j];
+                        var memberParam = $"{param}.tools[{j}]";
+                        if (member?.Type is not ("function" or "custom"))
+                        {
+                            throw GatewayException.InvalidRequest($"'{memberParam}.type' must be function or custom.", memberParam + ".type");
+                        }
+
+                        functions.Add(ToolToCanonical(member, memberParam, group, tool.Description));
+                    }
+
+                    break;
+                case null:
+                    throw GatewayException.InvalidRequest($"'{param}.type' is required.", param + ".type");
+                default:
+                    (hosted ??= []).Add(HostedToCanonical(tool, param));
+                    break;
+            }
+        }
+
+        return (functions, hosted);
+    }
+
+    private static ToolDefinition ToolToCanonical(ResponsesToolWire tool, string param, string? group, string? groupDescription) =>
+        new(tool.Name ?? throw GatewayException.InvalidRequest($"'{param}.name' is required.", param + ".name"))
         {
             Description = tool.Description,
-            Parameters = tool.Parameters,
+            Parameters = tool.Type == "function" ? tool.Parameters : null,
             Strict = tool.Strict,
-        },
-        var hosted => throw GatewayException.InvalidRequest($"The hosted tool '{hosted}' is available only on models served by the OpenAI Responses API.", $"tools[{i}].type"),
-    }).ToList();
+            Namespace = group,
+            NamespaceDescription = groupDescription,
+            DeferLoading = tool.DeferLoading == true,
+            FreeForm = tool.Type != "custom" ? null : tool.Format switch
+            {
+                null or { Type: "text" } => FreeFormInput.Text,
+                { Type: "grammar", Definition: { } definition } format => new FreeFormInput { GrammarSyntax = format.Syntax, Grammar = definition },
+                _ => throw GatewayException.InvalidRequest($"'{param}.format' must be {{\"type\":\"text\"}} or a grammar with a definition.", param + ".format"),
+            },
+        };
+
+    /// <summary>The hosted tool types of https://platform.openai.com/docs/api-reference/responses/create#responses-create-tools.</summary>
+    private static HostedTool HostedToCanonical(ResponsesToolWire tool, string param)
+    {
+        var type = tool.Type!;
+        var kind = type switch
+        {
+            _ when type.StartsWith("web_search", StringComparison.Ordinal) => HostedToolKind.WebSearch,
+            "file_search" => HostedToolKind.FileSearch,
+            "code_interpreter" => HostedToolKind.CodeExecution,
+            "computer" or "computer_use_preview" or "computer_use" => HostedToolKind.ComputerUse,
+            "image_generation" => HostedToolKind.ImageGeneration,
+            "mcp" => HostedToolKind.Mcp,
+            "local_shell" or "shell" or "apply_patch" => HostedToolKind.ProviderDefined,
+            _ => new HostedToolKind(type),
+        };
+
+        var search = kind == HostedToolKind.WebSearch ? new WebSearchOptions
+        {
+            AllowedDomains = tool.Filters?.AllowedDomains,
+            ContextSize = tool.SearchContextSize,
+            CacheOnly = tool.ExternalWebAccess == false,
+            UserLocation = tool.UserLocation is { } location
+                ? new UserLocation { City = location.City, Region = location.Region, Country = location.Country, Timezone = location.Timezone }
+                : null,
+        } : null;
+
+        return new HostedTool(kind)
+        {
+            ClientType = type,
+            Param = param,
+            Search = search,
+
+            // Tool search only finds deferred tools, which other dialects declare outright; a
+            // cache-only search has no cache to read elsewhere; deferred tools may go unseen.
+            Optional = tool.DeferLoading == true || search?.CacheOnly == true || type is "tool_search" or "programmatic_tool_calling",
+            Extensions = new Dictionary<string, JsonElement> { [ExtensionPrefix + "tool"] = JsonSerializer.SerializeToElement(tool, ResponsesJsonContext.Default.ResponsesToolWire) },
+        };
+    }
 
     private static ToolChoice? ToolChoiceToCanonical(JsonElement? choice) => choice switch
     {
@@ -274,6 +391,7 @@ internal static class ResponsesMapping
     public static ChatResponse ToCanonical(ResponseObjectWire wire)
     {
         var parts = new List<ContentPart>();
+        var searches = 0;
         foreach (var item in wire.Output ?? [])
         {
             switch (item?.Type)
@@ -282,7 +400,14 @@ internal static class ResponsesMapping
                     parts.AddRange(ContentToCanonical(item.Content, "output"));
                     break;
                 case "function_call":
-                    parts.Add(new ToolCallPart(item.CallId ?? item.Id ?? string.Empty, item.Name ?? string.Empty, item.Arguments ?? "{}"));
+                    parts.Add(new ToolCallPart(item.CallId ?? item.Id ?? string.Empty, item.Name ?? string.Empty, item.Arguments ?? "{}") { Namespace = item.Namespace });
+                    break;
+                case "custom_tool_call":
+                    parts.Add(ToolCallPart.FreeForm(item.CallId ?? item.Id ?? string.Empty, item.Name ?? string.Empty, item.Input ?? string.Empty) with { Namespace = item.Namespace });
+                    break;
+                case "web_search_call":
+                    parts.Add(WebSearchCallToCanonical(item));
+                    searches++;
                     break;
                 case "reasoning":
                     parts.Add(new ReasoningPart(string.Join("\n\n", (item.Summary ?? []).Select(s => s?.Text ?? string.Empty)))
@@ -302,9 +427,36 @@ internal static class ResponsesMapping
             Created = wire.CreatedAt > 0 ? DateTimeOffset.FromUnixTimeSeconds(wire.CreatedAt) : DateTimeOffset.UtcNow,
             Parts = parts,
             FinishReason = FinishReasonToCanonical(wire.Status, wire.IncompleteDetails?.Reason, parts.Any(p => p is ToolCallPart)),
-            Usage = ToCanonical(wire.Usage),
+            Usage = ToCanonical(wire.Usage) with { WebSearchCalls = searches },
         };
     }
+
+    /// <summary>Hosted web searches are billed per call and reported as output items, not in usage.</summary>
+    public static long WebSearchCalls(ResponseObjectWire wire) => wire.Output?.Count(item => item.Type == "web_search_call") ?? 0;
+
+    /// <summary>A <c>web_search_call</c> item as the provider-run call it records (its query, where the action has one).</summary>
+    public static ServerToolCallPart WebSearchCallToCanonical(ItemWire item)
+    {
+        var query = item.Action is { ValueKind: JsonValueKind.Object } action && action.TryGetProperty("query", out var q) && q.ValueKind == JsonValueKind.String
+            ? q.GetString()
+            : null;
+        var input = query is null ? "{}" : "{\"query\":" + JsonSerializer.Serialize(query, DialectsJsonContext.Default.String) + "}";
+        return new ServerToolCallPart(item.Id ?? string.Empty, HostedToolKind.WebSearch, "web_search", input) { Query = query };
+    }
+
+    private static List<Citation>? CitationsToCanonical(List<AnnotationWire>? annotations) =>
+        annotations?.Where(a => a is { Type: "url_citation", Url: not null }).Select(CitationToCanonical).ToList() is { Count: > 0 } citations ? citations : null;
+
+    public static Citation CitationToCanonical(AnnotationWire annotation) => new(annotation.Url!)
+    {
+        Title = annotation.Title,
+        StartIndex = annotation.StartIndex,
+        EndIndex = annotation.EndIndex,
+    };
+
+    /// <summary>Anthropic's <c>cache_control</c> on a content part, as LiteLLM lets OpenAI-shaped clients send it.</summary>
+    public static JsonElement? CacheControlOf(Dictionary<string, JsonElement>? extensionData) =>
+        extensionData?.TryGetValue("cache_control", out var cacheControl) == true && cacheControl.ValueKind == JsonValueKind.Object ? cacheControl : null;
 
     public static FinishReason FinishReasonToCanonical(string? status, string? incompleteReason, bool calledTools) => (status, incompleteReason) switch
     {

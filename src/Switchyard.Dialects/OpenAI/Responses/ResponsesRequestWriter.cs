@@ -23,47 +23,15 @@ internal static class ResponsesRequestWriter
         }
 
         writer.WriteStartArray("input"u8);
+        var freeFormCalls = request.Messages.SelectMany(m => m.Parts).OfType<ToolCallPart>().Where(c => c.FreeFormInput is not null).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var message in request.Messages.Where(m => !m.Role.IsInstruction))
         {
-            WriteItems(writer, message);
+            WriteItems(writer, message, freeFormCalls);
         }
 
         writer.WriteEndArray();
 
-        if (request.CallableTools is { Count: > 0 } tools)
-        {
-            writer.WriteStartArray("tools"u8);
-            foreach (var tool in tools)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("type"u8, "function"u8);
-                writer.WriteString("name"u8, tool.Name);
-                if (tool.Description is { } description)
-                {
-                    writer.WriteString("description"u8, description);
-                }
-
-                writer.WritePropertyName("parameters"u8);
-                if (tool.Parameters is { } parameters)
-                {
-                    parameters.WriteTo(writer);
-                }
-                else
-                {
-                    writer.WriteRawValue("""{"type":"object","properties":{}}"""u8);
-                }
-
-                if (tool.Strict is bool strict)
-                {
-                    writer.WriteBoolean("strict"u8, strict);
-                }
-
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-        }
-
+        WriteTools(writer, request);
         switch (request.ToolChoice?.Mode)
         {
             case ToolChoiceMode.Auto:
@@ -146,6 +114,11 @@ internal static class ResponsesRequestWriter
             writer.WriteString("user"u8, user);
         }
 
+        if (request.PromptCacheKey is { } cacheKey)
+        {
+            writer.WriteString("prompt_cache_key"u8, cacheKey);
+        }
+
         if (request.StopSequences is { Count: > 0 })
         {
             request.Adjustments.Dropped("stop", "the Responses API has no stop sequences");
@@ -183,7 +156,189 @@ internal static class ResponsesRequestWriter
         writer.WriteEndObject();
     }
 
-    private static void WriteItems(Utf8JsonWriter writer, ChatMessage message)
+    /// <summary>Function and custom tools, namespaced ones grouped again, then hosted tools.</summary>
+    private static void WriteTools(Utf8JsonWriter writer, ChatRequest request)
+    {
+        var tools = request.CallableTools;
+        var hosted = request.HostedTools ?? [];
+        if (tools.Count == 0 && hosted.Count == 0)
+        {
+            return;
+        }
+
+        writer.WriteStartArray("tools"u8);
+        // In the client's order; a namespace's tools, read together, are written together again.
+        string? open = null;
+        foreach (var tool in tools)
+        {
+            if (tool.Namespace != open)
+            {
+                if (open is not null)
+                {
+                    writer.WriteEndArray();
+                    writer.WriteEndObject();
+                }
+
+                open = tool.Namespace;
+                if (open is not null)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("type"u8, "namespace"u8);
+                    writer.WriteString("name"u8, open);
+                    writer.WriteString("description"u8, tool.NamespaceDescription ?? string.Empty);
+                    writer.WriteStartArray("tools"u8);
+                }
+            }
+
+            WriteTool(writer, tool);
+        }
+
+        if (open is not null)
+        {
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        foreach (var tool in hosted)
+        {
+            WriteHostedTool(writer, tool, request.Adjustments);
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private static void WriteTool(Utf8JsonWriter writer, ToolDefinition tool)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, tool.FreeForm is null ? "function"u8 : "custom"u8);
+        writer.WriteString("name"u8, tool.Name);
+        if (tool.Description is { } description)
+        {
+            writer.WriteString("description"u8, description);
+        }
+
+        if (tool.FreeForm is { } form)
+        {
+            writer.WriteStartObject("format"u8);
+            if (form.Grammar is { } grammar)
+            {
+                writer.WriteString("type"u8, "grammar"u8);
+                writer.WriteString("syntax"u8, form.GrammarSyntax ?? "lark");
+                writer.WriteString("definition"u8, grammar);
+            }
+            else
+            {
+                writer.WriteString("type"u8, "text"u8);
+            }
+
+            writer.WriteEndObject();
+        }
+        else
+        {
+            writer.WritePropertyName("parameters"u8);
+            if (tool.Parameters is { } parameters)
+            {
+                parameters.WriteTo(writer);
+            }
+            else
+            {
+                writer.WriteRawValue("""{"type":"object","properties":{}}"""u8);
+            }
+
+            if (tool.Strict is bool strict)
+            {
+                writer.WriteBoolean("strict"u8, strict);
+            }
+        }
+
+        if (tool.DeferLoading)
+        {
+            writer.WriteBoolean("defer_loading"u8, true);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Web search natively; another hosted tool only as its own Responses definition (see <see cref="UpstreamAdapter"/>).</summary>
+    private static void WriteHostedTool(Utf8JsonWriter writer, HostedTool tool, ParamAdjustments adjustments)
+    {
+        if (tool.Extensions?.TryGetValue(ResponsesMapping.ExtensionPrefix + "tool", out var own) == true)
+        {
+            own.WriteTo(writer);
+            return;
+        }
+
+        if (tool.Kind != HostedToolKind.WebSearch)
+        {
+            return;
+        }
+
+        var search = tool.Search ?? new WebSearchOptions();
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, "web_search"u8);
+        if (search.AllowedDomains is { Count: > 0 } allowed)
+        {
+            writer.WriteStartObject("filters"u8);
+            writer.WriteStartArray("allowed_domains"u8);
+            foreach (var domain in allowed)
+            {
+                writer.WriteStringValue(domain);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        if (search.ContextSize is { } size)
+        {
+            writer.WriteString("search_context_size"u8, size);
+        }
+
+        if (search.UserLocation is { } location)
+        {
+            writer.WriteStartObject("user_location"u8);
+            writer.WriteString("type"u8, "approximate"u8);
+            WriteLocation(writer, location);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+        if (search.BlockedDomains is { Count: > 0 })
+        {
+            adjustments.Dropped(tool.Param + ".blocked_domains", "OpenAI web search has only an allow-list");
+        }
+
+        if (search.MaxUses is not null)
+        {
+            adjustments.Dropped(tool.Param + ".max_uses", "OpenAI web search has no per-tool limit");
+        }
+    }
+
+    /// <summary>The fields of an approximate location, as OpenAI and Anthropic both name them.</summary>
+    public static void WriteLocation(Utf8JsonWriter writer, UserLocation location)
+    {
+        if (location.City is { } city)
+        {
+            writer.WriteString("city"u8, city);
+        }
+
+        if (location.Region is { } region)
+        {
+            writer.WriteString("region"u8, region);
+        }
+
+        if (location.Country is { } country)
+        {
+            writer.WriteString("country"u8, country);
+        }
+
+        if (location.Timezone is { } timezone)
+        {
+            writer.WriteString("timezone"u8, timezone);
+        }
+    }
+
+    private static void WriteItems(Utf8JsonWriter writer, ChatMessage message, HashSet<string> freeFormCalls)
     {
         if (message.Role == Role.Assistant)
         {
@@ -198,10 +353,23 @@ internal static class ResponsesRequestWriter
                     case ToolCallPart call:
                         FlushAssistantText(writer, text);
                         writer.WriteStartObject();
-                        writer.WriteString("type"u8, "function_call"u8);
+                        writer.WriteString("type"u8, call.FreeFormInput is null ? "function_call"u8 : "custom_tool_call"u8);
                         writer.WriteString("call_id"u8, call.Id);
                         writer.WriteString("name"u8, call.Name);
-                        writer.WriteString("arguments"u8, call.ArgumentsJson);
+                        if (call.Namespace is { } ns)
+                        {
+                            writer.WriteString("namespace"u8, ns);
+                        }
+
+                        if (call.FreeFormInput is { } input)
+                        {
+                            writer.WriteString("input"u8, input);
+                        }
+                        else
+                        {
+                            writer.WriteString("arguments"u8, call.ArgumentsJson);
+                        }
+
                         writer.WriteEndObject();
                         break;
                     case ReasoningPart reasoning when EncryptedReasoning(reasoning) is ({ } id, { } encrypted):
@@ -234,7 +402,7 @@ internal static class ResponsesRequestWriter
         foreach (var result in results)
         {
             writer.WriteStartObject();
-            writer.WriteString("type"u8, "function_call_output"u8);
+            writer.WriteString("type"u8, freeFormCalls.Contains(result.ToolCallId) ? "custom_tool_call_output"u8 : "function_call_output"u8);
             writer.WriteString("call_id"u8, result.ToolCallId);
             if (result.Content is [] or [TextPart])
             {

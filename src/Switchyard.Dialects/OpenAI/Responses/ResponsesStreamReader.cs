@@ -20,6 +20,8 @@ internal static class ResponsesStreamReader
         var parts = new Dictionary<string, int>(StringComparer.Ordinal);
         var calledTools = false;
         var usage = Usage.Empty;
+        var searches = 0;
+        var freeForm = new HashSet<string>(StringComparer.Ordinal);
 
         await foreach (var frame in frames.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
@@ -53,19 +55,38 @@ internal static class ResponsesStreamReader
                     };
                     break;
 
-                case "response.output_item.added" when wire.Item is { Id: { } id } item && item.Type is "function_call" or "reasoning":
+                case "response.output_item.added" when wire.Item is { Id: { } id } item && item.Type is "function_call" or "custom_tool_call" or "reasoning":
                     var index = nextPart++;
                     parts[id] = index;
-                    if (item.Type == "function_call")
-                    {
-                        calledTools = true;
-                        yield return new PartStarted(index, PartKind.ToolCall) { ToolCallId = item.CallId, ToolName = item.Name };
-                    }
-                    else
+                    if (item.Type == "reasoning")
                     {
                         yield return new PartStarted(index, PartKind.Reasoning);
+                        break;
                     }
 
+                    calledTools = true;
+                    yield return new PartStarted(index, PartKind.ToolCall) { ToolCallId = item.CallId, ToolName = item.Name, ToolNamespace = item.Namespace, FreeForm = item.Type == "custom_tool_call" };
+                    if (item.Type == "custom_tool_call")
+                    {
+                        // Free-form input travels in the neutral stream as {"input": text} (see PartStarted.FreeForm).
+                        freeForm.Add(id);
+                        yield return new ToolArgumentsDelta(index, "{\"" + FreeFormInput.ArgumentName + "\":\"");
+                    }
+
+                    break;
+
+                case "response.custom_tool_call_input.delta" when wire.ItemId is { } itemId && parts.TryGetValue(itemId, out var customPart) && wire.Delta is { Length: > 0 } input:
+                    yield return new ToolArgumentsDelta(customPart, JsonSerializer.Serialize(input, DialectsJsonContext.Default.String)[1..^1]);
+                    break;
+
+                case "response.output_item.done" when wire.Item is { Type: "web_search_call" } search:
+                    searches++;
+                    yield return new PartAdded(nextPart++, ResponsesMapping.WebSearchCallToCanonical(search));
+                    break;
+
+                case "response.output_text.annotation.added" when wire.ItemId is { } itemId
+                    && parts.TryGetValue($"{itemId}#{wire.ContentIndex}", out var citedPart) && wire.Annotation is { Type: "url_citation", Url: not null } annotation:
+                    yield return new CitationAdded(citedPart, ResponsesMapping.CitationToCanonical(annotation));
                     break;
 
                 case "response.content_part.added" when wire.ItemId is { } itemId:
@@ -102,11 +123,16 @@ internal static class ResponsesStreamReader
                         yield return new ReasoningDelta(itemPart, string.Empty) { Signature = ResponsesMapping.EncryptedReasoningSignature(id, encrypted) };
                     }
 
+                    if (freeForm.Remove(id))
+                    {
+                        yield return new ToolArgumentsDelta(itemPart, "\"}");
+                    }
+
                     yield return new PartCompleted(itemPart);
                     break;
 
                 case "response.completed" or "response.incomplete" when wire.Response is { } response:
-                    usage = ResponsesMapping.ToCanonical(response.Usage);
+                    usage = ResponsesMapping.ToCanonical(response.Usage) with { WebSearchCalls = Math.Max(searches, ResponsesMapping.WebSearchCalls(response)) };
                     yield return new UsageUpdated(usage);
                     yield return new ResponseCompleted(ResponsesMapping.FinishReasonToCanonical(response.Status, response.IncompleteDetails?.Reason, calledTools), usage);
                     yield break;

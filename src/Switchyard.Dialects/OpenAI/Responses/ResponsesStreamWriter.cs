@@ -68,8 +68,8 @@ internal static class ResponsesStreamWriter
                         yield return ItemAdded(_message);
                     }
 
-                    var type = part.Kind == PartKind.Refusal ? "refusal" : "output_text";
-                    _message.Contents.Add((type, new StringBuilder()));
+                    var content = new OutputContent(part.Kind == PartKind.Refusal ? "refusal" : "output_text");
+                    _message.Contents.Add(content);
                     _byPart[part.Index] = _message;
                     var message = _message;
                     var contentIndex = message.Contents.Count - 1;
@@ -78,7 +78,7 @@ internal static class ResponsesStreamWriter
                         ItemRef(w, message);
                         w.WriteNumber("content_index"u8, contentIndex);
                         w.WritePropertyName("part"u8);
-                        OutputItem.WriteContent(w, type, string.Empty);
+                        content.Write(w, withText: false);
                     });
                     break;
 
@@ -88,7 +88,10 @@ internal static class ResponsesStreamWriter
                         yield return frame;
                     }
 
-                    var function = OutputItem.FunctionCall(call.ToolCallId ?? OutputItem.NewId("call_"), call.ToolName ?? string.Empty);
+                    var callId = call.ToolCallId ?? OutputItem.NewId("call_");
+                    var function = call.FreeForm
+                        ? OutputItem.CustomToolCall(callId, call.ToolName ?? string.Empty, call.ToolNamespace)
+                        : OutputItem.FunctionCall(callId, call.ToolName ?? string.Empty, call.ToolNamespace);
                     _items.Add(function);
                     _byPart[call.Index] = function;
                     yield return ItemAdded(function);
@@ -130,10 +133,47 @@ internal static class ResponsesStreamWriter
 
                 case ToolArgumentsDelta arguments when _byPart.TryGetValue(arguments.Index, out var target):
                     target.Arguments.Append(arguments.Json);
-                    yield return Event("response.function_call_arguments.delta", w =>
+
+                    // A free-form input is only known whole once its {"input": …} wrapper closes (CompletePart).
+                    if (target.Type == "function_call")
+                    {
+                        yield return Event("response.function_call_arguments.delta", w =>
+                        {
+                            ItemRef(w, target);
+                            w.WriteString("delta"u8, arguments.Json);
+                        });
+                    }
+
+                    break;
+
+                case PartAdded { Part: ServerToolCallPart search } when search.Kind == HostedToolKind.WebSearch:
+                    foreach (var frame in CloseMessage())
+                    {
+                        yield return frame;
+                    }
+
+                    var webSearch = OutputItem.WebSearchCall(search.Id, search.Query);
+                    _items.Add(webSearch);
+                    yield return ItemAdded(webSearch);
+                    yield return Event("response.web_search_call.in_progress", w => ItemRef(w, webSearch));
+                    yield return Event("response.web_search_call.searching", w => ItemRef(w, webSearch));
+                    yield return Event("response.web_search_call.completed", w => ItemRef(w, webSearch));
+                    yield return ItemDone(webSearch);
+                    break;
+
+                case CitationAdded cited when _byPart.TryGetValue(cited.Index, out var target) && target.Contents.Count > 0:
+                    var annotated = target.Contents[^1];
+                    annotated.Annotations.Add(cited.Citation);
+                    var annotationIndex = annotated.Annotations.Count - 1;
+                    var citedIndex = target.Contents.Count - 1;
+                    var textLength = annotated.Text.Length;
+                    yield return Event("response.output_text.annotation.added", w =>
                     {
                         ItemRef(w, target);
-                        w.WriteString("delta"u8, arguments.Json);
+                        w.WriteNumber("content_index"u8, citedIndex);
+                        w.WriteNumber("annotation_index"u8, annotationIndex);
+                        w.WritePropertyName("annotation"u8);
+                        OutputContent.WriteAnnotation(w, cited.Citation, textLength);
                     });
                     break;
 
@@ -210,8 +250,9 @@ internal static class ResponsesStreamWriter
             {
                 case "message":
                     var contentIndex = target.Contents.Count - 1;
-                    var (type, text) = target.Contents[^1];
-                    if (type == "output_text")
+                    var content = target.Contents[^1];
+                    var text = content.Text;
+                    if (content.Type == "output_text")
                     {
                         yield return Event("response.output_text.done", w =>
                         {
@@ -237,7 +278,7 @@ internal static class ResponsesStreamWriter
                         ItemRef(w, target);
                         w.WriteNumber("content_index"u8, contentIndex);
                         w.WritePropertyName("part"u8);
-                        OutputItem.WriteContent(w, type, text.ToString());
+                        content.Write(w);
                     });
 
                     // The message item stays open: a following text part joins it.
@@ -248,6 +289,20 @@ internal static class ResponsesStreamWriter
                         ItemRef(w, target);
                         w.WriteString("name"u8, target.Name);
                         w.WriteString("arguments"u8, target.Arguments.ToString());
+                    });
+                    yield return ItemDone(target);
+                    break;
+                case "custom_tool_call":
+                    var input = target.Input;
+                    yield return Event("response.custom_tool_call_input.delta", w =>
+                    {
+                        ItemRef(w, target);
+                        w.WriteString("delta"u8, input);
+                    });
+                    yield return Event("response.custom_tool_call_input.done", w =>
+                    {
+                        ItemRef(w, target);
+                        w.WriteString("input"u8, input);
                     });
                     yield return ItemDone(target);
                     break;

@@ -161,7 +161,7 @@ public sealed class ResponsesUsageTap : IUsageTap, IDisposable
         var editor = new JsonTopLevelEditor().SetString("model"u8, _clientModel);
         if (final && topLevel.TryGet(response, "usage"u8, out var usage) && usage.ValueKind == JsonTokenType.StartObject)
         {
-            Usage = ReadUsage(response[usage.Value]);
+            Usage = ReadUsage(response[usage.Value]) with { WebSearchCalls = CountWebSearchCalls(response, topLevel) };
             if (_price?.Invoke(Usage) is decimal cost)
             {
                 Usage = Usage with { Cost = cost };
@@ -178,6 +178,29 @@ public sealed class ResponsesUsageTap : IUsageTap, IDisposable
         }
 
         return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The hosted web searches of a response object: its <c>web_search_call</c> output items (billed per call, absent from usage).</summary>
+    public static long CountWebSearchCalls(ReadOnlySpan<byte> response, JsonTopLevel topLevel)
+    {
+        if (!topLevel.TryGet(response, "output"u8, out var output) || output.ValueKind != JsonTokenType.StartArray)
+        {
+            return 0;
+        }
+
+        long calls = 0;
+        var reader = new Utf8JsonReader(response[output.Value]);
+        while (reader.Read())
+        {
+            // Items are the objects one level into the array; only their own "type" counts.
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 2 && reader.ValueTextEquals("type"u8))
+            {
+                reader.Read();
+                calls += reader.ValueTextEquals("web_search_call"u8) ? 1 : 0;
+            }
+        }
+
+        return calls;
     }
 
     /// <summary>Reads a Responses usage object into disjoint buckets.</summary>

@@ -47,6 +47,8 @@ internal sealed class ResponsesRequestWire
 
     public bool? StrictParams { get; set; }
 
+    public string? PromptCacheKey { get; set; }
+
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 }
@@ -70,6 +72,15 @@ internal sealed class ItemWire
     public string? Name { get; set; }
 
     public string? Arguments { get; set; }
+
+    /// <summary>function_call and custom_tool_call: the namespace of the called tool.</summary>
+    public string? Namespace { get; set; }
+
+    /// <summary>custom_tool_call: the free-form input.</summary>
+    public string? Input { get; set; }
+
+    /// <summary>web_search_call: what the search did (<c>{"type":"search","query":…,"sources":[…]}</c>).</summary>
+    public JsonElement? Action { get; set; }
 
     /// <summary>function_call_output: a string or an array of content parts.</summary>
     public JsonElement? Output { get; set; }
@@ -101,8 +112,25 @@ internal sealed class ResponsesContentWire
 
     public string? Refusal { get; set; }
 
+    /// <summary>output_text: url_citation and other annotations.</summary>
+    public List<AnnotationWire>? Annotations { get; set; }
+
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
+}
+
+internal sealed class AnnotationWire
+{
+    /// <summary>url_citation, file_citation, …</summary>
+    public string? Type { get; set; }
+
+    public string? Url { get; set; }
+
+    public string? Title { get; set; }
+
+    public int? StartIndex { get; set; }
+
+    public int? EndIndex { get; set; }
 }
 
 internal sealed class SummaryWire
@@ -114,7 +142,7 @@ internal sealed class SummaryWire
 
 internal sealed class ResponsesToolWire
 {
-    /// <summary>function, or a hosted tool type such as web_search.</summary>
+    /// <summary>function, custom, namespace, or a hosted tool type such as web_search.</summary>
     public string? Type { get; set; }
 
     public string? Name { get; set; }
@@ -125,8 +153,55 @@ internal sealed class ResponsesToolWire
 
     public bool? Strict { get; set; }
 
+    /// <summary>custom: <c>{"type":"text"}</c> or <c>{"type":"grammar","syntax":…,"definition":…}</c>.</summary>
+    public CustomFormatWire? Format { get; set; }
+
+    /// <summary>namespace: the function and custom tools in the group.</summary>
+    public List<ResponsesToolWire>? Tools { get; set; }
+
+    public bool? DeferLoading { get; set; }
+
+    /// <summary>web_search: false for the cache-only mode.</summary>
+    public bool? ExternalWebAccess { get; set; }
+
+    public WebSearchFiltersWire? Filters { get; set; }
+
+    public UserLocationWire? UserLocation { get; set; }
+
+    public string? SearchContextSize { get; set; }
+
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? ExtensionData { get; set; }
+}
+
+internal sealed class CustomFormatWire
+{
+    /// <summary>text or grammar.</summary>
+    public string? Type { get; set; }
+
+    /// <summary>lark or regex.</summary>
+    public string? Syntax { get; set; }
+
+    public string? Definition { get; set; }
+}
+
+internal sealed class WebSearchFiltersWire
+{
+    public List<string>? AllowedDomains { get; set; }
+}
+
+internal sealed class UserLocationWire
+{
+    /// <summary>approximate.</summary>
+    public string? Type { get; set; }
+
+    public string? City { get; set; }
+
+    public string? Region { get; set; }
+
+    public string? Country { get; set; }
+
+    public string? Timezone { get; set; }
 }
 
 internal sealed class TextConfigWire
@@ -246,4 +321,7 @@ internal sealed class ResponsesEventWire
     public string? Code { get; set; }
 
     public string? Message { get; set; }
+
+    /// <summary>response.output_text.annotation.added.</summary>
+    public AnnotationWire? Annotation { get; set; }
 }

@@ -17,7 +17,7 @@ internal sealed class CountTokensOperation : IGatewayOperation
         var counting = (ITokenCounting)request.Dialect!;
         var deployment = DeploymentSelector.Candidates(request.Catalog!, request.Model!, Random.Shared)[0].Deployment;
         request.Deployment = deployment;
-        if (ReferenceEquals(deployment.UpstreamDialect, request.Dialect))
+        if (ReferenceEquals(deployment.UpstreamDialect, request.Dialect) && deployment.Provider.Addressing.CountsTokens)
         {
             await CountUpstreamAsync(request, counting, deployment);
             return;

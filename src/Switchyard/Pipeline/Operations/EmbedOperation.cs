@@ -7,7 +7,7 @@ using Switchyard.Routing;
 namespace Switchyard.Pipeline.Operations;
 
 /// <summary>Embeddings: passed through to an upstream of the client's dialect, otherwise through the neutral embedding types.</summary>
-internal sealed class EmbedOperation(FailoverRouter router) : IGatewayOperation
+internal sealed class EmbedOperation(FailoverRouter router, Media.UpstreamMediaGuard mediaGuard) : IGatewayOperation
 {
     public async Task InvokeAsync(GatewayRequest request)
     {
@@ -18,6 +18,7 @@ internal sealed class EmbedOperation(FailoverRouter router) : IGatewayOperation
         var outcome = await router.RunAsync(request, async (entry, deployment) =>
         {
             request.Deployment = deployment;
+            await mediaGuard.CheckAsync(request.Dialect!, request.Body, deployment.Provider, request.Aborted);
             AttemptOutcome attempt;
             if (passthrough is not null && ReferenceEquals(deployment.UpstreamDialect, request.Dialect))
             {

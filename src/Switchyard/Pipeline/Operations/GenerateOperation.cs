@@ -8,7 +8,7 @@ namespace Switchyard.Pipeline.Operations;
 /// A chat answer: attempts across the model's deployments and fallbacks, each passed through when
 /// the upstream speaks the client's dialect and translated otherwise.
 /// </summary>
-internal sealed class GenerateOperation(FailoverRouter router, TranslatingForwarder translating) : IGatewayOperation
+internal sealed class GenerateOperation(FailoverRouter router, TranslatingForwarder translating, Media.UpstreamMediaGuard mediaGuard) : IGatewayOperation
 {
     public async Task InvokeAsync(GatewayRequest request)
     {
@@ -18,6 +18,7 @@ internal sealed class GenerateOperation(FailoverRouter router, TranslatingForwar
         var outcome = await router.RunAsync(request, async (entry, deployment) =>
         {
             request.Deployment = deployment;
+            await mediaGuard.CheckAsync(request.Dialect!, request.Body, deployment.Provider, request.Aborted);
             AttemptOutcome attempt;
             if (passthrough is not null && ReferenceEquals(deployment.UpstreamDialect, request.Dialect))
             {

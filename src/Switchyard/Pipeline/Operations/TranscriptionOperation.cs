@@ -11,7 +11,7 @@ namespace Switchyard.Pipeline.Operations;
 /// A transcription: the multipart upload streams through as it arrives, so it has one attempt —
 /// the body cannot be sent twice — and its model is read from the upload's fields.
 /// </summary>
-internal sealed class TranscriptionOperation(SnapshotMonitor snapshots, RequestMeter meter) : IGatewayOperation
+internal sealed class TranscriptionOperation(SnapshotMonitor snapshots, RequestMeter meter, UploadLimits uploadLimits) : IGatewayOperation
 {
     public async Task InvokeAsync(GatewayRequest request)
     {
@@ -19,12 +19,7 @@ internal sealed class TranscriptionOperation(SnapshotMonitor snapshots, RequestM
         var context = request.Context;
         var snapshot = snapshots.Current;
         var maxBodyBytes = snapshot.MaxBodyBytes;
-        if (context.Request.ContentLength > maxBodyBytes)
-        {
-            throw new GatewayException(new GatewayError(GatewayErrorKind.PayloadTooLarge, $"The request body is larger than the gateway's limit of {maxBodyBytes} bytes.") { Code = "request_too_large" });
-        }
-
-        await using var upload = await TranscriptionUpload.ReadAsync(context.Request, maxBodyBytes, request.Aborted);
+        await using var upload = await TranscriptionUpload.ReadAsync(context.Request, maxBodyBytes, uploadLimits, request.Aborted);
         request.ModelId = upload.Field("model") ?? throw GatewayException.InvalidRequest("'model' is required.", "model");
         request.Catalog = snapshot.Catalog;
         request.Model = RoutePlanner.Resolve(request.Catalog, request.Caller!, request.ModelId, dialect.Surface, RouteOperation.Transcription);
@@ -32,7 +27,7 @@ internal sealed class TranscriptionOperation(SnapshotMonitor snapshots, RequestM
         await meter.AdmitAsync(request, new Reservation(0, 0));
         request.Deployment = deployment;
         request.Telemetry?.Routing(request.Model);
-        var outcome = await MediaForwarder.TranscriptionAsync(request, dialect, upload, entry, deployment, maxBodyBytes);
+        var outcome = await MediaForwarder.TranscriptionAsync(request, dialect, upload, entry, deployment);
         request.Attempted(deployment, outcome.Committed, outcome.Usage);
         request.Outcome = outcome;
         if (!outcome.Committed)

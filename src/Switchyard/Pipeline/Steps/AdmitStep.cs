@@ -13,7 +13,7 @@ internal sealed class AdmitStep(RequestMeter meter) : IGatewayStep
         var reservation = request.Route!.Operation switch
         {
             RouteOperation.Generate => Reservation.ForGeneration(body, request.TopLevel, model),
-            RouteOperation.Embed => Reservation.ForEmbeddings(body),
+            RouteOperation.Embed => Reservation.ForEmbeddings(body, model),
             RouteOperation.Images => Reservation.ForMedia(body, request.TopLevel, model.Pricing, images: true),
             RouteOperation.Speech => Reservation.ForMedia(body, request.TopLevel, model.Pricing, images: false),
             _ => new Reservation(0, 0),

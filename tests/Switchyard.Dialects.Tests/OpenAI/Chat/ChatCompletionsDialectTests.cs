@@ -69,7 +69,7 @@ public sealed class ChatCompletionsDialectTests
         Assert.Equal(800, request.MaxOutputTokens);
         Assert.True(request.Stream);
         Assert.True(request.StreamIncludeUsage);
-        Assert.Equal("weather-assistant-v1", request.Extensions!["openai.chat.prompt_cache_key"].GetString());
+        Assert.Equal("weather-assistant-v1", request.PromptCacheKey);
     }
 
     [Theory]

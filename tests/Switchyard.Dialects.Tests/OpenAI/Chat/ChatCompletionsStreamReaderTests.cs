@@ -8,8 +8,9 @@ public sealed class ChatCompletionsStreamReaderTests
     private const string TextFixture = "openai-chat/text.stream.sse";
     private const string ToolCallsFixture = "openai-chat/parallel-tool-calls.stream.sse";
     private const string ReasoningFixture = "openai-chat/reasoning.stream.sse";
+    private const string AzureFixture = "openai-chat/azure-content-filter.stream.sse";
 
-    public static TheoryData<string> StreamFixtures => new() { TextFixture, ToolCallsFixture, ReasoningFixture };
+    public static TheoryData<string> StreamFixtures => new() { TextFixture, ToolCallsFixture, ReasoningFixture, AzureFixture };
 
     [Fact]
     public async Task Streams_text_then_usage_from_the_separate_usage_chunk()
@@ -288,5 +289,25 @@ public sealed class ChatCompletionsStreamReaderTests
         {
             Assert.Fail($"{context}: expected\n{string.Join('\n', expected)}\nbut got\n{string.Join('\n', actual)}");
         }
+    }
+
+    [Fact]
+    public async Task Starts_an_azure_stream_at_its_first_real_chunk_after_the_prompt_filter_results()
+    {
+        var body = FixtureFiles.Bytes(AzureFixture);
+
+        var events = await EventStreams.ReadChatAsync(body);
+
+        var usage = new Usage { InputTokens = 9, OutputTokens = 1 };
+        Assert.Equal(
+            [
+                new ResponseStarted("chatcmpl-AZ1", "gpt-4o-2024-11-20") { Created = DateTimeOffset.FromUnixTimeSeconds(1767225600) },
+                new PartStarted(0, PartKind.Text),
+                new TextDelta(0, "Hello"),
+                new PartCompleted(0),
+                new UsageUpdated(usage),
+                new ResponseCompleted(FinishReason.Stop, usage),
+            ],
+            events);
     }
 }

@@ -156,7 +156,7 @@ public sealed class ResponsesMappingTests
         JsonAssert.Equal(json["metadata"], Node(request.Metadata));
         Assert.Equal("user-1234", request.User);
         Assert.True(request.Stream);
-        Assert.Equal("0199c8a5-3f1e-7d22-9a4b-5c6d7e8f9a0b", request.Extensions!["openai.responses.prompt_cache_key"].GetString());
+        Assert.Equal("0199c8a5-3f1e-7d22-9a4b-5c6d7e8f9a0b", request.PromptCacheKey);
         Assert.True(adjustments.IsEmpty);
     }
 
@@ -274,19 +274,70 @@ public sealed class ResponsesMappingTests
     }
 
     [Theory]
-    [InlineData("web_search")]
-    [InlineData("file_search")]
-    [InlineData("code_interpreter")]
-    [InlineData("image_generation")]
-    public void Rejects_a_hosted_tool_naming_it(string type)
+    [InlineData("web_search", "web_search", false)]
+    [InlineData("web_search_preview", "web_search", false)]
+    [InlineData("file_search", "file_search", false)]
+    [InlineData("code_interpreter", "code_execution", false)]
+    [InlineData("image_generation", "image_generation", false)]
+    [InlineData("local_shell", "provider_defined", false)]
+    [InlineData("apply_patch", "provider_defined", false)]
+    [InlineData("tool_search", "tool_search", true)]
+    public void Reads_a_hosted_tool_with_its_own_definition_kept(string type, string kind, bool optional)
     {
-        var body = Merge(MinimalRequest, $$$"""{"tools":[{"type":"function","name":"get_weather","parameters":{"type":"object"}},{"type":"{{{type}}}"}]}""");
+        var body = Merge(MinimalRequest, $$$"""{"tools":[{"type":"function","name":"get_weather","parameters":{"type":"object"}},{"type":"{{{type}}}","x_option":1}]}""");
 
-        var exception = Assert.Throws<GatewayException>(() => Read(body));
+        var request = Read(body);
 
-        Assert.Equal(GatewayErrorKind.InvalidRequest, exception.Error.Kind);
-        Assert.Contains($"'{type}'", exception.Error.Message, StringComparison.Ordinal);
-        Assert.Equal("tools[1].type", exception.Error.Param);
+        var hosted = Assert.Single(request.HostedTools!);
+        Assert.Equal((new HostedToolKind(kind), type, "tools[1]", optional), (hosted.Kind, hosted.ClientType, hosted.Param, hosted.Optional));
+        JsonAssert.Equal(JsonAssert.Parse($$$"""{"type":"{{{type}}}","x_option":1}"""), Node(hosted.Extensions!["openai.responses.tool"]));
+        Assert.Equal(["get_weather"], request.Tools!.Select(t => t.Name));
+    }
+
+    [Fact]
+    public void Reads_namespaces_and_custom_tools_as_the_codex_cli_declares_them()
+    {
+        var body = Merge(MinimalRequest, """
+            {"tools":[
+              {"type":"namespace","name":"multi_agent_v1","description":"Tools for sub-agents.","tools":[
+                {"type":"function","name":"close_agent","strict":false,"parameters":{"type":"object","properties":{"target":{"type":"string"}}}},
+                {"type":"custom","name":"spawn","description":"Spawn one.","format":{"type":"grammar","syntax":"lark","definition":"start: /.+/"}}]},
+              {"type":"custom","name":"apply_patch","description":"Edit files."},
+              {"type":"web_search","external_web_access":false}]}
+            """);
+
+        var request = Read(body);
+
+        Assert.Equal(
+            [("multi_agent_v1", "close_agent", false), ("multi_agent_v1", "spawn", true), (null, "apply_patch", true)],
+            request.Tools!.Select(t => (t.Namespace, t.Name, t.FreeForm is not null)));
+        Assert.Equal("Tools for sub-agents.", request.Tools![0].NamespaceDescription);
+        Assert.Equal(new FreeFormInput { GrammarSyntax = "lark", Grammar = "start: /.+/" }, request.Tools[1].FreeForm);
+        Assert.Equal(FreeFormInput.Text, request.Tools[2].FreeForm);
+        var search = Assert.Single(request.HostedTools!);
+        Assert.True(search.Optional);
+        Assert.True(search.Search!.CacheOnly);
+    }
+
+    [Fact]
+    public void Reads_namespaced_calls_custom_calls_and_their_outputs()
+    {
+        var body = Merge(MinimalRequest, """
+            {"input":[
+              {"type":"message","role":"user","content":"go"},
+              {"type":"function_call","call_id":"c1","namespace":"multi_agent_v1","name":"close_agent","arguments":"{\"target\":\"a\"}"},
+              {"type":"custom_tool_call","call_id":"c2","name":"apply_patch","input":"*** Begin Patch\n*** End Patch"},
+              {"type":"function_call_output","call_id":"c1","output":"closed"},
+              {"type":"custom_tool_call_output","call_id":"c2","output":"Done!"}]}
+            """);
+
+        var request = Read(body);
+
+        var calls = request.Messages[1].Parts.Cast<ToolCallPart>().ToList();
+        Assert.Equal(("multi_agent_v1", "close_agent", (string?)null), (calls[0].Namespace, calls[0].Name, calls[0].FreeFormInput));
+        Assert.Equal("*** Begin Patch\n*** End Patch", calls[1].FreeFormInput);
+        JsonAssert.Equal(JsonAssert.Parse("""{"input":"*** Begin Patch\n*** End Patch"}"""), JsonAssert.Parse(calls[1].ArgumentsJson));
+        Assert.Equal(["c1", "c2"], request.Messages.Skip(2).Select(m => Assert.IsType<ToolResultPart>(Assert.Single(m.Parts)).ToolCallId));
     }
 
     [Theory]

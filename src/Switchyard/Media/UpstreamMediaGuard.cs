@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Switchyard.Catalog;
+using Switchyard.Configuration;
+using Switchyard.Dialects;
+
+namespace Switchyard.Media;
+
+/// <summary>
+/// Holds the media URLs of a request to the gateway's own address policy before the request goes
+/// to an upstream inside a private network (a self-hosted vLLM at 10.0.0.5 fetches image URLs from
+/// where it stands, so a client could use it to reach the network the gateway protects). Public
+/// upstreams fetch from the internet, where the policy has nothing to add, and are not checked.
+/// The URLs are read from the client's body in the client's dialect, which covers the passthrough
+/// and the translated path alike: translation carries URLs over, it does not invent them.
+/// </summary>
+internal sealed class UpstreamMediaGuard
+{
+    private static readonly TimeSpan ProviderRecheck = TimeSpan.FromMinutes(1);
+
+    private readonly MediaUrlPolicy _policy;
+    private readonly HostResolver _resolve;
+    private readonly int _maxUrls;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, (bool Private, DateTimeOffset Until)> _providers = new(StringComparer.OrdinalIgnoreCase);
+
+    public UpstreamMediaGuard(MediaOptions options, TimeProvider time, HostResolver? resolve = null)
+    {
+        _resolve = resolve ?? ((host, cancellationToken) => Dns.GetHostAddressesAsync(host, cancellationToken));
+        _policy = new MediaUrlPolicy(options, _resolve);
+        _maxUrls = options.MaxImages;
+        _time = time;
+    }
+
+    /// <summary>Throws the 400 that refuses the request when it carries a media URL the provider must not be sent.</summary>
+    public async Task CheckAsync(IClientDialect clientDialect, ReadOnlyMemory<byte> body, Provider provider, CancellationToken cancellationToken)
+    {
+        if (provider.Invoker is null || clientDialect.MediaUrls is not { } reader)
+        {
+            return;
+        }
+
+        var urls = new List<MediaUrl>();
+        reader.Read(body.Span, urls);
+        if (urls.Count == 0 || !await IsPrivateAsync(provider, cancellationToken))
+        {
+            return;
+        }
+
+        if (urls.Count > _maxUrls)
+        {
+            throw GatewayException.InvalidRequest(
+                $"The request has {urls.Count} media URLs; at most {_maxUrls} may be sent to this model.", urls[0].Param);
+        }
+
+        foreach (var (url, param) in urls.DistinctBy(u => u.Url))
+        {
+            if (await _policy.RefusalAsync(url, cancellationToken) is { } reason)
+            {
+                throw GatewayException.InvalidRequest(
+                    $"The URL '{url}' cannot be sent to this model, which runs inside a private network: {reason}.", param);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The provider's base URL is a private, loopback or link-local address, literal or resolved
+    /// (any of its addresses), or does not resolve at all: fail closed. Remembered for a minute.
+    /// </summary>
+    public async ValueTask<bool> IsPrivateAsync(Provider provider, CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(provider.BaseUrl, UriKind.Absolute, out var baseUrl))
+        {
+            return true;
+        }
+
+        var host = baseUrl.IdnHost;
+        var now = _time.GetUtcNow();
+        if (_providers.TryGetValue(host, out var known) && known.Until > now)
+        {
+            return known.Private;
+        }
+
+        bool isPrivate;
+        if (IPAddress.TryParse(host, out var literal))
+        {
+            isPrivate = AddressPolicy.Refusal(literal) is not null;
+        }
+        else
+        {
+            try
+            {
+                var addresses = await _resolve(host, cancellationToken);
+                isPrivate = addresses.Length == 0 || addresses.Any(a => AddressPolicy.Refusal(a) is not null);
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                isPrivate = true;
+            }
+        }
+
+        _providers[host] = (isPrivate, now + ProviderRecheck);
+        return isPrivate;
+    }
+}
