@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Switchyard.Dialects.Canonical;
 using Switchyard.Dialects.Json;
 using Switchyard.Dialects.Sse;
@@ -32,6 +33,10 @@ public sealed class ChatCompletionsDialect : ChatDialect, IStreamPassthrough, IM
         new("GET", "/models/{**id}", RouteOperation.GetModel));
 
     public override string Path(string upstreamModel, bool stream) => "/chat/completions";
+
+    public override JsonTypeInfo RequestShape => ChatCompletionsJsonContext.Default.ChatCompletionRequestWire;
+
+    public override IReadOnlyList<string> CountFields { get; } = ["max_tokens", "max_completion_tokens", "n", "top_logprobs"];
 
     public IReadOnlyList<ParameterRange> Ranges => ChatCompletionsParameters.Ranges;
 

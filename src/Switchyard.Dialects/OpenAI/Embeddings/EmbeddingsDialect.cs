@@ -25,6 +25,8 @@ public sealed class EmbeddingsDialect : Dialect, IEmbeddingCodec, IPassthrough
 
     public IReadOnlyList<string> RequiredFields { get; } = ["input"];
 
+    public IReadOnlyList<string> CountFields { get; } = ["dimensions"];
+
     public void WriteError(GatewayError error, IBufferWriter<byte> output) => OpenAIErrors.Write(error, output);
 
     public string Path(string upstreamModel, bool stream) => "/embeddings";
