@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Json.Serialization.Metadata;
 using Switchyard.Dialects.Canonical;
 using Switchyard.Dialects.Framing;
 using Switchyard.Dialects.Sse;
@@ -17,6 +18,11 @@ public abstract class ChatDialect : Dialect, IClientCodec, IUpstreamCodec
     public abstract IReadOnlyList<ClientRoute> Routes { get; }
 
     public virtual IMediaUrlReader? MediaUrls => null;
+    public virtual IReadOnlyList<string> RequiredFields => [];
+
+    public virtual JsonTypeInfo? RequestShape => null;
+
+    public virtual IReadOnlyList<string> CountFields => [];
 
     /// <summary>Parses a client request. Throws <see cref="GatewayException"/> for malformed input.</summary>
     public abstract ChatRequest ReadRequest(ReadOnlyMemory<byte> body, ParamAdjustments adjustments);

@@ -28,11 +28,12 @@ public sealed record GatewayError(GatewayErrorKind Kind, string Message)
         GatewayErrorKind.CreditExhausted => 402,
         GatewayErrorKind.ModelNotAllowed => 403,
         GatewayErrorKind.ModelNotFound or GatewayErrorKind.NotFound => 404,
+        GatewayErrorKind.RequestTimeout => 408,
         GatewayErrorKind.PayloadTooLarge => 413,
         GatewayErrorKind.Unprocessable => 422,
         GatewayErrorKind.RateLimited => 429,
         GatewayErrorKind.UpstreamFailed => 502,
-        GatewayErrorKind.AllDeploymentsBusy => 503,
+        GatewayErrorKind.AllDeploymentsBusy or GatewayErrorKind.GatewayBusy => 503,
         GatewayErrorKind.UpstreamTimeout => 504,
         _ => 500,
     };

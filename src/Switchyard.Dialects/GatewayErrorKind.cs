@@ -16,4 +16,10 @@ public enum GatewayErrorKind
     AllDeploymentsBusy,
     UpstreamTimeout,
     Internal,
+
+    /// <summary>The client's body arrived too slowly (408).</summary>
+    RequestTimeout,
+
+    /// <summary>The gateway itself is at a bound it keeps to stay up for everyone (503 with Retry-After).</summary>
+    GatewayBusy,
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Switchyard.Dialects;
 
@@ -14,6 +15,12 @@ public interface IClientDialect
 
     /// <summary>Finds the media URLs a request carries, which an upstream would fetch itself; null when the dialect carries none.</summary>
     IMediaUrlReader? MediaUrls => null;
+
+    /// <summary>The wire type of a request body: its properties are the known fields and their types (<see cref="Json.RequestShape"/>).</summary>
+    JsonTypeInfo? RequestShape => null;
+
+    /// <summary>Fields that count something (output tokens, choices) and may not be negative; dotted paths for nested ones.</summary>
+    IReadOnlyList<string> CountFields => [];
 
     /// <summary>Writes a whole error answer in this dialect's envelope.</summary>
     void WriteError(GatewayError error, IBufferWriter<byte> output);

@@ -9,14 +9,14 @@ public static class AnthropicErrors
 {
     public static string TypeOf(GatewayError error) => error.Kind switch
     {
-        GatewayErrorKind.InvalidRequest or GatewayErrorKind.Unprocessable => "invalid_request_error",
+        GatewayErrorKind.InvalidRequest or GatewayErrorKind.Unprocessable or GatewayErrorKind.RequestTimeout => "invalid_request_error",
         GatewayErrorKind.Unauthenticated => "authentication_error",
         GatewayErrorKind.CreditExhausted => "billing_error",
         GatewayErrorKind.ModelNotAllowed => "permission_error",
         GatewayErrorKind.ModelNotFound or GatewayErrorKind.NotFound => "not_found_error",
         GatewayErrorKind.PayloadTooLarge => "request_too_large",
         GatewayErrorKind.RateLimited => "rate_limit_error",
-        GatewayErrorKind.AllDeploymentsBusy => "overloaded_error",
+        GatewayErrorKind.AllDeploymentsBusy or GatewayErrorKind.GatewayBusy => "overloaded_error",
         GatewayErrorKind.UpstreamTimeout => "timeout_error",
         _ => "api_error",
     };

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Switchyard.Dialects.Canonical;
 using Switchyard.Dialects.Json;
 using Switchyard.Dialects.Sse;
@@ -33,6 +34,10 @@ public sealed class AnthropicMessagesDialect : ChatDialect, IStreamPassthrough, 
     public override UpstreamAbilities Abilities { get; } = new() { ExtensionPrefix = "anthropic." };
 
     public override string Path(string upstreamModel, bool stream) => "/v1/messages";
+
+    public override JsonTypeInfo RequestShape => AnthropicJsonContext.Default.MessagesRequestWire;
+
+    public override IReadOnlyList<string> CountFields { get; } = ["max_tokens", "top_k", "thinking.budget_tokens"];
 
     /// <summary>https://docs.anthropic.com/en/api/messages: temperature and top_p range over 0..1.</summary>
     public IReadOnlyList<ParameterRange> Ranges { get; } =

@@ -15,8 +15,8 @@ public static class GeminiErrors
         GatewayErrorKind.ModelNotAllowed => "PERMISSION_DENIED",
         GatewayErrorKind.ModelNotFound or GatewayErrorKind.NotFound => "NOT_FOUND",
         GatewayErrorKind.RateLimited => "RESOURCE_EXHAUSTED",
-        GatewayErrorKind.AllDeploymentsBusy or GatewayErrorKind.UpstreamFailed => "UNAVAILABLE",
-        GatewayErrorKind.UpstreamTimeout => "DEADLINE_EXCEEDED",
+        GatewayErrorKind.AllDeploymentsBusy or GatewayErrorKind.UpstreamFailed or GatewayErrorKind.GatewayBusy => "UNAVAILABLE",
+        GatewayErrorKind.UpstreamTimeout or GatewayErrorKind.RequestTimeout => "DEADLINE_EXCEEDED",
         _ => "INTERNAL",
     };
 

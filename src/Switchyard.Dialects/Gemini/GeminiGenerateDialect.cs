@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Switchyard.Dialects.Canonical;
 using Switchyard.Dialects.Json;
 using Switchyard.Dialects.Sse;
@@ -48,6 +49,14 @@ public sealed class GeminiGenerateDialect : ChatDialect, IStreamPassthrough, ITo
 
     public override string Path(string upstreamModel, bool stream) =>
         $"/v1beta/models/{Uri.EscapeDataString(upstreamModel)}:{(stream ? "streamGenerateContent?alt=sse" : "generateContent")}";
+
+    public override JsonTypeInfo RequestShape => GeminiJsonContext.Default.GenerateContentRequestWire;
+
+    public override IReadOnlyList<string> CountFields { get; } =
+    [
+        "generationConfig.maxOutputTokens", "generationConfig.candidateCount", "generationConfig.topK",
+        "generation_config.max_output_tokens", "generation_config.candidate_count", "generation_config.top_k",
+    ];
 
     /// <summary>Gemini takes images inline only; the gateway fetches URLs for it.</summary>
     public override bool InlinesImages => true;

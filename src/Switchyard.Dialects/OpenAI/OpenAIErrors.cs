@@ -20,6 +20,8 @@ public static class OpenAIErrors
         GatewayErrorKind.UpstreamFailed => ("server_error", error.Code ?? "upstream_error"),
         GatewayErrorKind.AllDeploymentsBusy => ("server_error", error.Code ?? "overloaded"),
         GatewayErrorKind.UpstreamTimeout => ("server_error", error.Code ?? "upstream_timeout"),
+        GatewayErrorKind.RequestTimeout => ("invalid_request_error", error.Code ?? "request_timeout"),
+        GatewayErrorKind.GatewayBusy => ("server_error", error.Code ?? "gateway_busy"),
         _ => ("server_error", error.Code),
     };
 

@@ -45,6 +45,16 @@ internal static class SwitchyardOptionsValidator
             Problem("limits.maxBodyBytes", "must be positive");
         }
 
+        if (options.Limits.MaxBufferedBytes < options.Limits.MaxBodyBytes)
+        {
+            Problem("limits.maxBufferedBytes", "must be at least limits.maxBodyBytes, or no body of the largest size could be read");
+        }
+
+        if (options.Limits.MinBodyBytesPerSecond < 0 || double.IsNaN(options.Limits.MinBodyBytesPerSecond))
+        {
+            Problem("limits.minBodyBytesPerSecond", "must not be negative (0 turns the check off)");
+        }
+
         var routing = options.Routing;
         if (routing.MaxAttempts < 1)
         {

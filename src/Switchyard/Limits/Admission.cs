@@ -23,4 +23,17 @@ internal sealed record Admission
 
     /// <summary>The worst case priced, at least the model's minimum charge; 0 for unpriced models.</summary>
     public required decimal Cost { get; init; }
+
+    /// <summary>
+    /// The admission counts one request against <see cref="Rpm"/>. A request is admitted in two
+    /// parts — its request and slot from its headers, its tokens and cost once its body is read —
+    /// and each part counts only its own units, against the same limits.
+    /// </summary>
+    public bool CountsRequest { get; init; } = true;
+
+    /// <summary>The admission holds one of <see cref="MaxConcurrent"/>'s slots until it is released.</summary>
+    public bool HoldsSlot { get; init; } = true;
+
+    /// <summary>The admission reserves <see cref="Tokens"/> against <see cref="Tpm"/> and <see cref="Cost"/> against <see cref="Credits"/>.</summary>
+    public bool ReservesBudget { get; init; } = true;
 }

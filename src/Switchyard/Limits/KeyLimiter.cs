@@ -24,27 +24,43 @@ internal sealed class KeyLimiter(IRateLimitStore store)
     public static bool Applies(Caller caller) =>
         caller.Rpm is not null || caller.Tpm is not null || caller.MaxConcurrent is not null || caller.Credits is not null;
 
-    /// <summary>Admits the request or throws the 429/402 <see cref="GatewayException"/>; null for a key without limits.</summary>
-    public async ValueTask<KeyLease?> AdmitAsync(Caller caller, long tokens, decimal cost, IHeaderDictionary headers, CancellationToken cancellationToken)
-    {
-        if (!Applies(caller))
-        {
-            return null;
-        }
+    /// <summary>
+    /// Admits the request's first part from its headers alone, before its body is read — its slot
+    /// under <c>maxConcurrent</c> and its unit of <c>rpm</c>, so a body still arriving holds its
+    /// key's slot — or throws the 429; null for a key without limits.
+    /// </summary>
+    public ValueTask<KeyLease?> AdmitRequestAsync(Caller caller, IHeaderDictionary headers, CancellationToken cancellationToken) =>
+        !Applies(caller)
+            ? ValueTask.FromResult<KeyLease?>(null)
+            : AdmitAsync(caller, Limits(caller, tokens: 0, cost: 0m) with { CountsRequest = true, HoldsSlot = true, ReservesBudget = false }, headers, waitForFinishing: true, cancellationToken);
 
-        var admission = new Admission
-        {
-            KeyId = caller.KeyId,
-            Rpm = caller.Rpm,
-            Tpm = caller.Tpm,
-            MaxConcurrent = caller.MaxConcurrent,
-            Credits = caller.Credits,
-            Tokens = tokens,
-            Cost = cost,
-        };
+    /// <summary>
+    /// Admits the request's second part once its body is known: its worst case against <c>tpm</c>
+    /// and credits, counting no further request or slot; or throws the 429/402. It does not wait
+    /// for finishing requests: it holds a slot already, and waiting would hold it from the others.
+    /// </summary>
+    public ValueTask<KeyLease?> AdmitBudgetAsync(Caller caller, long tokens, decimal cost, IHeaderDictionary headers, CancellationToken cancellationToken) =>
+        caller.Tpm is null && caller.Credits is null
+            ? ValueTask.FromResult<KeyLease?>(null)
+            : AdmitAsync(caller, Limits(caller, tokens, cost) with { CountsRequest = false, HoldsSlot = false, ReservesBudget = true }, headers, waitForFinishing: false, cancellationToken);
+
+    /// <summary>Every limit of the key, so both parts of a request meet the same limits (and the same lease slice).</summary>
+    private static Admission Limits(Caller caller, long tokens, decimal cost) => new()
+    {
+        KeyId = caller.KeyId,
+        Rpm = caller.Rpm,
+        Tpm = caller.Tpm,
+        MaxConcurrent = caller.MaxConcurrent,
+        Credits = caller.Credits,
+        Tokens = tokens,
+        Cost = cost,
+    };
+
+    private async ValueTask<KeyLease?> AdmitAsync(Caller caller, Admission admission, IHeaderDictionary headers, bool waitForFinishing, CancellationToken cancellationToken)
+    {
         var finishing = _finishing.GetOrAdd(caller.KeyId, static _ => new Finishing());
         var result = await TryAdmitAsync(admission, cancellationToken);
-        if (!result.Admitted && result.Refusal != LimitRefusal.Requests)
+        if (!result.Admitted && waitForFinishing && result.Refusal != LimitRefusal.Requests)
         {
             var deadline = DateTime.UtcNow + FinishingWait;
             while (!result.Admitted && await WaitForFinishingAsync(finishing, deadline, cancellationToken))

@@ -79,35 +79,39 @@ internal sealed class KeySlice
 
     /// <summary>What the slice lacks to admit this request, per dimension; all zero when it can admit it now.</summary>
     public Shortfall Lacks(Admission admission) => new(
-        admission.Rpm is null ? 0 : Math.Max(0, RequestsUsed + 1 - RequestsGranted),
-        admission.Tpm is null ? 0 : Math.Max(0, TokensUsed + admission.Tokens - TokensGranted),
-        admission.MaxConcurrent is null ? 0 : Math.Max(0, SlotsUsed + 1 - SlotsGranted),
-        admission.Credits is null ? 0 : Math.Max(0, CreditsReserved + CreditsHeld + Math.Max(admission.Cost, LeastCredit) - CreditsGranted));
+        admission.Rpm is null || !admission.CountsRequest ? 0 : Math.Max(0, RequestsUsed + 1 - RequestsGranted),
+        admission.Tpm is null || !admission.ReservesBudget ? 0 : Math.Max(0, TokensUsed + admission.Tokens - TokensGranted),
+        admission.MaxConcurrent is null || !admission.HoldsSlot ? 0 : Math.Max(0, SlotsUsed + 1 - SlotsGranted),
+        admission.Credits is null || !admission.ReservesBudget ? 0 : Math.Max(0, CreditsReserved + CreditsHeld + Math.Max(admission.Cost, LeastCredit) - CreditsGranted));
 
     /// <summary>Takes the request's units from the slice; call only when <see cref="Lacks"/> is all zero.</summary>
     public AdmissionResult Take(Admission admission, long now, TimeSpan untilReset)
     {
-        if (admission.Rpm is not null)
+        if (admission.Rpm is not null && admission.CountsRequest)
         {
             RequestsUsed++;
         }
 
-        if (admission.Tpm is not null)
+        if (admission.Tpm is not null && admission.ReservesBudget)
         {
             TokensUsed += admission.Tokens;
         }
 
-        if (admission.MaxConcurrent is not null)
+        if (admission.MaxConcurrent is not null && admission.HoldsSlot)
         {
             SlotsUsed++;
         }
 
-        if (admission.Credits is not null)
+        if (admission.Credits is not null && admission.ReservesBudget)
         {
             CreditsReserved += admission.Cost;
         }
 
-        AdmittedSinceGrant++;
+        if (admission.CountsRequest)
+        {
+            AdmittedSinceGrant++;
+        }
+
         TokensSinceGrant += admission.Tokens;
         CostSinceGrant += admission.Cost;
         LastAdmitted = now;
@@ -168,17 +172,17 @@ internal sealed class KeySlice
     public decimal Release(Admission admission, long windowStart, long tokensUsed, decimal cost)
     {
         Refused = null;
-        if (admission.MaxConcurrent is not null)
+        if (admission.MaxConcurrent is not null && admission.HoldsSlot)
         {
             SlotsUsed--;
         }
 
-        if (admission.Tpm is not null && windowStart == Window && Window != 0)
+        if (admission.Tpm is not null && admission.ReservesBudget && windowStart == Window && Window != 0)
         {
             TokensUsed = Math.Max(0, TokensUsed + tokensUsed - admission.Tokens);
         }
 
-        if (admission.Credits is null)
+        if (admission.Credits is null || !admission.ReservesBudget)
         {
             return 0m;
         }

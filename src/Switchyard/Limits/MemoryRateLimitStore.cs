@@ -14,7 +14,7 @@ internal sealed class MemoryRateLimitStore(Func<string, CancellationToken, Task<
     public async ValueTask<AdmissionResult> TryAdmitAsync(Admission admission, CancellationToken cancellationToken)
     {
         var state = _keys.GetOrAdd(admission.KeyId, static _ => new KeyState());
-        if (admission.Credits is not null && !state.SpentLoaded)
+        if (admission.Credits is not null && admission.ReservesBudget && !state.SpentLoaded)
         {
             var spent = await spentSoFar(admission.KeyId, cancellationToken);
             lock (state)
@@ -41,14 +41,22 @@ internal sealed class MemoryRateLimitStore(Func<string, CancellationToken, Task<
             var refusal = Check(admission, state);
             if (refusal == LimitRefusal.None)
             {
-                state.Requests++;
-                state.Tokens += admission.Tokens;
-                if (admission.MaxConcurrent is not null)
+                if (admission.CountsRequest)
+                {
+                    state.Requests++;
+                }
+
+                if (admission.ReservesBudget)
+                {
+                    state.Tokens += admission.Tokens;
+                }
+
+                if (admission.MaxConcurrent is not null && admission.HoldsSlot)
                 {
                     state.InFlight++;
                 }
 
-                if (admission.Credits is not null)
+                if (admission.Credits is not null && admission.ReservesBudget)
                 {
                     state.Reserved += admission.Cost;
                 }
@@ -63,7 +71,7 @@ internal sealed class MemoryRateLimitStore(Func<string, CancellationToken, Task<
         var state = _keys.GetOrAdd(admission.KeyId, static _ => new KeyState());
         lock (state)
         {
-            if (admission.MaxConcurrent is not null)
+            if (admission.MaxConcurrent is not null && admission.HoldsSlot)
             {
                 state.InFlight--;
             }
@@ -73,7 +81,7 @@ internal sealed class MemoryRateLimitStore(Func<string, CancellationToken, Task<
                 state.Tokens = Math.Max(0, state.Tokens + tokensUsed - admission.Tokens);
             }
 
-            if (admission.Credits is not null)
+            if (admission.Credits is not null && admission.ReservesBudget)
             {
                 state.Reserved -= admission.Cost;
             }
@@ -89,22 +97,22 @@ internal sealed class MemoryRateLimitStore(Func<string, CancellationToken, Task<
 
     internal static LimitRefusal Check(Admission admission, int requests, long tokens, int inFlight, decimal spent, decimal reserved)
     {
-        if (requests + 1 > admission.Rpm)
+        if (admission.CountsRequest && requests + 1 > admission.Rpm)
         {
             return LimitRefusal.Requests;
         }
 
-        if (tokens + admission.Tokens > admission.Tpm)
+        if (admission.ReservesBudget && tokens + admission.Tokens > admission.Tpm)
         {
             return LimitRefusal.Tokens;
         }
 
-        if (inFlight + 1 > admission.MaxConcurrent)
+        if (admission.HoldsSlot && inFlight + 1 > admission.MaxConcurrent)
         {
             return LimitRefusal.Concurrency;
         }
 
-        if (admission.Credits is { } granted)
+        if (admission.Credits is { } granted && admission.ReservesBudget)
         {
             var remaining = granted - spent - reserved;
             if (remaining <= 0 || remaining < admission.Cost)

@@ -10,47 +10,51 @@ using Switchyard.Pipeline;
 namespace Switchyard.Metering;
 
 /// <summary>
-/// Governs a model request at its two ends. Admission (before any upstream call): reserve the
-/// worst case against the key's limits and credits, or refuse with 429/402. Settlement (after the
-/// answer, however it ended): charge <c>max(minimumCharge, tokens × price)</c> once, for the usage
-/// the upstream reported or, for a stream cut short, for what was relayed; release the rest; and
-/// queue the request's one ledger row.
+/// Governs a model request at its ends. Admission, in two parts: the key's <c>rpm</c> and
+/// <c>maxConcurrent</c> from the headers, before the body is read; then the worst case of the body
+/// against <c>tpm</c> and credits, before any upstream call (429/402). Settlement (after the answer,
+/// however it ended): charge <c>max(minimumCharge, tokens × price)</c> once, for the usage the
+/// upstream reported or, for a stream cut short, for what was relayed; release the rest; and queue
+/// the request's one ledger row.
 /// </summary>
 internal sealed class RequestMeter(KeyLimiter limiter, UsageWriter writer, TimeProvider time, ILogger<RequestMeter> logger,
     Alerts.IAlertSink? alerts = null)
 {
-    public async Task AdmitAsync(GatewayRequest request, Reservation reservation)
+    /// <summary>Takes the key's request slot and rate unit, before the body is read.</summary>
+    public async Task AdmitRequestAsync(GatewayRequest request)
     {
         var context = request.Context;
-        var caller = request.Caller!;
-        KeyLease? lease;
         try
         {
-            lease = await limiter.AdmitAsync(caller, reservation.Tokens, reservation.Cost(request.Model!.Pricing), context.Response.Headers, context.RequestAborted);
+            request.RequestLease = await limiter.AdmitRequestAsync(request.Caller!, context.Response.Headers, context.RequestAborted);
         }
         catch (GatewayException refused)
         {
-            // The request log shows refusals too; they cost nothing.
-            await writer.EnqueueAsync(Record(request, null, refused.Error.Status, Usage.Empty, 0m));
+            await RefusedAsync(request, refused.Error);
             throw;
         }
 
+        Admitted(request);
+    }
+
+    /// <summary>Reserves the request's worst case, once its body is known.</summary>
+    public async Task AdmitAsync(GatewayRequest request, Reservation reservation)
+    {
+        var context = request.Context;
         request.Reservation = reservation;
-        request.Lease = lease;
-        request.Admitted = true;
-        context.Response.OnStarting(static state =>
+        try
         {
-            var request = (GatewayRequest)state;
-            request.MarkFirstByte();
+            request.Lease = request.Uncharged
+                ? null
+                : await limiter.AdmitBudgetAsync(request.Caller!, reservation.Tokens, reservation.Cost(request.Model!.Pricing), context.Response.Headers, context.RequestAborted);
+        }
+        catch (GatewayException refused)
+        {
+            await RefusedAsync(request, refused.Error);
+            throw;
+        }
 
-            // A whole answer leaves with its first write: its slot is as good as free.
-            if (!request.Stream)
-            {
-                request.Lease?.MarkFinishing();
-            }
-
-            return Task.CompletedTask;
-        }, request);
+        Admitted(request);
     }
 
     /// <summary>Settles an admitted request once its response is complete or abandoned.</summary>
@@ -63,10 +67,10 @@ internal sealed class RequestMeter(KeyLimiter limiter, UsageWriter writer, TimeP
 
         request.Admitted = false;
         var context = request.Context;
-        var charged = request.Charged;
+        var charged = request.Charged && !request.Uncharged && request.Model is not null;
 
         // Images and audio are priced per image, second or character, not per token (MediaCost).
-        var media = RoutePlanner.KindOf(request.Route!.Operation) is ModelKind.Image or ModelKind.Audio;
+        var media = request.Route is { } route && RoutePlanner.KindOf(route.Operation) is ModelKind.Image or ModelKind.Audio;
         var usage = charged && !media ? request.Relayed.ToCharge(request.Reservation.InputTokens) : Usage.Empty;
         if (charged && request.Reservation.WebSearchCalls > usage.WebSearchCalls && ReferenceEquals(request.Deployment?.UpstreamDialect, request.Dialect))
         {
@@ -82,6 +86,11 @@ internal sealed class RequestMeter(KeyLimiter limiter, UsageWriter writer, TimeP
         var record = Record(request, request.Deployment?.Name, status, usage with { Cost = null }, cost);
         try
         {
+            if (request.RequestLease is { } slot)
+            {
+                await slot.ReleaseAsync(0, 0m, CancellationToken.None);
+            }
+
             if (request.Lease is { } lease)
             {
                 // The whole cost is charged; part of it may still sit in this process's lease until the ledger moves it.
@@ -95,11 +104,47 @@ internal sealed class RequestMeter(KeyLimiter limiter, UsageWriter writer, TimeP
             logger.SettlementFailed(exception, record.RequestId, record.KeyId);
         }
 
+        if (request.Refused)
+        {
+            return;
+        }
+
         await writer.EnqueueAsync(record);
         if (request.Caller!.Credits is { } granted && record.Cost > 0)
         {
             alerts?.CreditsCharged(record.KeyId, request.Caller.Name, granted, record.Cost);
         }
+    }
+
+    /// <summary>The request log shows refusals too; they cost nothing.</summary>
+    private async Task RefusedAsync(GatewayRequest request, GatewayError error)
+    {
+        request.Refused = true;
+        await writer.EnqueueAsync(Record(request, null, error.Status, Usage.Empty, 0m));
+    }
+
+    private static void Admitted(GatewayRequest request)
+    {
+        if (request.Admitted)
+        {
+            return;
+        }
+
+        request.Admitted = true;
+        request.Context.Response.OnStarting(static state =>
+        {
+            var request = (GatewayRequest)state;
+            request.MarkFirstByte();
+
+            // A whole answer leaves with its first write: its slot is as good as free.
+            if (!request.Stream)
+            {
+                request.RequestLease?.MarkFinishing();
+                request.Lease?.MarkFinishing();
+            }
+
+            return Task.CompletedTask;
+        }, request);
     }
 
     private UsageRecord Record(GatewayRequest request, string? deployment, int status, Usage usage, decimal cost)
@@ -113,7 +158,7 @@ internal sealed class RequestMeter(KeyLimiter limiter, UsageWriter writer, TimeP
             RequestId = clientSent ? RequestIds.Next() : context.TraceIdentifier,
             ClientRequestId = clientSent ? clientId : null,
             KeyId = request.Caller!.KeyId,
-            Model = request.ModelId!,
+            Model = request.ModelId ?? string.Empty,
             Deployment = deployment,
             Surface = request.Dialect!.Surface.Name,
             Status = status,

@@ -26,26 +26,46 @@ internal readonly record struct Reservation(long InputTokens, long OutputTokens)
     /// <summary>Web searches the request is known to cost before it runs (Chat Completions <c>web_search_options</c>: one a request).</summary>
     public long WebSearchCalls { get; init; }
 
+    /// <summary>How <see cref="InputTokens"/> was counted: bytes are an upper bound, a tokenizer a close estimate.</summary>
+    public TokenEstimator.Counting InputCounting { get; init; }
+
     /// <summary>
     /// The reservation of a generation request: its input by the model's counting
     /// (<see cref="TokenEstimator"/>), and its max tokens (or the model's) for each choice it asks for.
     /// </summary>
-    public static Reservation ForGeneration(ReadOnlySpan<byte> body, JsonTopLevel topLevel, ModelEntry model) =>
-        new(TokenEstimator.EstimateInput(body, TokenEstimator.CountingFor(model)),
+    public static Reservation ForGeneration(ReadOnlySpan<byte> body, JsonTopLevel topLevel, ModelEntry model)
+    {
+        var counting = TokenEstimator.CountingFor(model);
+        return new(TokenEstimator.EstimateInput(body, counting),
             (MaxOutputTokens(body, topLevel) ?? model.MaxOutputTokens ?? DefaultMaxOutputTokens) * Choices(body, topLevel))
         {
+            InputCounting = counting,
             WebSearchCalls = topLevel.TryGet(body, "web_search_options"u8, out _) ? 1 : 0,
         };
+    }
 
     /// <summary>
-    /// The 422 of the contract (<c>context_length_exceeded</c>) when the input estimate is over the
-    /// model's <c>contextWindow</c>; null when it fits or the model has none. For models counted in
-    /// bytes the estimate is an upper bound, so prose near the window may be refused that would fit.
+    /// The 422 of the contract (<c>context_length_exceeded</c>) when the input is over the model's
+    /// <c>contextWindow</c>; null when it fits or the model has none. A model counted in bytes has
+    /// only an upper bound, so over the window it is counted again with o200k and refused only if
+    /// that count is over too: a borderline request goes upstream, which has the last word.
     /// </summary>
-    public GatewayError? ContextWindowExceeded(ModelEntry model) => model.ContextWindow is int window && InputTokens > window
-        ? new GatewayError(GatewayErrorKind.Unprocessable,
-            $"The input is about {InputTokens} tokens, more than the model's context window of {window}.") { Code = "context_length_exceeded" }
-        : null;
+    public GatewayError? ContextWindowExceeded(ModelEntry model, ReadOnlySpan<byte> body)
+    {
+        if (model.ContextWindow is not int window || InputTokens <= window)
+        {
+            return null;
+        }
+
+        var input = InputCounting == TokenEstimator.Counting.Bytes
+            ? TokenEstimator.EstimateInput(body, TokenEstimator.Counting.O200k)
+            : InputTokens;
+        return input <= window ? null : new GatewayError(GatewayErrorKind.Unprocessable,
+            $"This request's input is about {input} tokens, more than the model's context window of {window} tokens.")
+        {
+            Code = "context_length_exceeded",
+        };
+    }
 
     /// <summary>The reservation of an embeddings request: input only, by the model's counting (bytes when it is not known).</summary>
     public static Reservation ForEmbeddings(ReadOnlySpan<byte> body, ModelEntry? model = null) =>

@@ -81,8 +81,17 @@ internal sealed class GatewayRequest : IDisposable
 
     public Reservation Reservation { get; set; }
 
-    /// <summary>The key's hold on its limits; null for a key without limits or credits.</summary>
+    /// <summary>The key's hold on its <c>rpm</c> and <c>maxConcurrent</c>, taken before the body is read; null for a key without them.</summary>
+    public KeyLease? RequestLease { get; set; }
+
+    /// <summary>The key's hold on its <c>tpm</c> and credits for this request's worst case; null for a key without them.</summary>
     public KeyLease? Lease { get; set; }
+
+    /// <summary>The request is never charged (a token count): it is admitted and logged, at no cost.</summary>
+    public bool Uncharged { get; set; }
+
+    /// <summary>The limits refused the request; its ledger row was written then.</summary>
+    public bool Refused { get; set; }
 
     /// <summary>Kept current as an answer is relayed, so a request that ends early is charged for what it relayed.</summary>
     public RelayedUsage Relayed { get; } = new();

@@ -30,6 +30,7 @@ internal static class ProblemDetailsWriter
         402 => "Payment Required",
         403 => "Forbidden",
         404 => "Not Found",
+        408 => "Request Timeout",
         409 => "Conflict",
         413 => "Payload Too Large",
         422 => "Unprocessable Entity",

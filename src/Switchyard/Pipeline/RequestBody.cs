@@ -5,28 +5,48 @@ using Switchyard.Dialects.Json;
 
 namespace Switchyard.Pipeline;
 
-/// <summary>Reads a request body into a pooled buffer, refusing anything over the configured limit with a 413.</summary>
+/// <summary>
+/// Reads a request body into a pooled buffer that grows with what arrives — never sized from a
+/// declared <c>Content-Length</c>, which costs a caller nothing to inflate — refusing anything over
+/// the configured limit with a 413 and anything past the process's <see cref="BodyBudget"/> with a 503.
+/// </summary>
 internal static class RequestBody
 {
-    public static async Task<PooledBufferWriter> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
+    private const int FirstBuffer = 16 * 1024;
+    private const int ReadSize = 16 * 1024;
+
+    private static readonly BodyBudget Unshared = new();
+
+    /// <summary>Reads a small body (an admin request's) outside the process's shared budget.</summary>
+    public static Task<PooledBufferWriter> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken) =>
+        ReadAsync(request, maxBytes, Unshared, long.MaxValue, cancellationToken);
+
+    public static async Task<PooledBufferWriter> ReadAsync(HttpRequest request, long maxBytes, BodyBudget budget, long maxBuffered, CancellationToken cancellationToken)
     {
         if (request.ContentLength is long declared && declared > maxBytes)
         {
             throw TooLarge(maxBytes);
         }
 
-        var buffer = new PooledBufferWriter((int)Math.Min(request.ContentLength ?? 16 * 1024, maxBytes) + 1);
+        var buffer = new PooledBufferWriter((int)Math.Min(Math.Min(request.ContentLength ?? FirstBuffer, FirstBuffer), maxBytes) + 1);
+        long taken = 0;
         try
         {
             while (true)
             {
-                var read = await request.Body.ReadAsync(buffer.GetMemory(8192), cancellationToken);
+                var read = await request.Body.ReadAsync(buffer.GetMemory(ReadSize), cancellationToken);
                 if (read == 0)
                 {
                     return buffer;
                 }
 
                 buffer.Advance(read);
+                if (!budget.TryTake(read, maxBuffered))
+                {
+                    throw Busy();
+                }
+
+                taken += read;
                 if (buffer.WrittenCount > maxBytes)
                 {
                     throw TooLarge(maxBytes);
@@ -38,6 +58,10 @@ internal static class RequestBody
             buffer.Dispose();
             throw;
         }
+        finally
+        {
+            budget.Return(taken);
+        }
     }
 
     private static GatewayException TooLarge(long maxBytes) => new(new GatewayError(
@@ -45,5 +69,12 @@ internal static class RequestBody
         string.Create(CultureInfo.InvariantCulture, $"The request body is larger than the gateway's limit of {maxBytes} bytes."))
     {
         Code = "request_too_large",
+    });
+
+    private static GatewayException Busy() => new(new GatewayError(
+        GatewayErrorKind.GatewayBusy,
+        "The gateway is reading as many request bodies as it can hold right now; retry shortly.")
+    {
+        RetryAfter = TimeSpan.FromSeconds(1),
     });
 }

@@ -33,6 +33,7 @@ internal static class DialectRoutes
                     request.Dialect = dialect;
                     request.Route = route;
                     request.Operation = telemetry;
+                    request.Uncharged = route.Operation == RouteOperation.CountTokens;
                     return handler(request);
                 }).WithMetadata(route);
             }
@@ -48,17 +49,18 @@ internal static class DialectRoutes
     {
         IGatewayStep guard = services.GetRequiredService<GuardStep>();
         IGatewayStep authenticate = services.GetRequiredService<AuthenticateStep>();
+        IGatewayStep slot = services.GetRequiredService<AdmitRequestStep>();
         IGatewayStep body = services.GetRequiredService<ReadBodyStep>();
         IGatewayStep resolve = services.GetRequiredService<ResolveModelStep>();
         IGatewayStep admit = services.GetRequiredService<AdmitStep>();
         return operation switch
         {
-            RouteOperation.Generate => ([guard, authenticate, body, resolve, services.GetRequiredService<ContinueConversationStep>(), admit],
+            RouteOperation.Generate => ([guard, authenticate, slot, body, resolve, services.GetRequiredService<ContinueConversationStep>(), admit],
                 services.GetRequiredService<GenerateOperation>()),
-            RouteOperation.CountTokens => ([guard, authenticate, body, resolve], services.GetRequiredService<CountTokensOperation>()),
-            RouteOperation.Embed => ([guard, authenticate, body, resolve, admit], services.GetRequiredService<EmbedOperation>()),
-            RouteOperation.Images or RouteOperation.Speech => ([guard, authenticate, body, resolve, admit], services.GetRequiredService<MediaOperation>()),
-            RouteOperation.Transcription => ([guard, authenticate], services.GetRequiredService<TranscriptionOperation>()),
+            RouteOperation.CountTokens => ([guard, authenticate, slot, body, resolve], services.GetRequiredService<CountTokensOperation>()),
+            RouteOperation.Embed => ([guard, authenticate, slot, body, resolve, admit], services.GetRequiredService<EmbedOperation>()),
+            RouteOperation.Images or RouteOperation.Speech => ([guard, authenticate, slot, body, resolve, admit], services.GetRequiredService<MediaOperation>()),
+            RouteOperation.Transcription => ([guard, authenticate, slot], services.GetRequiredService<TranscriptionOperation>()),
             RouteOperation.ListModels or RouteOperation.GetModel => ([guard, authenticate], services.GetRequiredService<ModelListingOperation>()),
             RouteOperation.GetStored or RouteOperation.DeleteStored => ([guard, authenticate], services.GetRequiredService<StoredAnswerOperation>()),
             _ => ([guard, authenticate], services.GetRequiredService<UnknownMethodOperation>()),
@@ -70,6 +72,8 @@ internal static class DialectRoutes
     {
         services.AddSingleton<GuardStep>();
         services.AddSingleton<AuthenticateStep>();
+        services.AddSingleton<AdmitRequestStep>();
+        services.AddSingleton<BodyBudget>();
         services.AddSingleton<ReadBodyStep>();
         services.AddSingleton<ResolveModelStep>();
         services.AddSingleton<ContinueConversationStep>();

@@ -103,7 +103,14 @@ public sealed class WebhookAlertsTests
         // Slack-compatible: a text message, with the characters Slack reads as markup escaped.
         var text = Assert.Single(delivered).Json.GetProperty("text").GetString()!;
         Assert.Contains("&lt;b&gt;bold&lt;/b&gt; &amp; co", text, StringComparison.Ordinal);
+        // The receiver has its answer a moment before the gateway has read it back.
         var delivery = Assert.Single(gateway.Services.GetRequiredService<DeliveryLog>().Latest());
+        var deadline = DateTime.UtcNow + Promise;
+        while (delivery.Snapshot().State != DeliveryState.Delivered && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20, Ct);
+        }
+
         var (attempts, status, _, state, _) = delivery.Snapshot();
         Assert.Equal((3, 200, DeliveryState.Delivered), (attempts, status, state));
     }

@@ -118,16 +118,28 @@ public sealed class ReservationTests
     public void Refuses_input_over_the_context_window_with_the_contracts_422()
     {
         var small = new ModelEntry { Id = "m", Kind = ModelKind.Chat, Surfaces = new HashSet<Surface>(), Deployments = [], ContextWindow = 100 };
-        var body = $$"""{"messages":[{"role":"user","content":"{{new string('字', 50)}}"}]}""";
+        var body = $$"""{"messages":[{"role":"user","content":"{{string.Join(' ', Enumerable.Repeat("lorem ipsum dolor", 100))}}"}]}""";
 
-        var over = For(body).ContextWindowExceeded(small);
-        var fits = For("""{"messages":[{"role":"user","content":"hi"}]}""").ContextWindowExceeded(small);
-        var unbounded = For(body).ContextWindowExceeded(Model);
+        var over = For(body).ContextWindowExceeded(small, Encoding.UTF8.GetBytes(body));
+        var fits = For("""{"messages":[{"role":"user","content":"hi"}]}""").ContextWindowExceeded(small, "{}"u8);
+        var unbounded = For(body).ContextWindowExceeded(Model, Encoding.UTF8.GetBytes(body));
 
         Assert.Equal(422, over!.Status);
         Assert.Equal("context_length_exceeded", over.Code);
         Assert.Null(fits);
         Assert.Null(unbounded);
+    }
+
+    [Fact]
+    public void A_byte_counted_model_is_not_refused_for_prose_its_tokens_fit()
+    {
+        // 440 bytes of plain words: over a 200-token window by bytes, well inside it by any tokenizer.
+        var small = new ModelEntry { Id = "m", Kind = ModelKind.Chat, Surfaces = new HashSet<Surface>(), Deployments = [], ContextWindow = 200 };
+        var body = $$"""{"messages":[{"role":"user","content":"{{string.Join(' ', Enumerable.Repeat("the weather", 40))}}"}]}""";
+        var reservation = For(body, small);
+
+        Assert.True(reservation.InputTokens > 200);
+        Assert.Null(reservation.ContextWindowExceeded(small, Encoding.UTF8.GetBytes(body)));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Switchyard.Dialects.Canonical;
 using Switchyard.Dialects.Json;
 using Switchyard.Dialects.Sse;
@@ -37,6 +38,10 @@ public sealed class ChatCompletionsDialect : ChatDialect, IStreamPassthrough, IM
     public override UpstreamAbilities Abilities { get; } = new() { ExtensionPrefix = "openai.chat.", WrittenExtensions = ["openai.chat."], PromptCacheKey = true };
 
     public override string Path(string upstreamModel, bool stream) => "/chat/completions";
+
+    public override JsonTypeInfo RequestShape => ChatCompletionsJsonContext.Default.ChatCompletionRequestWire;
+
+    public override IReadOnlyList<string> CountFields { get; } = ["max_tokens", "max_completion_tokens", "n", "top_logprobs"];
 
     public IReadOnlyList<ParameterRange> Ranges => ChatCompletionsParameters.Ranges;
 

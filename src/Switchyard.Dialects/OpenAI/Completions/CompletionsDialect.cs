@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Switchyard.Dialects.Canonical;
 using Switchyard.Dialects.Json;
 using Switchyard.Dialects.OpenAI.Chat;
@@ -33,6 +34,10 @@ public sealed class CompletionsDialect : ChatDialect
     public override UpstreamAbilities Abilities { get; } = new() { ExtensionPrefix = "openai.completions." };
 
     public override string Path(string upstreamModel, bool stream) => "/completions";
+
+    public override JsonTypeInfo RequestShape => CompletionsJsonContext.Default.CompletionRequestWire;
+
+    public override IReadOnlyList<string> CountFields { get; } = ["max_tokens", "n", "logprobs"];
 
     public override ChatRequest ReadRequest(ReadOnlyMemory<byte> body, ParamAdjustments adjustments)
     {

@@ -25,6 +25,8 @@ public sealed class EmbeddingsDialect : Dialect, IEmbeddingCodec, IPassthrough
 
     public IReadOnlyList<string> RequiredFields { get; } = ["input"];
 
+    public IReadOnlyList<string> CountFields { get; } = ["dimensions"];
+
     /// <summary>vLLM's OpenAI server takes images by URL on embeddings too.</summary>
     public IMediaUrlReader MediaUrls => OpenAIMediaUrls.Instance;
 

@@ -24,6 +24,8 @@ public sealed class ImagesDialect : Dialect, IMediaDialect
 
     public IReadOnlyList<string> RequiredFields { get; } = ["prompt"];
 
+    public IReadOnlyList<string> CountFields { get; } = ["n"];
+
     public void WriteError(GatewayError error, IBufferWriter<byte> output) => OpenAIErrors.Write(error, output);
 
     public string Path(string upstreamModel, bool stream) => "/images/generations";

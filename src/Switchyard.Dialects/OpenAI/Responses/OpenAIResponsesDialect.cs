@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Switchyard.Dialects.Canonical;
 using Switchyard.Dialects.Json;
 using Switchyard.Dialects.Sse;
@@ -43,6 +44,10 @@ public sealed class OpenAIResponsesDialect : ChatDialect, IStreamPassthrough, IT
     };
 
     public override string Path(string upstreamModel, bool stream) => "/responses";
+
+    public override JsonTypeInfo RequestShape => ResponsesJsonContext.Default.ResponsesRequestWire;
+
+    public override IReadOnlyList<string> CountFields { get; } = ["max_output_tokens", "max_tool_calls", "top_logprobs"];
 
     public IReadOnlyList<ParameterRange> Ranges { get; } =
     [

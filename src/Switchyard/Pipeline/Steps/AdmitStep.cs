@@ -3,7 +3,10 @@ using Switchyard.Metering;
 
 namespace Switchyard.Pipeline.Steps;
 
-/// <summary>Reserves the request's worst case against its key's limits and credits before anything goes upstream (429/402).</summary>
+/// <summary>
+/// Reserves the request's worst case against its key's <c>tpm</c> and credits before anything goes
+/// upstream (429/402), and holds its input to the model's context window (422).
+/// </summary>
 internal sealed class AdmitStep(RequestMeter meter) : IGatewayStep
 {
     public async Task InvokeAsync(GatewayRequest request, GatewayHandler next)
@@ -18,6 +21,11 @@ internal sealed class AdmitStep(RequestMeter meter) : IGatewayStep
             RouteOperation.Speech => Reservation.ForMedia(body, request.TopLevel, model.Pricing, images: false),
             _ => new Reservation(0, 0),
         };
+        if (request.Route.Operation == RouteOperation.Generate && reservation.ContextWindowExceeded(model, body) is { } tooLong)
+        {
+            throw new GatewayException(tooLong with { Param = "messages" });
+        }
+
         await meter.AdmitAsync(request, reservation);
         await next(request);
     }

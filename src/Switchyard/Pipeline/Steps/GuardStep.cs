@@ -30,6 +30,11 @@ internal sealed class GuardStep(RequestMeter meter, GatewayTelemetry telemetry, 
         {
             // The client went away; there is no one left to answer.
         }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status408RequestTimeout)
+        {
+            // Kestrel cut a body that arrived slower than limits.minBodyBytesPerSecond.
+            await ErrorResponses.WriteAsync(context, new GatewayError(GatewayErrorKind.RequestTimeout, "The request body arrived too slowly."), request.Dialect!);
+        }
         catch (BadHttpRequestException exception)
         {
             // A body cut short (a client that left mid-upload) or malformed framing.

@@ -1,17 +1,40 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Switchyard.Configuration;
 using Switchyard.Diagnostics;
+using Switchyard.Dialects;
 using Switchyard.Dialects.Json;
 
 namespace Switchyard.Pipeline.Steps;
 
-/// <summary>Reads the body into a pooled buffer (a 413 over the limit) and indexes its top level once, for every later step.</summary>
-internal sealed class ReadBodyStep(SnapshotMonitor snapshots, GatewayTelemetry telemetry) : IGatewayStep
+/// <summary>
+/// Reads the body into a pooled buffer and holds it to its dialect's shape before any later step
+/// or any upstream sees it: a 413 over the size limit, a 408 when it trickles in too slowly, a 503
+/// when the process holds as many bodies as it may, a 400 for invalid UTF-8, a field sent twice,
+/// a known field of the wrong type, or a count that is negative or does not fit. The top level is
+/// indexed once here, for every later step.
+/// </summary>
+internal sealed class ReadBodyStep(SnapshotMonitor snapshots, BodyBudget budget, GatewayTelemetry telemetry) : IGatewayStep
 {
+    private static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
+
     public async Task InvokeAsync(GatewayRequest request, GatewayHandler next)
     {
-        var body = await RequestBody.ReadAsync(request.Context.Request, snapshots.Current.MaxBodyBytes, request.Aborted);
+        var limits = snapshots.Current.Options.Limits;
+        if (limits.MinBodyBytesPerSecond > 0 && request.Context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate)
+        {
+            rate.MinDataRate = new MinDataRate(limits.MinBodyBytesPerSecond, Grace);
+        }
+
+        var body = await RequestBody.ReadAsync(request.Context.Request, limits.MaxBodyBytes, budget, limits.MaxBufferedBytes, request.Aborted);
         try
         {
+            if (!System.Text.Unicode.Utf8.IsValid(body.WrittenSpan))
+            {
+                throw GatewayException.InvalidRequest("The request body is not valid UTF-8.");
+            }
+
             request.SetBody(body, JsonTopLevel.Scan(body.WrittenSpan));
         }
         catch
@@ -21,14 +44,16 @@ internal sealed class ReadBodyStep(SnapshotMonitor snapshots, GatewayTelemetry t
         }
 
         telemetry.LogRequestBody(request.Context, request.Body.Span);
-        foreach (var field in request.Dialect!.RequiredFields)
+        var dialect = request.Dialect!;
+        foreach (var field in dialect.RequiredFields)
         {
-            if (!request.TopLevel.TryGet(request.Body.Span, System.Text.Encoding.UTF8.GetBytes(field), out var value) || value.ValueKind == System.Text.Json.JsonTokenType.Null)
+            if (!request.TopLevel.TryGet(request.Body.Span, System.Text.Encoding.UTF8.GetBytes(field), out var value) || value.ValueKind == JsonTokenType.Null)
             {
-                throw Dialects.GatewayException.InvalidRequest($"'{field}' is required.", field);
+                throw GatewayException.InvalidRequest($"'{field}' is required.", field);
             }
         }
 
+        RequestShape.Validate(request.Body.Span, request.TopLevel, dialect.RequestShape, dialect.CountFields);
         await next(request);
     }
 }
