@@ -96,14 +96,14 @@ public sealed class ResponseObjectWriterTests
     }
 
     [Theory]
-    [InlineData("stop", "completed", null)]
-    [InlineData("tool_calls", "completed", null)]
-    [InlineData("stop_sequence", "completed", null)]
-    [InlineData("length", "incomplete", "max_output_tokens")]
-    [InlineData("content_filter", "incomplete", "content_filter")]
-    public void Reports_the_finish_reason_as_status_and_incomplete_details(string finishReason, string status, string? reason)
+    [InlineData(FinishReason.Stop, "completed", null)]
+    [InlineData(FinishReason.ToolCalls, "completed", null)]
+    [InlineData(FinishReason.StopSequence, "completed", null)]
+    [InlineData(FinishReason.Length, "incomplete", "max_output_tokens")]
+    [InlineData(FinishReason.ContentFilter, "incomplete", "content_filter")]
+    public void Reports_the_finish_reason_as_status_and_incomplete_details(FinishReason finishReason, string status, string? reason)
     {
-        var response = new ChatResponse { Id = "resp_1", Model = "fast", Parts = [new TextPart("Once upon a time")], FinishReason = new FinishReason(finishReason) };
+        var response = new ChatResponse { Id = "resp_1", Model = "fast", Parts = [new TextPart("Once upon a time")], FinishReason = finishReason };
 
         var written = Write(response);
 
