@@ -11,7 +11,7 @@ namespace Switchyard.Dialects.Anthropic;
 /// </summary>
 internal static class MessagesRequestWriter
 {
-    public static void Write(Utf8JsonWriter writer, ChatRequest request, string upstreamModel)
+    public static void Write(Utf8JsonWriter writer, ChatRequest request, UpstreamTarget target)
     {
         var adjustments = request.Adjustments;
         var forcedJson = request.ResponseFormat is { Kind: ResponseFormatKind.JsonSchema or ResponseFormatKind.JsonObject };
@@ -19,11 +19,11 @@ internal static class MessagesRequestWriter
 
         // With no max_tokens from the client, the thinking budget comes on top of the default answer length.
         var maxTokens = request.MaxOutputTokens
-            ?? request.DefaultMaxOutputTokens + (AnthropicThinking.WantedBudget(request) is int wanted && !forcedTool ? wanted : 0);
+            ?? target.DefaultMaxOutputTokens + (AnthropicThinking.WantedBudget(request) is int wanted && !forcedTool ? wanted : 0);
         var thinkingBudget = AnthropicThinking.Budget(request, maxTokens, forcedTool, IsReturnable);
 
         writer.WriteStartObject();
-        writer.WriteString("model"u8, upstreamModel);
+        writer.WriteString("model"u8, target.Model);
         writer.WriteNumber("max_tokens"u8, maxTokens);
         WriteSystem(writer, request.Messages);
         WriteMessages(writer, request.Messages);

@@ -17,14 +17,15 @@ internal static class ConverseRequestWriter
 {
     private static readonly JsonElement EmptyObjectSchema = JsonDocument.Parse("""{"type":"object","properties":{}}""").RootElement.Clone();
 
-    public static void Write(Utf8JsonWriter writer, ChatRequest request, string upstreamModel)
+    public static void Write(Utf8JsonWriter writer, ChatRequest request, UpstreamTarget target)
     {
+        var upstreamModel = target.Model;
         var adjustments = request.Adjustments;
         var anthropic = ConverseMapping.IsAnthropic(upstreamModel);
         var caching = anthropic || ConverseMapping.IsNova(upstreamModel);
         var forcedJson = request.ResponseFormat is { Kind: ResponseFormatKind.JsonSchema or ResponseFormatKind.JsonObject };
         var forcedTool = forcedJson || request.ToolChoice?.Mode is ToolChoiceMode.Required or ToolChoiceMode.Function;
-        var thinking = ThinkingBudget(request, anthropic, forcedTool, out var maxTokens);
+        var thinking = ThinkingBudget(request, target, anthropic, forcedTool, out var maxTokens);
 
         writer.WriteStartObject();
         WriteSystem(writer, request.Messages, caching);
@@ -52,12 +53,12 @@ internal static class ConverseRequestWriter
     }
 
     /// <summary>The Anthropic thinking budget to send, or null; also the maxTokens to send (null: the model's default).</summary>
-    private static int? ThinkingBudget(ChatRequest request, bool anthropic, bool forcedTool, out int? maxTokens)
+    private static int? ThinkingBudget(ChatRequest request, UpstreamTarget target, bool anthropic, bool forcedTool, out int? maxTokens)
     {
         var wanted = AnthropicThinking.WantedBudget(request);
 
         // Anthropic models require maxTokens; the budget comes on top of the default answer length.
-        maxTokens = request.MaxOutputTokens ?? (anthropic ? request.DefaultMaxOutputTokens + (wanted is int extra && !forcedTool ? extra : 0) : null);
+        maxTokens = request.MaxOutputTokens ?? (anthropic ? target.DefaultMaxOutputTokens + (wanted is int extra && !forcedTool ? extra : 0) : null);
         return anthropic && maxTokens is int max ? AnthropicThinking.Budget(request, max, forcedTool, IsReturnableReasoning) : null;
     }
 

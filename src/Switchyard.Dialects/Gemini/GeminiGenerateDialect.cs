@@ -187,10 +187,10 @@ public sealed class GeminiGenerateDialect : ChatDialect, IStreamPassthrough, ITo
 
     public override void WriteError(GatewayError error, IBufferWriter<byte> output) => GeminiErrors.Write(error, output);
 
-    public override void WriteRequest(ChatRequest request, string upstreamModel, IBufferWriter<byte> output)
+    public override void WriteRequest(ChatRequest request, UpstreamTarget target, IBufferWriter<byte> output)
     {
         using var writer = new Utf8JsonWriter(output, JsonWire.WriterOptions);
-        GenerateContentRequestWriter.Write(writer, request, upstreamModel);
+        GenerateContentRequestWriter.Write(writer, request, target.Model);
     }
 
     public override ChatResponse ReadResponse(ReadOnlySpan<byte> body)

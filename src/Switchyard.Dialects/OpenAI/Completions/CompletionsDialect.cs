@@ -190,12 +190,12 @@ public sealed class CompletionsDialect : ChatDialect
 
     public override void WriteError(GatewayError error, IBufferWriter<byte> output) => OpenAIErrors.Write(error, output);
 
-    public override void WriteRequest(ChatRequest request, string upstreamModel, IBufferWriter<byte> output)
+    public override void WriteRequest(ChatRequest request, UpstreamTarget target, IBufferWriter<byte> output)
     {
         using var writer = new Utf8JsonWriter(output, JsonWire.WriterOptions);
         JsonSerializer.Serialize(writer, new CompletionRequestWire
         {
-            Model = upstreamModel,
+            Model = target.Model,
             Prompt = JsonSerializer.SerializeToElement(string.Join("\n\n", request.Messages.Select(m => m.Text)), DialectsJsonContext.Default.String),
             MaxTokens = request.MaxOutputTokens,
             Temperature = request.Temperature,
