@@ -31,7 +31,7 @@ public sealed class AnthropicMessagesDialect : ChatDialect, IStreamPassthrough, 
 
     public override IMediaUrlReader MediaUrls => MessagesMediaUrls.Instance;
 
-    public override UpstreamAbilities Abilities { get; } = new() { ExtensionPrefix = "anthropic." };
+    public override UpstreamAbilities Abilities { get; } = new() { ExtensionPrefix = "anthropic.", WrittenExtensions = ["anthropic."] };
 
     public override string Path(string upstreamModel, bool stream) => "/v1/messages";
 

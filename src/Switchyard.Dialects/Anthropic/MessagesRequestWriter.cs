@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Switchyard.Dialects.Canonical;
+using Switchyard.Dialects.Json;
 
 namespace Switchyard.Dialects.Anthropic;
 
@@ -116,6 +117,7 @@ internal static class MessagesRequestWriter
             writer.WriteBoolean("stream"u8, true);
         }
 
+        ExtensionFields.Write(writer, request.Extensions, MessagesMapping.ExtensionPrefix);
         writer.WriteEndObject();
     }
 

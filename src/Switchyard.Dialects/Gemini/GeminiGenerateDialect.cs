@@ -62,7 +62,7 @@ public sealed class GeminiGenerateDialect : ChatDialect, IStreamPassthrough, ITo
     public override bool InlinesImages => true;
 
     /// <summary>Gemini writes back its own safety settings from a client of its dialect.</summary>
-    public override UpstreamAbilities Abilities { get; } = new() { ExtensionPrefix = "gemini.", WrittenExtensions = ["gemini.safetySettings"] };
+    public override UpstreamAbilities Abilities { get; } = new() { ExtensionPrefix = "gemini.", WrittenExtensions = ["gemini."] };
 
     /// <summary>Gemini's sampling parameters sit inside generationConfig; the upstream validates them itself.</summary>
     public IReadOnlyList<ParameterRange> Ranges => [];

@@ -200,7 +200,10 @@ public sealed class CompletionsDialect : ChatDialect
             MaxTokens = request.MaxOutputTokens,
             Temperature = request.Temperature,
             TopP = request.TopP,
+            PresencePenalty = request.PresencePenalty,
+            FrequencyPenalty = request.FrequencyPenalty,
             Seed = request.Seed,
+            Stop = request.StopSequences is { Count: > 0 } stops ? JsonSerializer.SerializeToElement(stops, DialectsJsonContext.Default.ListString) : null,
             User = request.User,
         }, CompletionsJsonContext.Default.CompletionRequestWire);
     }

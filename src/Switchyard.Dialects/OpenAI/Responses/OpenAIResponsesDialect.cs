@@ -38,6 +38,7 @@ public sealed class OpenAIResponsesDialect : ChatDialect, IStreamPassthrough, IT
     public override UpstreamAbilities Abilities { get; } = new()
     {
         ExtensionPrefix = "openai.responses.",
+        WrittenExtensions = ["openai.responses."],
         NamespacesAndFreeFormTools = true,
         CachedWebSearch = true,
         PromptCacheKey = true,
