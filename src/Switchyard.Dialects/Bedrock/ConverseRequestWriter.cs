@@ -1,7 +1,8 @@
 using System.Text;
 using System.Text.Json;
-using Switchyard.Dialects.Anthropic;
 using Switchyard.Dialects.Canonical;
+using Switchyard.Dialects.Json;
+using Switchyard.Dialects.Models;
 
 namespace Switchyard.Dialects.Bedrock;
 
@@ -55,11 +56,11 @@ internal static class ConverseRequestWriter
     /// <summary>The Anthropic thinking budget to send, or null; also the maxTokens to send (null: the model's default).</summary>
     private static int? ThinkingBudget(ChatRequest request, UpstreamTarget target, bool anthropic, bool forcedTool, out int? maxTokens)
     {
-        var wanted = AnthropicThinking.WantedBudget(request);
+        var wanted = ClaudeThinking.WantedBudget(request);
 
         // Anthropic models require maxTokens; the budget comes on top of the default answer length.
         maxTokens = request.MaxOutputTokens ?? (anthropic ? target.DefaultMaxOutputTokens + (wanted is int extra && !forcedTool ? extra : 0) : null);
-        return anthropic && maxTokens is int max ? AnthropicThinking.Budget(request, max, forcedTool, IsReturnableReasoning) : null;
+        return anthropic && maxTokens is int max ? ClaudeThinking.Budget(request, max, forcedTool, IsReturnableReasoning) : null;
     }
 
     /// <summary>Bedrock accepts back only reasoning it signed itself, or redacted reasoning.</summary>
@@ -169,7 +170,7 @@ internal static class ConverseRequestWriter
                 writer.WriteString("toolUseId"u8, ToolIds.Sanitize(call.Id));
                 writer.WriteString("name"u8, call.Name);
                 writer.WritePropertyName("input"u8);
-                MessagesRequestWriter.WriteArguments(writer, call.ArgumentsJson);
+                ToolArguments.WriteObject(writer, call.ArgumentsJson);
                 writer.WriteEndObject();
                 writer.WriteEndObject();
                 break;

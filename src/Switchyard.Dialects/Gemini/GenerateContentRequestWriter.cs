@@ -223,7 +223,7 @@ internal static class GenerateContentRequestWriter
                         writer.WriteStartObject("functionCall"u8);
                         writer.WriteString("name"u8, call.Name);
                         writer.WritePropertyName("args"u8);
-                        Anthropic.MessagesRequestWriter.WriteArguments(writer, call.ArgumentsJson);
+                        ToolArguments.WriteObject(writer, call.ArgumentsJson);
                         writer.WriteEndObject();
                         WriteSignature(writer, ref pendingSignature);
                         writer.WriteEndObject();

@@ -142,7 +142,7 @@ public sealed class GenerateContentMappingTests
     [Fact]
     public void Keeps_a_switchyard_signature_the_gateway_handed_out_earlier_as_it_is()
     {
-        var anthropic = ReasoningSignature.Wrap(ReasoningSignature.AnthropicSource, "EqQBCkgIBxABGAIiQL3n");
+        var anthropic = ReasoningSignature.Wrap(ReasoningSignature.BareSource, "EqQBCkgIBxABGAIiQL3n");
         var body = $$$$"""
             {"contents":[
               {"role":"user","parts":[{"text":"Hi"}]},

@@ -138,7 +138,7 @@ public sealed class GenerateContentResponseWriterTests
             .ToList();
         var signature = Assert.Single(signatures);
         Assert.True(ReasoningSignature.TryUnwrap(signature, out var source, out var original));
-        Assert.Equal(ReasoningSignature.AnthropicSource, source);
+        Assert.Equal(ReasoningSignature.BareSource, source);
         Assert.Equal(thinking.Signature, original);
         var history = new JsonObject
         {

@@ -111,7 +111,7 @@ public sealed class GenerateContentStreamWriterTests
         Assert.All(parts[..3], p => Assert.True(p["thought"]!.GetValue<bool>()));
         var signature = parts[3]["thoughtSignature"]!.GetValue<string>();
         Assert.True(ReasoningSignature.TryUnwrap(signature, out var source, out var original));
-        Assert.Equal(ReasoningSignature.AnthropicSource, source);
+        Assert.Equal(ReasoningSignature.BareSource, source);
         Assert.Equal(anthropicSignature, original);
         Assert.Equal("Let me check the weather", parts[3]["text"]!.GetValue<string>());
         JsonAssert.Equal(JsonAssert.Parse("""{"text":" in Florence."}"""), parts[4]);

@@ -311,7 +311,7 @@ internal static class ResponsesRequestWriter
         {
             writer.WriteStartObject("user_location"u8);
             writer.WriteString("type"u8, "approximate"u8);
-            WriteLocation(writer, location);
+            UserLocationFields.Write(writer, location);
             writer.WriteEndObject();
         }
 
@@ -324,30 +324,6 @@ internal static class ResponsesRequestWriter
         if (search.MaxUses is not null)
         {
             adjustments.Dropped(tool.Param + ".max_uses", "OpenAI web search has no per-tool limit");
-        }
-    }
-
-    /// <summary>The fields of an approximate location, as OpenAI and Anthropic both name them.</summary>
-    public static void WriteLocation(Utf8JsonWriter writer, UserLocation location)
-    {
-        if (location.City is { } city)
-        {
-            writer.WriteString("city"u8, city);
-        }
-
-        if (location.Region is { } region)
-        {
-            writer.WriteString("region"u8, region);
-        }
-
-        if (location.Country is { } country)
-        {
-            writer.WriteString("country"u8, country);
-        }
-
-        if (location.Timezone is { } timezone)
-        {
-            writer.WriteString("timezone"u8, timezone);
         }
     }
 

@@ -146,7 +146,7 @@ public sealed class ResponseObjectWriterTests
         JsonAssert.Equal(JsonAssert.Parse("""[{"type":"summary_text","text":"Two cities, so two calls to get_weather."}]"""), output[0]!["summary"]);
         // The thinking signature rides along, so a stored or resent conversation can give it back to Anthropic.
         var signature = response.Parts.OfType<ReasoningPart>().First().Signature;
-        Assert.Equal(ReasoningSignature.Wrap(ReasoningSignature.AnthropicSource, signature), output[0]!["encrypted_content"]!.GetValue<string>());
+        Assert.Equal(ReasoningSignature.Wrap(ReasoningSignature.BareSource, signature), output[0]!["encrypted_content"]!.GetValue<string>());
         Assert.Equal(["toolu_01T1x1fJ34qAmk2tNTrN7Up6", "toolu_01Vz8a4BWc3H8qkF7TnLc2Pm"], output.Skip(3).Select(i => i!["call_id"]!.GetValue<string>()));
         Assert.All(output.Where(i => i!["type"]!.GetValue<string>() == "reasoning"), i => Assert.StartsWith("rs_", i!["id"]!.GetValue<string>(), StringComparison.Ordinal));
         Assert.Equal(new[] { 10045L, 310L }, new[] { written["usage"]!["input_tokens"]!.GetValue<long>(), written["usage"]!["output_tokens"]!.GetValue<long>() });
