@@ -39,7 +39,7 @@ public abstract class ChatDialect : Dialect, IClientCodec, IUpstreamCodec
 
     public abstract string Path(string upstreamModel, bool stream);
 
-    public abstract void WriteRequest(ChatRequest request, string upstreamModel, IBufferWriter<byte> output);
+    public abstract void WriteRequest(ChatRequest request, UpstreamTarget target, IBufferWriter<byte> output);
 
     public abstract ChatResponse ReadResponse(ReadOnlySpan<byte> body);
 

@@ -8,7 +8,7 @@ namespace Switchyard.Dialects;
 /// <summary>The upstream side of a conversational dialect: write a request for a provider that speaks it, read its answers.</summary>
 public interface IUpstreamCodec : IUpstreamEndpoint
 {
-    void WriteRequest(ChatRequest request, string upstreamModel, IBufferWriter<byte> output);
+    void WriteRequest(ChatRequest request, UpstreamTarget target, IBufferWriter<byte> output);
 
     ChatResponse ReadResponse(ReadOnlySpan<byte> body);
 

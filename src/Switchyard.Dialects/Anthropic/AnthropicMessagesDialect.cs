@@ -31,7 +31,7 @@ public sealed class AnthropicMessagesDialect : ChatDialect, IStreamPassthrough, 
 
     public override IMediaUrlReader MediaUrls => MessagesMediaUrls.Instance;
 
-    public override UpstreamAbilities Abilities { get; } = new() { ExtensionPrefix = "anthropic." };
+    public override UpstreamAbilities Abilities { get; } = new() { ExtensionPrefix = "anthropic.", WrittenExtensions = ["anthropic."] };
 
     public override string Path(string upstreamModel, bool stream) => "/v1/messages";
 
@@ -94,10 +94,10 @@ public sealed class AnthropicMessagesDialect : ChatDialect, IStreamPassthrough, 
 
     public override void WriteError(GatewayError error, IBufferWriter<byte> output) => AnthropicErrors.Write(error, output);
 
-    public override void WriteRequest(ChatRequest request, string upstreamModel, IBufferWriter<byte> output)
+    public override void WriteRequest(ChatRequest request, UpstreamTarget target, IBufferWriter<byte> output)
     {
         using var writer = new Utf8JsonWriter(output, JsonWire.WriterOptions);
-        MessagesRequestWriter.Write(writer, request, upstreamModel);
+        MessagesRequestWriter.Write(writer, request, target);
     }
 
     public override ChatResponse ReadResponse(ReadOnlySpan<byte> body)

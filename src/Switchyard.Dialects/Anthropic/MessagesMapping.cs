@@ -383,28 +383,17 @@ internal static class MessagesMapping
         "stop_sequence" => FinishReason.StopSequence,
         "tool_use" => FinishReason.ToolCalls,
         "refusal" => FinishReason.ContentFilter,
-        _ => new FinishReason(reason),
+        _ => FinishReason.Other,
     };
 
-    public static string FinishReasonFromCanonical(FinishReason reason)
+    public static string FinishReasonFromCanonical(FinishReason reason) => reason switch
     {
-        if (reason == FinishReason.Length)
-        {
-            return "max_tokens";
-        }
-
-        if (reason == FinishReason.StopSequence)
-        {
-            return "stop_sequence";
-        }
-
-        if (reason == FinishReason.ToolCalls)
-        {
-            return "tool_use";
-        }
-
-        return reason == FinishReason.ContentFilter || reason == FinishReason.Refusal ? "refusal" : "end_turn";
-    }
+        FinishReason.Length => "max_tokens",
+        FinishReason.StopSequence => "stop_sequence",
+        FinishReason.ToolCalls => "tool_use",
+        FinishReason.ContentFilter or FinishReason.Refusal => "refusal",
+        _ => "end_turn",
+    };
 
     /// <summary>Anthropic's convention: input_tokens excludes cache reads and writes; output includes thinking.</summary>
     public static Usage ToCanonical(UsageWire? usage) => usage is null ? Usage.Empty : new Usage

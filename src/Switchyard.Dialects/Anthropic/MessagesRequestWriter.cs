@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Switchyard.Dialects.Canonical;
+using Switchyard.Dialects.Json;
+using Switchyard.Dialects.Models;
 
 namespace Switchyard.Dialects.Anthropic;
 
@@ -11,7 +13,7 @@ namespace Switchyard.Dialects.Anthropic;
 /// </summary>
 internal static class MessagesRequestWriter
 {
-    public static void Write(Utf8JsonWriter writer, ChatRequest request, string upstreamModel)
+    public static void Write(Utf8JsonWriter writer, ChatRequest request, UpstreamTarget target)
     {
         var adjustments = request.Adjustments;
         var forcedJson = request.ResponseFormat is { Kind: ResponseFormatKind.JsonSchema or ResponseFormatKind.JsonObject };
@@ -19,11 +21,11 @@ internal static class MessagesRequestWriter
 
         // With no max_tokens from the client, the thinking budget comes on top of the default answer length.
         var maxTokens = request.MaxOutputTokens
-            ?? request.DefaultMaxOutputTokens + (AnthropicThinking.WantedBudget(request) is int wanted && !forcedTool ? wanted : 0);
-        var thinkingBudget = AnthropicThinking.Budget(request, maxTokens, forcedTool, IsReturnable);
+            ?? target.DefaultMaxOutputTokens + (ClaudeThinking.WantedBudget(request) is int wanted && !forcedTool ? wanted : 0);
+        var thinkingBudget = ClaudeThinking.Budget(request, maxTokens, forcedTool, IsReturnable);
 
         writer.WriteStartObject();
-        writer.WriteString("model"u8, upstreamModel);
+        writer.WriteString("model"u8, target.Model);
         writer.WriteNumber("max_tokens"u8, maxTokens);
         WriteSystem(writer, request.Messages);
         WriteMessages(writer, request.Messages);
@@ -116,6 +118,7 @@ internal static class MessagesRequestWriter
             writer.WriteBoolean("stream"u8, true);
         }
 
+        ExtensionFields.Write(writer, request.Extensions, MessagesMapping.ExtensionPrefix);
         writer.WriteEndObject();
     }
 
@@ -232,7 +235,7 @@ internal static class MessagesRequestWriter
                 writer.WriteString("id"u8, ToolIds.Sanitize(call.Id));
                 writer.WriteString("name"u8, call.Name);
                 writer.WritePropertyName("input"u8);
-                WriteArguments(writer, call.ArgumentsJson);
+                ToolArguments.WriteObject(writer, call.ArgumentsJson);
                 WriteCacheControl(writer, part);
                 writer.WriteEndObject();
                 break;
@@ -296,7 +299,7 @@ internal static class MessagesRequestWriter
             return ReasoningSignature.IsSwitchyard(signature) ? null : signature;
         }
 
-        return source == ReasoningSignature.AnthropicSource ? original : null;
+        return source == ReasoningSignature.BareSource ? original : null;
     }
 
     private static void WriteText(Utf8JsonWriter writer, TextPart text)
@@ -341,35 +344,6 @@ internal static class MessagesRequestWriter
         }
     }
 
-    /// <summary>Tool input must be a JSON object; arguments that are not (a model's malformed output) are kept as a string field.</summary>
-    public static void WriteArguments(Utf8JsonWriter writer, string argumentsJson)
-    {
-        if (string.IsNullOrWhiteSpace(argumentsJson))
-        {
-            writer.WriteStartObject();
-            writer.WriteEndObject();
-            return;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(argumentsJson);
-            if (document.RootElement.ValueKind == JsonValueKind.Object)
-            {
-                document.RootElement.WriteTo(writer);
-                return;
-            }
-        }
-        catch (JsonException)
-        {
-            // Falls through to the wrapped form.
-        }
-
-        writer.WriteStartObject();
-        writer.WriteString("arguments"u8, argumentsJson);
-        writer.WriteEndObject();
-    }
-
     /// <summary>The web search server tool (https://docs.anthropic.com/en/docs/agents-and-tools/tool-use/web-search-tool), or the client's own Anthropic definition.</summary>
     private static void WriteHostedTool(Utf8JsonWriter writer, HostedTool tool, ParamAdjustments adjustments)
     {
@@ -411,7 +385,7 @@ internal static class MessagesRequestWriter
         {
             writer.WriteStartObject("user_location"u8);
             writer.WriteString("type"u8, "approximate"u8);
-            OpenAI.Responses.ResponsesRequestWriter.WriteLocation(writer, location);
+            UserLocationFields.Write(writer, location);
             writer.WriteEndObject();
         }
 

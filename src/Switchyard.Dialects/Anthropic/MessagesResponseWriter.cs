@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Switchyard.Dialects.Canonical;
+using Switchyard.Dialects.Json;
 
 namespace Switchyard.Dialects.Anthropic;
 
@@ -69,7 +70,7 @@ internal static class MessagesResponseWriter
                     writer.WriteString("id"u8, ToolIds.Sanitize(call.Id));
                     writer.WriteString("name"u8, call.Name);
                     writer.WritePropertyName("input"u8);
-                    MessagesRequestWriter.WriteArguments(writer, call.ArgumentsJson);
+                    ToolArguments.WriteObject(writer, call.ArgumentsJson);
                     writer.WriteEndObject();
                     break;
             }
@@ -134,7 +135,7 @@ internal static class MessagesResponseWriter
         writer.WritePropertyName("input"u8);
         if (withInput)
         {
-            MessagesRequestWriter.WriteArguments(writer, call.InputJson);
+            ToolArguments.WriteObject(writer, call.InputJson);
         }
         else
         {

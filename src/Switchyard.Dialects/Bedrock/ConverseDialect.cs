@@ -26,10 +26,10 @@ public sealed class ConverseDialect : Dialect, IUpstreamCodec
     public string Path(string upstreamModel, bool stream) =>
         $"/model/{Uri.EscapeDataString(upstreamModel)}/{(stream ? "converse-stream" : "converse")}";
 
-    public void WriteRequest(ChatRequest request, string upstreamModel, IBufferWriter<byte> output)
+    public void WriteRequest(ChatRequest request, UpstreamTarget target, IBufferWriter<byte> output)
     {
         using var writer = new Utf8JsonWriter(output, JsonWire.WriterOptions);
-        ConverseRequestWriter.Write(writer, request, upstreamModel);
+        ConverseRequestWriter.Write(writer, request, target);
     }
 
     public ChatResponse ReadResponse(ReadOnlySpan<byte> body)

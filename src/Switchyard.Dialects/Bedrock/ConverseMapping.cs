@@ -28,7 +28,7 @@ internal static class ConverseMapping
         "max_tokens" or "model_context_window_exceeded" => FinishReason.Length,
         "stop_sequence" => FinishReason.StopSequence,
         "guardrail_intervened" or "content_filtered" => FinishReason.ContentFilter,
-        _ => new FinishReason(reason),
+        _ => FinishReason.Other,
     };
 
     public static Usage ToCanonical(ConverseUsageWire? usage) => usage is null ? Usage.Empty : new Usage

@@ -1,7 +1,8 @@
 using System.Text;
 using System.Text.Json;
-using Switchyard.Dialects.Anthropic;
 using Switchyard.Dialects.Canonical;
+using Switchyard.Dialects.Json;
+using Switchyard.Dialects.Models;
 
 namespace Switchyard.Dialects.Bedrock;
 
@@ -17,14 +18,15 @@ internal static class ConverseRequestWriter
 {
     private static readonly JsonElement EmptyObjectSchema = JsonDocument.Parse("""{"type":"object","properties":{}}""").RootElement.Clone();
 
-    public static void Write(Utf8JsonWriter writer, ChatRequest request, string upstreamModel)
+    public static void Write(Utf8JsonWriter writer, ChatRequest request, UpstreamTarget target)
     {
+        var upstreamModel = target.Model;
         var adjustments = request.Adjustments;
         var anthropic = ConverseMapping.IsAnthropic(upstreamModel);
         var caching = anthropic || ConverseMapping.IsNova(upstreamModel);
         var forcedJson = request.ResponseFormat is { Kind: ResponseFormatKind.JsonSchema or ResponseFormatKind.JsonObject };
         var forcedTool = forcedJson || request.ToolChoice?.Mode is ToolChoiceMode.Required or ToolChoiceMode.Function;
-        var thinking = ThinkingBudget(request, anthropic, forcedTool, out var maxTokens);
+        var thinking = ThinkingBudget(request, target, anthropic, forcedTool, out var maxTokens);
 
         writer.WriteStartObject();
         WriteSystem(writer, request.Messages, caching);
@@ -52,13 +54,13 @@ internal static class ConverseRequestWriter
     }
 
     /// <summary>The Anthropic thinking budget to send, or null; also the maxTokens to send (null: the model's default).</summary>
-    private static int? ThinkingBudget(ChatRequest request, bool anthropic, bool forcedTool, out int? maxTokens)
+    private static int? ThinkingBudget(ChatRequest request, UpstreamTarget target, bool anthropic, bool forcedTool, out int? maxTokens)
     {
-        var wanted = AnthropicThinking.WantedBudget(request);
+        var wanted = ClaudeThinking.WantedBudget(request);
 
         // Anthropic models require maxTokens; the budget comes on top of the default answer length.
-        maxTokens = request.MaxOutputTokens ?? (anthropic ? request.DefaultMaxOutputTokens + (wanted is int extra && !forcedTool ? extra : 0) : null);
-        return anthropic && maxTokens is int max ? AnthropicThinking.Budget(request, max, forcedTool, IsReturnableReasoning) : null;
+        maxTokens = request.MaxOutputTokens ?? (anthropic ? target.DefaultMaxOutputTokens + (wanted is int extra && !forcedTool ? extra : 0) : null);
+        return anthropic && maxTokens is int max ? ClaudeThinking.Budget(request, max, forcedTool, IsReturnableReasoning) : null;
     }
 
     /// <summary>Bedrock accepts back only reasoning it signed itself, or redacted reasoning.</summary>
@@ -168,7 +170,7 @@ internal static class ConverseRequestWriter
                 writer.WriteString("toolUseId"u8, ToolIds.Sanitize(call.Id));
                 writer.WriteString("name"u8, call.Name);
                 writer.WritePropertyName("input"u8);
-                MessagesRequestWriter.WriteArguments(writer, call.ArgumentsJson);
+                ToolArguments.WriteObject(writer, call.ArgumentsJson);
                 writer.WriteEndObject();
                 writer.WriteEndObject();
                 break;

@@ -35,12 +35,6 @@ public sealed record ChatRequest
 
     public int? MaxOutputTokens { get; set; }
 
-    /// <summary>
-    /// The model's default output cap, for dialects that require a max-tokens value when the
-    /// client gave none (Anthropic's <c>max_tokens</c>); set by the gateway from the model's configuration.
-    /// </summary>
-    public int DefaultMaxOutputTokens { get; set; } = 4096;
-
     /// <summary>What the gateway clamped or dropped for this request, reading it or writing it for an upstream.</summary>
     public ParamAdjustments Adjustments { get; init; } = new();
 

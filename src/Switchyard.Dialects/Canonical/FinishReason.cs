@@ -1,17 +1,26 @@
 namespace Switchyard.Dialects.Canonical;
 
-/// <summary>Why generation ended, in neutral terms; each dialect maps its own words onto these.</summary>
-public readonly record struct FinishReason(string Value)
+/// <summary>Why the model stopped, in no dialect's words: each dialect's codec maps its own reasons to and from these.</summary>
+public enum FinishReason
 {
-    public static FinishReason Stop { get; } = new("stop");
-    public static FinishReason Length { get; } = new("length");
-    public static FinishReason ToolCalls { get; } = new("tool_calls");
-    public static FinishReason ContentFilter { get; } = new("content_filter");
+    /// <summary>A natural end of the answer.</summary>
+    Stop,
+
+    /// <summary>The output cap or the context window was reached.</summary>
+    Length,
+
+    /// <summary>The model stopped to have its tool calls run.</summary>
+    ToolCalls,
+
+    /// <summary>A safety system withheld or cut the answer.</summary>
+    ContentFilter,
 
     /// <summary>A stop sequence matched (Anthropic reports it apart from a natural stop).</summary>
-    public static FinishReason StopSequence { get; } = new("stop_sequence");
+    StopSequence,
 
-    public static FinishReason Refusal { get; } = new("refusal");
+    /// <summary>The model declined to answer.</summary>
+    Refusal,
 
-    public override string ToString() => Value;
+    /// <summary>A reason the upstream's dialect names that has no neutral equivalent; written as each dialect's plain stop.</summary>
+    Other,
 }

@@ -13,8 +13,12 @@ public static class ReasoningSignature
 {
     private const string Prefix = "sy1.";
 
-    /// <summary>The source name for Anthropic's own signatures when they travel through another dialect.</summary>
-    public const string AnthropicSource = "anthropic";
+    /// <summary>
+    /// The source name of a bare signature (one no dialect wrapped) when it travels through another
+    /// dialect. Claude's thinking signatures are the bare ones (Anthropic's dialect keeps them as
+    /// issued, so its own clients get them unchanged), hence the wire value, which clients already hold.
+    /// </summary>
+    public const string BareSource = "anthropic";
 
     /// <summary>Wraps <paramref name="original"/> (may be null) from <paramref name="source"/> (a dialect name).</summary>
     public static string Wrap(string source, string? original) =>

@@ -62,7 +62,7 @@ public sealed class GeminiGenerateDialect : ChatDialect, IStreamPassthrough, ITo
     public override bool InlinesImages => true;
 
     /// <summary>Gemini writes back its own safety settings from a client of its dialect.</summary>
-    public override UpstreamAbilities Abilities { get; } = new() { ExtensionPrefix = "gemini.", WrittenExtensions = ["gemini.safetySettings"] };
+    public override UpstreamAbilities Abilities { get; } = new() { ExtensionPrefix = "gemini.", WrittenExtensions = ["gemini."] };
 
     /// <summary>Gemini's sampling parameters sit inside generationConfig; the upstream validates them itself.</summary>
     public IReadOnlyList<ParameterRange> Ranges => [];
@@ -187,10 +187,10 @@ public sealed class GeminiGenerateDialect : ChatDialect, IStreamPassthrough, ITo
 
     public override void WriteError(GatewayError error, IBufferWriter<byte> output) => GeminiErrors.Write(error, output);
 
-    public override void WriteRequest(ChatRequest request, string upstreamModel, IBufferWriter<byte> output)
+    public override void WriteRequest(ChatRequest request, UpstreamTarget target, IBufferWriter<byte> output)
     {
         using var writer = new Utf8JsonWriter(output, JsonWire.WriterOptions);
-        GenerateContentRequestWriter.Write(writer, request, upstreamModel);
+        GenerateContentRequestWriter.Write(writer, request, target.Model);
     }
 
     public override ChatResponse ReadResponse(ReadOnlySpan<byte> body)

@@ -323,15 +323,12 @@ internal static class GenerateContentMapping
         _ => FinishReason.Stop,
     };
 
-    public static string FinishReasonFromCanonical(FinishReason reason)
+    public static string FinishReasonFromCanonical(FinishReason reason) => reason switch
     {
-        if (reason == FinishReason.Length)
-        {
-            return "MAX_TOKENS";
-        }
-
-        return reason == FinishReason.ContentFilter || reason == FinishReason.Refusal ? "SAFETY" : "STOP";
-    }
+        FinishReason.Length => "MAX_TOKENS",
+        FinishReason.ContentFilter or FinishReason.Refusal => "SAFETY",
+        _ => "STOP",
+    };
 
     public static ChatResponse ToCanonical(GenerateContentResponseWire wire)
     {

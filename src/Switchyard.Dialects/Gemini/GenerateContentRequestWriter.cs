@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Switchyard.Dialects.Canonical;
+using Switchyard.Dialects.Json;
 
 namespace Switchyard.Dialects.Gemini;
 
@@ -83,6 +84,7 @@ internal static class GenerateContentRequestWriter
         }
 
         WriteThinking(writer, request.Reasoning, request.MaxOutputTokens, upstreamModel);
+        ExtensionFields.Write(writer, request.Extensions, GenerateContentMapping.ExtensionPrefix, "generationConfig.");
         writer.WriteEndObject();
 
         if (request.User is not null)
@@ -95,12 +97,8 @@ internal static class GenerateContentRequestWriter
             adjustments.Dropped("parallel_tool_calls", "Gemini cannot be limited to one call per turn");
         }
 
-        if (request.Extensions?.TryGetValue(GenerateContentMapping.ExtensionPrefix + "safetySettings", out var safety) == true)
-        {
-            writer.WritePropertyName("safetySettings"u8);
-            safety.WriteTo(writer);
-        }
-
+        // Safety settings, cachedContent and fields the gateway does not know, as a Gemini client sent them.
+        ExtensionFields.Write(writer, request.Extensions, GenerateContentMapping.ExtensionPrefix);
         writer.WriteEndObject();
     }
 
@@ -225,7 +223,7 @@ internal static class GenerateContentRequestWriter
                         writer.WriteStartObject("functionCall"u8);
                         writer.WriteString("name"u8, call.Name);
                         writer.WritePropertyName("args"u8);
-                        Anthropic.MessagesRequestWriter.WriteArguments(writer, call.ArgumentsJson);
+                        ToolArguments.WriteObject(writer, call.ArgumentsJson);
                         writer.WriteEndObject();
                         WriteSignature(writer, ref pendingSignature);
                         writer.WriteEndObject();

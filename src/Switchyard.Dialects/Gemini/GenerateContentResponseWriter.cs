@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Switchyard.Dialects.Canonical;
+using Switchyard.Dialects.Json;
 
 namespace Switchyard.Dialects.Gemini;
 
@@ -95,7 +96,7 @@ internal static class GenerateContentResponseWriter
         writer.WriteString("id"u8, id);
         writer.WriteString("name"u8, name);
         writer.WritePropertyName("args"u8);
-        Anthropic.MessagesRequestWriter.WriteArguments(writer, arguments);
+        ToolArguments.WriteObject(writer, arguments);
         writer.WriteEndObject();
         if (pendingSignature is { } signature)
         {
@@ -122,7 +123,7 @@ internal static class GenerateContentResponseWriter
             return source == GenerateContentMapping.GeminiSource ? original : signature;
         }
 
-        return ReasoningSignature.Wrap(ReasoningSignature.AnthropicSource, signature);
+        return ReasoningSignature.Wrap(ReasoningSignature.BareSource, signature);
     }
 
     /// <summary>Gemini usage: prompt includes cached tokens, candidates exclude thoughts.</summary>

@@ -39,30 +39,3 @@ internal sealed class ApiKeyAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new CallerIdentity(caller)), SchemeName));
     }
 }
-
-/// <summary>An authenticated key as an identity, carrying the <see cref="Auth.Caller"/> the gateway works with.</summary>
-internal sealed class CallerIdentity(Caller caller) : ClaimsIdentity(
-    [new Claim(ClaimTypes.NameIdentifier, caller.KeyId), new Claim(ClaimTypes.Name, caller.Name), new Claim(ClaimTypes.Role, caller.IsMaster ? "admin" : "key")],
-    ApiKeyAuthenticationHandler.SchemeName)
-{
-    public Caller Caller => caller;
-}
-
-/// <summary>Runs the API key scheme for a route and turns its failure into the gateway's 401.</summary>
-internal static class CallerAuthentication
-{
-    public static async Task<Caller> AuthenticateAsync(HttpContext context)
-    {
-        var result = await context.AuthenticateAsync(ApiKeyAuthenticationHandler.SchemeName);
-        if (result.Principal?.Identity is CallerIdentity identity)
-        {
-            return identity.Caller;
-        }
-
-        throw new GatewayException(new GatewayError(
-            GatewayErrorKind.Unauthenticated,
-            result.None
-                ? "No API key was provided. Send it as 'Authorization: Bearer KEY' or 'x-api-key: KEY'."
-                : "The API key is not valid, has expired, or was revoked."));
-    }
-}

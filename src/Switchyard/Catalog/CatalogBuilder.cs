@@ -10,12 +10,20 @@ internal static class CatalogBuilder
     public const string EchoProviderName = "echo";
     public const string EchoModelId = "echo";
 
-    /// <summary>Builds the catalog; <paramref name="discovered"/> adds models found on upstreams that list them (zero-config start).</summary>
-    public static ModelCatalog Build(SwitchyardOptions options, Func<string, string?> environment, IReadOnlyList<ModelOptions>? discovered = null)
+    /// <summary>
+    /// Builds the catalog; <paramref name="discovered"/> adds models found on upstreams that list them
+    /// (zero-config start). A provider of <paramref name="previous"/> with the same settings is kept,
+    /// not compiled again: its connection pool and its cached credentials live on across reloads.
+    /// </summary>
+    public static ModelCatalog Build(SwitchyardOptions options, Func<string, string?> environment, IReadOnlyList<ModelOptions>? discovered = null, ModelCatalog? previous = null)
     {
+        var sources = options.Providers.ToDictionary(p => p.Name, Source, StringComparer.Ordinal);
+
         // Validated already: every type is registered.
         var providers = options.Providers
-            .Select(p => ProviderTypes.Find(p.Type)!.Compile(p, environment))
+            .Select(p => previous is not null && previous.ProviderSources.GetValueOrDefault(p.Name) == sources[p.Name] && previous.Providers.TryGetValue(p.Name, out var kept)
+                ? kept
+                : ProviderTypes.Find(p.Type)!.Compile(p, environment))
             .ToDictionary(p => p.Name, StringComparer.Ordinal);
         var models = new List<ModelEntry>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -27,8 +35,11 @@ internal static class CatalogBuilder
             }
         }
 
-        return new ModelCatalog(providers.Values, models);
+        return new ModelCatalog(providers.Values, models, sources);
     }
+
+    private static string Source(ProviderOptions provider) =>
+        System.Text.Json.JsonSerializer.Serialize(provider, OptionsJsonContext.Default.ProviderOptions);
 
     private static ModelEntry BuildModel(ModelOptions options, Dictionary<string, Provider> providers)
     {

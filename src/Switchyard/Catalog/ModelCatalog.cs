@@ -8,14 +8,18 @@ namespace Switchyard.Catalog;
 /// </summary>
 internal sealed class ModelCatalog
 {
-    public ModelCatalog(IEnumerable<Provider> providers, IEnumerable<ModelEntry> models)
+    public ModelCatalog(IEnumerable<Provider> providers, IEnumerable<ModelEntry> models, IReadOnlyDictionary<string, string>? providerSources = null)
     {
         Providers = providers.ToFrozenDictionary(p => p.Name, StringComparer.Ordinal);
+        ProviderSources = providerSources ?? new Dictionary<string, string>();
         Ordered = models.ToArray();
         Models = Ordered.ToFrozenDictionary(m => m.Id, StringComparer.Ordinal);
     }
 
     public FrozenDictionary<string, Provider> Providers { get; }
+
+    /// <summary>Each provider's settings as compiled, by name: a recompile keeps a provider whose settings are the same.</summary>
+    public IReadOnlyDictionary<string, string> ProviderSources { get; }
 
     public FrozenDictionary<string, ModelEntry> Models { get; }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Switchyard.Catalog;
 
 namespace Switchyard.Configuration;
@@ -34,12 +35,20 @@ internal sealed class GatewaySnapshot
 
     public TimeSpan ConversationRetention => TimeSpan.FromDays(Options.Conversations.RetentionDays);
 
-    public static GatewaySnapshot Compile(SwitchyardOptions options, Func<string, string?> environment, IReadOnlyList<ModelOptions>? discovered = null) =>
-        new(options, CatalogBuilder.Build(options, environment, discovered), discovered ?? []);
+    /// <summary>
+    /// Compiles <paramref name="options"/>; the providers of <paramref name="previous"/> whose settings
+    /// did not change are kept as they are (their connections and credentials).
+    /// </summary>
+    public static GatewaySnapshot Compile(SwitchyardOptions options, Func<string, string?> environment, IReadOnlyList<ModelOptions>? discovered = null, GatewaySnapshot? previous = null) =>
+        new(options, CatalogBuilder.Build(options, environment, discovered, previous?.Catalog), discovered ?? []);
 
     /// <summary>This snapshot with models discovered on its upstreams added.</summary>
     public GatewaySnapshot WithDiscovered(IReadOnlyList<ModelOptions> discovered, Func<string, string?> environment) =>
-        Compile(Options, environment, discovered);
+        Compile(Options, environment, discovered, this);
+
+    /// <summary>The providers of this snapshot that <paramref name="next"/> no longer uses.</summary>
+    public IReadOnlyList<Provider> RetiredBy(GatewaySnapshot next) =>
+        Catalog.Providers.Values.Where(p => !next.Catalog.Providers.TryGetValue(p.Name, out var kept) || !ReferenceEquals(kept, p)).ToList();
 
     /// <summary>
     /// The settings that differ between two configurations but that a running gateway reads only at
@@ -59,6 +68,7 @@ internal sealed class GatewaySnapshot
         Compare("storage.kind", running.Storage.Kind, next.Storage.Kind);
         Compare("storage.path", running.Storage.Path, next.Storage.Path);
         Compare("storage.connectionString", running.Storage.ConnectionString, next.Storage.ConnectionString);
+        Compare("storage.spoolPath", running.Storage.SpoolPath, next.Storage.SpoolPath);
         Compare("observability.otlpEndpoint", running.Observability.OtlpEndpoint, next.Observability.OtlpEndpoint);
         Compare("observability.otlpProtocol", running.Observability.OtlpProtocol, next.Observability.OtlpProtocol);
         Compare("observability.serviceName", running.Observability.ServiceName, next.Observability.ServiceName);
@@ -69,6 +79,12 @@ internal sealed class GatewaySnapshot
         {
             changed.Add("observability.otlpHeaders");
         }
+
+        // The console's sign-in (cookies, OpenID Connect) and the alert webhooks are wired at start.
+        Compare("console", JsonSerializer.Serialize(running.Console, OptionsJsonContext.Default.ConsoleOptions),
+            JsonSerializer.Serialize(next.Console, OptionsJsonContext.Default.ConsoleOptions));
+        Compare("alerts", JsonSerializer.Serialize(running.Alerts, OptionsJsonContext.Default.AlertsOptions),
+            JsonSerializer.Serialize(next.Alerts, OptionsJsonContext.Default.AlertsOptions));
 
         return changed;
     }

@@ -10,9 +10,9 @@ namespace Switchyard.Forwarding;
 /// <summary>An HTTP upstream reached through its dialect's codec (the translating path).</summary>
 internal sealed class HttpChatBackend(IUpstreamCodec codec, GatewayRequest gateway, IEnumerable<KeyValuePair<string, string>> passedHeaders) : IChatBackend
 {
-    public async Task<BackendResult> CompleteAsync(ChatRequest request, Deployment deployment, CancellationToken cancellationToken)
+    public async Task<BackendResult> CompleteAsync(ChatRequest request, Deployment deployment, UpstreamTarget target, CancellationToken cancellationToken)
     {
-        var (call, error) = await SendAsync(request, deployment, stream: false, cancellationToken);
+        var (call, error) = await SendAsync(request, deployment, target, stream: false, cancellationToken);
         if (call is null)
         {
             return error!;
@@ -44,9 +44,9 @@ internal sealed class HttpChatBackend(IUpstreamCodec codec, GatewayRequest gatew
         }
     }
 
-    public async IAsyncEnumerable<StreamEvent> StreamAsync(ChatRequest request, Deployment deployment, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<StreamEvent> StreamAsync(ChatRequest request, Deployment deployment, UpstreamTarget target, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var (call, error) = await SendAsync(request, deployment, stream: true, cancellationToken);
+        var (call, error) = await SendAsync(request, deployment, target, stream: true, cancellationToken);
         if (call is null)
         {
             yield return new ResponseFailed(error!);
@@ -99,10 +99,10 @@ internal sealed class HttpChatBackend(IUpstreamCodec codec, GatewayRequest gatew
         }
     }
 
-    private async Task<(UpstreamCall? Call, GatewayError? Error)> SendAsync(ChatRequest request, Deployment deployment, bool stream, CancellationToken cancellationToken)
+    private async Task<(UpstreamCall? Call, GatewayError? Error)> SendAsync(ChatRequest request, Deployment deployment, UpstreamTarget target, bool stream, CancellationToken cancellationToken)
     {
         using var body = new PooledBufferWriter();
-        codec.WriteRequest(request, deployment.UpstreamModel, body);
+        codec.WriteRequest(request, target, body);
         var sent = UpstreamClient.ForProvider(deployment, codec, body.WrittenMemory, out var edited);
         using var disposeEdited = edited;
         using var message = UpstreamClient.CreateRequest(deployment, codec, stream, sent, passedHeaders);

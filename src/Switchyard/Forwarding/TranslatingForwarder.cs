@@ -46,7 +46,8 @@ internal sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images
             neutral = await request.InlinedAsync(client, images);
         }
 
-        var attempt = neutral with { DefaultMaxOutputTokens = entry.MaxOutputTokens ?? Reservation.DefaultMaxOutputTokens };
+        var attempt = neutral;
+        var target = new UpstreamTarget(deployment.UpstreamModel) { DefaultMaxOutputTokens = entry.MaxOutputTokens ?? UpstreamTarget.DefaultOutputCap };
 
         // Tools the upstream cannot declare as the client did (namespaces, free-form, hosted) are
         // fitted to it, and calls mapped back.
@@ -66,13 +67,13 @@ internal sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images
         }
 
         return request.Stream
-            ? await StreamAsync(request, client, entry, deployment, backend, attempt, adapter)
-            : await CompleteAsync(request, client, entry, deployment, backend, attempt, adapter);
+            ? await StreamAsync(request, client, entry, deployment, target, backend, attempt, adapter)
+            : await CompleteAsync(request, client, entry, deployment, target, backend, attempt, adapter);
     }
 
-    private static async Task<AttemptOutcome> CompleteAsync(GatewayRequest gateway, IClientCodec client, ModelEntry entry, Deployment deployment, IChatBackend backend, ChatRequest request, UpstreamAdapter? adapter)
+    private static async Task<AttemptOutcome> CompleteAsync(GatewayRequest gateway, IClientCodec client, ModelEntry entry, Deployment deployment, UpstreamTarget target, IChatBackend backend, ChatRequest request, UpstreamAdapter? adapter)
     {
-        var result = await backend.CompleteAsync(request, deployment, gateway.Aborted);
+        var result = await backend.CompleteAsync(request, deployment, target, gateway.Aborted);
         if (result.Response is not { } answer)
         {
             return AttemptOutcome.Failed(result.Error!);
@@ -106,9 +107,9 @@ internal sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images
         return AttemptOutcome.Served(response.Usage);
     }
 
-    private static async Task<AttemptOutcome> StreamAsync(GatewayRequest gateway, IClientCodec client, ModelEntry entry, Deployment deployment, IChatBackend backend, ChatRequest request, UpstreamAdapter? adapter)
+    private static async Task<AttemptOutcome> StreamAsync(GatewayRequest gateway, IClientCodec client, ModelEntry entry, Deployment deployment, UpstreamTarget target, IChatBackend backend, ChatRequest request, UpstreamAdapter? adapter)
     {
-        var events = backend.StreamAsync(request, deployment, gateway.Aborted);
+        var events = backend.StreamAsync(request, deployment, target, gateway.Aborted);
         var upstream = (adapter is null ? events : adapter.Restore(events, gateway.Aborted)).GetAsyncEnumerator(gateway.Aborted);
         try
         {

@@ -56,7 +56,8 @@ internal sealed class ConfigurationReloader(
             logger.ConfigSettingNeedsRestart(setting);
         }
 
-        var next = GatewaySnapshot.Compile(options, settings.Environment);
+        // Providers whose settings did not change are kept, with their connections and credentials.
+        var next = GatewaySnapshot.Compile(options, settings.Environment, previous: running);
         snapshots.Swap(next);
         authenticator.SetConfiguredKeys(options.Keys, settings.Environment);
 

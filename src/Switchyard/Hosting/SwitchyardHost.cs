@@ -82,7 +82,8 @@ internal static class SwitchyardHost
         services.AddSingleton(settings);
         services.AddSingleton(TimeProvider.System);
         var snapshots = new SnapshotMonitor(GatewaySnapshot.Compile(configuration.Options, settings.Environment));
-        services.AddSingleton(snapshots);
+        // Made by a factory so the container owns it and releases retired providers on disposal.
+        services.AddSingleton(_ => snapshots);
         var stores = StoreFactory.Create(configuration.Options.Storage, settings.Environment);
         // Made by a factory so the container owns it and closes the connection pool on disposal.
         services.AddSingleton(_ => stores);
@@ -101,9 +102,9 @@ internal static class SwitchyardHost
         services.AddSingleton<MasterKey>();
         services.AddSingleton<GatewayReadiness>();
         services.AddSingleton<EchoBackend>();
-        services.AddSingleton(new ImageFetcher(configuration.Options.Media));
-        services.AddSingleton(new UploadLimits(configuration.Options.Media.MaxUploadFields, configuration.Options.Media.MaxUploadFieldBytes));
-        services.AddSingleton(provider => new UpstreamMediaGuard(configuration.Options.Media, provider.GetRequiredService<TimeProvider>()));
+        // Media settings follow a reload: each fetch and check reads the snapshot in force.
+        services.AddSingleton(_ => new ImageFetcher(() => snapshots.Current.Media));
+        services.AddSingleton(provider => new UpstreamMediaGuard(() => snapshots.Current.Media, provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<TranslatingForwarder>();
         services.AddSingleton<ConversationState>();
         services.AddSingleton(provider => new DeploymentHealth(provider.GetRequiredService<TimeProvider>(), () => snapshots.Current.Routing));

@@ -16,16 +16,19 @@ internal sealed class ImageFetcher : IDisposable
     private const int MaxRedirects = 3;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    private readonly MediaUrlPolicy _policy;
-    private readonly long _maxBytes;
+    private readonly CurrentMediaPolicy _media;
     private readonly HttpMessageInvoker _client;
 
     public ImageFetcher(MediaOptions options, HostResolver? resolve = null)
+        : this(() => options, resolve)
     {
-        _policy = new MediaUrlPolicy(options, resolve);
-        _maxBytes = options.MaxBytes;
-        MaxImages = options.MaxImages;
-        MaxInlineBytes = options.MaxInlineBytes;
+    }
+
+    /// <param name="options">The <c>media</c> settings in force, read on every fetch so a reload applies.</param>
+    /// <param name="resolve">Name resolution, for tests; DNS otherwise.</param>
+    public ImageFetcher(Func<MediaOptions> options, HostResolver? resolve = null)
+    {
+        _media = new CurrentMediaPolicy(options, resolve);
         _client = new HttpMessageInvoker(new SocketsHttpHandler
         {
             UseProxy = false,
@@ -37,10 +40,10 @@ internal sealed class ImageFetcher : IDisposable
     }
 
     /// <summary>Most images one request may have fetched (<c>media.maxImages</c>).</summary>
-    public int MaxImages { get; }
+    public int MaxImages => _media.Options.MaxImages;
 
     /// <summary>Most bytes of images one request may have fetched, all together (<c>media.maxInlineBytes</c>).</summary>
-    public long MaxInlineBytes { get; }
+    public long MaxInlineBytes => _media.Options.MaxInlineBytes;
 
     /// <summary>The image as base64 and its media type; throws <see cref="MediaFetchException"/> saying why not.</summary>
     /// <param name="url">The image's http(s) URL.</param>
@@ -48,7 +51,7 @@ internal sealed class ImageFetcher : IDisposable
     /// <param name="cancellationToken">The request's.</param>
     public async Task<(string Base64, string MediaType)> FetchAsync(string url, long? maxBytes, CancellationToken cancellationToken)
     {
-        var cap = Math.Min(_maxBytes, maxBytes ?? long.MaxValue);
+        var cap = Math.Min(_media.Options.MaxBytes, maxBytes ?? long.MaxValue);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
         var target = Parse(url);
@@ -105,9 +108,9 @@ internal sealed class ImageFetcher : IDisposable
         }
     }
 
-    private string TooLargeMessage(long cap) => cap < _maxBytes
+    private string TooLargeMessage(long cap) => cap < _media.Options.MaxBytes
         ? $"the request's images together are larger than the gateway's limit of {MaxInlineBytes} bytes"
-        : $"the image is larger than the gateway's limit of {_maxBytes} bytes";
+        : $"the image is larger than the gateway's limit of {_media.Options.MaxBytes} bytes";
 
     private MediaFetchException TooLarge(long cap) => new(TooLargeMessage(cap));
 
@@ -143,8 +146,9 @@ internal sealed class ImageFetcher : IDisposable
     private async ValueTask<Stream> ConnectAsync(SocketsHttpConnectionContext context, CancellationToken cancellationToken)
     {
         var host = context.DnsEndPoint.Host;
-        var (addresses, refusal) = await _policy.ResolveAsync(host, cancellationToken);
-        if (refusal is not null && !_policy.Allows(host))
+        var policy = _media.Policy;
+        var (addresses, refusal) = await policy.ResolveAsync(host, cancellationToken);
+        if (refusal is not null && !policy.Allows(host))
         {
             throw new MediaFetchException($"the image URL is refused: {refusal}");
         }

@@ -18,17 +18,23 @@ internal sealed class UpstreamMediaGuard
 {
     private static readonly TimeSpan ProviderRecheck = TimeSpan.FromMinutes(1);
 
-    private readonly MediaUrlPolicy _policy;
+    private readonly CurrentMediaPolicy _media;
     private readonly HostResolver _resolve;
-    private readonly int _maxUrls;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, (bool Private, DateTimeOffset Until)> _providers = new(StringComparer.OrdinalIgnoreCase);
 
     public UpstreamMediaGuard(MediaOptions options, TimeProvider time, HostResolver? resolve = null)
+        : this(() => options, time, resolve)
+    {
+    }
+
+    /// <param name="options">The <c>media</c> settings in force, read on every check so a reload applies.</param>
+    /// <param name="time">The clock the cache of providers' addresses runs on.</param>
+    /// <param name="resolve">Name resolution, for tests; DNS otherwise.</param>
+    public UpstreamMediaGuard(Func<MediaOptions> options, TimeProvider time, HostResolver? resolve = null)
     {
         _resolve = resolve ?? ((host, cancellationToken) => Dns.GetHostAddressesAsync(host, cancellationToken));
-        _policy = new MediaUrlPolicy(options, _resolve);
-        _maxUrls = options.MaxImages;
+        _media = new CurrentMediaPolicy(options, _resolve);
         _time = time;
     }
 
@@ -47,15 +53,16 @@ internal sealed class UpstreamMediaGuard
             return;
         }
 
-        if (urls.Count > _maxUrls)
+        var maxUrls = _media.Options.MaxImages;
+        if (urls.Count > maxUrls)
         {
             throw GatewayException.InvalidRequest(
-                $"The request has {urls.Count} media URLs; at most {_maxUrls} may be sent to this model.", urls[0].Param);
+                $"The request has {urls.Count} media URLs; at most {maxUrls} may be sent to this model.", urls[0].Param);
         }
 
         foreach (var (url, param) in urls.DistinctBy(u => u.Url))
         {
-            if (await _policy.RefusalAsync(url, cancellationToken) is { } reason)
+            if (await _media.Policy.RefusalAsync(url, cancellationToken) is { } reason)
             {
                 throw GatewayException.InvalidRequest(
                     $"The URL '{url}' cannot be sent to this model, which runs inside a private network: {reason}.", param);

@@ -12,9 +12,6 @@ namespace Switchyard.Metering;
 /// </summary>
 internal readonly record struct Reservation(long InputTokens, long OutputTokens)
 {
-    /// <summary>The output cap when neither the request nor the model sets one.</summary>
-    public const int DefaultMaxOutputTokens = 4096;
-
     // n, best_of and candidateCount beyond this are the upstream's to refuse; the reservation stops growing here.
     private const long MaxChoices = 128;
 
@@ -37,7 +34,7 @@ internal readonly record struct Reservation(long InputTokens, long OutputTokens)
     {
         var counting = TokenEstimator.CountingFor(model);
         return new(TokenEstimator.EstimateInput(body, counting),
-            (MaxOutputTokens(body, topLevel) ?? model.MaxOutputTokens ?? DefaultMaxOutputTokens) * Choices(body, topLevel))
+            (MaxOutputTokens(body, topLevel) ?? model.MaxOutputTokens ?? UpstreamTarget.DefaultOutputCap) * Choices(body, topLevel))
         {
             InputCounting = counting,
             WebSearchCalls = topLevel.TryGet(body, "web_search_options"u8, out _) ? 1 : 0,

@@ -396,14 +396,14 @@ public sealed class MessagesMappingTests
     }
 
     [Theory]
-    [InlineData("end_turn", "stop")]
-    [InlineData("max_tokens", "length")]
-    [InlineData("stop_sequence", "stop_sequence")]
-    [InlineData("tool_use", "tool_calls")]
-    [InlineData("pause_turn", "stop")]
-    [InlineData("refusal", "content_filter")]
-    [InlineData("model_context_window_exceeded", "length")]
-    public void Maps_the_stop_reason(string stopReason, string finishReason)
+    [InlineData("end_turn", FinishReason.Stop)]
+    [InlineData("max_tokens", FinishReason.Length)]
+    [InlineData("stop_sequence", FinishReason.StopSequence)]
+    [InlineData("tool_use", FinishReason.ToolCalls)]
+    [InlineData("pause_turn", FinishReason.Stop)]
+    [InlineData("refusal", FinishReason.ContentFilter)]
+    [InlineData("model_context_window_exceeded", FinishReason.Length)]
+    public void Maps_the_stop_reason(string stopReason, FinishReason finishReason)
     {
         var body = $$$"""
             {"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5-20250929",
@@ -413,7 +413,7 @@ public sealed class MessagesMappingTests
 
         var response = Dialect.ReadResponse(Encoding.UTF8.GetBytes(body));
 
-        Assert.Equal(new FinishReason(finishReason), response.FinishReason);
+        Assert.Equal(finishReason, response.FinishReason);
     }
 
     [Fact]

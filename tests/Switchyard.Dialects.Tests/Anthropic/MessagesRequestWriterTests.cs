@@ -404,7 +404,7 @@ public sealed partial class MessagesRequestWriterTests
         var adjustments = new ParamAdjustments();
         var request = AnthropicMessagesDialect.Instance.ReadRequest(body, adjustments);
 
-        var written = Write(request, upstreamModel: "claude-sonnet-4-5");
+        var written = Write(request, "claude-sonnet-4-5");
 
         JsonAssert.Equal(JsonAssert.Parse(body), written);
         Assert.True(adjustments.IsEmpty);
@@ -418,15 +418,13 @@ public sealed partial class MessagesRequestWriterTests
     {
         var adjustments = new ParamAdjustments();
         var request = ChatCompletionsDialect.Instance.ReadRequest(openAiBody, adjustments);
-        request.DefaultMaxOutputTokens = defaultMaxOutputTokens;
-
-        return (Write(request), adjustments);
+        return (Write(request, new UpstreamTarget(UpstreamModel) { DefaultMaxOutputTokens = defaultMaxOutputTokens }), adjustments);
     }
 
-    private static JsonNode Write(ChatRequest request, string upstreamModel = UpstreamModel)
+    private static JsonNode Write(ChatRequest request, UpstreamTarget? target = null)
     {
         var buffer = new ArrayBufferWriter<byte>();
-        AnthropicMessagesDialect.Instance.WriteRequest(request, upstreamModel, buffer);
+        AnthropicMessagesDialect.Instance.WriteRequest(request, target ?? UpstreamModel, buffer);
         return JsonAssert.Parse(buffer.WrittenSpan);
     }
 

@@ -91,16 +91,16 @@ public sealed class MessagesResponseWriterTests
     }
 
     [Theory]
-    [InlineData("stop", "end_turn")]
-    [InlineData("length", "max_tokens")]
-    [InlineData("stop_sequence", "stop_sequence")]
-    [InlineData("tool_calls", "tool_use")]
-    [InlineData("content_filter", "refusal")]
-    [InlineData("refusal", "refusal")]
-    [InlineData("something_new", "end_turn")]
-    public void Maps_the_finish_reason_to_a_stop_reason(string finishReason, string stopReason)
+    [InlineData(FinishReason.Stop, "end_turn")]
+    [InlineData(FinishReason.Length, "max_tokens")]
+    [InlineData(FinishReason.StopSequence, "stop_sequence")]
+    [InlineData(FinishReason.ToolCalls, "tool_use")]
+    [InlineData(FinishReason.ContentFilter, "refusal")]
+    [InlineData(FinishReason.Refusal, "refusal")]
+    [InlineData(FinishReason.Other, "end_turn")]
+    public void Maps_the_finish_reason_to_a_stop_reason(FinishReason finishReason, string stopReason)
     {
-        var response = new ChatResponse { Id = "msg_1", Model = "fast", Parts = [new TextPart("Hi")], FinishReason = new FinishReason(finishReason) };
+        var response = new ChatResponse { Id = "msg_1", Model = "fast", Parts = [new TextPart("Hi")], FinishReason = finishReason };
 
         var written = Write(response);
 

@@ -302,16 +302,16 @@ public sealed class MessagesStreamReaderTests
     }
 
     [Theory]
-    [InlineData("max_tokens", "length")]
-    [InlineData("stop_sequence", "stop_sequence")]
-    [InlineData("refusal", "content_filter")]
-    public async Task Maps_the_stop_reason(string stopReason, string finishReason)
+    [InlineData("max_tokens", FinishReason.Length)]
+    [InlineData("stop_sequence", FinishReason.StopSequence)]
+    [InlineData("refusal", FinishReason.ContentFilter)]
+    public async Task Maps_the_stop_reason(string stopReason, FinishReason finishReason)
     {
         var body = MessageStartFrame + TextStartFrame + TextDeltaFrame + TextStopFrame + MessageDeltaFrame.Replace("end_turn", stopReason, StringComparison.Ordinal) + MessageStopFrame;
 
         var events = await MessagesEventStreams.ReadAsync(body);
 
-        Assert.Equal(new FinishReason(finishReason), Assert.IsType<ResponseCompleted>(events[^1]).FinishReason);
+        Assert.Equal(finishReason, Assert.IsType<ResponseCompleted>(events[^1]).FinishReason);
     }
 
     [Fact]

@@ -31,19 +31,19 @@ public sealed class ConverseResponseTests
     }
 
     [Theory]
-    [InlineData("end_turn", "stop")]
-    [InlineData("max_tokens", "length")]
-    [InlineData("stop_sequence", "stop_sequence")]
-    [InlineData("guardrail_intervened", "content_filter")]
-    [InlineData("content_filtered", "content_filter")]
-    [InlineData("model_context_window_exceeded", "length")]
-    public void Maps_stop_reasons(string stopReason, string finish)
+    [InlineData("end_turn", FinishReason.Stop)]
+    [InlineData("max_tokens", FinishReason.Length)]
+    [InlineData("stop_sequence", FinishReason.StopSequence)]
+    [InlineData("guardrail_intervened", FinishReason.ContentFilter)]
+    [InlineData("content_filtered", FinishReason.ContentFilter)]
+    [InlineData("model_context_window_exceeded", FinishReason.Length)]
+    public void Maps_stop_reasons(string stopReason, FinishReason finish)
     {
         var body = $$$"""{"output":{"message":{"role":"assistant","content":[{"text":"x"}]}},"stopReason":"{{{stopReason}}}","usage":{"inputTokens":1,"outputTokens":1,"totalTokens":2}}""";
 
         var response = ConverseDialect.Instance.ReadResponse(Encoding.UTF8.GetBytes(body));
 
-        Assert.Equal(finish, response.FinishReason.Value);
+        Assert.Equal(finish, response.FinishReason);
     }
 
     [Fact]

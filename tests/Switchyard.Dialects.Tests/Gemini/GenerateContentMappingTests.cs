@@ -142,7 +142,7 @@ public sealed class GenerateContentMappingTests
     [Fact]
     public void Keeps_a_switchyard_signature_the_gateway_handed_out_earlier_as_it_is()
     {
-        var anthropic = ReasoningSignature.Wrap(ReasoningSignature.AnthropicSource, "EqQBCkgIBxABGAIiQL3n");
+        var anthropic = ReasoningSignature.Wrap(ReasoningSignature.BareSource, "EqQBCkgIBxABGAIiQL3n");
         var body = $$$$"""
             {"contents":[
               {"role":"user","parts":[{"text":"Hi"}]},
@@ -554,22 +554,22 @@ public sealed class GenerateContentMappingTests
     }
 
     [Theory]
-    [InlineData("STOP", false, "stop")]
-    [InlineData("STOP", true, "tool_calls")]
-    [InlineData("MAX_TOKENS", false, "length")]
-    [InlineData("MAX_TOKENS", true, "length")]
-    [InlineData("SAFETY", false, "content_filter")]
-    [InlineData("RECITATION", false, "content_filter")]
-    [InlineData("PROHIBITED_CONTENT", false, "content_filter")]
-    [InlineData("OTHER", false, "stop")]
-    public void Maps_the_finish_reason(string finishReason, bool withCall, string expected)
+    [InlineData("STOP", false, FinishReason.Stop)]
+    [InlineData("STOP", true, FinishReason.ToolCalls)]
+    [InlineData("MAX_TOKENS", false, FinishReason.Length)]
+    [InlineData("MAX_TOKENS", true, FinishReason.Length)]
+    [InlineData("SAFETY", false, FinishReason.ContentFilter)]
+    [InlineData("RECITATION", false, FinishReason.ContentFilter)]
+    [InlineData("PROHIBITED_CONTENT", false, FinishReason.ContentFilter)]
+    [InlineData("OTHER", false, FinishReason.Stop)]
+    public void Maps_the_finish_reason(string finishReason, bool withCall, FinishReason expected)
     {
         var part = withCall ? """{"functionCall":{"name":"get_time","args":{}}}""" : """{"text":"Partial"}""";
         var body = Encoding.UTF8.GetBytes($$"""{"candidates":[{"content":{"parts":[{{part}}],"role":"model"},"finishReason":"{{finishReason}}","index":0}],"responseId":"r3"}""");
 
         var response = Dialect.ReadResponse(body);
 
-        Assert.Equal(new FinishReason(expected), response.FinishReason);
+        Assert.Equal(expected, response.FinishReason);
     }
 
     [Fact]

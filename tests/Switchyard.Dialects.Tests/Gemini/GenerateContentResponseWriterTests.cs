@@ -68,15 +68,15 @@ public sealed class GenerateContentResponseWriterTests
     }
 
     [Theory]
-    [InlineData("stop", "STOP")]
-    [InlineData("tool_calls", "STOP")]
-    [InlineData("stop_sequence", "STOP")]
-    [InlineData("length", "MAX_TOKENS")]
-    [InlineData("content_filter", "SAFETY")]
-    [InlineData("refusal", "SAFETY")]
-    public void Maps_the_finish_reason(string finishReason, string expected)
+    [InlineData(FinishReason.Stop, "STOP")]
+    [InlineData(FinishReason.ToolCalls, "STOP")]
+    [InlineData(FinishReason.StopSequence, "STOP")]
+    [InlineData(FinishReason.Length, "MAX_TOKENS")]
+    [InlineData(FinishReason.ContentFilter, "SAFETY")]
+    [InlineData(FinishReason.Refusal, "SAFETY")]
+    public void Maps_the_finish_reason(FinishReason finishReason, string expected)
     {
-        var response = new ChatResponse { Id = "r", Model = "fast", Parts = [new TextPart("…")], FinishReason = new FinishReason(finishReason) };
+        var response = new ChatResponse { Id = "r", Model = "fast", Parts = [new TextPart("…")], FinishReason = finishReason };
 
         var written = Write(response);
 
@@ -138,7 +138,7 @@ public sealed class GenerateContentResponseWriterTests
             .ToList();
         var signature = Assert.Single(signatures);
         Assert.True(ReasoningSignature.TryUnwrap(signature, out var source, out var original));
-        Assert.Equal(ReasoningSignature.AnthropicSource, source);
+        Assert.Equal(ReasoningSignature.BareSource, source);
         Assert.Equal(thinking.Signature, original);
         var history = new JsonObject
         {

@@ -235,17 +235,17 @@ public sealed class GenerateContentStreamReaderTests
     }
 
     [Theory]
-    [InlineData("MAX_TOKENS", "length")]
-    [InlineData("SAFETY", "content_filter")]
-    [InlineData("RECITATION", "content_filter")]
-    [InlineData("STOP", "stop")]
-    public async Task Maps_the_finish_reason(string finishReason, string expected)
+    [InlineData("MAX_TOKENS", FinishReason.Length)]
+    [InlineData("SAFETY", FinishReason.ContentFilter)]
+    [InlineData("RECITATION", FinishReason.ContentFilter)]
+    [InlineData("STOP", FinishReason.Stop)]
+    public async Task Maps_the_finish_reason(string finishReason, FinishReason expected)
     {
         var body = HelloChunk + FinishChunk.Replace("\"STOP\"", $"\"{finishReason}\"", StringComparison.Ordinal);
 
         var events = await GeminiEventStreams.ReadAsync(body);
 
-        Assert.Equal(new FinishReason(expected), Assert.IsType<ResponseCompleted>(events[^1]).FinishReason);
+        Assert.Equal(expected, Assert.IsType<ResponseCompleted>(events[^1]).FinishReason);
     }
 
     [Fact]

@@ -111,7 +111,7 @@ public sealed class GenerateContentStreamWriterTests
         Assert.All(parts[..3], p => Assert.True(p["thought"]!.GetValue<bool>()));
         var signature = parts[3]["thoughtSignature"]!.GetValue<string>();
         Assert.True(ReasoningSignature.TryUnwrap(signature, out var source, out var original));
-        Assert.Equal(ReasoningSignature.AnthropicSource, source);
+        Assert.Equal(ReasoningSignature.BareSource, source);
         Assert.Equal(anthropicSignature, original);
         Assert.Equal("Let me check the weather", parts[3]["text"]!.GetValue<string>());
         JsonAssert.Equal(JsonAssert.Parse("""{"text":" in Florence."}"""), parts[4]);
@@ -166,11 +166,11 @@ public sealed class GenerateContentStreamWriterTests
     }
 
     [Theory]
-    [InlineData("length", "MAX_TOKENS")]
-    [InlineData("content_filter", "SAFETY")]
-    [InlineData("tool_calls", "STOP")]
-    [InlineData("stop", "STOP")]
-    public async Task Maps_the_finish_reason_on_the_final_chunk(string finishReason, string expected)
+    [InlineData(FinishReason.Length, "MAX_TOKENS")]
+    [InlineData(FinishReason.ContentFilter, "SAFETY")]
+    [InlineData(FinishReason.ToolCalls, "STOP")]
+    [InlineData(FinishReason.Stop, "STOP")]
+    public async Task Maps_the_finish_reason_on_the_final_chunk(FinishReason finishReason, string expected)
     {
         List<StreamEvent> events =
         [
@@ -178,7 +178,7 @@ public sealed class GenerateContentStreamWriterTests
             new PartStarted(0, PartKind.Text),
             new TextDelta(0, "Hi"),
             new PartCompleted(0),
-            new ResponseCompleted(new FinishReason(finishReason), new Usage { InputTokens = 3, OutputTokens = 1, Cost = 0.002m }),
+            new ResponseCompleted(finishReason, new Usage { InputTokens = 3, OutputTokens = 1, Cost = 0.002m }),
         ];
 
         var chunks = GeminiEventStreams.Chunks(await GeminiEventStreams.WriteAsync(events));

@@ -107,4 +107,46 @@ public sealed class ConfigurationReloadTests
         Assert.Contains(logs.Logs, l => l.EventId.Id == 1102 && l.Message.Contains("storage.path", StringComparison.Ordinal));
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, big.StatusCode);
     }
+
+    [Fact]
+    public async Task Media_limits_follow_a_reload()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var gateway = await StartAsync(upstream, logs);
+        upstream.Default = (context, _) => FakeUpstream.WriteJsonAsync(context, UpstreamAnswers.ChatCompletion("a picture"));
+        using var client = gateway.HttpClient();
+
+        // The fake upstream is on loopback, so the media URLs it would be sent are checked and counted.
+        var images = string.Join(',', Enumerable.Range(1, 3).Select(i => $$$"""{"type":"image_url","image_url":{"url":"http://93.184.215.{{{i}}}/a.png"}}"""));
+        var body = $$"""{"model":"m","messages":[{"role":"user","content":[{{images}}]}]}""";
+        using var before = await client.PostAsync("/v1/chat/completions", Requests.Json(body), Ct);
+        await EditAsync(gateway, config => config["media"] = new JsonObject { ["maxImages"] = 2 });
+        await logs.WaitForAsync(l => l.EventId.Id == 1100, 1, Ct);
+        var sent = upstream.Requests.Count;
+        using var after = await client.PostAsync("/v1/chat/completions", Requests.Json(body), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, after.StatusCode);
+        Assert.Contains("3 media URLs; at most 2", await after.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        Assert.Equal(sent, upstream.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_reload_names_the_console_and_alerts_which_are_wired_at_start()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var gateway = await StartAsync(upstream, logs);
+
+        await EditAsync(gateway, config =>
+        {
+            config["console"] = new JsonObject { ["sessionMinutes"] = 30 };
+            config["alerts"] = new JsonObject { ["maxAttempts"] = 2 };
+        });
+        await logs.WaitForAsync(l => l.EventId.Id == 1100, 1, Ct);
+
+        Assert.Contains(logs.Logs, l => l.EventId.Id == 1102 && l.Message.Contains("console", StringComparison.Ordinal));
+        Assert.Contains(logs.Logs, l => l.EventId.Id == 1102 && l.Message.Contains("alerts", StringComparison.Ordinal));
+    }
 }

@@ -54,7 +54,7 @@ public sealed class ReservationTests
             Id = "m", Kind = ModelKind.Chat, Surfaces = new HashSet<Surface>(), Deployments = [],
         });
 
-        Assert.Equal(Reservation.DefaultMaxOutputTokens, reservation.OutputTokens);
+        Assert.Equal(UpstreamTarget.DefaultOutputCap, reservation.OutputTokens);
     }
 
     public static TheoryData<string, string> Texts => new()

@@ -122,9 +122,9 @@ public sealed class ChatCompletionsDialect : ChatDialect, IStreamPassthrough, IM
 
     public override void WriteError(GatewayError error, IBufferWriter<byte> output) => OpenAIErrors.Write(error, output);
 
-    public override void WriteRequest(ChatRequest request, string upstreamModel, IBufferWriter<byte> output)
+    public override void WriteRequest(ChatRequest request, UpstreamTarget target, IBufferWriter<byte> output)
     {
-        var wire = ChatCompletionsMapping.FromCanonical(request, upstreamModel);
+        var wire = ChatCompletionsMapping.FromCanonical(request, target.Model);
         using var writer = new Utf8JsonWriter(output, JsonWire.WriterOptions);
         JsonSerializer.Serialize(writer, wire, ChatCompletionsJsonContext.Default.ChatCompletionRequestWire);
     }

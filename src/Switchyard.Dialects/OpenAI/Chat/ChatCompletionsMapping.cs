@@ -618,16 +618,14 @@ internal static class ChatCompletionsMapping
         "length" => FinishReason.Length,
         "tool_calls" or "function_call" => FinishReason.ToolCalls,
         "content_filter" => FinishReason.ContentFilter,
-        _ => new FinishReason(reason),
+        _ => FinishReason.Other,
     };
 
-    public static string FinishReasonFromCanonical(FinishReason reason)
+    public static string FinishReasonFromCanonical(FinishReason reason) => reason switch
     {
-        if (reason == FinishReason.StopSequence || reason == FinishReason.Stop || reason == FinishReason.Refusal)
-        {
-            return "stop";
-        }
-
-        return reason.Value;
-    }
+        FinishReason.Length => "length",
+        FinishReason.ToolCalls => "tool_calls",
+        FinishReason.ContentFilter => "content_filter",
+        _ => "stop",
+    };
 }

@@ -190,17 +190,20 @@ public sealed class CompletionsDialect : ChatDialect
 
     public override void WriteError(GatewayError error, IBufferWriter<byte> output) => OpenAIErrors.Write(error, output);
 
-    public override void WriteRequest(ChatRequest request, string upstreamModel, IBufferWriter<byte> output)
+    public override void WriteRequest(ChatRequest request, UpstreamTarget target, IBufferWriter<byte> output)
     {
         using var writer = new Utf8JsonWriter(output, JsonWire.WriterOptions);
         JsonSerializer.Serialize(writer, new CompletionRequestWire
         {
-            Model = upstreamModel,
+            Model = target.Model,
             Prompt = JsonSerializer.SerializeToElement(string.Join("\n\n", request.Messages.Select(m => m.Text)), DialectsJsonContext.Default.String),
             MaxTokens = request.MaxOutputTokens,
             Temperature = request.Temperature,
             TopP = request.TopP,
+            PresencePenalty = request.PresencePenalty,
+            FrequencyPenalty = request.FrequencyPenalty,
             Seed = request.Seed,
+            Stop = request.StopSequences is { Count: > 0 } stops ? JsonSerializer.SerializeToElement(stops, DialectsJsonContext.Default.ListString) : null,
             User = request.User,
         }, CompletionsJsonContext.Default.CompletionRequestWire);
     }

@@ -38,6 +38,7 @@ public sealed class OpenAIResponsesDialect : ChatDialect, IStreamPassthrough, IT
     public override UpstreamAbilities Abilities { get; } = new()
     {
         ExtensionPrefix = "openai.responses.",
+        WrittenExtensions = ["openai.responses."],
         NamespacesAndFreeFormTools = true,
         CachedWebSearch = true,
         PromptCacheKey = true,
@@ -136,10 +137,10 @@ public sealed class OpenAIResponsesDialect : ChatDialect, IStreamPassthrough, IT
 
     public override void WriteError(GatewayError error, IBufferWriter<byte> output) => OpenAIErrors.Write(error, output);
 
-    public override void WriteRequest(ChatRequest request, string upstreamModel, IBufferWriter<byte> output)
+    public override void WriteRequest(ChatRequest request, UpstreamTarget target, IBufferWriter<byte> output)
     {
         using var writer = new Utf8JsonWriter(output, JsonWire.WriterOptions);
-        ResponsesRequestWriter.Write(writer, request, upstreamModel);
+        ResponsesRequestWriter.Write(writer, request, target.Model);
     }
 
     public override ChatResponse ReadResponse(ReadOnlySpan<byte> body)

@@ -29,7 +29,7 @@ internal static class ResponsesMapping
             null => null,
             _ when TryReadEncryptedReasoning(signature, out _, out var content) => content,
             _ when ReasoningSignature.IsSwitchyard(signature) => signature,
-            _ => ReasoningSignature.Wrap(ReasoningSignature.AnthropicSource, signature),
+            _ => ReasoningSignature.Wrap(ReasoningSignature.BareSource, signature),
         };
 
     public static bool TryReadEncryptedReasoning(string? signature, out string itemId, out string encryptedContent)

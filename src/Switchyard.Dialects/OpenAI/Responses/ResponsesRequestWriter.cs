@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Switchyard.Dialects.Canonical;
+using Switchyard.Dialects.Json;
 
 namespace Switchyard.Dialects.OpenAI.Responses;
 
@@ -56,32 +57,11 @@ internal static class ResponsesRequestWriter
             writer.WriteBoolean("parallel_tool_calls"u8, parallel);
         }
 
-        if (request.ResponseFormat is { } format)
+        if (request.ResponseFormat is not null || ExtensionFields.Any(request.Extensions, ResponsesMapping.ExtensionPrefix, "text."))
         {
             writer.WriteStartObject("text"u8);
-            writer.WriteStartObject("format"u8);
-            if (format.Kind == ResponseFormatKind.JsonSchema)
-            {
-                writer.WriteString("type"u8, "json_schema"u8);
-                writer.WriteString("name"u8, format.Name ?? "response");
-                if (format.Description is { } description)
-                {
-                    writer.WriteString("description"u8, description);
-                }
-
-                writer.WritePropertyName("schema"u8);
-                format.Schema!.Value.WriteTo(writer);
-                if (format.Strict is bool strict)
-                {
-                    writer.WriteBoolean("strict"u8, strict);
-                }
-            }
-            else
-            {
-                writer.WriteString("type"u8, format.Kind == ResponseFormatKind.JsonObject ? "json_object"u8 : "text"u8);
-            }
-
-            writer.WriteEndObject();
+            WriteFormat(writer, request.ResponseFormat);
+            ExtensionFields.Write(writer, request.Extensions, ResponsesMapping.ExtensionPrefix, "text.");
             writer.WriteEndObject();
         }
 
@@ -151,6 +131,39 @@ internal static class ResponsesRequestWriter
         if (request.Stream)
         {
             writer.WriteBoolean("stream"u8, true);
+        }
+
+        ExtensionFields.Write(writer, request.Extensions, ResponsesMapping.ExtensionPrefix);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteFormat(Utf8JsonWriter writer, ResponseFormat? format)
+    {
+        if (format is null)
+        {
+            return;
+        }
+
+        writer.WriteStartObject("format"u8);
+        if (format.Kind == ResponseFormatKind.JsonSchema)
+        {
+            writer.WriteString("type"u8, "json_schema"u8);
+            writer.WriteString("name"u8, format.Name ?? "response");
+            if (format.Description is { } description)
+            {
+                writer.WriteString("description"u8, description);
+            }
+
+            writer.WritePropertyName("schema"u8);
+            format.Schema!.Value.WriteTo(writer);
+            if (format.Strict is bool strict)
+            {
+                writer.WriteBoolean("strict"u8, strict);
+            }
+        }
+        else
+        {
+            writer.WriteString("type"u8, format.Kind == ResponseFormatKind.JsonObject ? "json_object"u8 : "text"u8);
         }
 
         writer.WriteEndObject();
@@ -298,7 +311,7 @@ internal static class ResponsesRequestWriter
         {
             writer.WriteStartObject("user_location"u8);
             writer.WriteString("type"u8, "approximate"u8);
-            WriteLocation(writer, location);
+            UserLocationFields.Write(writer, location);
             writer.WriteEndObject();
         }
 
@@ -311,30 +324,6 @@ internal static class ResponsesRequestWriter
         if (search.MaxUses is not null)
         {
             adjustments.Dropped(tool.Param + ".max_uses", "OpenAI web search has no per-tool limit");
-        }
-    }
-
-    /// <summary>The fields of an approximate location, as OpenAI and Anthropic both name them.</summary>
-    public static void WriteLocation(Utf8JsonWriter writer, UserLocation location)
-    {
-        if (location.City is { } city)
-        {
-            writer.WriteString("city"u8, city);
-        }
-
-        if (location.Region is { } region)
-        {
-            writer.WriteString("region"u8, region);
-        }
-
-        if (location.Country is { } country)
-        {
-            writer.WriteString("country"u8, country);
-        }
-
-        if (location.Timezone is { } timezone)
-        {
-            writer.WriteString("timezone"u8, timezone);
         }
     }
 

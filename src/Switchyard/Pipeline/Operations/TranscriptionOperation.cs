@@ -11,7 +11,7 @@ namespace Switchyard.Pipeline.Operations;
 /// A transcription: the multipart upload streams through as it arrives, so it has one attempt —
 /// the body cannot be sent twice — and its model is read from the upload's fields.
 /// </summary>
-internal sealed class TranscriptionOperation(SnapshotMonitor snapshots, RequestMeter meter, UploadLimits uploadLimits) : IGatewayOperation
+internal sealed class TranscriptionOperation(SnapshotMonitor snapshots, RequestMeter meter) : IGatewayOperation
 {
     public async Task InvokeAsync(GatewayRequest request)
     {
@@ -19,7 +19,7 @@ internal sealed class TranscriptionOperation(SnapshotMonitor snapshots, RequestM
         var context = request.Context;
         var snapshot = snapshots.Current;
         var maxBodyBytes = snapshot.MaxBodyBytes;
-        await using var upload = await TranscriptionUpload.ReadAsync(context.Request, maxBodyBytes, uploadLimits, request.Aborted);
+        await using var upload = await TranscriptionUpload.ReadAsync(context.Request, maxBodyBytes, UploadLimits.Of(snapshots.Current.Media), request.Aborted);
         request.ModelId = upload.Field("model") ?? throw GatewayException.InvalidRequest("'model' is required.", "model");
         request.Catalog = snapshot.Catalog;
         request.Model = RoutePlanner.Resolve(request.Catalog, request.Caller!, request.ModelId, dialect.Surface, RouteOperation.Transcription);

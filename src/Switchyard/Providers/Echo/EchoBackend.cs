@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Switchyard.Catalog;
+using Switchyard.Dialects;
 using Switchyard.Dialects.Canonical;
 using Switchyard.Forwarding;
 using Switchyard.Metering;
@@ -19,7 +20,7 @@ namespace Switchyard.Providers.Echo;
 /// </summary>
 internal sealed partial class EchoBackend : IChatBackend
 {
-    public Task<BackendResult> CompleteAsync(ChatRequest request, Deployment deployment, CancellationToken cancellationToken)
+    public Task<BackendResult> CompleteAsync(ChatRequest request, Deployment deployment, UpstreamTarget target, CancellationToken cancellationToken)
     {
         var answer = Answer(request);
         var parts = new List<ContentPart>();
@@ -44,7 +45,7 @@ internal sealed partial class EchoBackend : IChatBackend
         });
     }
 
-    public async IAsyncEnumerable<StreamEvent> StreamAsync(ChatRequest request, Deployment deployment, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<StreamEvent> StreamAsync(ChatRequest request, Deployment deployment, UpstreamTarget target, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Yield();
         var answer = Answer(request);

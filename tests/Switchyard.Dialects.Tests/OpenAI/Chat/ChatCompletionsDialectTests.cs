@@ -360,6 +360,24 @@ public sealed class ChatCompletionsDialectTests
             written);
     }
 
+    [Theory]
+    [InlineData(FinishReason.Stop, "stop")]
+    [InlineData(FinishReason.StopSequence, "stop")]
+    [InlineData(FinishReason.Refusal, "stop")]
+    [InlineData(FinishReason.Other, "stop")]
+    [InlineData(FinishReason.Length, "length")]
+    [InlineData(FinishReason.ToolCalls, "tool_calls")]
+    [InlineData(FinishReason.ContentFilter, "content_filter")]
+    public void Writes_only_finish_reasons_the_openai_sdks_know(FinishReason finish, string expected)
+    {
+        // The SDKs read finish_reason into a closed enum: a reason from another dialect must not reach them raw.
+        var response = new ChatResponse { Id = "chatcmpl-1", Model = "fast", Parts = [new TextPart("Hi")], FinishReason = finish };
+
+        var written = WriteResponse(response);
+
+        Assert.Equal(expected, (string?)written["choices"]![0]!["finish_reason"]);
+    }
+
     [Fact]
     public void Skips_null_tool_calls_in_an_upstream_response()
     {

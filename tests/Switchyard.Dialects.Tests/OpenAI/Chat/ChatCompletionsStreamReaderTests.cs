@@ -264,18 +264,18 @@ public sealed class ChatCompletionsStreamReaderTests
     }
 
     [Theory]
-    [InlineData("length", "length")]
-    [InlineData("tool_calls", "tool_calls")]
-    [InlineData("function_call", "tool_calls")]
-    [InlineData("content_filter", "content_filter")]
-    [InlineData("something_new", "something_new")]
-    public async Task Maps_the_finish_reason(string wire, string neutral)
+    [InlineData("length", FinishReason.Length)]
+    [InlineData("tool_calls", FinishReason.ToolCalls)]
+    [InlineData("function_call", FinishReason.ToolCalls)]
+    [InlineData("content_filter", FinishReason.ContentFilter)]
+    [InlineData("something_new", FinishReason.Other)]
+    public async Task Maps_the_finish_reason(string wire, FinishReason neutral)
     {
         var body = RoleChunk + ContentChunk + FinishChunk.Replace("\"stop\"", $"\"{wire}\"", StringComparison.Ordinal);
 
         var events = await EventStreams.ReadChatAsync(body);
 
-        Assert.Equal(new FinishReason(neutral), Assert.IsType<ResponseCompleted>(events[^1]).FinishReason);
+        Assert.Equal(neutral, Assert.IsType<ResponseCompleted>(events[^1]).FinishReason);
     }
 
     private const string RoleChunk = "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1754812345,\"model\":\"gpt-4o\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"logprobs\":null,\"finish_reason\":null}]}\n\n";

@@ -96,14 +96,14 @@ public sealed class ResponseObjectWriterTests
     }
 
     [Theory]
-    [InlineData("stop", "completed", null)]
-    [InlineData("tool_calls", "completed", null)]
-    [InlineData("stop_sequence", "completed", null)]
-    [InlineData("length", "incomplete", "max_output_tokens")]
-    [InlineData("content_filter", "incomplete", "content_filter")]
-    public void Reports_the_finish_reason_as_status_and_incomplete_details(string finishReason, string status, string? reason)
+    [InlineData(FinishReason.Stop, "completed", null)]
+    [InlineData(FinishReason.ToolCalls, "completed", null)]
+    [InlineData(FinishReason.StopSequence, "completed", null)]
+    [InlineData(FinishReason.Length, "incomplete", "max_output_tokens")]
+    [InlineData(FinishReason.ContentFilter, "incomplete", "content_filter")]
+    public void Reports_the_finish_reason_as_status_and_incomplete_details(FinishReason finishReason, string status, string? reason)
     {
-        var response = new ChatResponse { Id = "resp_1", Model = "fast", Parts = [new TextPart("Once upon a time")], FinishReason = new FinishReason(finishReason) };
+        var response = new ChatResponse { Id = "resp_1", Model = "fast", Parts = [new TextPart("Once upon a time")], FinishReason = finishReason };
 
         var written = Write(response);
 
@@ -146,7 +146,7 @@ public sealed class ResponseObjectWriterTests
         JsonAssert.Equal(JsonAssert.Parse("""[{"type":"summary_text","text":"Two cities, so two calls to get_weather."}]"""), output[0]!["summary"]);
         // The thinking signature rides along, so a stored or resent conversation can give it back to Anthropic.
         var signature = response.Parts.OfType<ReasoningPart>().First().Signature;
-        Assert.Equal(ReasoningSignature.Wrap(ReasoningSignature.AnthropicSource, signature), output[0]!["encrypted_content"]!.GetValue<string>());
+        Assert.Equal(ReasoningSignature.Wrap(ReasoningSignature.BareSource, signature), output[0]!["encrypted_content"]!.GetValue<string>());
         Assert.Equal(["toolu_01T1x1fJ34qAmk2tNTrN7Up6", "toolu_01Vz8a4BWc3H8qkF7TnLc2Pm"], output.Skip(3).Select(i => i!["call_id"]!.GetValue<string>()));
         Assert.All(output.Where(i => i!["type"]!.GetValue<string>() == "reasoning"), i => Assert.StartsWith("rs_", i!["id"]!.GetValue<string>(), StringComparison.Ordinal));
         Assert.Equal(new[] { 10045L, 310L }, new[] { written["usage"]!["input_tokens"]!.GetValue<long>(), written["usage"]!["output_tokens"]!.GetValue<long>() });

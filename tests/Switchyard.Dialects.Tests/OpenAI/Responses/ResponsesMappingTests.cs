@@ -417,11 +417,11 @@ public sealed class ResponsesMappingTests
     }
 
     [Theory]
-    [InlineData("completed", null, false, "stop")]
-    [InlineData("completed", null, true, "tool_calls")]
-    [InlineData("incomplete", "max_output_tokens", false, "length")]
-    [InlineData("incomplete", "content_filter", false, "content_filter")]
-    public void Maps_status_and_incomplete_details_to_the_finish_reason(string status, string? reason, bool calledTools, string finishReason)
+    [InlineData("completed", null, false, FinishReason.Stop)]
+    [InlineData("completed", null, true, FinishReason.ToolCalls)]
+    [InlineData("incomplete", "max_output_tokens", false, FinishReason.Length)]
+    [InlineData("incomplete", "content_filter", false, FinishReason.ContentFilter)]
+    public void Maps_status_and_incomplete_details_to_the_finish_reason(string status, string? reason, bool calledTools, FinishReason finishReason)
     {
         var answer = FixtureFiles.Json(ReasoningToolCallResponse).AsObject();
         answer["status"] = status;
@@ -433,7 +433,7 @@ public sealed class ResponsesMappingTests
 
         var response = Dialect.ReadResponse(Encoding.UTF8.GetBytes(answer.ToJsonString()));
 
-        Assert.Equal(new FinishReason(finishReason), response.FinishReason);
+        Assert.Equal(finishReason, response.FinishReason);
     }
 
     [Fact]

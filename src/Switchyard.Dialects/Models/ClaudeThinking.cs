@@ -1,12 +1,12 @@
 using Switchyard.Dialects.Canonical;
 
-namespace Switchyard.Dialects.Anthropic;
+namespace Switchyard.Dialects.Models;
 
 /// <summary>
-/// Anthropic's rules for extended thinking (https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking),
-/// which hold wherever Claude runs: on Anthropic's Messages API and on Bedrock Converse.
+/// Claude's rules for extended thinking (https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking):
+/// rules of the model family, which hold whichever API serves it (Messages on Anthropic or Vertex, Bedrock Converse).
 /// </summary>
-internal static class AnthropicThinking
+internal static class ClaudeThinking
 {
     /// <summary>The budget the client asked for, in tokens, or null when it did not ask for thinking.</summary>
     public static int? WantedBudget(ChatRequest request) =>

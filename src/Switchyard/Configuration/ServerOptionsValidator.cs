@@ -1,0 +1,104 @@
+namespace Switchyard.Configuration;
+
+/// <summary>The server's own settings: <c>masterKey</c>, <c>storage</c>, <c>limits</c>, <c>routing</c>, <c>conversations</c> and <c>media</c>.</summary>
+internal static class ServerOptionsValidator
+{
+    public static readonly string[] StorageKinds = ["sqlite", "postgres"];
+
+    public const int MinimumMasterKeyLength = 32;
+
+    public static void Validate(ConfigurationCheck check)
+    {
+        var options = check.Options;
+        check.Reference("masterKey", options.MasterKey);
+        if (check.Resolve(options.MasterKey) is { Length: > 0 and < MinimumMasterKeyLength })
+        {
+            // The master key opens every key and the ledger; a short one falls to guessing.
+            check.Problem("masterKey", $"must be at least {MinimumMasterKeyLength} characters (a generated one is 46)");
+        }
+
+        ValidateStorage(check, options.Storage);
+        ValidateLimits(check, options.Limits);
+        ValidateRouting(check, options.Routing);
+        if (options.Conversations.RetentionDays <= 0)
+        {
+            check.Problem("conversations.retentionDays", "must be positive");
+        }
+
+        ValidateMedia(check, options.Media);
+    }
+
+    private static void ValidateStorage(ConfigurationCheck check, StorageOptions storage)
+    {
+        if (!StorageKinds.Contains(storage.Kind))
+        {
+            check.Problem("storage.kind", $"'{storage.Kind}' is not one of {string.Join(", ", StorageKinds)}");
+        }
+        else if (storage.Kind == "postgres" && string.IsNullOrWhiteSpace(check.Resolve(storage.ConnectionString)))
+        {
+            check.Problem("storage.connectionString", "is required for postgres storage");
+        }
+        else if (storage.Kind == "sqlite" && string.IsNullOrWhiteSpace(storage.Path))
+        {
+            check.Problem("storage.path", "is required for sqlite storage");
+        }
+    }
+
+    private static void ValidateLimits(ConfigurationCheck check, LimitsOptions limits)
+    {
+        if (limits.MaxBodyBytes <= 0)
+        {
+            check.Problem("limits.maxBodyBytes", "must be positive");
+        }
+
+        if (limits.MaxBufferedBytes < limits.MaxBodyBytes)
+        {
+            check.Problem("limits.maxBufferedBytes", "must be at least limits.maxBodyBytes, or no body of the largest size could be read");
+        }
+
+        if (limits.MinBodyBytesPerSecond < 0 || double.IsNaN(limits.MinBodyBytesPerSecond))
+        {
+            check.Problem("limits.minBodyBytesPerSecond", "must not be negative (0 turns the check off)");
+        }
+    }
+
+    private static void ValidateRouting(ConfigurationCheck check, RoutingOptions routing)
+    {
+        if (routing.MaxAttempts < 1)
+        {
+            check.Problem("routing.maxAttempts", "must be at least 1");
+        }
+
+        if (routing.RetryBudgetSeconds <= 0 || routing.QueueTimeoutSeconds <= 0 || routing.BenchSeconds <= 0 || routing.BackoffMilliseconds < 0)
+        {
+            check.Problem("routing", "retryBudgetSeconds, queueTimeoutSeconds and benchSeconds must be positive, backoffMilliseconds not negative");
+        }
+
+        if (routing.MaxQueue < 0 || routing.BenchAfterFailures < 1)
+        {
+            check.Problem("routing", "maxQueue must not be negative and benchAfterFailures must be at least 1");
+        }
+    }
+
+    private static void ValidateMedia(ConfigurationCheck check, MediaOptions media)
+    {
+        if (media.MaxBytes <= 0)
+        {
+            check.Problem("media.maxBytes", "must be positive");
+        }
+
+        foreach (var (name, value) in new (string, long)[]
+        {
+            ("media.maxImages", media.MaxImages),
+            ("media.maxInlineBytes", media.MaxInlineBytes),
+            ("media.maxUploadFields", media.MaxUploadFields),
+            ("media.maxUploadFieldBytes", media.MaxUploadFieldBytes),
+        })
+        {
+            if (value <= 0)
+            {
+                check.Problem(name, "must be positive");
+            }
+        }
+    }
+}
