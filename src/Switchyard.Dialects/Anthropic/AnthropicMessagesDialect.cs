@@ -64,21 +64,7 @@ public sealed class AnthropicMessagesDialect : ChatDialect, IStreamPassthrough, 
 
     private static ChatRequest Read(ReadOnlyMemory<byte> body, ParamAdjustments adjustments, bool requireMaxTokens)
     {
-        MessagesRequestWire? wire;
-        try
-        {
-            wire = JsonSerializer.Deserialize(body.Span, AnthropicJsonContext.Default.MessagesRequestWire);
-        }
-        catch (JsonException exception)
-        {
-            throw GatewayException.InvalidRequest(JsonErrors.Describe(exception), JsonErrors.Param(exception));
-        }
-
-        if (wire is null)
-        {
-            throw GatewayException.InvalidRequest("The request body must be a JSON object.");
-        }
-
+        var wire = JsonWire.ReadClientBody(body.Span, AnthropicJsonContext.Default.MessagesRequestWire);
         adjustments.Strict = wire.StrictParams == true;
         return MessagesMapping.ToCanonical(wire, adjustments, requireMaxTokens);
     }
@@ -100,19 +86,8 @@ public sealed class AnthropicMessagesDialect : ChatDialect, IStreamPassthrough, 
         MessagesRequestWriter.Write(writer, request, target);
     }
 
-    public override ChatResponse ReadResponse(ReadOnlySpan<byte> body)
-    {
-        try
-        {
-            var wire = JsonSerializer.Deserialize(body, AnthropicJsonContext.Default.MessageResponseWire)
-                ?? throw new JsonException("null response");
-            return MessagesMapping.ToCanonical(wire);
-        }
-        catch (JsonException)
-        {
-            throw new GatewayException(new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream sent a malformed response.") { Code = "upstream_error" });
-        }
-    }
+    public override ChatResponse ReadResponse(ReadOnlySpan<byte> body) =>
+        JsonWire.ReadUpstreamAnswer(body, AnthropicJsonContext.Default.MessageResponseWire, MessagesMapping.ToCanonical);
 
     public override IAsyncEnumerable<StreamEvent> ReadStream(IAsyncEnumerable<SseFrame> frames, CancellationToken cancellationToken) =>
         MessagesStreamReader.ReadAsync(frames, cancellationToken);

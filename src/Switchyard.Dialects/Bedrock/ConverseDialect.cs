@@ -32,19 +32,8 @@ public sealed class ConverseDialect : Dialect, IUpstreamCodec
         ConverseRequestWriter.Write(writer, request, target);
     }
 
-    public ChatResponse ReadResponse(ReadOnlySpan<byte> body)
-    {
-        try
-        {
-            var wire = JsonSerializer.Deserialize(body, ConverseJsonContext.Default.ConverseResponseWire)
-                ?? throw new JsonException("null response");
-            return ConverseMapping.ToCanonical(wire);
-        }
-        catch (JsonException)
-        {
-            throw new GatewayException(new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream sent a malformed response.") { Code = "upstream_error" });
-        }
-    }
+    public ChatResponse ReadResponse(ReadOnlySpan<byte> body) =>
+        JsonWire.ReadUpstreamAnswer(body, ConverseJsonContext.Default.ConverseResponseWire, ConverseMapping.ToCanonical);
 
     public IAsyncEnumerable<StreamEvent> ReadStream(IAsyncEnumerable<SseFrame> frames, CancellationToken cancellationToken) =>
         ConverseStreamReader.ReadAsync(frames, cancellationToken);

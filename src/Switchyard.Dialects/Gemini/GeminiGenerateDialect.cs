@@ -157,21 +157,7 @@ public sealed class GeminiGenerateDialect : ChatDialect, IStreamPassthrough, ITo
     /// <summary>Parses a client body; <see cref="ChatRequest.Model"/> is empty until the caller sets it from the path.</summary>
     public override ChatRequest ReadRequest(ReadOnlyMemory<byte> body, ParamAdjustments adjustments)
     {
-        GenerateContentRequestWire? wire;
-        try
-        {
-            wire = JsonSerializer.Deserialize(body.Span, GeminiJsonContext.Default.GenerateContentRequestWire);
-        }
-        catch (JsonException exception)
-        {
-            throw GatewayException.InvalidRequest(JsonErrors.Describe(exception), JsonErrors.Param(exception));
-        }
-
-        if (wire is null)
-        {
-            throw GatewayException.InvalidRequest("The request body must be a JSON object.");
-        }
-
+        var wire = JsonWire.ReadClientBody(body.Span, GeminiJsonContext.Default.GenerateContentRequestWire);
         adjustments.Strict = wire.StrictParams == true;
         return GenerateContentMapping.ToCanonical(wire, adjustments);
     }
@@ -193,19 +179,8 @@ public sealed class GeminiGenerateDialect : ChatDialect, IStreamPassthrough, ITo
         GenerateContentRequestWriter.Write(writer, request, target.Model);
     }
 
-    public override ChatResponse ReadResponse(ReadOnlySpan<byte> body)
-    {
-        try
-        {
-            var wire = JsonSerializer.Deserialize(body, GeminiJsonContext.Default.GenerateContentResponseWire)
-                ?? throw new JsonException("null response");
-            return GenerateContentMapping.ToCanonical(wire);
-        }
-        catch (JsonException)
-        {
-            throw new GatewayException(new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream sent a malformed response.") { Code = "upstream_error" });
-        }
-    }
+    public override ChatResponse ReadResponse(ReadOnlySpan<byte> body) =>
+        JsonWire.ReadUpstreamAnswer(body, GeminiJsonContext.Default.GenerateContentResponseWire, GenerateContentMapping.ToCanonical);
 
     public override IAsyncEnumerable<StreamEvent> ReadStream(IAsyncEnumerable<SseFrame> frames, CancellationToken cancellationToken) =>
         GenerateContentStreamReader.ReadAsync(frames, cancellationToken);

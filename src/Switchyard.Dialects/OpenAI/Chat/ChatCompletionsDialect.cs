@@ -92,21 +92,7 @@ public sealed class ChatCompletionsDialect : ChatDialect, IStreamPassthrough, IM
 
     public override ChatRequest ReadRequest(ReadOnlyMemory<byte> body, ParamAdjustments adjustments)
     {
-        ChatCompletionRequestWire? wire;
-        try
-        {
-            wire = JsonSerializer.Deserialize(body.Span, ChatCompletionsJsonContext.Default.ChatCompletionRequestWire);
-        }
-        catch (JsonException exception)
-        {
-            throw GatewayException.InvalidRequest(JsonErrors.Describe(exception), JsonErrors.Param(exception));
-        }
-
-        if (wire is null)
-        {
-            throw GatewayException.InvalidRequest("The request body must be a JSON object.");
-        }
-
+        var wire = JsonWire.ReadClientBody(body.Span, ChatCompletionsJsonContext.Default.ChatCompletionRequestWire);
         adjustments.Strict = wire.StrictParams == true;
         return ChatCompletionsMapping.ToCanonical(wire, adjustments);
     }
@@ -129,19 +115,8 @@ public sealed class ChatCompletionsDialect : ChatDialect, IStreamPassthrough, IM
         JsonSerializer.Serialize(writer, wire, ChatCompletionsJsonContext.Default.ChatCompletionRequestWire);
     }
 
-    public override ChatResponse ReadResponse(ReadOnlySpan<byte> body)
-    {
-        try
-        {
-            var wire = JsonSerializer.Deserialize(body, ChatCompletionsJsonContext.Default.ChatCompletionWire)
-                ?? throw new JsonException("null response");
-            return ChatCompletionsMapping.ToCanonical(wire);
-        }
-        catch (JsonException)
-        {
-            throw new GatewayException(new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream sent a malformed response.") { Code = "upstream_error" });
-        }
-    }
+    public override ChatResponse ReadResponse(ReadOnlySpan<byte> body) =>
+        JsonWire.ReadUpstreamAnswer(body, ChatCompletionsJsonContext.Default.ChatCompletionWire, ChatCompletionsMapping.ToCanonical);
 
     public override IAsyncEnumerable<StreamEvent> ReadStream(IAsyncEnumerable<SseFrame> frames, CancellationToken cancellationToken) =>
         ChatCompletionsStreamReader.ReadAsync(frames, cancellationToken);

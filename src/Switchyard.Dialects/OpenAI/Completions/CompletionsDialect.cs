@@ -41,17 +41,8 @@ public sealed class CompletionsDialect : ChatDialect
 
     public override ChatRequest ReadRequest(ReadOnlyMemory<byte> body, ParamAdjustments adjustments)
     {
-        CompletionRequestWire? wire;
-        try
-        {
-            wire = JsonSerializer.Deserialize(body.Span, CompletionsJsonContext.Default.CompletionRequestWire);
-        }
-        catch (JsonException exception)
-        {
-            throw GatewayException.InvalidRequest(JsonErrors.Describe(exception), JsonErrors.Param(exception));
-        }
-
-        if (wire?.Model is not { Length: > 0 } model)
+        var wire = JsonWire.ReadClientBody(body.Span, CompletionsJsonContext.Default.CompletionRequestWire);
+        if (wire.Model is not { Length: > 0 } model)
         {
             throw GatewayException.InvalidRequest("'model' is required.", "model");
         }
@@ -208,19 +199,19 @@ public sealed class CompletionsDialect : ChatDialect
         }, CompletionsJsonContext.Default.CompletionRequestWire);
     }
 
-    public override ChatResponse ReadResponse(ReadOnlySpan<byte> body)
-    {
-        var wire = JsonSerializer.Deserialize(body, CompletionsJsonContext.Default.CompletionWire);
-        var choice = wire?.Choices is { Count: > 0 } choices ? choices[0] : null;
-        return new ChatResponse
+    public override ChatResponse ReadResponse(ReadOnlySpan<byte> body) =>
+        JsonWire.ReadUpstreamAnswer(body, CompletionsJsonContext.Default.CompletionWire, static wire =>
         {
-            Id = wire?.Id ?? string.Empty,
-            Model = wire?.Model ?? string.Empty,
-            Parts = [new TextPart(choice?.Text ?? string.Empty)],
-            FinishReason = ChatCompletionsMapping.FinishReasonToCanonical(choice?.FinishReason),
-            Usage = wire?.Usage is { } usage ? ChatCompletionsMapping.ToCanonical(usage) : Usage.Empty,
-        };
-    }
+            var choice = wire.Choices is { Count: > 0 } choices ? choices[0] : null;
+            return new ChatResponse
+            {
+                Id = wire.Id ?? string.Empty,
+                Model = wire.Model ?? string.Empty,
+                Parts = [new TextPart(choice?.Text ?? string.Empty)],
+                FinishReason = ChatCompletionsMapping.FinishReasonToCanonical(choice?.FinishReason),
+                Usage = wire.Usage is { } usage ? ChatCompletionsMapping.ToCanonical(usage) : Usage.Empty,
+            };
+        });
 
     /// <summary>Legacy completion chunks to neutral events: one text part, then the finish.</summary>
     public override async IAsyncEnumerable<StreamEvent> ReadStream(IAsyncEnumerable<SseFrame> frames, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -99,21 +99,7 @@ public sealed class OpenAIResponsesDialect : ChatDialect, IStreamPassthrough, IT
 
     public override ChatRequest ReadRequest(ReadOnlyMemory<byte> body, ParamAdjustments adjustments)
     {
-        ResponsesRequestWire? wire;
-        try
-        {
-            wire = JsonSerializer.Deserialize(body.Span, ResponsesJsonContext.Default.ResponsesRequestWire);
-        }
-        catch (JsonException exception)
-        {
-            throw GatewayException.InvalidRequest(JsonErrors.Describe(exception), JsonErrors.Param(exception));
-        }
-
-        if (wire is null)
-        {
-            throw GatewayException.InvalidRequest("The request body must be a JSON object.");
-        }
-
+        var wire = JsonWire.ReadClientBody(body.Span, ResponsesJsonContext.Default.ResponsesRequestWire);
         adjustments.Strict = wire.StrictParams == true;
         var request = ResponsesMapping.ToCanonical(wire, adjustments);
         request.Echo = ResponseObjectWriter.Echo(body.Span);
@@ -143,19 +129,8 @@ public sealed class OpenAIResponsesDialect : ChatDialect, IStreamPassthrough, IT
         ResponsesRequestWriter.Write(writer, request, target.Model);
     }
 
-    public override ChatResponse ReadResponse(ReadOnlySpan<byte> body)
-    {
-        try
-        {
-            var wire = JsonSerializer.Deserialize(body, ResponsesJsonContext.Default.ResponseObjectWire)
-                ?? throw new JsonException("null response");
-            return ResponsesMapping.ToCanonical(wire);
-        }
-        catch (JsonException)
-        {
-            throw new GatewayException(new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream sent a malformed response.") { Code = "upstream_error" });
-        }
-    }
+    public override ChatResponse ReadResponse(ReadOnlySpan<byte> body) =>
+        JsonWire.ReadUpstreamAnswer(body, ResponsesJsonContext.Default.ResponseObjectWire, ResponsesMapping.ToCanonical);
 
     public override IAsyncEnumerable<StreamEvent> ReadStream(IAsyncEnumerable<SseFrame> frames, CancellationToken cancellationToken) =>
         ResponsesStreamReader.ReadAsync(frames, cancellationToken);
