@@ -24,6 +24,25 @@ public static class AdminApi
         return answer!["data"]!.AsArray();
     }
 
+    /// <summary>
+    /// The request log once it has at least <paramref name="atLeast"/> rows (or as it stands after
+    /// 5 s): a request's row is queued as it ends, a moment after its answer reached the client.
+    /// </summary>
+    public static async Task<JsonArray> RequestsAsync(GatewayInstance gateway, string query, int atLeast)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (true)
+        {
+            var rows = await RequestsAsync(gateway, query);
+            if (rows.Count >= atLeast || DateTime.UtcNow > deadline)
+            {
+                return rows;
+            }
+
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+    }
+
     public static async Task<JsonArray> UsageAsync(GatewayInstance gateway, string query)
     {
         using var admin = gateway.AdminClient();
