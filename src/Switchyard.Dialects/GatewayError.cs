@@ -29,6 +29,7 @@ public sealed record GatewayError(GatewayErrorKind Kind, string Message)
         GatewayErrorKind.ModelNotAllowed => 403,
         GatewayErrorKind.ModelNotFound or GatewayErrorKind.NotFound => 404,
         GatewayErrorKind.RequestTimeout => 408,
+        GatewayErrorKind.Conflict => 409,
         GatewayErrorKind.PayloadTooLarge => 413,
         GatewayErrorKind.Unprocessable => 422,
         GatewayErrorKind.RateLimited => 429,

@@ -22,4 +22,7 @@ public enum GatewayErrorKind
 
     /// <summary>The gateway itself is at a bound it keeps to stay up for everyone (503 with Retry-After).</summary>
     GatewayBusy,
+
+    /// <summary>The change conflicts with the resource's state (409), such as deleting a team that still has keys.</summary>
+    Conflict,
 }

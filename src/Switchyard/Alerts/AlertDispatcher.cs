@@ -12,9 +12,9 @@ namespace Switchyard.Alerts;
 /// <summary>
 /// Turns what the gateway reports (<see cref="IAlertSink"/>) into alerts and hands each to every
 /// webhook that wants it. Reports queue in a bounded channel; this service drains it:
-///  1. credit charges are gathered per key, the request log is flushed, and the key's spending
-///     (the ledger's, so a fleet's) is compared with 50, 80 and 100 % of its credits; a threshold
-///     is announced once per credit grant, by whichever process first records it in the store;
+///  1. credit charges are gathered per key and per team, the request log is flushed, and the
+///     spending (the ledger's, so a fleet's) is compared with 50, 80 and 100 % of the credits; a
+///     threshold is announced once per credit grant, by whichever process first records it in the store;
 ///  2. a bench is announced when a deployment starts one, not when a failed probe extends it, and
 ///     a recovery only after an announced bench;
 ///  3. each alert goes to its webhooks at once, each delivery retried on its own.
@@ -46,6 +46,9 @@ internal sealed class AlertDispatcher(
 
     public void CreditsCharged(string keyId, string keyName, decimal granted, decimal cost) =>
         Queue(new Report(ReportKind.Charged, keyId, keyName, granted, TimeSpan.Zero));
+
+    public void TeamCreditsCharged(string teamId, string teamName, decimal granted, decimal cost) =>
+        Queue(new Report(ReportKind.TeamCharged, teamId, teamName, granted, TimeSpan.Zero));
 
     public void KeyRevoked(string keyId, string keyName) => Queue(new Report(ReportKind.Revoked, keyId, keyName, 0m, TimeSpan.Zero));
 
@@ -95,13 +98,13 @@ internal sealed class AlertDispatcher(
 
     private async Task HandleAsync(List<Report> batch, CancellationToken cancellationToken)
     {
-        // 1. Credits: the last report per key carries its current grant.
+        // 1. Credits: the last report per key or team carries its current grant (ids never collide: key_…, cfg_…, team_…).
         var charged = new Dictionary<string, Report>(StringComparer.Ordinal);
         foreach (var report in batch)
         {
             switch (report.Kind)
             {
-                case ReportKind.Charged:
+                case ReportKind.Charged or ReportKind.TeamCharged:
                     charged[report.Subject] = report;
                     break;
                 case ReportKind.Revoked:
@@ -128,14 +131,16 @@ internal sealed class AlertDispatcher(
         }
 
         await writer.FlushAsync(cancellationToken);
-        foreach (var (keyId, report) in charged)
+        foreach (var (id, report) in charged)
         {
             if (report.Granted <= 0)
             {
                 continue;
             }
 
-            var spent = await ledger.SpentAsync(keyId, cancellationToken);
+            var team = report.Kind == ReportKind.TeamCharged;
+            var type = team ? AlertEventTypes.TeamCredits : AlertEventTypes.KeyCredits;
+            var spent = team ? await ledger.TeamSpentAsync(id, cancellationToken) : await ledger.SpentAsync(id, cancellationToken);
             foreach (var threshold in CreditThresholds)
             {
                 if (spent * 100 < report.Granted * threshold)
@@ -143,7 +148,7 @@ internal sealed class AlertDispatcher(
                     break;
                 }
 
-                var mark = string.Create(CultureInfo.InvariantCulture, $"alert:{AlertEventTypes.KeyCredits}:{keyId}:{report.Granted:0.########}:{threshold}");
+                var mark = string.Create(CultureInfo.InvariantCulture, $"alert:{type}:{id}:{report.Granted:0.########}:{threshold}");
                 if (!_announced.Add(mark))
                 {
                     continue;
@@ -156,9 +161,11 @@ internal sealed class AlertDispatcher(
                     continue;
                 }
 
-                Send(AlertEventTypes.KeyCredits,
-                    string.Create(CultureInfo.InvariantCulture, $"Key '{report.Name}' ({keyId}) has spent {threshold} % of its credits: {spent:0.########} of {report.Granted:0.########}."),
-                    [new("keyId", keyId), new("keyName", report.Name), new("threshold", threshold), new("spent", spent), new("granted", report.Granted)]);
+                var text = string.Create(CultureInfo.InvariantCulture,
+                    $"{(team ? "Team" : "Key")} '{report.Name}' ({id}) has spent {threshold} % of its credits: {spent:0.########} of {report.Granted:0.########}.");
+                Send(type, text, team
+                    ? [new("teamId", id), new("teamName", report.Name), new("threshold", threshold), new("spent", spent), new("granted", report.Granted)]
+                    : [new("keyId", id), new("keyName", report.Name), new("threshold", threshold), new("spent", spent), new("granted", report.Granted)]);
             }
         }
     }
@@ -188,6 +195,7 @@ internal sealed class AlertDispatcher(
     private enum ReportKind
     {
         Charged,
+        TeamCharged,
         Revoked,
         Benched,
         Recovered,

@@ -6,7 +6,7 @@ public sealed record AlertEvent
     /// <summary><c>evt_</c> + 16 hex digits; a receiver can drop repeats by it.</summary>
     public required string Id { get; init; }
 
-    /// <summary><c>key.credits</c>, <c>key.revoked</c>, <c>deployment.benched</c> or <c>deployment.recovered</c>.</summary>
+    /// <summary><c>key.credits</c>, <c>team.credits</c>, <c>key.revoked</c>, <c>deployment.benched</c> or <c>deployment.recovered</c>.</summary>
     public required string Type { get; init; }
 
     /// <summary>A sentence for people.</summary>

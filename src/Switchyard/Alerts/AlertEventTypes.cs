@@ -6,6 +6,9 @@ internal static class AlertEventTypes
     /// <summary>A key's spending crossed 50, 80 or 100 % of its credits.</summary>
     public const string KeyCredits = "key.credits";
 
+    /// <summary>A team's spending (all its keys together) crossed 50, 80 or 100 % of its credits.</summary>
+    public const string TeamCredits = "team.credits";
+
     public const string KeyRevoked = "key.revoked";
 
     public const string DeploymentBenched = "deployment.benched";

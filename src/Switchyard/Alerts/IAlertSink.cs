@@ -10,6 +10,9 @@ internal interface IAlertSink
     /// <summary>A request of a key with a credit limit was charged <paramref name="cost"/> (over 0).</summary>
     void CreditsCharged(string keyId, string keyName, decimal granted, decimal cost);
 
+    /// <summary>A request of a key in a team with a credit limit was charged <paramref name="cost"/> (over 0).</summary>
+    void TeamCreditsCharged(string teamId, string teamName, decimal granted, decimal cost);
+
     void KeyRevoked(string keyId, string keyName);
 
     void DeploymentBenched(string deployment, TimeSpan period);

@@ -15,7 +15,9 @@ namespace Switchyard.Auth;
 /// cache is bounded by the keys the operator made, and a key whose hash is not among the
 /// <see cref="KnownKeys"/> is looked up only within a small <see cref="LookupBudget"/>, so a
 /// flood of invented keys neither grows memory nor hammers the store. While the store is down,
-/// a key seen before keeps working from its cached entry, and an unseen one is a 503.
+/// a key seen before keeps working from its cached entry, and an unseen one is a 503. A key's
+/// team is read with it and cached with it, so a change to a team reaches this process's cached
+/// keys when the cache is dropped (here, at once) or expires (elsewhere, within 5 seconds).
 /// </summary>
 internal sealed class ApiKeyAuthenticator
 {
@@ -28,14 +30,16 @@ internal sealed class ApiKeyAuthenticator
     private readonly ConcurrentDictionary<string, (Caller? Caller, long ExpiresAt, DateTimeOffset? KeyExpiresAt)> _cache = new(StringComparer.Ordinal);
     private volatile FrozenDictionary<string, (Caller Caller, DateTimeOffset? ExpiresAt)> _configured = FrozenDictionary<string, (Caller, DateTimeOffset?)>.Empty;
     private readonly DelegatedCredentials? _delegated;
+    private readonly ITeamStore? _teams;
     private volatile string? _masterHash;
 
-    public ApiKeyAuthenticator(IKeyStore store, TimeProvider time, DelegatedCredentials? delegated = null)
+    public ApiKeyAuthenticator(IKeyStore store, TimeProvider time, DelegatedCredentials? delegated = null, ITeamStore? teams = null)
     {
         _store = store;
         _time = time;
         _budget = new LookupBudget(time);
         _delegated = delegated;
+        _teams = teams;
     }
 
     /// <summary>The hashes of the store's keys; a presented key outside them costs no lookup beyond the budget.</summary>
@@ -118,10 +122,15 @@ internal sealed class ApiKeyAuthenticator
         }
 
         KeyRecord? record;
+        TeamRecord? team;
         try
         {
             Interlocked.Increment(ref _lookups);
-            record = await StoreFailure.WithinTimeoutAsync(token => _store.FindByHashAsync(hash, token), cancellationToken);
+            (record, team) = await StoreFailure.WithinTimeoutAsync(async token =>
+            {
+                var found = await _store.FindByHashAsync(hash, token);
+                return (found, await TeamOfAsync(found, token));
+            }, cancellationToken);
         }
         catch (Exception exception) when (StoreFailure.IsUnavailable(exception))
         {
@@ -138,7 +147,7 @@ internal sealed class ApiKeyAuthenticator
         }
 
         Known.Add(hash);
-        var caller = record.RevokedAt is not null || record.ExpiresAt <= _time.GetUtcNow() ? null : ToCaller(record);
+        var caller = record.RevokedAt is not null || record.ExpiresAt <= _time.GetUtcNow() ? null : ToCaller(record, team);
         var lifetime = (long)(CacheLifetime.TotalSeconds * _time.TimestampFrequency);
         if (record.ExpiresAt is { } expires && caller is not null)
         {
@@ -168,7 +177,7 @@ internal sealed class ApiKeyAuthenticator
         }
 
         var record = await _store.GetAsync(keyId, cancellationToken);
-        return record is null || record.RevokedAt is not null || record.ExpiresAt <= _time.GetUtcNow() ? null : ToCaller(record);
+        return record is null || record.RevokedAt is not null || record.ExpiresAt <= _time.GetUtcNow() ? null : ToCaller(record, await TeamOfAsync(record, cancellationToken));
     }
 
     /// <summary>The configuration file's keys, as callers.</summary>
@@ -177,7 +186,11 @@ internal sealed class ApiKeyAuthenticator
     /// <summary>Forgets cached keys so a revocation or change takes effect at once in this process.</summary>
     public void Invalidate() => _cache.Clear();
 
-    private static Caller ToCaller(KeyRecord record) => new()
+    /// <summary>The key's team; null for a key in none (a team id naming no team cannot be stored, as teams with keys are not deleted).</summary>
+    private async Task<TeamRecord?> TeamOfAsync(KeyRecord? record, CancellationToken cancellationToken) =>
+        record?.TeamId is { } teamId && _teams is not null ? await _teams.GetAsync(teamId, cancellationToken) : null;
+
+    private static Caller ToCaller(KeyRecord record, TeamRecord? team) => new()
     {
         KeyId = record.Id,
         Name = record.Name,
@@ -186,5 +199,6 @@ internal sealed class ApiKeyAuthenticator
         Tpm = record.Tpm,
         MaxConcurrent = record.MaxConcurrent,
         Credits = record.Credits,
+        Team = team,
     };
 }

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Switchyard.Storage;
 
 namespace Switchyard.Auth;
 
@@ -21,6 +22,9 @@ internal sealed class Caller
     public int? MaxConcurrent { get; init; }
 
     public decimal? Credits { get; init; }
+
+    /// <summary>The key's team as it stood when the key was looked up; its limits bind the key too.</summary>
+    public TeamRecord? Team { get; init; }
 
     public bool MayUse(string modelId) => AllowedModels is null || AllowedModels.Contains(modelId);
 

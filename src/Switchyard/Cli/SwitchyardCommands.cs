@@ -19,6 +19,7 @@ internal static class SwitchyardCommands
             ConfigOption,
             ServeCommand.Create(),
             KeysCommand.Create(),
+            TeamsCommand.Create(),
             ModelsCommand.Create(),
             UsageCommand.Create(),
             ConfigCheckCommand.Create(),

@@ -20,7 +20,7 @@ internal sealed class ConsoleOidcOptions
     /// <summary>Claim → role: <c>{ "claim": "groups", "value": "llm-admins", "role": "admin" }</c>.</summary>
     public List<ConsoleRoleMapping> Roles { get; set; } = [];
 
-    /// <summary>A claim naming the user's team, shown in the session (and used to scope a viewer once teams exist).</summary>
+    /// <summary>A claim naming the user's team (its id or name): a viewer with one sees that team only.</summary>
     public string? TeamClaim { get; set; }
 
     /// <summary>The claim shown as the user's name.</summary>

@@ -7,7 +7,7 @@ internal static class ConsoleOptionsValidator
     public static readonly string[] WebhookFormats = ["json", "slack"];
 
     /// <summary>Every event a webhook may ask for.</summary>
-    public static readonly string[] AlertEvents = ["key.credits", "key.revoked", "deployment.benched", "deployment.recovered"];
+    public static readonly string[] AlertEvents = ["key.credits", "team.credits", "key.revoked", "deployment.benched", "deployment.recovered"];
 
     public static void Validate(ConfigurationCheck check)
     {

@@ -8,7 +8,10 @@ namespace Switchyard.Console;
 
 internal static class AlertsEndpoints
 {
+    /// <summary>Deliveries name every key and team, so a viewer scoped to one team does not see them.</summary>
     public static void Map(RouteGroupBuilder pages) => pages.MapGet("/alerts", (HttpContext context, AlertDispatcher alerts, DeliveryLog log) =>
-        ConsolePages.Render<AlertsPage>(context, "alerts", "Alerts", new AlertsModel(alerts.Webhooks, log.Latest())))
+        ConsoleUser.From(context.User).OwnTeam is not null
+            ? Results.StatusCode(StatusCodes.Status403Forbidden)
+            : ConsolePages.Render<AlertsPage>(context, "alerts", "Alerts", new AlertsModel(alerts.Webhooks, log.Latest())))
         .RequireAuthorization(ConsoleAuth.StaffPolicy);
 }

@@ -15,7 +15,8 @@ namespace Switchyard.Console;
 /// Reads what the console's pages show from the gateway's own parts: keys and the ledger
 /// (through <see cref="AdminServices"/>, after flushing this process's queued rows so a page
 /// shows the request that just ran), the timeline, the catalog, deployment health and metrics.
-/// Every read takes the signed-in user: a key holder gets its own key's data only.
+/// Every read takes the signed-in user's <see cref="ConsoleScope"/>: a key holder gets its own
+/// key's data only, a viewer scoped to a team that team's.
 /// </summary>
 internal sealed class ConsoleData(
     AdminServices admin,
@@ -26,14 +27,32 @@ internal sealed class ConsoleData(
 {
     public AdminServices Admin => admin;
 
-    public async Task<OverviewModel> OverviewAsync(ConsoleUser user, string range, CancellationToken cancellationToken)
+    /// <summary>What the user's pages are limited to; a team named by single sign-on is found by its id or its name.</summary>
+    public async Task<ConsoleScope> ScopeAsync(ConsoleUser user, CancellationToken cancellationToken)
+    {
+        if (user.OwnKey is { } key)
+        {
+            return new ConsoleScope(key, null);
+        }
+
+        if (user.OwnTeam is { } claim)
+        {
+            var team = (claim.StartsWith(TeamIds.Prefix, StringComparison.Ordinal) ? await admin.Teams.GetAsync(claim, cancellationToken) : null)
+                ?? await admin.Teams.FindByNameAsync(claim, cancellationToken);
+            return new ConsoleScope(null, team?.Id ?? ConsoleScope.NoTeam);
+        }
+
+        return ConsoleScope.Everything;
+    }
+
+    public async Task<OverviewModel> OverviewAsync(ConsoleUser user, ConsoleScope scope, string range, CancellationToken cancellationToken)
     {
         var hourly = range != "30d";
         var now = admin.Time.GetUtcNow();
         var since = hourly ? Truncate(now, hourly: true).AddHours(-23) : Truncate(now, hourly: false).AddDays(-29);
         await admin.Writer.FlushAsync(cancellationToken);
-        var points = await timeline.TimelineAsync(since, hourly, user.OwnKey, cancellationToken);
-        var summary = await admin.Ledger.SummarizeAsync(new UsageFilter { KeyId = user.OwnKey, Since = since }, cancellationToken);
+        var points = await timeline.TimelineAsync(since, hourly, scope.KeyId, scope.TeamId, cancellationToken);
+        var summary = await admin.Ledger.SummarizeAsync(scope.Narrow(new UsageFilter { Since = since }), cancellationToken);
         var names = await KeyNamesAsync(cancellationToken);
         var topModels = summary.GroupBy(s => s.Model, StringComparer.Ordinal)
             .Select(g => new RankedRow(g.Key, g.Key, g.Sum(s => s.Requests), g.Sum(Tokens), g.Sum(s => s.Cost)))
@@ -61,15 +80,19 @@ internal sealed class ConsoleData(
         return new OverviewModel(hourly ? "24h" : "30d", hourly, points, since, now, topModels, topKeys, benched);
     }
 
-    public async Task<IReadOnlyList<KeyRow>> KeysAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<KeyRow>> KeysAsync(ConsoleScope scope, CancellationToken cancellationToken)
     {
         await admin.Writer.FlushAsync(cancellationToken);
         var keys = await admin.Keys.ListAsync(cancellationToken);
         var spent = await admin.Ledger.SpentByKeyAsync(cancellationToken);
-        var rows = keys.Select(k => new KeyRow(k, spent.GetValueOrDefault(k.Id), Configured: false)).ToList();
+        var rows = keys.Where(scope.Includes).Select(k => new KeyRow(k, spent.GetValueOrDefault(k.Id), Configured: false)).ToList();
         foreach (var caller in admin.Authenticator.ConfiguredCallers)
         {
-            rows.Add(new KeyRow(Configured(caller), spent.GetValueOrDefault(caller.KeyId), Configured: true));
+            var key = Configured(caller);
+            if (scope.Includes(key))
+            {
+                rows.Add(new KeyRow(key, spent.GetValueOrDefault(caller.KeyId), Configured: true));
+            }
         }
 
         return rows.OrderBy(r => r.Revoked).ThenByDescending(r => r.Key.CreatedAt).ThenBy(r => r.Key.Name, StringComparer.Ordinal).ToList();
@@ -92,7 +115,39 @@ internal sealed class ConsoleData(
         var since = Truncate(admin.Time.GetUtcNow(), hourly: false).AddDays(-29);
         var usage = await admin.Ledger.SummarizeAsync(new UsageFilter { KeyId = row.Key.Id, Since = since }, cancellationToken);
         var recent = await admin.Ledger.RecentAsync(new UsageFilter { KeyId = row.Key.Id, Limit = 20 }, cancellationToken);
-        return new KeyModel(row, usage, recent, ModelIds(), message, error);
+        return new KeyModel(row, usage, recent, ModelIds(), await TeamChoicesAsync(ConsoleScope.Everything, cancellationToken), message, error);
+    }
+
+    public async Task<IReadOnlyList<TeamRow>> TeamsAsync(ConsoleScope scope, CancellationToken cancellationToken)
+    {
+        await admin.Writer.FlushAsync(cancellationToken);
+        var teams = await admin.Teams.ListAsync(cancellationToken);
+        var spent = await admin.Ledger.SpentByTeamAsync(cancellationToken);
+        var keys = await admin.Keys.ListAsync(cancellationToken);
+        return teams.Where(scope.Includes)
+            .Select(t => new TeamRow(t, spent.GetValueOrDefault(t.Id), keys.Count(k => k.TeamId == t.Id && k.RevokedAt is null)))
+            .ToList();
+    }
+
+    /// <summary>A team with what its keys spent together; null when there is none by that id.</summary>
+    public async Task<TeamRow?> TeamAsync(string id, CancellationToken cancellationToken)
+    {
+        if (await admin.Teams.GetAsync(id, cancellationToken) is not { } team)
+        {
+            return null;
+        }
+
+        var keys = await admin.Keys.ListAsync(cancellationToken);
+        return new TeamRow(team, await admin.TeamSpentAsync(id, cancellationToken), keys.Count(k => k.TeamId == id && k.RevokedAt is null));
+    }
+
+    public async Task<TeamModel> TeamPageAsync(TeamRow row, string? message, string? error, CancellationToken cancellationToken)
+    {
+        var since = Truncate(admin.Time.GetUtcNow(), hourly: false).AddDays(-29);
+        var keys = await KeysAsync(new ConsoleScope(null, row.Team.Id), cancellationToken);
+        var usage = await admin.Ledger.SummarizeAsync(new UsageFilter { TeamId = row.Team.Id, Since = since }, cancellationToken);
+        var recent = await admin.Ledger.RecentAsync(new UsageFilter { TeamId = row.Team.Id, Limit = 20 }, cancellationToken);
+        return new TeamModel(row, keys, usage, recent, await KeyNamesAsync(cancellationToken), message, error);
     }
 
     public async Task<IReadOnlyList<UsageSummary>> SummarizeAsync(UsageFilter filter, CancellationToken cancellationToken)
@@ -124,14 +179,17 @@ internal sealed class ConsoleData(
         return names;
     }
 
-    public async Task<IReadOnlyList<KeyChoice>> KeyChoicesAsync(bool activeOnly, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<KeyChoice>> KeyChoicesAsync(bool activeOnly, ConsoleScope scope, CancellationToken cancellationToken)
     {
         var keys = await admin.Keys.ListAsync(cancellationToken);
-        return keys.Where(k => !activeOnly || (k.RevokedAt is null && !(k.ExpiresAt <= admin.Time.GetUtcNow())))
+        return keys.Where(k => scope.Includes(k) && (!activeOnly || (k.RevokedAt is null && !(k.ExpiresAt <= admin.Time.GetUtcNow()))))
             .Select(k => new KeyChoice(k.Id, k.Name))
-            .Concat(admin.Authenticator.ConfiguredCallers.Select(c => new KeyChoice(c.KeyId, c.Name)))
+            .Concat(admin.Authenticator.ConfiguredCallers.Where(c => scope.Includes(Configured(c))).Select(c => new KeyChoice(c.KeyId, c.Name)))
             .OrderBy(k => k.Name, StringComparer.Ordinal).ToList();
     }
+
+    public async Task<IReadOnlyList<TeamChoice>> TeamChoicesAsync(ConsoleScope scope, CancellationToken cancellationToken) =>
+        (await admin.Teams.ListAsync(cancellationToken)).Where(scope.Includes).Select(t => new TeamChoice(t.Id, t.Name)).ToList();
 
     public IReadOnlyList<string> ModelIds(ModelKind? kind = null, Caller? caller = null) =>
         snapshots.Current.Catalog.Ordered.Where(m => (kind is null || m.Kind == kind) && (caller is null || caller.MayUse(m.Id))).Select(m => m.Id).ToList();

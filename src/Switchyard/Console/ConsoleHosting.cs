@@ -179,6 +179,7 @@ internal static class ConsoleHosting
         var pages = ui.MapGroup("").RequireAuthorization(ConsoleAuth.SignedInPolicy);
         OverviewEndpoints.Map(pages);
         KeysEndpoints.Map(pages);
+        TeamsEndpoints.Map(pages);
         UsageEndpoints.Map(pages);
         RequestsEndpoints.Map(pages);
         ModelsEndpoints.Map(pages);

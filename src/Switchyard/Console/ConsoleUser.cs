@@ -15,6 +15,12 @@ public sealed record ConsoleUser(string Role, string Name, string Method, string
     /// <summary>The key whose data a key holder is limited to; null for admins and viewers.</summary>
     public string? OwnKey => Role == ConsoleAuth.KeyHolder ? KeyId : null;
 
+    /// <summary>
+    /// The team (its id or name, as single sign-on's team claim gave it) a viewer is limited to;
+    /// null for admins, who see every team, and for viewers without a team.
+    /// </summary>
+    public string? OwnTeam => Role == ConsoleAuth.Viewer ? Team : null;
+
     public static ConsoleUser From(ClaimsPrincipal principal) => new(
         principal.FindFirstValue(ConsoleAuth.RoleClaim) ?? "",
         principal.FindFirstValue(ConsoleAuth.NameClaim) ?? "",

@@ -1,16 +1,18 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Switchyard.Console.Models;
 using Switchyard.Storage;
 
 namespace Switchyard.Console;
 
 /// <summary>
 /// A key's fields as the console's forms post them: empty means no limit (or, for the allow-list,
-/// all models), every number checked as <c>POST /admin/keys</c> checks it. Errors are sentences for the form.
+/// all models; for the team, none), every number checked as <c>POST /admin/keys</c> checks it.
+/// Errors are sentences for the form.
 /// </summary>
 internal static class KeyForm
 {
-    public static (KeyRecord? Fields, string? Error) Read(IFormCollection form, KeyRecord? current, IReadOnlyList<string> models)
+    public static (KeyRecord? Fields, string? Error) Read(IFormCollection form, KeyRecord? current, IReadOnlyList<string> models, IReadOnlyList<TeamChoice> teams)
     {
         var name = form["name"].ToString().Trim();
         if (name.Length is 0 or > 200)
@@ -55,8 +57,15 @@ internal static class KeyForm
             expires = at;
         }
 
+        var team = form["team"].ToString();
+        if (team.Length > 0 && !teams.Any(t => t.Id == team))
+        {
+            return (null, $"'{team}' is not a team.");
+        }
+
         var fields = (current ?? new KeyRecord { Id = "", Name = name, Prefix = "", Hash = "" }) with
         {
+            TeamId = team.Length > 0 ? team : null,
             Name = name,
             AllowedModels = allowed,
             Rpm = rpm,
@@ -72,7 +81,7 @@ internal static class KeyForm
     public static bool Amount(IFormCollection form, out decimal amount) =>
         decimal.TryParse(form["amount"].ToString().Trim(), NumberStyles.Number, CultureInfo.InvariantCulture, out amount) && amount != 0;
 
-    private static bool Limit(IFormCollection form, string name, out int? value)
+    internal static bool Limit(IFormCollection form, string name, out int? value)
     {
         value = null;
         var text = form[name].ToString().Trim();

@@ -26,39 +26,39 @@ internal static class KeysEndpoints
             return Results.Redirect($"{ConsoleAuth.Path}/keys/{Uri.EscapeDataString(own)}");
         }
 
-        var keys = await data.KeysAsync(context.RequestAborted);
-        return ConsolePages.Render<KeysPage>(context, "keys", "Keys", new KeysModel(keys, data.ModelIds(), null, null, null));
+        var scope = await data.ScopeAsync(user, context.RequestAborted);
+        var keys = await data.KeysAsync(scope, context.RequestAborted);
+        return ConsolePages.Render<KeysPage>(context, "keys", "Keys",
+            new KeysModel(keys, data.ModelIds(), await data.TeamChoicesAsync(scope, context.RequestAborted), null, null, null));
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, ConsoleData data)
     {
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var models = data.ModelIds();
-        var (fields, error) = KeyForm.Read(form, null, models);
-        if (fields is null)
+        var teams = await data.TeamChoicesAsync(ConsoleScope.Everything, context.RequestAborted);
+        var (fields, error) = KeyForm.Read(form, null, models, teams);
+        var created = fields is null ? null : await data.Admin.CreateKeyAsync(fields, context.RequestAborted);
+        if (created is not { } made)
         {
-            var keys = await data.KeysAsync(context.RequestAborted);
-            return ConsolePages.Render<KeysPage>(context, "keys", "Keys", new KeysModel(keys, models, null, null, error), StatusCodes.Status400BadRequest);
+            var keys = await data.KeysAsync(ConsoleScope.Everything, context.RequestAborted);
+            return ConsolePages.Render<KeysPage>(context, "keys", "Keys",
+                new KeysModel(keys, models, teams, null, null, error ?? "That team no longer exists."), StatusCodes.Status400BadRequest);
         }
 
-        var (record, secret) = await data.Admin.CreateKeyAsync(fields, context.RequestAborted);
-        var all = await data.KeysAsync(context.RequestAborted);
+        var all = await data.KeysAsync(ConsoleScope.Everything, context.RequestAborted);
 
         // The secret is in this response only: the page is not cached, and the store keeps its hash.
-        return ConsolePages.Render<KeysPage>(context, "keys", "Keys", new KeysModel(all, models, new KeyRow(record, 0m, false), secret, null),
+        return ConsolePages.Render<KeysPage>(context, "keys", "Keys", new KeysModel(all, models, teams, new KeyRow(made.Record, 0m, false), made.Secret, null),
             StatusCodes.Status201Created);
     }
 
     private static async Task<IResult> ShowAsync(HttpContext context, ConsoleData data, string id, string? done)
     {
         var user = ConsoleUser.From(context.User);
-        if (!user.SeesAllKeys && user.OwnKey != id)
-        {
-            return Results.NotFound();
-        }
-
+        var scope = await data.ScopeAsync(user, context.RequestAborted);
         var row = await data.KeyAsync(id, context.RequestAborted);
-        if (row is null)
+        if (row is null || !scope.Includes(row.Key))
         {
             return Results.NotFound();
         }
@@ -82,14 +82,17 @@ internal static class KeysEndpoints
         }
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
-        var (fields, error) = row.Configured ? (null, "This key is declared in the configuration file; change it there.") : KeyForm.Read(form, row.Key, data.ModelIds());
-        if (fields is null)
+        var teams = await data.TeamChoicesAsync(ConsoleScope.Everything, context.RequestAborted);
+        var (fields, error) = row.Configured ? (null, "This key is declared in the configuration file; change it there.") : KeyForm.Read(form, row.Key, data.ModelIds(), teams);
+        if (fields is not null && !await data.Admin.UpdateKeyAsync(row.Key, fields, context.RequestAborted))
         {
-            return ConsolePages.Render<KeyPage>(context, "keys", row.Key.Name, await data.KeyPageAsync(row, null, error, context.RequestAborted),
-                StatusCodes.Status400BadRequest);
+            // The key was there a moment ago: its new team is what went away.
+            (fields, error) = (null, "That team no longer exists.");
         }
 
-        return await data.Admin.UpdateKeyAsync(row.Key, fields, context.RequestAborted) ? Done(id, "saved") : Results.NotFound();
+        return fields is null
+            ? ConsolePages.Render<KeyPage>(context, "keys", row.Key.Name, await data.KeyPageAsync(row, null, error, context.RequestAborted), StatusCodes.Status400BadRequest)
+            : Done(id, "saved");
     }
 
     private static async Task<IResult> TopUpAsync(HttpContext context, ConsoleData data, string id)

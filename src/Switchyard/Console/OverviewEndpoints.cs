@@ -11,7 +11,8 @@ internal static class OverviewEndpoints
 
     private static async Task<IResult> OverviewAsync(HttpContext context, ConsoleData data, string? range)
     {
-        var model = await data.OverviewAsync(ConsoleUser.From(context.User), range ?? "24h", context.RequestAborted);
+        var user = ConsoleUser.From(context.User);
+        var model = await data.OverviewAsync(user, await data.ScopeAsync(user, context.RequestAborted), range ?? "24h", context.RequestAborted);
         return ConsolePages.Render<OverviewPage>(context, "overview", "Overview", model);
     }
 }

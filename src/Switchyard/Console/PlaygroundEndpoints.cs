@@ -21,7 +21,7 @@ internal static class PlaygroundEndpoints
     {
         var user = ConsoleUser.From(context.User);
         var caller = user.OwnKey is { } own ? await authenticator.FindByIdAsync(own, context.RequestAborted) : null;
-        var keys = user.IsAdmin ? await data.KeyChoicesAsync(activeOnly: true, context.RequestAborted) : [];
+        var keys = user.IsAdmin ? await data.KeyChoicesAsync(activeOnly: true, ConsoleScope.Everything, context.RequestAborted) : [];
         return ConsolePages.Render<PlaygroundPage>(context, "playground", "Playground", new PlaygroundModel(data.ModelIds(Dialects.ModelKind.Chat, caller), keys));
     }
 

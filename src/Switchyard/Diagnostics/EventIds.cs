@@ -25,6 +25,7 @@ internal static class EventIds
     public const int SpoolWriteFailed = 1508;
     public const int SpoolRowUnreadable = 1509;
     public const int KeyChanged = 1600;
+    public const int TeamChanged = 1601;
     public const int RequestCompleted = 1700;
     public const int RequestFailed = 1701;
     public const int RequestRefused = 1702;

@@ -91,4 +91,7 @@ internal static partial class SwitchyardLog
 
     [LoggerMessage(EventId = EventIds.KeyChanged, Level = LogLevel.Information, Message = "Key {KeyId} {Change} through the admin API")]
     public static partial void KeyChanged(this ILogger logger, string keyId, string change);
+
+    [LoggerMessage(EventId = EventIds.TeamChanged, Level = LogLevel.Information, Message = "Team {TeamId} {Change} through the admin API")]
+    public static partial void TeamChanged(this ILogger logger, string teamId, string change);
 }

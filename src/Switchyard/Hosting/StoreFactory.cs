@@ -20,8 +20,12 @@ internal static class StoreFactory
                 var ledger = new SqliteUsageLedger(database);
 
                 // One process owns a SQLite file: its limits are counted in memory, exactly.
-                return new Stores(new SqliteKeyStore(database), new SqliteConversationStore(database), ledger, new MemoryRateLimitStore(ledger.SpentAsync, time))
+                var limits = new MemoryRateLimitStore(
+                    (admission, cancellationToken) => admission.ForTeam ? ledger.TeamSpentAsync(admission.KeyId, cancellationToken) : ledger.SpentAsync(admission.KeyId, cancellationToken),
+                    time);
+                return new Stores(new SqliteKeyStore(database), new SqliteConversationStore(database), ledger, limits)
                 {
+                    Teams = new SqliteTeamStore(database),
                     Database = database,
                 };
             }
@@ -40,6 +44,7 @@ internal static class StoreFactory
                 var limits = new PostgresRateLimitStore(database, time: time);
                 return new Stores(new PostgresKeyStore(database), new PostgresConversationStore(database), new PostgresUsageLedger(database, limits), limits)
                 {
+                    Teams = new PostgresTeamStore(database),
                     Database = database,
                 };
             }

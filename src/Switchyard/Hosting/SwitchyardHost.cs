@@ -88,6 +88,7 @@ internal static class SwitchyardHost
         // Made by a factory so the container owns it and closes the connection pool on disposal.
         services.AddSingleton(_ => stores);
         services.AddSingleton(stores.Keys);
+        services.AddSingleton(stores.Teams);
         services.AddSingleton(stores.Conversations);
         services.AddSingleton(stores.Ledger);
         services.AddSingleton(stores.Limits);

@@ -3,11 +3,19 @@ namespace Switchyard.Limits;
 /// <summary>
 /// What one request asks of its key's budget: one request, its worst-case tokens and its
 /// worst-case cost, against the key's limits as they stood when it was authenticated.
-/// A limit or credit grant that is null is not enforced.
+/// A limit or credit grant that is null is not enforced. A key in a team asks the same of its
+/// team's budget in an admission of its own (<see cref="ForTeam"/>).
 /// </summary>
 internal sealed record Admission
 {
+    /// <summary>
+    /// Whose budget: the key's id, or for a team's admission the team's (<c>team_…</c>), under
+    /// which the stores count a team exactly as they count a key.
+    /// </summary>
     public required string KeyId { get; init; }
+
+    /// <summary>The budget is a team's, shared by all its keys; refusals say so.</summary>
+    public bool ForTeam { get; init; }
 
     public int? Rpm { get; init; }
 

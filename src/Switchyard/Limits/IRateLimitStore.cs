@@ -17,4 +17,11 @@ internal interface IRateLimitStore
     /// flight cost beyond their reservations; its next request is then refused with 402.
     /// </summary>
     ValueTask<Settlement> ReleaseAsync(Admission admission, long windowStart, long tokensUsed, decimal cost, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Undoes an admission whose request never ran (its key admitted it and its team refused):
+    /// its request and tokens go back to the window it was counted in, its slot and its credit
+    /// reservation are freed, as if it had never been admitted.
+    /// </summary>
+    ValueTask CancelAsync(Admission admission, long windowStart, CancellationToken cancellationToken);
 }

@@ -8,41 +8,61 @@ using Switchyard.Storage;
 namespace Switchyard.Limits;
 
 /// <summary>
-/// Applies a key's <c>rpm</c>, <c>tpm</c>, <c>maxConcurrent</c> and credits (docs/behaviour.md): admits
-/// a request against its worst case or refuses it with 429 (with <c>Retry-After</c>) or 402, and
-/// writes the <c>x-ratelimit-*</c> headers either way. Keys with none of these never reach the store.
+/// Applies a key's <c>rpm</c>, <c>tpm</c>, <c>maxConcurrent</c> and credits (docs/behaviour.md), and
+/// its team's, which bind the sum of the team's keys: admits a request against its worst case only
+/// when both its key and its team admit it, or refuses it with 429 (with <c>Retry-After</c>) or
+/// 402 saying whose limit it was, and writes the <c>x-ratelimit-*</c> headers either way. Keys
+/// with none of these, in no team with any, never reach the store.
 /// </summary>
 internal sealed class KeyLimiter(IRateLimitStore store)
 {
-    // How long a refused request waits for this process's finishing requests of the same key.
+    // How long a refused request waits for this process's finishing requests of the same key or team.
     private static readonly TimeSpan FinishingWait = TimeSpan.FromSeconds(2);
 
     private readonly ConcurrentDictionary<string, Finishing> _finishing = new(StringComparer.Ordinal);
 
     internal IRateLimitStore Store => store;
 
-    public static bool Applies(Caller caller) =>
+    public static bool Applies(Caller caller) => KeyLimited(caller) || caller.Team is { HasLimits: true };
+
+    private static bool KeyLimited(Caller caller) =>
         caller.Rpm is not null || caller.Tpm is not null || caller.MaxConcurrent is not null || caller.Credits is not null;
 
     /// <summary>
     /// Admits the request's first part from its headers alone, before its body is read — its slot
-    /// under <c>maxConcurrent</c> and its unit of <c>rpm</c>, so a body still arriving holds its
-    /// key's slot — or throws the 429; null for a key without limits.
+    /// under <c>maxConcurrent</c> and its unit of <c>rpm</c>, the key's and the team's, so a body
+    /// still arriving holds its slots — or throws the 429; null for a key without limits.
     /// </summary>
-    public ValueTask<KeyLease?> AdmitRequestAsync(Caller caller, IHeaderDictionary headers, CancellationToken cancellationToken) =>
-        !Applies(caller)
-            ? ValueTask.FromResult<KeyLease?>(null)
-            : AdmitAsync(caller, Limits(caller, tokens: 0, cost: 0m) with { CountsRequest = true, HoldsSlot = true, ReservesBudget = false }, headers, waitForFinishing: true, cancellationToken);
+    public ValueTask<KeyLease?> AdmitRequestAsync(Caller caller, IHeaderDictionary headers, CancellationToken cancellationToken)
+    {
+        if (!Applies(caller))
+        {
+            return ValueTask.FromResult<KeyLease?>(null);
+        }
+
+        var key = KeyLimited(caller) ? RequestPart(Limits(caller, tokens: 0, cost: 0m)) : null;
+        var team = caller.Team is { HasLimits: true } limited ? RequestPart(TeamLimits(limited, tokens: 0, cost: 0m)) : null;
+        return AdmitAsync(key, team, headers, waitForFinishing: true, cancellationToken);
+
+        static Admission RequestPart(Admission limits) => limits with { CountsRequest = true, HoldsSlot = true, ReservesBudget = false };
+    }
 
     /// <summary>
-    /// Admits the request's second part once its body is known: its worst case against <c>tpm</c>
-    /// and credits, counting no further request or slot; or throws the 429/402. It does not wait
-    /// for finishing requests: it holds a slot already, and waiting would hold it from the others.
+    /// Admits the request's second part once its body is known: its worst case against the key's
+    /// and the team's <c>tpm</c> and credits, counting no further request or slot; or throws the
+    /// 429/402. It does not wait for finishing requests: it holds slots already, and waiting would
+    /// hold them from the others.
     /// </summary>
-    public ValueTask<KeyLease?> AdmitBudgetAsync(Caller caller, long tokens, decimal cost, IHeaderDictionary headers, CancellationToken cancellationToken) =>
-        caller.Tpm is null && caller.Credits is null
+    public ValueTask<KeyLease?> AdmitBudgetAsync(Caller caller, long tokens, decimal cost, IHeaderDictionary headers, CancellationToken cancellationToken)
+    {
+        var key = caller.Tpm is null && caller.Credits is null ? null : BudgetPart(Limits(caller, tokens, cost));
+        var team = caller.Team is { } t && (t.Tpm is not null || t.Credits is not null) ? BudgetPart(TeamLimits(t, tokens, cost)) : null;
+        return key is null && team is null
             ? ValueTask.FromResult<KeyLease?>(null)
-            : AdmitAsync(caller, Limits(caller, tokens, cost) with { CountsRequest = false, HoldsSlot = false, ReservesBudget = true }, headers, waitForFinishing: false, cancellationToken);
+            : AdmitAsync(key, team, headers, waitForFinishing: false, cancellationToken);
+
+        static Admission BudgetPart(Admission limits) => limits with { CountsRequest = false, HoldsSlot = false, ReservesBudget = true };
+    }
 
     /// <summary>Every limit of the key, so both parts of a request meet the same limits (and the same lease slice).</summary>
     private static Admission Limits(Caller caller, long tokens, decimal cost) => new()
@@ -56,9 +76,47 @@ internal sealed class KeyLimiter(IRateLimitStore store)
         Cost = cost,
     };
 
-    private async ValueTask<KeyLease?> AdmitAsync(Caller caller, Admission admission, IHeaderDictionary headers, bool waitForFinishing, CancellationToken cancellationToken)
+    /// <summary>Every limit of the team, counted under the team's id.</summary>
+    private static Admission TeamLimits(TeamRecord team, long tokens, decimal cost) => new()
     {
-        var finishing = _finishing.GetOrAdd(caller.KeyId, static _ => new Finishing());
+        KeyId = team.Id,
+        ForTeam = true,
+        Rpm = team.Rpm,
+        Tpm = team.Tpm,
+        MaxConcurrent = team.MaxConcurrent,
+        Credits = team.Credits,
+        Tokens = tokens,
+        Cost = cost,
+    };
+
+    /// <summary>
+    /// The key first, then the team; a team that refuses undoes the key's admission, so a request
+    /// refused by either counts against neither.
+    /// </summary>
+    private async ValueTask<KeyLease?> AdmitAsync(Admission? key, Admission? team, IHeaderDictionary headers, bool waitForFinishing, CancellationToken cancellationToken)
+    {
+        var keyPart = key is null ? null : await AdmitPartAsync(key, headers, waitForFinishing, cancellationToken);
+        LeasePart? teamPart = null;
+        if (team is not null)
+        {
+            try
+            {
+                teamPart = await AdmitPartAsync(team, headers, waitForFinishing, cancellationToken);
+            }
+            catch when (keyPart is not null)
+            {
+                // Refused (or the client left): the key's units go back as if it had never been admitted.
+                await store.CancelAsync(keyPart.Admission, keyPart.WindowStart, CancellationToken.None);
+                throw;
+            }
+        }
+
+        return new KeyLease(this, keyPart, teamPart);
+    }
+
+    private async ValueTask<LeasePart> AdmitPartAsync(Admission admission, IHeaderDictionary headers, bool waitForFinishing, CancellationToken cancellationToken)
+    {
+        var finishing = _finishing.GetOrAdd(admission.KeyId, static _ => new Finishing());
         var result = await TryAdmitAsync(admission, cancellationToken);
         if (!result.Admitted && waitForFinishing && result.Refusal != LimitRefusal.Requests)
         {
@@ -69,13 +127,14 @@ internal sealed class KeyLimiter(IRateLimitStore store)
             }
         }
 
-        RateLimitHeaders.Write(headers, admission, result);
+        // A team's headers show where the team binds tighter than the key (a refusal always does).
+        RateLimitHeaders.Write(headers, admission, result, tighterOnly: admission.ForTeam);
         if (!result.Admitted)
         {
             throw new GatewayException(Refusal(admission, result));
         }
 
-        return new KeyLease(this, finishing, admission, result.WindowStart);
+        return new LeasePart(admission, result.WindowStart, finishing);
     }
 
     /// <summary>
@@ -157,22 +216,24 @@ internal sealed class KeyLimiter(IRateLimitStore store)
     internal static GatewayError Refusal(Admission admission, AdmissionResult result)
     {
         var untilReset = result.UntilReset < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : result.UntilReset;
+        var whose = admission.ForTeam ? "this key's team" : "this key";
         return result.Refusal switch
         {
             LimitRefusal.Requests => new GatewayError(GatewayErrorKind.RateLimited,
-                string.Create(CultureInfo.InvariantCulture, $"Rate limit reached for this key: {admission.Rpm} requests per minute. Try again in {RateLimitHeaders.Duration(untilReset)}."))
+                string.Create(CultureInfo.InvariantCulture, $"Rate limit reached for {whose}: {admission.Rpm} requests per minute. Try again in {RateLimitHeaders.Duration(untilReset)}."))
             { RetryAfter = untilReset },
             LimitRefusal.Tokens when admission.Tokens > admission.Tpm => new GatewayError(GatewayErrorKind.RateLimited,
-                string.Create(CultureInfo.InvariantCulture, $"This request may use up to {admission.Tokens} tokens (input estimate plus maximum output), more than this key's limit of {admission.Tpm} tokens per minute. Lower max_tokens."))
+                string.Create(CultureInfo.InvariantCulture, $"This request may use up to {admission.Tokens} tokens (input estimate plus maximum output), more than {whose}'s limit of {admission.Tpm} tokens per minute. Lower max_tokens."))
             { RetryAfter = untilReset },
             LimitRefusal.Tokens => new GatewayError(GatewayErrorKind.RateLimited,
-                string.Create(CultureInfo.InvariantCulture, $"Rate limit reached for this key: {admission.Tpm} tokens per minute; this request may use up to {admission.Tokens}. Try again in {RateLimitHeaders.Duration(untilReset)}."))
+                string.Create(CultureInfo.InvariantCulture, $"Rate limit reached for {whose}: {admission.Tpm} tokens per minute; this request may use up to {admission.Tokens}. Try again in {RateLimitHeaders.Duration(untilReset)}."))
             { RetryAfter = untilReset },
             LimitRefusal.Concurrency => new GatewayError(GatewayErrorKind.RateLimited,
-                string.Create(CultureInfo.InvariantCulture, $"Too many requests in flight for this key: at most {admission.MaxConcurrent} at once."))
+                string.Create(CultureInfo.InvariantCulture, $"Too many requests in flight for {whose}: at most {admission.MaxConcurrent} at once."))
             { RetryAfter = TimeSpan.FromSeconds(1) },
-            _ => new GatewayError(GatewayErrorKind.CreditExhausted,
-                string.Create(CultureInfo.InvariantCulture, $"This key's credits cannot cover this request, which may cost up to {admission.Cost} credits. Top up the key's credits."))
+            _ => new GatewayError(GatewayErrorKind.CreditExhausted, admission.ForTeam
+                ? string.Create(CultureInfo.InvariantCulture, $"This key's team's credits cannot cover this request, which may cost up to {admission.Cost} credits. Top up the team's credits.")
+                : string.Create(CultureInfo.InvariantCulture, $"This key's credits cannot cover this request, which may cost up to {admission.Cost} credits. Top up the key's credits."))
             { Code = "insufficient_quota" },
         };
     }

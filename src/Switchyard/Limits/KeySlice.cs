@@ -199,6 +199,34 @@ internal sealed class KeySlice
         return held;
     }
 
+    /// <summary>Undoes an admission taken from the slice whose request never ran: its units are the slice's again.</summary>
+    public void Cancel(Admission admission, long windowStart)
+    {
+        Refused = null;
+        if (windowStart == Window && Window != 0)
+        {
+            if (admission.Rpm is not null && admission.CountsRequest)
+            {
+                RequestsUsed = Math.Max(0, RequestsUsed - 1);
+            }
+
+            if (admission.Tpm is not null && admission.ReservesBudget)
+            {
+                TokensUsed = Math.Max(0, TokensUsed - admission.Tokens);
+            }
+        }
+
+        if (admission.MaxConcurrent is not null && admission.HoldsSlot)
+        {
+            SlotsUsed--;
+        }
+
+        if (admission.Credits is not null && admission.ReservesBudget)
+        {
+            CreditsReserved -= admission.Cost;
+        }
+    }
+
     /// <summary>
     /// Shrinks the slice to what its requests use and returns the rest to hand back. Shrinking
     /// first means that if the database call fails, the database keeps more than this process

@@ -5,9 +5,10 @@ namespace Switchyard.Limits;
 /// <summary>
 /// Counts limits in this process, for a gateway that runs alone (SQLite storage). Exact: every
 /// decision is made under the key's lock. A key's credits spent start from the ledger's sum the
-/// first time the key is seen with a credit limit, and grow with each charge from then on.
+/// first time the key is seen with a credit limit, and grow with each charge from then on; a
+/// team's alike, from the ledger's sum of the rows charged to the team.
 /// </summary>
-internal sealed class MemoryRateLimitStore(Func<string, CancellationToken, Task<decimal>> spentSoFar, TimeProvider time) : IRateLimitStore
+internal sealed class MemoryRateLimitStore(Func<Admission, CancellationToken, Task<decimal>> spentSoFar, TimeProvider time) : IRateLimitStore
 {
     private readonly ConcurrentDictionary<string, KeyState> _keys = new(StringComparer.Ordinal);
 
@@ -16,7 +17,7 @@ internal sealed class MemoryRateLimitStore(Func<string, CancellationToken, Task<
         var state = _keys.GetOrAdd(admission.KeyId, static _ => new KeyState());
         if (admission.Credits is not null && admission.ReservesBudget && !state.SpentLoaded)
         {
-            var spent = await spentSoFar(admission.KeyId, cancellationToken);
+            var spent = await spentSoFar(admission, cancellationToken);
             lock (state)
             {
                 if (!state.SpentLoaded)
@@ -93,6 +94,38 @@ internal sealed class MemoryRateLimitStore(Func<string, CancellationToken, Task<
 
             return ValueTask.FromResult(Settlement.None);
         }
+    }
+
+    public ValueTask CancelAsync(Admission admission, long windowStart, CancellationToken cancellationToken)
+    {
+        var state = _keys.GetOrAdd(admission.KeyId, static _ => new KeyState());
+        lock (state)
+        {
+            if (state.WindowStart == windowStart)
+            {
+                if (admission.CountsRequest)
+                {
+                    state.Requests = Math.Max(0, state.Requests - 1);
+                }
+
+                if (admission.ReservesBudget)
+                {
+                    state.Tokens = Math.Max(0, state.Tokens - admission.Tokens);
+                }
+            }
+
+            if (admission.MaxConcurrent is not null && admission.HoldsSlot)
+            {
+                state.InFlight--;
+            }
+
+            if (admission.Credits is not null && admission.ReservesBudget)
+            {
+                state.Reserved -= admission.Cost;
+            }
+        }
+
+        return ValueTask.CompletedTask;
     }
 
     internal static LimitRefusal Check(Admission admission, int requests, long tokens, int inFlight, decimal spent, decimal reserved)

@@ -5,7 +5,8 @@ namespace Switchyard.Limits;
 
 /// <summary>
 /// The <c>x-ratelimit-*</c> headers OpenAI sends (docs/behaviour.md): limit, remaining and reset, for
-/// requests when the key has <c>rpm</c> and for tokens when it has <c>tpm</c>, on answers and 429s alike.
+/// requests when the key (or its team) has <c>rpm</c> and for tokens when it has <c>tpm</c>, on
+/// answers and 429s alike; where both have a limit, the one with less left.
 /// </summary>
 internal static class RateLimitHeaders
 {
@@ -14,23 +15,40 @@ internal static class RateLimitHeaders
 
     private static readonly string[] Durations = Enumerable.Range(0, WindowDurations + 1).Select(Format).ToArray();
 
-    public static void Write(IHeaderDictionary headers, Admission admission, AdmissionResult result)
+    /// <summary>
+    /// Writes the headers of the limits <paramref name="admission"/> has. With <paramref name="tighterOnly"/>
+    /// (a team's, after its key's), an admitted request's headers change only where this budget has
+    /// less left than the one already written, or where that one had no such limit; a refusal's always do.
+    /// </summary>
+    public static void Write(IHeaderDictionary headers, Admission admission, AdmissionResult result, bool tighterOnly = false)
     {
         var reset = Duration(result.UntilReset);
         if (admission.Rpm is { } rpm)
         {
-            headers["x-ratelimit-limit-requests"] = rpm.ToString(CultureInfo.InvariantCulture);
-            headers["x-ratelimit-remaining-requests"] = Math.Max(0, rpm - result.RequestsUsed).ToString(CultureInfo.InvariantCulture);
-            headers["x-ratelimit-reset-requests"] = reset;
+            var remaining = Math.Max(0, rpm - result.RequestsUsed);
+            if (!tighterOnly || !result.Admitted || Looser(headers, "x-ratelimit-remaining-requests", remaining))
+            {
+                headers["x-ratelimit-limit-requests"] = rpm.ToString(CultureInfo.InvariantCulture);
+                headers["x-ratelimit-remaining-requests"] = remaining.ToString(CultureInfo.InvariantCulture);
+                headers["x-ratelimit-reset-requests"] = reset;
+            }
         }
 
         if (admission.Tpm is { } tpm)
         {
-            headers["x-ratelimit-limit-tokens"] = tpm.ToString(CultureInfo.InvariantCulture);
-            headers["x-ratelimit-remaining-tokens"] = Math.Max(0, tpm - result.TokensUsed).ToString(CultureInfo.InvariantCulture);
-            headers["x-ratelimit-reset-tokens"] = reset;
+            var remaining = Math.Max(0, tpm - result.TokensUsed);
+            if (!tighterOnly || !result.Admitted || Looser(headers, "x-ratelimit-remaining-tokens", remaining))
+            {
+                headers["x-ratelimit-limit-tokens"] = tpm.ToString(CultureInfo.InvariantCulture);
+                headers["x-ratelimit-remaining-tokens"] = remaining.ToString(CultureInfo.InvariantCulture);
+                headers["x-ratelimit-reset-tokens"] = reset;
+            }
         }
     }
+
+    /// <summary>Is what the header says is left more than <paramref name="remaining"/> (or is there no such header)?</summary>
+    private static bool Looser(IHeaderDictionary headers, string name, long remaining) =>
+        !long.TryParse(headers[name].ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var written) || written > remaining;
 
     /// <summary>OpenAI's duration format: <c>17s</c>, <c>1m0s</c>; rounded up, so waiting that long always suffices.</summary>
     public static string Duration(TimeSpan span)

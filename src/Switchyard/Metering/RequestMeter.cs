@@ -10,9 +10,9 @@ using Switchyard.Pipeline;
 namespace Switchyard.Metering;
 
 /// <summary>
-/// Governs a model request at its ends. Admission, in two parts: the key's <c>rpm</c> and
-/// <c>maxConcurrent</c> from the headers, before the body is read; then the worst case of the body
-/// against <c>tpm</c> and credits, before any upstream call (429/402). Settlement (after the answer,
+/// Governs a model request at its ends. Admission, in two parts, each against the key's limits and
+/// its team's: <c>rpm</c> and <c>maxConcurrent</c> from the headers, before the body is read; then
+/// the worst case of the body against <c>tpm</c> and credits, before any upstream call (429/402). Settlement (after the answer,
 /// however it ended): charge <c>max(minimumCharge, tokens × price)</c> once, for the usage the
 /// upstream reported or, for a stream cut short, for what was relayed; release the rest; and queue
 /// the request's one ledger row.
@@ -84,24 +84,32 @@ internal sealed class RequestMeter(KeyLimiter limiter, UsageWriter writer, TimeP
             : CostCalculator.Cost(pricing, usage);
         var status = context.RequestAborted.IsCancellationRequested ? StatusCodes.Status499ClientClosedRequest : context.Response.StatusCode;
         var record = Record(request, request.Deployment?.Name, status, usage with { Cost = null }, cost);
-        try
+        // The row is written whatever the counters say: the ledger, not the counters, is the record of what was charged.
+        if (request.RequestLease is { } slot)
         {
-            if (request.RequestLease is { } slot)
+            var released = await slot.ReleaseAsync(0, 0m, CancellationToken.None);
+            if (released.Failure is { } failure)
             {
-                await slot.ReleaseAsync(0, 0m, CancellationToken.None);
-            }
-
-            if (request.Lease is { } lease)
-            {
-                // The whole cost is charged; part of it may still sit in this process's lease until the ledger moves it.
-                var settlement = await lease.ReleaseAsync(usage.TotalTokens, cost, CancellationToken.None);
-                record = record with { HeldCharge = settlement.Held, HeldBy = settlement.Holder };
+                logger.SettlementFailed(failure.SourceException, record.RequestId, record.KeyId);
             }
         }
-        catch (Exception exception)
+
+        if (request.Lease is { } lease)
         {
-            // The row is still written: the ledger, not the counters, is the record of what was charged.
-            logger.SettlementFailed(exception, record.RequestId, record.KeyId);
+            // The whole cost is charged, to the key and to its team; part of it may still sit in
+            // this process's leases until the ledger moves it.
+            var settled = await lease.ReleaseAsync(usage.TotalTokens, cost, CancellationToken.None);
+            record = record with
+            {
+                HeldCharge = settled.Key.Held,
+                HeldBy = settled.Key.Holder,
+                TeamHeldCharge = settled.Team.Held,
+                TeamHeldBy = settled.Team.Holder,
+            };
+            if (settled.Failure is { } failure)
+            {
+                logger.SettlementFailed(failure.SourceException, record.RequestId, record.KeyId);
+            }
         }
 
         if (request.Refused)
@@ -110,9 +118,14 @@ internal sealed class RequestMeter(KeyLimiter limiter, UsageWriter writer, TimeP
         }
 
         await writer.EnqueueAsync(record);
-        if (request.Caller!.Credits is { } granted && record.Cost > 0)
+        if (record.Cost > 0 && request.Caller!.Credits is { } granted)
         {
             alerts?.CreditsCharged(record.KeyId, request.Caller.Name, granted, record.Cost);
+        }
+
+        if (record.Cost > 0 && request.Caller!.Team is { Credits: { } teamGranted } team)
+        {
+            alerts?.TeamCreditsCharged(team.Id, team.Name, teamGranted, record.Cost);
         }
     }
 
@@ -158,6 +171,7 @@ internal sealed class RequestMeter(KeyLimiter limiter, UsageWriter writer, TimeP
             RequestId = clientSent ? RequestIds.Next() : context.TraceIdentifier,
             ClientRequestId = clientSent ? clientId : null,
             KeyId = request.Caller!.KeyId,
+            TeamId = request.Caller.Team?.Id,
             Model = request.ModelId ?? string.Empty,
             Deployment = deployment,
             Surface = request.Dialect!.Surface.Name,

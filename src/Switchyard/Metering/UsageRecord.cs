@@ -16,6 +16,9 @@ public sealed record UsageRecord
 
     public required string KeyId { get; init; }
 
+    /// <summary>The key's team when the request ran, charged with it; null for a key in no team.</summary>
+    public string? TeamId { get; init; }
+
     public required string Model { get; init; }
 
     /// <summary>provider/upstream-model that served it, or null when no deployment did.</summary>
@@ -54,6 +57,12 @@ public sealed record UsageRecord
 
     /// <summary>The lease holder (a gateway process) whose slice holds <see cref="HeldCharge"/>.</summary>
     public Guid? HeldBy { get; init; }
+
+    /// <summary>As <see cref="HeldCharge"/>, for the team's credits. Not stored in the ledger.</summary>
+    public decimal TeamHeldCharge { get; init; }
+
+    /// <summary>The lease holder whose slice of the team's credits holds <see cref="TeamHeldCharge"/>.</summary>
+    public Guid? TeamHeldBy { get; init; }
 
     public required DateTimeOffset CreatedAt { get; init; }
 }

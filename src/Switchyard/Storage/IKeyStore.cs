@@ -15,11 +15,12 @@ internal interface IKeyStore
     /// <summary>The hashes of keys not revoked, made at or after <paramref name="since"/> (all when null), with when they were made.</summary>
     Task<IReadOnlyList<(string Hash, DateTimeOffset CreatedAt)>> ListHashesAsync(DateTimeOffset? since, CancellationToken cancellationToken);
 
-    Task InsertAsync(KeyRecord key, CancellationToken cancellationToken);
+    /// <summary>Stores the key; false (and nothing stored) when the team it names does not exist.</summary>
+    Task<bool> InsertAsync(KeyRecord key, CancellationToken cancellationToken);
 
     /// <summary>
     /// Sets the fields the change names, and only those, in one statement; returns the key as it
-    /// now stands, or null when no such key exists.
+    /// now stands, or null when no such key exists or the team the change names does not.
     /// </summary>
     Task<KeyRecord?> UpdateAsync(string id, KeyChanges changes, CancellationToken cancellationToken);
 

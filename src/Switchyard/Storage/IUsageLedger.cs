@@ -26,7 +26,13 @@ internal interface IUsageLedger
     /// <summary>Credits spent per key, for every key with charges.</summary>
     Task<IReadOnlyDictionary<string, decimal>> SpentByKeyAsync(CancellationToken cancellationToken);
 
-    /// <summary>Usage per day, key and model (docs/admin-api.md <c>GET /admin/usage</c>), oldest day first.</summary>
+    /// <summary>Credits spent by one team: the sum of the costs of the rows charged to it.</summary>
+    Task<decimal> TeamSpentAsync(string teamId, CancellationToken cancellationToken);
+
+    /// <summary>Credits spent per team, for every team with charges.</summary>
+    Task<IReadOnlyDictionary<string, decimal>> SpentByTeamAsync(CancellationToken cancellationToken);
+
+    /// <summary>Usage per day, key, model and team (docs/admin-api.md <c>GET /admin/usage</c>), oldest day first.</summary>
     Task<IReadOnlyList<UsageSummary>> SummarizeAsync(UsageFilter filter, CancellationToken cancellationToken);
 
     /// <summary>Request-log rows, newest first.</summary>

@@ -21,7 +21,10 @@ internal sealed record KeyChanges
 
     public Change<DateTimeOffset?> ExpiresAt { get; init; }
 
-    public bool None => !Name.Set && !AllowedModels.Set && !Rpm.Set && !Tpm.Set && !MaxConcurrent.Set && !Credits.Set && !ExpiresAt.Set;
+    /// <summary>The key's team (an existing team's id), or null to take it out of its team.</summary>
+    public Change<string?> Team { get; init; }
+
+    public bool None => !Name.Set && !AllowedModels.Set && !Rpm.Set && !Tpm.Set && !MaxConcurrent.Set && !Credits.Set && !ExpiresAt.Set && !Team.Set;
 }
 
 /// <summary>A value to set, or (the default) nothing to set.</summary>

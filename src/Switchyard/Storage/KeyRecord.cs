@@ -24,6 +24,9 @@ public sealed record KeyRecord
 
     public DateTimeOffset? ExpiresAt { get; init; }
 
+    /// <summary>The team the key belongs to, whose limits and credits bind it too; null for none.</summary>
+    public string? TeamId { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
 
     public DateTimeOffset? RevokedAt { get; init; }

@@ -9,6 +9,9 @@ namespace Switchyard.Storage;
 /// </summary>
 internal sealed record Stores(IKeyStore Keys, IConversationStore Conversations, IUsageLedger Ledger, IRateLimitStore Limits) : IAsyncDisposable
 {
+    /// <summary>The teams keys may belong to, in the same database.</summary>
+    public required ITeamStore Teams { get; init; }
+
     /// <summary>The database connection pool the parts share, closed with them.</summary>
     public IAsyncDisposable? Database { get; init; }
 

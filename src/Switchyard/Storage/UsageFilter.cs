@@ -5,6 +5,9 @@ internal sealed record UsageFilter
 {
     public string? KeyId { get; init; }
 
+    /// <summary>Rows charged to this team (whichever of its keys made them).</summary>
+    public string? TeamId { get; init; }
+
     public string? Model { get; init; }
 
     public int? Status { get; init; }

@@ -2,16 +2,21 @@ namespace Switchyard.Storage;
 
 /// <summary>
 /// The WHERE clause of the ledger queries for a <see cref="UsageFilter"/>, the same in SQLite and
-/// PostgreSQL; each store binds the parameters in its own types (@KeyId, @Model, @Status, @Surface, @RequestId, @Since, @Until).
+/// PostgreSQL; each store binds the parameters in its own types (@KeyId, @TeamId, @Model, @Status, @Surface, @RequestId, @Since, @Until).
 /// </summary>
 internal static class UsageFilterSql
 {
     public static string Where(UsageFilter filter)
     {
-        var clauses = new List<string>(5);
+        var clauses = new List<string>(8);
         if (filter.KeyId is not null)
         {
             clauses.Add("key_id = @KeyId");
+        }
+
+        if (filter.TeamId is not null)
+        {
+            clauses.Add("team_id = @TeamId");
         }
 
         if (filter.Model is not null)

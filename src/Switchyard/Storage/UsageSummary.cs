@@ -1,6 +1,6 @@
 namespace Switchyard.Storage;
 
-/// <summary>Usage of one key on one model on one day (UTC), as <c>GET /admin/usage</c> reports it.</summary>
+/// <summary>Usage of one key on one model on one day (UTC), as <c>GET /admin/usage</c> reports it; charged to <paramref name="TeamId"/> when the key was in a team.</summary>
 public sealed record UsageSummary(
     string Day,
     string KeyId,
@@ -11,4 +11,5 @@ public sealed record UsageSummary(
     long CacheWriteTokens,
     long OutputTokens,
     long ReasoningTokens,
-    decimal Cost);
+    decimal Cost,
+    string? TeamId = null);

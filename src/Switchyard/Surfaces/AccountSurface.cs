@@ -14,8 +14,8 @@ namespace Switchyard.Surfaces;
 
 /// <summary>
 /// <c>GET /v1/key</c> (docs/admin-api.md): the caller's own key — name, allow-list, limits, credits
-/// left, and usage this period (the current calendar month, UTC). Errors in OpenAI's envelope, as
-/// the rest of <c>/v1</c>.
+/// left, its team's limits and credits left, and usage this period (the current calendar month,
+/// UTC). Errors in OpenAI's envelope, as the rest of <c>/v1</c>.
 /// </summary>
 internal static class AccountSurface
 {
@@ -56,6 +56,7 @@ internal static class AccountSurface
         var periodStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
         var usage = await ledger.SummarizeAsync(new UsageFilter { KeyId = caller.KeyId, Since = periodStart }, context.RequestAborted);
         var spent = caller.Credits is null ? 0m : await ledger.SpentAsync(caller.KeyId, context.RequestAborted);
+        var teamSpent = caller.Team is { Credits: not null } team ? await ledger.TeamSpentAsync(team.Id, context.RequestAborted) : 0m;
 
         using var buffer = new PooledBufferWriter(512);
         using (var json = new Utf8JsonWriter(buffer, JsonWire.WriterOptions))
@@ -70,6 +71,24 @@ internal static class AccountSurface
             KeyObjects.WriteOptional(json, "maxConcurrent"u8, caller.MaxConcurrent);
             json.WriteEndObject();
             KeyObjects.WriteCredits(json, caller.Credits, spent);
+            if (caller.Team is { } callerTeam)
+            {
+                json.WriteStartObject("team"u8);
+                json.WriteString("id"u8, callerTeam.Id);
+                json.WriteString("name"u8, callerTeam.Name);
+                json.WriteStartObject("limits"u8);
+                KeyObjects.WriteOptional(json, "rpm"u8, callerTeam.Rpm);
+                KeyObjects.WriteOptional(json, "tpm"u8, callerTeam.Tpm);
+                KeyObjects.WriteOptional(json, "maxConcurrent"u8, callerTeam.MaxConcurrent);
+                json.WriteEndObject();
+                KeyObjects.WriteCredits(json, callerTeam.Credits, teamSpent);
+                json.WriteEndObject();
+            }
+            else
+            {
+                json.WriteNull("team"u8);
+            }
+
             json.WriteStartObject("usage"u8);
             json.WriteNumber("requests"u8, usage.Sum(u => u.Requests));
             json.WriteNumber("inputTokens"u8, usage.Sum(u => u.InputTokens + u.CachedInputTokens + u.CacheWriteTokens));

@@ -7,9 +7,10 @@ using Switchyard.Storage;
 
 namespace Switchyard.Surfaces;
 
-/// <summary>What the admin routes and the console work with, injected as one parameter, and the key changes both make.</summary>
+/// <summary>What the admin routes and the console work with, injected as one parameter, and the key and team changes both make.</summary>
 internal sealed class AdminServices(
     IKeyStore keys,
+    ITeamStore teams,
     IUsageLedger ledger,
     UsageWriter writer,
     ApiKeyAuthenticator authenticator,
@@ -18,6 +19,8 @@ internal sealed class AdminServices(
     IAlertSink? alerts = null)
 {
     public IKeyStore Keys => keys;
+
+    public ITeamStore Teams => teams;
 
     public IUsageLedger Ledger => ledger;
 
@@ -51,12 +54,18 @@ internal sealed class AdminServices(
         return true;
     }
 
-    /// <summary>Creates a key; the secret is returned this once and only its hash is stored.</summary>
-    public async Task<(KeyRecord Record, string Secret)> CreateKeyAsync(KeyRecord fields, CancellationToken cancellationToken)
+    /// <summary>Creates a key; the secret is returned this once and only its hash is stored. Null when the team it names does not exist.</summary>
+    public async Task<(KeyRecord Record, string Secret)?> CreateKeyAsync(KeyRecord fields, CancellationToken cancellationToken)
     {
         var (record, secret) = KeyIssuer.Create(fields.Name, fields.AllowedModels, fields.Rpm, fields.Tpm, fields.MaxConcurrent, fields.Credits,
             fields.ExpiresAt, time.GetUtcNow());
-        await keys.InsertAsync(record, cancellationToken);
+        record = record with { TeamId = fields.TeamId };
+        if (!await keys.InsertAsync(record, cancellationToken))
+        {
+            return null;
+        }
+
+        authenticator.Known.Add(record.Hash);
         logger.KeyChanged(record.Id, "created");
         return (record, secret);
     }
@@ -64,7 +73,7 @@ internal sealed class AdminServices(
     /// <summary>
     /// Sets the fields of <paramref name="key"/> that differ from <paramref name="before"/>, so a
     /// form's change never writes back a value it only read (a concurrent top-up stays); false when
-    /// no such key exists.
+    /// no such key exists or the team it names does not.
     /// </summary>
     public async Task<bool> UpdateKeyAsync(KeyRecord before, KeyRecord key, CancellationToken cancellationToken)
     {
@@ -78,6 +87,7 @@ internal sealed class AdminServices(
             MaxConcurrent = key.MaxConcurrent != before.MaxConcurrent ? new(key.MaxConcurrent) : default,
             Credits = key.Credits != before.Credits ? new(key.Credits) : default,
             ExpiresAt = key.ExpiresAt != before.ExpiresAt ? new(key.ExpiresAt) : default,
+            Team = key.TeamId != before.TeamId ? new(key.TeamId) : default,
         };
         if (changes.None)
         {
@@ -112,5 +122,64 @@ internal sealed class AdminServices(
     {
         await writer.FlushAsync(cancellationToken);
         return await ledger.SpentAsync(keyId, cancellationToken);
+    }
+
+    /// <summary>Credits spent by the team's keys together, this process's queued rows included.</summary>
+    public async Task<decimal> TeamSpentAsync(string teamId, CancellationToken cancellationToken)
+    {
+        await writer.FlushAsync(cancellationToken);
+        return await ledger.TeamSpentAsync(teamId, cancellationToken);
+    }
+
+    /// <summary>Creates a team; null when another team has the name.</summary>
+    public async Task<TeamRecord?> CreateTeamAsync(TeamRecord fields, CancellationToken cancellationToken)
+    {
+        var team = fields with { Id = TeamIds.New(), CreatedAt = time.GetUtcNow() };
+        if (await teams.InsertAsync(team, cancellationToken) != TeamWrite.Done)
+        {
+            return null;
+        }
+
+        logger.TeamChanged(team.Id, "created");
+        return team;
+    }
+
+    /// <summary>Sets the fields the change names; the team's keys are bound by the new limits here at once and elsewhere within 5 seconds.</summary>
+    public async Task<(TeamWrite Outcome, TeamRecord? Team)> UpdateTeamAsync(string id, TeamChanges changes, CancellationToken cancellationToken)
+    {
+        var updated = await teams.UpdateAsync(id, changes, cancellationToken);
+        if (updated.Outcome == TeamWrite.Done && !changes.None)
+        {
+            authenticator.Invalidate();
+            logger.TeamChanged(id, "updated");
+        }
+
+        return updated;
+    }
+
+    /// <summary>Adds (or with a negative amount, takes) the team's credits; null when no such team exists.</summary>
+    public async Task<TeamRecord?> AddTeamCreditsAsync(string id, decimal amount, CancellationToken cancellationToken)
+    {
+        var team = await teams.AddCreditsAsync(id, amount, cancellationToken);
+        if (team is not null)
+        {
+            authenticator.Invalidate();
+            logger.TeamChanged(id, "credited");
+        }
+
+        return team;
+    }
+
+    /// <summary>Deletes the team unless keys that are not revoked still belong to it.</summary>
+    public async Task<TeamWrite> DeleteTeamAsync(string id, CancellationToken cancellationToken)
+    {
+        var outcome = await teams.DeleteAsync(id, cancellationToken);
+        if (outcome == TeamWrite.Done)
+        {
+            authenticator.Invalidate();
+            logger.TeamChanged(id, "deleted");
+        }
+
+        return outcome;
     }
 }

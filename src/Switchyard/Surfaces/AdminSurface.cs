@@ -15,9 +15,10 @@ using Switchyard.Storage;
 namespace Switchyard.Surfaces;
 
 /// <summary>
-/// The admin API of docs/admin-api.md: keys, credits, usage and the request log, for the master key
-/// only (an unknown key is 401, any other valid key 403). Errors are ProblemDetails. Changes to a
-/// key reach this process at once (the key cache is dropped) and the others within 5 seconds.
+/// The admin API of docs/admin-api.md: keys, teams (<see cref="AdminTeamRoutes"/>), credits, usage and
+/// the request log, for the master key only (an unknown key is 401, any other valid key 403).
+/// Errors are ProblemDetails. Changes to a key or a team reach this process at once (the key cache
+/// is dropped) and the others within 5 seconds.
 /// </summary>
 internal static class AdminSurface
 {
@@ -33,6 +34,7 @@ internal static class AdminSurface
         admin.MapPatch("/keys/{id}", UpdateKeyAsync);
         admin.MapDelete("/keys/{id}", RevokeKeyAsync);
         admin.MapPost("/keys/{id}/credits", AddCreditsAsync);
+        AdminTeamRoutes.Map(admin);
         admin.MapGet("/usage", UsageAsync);
         admin.MapGet("/requests", RequestsAsync);
         return routes;
@@ -42,11 +44,22 @@ internal static class AdminSurface
     {
         using var body = await ReadBodyAsync(context);
         var fields = KeyFields.Read(body.RootElement, requireName: true);
-        var (record, secret) = KeyIssuer.Create(fields.Name!, fields.AllowedModels.Value, fields.Rpm.Value, fields.Tpm.Value,
-            fields.MaxConcurrent.Value, fields.Credits.Value, fields.ExpiresAt.Value, services.Time.GetUtcNow());
-        await services.Keys.InsertAsync(record, context.RequestAborted);
-        services.Authenticator.Known.Add(record.Hash);
-        services.Logger.KeyChanged(record.Id, "created");
+        await TeamExistsAsync(services, fields, context.RequestAborted);
+        var created = await services.CreateKeyAsync(new KeyRecord
+        {
+            Id = "",
+            Name = fields.Name!,
+            Prefix = "",
+            Hash = "",
+            AllowedModels = fields.AllowedModels.Value,
+            Rpm = fields.Rpm.Value,
+            Tpm = fields.Tpm.Value,
+            MaxConcurrent = fields.MaxConcurrent.Value,
+            Credits = fields.Credits.Value,
+            ExpiresAt = fields.ExpiresAt.Value,
+            TeamId = fields.Team.Value,
+        }, context.RequestAborted);
+        var (record, secret) = created ?? throw NoSuchTeam(fields.Team.Value!);
         context.Response.StatusCode = StatusCodes.Status201Created;
         context.Response.Headers.Location = "/admin/keys/" + record.Id;
         await WriteJsonAsync(context, writer => KeyObjects.WriteKey(writer, record, 0m, secret));
@@ -81,9 +94,11 @@ internal static class AdminSurface
     {
         using var body = await ReadBodyAsync(context);
         var fields = KeyFields.Read(body.RootElement, requireName: false);
+        await TeamExistsAsync(services, fields, context.RequestAborted);
 
         // Only the fields sent are written: a top-up made meanwhile is not overwritten with a stale grant.
-        var updated = await services.Keys.UpdateAsync(id, fields.ToChanges(), context.RequestAborted) ?? throw NotFound(id);
+        var updated = await services.Keys.UpdateAsync(id, fields.ToChanges(), context.RequestAborted)
+            ?? throw (fields.Team.Value is { } team && await services.Keys.GetAsync(id, context.RequestAborted) is not null ? NoSuchTeam(team) : NotFound(id));
 
         services.Authenticator.Invalidate();
         services.Logger.KeyChanged(id, "updated");
@@ -103,12 +118,7 @@ internal static class AdminSurface
     private static Task AddCreditsAsync(HttpContext context, string id, AdminServices services) => GuardAsync(context, services, async () =>
     {
         using var body = await ReadBodyAsync(context);
-        if (!body.RootElement.TryGetProperty("amount", out var amount) || amount.ValueKind != JsonValueKind.Number || !amount.TryGetDecimal(out var value))
-        {
-            throw Invalid("'amount' is required and must be a number (it may be negative).", "amount");
-        }
-
-        var key = await services.Keys.AddCreditsAsync(id, value, context.RequestAborted) ?? throw NotFound(id);
+        var key = await services.Keys.AddCreditsAsync(id, ReadAmount(body.RootElement), context.RequestAborted) ?? throw NotFound(id);
         services.Authenticator.Invalidate();
         services.Logger.KeyChanged(id, "credited");
         await WriteKeyAsync(context, services, key);
@@ -128,6 +138,7 @@ internal static class AdminSurface
                 writer.WriteStartObject();
                 writer.WriteString("day"u8, row.Day);
                 writer.WriteString("keyId"u8, row.KeyId);
+                KeyObjects.WriteOptional(writer, "teamId"u8, row.TeamId);
                 writer.WriteString("model"u8, row.Model);
                 writer.WriteNumber("requests"u8, row.Requests);
                 writer.WriteNumber("inputTokens"u8, row.InputTokens);
@@ -189,6 +200,7 @@ internal static class AdminSurface
         }
 
         writer.WriteString("keyId"u8, row.KeyId);
+        KeyObjects.WriteOptional(writer, "teamId"u8, row.TeamId);
         writer.WriteString("model"u8, row.Model);
         if (row.Deployment is { } deployment)
         {
@@ -237,12 +249,13 @@ internal static class AdminSurface
     private static async Task<KeyRecord> FindAsync(AdminServices services, string id, CancellationToken cancellationToken) =>
         await services.Keys.GetAsync(id, cancellationToken) ?? throw NotFound(id);
 
-    /// <summary>keyId, model, since, until; a bare date as <c>until</c> includes that whole day.</summary>
+    /// <summary>keyId, teamId, model, since, until; a bare date as <c>until</c> includes that whole day.</summary>
     private static UsageFilter ReadFilter(IQueryCollection query)
     {
         return new UsageFilter
         {
             KeyId = query["keyId"].ToString() is { Length: > 0 } keyId ? keyId : null,
+            TeamId = query["teamId"].ToString() is { Length: > 0 } teamId ? teamId : null,
             Model = query["model"].ToString() is { Length: > 0 } model ? model : null,
             Since = Time(query, "since", endOfDay: false),
             Until = Time(query, "until", endOfDay: true),
@@ -268,7 +281,22 @@ internal static class AdminSurface
             : throw Invalid($"'{name}' must be a date (2025-01-31) or an ISO 8601 time.", name);
     }
 
-    private static async Task<JsonDocument> ReadBodyAsync(HttpContext context)
+    /// <summary>A top-up's <c>{"amount": n}</c>: a number, which may be negative.</summary>
+    internal static decimal ReadAmount(JsonElement body) =>
+        body.TryGetProperty("amount", out var amount) && amount.ValueKind == JsonValueKind.Number && amount.TryGetDecimal(out var value)
+            ? value
+            : throw Invalid("'amount' is required and must be a number (it may be negative).", "amount");
+
+    /// <summary>A key names only a team that exists (400 otherwise); the store checks again where it writes.</summary>
+    private static async Task TeamExistsAsync(AdminServices services, KeyFields fields, CancellationToken cancellationToken)
+    {
+        if (fields.Team.Value is { } team && await services.Teams.GetAsync(team, cancellationToken) is null)
+        {
+            throw NoSuchTeam(team);
+        }
+    }
+
+    internal static async Task<JsonDocument> ReadBodyAsync(HttpContext context)
     {
         using var body = await RequestBody.ReadAsync(context.Request, MaxBodyBytes, context.RequestAborted);
         try
@@ -288,7 +316,7 @@ internal static class AdminSurface
         }
     }
 
-    private static async Task GuardAsync(HttpContext context, AdminServices services, Func<Task> handle)
+    internal static async Task GuardAsync(HttpContext context, AdminServices services, Func<Task> handle)
     {
         try
         {
@@ -332,7 +360,7 @@ internal static class AdminSurface
         }
     }
 
-    private static async Task WriteJsonAsync(HttpContext context, Action<Utf8JsonWriter> write)
+    internal static async Task WriteJsonAsync(HttpContext context, Action<Utf8JsonWriter> write)
     {
         using var buffer = new PooledBufferWriter(1024);
         using (var writer = new Utf8JsonWriter(buffer, JsonWire.WriterOptions))
@@ -348,4 +376,6 @@ internal static class AdminSurface
     internal static GatewayException Invalid(string message, string? param) => new(GatewayError.InvalidRequest(message, param));
 
     private static GatewayException NotFound(string id) => new(new GatewayError(GatewayErrorKind.NotFound, $"No key has the id '{id}'."));
+
+    private static GatewayException NoSuchTeam(string id) => Invalid($"No team has the id '{id}'.", "team");
 }

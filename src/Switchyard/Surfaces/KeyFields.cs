@@ -24,6 +24,9 @@ internal sealed class KeyFields
 
     public Optional<DateTimeOffset?> ExpiresAt { get; private set; }
 
+    /// <summary>The id of the team the key belongs to, or null for none; whether it exists is checked where it is written.</summary>
+    public Optional<string?> Team { get; private set; }
+
     public static KeyFields Read(JsonElement body, bool requireName)
     {
         var fields = new KeyFields();
@@ -72,6 +75,16 @@ internal sealed class KeyFields
             });
         }
 
+        if (body.TryGetProperty("team", out var team))
+        {
+            fields.Team = new(team.ValueKind switch
+            {
+                JsonValueKind.Null => null,
+                JsonValueKind.String when team.GetString() is { Length: > 0 } id => id,
+                _ => throw AdminSurface.Invalid("'team' must be a team's id, or null for no team.", "team"),
+            });
+        }
+
         return fields;
     }
 
@@ -85,9 +98,10 @@ internal sealed class KeyFields
         MaxConcurrent = MaxConcurrent.Sent ? new(MaxConcurrent.Value) : default,
         Credits = Credits.Sent ? new(Credits.Value) : default,
         ExpiresAt = ExpiresAt.Sent ? new(ExpiresAt.Value) : default,
+        Team = Team.Sent ? new(Team.Value) : default,
     };
 
-    private static Optional<int?> Limit(JsonElement body, string name)
+    internal static Optional<int?> Limit(JsonElement body, string name)
     {
         if (!body.TryGetProperty(name, out var value))
         {

@@ -22,6 +22,7 @@ internal static class KeyObjects
         WriteTime(writer, "expiresAt"u8, key.ExpiresAt);
         WriteTime(writer, "createdAt"u8, key.CreatedAt);
         WriteTime(writer, "revokedAt"u8, key.RevokedAt);
+        WriteOptional(writer, "team"u8, key.TeamId);
         if (secret is not null)
         {
             writer.WriteString("key"u8, secret);
@@ -61,6 +62,33 @@ internal static class KeyObjects
         writer.WriteNumber("spent"u8, Normalize(spent));
         writer.WriteNumber("remaining"u8, Normalize(total - spent));
         writer.WriteEndObject();
+    }
+
+    /// <summary>A team object: its limits, and its credits with what its keys together spent.</summary>
+    public static void WriteTeam(Utf8JsonWriter writer, TeamRecord team, decimal spent, int keys)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id"u8, team.Id);
+        writer.WriteString("name"u8, team.Name);
+        WriteOptional(writer, "rpm"u8, team.Rpm);
+        WriteOptional(writer, "tpm"u8, team.Tpm);
+        WriteOptional(writer, "maxConcurrent"u8, team.MaxConcurrent);
+        WriteCredits(writer, team.Credits, spent);
+        writer.WriteNumber("keys"u8, keys);
+        WriteTime(writer, "createdAt"u8, team.CreatedAt);
+        writer.WriteEndObject();
+    }
+
+    public static void WriteOptional(Utf8JsonWriter writer, ReadOnlySpan<byte> name, string? value)
+    {
+        if (value is not null)
+        {
+            writer.WriteString(name, value);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
     }
 
     public static void WriteOptional(Utf8JsonWriter writer, ReadOnlySpan<byte> name, int? value)

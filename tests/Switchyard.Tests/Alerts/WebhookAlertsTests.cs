@@ -83,6 +83,46 @@ public sealed class WebhookAlertsTests
     }
 
     [Fact]
+    public async Task A_teams_spending_across_its_keys_is_announced_at_each_threshold_once()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var gateway = await StartAsync(upstream, receiver, "json");
+        using var admin = gateway.AdminClient();
+
+        // 2 credits for the team, none of the keys' own; each request costs exactly 1.
+        var team = await (await admin.PostAsJsonAsync("/admin/teams", new { name = "research", credits = 2 }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var teamId = team.GetProperty("id").GetString()!;
+        var chats = new List<ChatClient>();
+        foreach (var name in new[] { "alice", "bob" })
+        {
+            var key = await (await admin.PostAsJsonAsync("/admin/keys", new { name, team = teamId }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+            chats.Add(gateway.OpenAIClient(key.GetProperty("key").GetString()!).GetChatClient("priced"));
+        }
+
+        upstream.EnqueueJson(UpstreamAnswers.ChatCompletion("one", promptTokens: 5, completionTokens: 4));
+        await chats[0].CompleteChatAsync([new UserChatMessage("hi")], new ChatCompletionOptions { MaxOutputTokenCount = 4 }, Ct);
+        var half = await receiver.WaitForAsync(Is("team.credits"), 1, Promise);
+        upstream.EnqueueJson(UpstreamAnswers.ChatCompletion("two", promptTokens: 5, completionTokens: 4));
+        await chats[1].CompleteChatAsync([new UserChatMessage("hi")], new ChatCompletionOptions { MaxOutputTokenCount = 4 }, Ct);
+        var all = await receiver.WaitForAsync(Is("team.credits"), 3, Promise);
+        var refused = await Assert.ThrowsAsync<ClientResultException>(() =>
+            chats[0].CompleteChatAsync([new UserChatMessage("hi")], new ChatCompletionOptions { MaxOutputTokenCount = 4 }, Ct));
+
+        Assert.Equal(50, Assert.Single(half).Json.GetProperty("data").GetProperty("threshold").GetInt32());
+        Assert.Equal([50, 80, 100], all.Select(c => c.Json.GetProperty("data").GetProperty("threshold").GetInt32()).Order());
+        var full = all.Single(c => c.Json.GetProperty("data").GetProperty("threshold").GetInt32() == 100).Json;
+        Assert.Equal(teamId, full.GetProperty("data").GetProperty("teamId").GetString());
+        Assert.Equal("research", full.GetProperty("data").GetProperty("teamName").GetString());
+        Assert.Equal(2m, full.GetProperty("data").GetProperty("spent").GetDecimal());
+        Assert.Equal(2m, full.GetProperty("data").GetProperty("granted").GetDecimal());
+        Assert.Contains("Team 'research'", full.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Equal(402, refused.Status);
+        Assert.All(receiver.Posts, post => Assert.True(SignatureIsValid(post), "signature"));
+        Assert.Equal(3, receiver.Posts.Count);
+    }
+
+    [Fact]
     public async Task A_receiver_that_fails_twice_gets_the_alert_on_the_third_try()
     {
         await using var receiver = await WebhookReceiver.StartAsync();

@@ -67,7 +67,7 @@ public sealed class ConsoleOptionsValidatorTests
             "alerts.maxAttempts: must be from 1 to 20",
             "alerts.webhooks[0].url: is not an absolute http(s) URL",
             "alerts.webhooks[0].format: 'teams' is not one of json, slack",
-            "alerts.webhooks[0].events[0]: 'key.spent' is not one of key.credits, key.revoked, deployment.benched, deployment.recovered",
+            "alerts.webhooks[0].events[0]: 'key.spent' is not one of key.credits, team.credits, key.revoked, deployment.benched, deployment.recovered",
         ], problems);
         Assert.DoesNotContain(problems, p => p.Contains("secret-token", StringComparison.Ordinal));
     }

@@ -44,7 +44,7 @@ public sealed class Chromium : IAsyncLifetime
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             BaseURL = baseUrl,
-            ViewportSize = new ViewportSize { Width = 1180, Height = 760 },
+            ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
             ColorScheme = ColorScheme.Light,
         });
         context.SetDefaultTimeout(15_000);

@@ -11,7 +11,7 @@ namespace Switchyard.Tests.Console;
 /// <summary>
 /// The console in a real browser (Debian's chromium through Playwright) against a real gateway:
 /// what an admin and a key holder can see and do, and that what they typed is shown as text.
-/// These tests also take the screenshots in docs/console/.
+/// With SWITCHYARD_SCREENSHOTS set, these tests also take the screenshots docs/console.md shows.
 /// </summary>
 public sealed class ConsoleTests(Chromium chromium)
 {
@@ -51,8 +51,8 @@ public sealed class ConsoleTests(Chromium chromium)
         using var admin = gateway.AdminClient();
         var keyId = (await admin.GetFromJsonAsync<JsonElement>("/admin/keys", Ct)).GetProperty("data").EnumerateArray()
             .Single(k => k.GetProperty("name").GetString() == "ci-bot").GetProperty("id").GetString()!;
-        var logged = (await admin.GetFromJsonAsync<JsonElement>($"/admin/requests?keyId={keyId}", Ct)).GetProperty("data").EnumerateArray().Single();
-        var cost = logged.GetProperty("cost").GetDecimal().ToString("#,0.########", CultureInfo.InvariantCulture);
+        var logged = Assert.Single(await AdminApi.RequestsAsync(gateway, $"keyId={keyId}", atLeast: 1))!;
+        var cost = ((decimal)logged["cost"]!).ToString("#,0.########", CultureInfo.InvariantCulture);
         Assert.NotEqual("0", cost);
 
         // The request log shows it; its page shows the deployment, the timings and the cost.
@@ -83,7 +83,7 @@ public sealed class ConsoleTests(Chromium chromium)
         Assert.Contains("stream to me", await page.GetByTestId("answer").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Contains("\"model\": \"echo\"", await page.GetByTestId("sent").InnerTextAsync(), StringComparison.Ordinal);
         await Screenshots.TakeAsync(page, "playground");
-        Assert.Equal(2, (await admin.GetFromJsonAsync<JsonElement>($"/admin/requests?keyId={keyId}", Ct)).GetProperty("data").GetArrayLength());
+        Assert.Equal(2, (await AdminApi.RequestsAsync(gateway, $"keyId={keyId}", atLeast: 2)).Count);
 
         // Top up.
         await page.GotoAsync($"/ui/keys/{keyId}");
@@ -109,6 +109,90 @@ public sealed class ConsoleTests(Chromium chromium)
         await Screenshots.TakeAsync(page, "models");
         await page.GotoAsync("/ui/alerts");
         await Screenshots.TakeAsync(page, "alerts");
+    }
+
+    [Fact]
+    public async Task Admin_creates_a_team_puts_a_key_in_it_and_sees_the_teams_usage_and_limits()
+    {
+        await using var gateway = await StartAsync();
+        using var admin = gateway.AdminClient();
+        var member = await (await admin.PostAsJsonAsync("/admin/keys", new { name = "member" }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+        var memberId = member.GetProperty("id").GetString()!;
+        var (context, page, dialogs) = await chromium.OpenAsync(gateway.BaseUrl);
+        await using var _ = context;
+        await SignInAsync(page, GatewayInstance.MasterKey);
+
+        // Create a team with credits and an rpm; a second one named to break the page, if anything could.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Teams" }).ClickAsync();
+        var create = page.GetByTestId("create-team");
+        await create.Locator("input[name=name]").FillAsync("research");
+        await create.Locator("input[name=rpm]").FillAsync("100");
+        await create.Locator("input[name=credits]").FillAsync("10");
+        await create.GetByRole(AriaRole.Button, new() { Name = "Create team" }).ClickAsync();
+        var created = await page.GetByTestId("notice").InnerTextAsync();
+        var teamId = new Uri(page.Url).AbsolutePath["/ui/teams/".Length..];
+        await page.GotoAsync("/ui/teams");
+        await page.GetByTestId("create-team").Locator("input[name=name]").FillAsync(HostileName);
+        await page.GetByTestId("create-team").GetByRole(AriaRole.Button, new() { Name = "Create team" }).ClickAsync();
+
+        // Put the key in the team from the key's own page.
+        await page.GotoAsync($"/ui/keys/{memberId}");
+        await page.GetByTestId("edit-key").Locator("select[name=team]").SelectOptionAsync(teamId);
+        await page.GetByTestId("edit-key").GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        var keyTeam = await page.GetByTestId("key-team-name").InnerTextAsync();
+
+        // The key is used through the OpenAI SDK; the team page shows what it spent, its key and its request.
+        var completion = await gateway.OpenAIClient(member.GetProperty("key").GetString()!).GetChatClient("echo").CompleteChatAsync(["for the team"], cancellationToken: Ct);
+        var cost = (decimal)Assert.Single(await AdminApi.RequestsAsync(gateway, $"teamId={teamId}", atLeast: 1))!["cost"]!;
+        await page.GotoAsync($"/ui/teams/{teamId}");
+        var spent = await page.GetByTestId("team-spent").InnerTextAsync();
+        var teamKeys = await page.GetByTestId("team-keys").Locator("tbody tr").AllInnerTextsAsync();
+        var teamRequests = await page.GetByTestId("requests").Locator("tbody tr").CountAsync();
+        await Screenshots.TakeAsync(page, "team");
+
+        // Top it up; deleting it is refused while it has a key.
+        await page.GetByTestId("team-topup").Locator("input[name=amount]").FillAsync("5");
+        await page.GetByTestId("team-topup").GetByRole(AriaRole.Button).ClickAsync();
+        var credited = await page.GetByTestId("notice").InnerTextAsync();
+        var credits = await page.GetByTestId("team-credits").InnerTextAsync();
+        await page.GetByTestId("team-delete").GetByRole(AriaRole.Button).ClickAsync();
+        var refusedDelete = await page.GetByTestId("error").InnerTextAsync();
+
+        // Usage per team and the request log filtered by team carry the same request.
+        await page.GotoAsync($"/ui/usage?groupBy=team&teamId={teamId}");
+        var usageTotal = await page.GetByTestId("usage-total-cost").InnerTextAsync();
+        var usageGroups = await page.GetByTestId("usage").Locator("tbody tr td:first-child").AllInnerTextsAsync();
+        await page.GotoAsync("/ui/requests");
+        await page.Locator("select[name=teamId]").SelectOptionAsync(teamId);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+        var filtered = await page.GetByTestId("requests").Locator("tbody tr").CountAsync();
+        await page.GotoAsync("/ui/teams");
+        var teamsListed = await page.GetByTestId("teams").Locator("tbody tr").AllInnerTextsAsync();
+        var images = await page.Locator("img").CountAsync();
+        await Screenshots.TakeAsync(page, "teams");
+
+        Assert.Contains("for the team", completion.Value.Content[0].Text, StringComparison.Ordinal);
+        Assert.StartsWith("Team created", created, StringComparison.Ordinal);
+        Assert.StartsWith("team_", teamId, StringComparison.Ordinal);
+        Assert.Equal("research", keyTeam.Trim());
+        Assert.NotEqual(0m, cost);
+        Assert.Equal(cost.ToString("#,0.########", CultureInfo.InvariantCulture), spent);
+        Assert.Equal("member", Assert.Single(teamKeys).Split('\t')[0]);
+        Assert.Equal(1, teamRequests);
+        Assert.Equal("Credits changed.", credited);
+        Assert.Equal("15", credits);
+        Assert.Contains("still has keys", refusedDelete, StringComparison.Ordinal);
+        Assert.Equal(cost.ToString("#,0.########", CultureInfo.InvariantCulture), usageTotal);
+        Assert.Equal(["research"], usageGroups);
+        Assert.Equal(1, filtered);
+        Assert.Equal(2, teamsListed.Count);
+        Assert.Contains(teamsListed, row => row.StartsWith(HostileName, StringComparison.Ordinal));
+        Assert.Equal(0, images);
+        Assert.Single(dialogs, d => d.StartsWith("confirm", StringComparison.Ordinal));
+        var team = await admin.GetFromJsonAsync<JsonElement>($"/admin/teams/{teamId}", Ct);
+        Assert.Equal(15m, team.GetProperty("credits").GetProperty("granted").GetDecimal());
+        Assert.Equal(100, team.GetProperty("rpm").GetInt32());
+        Assert.Equal(teamId, (await admin.GetFromJsonAsync<JsonElement>($"/admin/keys/{memberId}", Ct)).GetProperty("team").GetString());
     }
 
     [Fact]
@@ -224,7 +308,10 @@ public sealed class ConsoleTests(Chromium chromium)
 
         await page.Locator("#key").FillAsync(key);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath != "/ui/signin");
+
+        // Waiting for the next page's load event could miss it (now and then it had fired already
+        // and the wait ran out); its URL is enough, and what the caller reads next waits for itself.
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath != "/ui/signin", new() { WaitUntil = WaitUntilState.Commit });
     }
 
     private static Task<GatewayInstance> StartAsync() => GatewayInstance.StartAsync(config =>

@@ -2,15 +2,25 @@ using Microsoft.Playwright;
 
 namespace Switchyard.Tests.Console;
 
-/// <summary>Saves page screenshots into the repository's docs/console/, where docs/console.md shows them.</summary>
+/// <summary>
+/// Saves page screenshots for docs/console.md, only when <c>SWITCHYARD_SCREENSHOTS</c> names a folder
+/// (relative to the repository's root, such as <c>docs/screenshots</c>): an ordinary test run writes
+/// nothing into the repository. Each is the browser's viewport (1280×800), as a PNG.
+/// </summary>
 public static class Screenshots
 {
-    private static readonly string Folder = Path.Combine(RepositoryRoot(), "docs", "console");
+    public const string Variable = "SWITCHYARD_SCREENSHOTS";
 
     public static async Task TakeAsync(IPage page, string name)
     {
-        Directory.CreateDirectory(Folder);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Folder, name + ".png"), Type = ScreenshotType.Png });
+        if (Environment.GetEnvironmentVariable(Variable) is not { Length: > 0 } folder)
+        {
+            return;
+        }
+
+        folder = Path.Combine(RepositoryRoot(), folder);
+        Directory.CreateDirectory(folder);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), Type = ScreenshotType.Png });
     }
 
     private static string RepositoryRoot()
@@ -23,6 +33,6 @@ public static class Screenshots
             }
         }
 
-        return Path.GetTempPath();
+        return Directory.GetCurrentDirectory();
     }
 }

@@ -106,6 +106,77 @@ public sealed class SingleSignOnTests(Chromium chromium)
     }
 
     [Fact]
+    public async Task A_viewer_whose_team_claim_names_a_team_sees_only_that_team()
+    {
+        await using var provider = await OpenIdProvider.StartAsync();
+        await using var gateway = await StartAsync(provider);
+        using var admin = gateway.AdminClient();
+        var ids = new Dictionary<string, (string Team, string Key, string Request)>();
+        foreach (var name in new[] { "research", "ops" })
+        {
+            var team = await (await admin.PostAsJsonAsync("/admin/teams", new { name, credits = 10 }, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
+            var key = await (await admin.PostAsJsonAsync("/admin/keys", new { name = name + "-key", team = team.GetProperty("id").GetString() }, Ct))
+                .Content.ReadFromJsonAsync<JsonElement>(Ct);
+            var keyId = key.GetProperty("id").GetString()!;
+            await gateway.OpenAIClient(key.GetProperty("key").GetString()!).GetChatClient("echo").CompleteChatAsync([$"from {name}"], cancellationToken: Ct);
+            var logged = Assert.Single(await AdminApi.RequestsAsync(gateway, $"keyId={keyId}", atLeast: 1))!;
+            ids[name] = (team.GetProperty("id").GetString()!, keyId, (string)logged["id"]!);
+        }
+
+        provider.NextUser = new() { ["sub"] = "u-4", ["name"] = "Rita Research", ["groups"] = new[] { "llm-viewers" }, ["team"] = "research" };
+        var (context, page, _) = await chromium.OpenAsync(gateway.BaseUrl);
+        await using var __ = context;
+
+        await page.GotoAsync("/ui/signin");
+        await page.GetByTestId("sso").ClickAsync();
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.TrimEnd('/') == "/ui");
+        await page.GetByRole(AriaRole.Link, new() { Name = "My team" }).ClickAsync();
+        var teamPage = new Uri(page.Url).AbsolutePath;
+        var teamKeys = await page.GetByTestId("team-keys").Locator("tbody tr").AllInnerTextsAsync();
+        var changeForms = await page.Locator("form[method=post]:not([action='/ui/signout'])").CountAsync();
+        await Screenshots.TakeAsync(page, "team-viewer");
+        await page.GotoAsync("/ui/keys");
+        var keys = await page.GetByTestId("keys").Locator("tbody tr").AllInnerTextsAsync();
+        await page.GotoAsync("/ui/requests");
+        var requests = await page.GetByTestId("requests").Locator("tbody tr").CountAsync();
+        var otherTeam = await page.GotoAsync($"/ui/teams/{ids["ops"].Team}");
+        var otherKey = await page.GotoAsync($"/ui/keys/{ids["ops"].Key}");
+        var otherRequest = await page.GotoAsync($"/ui/requests/{ids["ops"].Request}");
+        var ownRequest = await page.GotoAsync($"/ui/requests/{ids["research"].Request}");
+        var otherUsage = await (await page.APIRequest.GetAsync($"/ui/usage.csv?teamId={ids["ops"].Team}")).TextAsync();
+        var ownUsage = await (await page.APIRequest.GetAsync("/ui/usage.csv")).TextAsync();
+        var alerts = await page.GotoAsync("/ui/alerts");
+
+        Assert.Equal($"/ui/teams/{ids["research"].Team}", teamPage);
+        Assert.Equal("research-key", Assert.Single(teamKeys).Split('\t')[0]);
+        Assert.Equal(0, changeForms);
+        Assert.Equal("research-key", Assert.Single(keys).Split('\t')[0]);
+        Assert.Equal(1, requests);
+        Assert.Equal(404, otherTeam!.Status);
+        Assert.Equal(404, otherKey!.Status);
+        Assert.Equal(404, otherRequest!.Status);
+        Assert.Equal(200, ownRequest!.Status);
+        Assert.DoesNotContain(ids["ops"].Key, otherUsage, StringComparison.Ordinal);
+        Assert.Contains(ids["research"].Key, ownUsage, StringComparison.Ordinal);
+        Assert.DoesNotContain(ids["ops"].Key, ownUsage, StringComparison.Ordinal);
+        Assert.Equal(403, alerts!.Status);
+
+        // A team claim that names no team shows nothing, not everything.
+        provider.NextUser = new() { ["sub"] = "u-5", ["name"] = "Lost", ["groups"] = new[] { "llm-viewers" }, ["team"] = "no-such-team" };
+        var (lostContext, lost, _) = await chromium.OpenAsync(gateway.BaseUrl);
+        await using var ___ = lostContext;
+        await lost.GotoAsync("/ui/signin");
+        await lost.GetByTestId("sso").ClickAsync();
+        await lost.WaitForURLAsync(url => new Uri(url).AbsolutePath.TrimEnd('/') == "/ui");
+        await lost.GotoAsync("/ui/keys");
+        Assert.Equal(0, await lost.GetByTestId("keys").Locator("tbody tr").CountAsync());
+        await lost.GotoAsync("/ui/requests");
+        Assert.Equal(0, await lost.GetByTestId("requests").CountAsync());
+        await lost.GotoAsync("/ui/teams");
+        Assert.Equal(0, await lost.GetByTestId("teams").CountAsync());
+    }
+
+    [Fact]
     public async Task An_account_without_a_mapped_role_is_turned_away()
     {
         await using var provider = await OpenIdProvider.StartAsync();

@@ -232,7 +232,7 @@ public sealed class KeyLimitsTests
         Assert.Equal(HttpStatusCode.OK, chat.StatusCode);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse($$$"""
             {"id":"{{{id}}}","name":"me","allowedModels":["gpt-test"],"limits":{"rpm":100,"tpm":null,"maxConcurrent":null},
-             "credits":{"granted":10,"spent":{{{cost}}},"remaining":{{{10 - cost}}}},
+             "credits":{"granted":10,"spent":{{{cost}}},"remaining":{{{10 - cost}}}},"team":null,
              "usage":{"requests":1,"inputTokens":10,"outputTokens":5,"cost":{{{cost}}},"since":"{{{mine!["usage"]!["since"]}}}"}}
             """), mine), mine.ToJsonString());
         Assert.Null(theirs!["credits"]);

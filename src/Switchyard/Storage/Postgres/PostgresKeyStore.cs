@@ -6,9 +6,13 @@ namespace Switchyard.Storage.Postgres;
 /// <summary>Keys and settings in PostgreSQL, shared by every gateway of a fleet.</summary>
 internal sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
 {
-    private const string Columns = "id, name, prefix, hash, allowed_models, rpm, tpm, max_concurrent, credits, expires_at, created_at, revoked_at";
+    private const string Columns = "id, name, prefix, hash, allowed_models, rpm, tpm, max_concurrent, credits, expires_at, created_at, revoked_at, team_id";
 
     private const string Select = "SELECT " + Columns + " FROM keys";
+
+    /// <summary>A key is moved only into a team that exists, checked in the statement that moves it.</summary>
+    private static string TeamExists(KeyChanges changes) =>
+        changes.Team is { Set: true, Value: not null } ? "AND EXISTS (SELECT 1 FROM teams WHERE teams.id = @team_id)" : "";
 
     public Task InitializeAsync(CancellationToken cancellationToken) => database.MigrateAsync(cancellationToken);
 
@@ -42,15 +46,26 @@ internal sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
         return rows.Select(r => (r.Hash, Utc(r.CreatedAt)!.Value)).ToList();
     }
 
-    public async Task InsertAsync(KeyRecord key, CancellationToken cancellationToken)
+    public async Task<bool> InsertAsync(KeyRecord key, CancellationToken cancellationToken)
     {
+        // One statement: the team is checked where the key is written (and its foreign key holds
+        // the team until the transaction ends), so a team deleted meanwhile is never named.
         await using var connection = await database.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(
-            """
-            INSERT INTO keys (id, name, prefix, hash, allowed_models, rpm, tpm, max_concurrent, credits, expires_at, created_at, revoked_at)
-            VALUES (@Id, @Name, @Prefix, @Hash, @AllowedModels, @Rpm, @Tpm, @MaxConcurrent, @Credits, @ExpiresAt, @CreatedAt, NULL);
-            """,
-            KeyRow.Parameters(key));
+        try
+        {
+            return await connection.ExecuteAsync(
+                """
+                INSERT INTO keys (id, name, prefix, hash, allowed_models, rpm, tpm, max_concurrent, credits, expires_at, created_at, revoked_at, team_id)
+                SELECT @Id, @Name, @Prefix, @Hash, @AllowedModels, @Rpm, @Tpm, @MaxConcurrent, @Credits, @ExpiresAt, @CreatedAt, NULL, @TeamId
+                WHERE @TeamId::text IS NULL OR EXISTS (SELECT 1 FROM teams WHERE id = @TeamId);
+                """,
+                KeyRow.Parameters(key)) == 1;
+        }
+        catch (Npgsql.PostgresException exception) when (exception.SqlState == Npgsql.PostgresErrorCodes.ForeignKeyViolation)
+        {
+            // The team was deleted between the check and the write.
+            return false;
+        }
     }
 
     public async Task<KeyRecord?> UpdateAsync(string id, KeyChanges changes, CancellationToken cancellationToken)
@@ -78,11 +93,21 @@ internal sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
         Set(changes.Tpm, "tpm", tpm => tpm);
         Set(changes.MaxConcurrent, "max_concurrent", slots => slots);
         Set(changes.Credits, "credits", credits => credits);
+        Set(changes.Team, "team_id", team => team);
         Set(changes.ExpiresAt, "expires_at", expires => expires?.UtcDateTime);
 
         await using var connection = await database.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<KeyRow>($"UPDATE keys SET {string.Join(", ", sets)} WHERE id = @id RETURNING {Columns};", parameters);
-        return row?.ToRecord();
+        try
+        {
+            var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(
+                $"UPDATE keys SET {string.Join(", ", sets)} WHERE id = @id {TeamExists(changes)} RETURNING {Columns};", parameters);
+            return row?.ToRecord();
+        }
+        catch (Npgsql.PostgresException exception) when (exception.SqlState == Npgsql.PostgresErrorCodes.ForeignKeyViolation)
+        {
+            // The team was deleted between the check and the write.
+            return null;
+        }
     }
 
     public async Task<KeyRecord?> AddCreditsAsync(string id, decimal amount, CancellationToken cancellationToken)
@@ -92,7 +117,7 @@ internal sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
         var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(
             """
             UPDATE keys SET credits = COALESCE(credits, 0) + @amount WHERE id = @id
-            RETURNING id, name, prefix, hash, allowed_models, rpm, tpm, max_concurrent, credits, expires_at, created_at, revoked_at;
+            RETURNING id, name, prefix, hash, allowed_models, rpm, tpm, max_concurrent, credits, expires_at, created_at, revoked_at, team_id;
             """,
             new { id, amount });
         return row?.ToRecord();
@@ -146,6 +171,8 @@ internal sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
 
         public DateTime? RevokedAt { get; set; }
 
+        public string? TeamId { get; set; }
+
         public KeyRecord ToRecord() => new()
         {
             Id = Id,
@@ -160,6 +187,7 @@ internal sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
             ExpiresAt = Utc(ExpiresAt),
             CreatedAt = Utc(CreatedAt) ?? DateTimeOffset.UnixEpoch,
             RevokedAt = Utc(RevokedAt),
+            TeamId = TeamId,
         };
 
         public static object Parameters(KeyRecord key) => new
@@ -175,6 +203,7 @@ internal sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
             key.Credits,
             ExpiresAt = key.ExpiresAt?.UtcDateTime,
             CreatedAt = key.CreatedAt.UtcDateTime,
+            key.TeamId,
         };
     }
 

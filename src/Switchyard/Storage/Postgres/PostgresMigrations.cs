@@ -233,5 +233,24 @@ internal static class PostgresMigrations
         ALTER TABLE requests ADD COLUMN queue_ms double precision NULL;
         ALTER TABLE requests ADD COLUMN upstream_ms double precision NULL;
         """,
+        // 5: teams. A key may belong to a team, whose limits and credits bind the sum of its keys'
+        // use. A team's counters are a key_state row under its id (team_…, never a key's id), leased
+        // by the same functions as a key's, and the ledger moves each charge into both rows; each
+        // request row names the team it was charged to.
+        """
+        CREATE TABLE teams (
+            id             text PRIMARY KEY,
+            name           text NOT NULL UNIQUE,
+            rpm            integer NULL,
+            tpm            integer NULL,
+            max_concurrent integer NULL,
+            credits        numeric(24, 8) NULL,
+            created_at     timestamptz NOT NULL
+        );
+        ALTER TABLE keys ADD COLUMN team_id text NULL REFERENCES teams (id);
+        CREATE INDEX keys_team ON keys (team_id);
+        ALTER TABLE requests ADD COLUMN team_id text NULL;
+        CREATE INDEX requests_team_day ON requests (team_id, day);
+        """,
     ];
 }

@@ -18,6 +18,7 @@ namespace Switchyard.Storage.Postgres;
 /// before it was granted. Credits are the one exception, by design: a request that cost more than
 /// it reserved is charged in full, and what its slice cannot cover is added to the lease at once
 /// (<c>switchyard_overdraw</c>), so the balance falls for the whole fleet before the ledger row lands.
+/// A team's budget is leased the same way under the team's id, so its keys together are bound as one.
 ///
 /// Slices are sized by demand: a quarter second of the rate seen since the last grant, at most a
 /// sixteenth of the limit, and only the need itself once less than twice the want is left, so a
@@ -189,6 +190,29 @@ internal sealed class PostgresRateLimitStore : IRateLimitStore, IAsyncDisposable
         }
 
         return held == 0 ? Settlement.None : new Settlement(held, holder);
+    }
+
+    /// <summary>The units go back to this process's slice, which hands them back to the database as it would its own surplus.</summary>
+    public ValueTask CancelAsync(Admission admission, long windowStart, CancellationToken cancellationToken)
+    {
+        var slice = _slices.GetOrAdd(admission.KeyId, static _ => new KeySlice());
+        LeaseReturn surplus = default;
+        lock (slice)
+        {
+            slice.Cancel(admission, windowStart);
+            if (slice.Tight)
+            {
+                slice.Roll(_time.GetTimestamp());
+                surplus = slice.Surplus();
+            }
+        }
+
+        if (!surplus.Empty)
+        {
+            _ = ReturnAsync(admission.KeyId, surplus, CancellationToken.None);
+        }
+
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>

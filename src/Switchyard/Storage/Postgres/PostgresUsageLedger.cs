@@ -10,8 +10,9 @@ namespace Switchyard.Storage.Postgres;
 /// <summary>
 /// The ledger and request log in PostgreSQL. A batch is one transaction: its rows are inserted
 /// (a request id already present is skipped), and only the rows actually inserted move their
-/// cost into the key's <c>key_state.spent</c>; the part of a cost that was held in a gateway's
-/// lease row (see <see cref="PostgresRateLimitStore"/>) leaves the reservation with it. So the
+/// cost into the key's <c>key_state.spent</c>, and into its team's (a row under the team's id);
+/// the part of a cost that was held in a gateway's lease row (see
+/// <see cref="PostgresRateLimitStore"/>) leaves the reservation with it. So the
 /// spent total always equals the ledger's sum, and a retried or replayed batch charges nothing twice.
 /// </summary>
 internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRateLimitStore? leases = null) : IUsageLedger
@@ -30,9 +31,9 @@ internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRat
         await using (var insert = new NpgsqlCommand(
             """
             INSERT INTO requests (request_id, client_request_id, key_id, model, deployment, surface, status, latency_ms, ttft_ms, attempts,
-                input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost, day, created_at, queue_ms, upstream_ms)
+                input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost, day, created_at, queue_ms, upstream_ms, team_id)
             SELECT * FROM unnest(@id, @client, @key, @model, @deployment, @surface, @status, @latency, @ttft, @attempts,
-                @input, @cached, @write, @output, @reasoning, @cost, @day, @created, @queue, @upstream)
+                @input, @cached, @write, @output, @reasoning, @cost, @day, @created, @queue, @upstream, @team)
             ON CONFLICT (request_id) DO NOTHING
             RETURNING request_id;
             """, connection, transaction))
@@ -58,6 +59,7 @@ internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRat
             p.Add(new NpgsqlParameter("created", NpgsqlDbType.Array | NpgsqlDbType.TimestampTz) { Value = batch.Select(r => r.CreatedAt.UtcDateTime).ToArray() });
             p.Add(new NpgsqlParameter("queue", NpgsqlDbType.Array | NpgsqlDbType.Double) { Value = batch.Select(r => (object?)r.QueueMs ?? DBNull.Value).ToArray() });
             p.Add(new NpgsqlParameter("upstream", NpgsqlDbType.Array | NpgsqlDbType.Double) { Value = batch.Select(r => (object?)r.UpstreamMs ?? DBNull.Value).ToArray() });
+            p.Add(new NpgsqlParameter("team", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = batch.Select(r => (object?)r.TeamId ?? DBNull.Value).ToArray() });
             await using var reader = await insert.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
@@ -65,17 +67,23 @@ internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRat
             }
         }
 
-        // Per key, in key order so two gateways' batches lock key_state rows in the same order.
-        var written = batch.Where(r => inserted.Contains(r.RequestId) && r.Cost != 0).ToList();
+        // Each charge goes to its key's counters and, for a key in a team, to the team's (a
+        // key_state row under the team's id). Per row, in id order so two gateways' batches lock
+        // key_state rows in the same order.
+        var written = batch.Where(r => inserted.Contains(r.RequestId) && r.Cost != 0)
+            .SelectMany(r => r.TeamId is null
+                ? new[] { (Id: r.KeyId, r.Cost, Held: r.HeldCharge, HeldBy: r.HeldBy) }
+                : new[] { (Id: r.KeyId, r.Cost, Held: r.HeldCharge, HeldBy: r.HeldBy), (Id: r.TeamId, r.Cost, Held: r.TeamHeldCharge, HeldBy: r.TeamHeldBy) })
+            .ToList();
         var charges = written
-            .GroupBy(r => r.KeyId, StringComparer.Ordinal)
+            .GroupBy(r => r.Id, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => (Key: g.Key, Spent: g.Sum(r => r.Cost)))
             .ToList();
         var held = written
-            .Where(r => r.HeldCharge != 0 && r.HeldBy is not null)
-            .GroupBy(r => (r.KeyId, Holder: r.HeldBy!.Value))
-            .Select(g => (g.Key.KeyId, g.Key.Holder, Held: g.Sum(r => r.HeldCharge)))
+            .Where(r => r.Held != 0 && r.HeldBy is not null)
+            .GroupBy(r => (KeyId: r.Id, Holder: r.HeldBy!.Value))
+            .Select(g => (g.Key.KeyId, g.Key.Holder, Held: g.Sum(r => r.Held)))
             .ToList();
         var fromLease = new HashSet<(string KeyId, Guid Holder)>();
         if (charges.Count > 0)
@@ -164,8 +172,21 @@ internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRat
     {
         await database.MigrateAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(string KeyId, decimal Spent)>("SELECT key_id, spent FROM key_state WHERE spent <> 0;");
+        var rows = await connection.QueryAsync<(string KeyId, decimal Spent)>(
+            "SELECT key_id, spent FROM key_state WHERE spent <> 0 AND NOT starts_with(key_id, @prefix);", new { prefix = TeamIds.Prefix });
         return rows.ToDictionary(r => r.KeyId, r => r.Spent, StringComparer.Ordinal);
+    }
+
+    /// <summary>A team's spending is its key_state row, moved there by the ledger with each charged row.</summary>
+    public Task<decimal> TeamSpentAsync(string teamId, CancellationToken cancellationToken) => SpentAsync(teamId, cancellationToken);
+
+    public async Task<IReadOnlyDictionary<string, decimal>> SpentByTeamAsync(CancellationToken cancellationToken)
+    {
+        await database.MigrateAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string TeamId, decimal Spent)>(
+            "SELECT key_id, spent FROM key_state WHERE spent <> 0 AND starts_with(key_id, @prefix);", new { prefix = TeamIds.Prefix });
+        return rows.ToDictionary(r => r.TeamId, r => r.Spent, StringComparer.Ordinal);
     }
 
     public async Task<IReadOnlyList<UsageSummary>> SummarizeAsync(UsageFilter filter, CancellationToken cancellationToken)
@@ -174,16 +195,16 @@ internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRat
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<SummaryRow>(
             $"""
-            SELECT day, key_id, model, COUNT(*) AS requests, SUM(input_tokens)::bigint AS input_tokens, SUM(cached_input_tokens)::bigint AS cached_input_tokens,
+            SELECT day, key_id, model, team_id, COUNT(*) AS requests, SUM(input_tokens)::bigint AS input_tokens, SUM(cached_input_tokens)::bigint AS cached_input_tokens,
                 SUM(cache_write_tokens)::bigint AS cache_write_tokens, SUM(output_tokens)::bigint AS output_tokens,
                 SUM(reasoning_tokens)::bigint AS reasoning_tokens, SUM(cost) AS cost
             FROM requests {UsageFilterSql.Where(filter)}
-            GROUP BY day, key_id, model
-            ORDER BY day, key_id, model;
+            GROUP BY day, key_id, model, team_id
+            ORDER BY day, key_id, model, team_id;
             """,
             Parameters(filter));
         return rows.Select(r => new UsageSummary(r.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), r.KeyId, r.Model,
-            r.Requests, r.InputTokens, r.CachedInputTokens, r.CacheWriteTokens, r.OutputTokens, r.ReasoningTokens, r.Cost)).ToList();
+            r.Requests, r.InputTokens, r.CachedInputTokens, r.CacheWriteTokens, r.OutputTokens, r.ReasoningTokens, r.Cost, r.TeamId)).ToList();
     }
 
     public async Task<IReadOnlyList<UsageRecord>> RecentAsync(UsageFilter filter, CancellationToken cancellationToken)
@@ -192,7 +213,7 @@ internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRat
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<RequestRow>(
             $"""
-            SELECT request_id, client_request_id, key_id, model, deployment, surface, status, latency_ms, ttft_ms, attempts,
+            SELECT request_id, client_request_id, key_id, team_id, model, deployment, surface, status, latency_ms, ttft_ms, attempts,
                 input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost, created_at, queue_ms, upstream_ms
             FROM requests {UsageFilterSql.Where(filter)}
             ORDER BY created_at DESC, request_id DESC
@@ -205,6 +226,7 @@ internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRat
     private static object Parameters(UsageFilter filter) => new
     {
         filter.KeyId,
+        filter.TeamId,
         filter.Model,
         filter.Status,
         filter.Surface,
@@ -222,6 +244,8 @@ internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRat
         public string KeyId { get; set; } = "";
 
         public string Model { get; set; } = "";
+
+        public string? TeamId { get; set; }
 
         public long Requests { get; set; }
 
@@ -245,6 +269,8 @@ internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRat
         public string? ClientRequestId { get; set; }
 
         public string KeyId { get; set; } = "";
+
+        public string? TeamId { get; set; }
 
         public string Model { get; set; } = "";
 
@@ -283,6 +309,7 @@ internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRat
             RequestId = RequestId,
             ClientRequestId = ClientRequestId,
             KeyId = KeyId,
+            TeamId = TeamId,
             Model = Model,
             Deployment = Deployment,
             Surface = Surface,

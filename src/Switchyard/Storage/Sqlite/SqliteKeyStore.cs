@@ -40,15 +40,17 @@ internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         return rows.Select(r => (r.Hash, Parse(r.CreatedAt) ?? DateTimeOffset.UnixEpoch)).ToList();
     }
 
-    public async Task InsertAsync(KeyRecord key, CancellationToken cancellationToken)
+    public async Task<bool> InsertAsync(KeyRecord key, CancellationToken cancellationToken)
     {
+        // One statement: the team is checked where the key is written, so a team deleted meanwhile is never named.
         await using var connection = await OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(
+        return await connection.ExecuteAsync(
             """
-            INSERT INTO keys (id, name, prefix, hash, allowed_models, rpm, tpm, max_concurrent, credits, expires_at, created_at, revoked_at)
-            VALUES (@Id, @Name, @Prefix, @Hash, @AllowedModels, @Rpm, @Tpm, @MaxConcurrent, @Credits, @ExpiresAt, @CreatedAt, NULL);
+            INSERT INTO keys (id, name, prefix, hash, allowed_models, rpm, tpm, max_concurrent, credits, expires_at, created_at, revoked_at, team_id)
+            SELECT @Id, @Name, @Prefix, @Hash, @AllowedModels, @Rpm, @Tpm, @MaxConcurrent, @Credits, @ExpiresAt, @CreatedAt, NULL, @TeamId
+            WHERE @TeamId IS NULL OR EXISTS (SELECT 1 FROM teams WHERE id = @TeamId);
             """,
-            KeyRow.From(key));
+            KeyRow.From(key)) == 1;
     }
 
     public async Task<KeyRecord?> UpdateAsync(string id, KeyChanges changes, CancellationToken cancellationToken)
@@ -76,10 +78,12 @@ internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         Set(changes.Tpm, "tpm", tpm => tpm);
         Set(changes.MaxConcurrent, "max_concurrent", slots => slots);
         Set(changes.Credits, "credits", credits => credits?.ToString(CultureInfo.InvariantCulture));
+        Set(changes.Team, "team_id", team => team);
         Set(changes.ExpiresAt, "expires_at", expires => expires is { } at ? Format(at) : null);
 
         await using var connection = await OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleOrDefaultAsync<KeyRow>($"UPDATE keys SET {string.Join(", ", sets)} WHERE id = @id RETURNING {Columns};", parameters);
+        var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(
+            $"UPDATE keys SET {string.Join(", ", sets)} WHERE id = @id {TeamExists(changes)} RETURNING {Columns};", parameters);
         return row?.ToRecord();
     }
 
@@ -128,9 +132,13 @@ internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
 
     private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => database.OpenAsync(cancellationToken);
 
-    private const string Columns = "id, name, prefix, hash, allowed_models, rpm, tpm, max_concurrent, credits, expires_at, created_at, revoked_at";
+    private const string Columns = "id, name, prefix, hash, allowed_models, rpm, tpm, max_concurrent, credits, expires_at, created_at, revoked_at, team_id";
 
     private const string Select = "SELECT " + Columns + " FROM keys";
+
+    /// <summary>A key is moved only into a team that exists, checked in the statement that moves it.</summary>
+    private static string TeamExists(KeyChanges changes) =>
+        changes.Team is { Set: true, Value: not null } ? "AND EXISTS (SELECT 1 FROM teams WHERE teams.id = @team_id)" : "";
 
     internal static string Format(DateTimeOffset value) => value.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 
@@ -164,6 +172,8 @@ internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
 
         public string? RevokedAt { get; set; }
 
+        public string? TeamId { get; set; }
+
         public KeyRecord ToRecord() => new()
         {
             Id = Id,
@@ -178,6 +188,7 @@ internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
             ExpiresAt = Parse(ExpiresAt),
             CreatedAt = Parse(CreatedAt) ?? DateTimeOffset.UnixEpoch,
             RevokedAt = Parse(RevokedAt),
+            TeamId = TeamId,
         };
 
         public static object From(KeyRecord key) => new
@@ -193,6 +204,7 @@ internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
             Credits = key.Credits?.ToString(CultureInfo.InvariantCulture),
             ExpiresAt = key.ExpiresAt is { } expires ? Format(expires) : null,
             CreatedAt = Format(key.CreatedAt),
+            key.TeamId,
         };
     }
 }

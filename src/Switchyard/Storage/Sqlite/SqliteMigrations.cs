@@ -74,5 +74,23 @@ internal static class SqliteMigrations
         ALTER TABLE requests ADD COLUMN queue_ms REAL NULL;
         ALTER TABLE requests ADD COLUMN upstream_ms REAL NULL;
         """,
+        // 6: teams. A key may belong to a team, whose limits and credits bind the sum of its keys'
+        // use; each request row names the team it was charged to, so a team's spending is the sum
+        // of its rows even after a key moves to another team.
+        """
+        CREATE TABLE teams (
+            id             TEXT PRIMARY KEY,
+            name           TEXT NOT NULL UNIQUE,
+            rpm            INTEGER NULL,
+            tpm            INTEGER NULL,
+            max_concurrent INTEGER NULL,
+            credits        TEXT NULL,
+            created_at     TEXT NOT NULL
+        );
+        ALTER TABLE keys ADD COLUMN team_id TEXT NULL REFERENCES teams (id);
+        CREATE INDEX keys_team ON keys (team_id);
+        ALTER TABLE requests ADD COLUMN team_id TEXT NULL;
+        CREATE INDEX requests_team_day ON requests (team_id, day);
+        """,
     ];
 }

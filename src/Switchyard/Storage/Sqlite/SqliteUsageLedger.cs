@@ -15,8 +15,8 @@ internal sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
     private const string InsertSql =
         """
         INSERT INTO requests (request_id, client_request_id, key_id, model, deployment, surface, status, latency_ms, ttft_ms, attempts,
-            input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_e8, day, created_at, queue_ms, upstream_ms)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
+            input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_e8, day, created_at, queue_ms, upstream_ms, team_id)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
         ON CONFLICT (request_id) DO NOTHING;
         """;
 
@@ -63,6 +63,7 @@ internal sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
                 Text(statement, 18, SqliteKeyStore.Format(record.CreatedAt));
                 Real(statement, 19, record.QueueMs);
                 Real(statement, 20, record.UpstreamMs);
+                Text(statement, 21, record.TeamId);
                 var step = raw.sqlite3_step(statement);
                 if (step != raw.SQLITE_DONE)
                 {
@@ -131,22 +132,38 @@ internal sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
         return rows.ToDictionary(r => r.KeyId, r => r.Units / CostUnit, StringComparer.Ordinal);
     }
 
+    public async Task<decimal> TeamSpentAsync(string teamId, CancellationToken cancellationToken)
+    {
+        await database.MigrateAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var units = await connection.ExecuteScalarAsync<long?>("SELECT SUM(cost_e8) FROM requests WHERE team_id = @teamId;", new { teamId });
+        return (units ?? 0) / CostUnit;
+    }
+
+    public async Task<IReadOnlyDictionary<string, decimal>> SpentByTeamAsync(CancellationToken cancellationToken)
+    {
+        await database.MigrateAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<(string TeamId, long Units)>("SELECT team_id, SUM(cost_e8) FROM requests WHERE team_id IS NOT NULL GROUP BY team_id;");
+        return rows.ToDictionary(r => r.TeamId, r => r.Units / CostUnit, StringComparer.Ordinal);
+    }
+
     public async Task<IReadOnlyList<UsageSummary>> SummarizeAsync(UsageFilter filter, CancellationToken cancellationToken)
     {
         await database.MigrateAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<SummaryRow>(
             $"""
-            SELECT day, key_id, model, COUNT(*) AS requests, SUM(input_tokens) AS input_tokens, SUM(cached_input_tokens) AS cached_input_tokens,
+            SELECT day, key_id, model, team_id, COUNT(*) AS requests, SUM(input_tokens) AS input_tokens, SUM(cached_input_tokens) AS cached_input_tokens,
                 SUM(cache_write_tokens) AS cache_write_tokens, SUM(output_tokens) AS output_tokens, SUM(reasoning_tokens) AS reasoning_tokens,
                 SUM(cost_e8) AS cost_e8
             FROM requests {UsageFilterSql.Where(filter)}
-            GROUP BY day, key_id, model
-            ORDER BY day, key_id, model;
+            GROUP BY day, key_id, model, team_id
+            ORDER BY day, key_id, model, team_id;
             """,
             Parameters(filter));
         return rows.Select(r => new UsageSummary(r.Day, r.KeyId, r.Model, r.Requests, r.InputTokens, r.CachedInputTokens,
-            r.CacheWriteTokens, r.OutputTokens, r.ReasoningTokens, r.CostE8 / CostUnit)).ToList();
+            r.CacheWriteTokens, r.OutputTokens, r.ReasoningTokens, r.CostE8 / CostUnit, r.TeamId)).ToList();
     }
 
     public async Task<IReadOnlyList<UsageRecord>> RecentAsync(UsageFilter filter, CancellationToken cancellationToken)
@@ -155,7 +172,7 @@ internal sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<RequestRow>(
             $"""
-            SELECT request_id, client_request_id, key_id, model, deployment, surface, status, latency_ms, ttft_ms, attempts,
+            SELECT request_id, client_request_id, key_id, team_id, model, deployment, surface, status, latency_ms, ttft_ms, attempts,
                 input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_e8, created_at, queue_ms, upstream_ms
             FROM requests {UsageFilterSql.Where(filter)}
             ORDER BY created_at DESC, rowid DESC
@@ -168,6 +185,7 @@ internal sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
     private static object Parameters(UsageFilter filter) => new
     {
         filter.KeyId,
+        filter.TeamId,
         filter.Model,
         filter.Status,
         filter.Surface,
@@ -189,6 +207,8 @@ internal sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
         public string KeyId { get; set; } = "";
 
         public string Model { get; set; } = "";
+
+        public string? TeamId { get; set; }
 
         public long Requests { get; set; }
 
@@ -212,6 +232,8 @@ internal sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
         public string? ClientRequestId { get; set; }
 
         public string KeyId { get; set; } = "";
+
+        public string? TeamId { get; set; }
 
         public string Model { get; set; } = "";
 
@@ -250,6 +272,7 @@ internal sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
             RequestId = RequestId,
             ClientRequestId = ClientRequestId,
             KeyId = KeyId,
+            TeamId = TeamId,
             Model = Model,
             Deployment = Deployment,
             Surface = Surface,

@@ -1,0 +1,3 @@
+namespace Switchyard.Console.Models;
+
+public sealed record TeamChoice(string Id, string Name);
