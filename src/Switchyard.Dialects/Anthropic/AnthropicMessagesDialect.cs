@@ -80,7 +80,7 @@ public sealed class AnthropicMessagesDialect : ChatDialect, IStreamPassthrough, 
         }
 
         adjustments.Strict = wire.StrictParams == true;
-        return MessagesMapping.ToCanonical(wire, adjustments, requireMaxTokens);
+        return JsonErrors.ClientValues(() => MessagesMapping.ToCanonical(wire, adjustments, requireMaxTokens));
     }
 
     public override void WriteResponse(ChatResponse response, IBufferWriter<byte> output)
@@ -108,9 +108,9 @@ public sealed class AnthropicMessagesDialect : ChatDialect, IStreamPassthrough, 
                 ?? throw new JsonException("null response");
             return MessagesMapping.ToCanonical(wire);
         }
-        catch (JsonException)
+        catch (Exception exception) when (exception is JsonException || JsonErrors.IsValueError(exception))
         {
-            throw new GatewayException(new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream sent a malformed response.") { Code = "upstream_error" });
+            throw JsonErrors.MalformedAnswer();
         }
     }
 

@@ -40,9 +40,9 @@ public sealed class ConverseDialect : Dialect, IUpstreamCodec
                 ?? throw new JsonException("null response");
             return ConverseMapping.ToCanonical(wire);
         }
-        catch (JsonException)
+        catch (Exception exception) when (exception is JsonException || JsonErrors.IsValueError(exception))
         {
-            throw new GatewayException(new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream sent a malformed response.") { Code = "upstream_error" });
+            throw JsonErrors.MalformedAnswer();
         }
     }
 

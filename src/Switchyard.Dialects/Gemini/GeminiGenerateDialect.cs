@@ -173,7 +173,7 @@ public sealed class GeminiGenerateDialect : ChatDialect, IStreamPassthrough, ITo
         }
 
         adjustments.Strict = wire.StrictParams == true;
-        return GenerateContentMapping.ToCanonical(wire, adjustments);
+        return JsonErrors.ClientValues(() => GenerateContentMapping.ToCanonical(wire, adjustments));
     }
 
     public override void WriteResponse(ChatResponse response, IBufferWriter<byte> output)
@@ -201,9 +201,9 @@ public sealed class GeminiGenerateDialect : ChatDialect, IStreamPassthrough, ITo
                 ?? throw new JsonException("null response");
             return GenerateContentMapping.ToCanonical(wire);
         }
-        catch (JsonException)
+        catch (Exception exception) when (exception is JsonException || JsonErrors.IsValueError(exception))
         {
-            throw new GatewayException(new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream sent a malformed response.") { Code = "upstream_error" });
+            throw JsonErrors.MalformedAnswer();
         }
     }
 

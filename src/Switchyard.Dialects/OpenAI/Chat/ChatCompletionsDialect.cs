@@ -108,7 +108,7 @@ public sealed class ChatCompletionsDialect : ChatDialect, IStreamPassthrough, IM
         }
 
         adjustments.Strict = wire.StrictParams == true;
-        return ChatCompletionsMapping.ToCanonical(wire, adjustments);
+        return JsonErrors.ClientValues(() => ChatCompletionsMapping.ToCanonical(wire, adjustments));
     }
 
     public override void WriteResponse(ChatResponse response, IBufferWriter<byte> output)
@@ -137,9 +137,9 @@ public sealed class ChatCompletionsDialect : ChatDialect, IStreamPassthrough, IM
                 ?? throw new JsonException("null response");
             return ChatCompletionsMapping.ToCanonical(wire);
         }
-        catch (JsonException)
+        catch (Exception exception) when (exception is JsonException || JsonErrors.IsValueError(exception))
         {
-            throw new GatewayException(new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream sent a malformed response.") { Code = "upstream_error" });
+            throw JsonErrors.MalformedAnswer();
         }
     }
 

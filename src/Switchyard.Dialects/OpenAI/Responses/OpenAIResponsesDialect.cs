@@ -114,7 +114,7 @@ public sealed class OpenAIResponsesDialect : ChatDialect, IStreamPassthrough, IT
         }
 
         adjustments.Strict = wire.StrictParams == true;
-        var request = ResponsesMapping.ToCanonical(wire, adjustments);
+        var request = JsonErrors.ClientValues(() => ResponsesMapping.ToCanonical(wire, adjustments));
         request.Echo = ResponseObjectWriter.Echo(body.Span);
         return request;
     }
@@ -150,9 +150,12 @@ public sealed class OpenAIResponsesDialect : ChatDialect, IStreamPassthrough, IT
                 ?? throw new JsonException("null response");
             return ResponsesMapping.ToCanonical(wire);
         }
-        catch (JsonException)
+        catch (Exception exception) when (exception is JsonException || JsonErrors.IsValueError(exception)
+            || exception is GatewayException { Error.Kind: GatewayErrorKind.InvalidRequest })
         {
-            throw new GatewayException(new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream sent a malformed response.") { Code = "upstream_error" });
+            // The mapping shares the client side's readers of items, whose refusals are client
+            // errors; in an upstream's answer the same item is the upstream's fault, not the caller's.
+            throw JsonErrors.MalformedAnswer();
         }
     }
 
