@@ -41,6 +41,21 @@ public sealed class PrivateUpstreamMediaTests
     }
 
     [Fact]
+    public async Task Refuses_an_unreadable_image_url_before_a_private_one_in_the_same_body()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var gateway = await GatewayInstance.StartWithOpenAIAsync(upstream);
+        using var client = gateway.HttpClient();
+
+        using var response = await client.PostAsync("/v1/chat/completions", Requests.Json("""
+            {"model":"gpt-test","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"\ud800"}},{"type":"image_url","image_url":{"url":"http://10.0.0.7/a.png"}}]}]}
+            """), Ct);
+
+        await OpenAIErrorAssert.ReadAsync(response, HttpStatusCode.BadRequest, "invalid_request_error", null);
+        Assert.Empty(upstream.Requests);
+    }
+
+    [Fact]
     public async Task Forwards_a_public_image_url_to_a_private_upstream_untouched()
     {
         await using var upstream = await FakeUpstream.StartAsync();

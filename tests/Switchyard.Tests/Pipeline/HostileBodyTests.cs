@@ -162,6 +162,29 @@ public sealed class HostileBodyTests
         await DisposeAsync(upstreams);
     }
 
+    /// <summary>
+    /// Valid UTF-8 that is still no Unicode text: a surrogate escaped without its pair. Every reader
+    /// fails on it where it meets it (the model name was a 500), so it is refused up front.
+    /// </summary>
+    [Theory]
+    [InlineData("/v1/chat/completions", """{"model":"\ud800","messages":[{"role":"user","content":"hi"}]}""")]
+    [InlineData("/v1/chat/completions", """{"model":"small","messages":[{"role":"user","content":"x\ud83d"}]}""")]
+    [InlineData("/v1/completions", """{"model":"small","prompt":"\udc00"}""")]
+    [InlineData("/v1/embeddings", """{"model":"x\ud83d","input":"hi"}""")]
+    public async Task An_escaped_surrogate_without_its_pair_is_refused(string path, string body)
+    {
+        var (gateway, upstreams) = await StartAsync();
+        await using var _ = gateway;
+        using var client = gateway.HttpClient(GatewayInstance.RestrictedKey);
+
+        using var response = await client.PostAsync(path, Requests.Json(body), Ct);
+
+        var error = await OpenAIErrorAssert.ReadAsync(response, HttpStatusCode.BadRequest, "invalid_request_error", null);
+        Assert.Contains("surrogate", (string?)error["message"], StringComparison.Ordinal);
+        Assert.All(upstreams, u => Assert.Empty(u.Requests));
+        await DisposeAsync(upstreams);
+    }
+
     private static async Task DisposeAsync(FakeUpstream[] upstreams)
     {
         foreach (var upstream in upstreams)
