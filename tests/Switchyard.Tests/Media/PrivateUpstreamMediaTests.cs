@@ -20,6 +20,8 @@ public sealed class PrivateUpstreamMediaTests
     [InlineData("http://10.0.0.7/a.png", "its host '10.0.0.7' is a private address")]
     [InlineData("http://169.254.169.254/latest/meta-data/", "its host '169.254.169.254' is a link-local or metadata address")]
     [InlineData("http://[fec0::1]/a.png", "its host 'fec0::1' is a private (site-local) address")]
+    [InlineData("http://[::10.0.0.7]/a.png", "its host '::10.0.0.7' is a private address")]
+    [InlineData("http://[2002:a9fe:a9fe::1]/latest/meta-data/", "its host '2002:a9fe:a9fe::1' is a link-local or metadata address")]
     [InlineData("http://[::ffff:a00:1]/a.png", "its host '::ffff:a00:1' is a private address")]
     [InlineData("http://[2002:c0a8:101::1]/a.png", "its host '2002:c0a8:101::1' is a private address")]
     [InlineData("http://2130706433/a.png", "its host '2130706433' is a loopback address")]
