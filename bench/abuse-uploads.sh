@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Abuse scenario (issue #13): many slow multipart uploads on one `maxConcurrent: 1` key. While
 # they trickle in, the gateway's memory must stay bounded, that key's further requests must be
-# refused, and other keys must still be served. A scenario function in the style of
-# bench/abuse.sh (which may source this file and call scenario_slow_uploads). Needs python3 and curl.
+# refused, and other keys must still be served. bench/abuse.sh sources this file for its
+# slow-uploads scenario; it also runs on its own. Needs python3 and curl.
 #
 #   bash bench/abuse-uploads.sh                   # publish, then 200 uploads at 1 KB/s for 20 s
 #   bash bench/abuse-uploads.sh --no-build --uploads 50 --seconds 10
@@ -22,15 +22,16 @@ wait_for() { # url: until it answers at all, up to 30 s
     echo "abuse-uploads: $1 never answered" >&2; return 1
 }
 
-# scenario_slow_uploads UPLOADS SECONDS PORT: runs the scenario against a fresh gateway and a
-# fake transcription upstream (python3) on PORT and PORT+1, in a temporary folder it removes.
-scenario_slow_uploads() {
-    local uploads=${1:-200} seconds=${2:-20} port=${3:-18470}
+# slow_uploads UPLOADS SECONDS PORT [DLL]: runs the scenario against a fresh gateway (DLL, by
+# default the published one) and a fake transcription upstream (python3) on PORT and PORT+1, in a
+# temporary folder it removes.
+slow_uploads() {
+    local uploads=${1:-200} seconds=${2:-20} port=${3:-18470} dll=${4:-$PUBLISH_DIR/Switchyard.dll}
     local upstream_port=$((port + 1)) dir
     dir=$(mktemp -d "${TMPDIR:-/tmp}/switchyard-abuse-uploads.XXXXXX")
     local pids=()
     # shellcheck disable=SC2064 # expand now: the folder and the PIDs are this call's
-    trap "kill \${pids[*]} 2>/dev/null || true; rm -rf '$dir'" RETURN
+    trap "kill \${pids[*]} 2>/dev/null || true; rm -rf '$dir'; trap - RETURN" RETURN
 
     # The upstream drains each upload and answers a transcription.
     cat >"$dir/upstream.py" <<'PY'
@@ -76,7 +77,7 @@ PY
   ]
 }
 EOF
-    dotnet "$PUBLISH_DIR/Switchyard.dll" serve --config "$dir/switchyard.json" --urls "http://127.0.0.1:$port" >"$dir/gateway.log" 2>&1 & pids+=($!)
+    dotnet "$dll" serve --config "$dir/switchyard.json" --urls "http://127.0.0.1:$port" >"$dir/gateway.log" 2>&1 & pids+=($!)
     local gateway=${pids[-1]}
     wait_for "http://127.0.0.1:$port/healthz"
     wait_for "http://127.0.0.1:$upstream_port/"
@@ -146,6 +147,7 @@ PY
     sleep 2
     after=$(rss_kb "$gateway")
     codes=$(grep . "$dir/uploads.codes" | sort | uniq -c | awk '{ printf "%s×%s ", $1, $2 }')
+    [[ -n ${SLOW_UPLOADS_LOG:-} ]] && cp "$dir/gateway.log" "$SLOW_UPLOADS_LOG"
     printf 'slow-uploads uploads=%d seconds=%d rss_kb_before=%d rss_kb_peak=%d rss_kb_after=%d throttled_key=%s other_key=%s upload_codes=[%s] in_flight_at_end=%d\n' \
         "$uploads" "$seconds" "$before" "$peak" "$after" "$slow_code" "$other_code" "${codes% }" "$in_flight"
 }
@@ -165,5 +167,5 @@ if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
         (cd "$REPO" && dotnet publish src/Switchyard -c Release -r linux-x64 --self-contained false -o "$PUBLISH_DIR" -nologo -v quiet) >&2
     fi
     [[ -f $PUBLISH_DIR/Switchyard.dll ]] || { echo "abuse-uploads.sh: no $PUBLISH_DIR/Switchyard.dll (drop --no-build)" >&2; exit 2; }
-    scenario_slow_uploads "$uploads" "$seconds"
+    slow_uploads "$uploads" "$seconds"
 fi

@@ -16,6 +16,10 @@
 #                started again: statuses, slowest answer, rows spooled, and whether every
 #                answered request's ledger row is there afterwards, once
 #   kill9        steady load on a SQLite gateway, kill -9 mid-run, restart: ledger rows lost
+#   slow-uploads ABUSE_UPLOADS (default 200) multipart uploads trickled at 1 KB/s for
+#                ABUSE_UPLOAD_S (default 20) seconds on one maxConcurrent: 1 key
+#                (bench/abuse-uploads.sh): gateway RSS before, at peak and after, that key's
+#                next request, another key's, how the uploads ended
 #
 # Needs curl, python3 (reads SQLite), wrk (on PATH, WRK_BIN, or fetched with apt-get download
 # into bench/.cache/abuse, not installed), and for pg-outage the PostgreSQL server binaries
@@ -23,7 +27,7 @@
 # Results: bench/results/abuse-<date-time>/ (summary.txt, wrk outputs, gateway logs).
 set -Eeuo pipefail
 
-SCENARIOS=(random-keys pg-outage kill9)
+SCENARIOS=(random-keys pg-outage kill9 slow-uploads)
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BENCH/.." && pwd)
@@ -41,7 +45,7 @@ while (($#)); do
     case $1 in
         --no-build) build=0; shift ;;
         --list) printf '%s\n' "${SCENARIOS[@]}"; exit 0 ;;
-        -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) chosen+=("$1"); shift ;;
     esac
 done
@@ -281,6 +285,11 @@ EOF
     note "kill9: answered 200 before the kill: $ok (~$rps/s); their ledger rows after restart: $(comm -12 "$dir/ok.txt" "$dir/ledger.txt" | wc -l); lost: $lost (one 0.1 s batch window at this rate: ~$((rps / 10)) rows)"
 }
 
+scenario_slow_uploads() {
+    log "slow-uploads: ${ABUSE_UPLOADS:-200} uploads at 1 KB/s on one maxConcurrent: 1 key"
+    note "$(SLOW_UPLOADS_LOG=$RESULTS/slow-uploads-gateway.log slow_uploads "${ABUSE_UPLOADS:-200}" "${ABUSE_UPLOAD_S:-20}" "$PORT" "$DLL")"
+}
+
 pg_owner() { [[ $(id -u) == 0 ]] && echo postgres:postgres || id -un; }
 as_postgres() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 pg() {
@@ -292,6 +301,9 @@ pg() {
 }
 
 # --- run -------------------------------------------------------------------------------------
+
+# shellcheck source=bench/abuse-uploads.sh
+source "$BENCH/abuse-uploads.sh"
 
 ensure_wrk
 publish

@@ -54,7 +54,7 @@ public static class AnthropicErrors
             message = envelope?.Error?.Message;
             type = envelope?.Error?.Type;
         }
-        catch (JsonException)
+        catch (Exception exception) when (exception is JsonException || JsonErrors.IsValueError(exception))
         {
             // Not Anthropic's envelope (a proxy's error page): keep only the status.
         }

@@ -66,7 +66,7 @@ public sealed class AnthropicMessagesDialect : ChatDialect, IStreamPassthrough, 
     {
         var wire = JsonWire.ReadClientBody(body.Span, AnthropicJsonContext.Default.MessagesRequestWire);
         adjustments.Strict = wire.StrictParams == true;
-        return MessagesMapping.ToCanonical(wire, adjustments, requireMaxTokens);
+        return JsonErrors.ClientValues(() => MessagesMapping.ToCanonical(wire, adjustments, requireMaxTokens));
     }
 
     public override void WriteResponse(ChatResponse response, IBufferWriter<byte> output)

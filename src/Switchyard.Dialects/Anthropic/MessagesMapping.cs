@@ -410,7 +410,7 @@ internal static class MessagesMapping
         var parts = new List<ContentPart>();
         foreach (var block in wire.Content ?? [])
         {
-            switch (block.Type)
+            switch (block?.Type)
             {
                 case "text":
                     parts.Add(new TextPart(block.Text ?? string.Empty) { Citations = CitationsToCanonical(block.Citations, block.Text) });
@@ -436,7 +436,7 @@ internal static class MessagesMapping
             }
         }
 
-        var forcedJson = wire.Content?.Any(b => b.Type == "tool_use" && b.Name == JsonOutputTool) == true;
+        var forcedJson = wire.Content?.Any(b => b?.Type == "tool_use" && b.Name == JsonOutputTool) == true;
         return new ChatResponse
         {
             Id = wire.Id ?? string.Empty,

@@ -68,7 +68,7 @@ public static partial class BedrockErrors
             var wire = JsonSerializer.Deserialize(body, ConverseJsonContext.Default.BedrockErrorWire);
             return (wire?.Message ?? wire?.CapitalMessage, wire?.Type);
         }
-        catch (JsonException)
+        catch (Exception exception) when (exception is JsonException || JsonErrors.IsValueError(exception))
         {
             // Not Bedrock's envelope (a proxy's page): keep only the status and type.
             return default;

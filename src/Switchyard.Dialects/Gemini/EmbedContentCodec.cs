@@ -33,6 +33,10 @@ public static class EmbedContentCodec
         {
             throw GatewayException.InvalidRequest("The request body is not valid JSON.");
         }
+        catch (Exception exception) when (JsonErrors.IsValueError(exception))
+        {
+            throw JsonErrors.ValueError(exception);
+        }
     }
 
     private static string Text(JsonElement request)

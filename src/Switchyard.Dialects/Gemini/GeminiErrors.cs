@@ -75,7 +75,7 @@ public static class GeminiErrors
                     && reason.ValueKind == JsonValueKind.String && reason.ValueEquals("API_KEY_INVALID"u8));
             return (message, code, keyInvalid);
         }
-        catch (JsonException)
+        catch (Exception exception) when (exception is JsonException || JsonErrors.IsValueError(exception))
         {
             // Not Google's envelope: keep only the status.
             return default;

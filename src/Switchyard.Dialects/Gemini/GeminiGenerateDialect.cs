@@ -159,7 +159,7 @@ public sealed class GeminiGenerateDialect : ChatDialect, IStreamPassthrough, ITo
     {
         var wire = JsonWire.ReadClientBody(body.Span, GeminiJsonContext.Default.GenerateContentRequestWire);
         adjustments.Strict = wire.StrictParams == true;
-        return GenerateContentMapping.ToCanonical(wire, adjustments);
+        return JsonErrors.ClientValues(() => GenerateContentMapping.ToCanonical(wire, adjustments));
     }
 
     public override void WriteResponse(ChatResponse response, IBufferWriter<byte> output)

@@ -246,6 +246,11 @@ internal static class GenerateContentMapping
 
             foreach (var declaration in tool.FunctionDeclarations ?? [])
             {
+                if (declaration is null)
+                {
+                    throw GatewayException.InvalidRequest("Each of tools.functionDeclarations must be an object.", $"tools[{i}].functionDeclarations");
+                }
+
                 result.Add(new ToolDefinition(declaration.Name ?? throw GatewayException.InvalidRequest("functionDeclarations.name is required", "tools.functionDeclarations.name"))
                 {
                     Description = declaration.Description,

@@ -31,4 +31,39 @@ public static class JsonErrors
 
         return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
     }
+
+    /// <summary>
+    /// True for what System.Text.Json throws when a value is asked of it and the bytes cannot give
+    /// it: an element of another JSON type, a number that does not fit, text that is not UTF-8 or
+    /// holds an escaped lone surrogate. It marks exactly these with this source, which tells them
+    /// from a bug in the code that asked.
+    /// </summary>
+    public static bool IsValueError(Exception exception) =>
+        exception is InvalidOperationException or FormatException && exception.Source == "System.Text.Json.Rethrowable";
+
+    /// <summary>The 400 for a value of a client's body that cannot be read (<see cref="IsValueError"/>).</summary>
+    public static GatewayException ValueError(Exception exception) =>
+        GatewayException.InvalidRequest($"A value in the request body cannot be read: {exception.Message}");
+
+    /// <summary>Maps a client's parsed body, refusing with a 400 a value that cannot be read (<see cref="IsValueError"/>).</summary>
+    public static T ClientValues<T>(Func<T> map)
+    {
+        try
+        {
+            return map();
+        }
+        catch (Exception exception) when (IsValueError(exception))
+        {
+            throw ValueError(exception);
+        }
+        catch (JsonException)
+        {
+            // A part the mapping reads into its own wire type; the path would be the part's, not the body's.
+            throw GatewayException.InvalidRequest("A value in the request body has the wrong type or is malformed.");
+        }
+    }
+
+    /// <summary>The upstream failure for an answer that does not have the shape its API documents.</summary>
+    public static GatewayException MalformedAnswer() =>
+        new(new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream sent a malformed response.") { Code = "upstream_error" });
 }

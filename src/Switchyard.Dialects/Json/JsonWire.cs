@@ -47,10 +47,13 @@ public static class JsonWire
             var wire = JsonSerializer.Deserialize(body, type) ?? throw new JsonException("null response");
             return map(wire);
         }
-        catch (Exception exception) when (exception is JsonException or InvalidOperationException or FormatException)
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException or FormatException
+            or GatewayException { Error.Kind: GatewayErrorKind.InvalidRequest })
         {
             // InvalidOperationException: a JsonElement the mapping read holds another kind of value.
-            throw new GatewayException(new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream sent a malformed response.") { Code = "upstream_error" });
+            // InvalidRequest: a mapping shared with the client side refused an item; in an answer the
+            // item is the upstream's fault, not the caller's.
+            throw JsonErrors.MalformedAnswer();
         }
     }
 }

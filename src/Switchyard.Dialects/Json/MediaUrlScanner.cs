@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 
 namespace Switchyard.Dialects.Json;
@@ -44,9 +46,9 @@ internal static class MediaUrlScanner
                         break;
                     case JsonTokenType.String:
                         var parent = depth > 0 ? containers[depth - 1] : NoProperty;
-                        if (classify(property, parent) is { } param && !reader.ValueTextEquals(""u8) && !IsInline(ref reader))
+                        if (classify(property, parent) is { } param && !reader.ValueTextEquals(""u8) && Url(ref reader) is { } url)
                         {
-                            urls.Add(new MediaUrl(reader.GetString()!, param));
+                            urls.Add(new MediaUrl(url, param));
                         }
 
                         property = NoProperty;
@@ -76,14 +78,32 @@ internal static class MediaUrlScanner
         return OtherProperty;
     }
 
-    private static bool IsInline(ref Utf8JsonReader reader)
+    /// <summary>
+    /// The URL a string holds, or null for inline data. A string that cannot be read as text (an
+    /// escaped lone surrogate) is reported as written, so that it is judged — and refused — rather
+    /// than ending the scan before the URLs after it.
+    /// </summary>
+    private static string? Url(ref Utf8JsonReader reader)
     {
-        if (reader.ValueIsEscaped || reader.HasValueSequence)
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
         {
-            return reader.GetString()!.StartsWith("data:", StringComparison.OrdinalIgnoreCase);
+            var value = reader.ValueSpan;
+            if (value.Length >= 5 && System.Text.Ascii.EqualsIgnoreCase(value[..5], "data:"u8))
+            {
+                return null;
+            }
         }
 
-        var value = reader.ValueSpan;
-        return value.Length >= 5 && System.Text.Ascii.EqualsIgnoreCase(value[..5], "data:"u8);
+        string text;
+        try
+        {
+            text = reader.GetString()!;
+        }
+        catch (InvalidOperationException exception) when (JsonErrors.IsValueError(exception))
+        {
+            return Encoding.UTF8.GetString(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan);
+        }
+
+        return text.StartsWith("data:", StringComparison.OrdinalIgnoreCase) ? null : text;
     }
 }

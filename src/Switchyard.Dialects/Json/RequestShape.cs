@@ -43,18 +43,38 @@ public static class RequestShape
             {
                 Check(ref reader, known, name, counts, depth: 1);
             }
+            else if (reader.TokenType == JsonTokenType.StartObject && counts.Any(c => c.StartsWith(name + ".", StringComparison.Ordinal)))
+            {
+                // An object the wire type does not name but whose counts are known (Gemini's
+                // snake_case generation_config, which the protobuf JSON mapping accepts).
+                CheckObject(ref reader, shape: null, name, counts, depth: 2);
+            }
             else
             {
-                CheckCount(ref reader, name, counts);
+                CheckCount(ref reader, name, counts, untyped: true);
             }
         }
     }
 
-    private static void CheckCount(ref Utf8JsonReader reader, string path, IReadOnlyList<string> counts)
+    /// <summary>
+    /// A count may not be negative; one the wire type gives no type (<paramref name="untyped"/>) must
+    /// also be a whole number that fits in 32 bits, as the typed ones are by their type.
+    /// </summary>
+    private static void CheckCount(ref Utf8JsonReader reader, string path, IReadOnlyList<string> counts, bool untyped = false)
     {
-        if (reader.TokenType == JsonTokenType.Number && counts.Contains(path) && reader.TryGetDouble(out var value) && value < 0)
+        if (reader.TokenType != JsonTokenType.Number || !counts.Contains(path))
+        {
+            return;
+        }
+
+        if (reader.TryGetDouble(out var value) && value < 0)
         {
             throw GatewayException.InvalidRequest($"'{path}' must not be negative.", path);
+        }
+
+        if (untyped && !reader.TryGetInt32(out _))
+        {
+            throw GatewayException.InvalidRequest($"'{path}' must be a whole number between 0 and 2147483647.", path);
         }
     }
 
@@ -106,8 +126,8 @@ public static class RequestShape
         }
     }
 
-    /// <summary>One nested object, already positioned on its start: one value per field, known fields typed.</summary>
-    private static void CheckObject(ref Utf8JsonReader reader, JsonTypeInfo shape, string path, IReadOnlyList<string> counts, int depth)
+    /// <summary>One nested object, already positioned on its start: one value per field, known fields typed (when it has a <paramref name="shape"/>), counts counted.</summary>
+    private static void CheckObject(ref Utf8JsonReader reader, JsonTypeInfo? shape, string path, IReadOnlyList<string> counts, int depth)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -120,13 +140,13 @@ public static class RequestShape
             }
 
             reader.Read();
-            if (shape.Properties.FirstOrDefault(p => p.Name == name) is { } known)
+            if (shape?.Properties.FirstOrDefault(p => p.Name == name) is { } known)
             {
                 Check(ref reader, known, field, counts, depth);
             }
             else
             {
-                CheckCount(ref reader, field, counts);
+                CheckCount(ref reader, field, counts, untyped: true);
             }
 
             if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)

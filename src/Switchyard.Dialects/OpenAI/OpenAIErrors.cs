@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Switchyard.Dialects.Json;
 
 namespace Switchyard.Dialects.OpenAI;
 
@@ -86,7 +87,7 @@ public static class OpenAIErrors
                 message = text.GetString();
             }
         }
-        catch (JsonException)
+        catch (Exception exception) when (exception is JsonException || JsonErrors.IsValueError(exception))
         {
             // Not JSON (an HTML error page from a proxy, say): keep only the status.
         }

@@ -20,6 +20,8 @@ public sealed class PrivateUpstreamMediaTests
     [InlineData("http://10.0.0.7/a.png", "its host '10.0.0.7' is a private address")]
     [InlineData("http://169.254.169.254/latest/meta-data/", "its host '169.254.169.254' is a link-local or metadata address")]
     [InlineData("http://[fec0::1]/a.png", "its host 'fec0::1' is a private (site-local) address")]
+    [InlineData("http://[::10.0.0.7]/a.png", "its host '::10.0.0.7' is a private address")]
+    [InlineData("http://[2002:a9fe:a9fe::1]/latest/meta-data/", "its host '2002:a9fe:a9fe::1' is a link-local or metadata address")]
     [InlineData("http://[::ffff:a00:1]/a.png", "its host '::ffff:a00:1' is a private address")]
     [InlineData("http://[2002:c0a8:101::1]/a.png", "its host '2002:c0a8:101::1' is a private address")]
     [InlineData("http://2130706433/a.png", "its host '2130706433' is a loopback address")]
@@ -37,6 +39,21 @@ public sealed class PrivateUpstreamMediaTests
         var error = await OpenAIErrorAssert.ReadAsync(response, HttpStatusCode.BadRequest, "invalid_request_error", null);
         Assert.Equal("image_url", (string?)error["param"]);
         Assert.Contains($"The URL '{url}' cannot be sent to this model, which runs inside a private network: {reason}", (string?)error["message"], StringComparison.Ordinal);
+        Assert.Empty(upstream.Requests);
+    }
+
+    [Fact]
+    public async Task Refuses_an_unreadable_image_url_before_a_private_one_in_the_same_body()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var gateway = await GatewayInstance.StartWithOpenAIAsync(upstream);
+        using var client = gateway.HttpClient();
+
+        using var response = await client.PostAsync("/v1/chat/completions", Requests.Json("""
+            {"model":"gpt-test","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"\ud800"}},{"type":"image_url","image_url":{"url":"http://10.0.0.7/a.png"}}]}]}
+            """), Ct);
+
+        await OpenAIErrorAssert.ReadAsync(response, HttpStatusCode.BadRequest, "invalid_request_error", null);
         Assert.Empty(upstream.Requests);
     }
 

@@ -17,6 +17,8 @@ public sealed class ContextWindowTests
         { "/v1/responses", $$"""{"model":"small-window","input":"{{Long}}"}""" },
         { "/v1/messages", $$"""{"model":"small-window","max_tokens":10,"messages":[{"role":"user","content":"{{Long}}"}]}""" },
         { "/v1beta/models/small-window:generateContent", $$"""{"contents":[{"role":"user","parts":[{"text":"{{Long}}"}]}]}""" },
+        { "/v1beta/models/small-window:streamGenerateContent?alt=sse", $$"""{"contents":[{"role":"user","parts":[{"text":"{{Long}}"}]}]}""" },
+        { "/v1/completions", $$"""{"model":"small-window","prompt":"{{Long}}"}""" },
     };
 
     [Theory]

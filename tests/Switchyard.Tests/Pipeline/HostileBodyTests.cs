@@ -33,7 +33,8 @@ public sealed class HostileBodyTests
             models.Add(new JsonObject { ["id"] = "small-responses", ["provider"] = "oai", ["api"] = "responses" });
             models.Add(new JsonObject { ["id"] = "claude-small", ["provider"] = "claude" });
             models.Add(new JsonObject { ["id"] = "gemini-small", ["provider"] = "gem" });
-            GatewayInstance.AddRestrictedKey(config, "small", "small-responses", "claude-small", "gemini-small");
+            models.Add(new JsonObject { ["id"] = "small-image", ["provider"] = "oai", ["kind"] = "image", ["pricing"] = new JsonObject { ["perImage"] = new JsonObject { ["*"] = 0.01 } } });
+            GatewayInstance.AddRestrictedKey(config, "small", "small-responses", "claude-small", "gemini-small", "small-image");
         });
         return (gateway, [openai, anthropic, gemini]);
     }
@@ -158,6 +159,99 @@ public sealed class HostileBodyTests
 
         var error = await OpenAIErrorAssert.ReadAsync(response, HttpStatusCode.BadRequest, "invalid_request_error", null);
         Assert.Contains("UTF-8", (string?)error["message"], StringComparison.Ordinal);
+        Assert.All(upstreams, u => Assert.Empty(u.Requests));
+        await DisposeAsync(upstreams);
+    }
+
+    public static TheoryData<string, string, string> OtherRoutes() => new()
+    {
+        { "/v1/messages/count_tokens", """{"model":"claude-small","messages":[{"role":"user","content":"hi"}],"model":"claude-big"}""", "anthropic" },
+        { "/v1/messages/count_tokens", """{"model":"claude-small","messages":"hi"}""", "anthropic" },
+        { "/v1/messages", """{"model":"claude-small","max_tokens":9223372036854775807,"messages":[{"role":"user","content":"hi"}]}""", "anthropic" },
+        { "/v1/messages", """{"model":"claude-small","max_tokens":1e400,"messages":[{"role":"user","content":"hi"}]}""", "anthropic" },
+        { "/v1/responses/input_tokens", """{"model":"small-responses","input":"hi","model":"big"}""", "openai" },
+        { "/v1/responses", """{"model":"small-responses","input":"hi","max_output_tokens":2147483648}""", "openai" },
+        { "/v1/images/generations", """{"model":"small-image","prompt":"a cat","model":"big"}""", "openai" },
+        { "/v1/images/generations", """{"model":"small-image","prompt":"a cat","n":-2}""", "openai" },
+        { "/v1beta/models/gemini-small:streamGenerateContent?alt=sse", """{"contents":[{"role":"user","parts":[{"text":"hi"}]}],"contents":[]}""", "gemini" },
+        { "/v1beta/models/gemini-small:countTokens", """{"contents":"hi"}""", "gemini" },
+        { "/v1beta/models/gemini-small:generateContent", """{"contents":[],"generation_config":{"max_output_tokens":-1}}""", "gemini" },
+        { "/v1beta/models/gemini-small:generateContent", """{"contents":[],"generationConfig":{"maxOutputTokens":1e400}}""", "gemini" },
+    };
+
+    /// <summary>The same checks on the token-count, stream and image routes, each in its own envelope.</summary>
+    [Theory]
+    [MemberData(nameof(OtherRoutes))]
+    public async Task A_field_sent_twice_or_of_the_wrong_type_is_refused_on_every_other_route(string path, string body, string envelope)
+    {
+        var (gateway, upstreams) = await StartAsync();
+        await using var _ = gateway;
+        using var client = gateway.HttpClient(GatewayInstance.RestrictedKey);
+
+        using var response = await client.PostAsync(path, Requests.Json(body), Ct);
+
+        switch (envelope)
+        {
+            case "anthropic":
+                await AnthropicErrorAssert.ReadAsync(response, HttpStatusCode.BadRequest, "invalid_request_error");
+                break;
+            case "gemini":
+                await GeminiErrorAssert.ReadAsync(response, HttpStatusCode.BadRequest, "INVALID_ARGUMENT");
+                break;
+            default:
+                await OpenAIErrorAssert.ReadAsync(response, HttpStatusCode.BadRequest, "invalid_request_error", null);
+                break;
+        }
+
+        Assert.All(upstreams, u => Assert.Empty(u.Requests));
+        await DisposeAsync(upstreams);
+    }
+
+    [Fact]
+    public async Task Invalid_utf8_is_refused_on_the_anthropic_and_gemini_surfaces_too()
+    {
+        var (gateway, upstreams) = await StartAsync();
+        await using var _ = gateway;
+        using var client = gateway.HttpClient(GatewayInstance.RestrictedKey);
+
+        using var messages = await client.PostAsync("/v1/messages", Bytes("""{"model":"claude-smallX","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}"""), Ct);
+        using var gemini = await client.PostAsync("/v1beta/models/gemini-small:generateContent", Bytes("""{"contents":[{"role":"user","parts":[{"text":"hiX"}]}]}"""), Ct);
+
+        Assert.Contains("UTF-8", (string?)(await AnthropicErrorAssert.ReadAsync(messages, HttpStatusCode.BadRequest, "invalid_request_error"))["message"], StringComparison.Ordinal);
+        Assert.Contains("UTF-8", (string?)(await GeminiErrorAssert.ReadAsync(gemini, HttpStatusCode.BadRequest, "INVALID_ARGUMENT"))["message"], StringComparison.Ordinal);
+        Assert.All(upstreams, u => Assert.Empty(u.Requests));
+        await DisposeAsync(upstreams);
+
+        // An 'X' becomes 0xFF, a byte UTF-8 never has.
+        static ByteArrayContent Bytes(string json)
+        {
+            var bytes = Encoding.UTF8.GetBytes(json);
+            bytes[Array.IndexOf(bytes, (byte)'X')] = 0xFF;
+            var content = new ByteArrayContent(bytes);
+            content.Headers.ContentType = new("application/json");
+            return content;
+        }
+    }
+
+    /// <summary>
+    /// Valid UTF-8 that is still no Unicode text: a surrogate escaped without its pair. Every reader
+    /// fails on it where it meets it (the model name was a 500), so it is refused up front.
+    /// </summary>
+    [Theory]
+    [InlineData("/v1/chat/completions", """{"model":"\ud800","messages":[{"role":"user","content":"hi"}]}""")]
+    [InlineData("/v1/chat/completions", """{"model":"small","messages":[{"role":"user","content":"x\ud83d"}]}""")]
+    [InlineData("/v1/completions", """{"model":"small","prompt":"\udc00"}""")]
+    [InlineData("/v1/embeddings", """{"model":"x\ud83d","input":"hi"}""")]
+    public async Task An_escaped_surrogate_without_its_pair_is_refused(string path, string body)
+    {
+        var (gateway, upstreams) = await StartAsync();
+        await using var _ = gateway;
+        using var client = gateway.HttpClient(GatewayInstance.RestrictedKey);
+
+        using var response = await client.PostAsync(path, Requests.Json(body), Ct);
+
+        var error = await OpenAIErrorAssert.ReadAsync(response, HttpStatusCode.BadRequest, "invalid_request_error", null);
+        Assert.Contains("surrogate", (string?)error["message"], StringComparison.Ordinal);
         Assert.All(upstreams, u => Assert.Empty(u.Requests));
         await DisposeAsync(upstreams);
     }

@@ -94,7 +94,7 @@ public sealed class ChatCompletionsDialect : ChatDialect, IStreamPassthrough, IM
     {
         var wire = JsonWire.ReadClientBody(body.Span, ChatCompletionsJsonContext.Default.ChatCompletionRequestWire);
         adjustments.Strict = wire.StrictParams == true;
-        return ChatCompletionsMapping.ToCanonical(wire, adjustments);
+        return JsonErrors.ClientValues(() => ChatCompletionsMapping.ToCanonical(wire, adjustments));
     }
 
     public override void WriteResponse(ChatResponse response, IBufferWriter<byte> output)

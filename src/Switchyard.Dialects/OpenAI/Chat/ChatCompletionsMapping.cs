@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Switchyard.Dialects.Canonical;
+using Switchyard.Dialects.Json;
 
 namespace Switchyard.Dialects.OpenAI.Chat;
 
@@ -590,7 +591,7 @@ internal static class ChatCompletionsMapping
         {
             Id = wire.Id ?? string.Empty,
             Model = wire.Model ?? string.Empty,
-            Created = DateTimeOffset.FromUnixTimeSeconds(wire.Created),
+            Created = UnixSeconds.ToTime(wire.Created),
             Parts = parts,
             FinishReason = FinishReasonToCanonical(choice?.FinishReason),
             Usage = wire.Usage is { } usage ? ToCanonical(usage) : Usage.Empty,

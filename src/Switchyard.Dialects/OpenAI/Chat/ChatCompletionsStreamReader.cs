@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Switchyard.Dialects.Canonical;
+using Switchyard.Dialects.Json;
 using Switchyard.Dialects.Sse;
 
 namespace Switchyard.Dialects.OpenAI.Chat;
@@ -71,7 +72,7 @@ internal static class ChatCompletionsStreamReader
                 started = true;
                 yield return new ResponseStarted(chunk.Id ?? string.Empty, chunk.Model ?? string.Empty)
                 {
-                    Created = chunk.Created > 0 ? DateTimeOffset.FromUnixTimeSeconds(chunk.Created) : DateTimeOffset.UtcNow,
+                    Created = UnixSeconds.ToTime(chunk.Created),
                 };
             }
 

@@ -47,6 +47,11 @@ public sealed class CompletionsDialect : ChatDialect
             throw GatewayException.InvalidRequest("'model' is required.", "model");
         }
 
+        return JsonErrors.ClientValues(() => ToCanonical(wire, model, adjustments));
+    }
+
+    private static ChatRequest ToCanonical(CompletionRequestWire wire, string model, ParamAdjustments adjustments)
+    {
         if (wire.Stream == true)
         {
             throw GatewayException.InvalidRequest("Streaming is not available on /v1/completions; use /v1/chat/completions.", "stream");

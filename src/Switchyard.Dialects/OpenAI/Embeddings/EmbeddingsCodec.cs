@@ -35,6 +35,10 @@ public static class EmbeddingsCodec
         {
             throw GatewayException.InvalidRequest("The request body is not valid JSON.");
         }
+        catch (Exception exception) when (JsonErrors.IsValueError(exception))
+        {
+            throw JsonErrors.ValueError(exception);
+        }
     }
 
     public static void WriteRequest(EmbeddingRequest request, string upstreamModel, IBufferWriter<byte> output)

@@ -101,7 +101,7 @@ public sealed class OpenAIResponsesDialect : ChatDialect, IStreamPassthrough, IT
     {
         var wire = JsonWire.ReadClientBody(body.Span, ResponsesJsonContext.Default.ResponsesRequestWire);
         adjustments.Strict = wire.StrictParams == true;
-        var request = ResponsesMapping.ToCanonical(wire, adjustments);
+        var request = JsonErrors.ClientValues(() => ResponsesMapping.ToCanonical(wire, adjustments));
         request.Echo = ResponseObjectWriter.Echo(body.Span);
         return request;
     }

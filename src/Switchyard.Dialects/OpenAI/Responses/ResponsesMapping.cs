@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Switchyard.Dialects.Canonical;
+using Switchyard.Dialects.Json;
 
 namespace Switchyard.Dialects.OpenAI.Responses;
 
@@ -424,7 +425,7 @@ internal static class ResponsesMapping
         {
             Id = wire.Id ?? string.Empty,
             Model = wire.Model ?? string.Empty,
-            Created = wire.CreatedAt > 0 ? DateTimeOffset.FromUnixTimeSeconds(wire.CreatedAt) : DateTimeOffset.UtcNow,
+            Created = UnixSeconds.ToTime(wire.CreatedAt),
             Parts = parts,
             FinishReason = FinishReasonToCanonical(wire.Status, wire.IncompleteDetails?.Reason, parts.Any(p => p is ToolCallPart)),
             Usage = ToCanonical(wire.Usage) with { WebSearchCalls = searches },

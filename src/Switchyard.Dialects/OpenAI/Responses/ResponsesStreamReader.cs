@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Switchyard.Dialects.Canonical;
+using Switchyard.Dialects.Json;
 using Switchyard.Dialects.Sse;
 
 namespace Switchyard.Dialects.OpenAI.Responses;
@@ -51,7 +52,7 @@ internal static class ResponsesStreamReader
                 case "response.created" when wire.Response is { } response:
                     yield return new ResponseStarted(response.Id ?? string.Empty, response.Model ?? string.Empty)
                     {
-                        Created = response.CreatedAt > 0 ? DateTimeOffset.FromUnixTimeSeconds(response.CreatedAt) : DateTimeOffset.UtcNow,
+                        Created = UnixSeconds.ToTime(response.CreatedAt),
                     };
                     break;
 

@@ -11,7 +11,7 @@ namespace Switchyard.Pipeline.Steps;
 /// <summary>
 /// Reads the body into a pooled buffer and holds it to its dialect's shape before any later step
 /// or any upstream sees it: a 413 over the size limit, a 408 when it trickles in too slowly, a 503
-/// when the process holds as many bodies as it may, a 400 for invalid UTF-8, a field sent twice,
+/// when the process holds as many bodies as it may, a 400 for invalid UTF-8 (or an escaped lone surrogate), a field sent twice,
 /// a known field of the wrong type, or a count that is negative or does not fit. The top level is
 /// indexed once here, for every later step.
 /// </summary>
@@ -33,6 +33,11 @@ internal sealed class ReadBodyStep(SnapshotMonitor snapshots, BodyBudget budget,
             if (!System.Text.Unicode.Utf8.IsValid(body.WrittenSpan))
             {
                 throw GatewayException.InvalidRequest("The request body is not valid UTF-8.");
+            }
+
+            if (JsonEscapes.HasLoneSurrogate(body.WrittenSpan))
+            {
+                throw GatewayException.InvalidRequest("The request body escapes a surrogate without its pair (a \\uD800–\\uDFFF alone), which is no Unicode text.");
             }
 
             request.SetBody(body, JsonTopLevel.Scan(body.WrittenSpan));
