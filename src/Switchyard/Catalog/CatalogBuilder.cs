@@ -11,11 +11,11 @@ internal static class CatalogBuilder
     public const string EchoModelId = "echo";
 
     /// <summary>Builds the catalog; <paramref name="discovered"/> adds models found on upstreams that list them (zero-config start).</summary>
-    public static ModelCatalog Build(SwitchyardOptions options, Func<string, string?> environment, IReadOnlyList<ModelOptions>? discovered = null)
+    public static ModelCatalog Build(SwitchyardOptions options, ProviderContext context, IReadOnlyList<ModelOptions>? discovered = null)
     {
         // Validated already: every type is registered.
         var providers = options.Providers
-            .Select(p => ProviderTypes.Find(p.Type)!.Compile(p, environment))
+            .Select(p => ProviderTypes.Find(p.Type)!.Compile(p, context))
             .ToDictionary(p => p.Name, StringComparer.Ordinal);
         var models = new List<ModelEntry>();
         var seen = new HashSet<string>(StringComparer.Ordinal);

@@ -1,4 +1,5 @@
 using Switchyard.Catalog;
+using Switchyard.Providers;
 
 namespace Switchyard.Configuration;
 
@@ -34,12 +35,12 @@ internal sealed class GatewaySnapshot
 
     public TimeSpan ConversationRetention => TimeSpan.FromDays(Options.Conversations.RetentionDays);
 
-    public static GatewaySnapshot Compile(SwitchyardOptions options, Func<string, string?> environment, IReadOnlyList<ModelOptions>? discovered = null) =>
-        new(options, CatalogBuilder.Build(options, environment, discovered), discovered ?? []);
+    public static GatewaySnapshot Compile(SwitchyardOptions options, ProviderContext context, IReadOnlyList<ModelOptions>? discovered = null) =>
+        new(options, CatalogBuilder.Build(options, context, discovered), discovered ?? []);
 
     /// <summary>This snapshot with models discovered on its upstreams added.</summary>
-    public GatewaySnapshot WithDiscovered(IReadOnlyList<ModelOptions> discovered, Func<string, string?> environment) =>
-        Compile(Options, environment, discovered);
+    public GatewaySnapshot WithDiscovered(IReadOnlyList<ModelOptions> discovered, ProviderContext context) =>
+        Compile(Options, context, discovered);
 
     /// <summary>
     /// The settings that differ between two configurations but that a running gateway reads only at

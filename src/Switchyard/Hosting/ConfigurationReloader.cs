@@ -56,7 +56,7 @@ internal sealed class ConfigurationReloader(
             logger.ConfigSettingNeedsRestart(setting);
         }
 
-        var next = GatewaySnapshot.Compile(options, settings.Environment);
+        var next = GatewaySnapshot.Compile(options, settings.ProviderContext);
         snapshots.Swap(next);
         authenticator.SetConfiguredKeys(options.Keys, settings.Environment);
 

@@ -78,7 +78,7 @@ internal static class SwitchyardHost
         services.AddSingleton(_ => configuration);
         services.AddSingleton(settings);
         services.AddSingleton(TimeProvider.System);
-        var snapshots = new SnapshotMonitor(GatewaySnapshot.Compile(configuration.Options, settings.Environment));
+        var snapshots = new SnapshotMonitor(GatewaySnapshot.Compile(configuration.Options, settings.ProviderContext));
         services.AddSingleton(snapshots);
         var stores = StoreFactory.Create(configuration.Options.Storage, settings.Environment);
         // Made by a factory so the container owns it and closes the connection pool on disposal.
