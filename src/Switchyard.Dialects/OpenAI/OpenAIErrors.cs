@@ -67,6 +67,7 @@ public static class OpenAIErrors
     public static GatewayError Read(int status, ReadOnlySpan<byte> body)
     {
         string? message = null;
+        string? code = null;
         try
         {
             var reader = new Utf8JsonReader(body);
@@ -80,6 +81,10 @@ public static class OpenAIErrors
                     JsonValueKind.String => error.GetString(),
                     _ => null,
                 };
+                if (error.ValueKind == JsonValueKind.Object && error.TryGetProperty("code", out var upstreamCode) && upstreamCode.ValueKind == JsonValueKind.String)
+                {
+                    code = upstreamCode.GetString();
+                }
             }
             else if (document.RootElement.ValueKind == JsonValueKind.Object
                 && document.RootElement.TryGetProperty("message", out var text) && text.ValueKind == JsonValueKind.String)
@@ -92,6 +97,13 @@ public static class OpenAIErrors
             // Not JSON (an HTML error page from a proxy, say): keep only the status.
         }
 
-        return UpstreamErrors.FromStatus(status, message);
+        var read = UpstreamErrors.FromStatus(status, message);
+
+        // A caller's own mistake keeps the upstream's code (context_length_exceeded, Azure's
+        // content_filter), which clients branch on; the gateway's own problems keep the gateway's.
+        return read.Kind is GatewayErrorKind.InvalidRequest or GatewayErrorKind.Unprocessable or GatewayErrorKind.PayloadTooLarge or GatewayErrorKind.NotFound
+            && code is { Length: > 0 and <= 64 } && code.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_')
+            ? read with { Code = code }
+            : read;
     }
 }

@@ -15,7 +15,7 @@ internal static class CatalogBuilder
     /// (zero-config start). A provider of <paramref name="previous"/> with the same settings is kept,
     /// not compiled again: its connection pool and its cached credentials live on across reloads.
     /// </summary>
-    public static ModelCatalog Build(SwitchyardOptions options, Func<string, string?> environment, IReadOnlyList<ModelOptions>? discovered = null, ModelCatalog? previous = null)
+    public static ModelCatalog Build(SwitchyardOptions options, ProviderContext context, IReadOnlyList<ModelOptions>? discovered = null, ModelCatalog? previous = null)
     {
         var sources = options.Providers.ToDictionary(p => p.Name, Source, StringComparer.Ordinal);
 
@@ -23,7 +23,7 @@ internal static class CatalogBuilder
         var providers = options.Providers
             .Select(p => previous is not null && previous.ProviderSources.GetValueOrDefault(p.Name) == sources[p.Name] && previous.Providers.TryGetValue(p.Name, out var kept)
                 ? kept
-                : ProviderTypes.Find(p.Type)!.Compile(p, environment))
+                : ProviderTypes.Find(p.Type)!.Compile(p, context))
             .ToDictionary(p => p.Name, StringComparer.Ordinal);
         var models = new List<ModelEntry>();
         var seen = new HashSet<string>(StringComparer.Ordinal);

@@ -20,7 +20,7 @@ internal static class ModelsCommand
                 return 1;
             }
 
-            var catalog = CatalogBuilder.Build(configuration.Options, Environment.GetEnvironmentVariable);
+            var catalog = CatalogBuilder.Build(configuration.Options, new Providers.ProviderContext(Environment.GetEnvironmentVariable));
             var output = parseResult.InvocationConfiguration.Output;
             foreach (var model in catalog.Ordered)
             {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Switchyard.Catalog;
+using Switchyard.Providers;
 
 namespace Switchyard.Configuration;
 
@@ -39,12 +40,12 @@ internal sealed class GatewaySnapshot
     /// Compiles <paramref name="options"/>; the providers of <paramref name="previous"/> whose settings
     /// did not change are kept as they are (their connections and credentials).
     /// </summary>
-    public static GatewaySnapshot Compile(SwitchyardOptions options, Func<string, string?> environment, IReadOnlyList<ModelOptions>? discovered = null, GatewaySnapshot? previous = null) =>
-        new(options, CatalogBuilder.Build(options, environment, discovered, previous?.Catalog), discovered ?? []);
+    public static GatewaySnapshot Compile(SwitchyardOptions options, ProviderContext context, IReadOnlyList<ModelOptions>? discovered = null, GatewaySnapshot? previous = null) =>
+        new(options, CatalogBuilder.Build(options, context, discovered, previous?.Catalog), discovered ?? []);
 
     /// <summary>This snapshot with models discovered on its upstreams added.</summary>
-    public GatewaySnapshot WithDiscovered(IReadOnlyList<ModelOptions> discovered, Func<string, string?> environment) =>
-        Compile(Options, environment, discovered, this);
+    public GatewaySnapshot WithDiscovered(IReadOnlyList<ModelOptions> discovered, ProviderContext context) =>
+        Compile(Options, context, discovered, this);
 
     /// <summary>The providers of this snapshot that <paramref name="next"/> no longer uses.</summary>
     public IReadOnlyList<Provider> RetiredBy(GatewaySnapshot next) =>

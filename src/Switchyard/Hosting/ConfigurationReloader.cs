@@ -57,7 +57,7 @@ internal sealed class ConfigurationReloader(
         }
 
         // Providers whose settings did not change are kept, with their connections and credentials.
-        var next = GatewaySnapshot.Compile(options, settings.Environment, previous: running);
+        var next = GatewaySnapshot.Compile(options, settings.ProviderContext, previous: running);
         snapshots.Swap(next);
         authenticator.SetConfiguredKeys(options.Keys, settings.Environment);
 

@@ -53,7 +53,7 @@ internal sealed class ModelDiscovery(
 
         if (discovered.Count > 0)
         {
-            snapshots.Swap(snapshots.Current.WithDiscovered(discovered, settings.Environment));
+            snapshots.Swap(snapshots.Current.WithDiscovered(discovered, settings.ProviderContext));
         }
     }
 

@@ -17,4 +17,13 @@ internal sealed record ServeSettings
 
     /// <summary>Applied after the gateway's own logging setup (tests add a capturing provider here).</summary>
     public Action<Microsoft.Extensions.Logging.ILoggingBuilder>? ConfigureLogging { get; init; }
+
+    /// <summary>The clock cloud credentials are renewed and signed by (tests move it past a token's expiry).</summary>
+    public TimeProvider CredentialClock { get; init; } = TimeProvider.System;
+
+    /// <summary>The transport Microsoft Entra ID credentials use; null for Azure.Identity's own (tests trust a local authority).</summary>
+    public Func<HttpMessageHandler>? IdentityHandler { get; init; }
+
+    /// <summary>What providers are compiled with.</summary>
+    public Providers.ProviderContext ProviderContext => new(Environment) { Time = CredentialClock, IdentityHandler = IdentityHandler };
 }

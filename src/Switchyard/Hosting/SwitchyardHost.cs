@@ -81,7 +81,7 @@ internal static class SwitchyardHost
         services.AddSingleton(_ => configuration);
         services.AddSingleton(settings);
         services.AddSingleton(TimeProvider.System);
-        var snapshots = new SnapshotMonitor(GatewaySnapshot.Compile(configuration.Options, settings.Environment));
+        var snapshots = new SnapshotMonitor(GatewaySnapshot.Compile(configuration.Options, settings.ProviderContext));
         // Made by a factory so the container owns it and releases retired providers on disposal.
         services.AddSingleton(_ => snapshots);
         var stores = StoreFactory.Create(configuration.Options.Storage, settings.Environment);

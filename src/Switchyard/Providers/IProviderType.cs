@@ -32,5 +32,5 @@ internal interface IProviderType
     /// <summary>Reports each problem with the settings only this type reads, by path.</summary>
     void Validate(ProviderOptions options, string path, Func<string, string?> environment, Action<string, string> problem);
 
-    Provider Compile(ProviderOptions options, Func<string, string?> environment);
+    Provider Compile(ProviderOptions options, ProviderContext context);
 }

@@ -1,5 +1,6 @@
 using Switchyard.Catalog;
 using Switchyard.Configuration;
+using Switchyard.Providers;
 
 namespace Switchyard.Tests.Configuration;
 
@@ -24,10 +25,10 @@ public sealed class SnapshotProvidersTests
     [Fact]
     public void A_recompile_keeps_the_providers_whose_settings_did_not_change()
     {
-        var first = GatewaySnapshot.Compile(Options("a"), _ => null);
+        var first = GatewaySnapshot.Compile(Options("a"), new ProviderContext(_ => null));
 
-        var same = GatewaySnapshot.Compile(Options("a"), _ => null, previous: first);
-        var edited = GatewaySnapshot.Compile(Options("b"), _ => null, previous: first);
+        var same = GatewaySnapshot.Compile(Options("a"), new ProviderContext(_ => null), previous: first);
+        var edited = GatewaySnapshot.Compile(Options("b"), new ProviderContext(_ => null), previous: first);
 
         Assert.Same(first.Catalog.Providers["kept"], edited.Catalog.Providers["kept"]);
         Assert.NotSame(first.Catalog.Providers["changed"], edited.Catalog.Providers["changed"]);
@@ -39,8 +40,8 @@ public sealed class SnapshotProvidersTests
     [Fact]
     public async Task A_swap_releases_the_connection_pools_of_the_providers_it_retired_and_no_other()
     {
-        var first = GatewaySnapshot.Compile(Options("a"), _ => null);
-        var next = GatewaySnapshot.Compile(Options("b"), _ => null, previous: first);
+        var first = GatewaySnapshot.Compile(Options("a"), new ProviderContext(_ => null));
+        var next = GatewaySnapshot.Compile(Options("b"), new ProviderContext(_ => null), previous: first);
         using var monitor = new SnapshotMonitor(first, retireAfter: TimeSpan.Zero);
 
         monitor.Swap(next);

@@ -371,7 +371,7 @@ public sealed class ResponsesUpstreamTests
 
         using var response = await http.PostAsync("/v1/responses", Requests.Json("""{"model":"gpt-pro","input":[{"role":"user","content":7}]}"""), Token);
 
-        var error = await OpenAIErrorAssert.ReadAsync(response, HttpStatusCode.BadRequest, "invalid_request_error", null);
+        var error = await OpenAIErrorAssert.ReadAsync(response, HttpStatusCode.BadRequest, "invalid_request_error", "invalid_value");
         Assert.Equal("Invalid 'input[0].content': expected an array.", (string?)error["message"]);
         Assert.Single(upstream.Requests);
     }

@@ -43,6 +43,23 @@ public static class AdminApi
         }
     }
 
+    /// <summary>The request log's row for the one request of key <paramref name="keyId"/>, once it is written (just after the answer's last byte).</summary>
+    public static async Task<JsonObject> SingleRequestAsync(GatewayInstance gateway, string keyId)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            if (await RequestsAsync(gateway, "keyId=" + keyId) is [JsonObject row])
+            {
+                return row;
+            }
+
+            await Task.Delay(25, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Fail($"No request of key {keyId} reached the request log.");
+        return null;
+    }
+
     public static async Task<JsonArray> UsageAsync(GatewayInstance gateway, string query)
     {
         using var admin = gateway.AdminClient();

@@ -49,10 +49,12 @@ public sealed class GatewayInstance : IAsyncDisposable
 
     /// <summary>
     /// Starts a gateway. <paramref name="configure"/> edits the configuration object before it is
-    /// written; <paramref name="logs"/>, when given, receives every event from <paramref name="minimumLogLevel"/> up.
+    /// written; <paramref name="logs"/>, when given, receives every event from <paramref name="minimumLogLevel"/> up;
+    /// <paramref name="credentialClock"/> and <paramref name="identityHandler"/> replace the clock cloud credentials are renewed by and the transport Entra ID is reached through.
     /// </summary>
     public static async Task<GatewayInstance> StartAsync(Action<JsonObject> configure, IDictionary<string, string>? environment = null,
-        CapturingLoggerProvider? logs = null, Microsoft.Extensions.Logging.LogLevel minimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Warning)
+        CapturingLoggerProvider? logs = null, Microsoft.Extensions.Logging.LogLevel minimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
+        TimeProvider? credentialClock = null, Func<HttpMessageHandler>? identityHandler = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "switchyard-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -88,6 +90,8 @@ public sealed class GatewayInstance : IAsyncDisposable
                 logging.ClearProviders();
                 logging.AddProvider(logs);
             },
+            CredentialClock = credentialClock ?? TimeProvider.System,
+            IdentityHandler = identityHandler,
         });
         await app.StartAsync();
         var instance = new GatewayInstance(app, directory, configPath, output)

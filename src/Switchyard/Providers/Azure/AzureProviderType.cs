@@ -27,8 +27,9 @@ internal sealed class AzureProviderType : IProviderType
     public void Validate(ProviderOptions options, string path, Func<string, string?> environment, Action<string, string> problem) =>
         ProviderSettings.Report(AzureOptionsValidator.Validate(AzureOptions.Bind(ProviderSettings.Section(options)), path, environment), problem);
 
-    public Provider Compile(ProviderOptions options, Func<string, string?> environment)
+    public Provider Compile(ProviderOptions options, ProviderContext context)
     {
+        var environment = context.Environment;
         var azure = AzureOptions.Bind(ProviderSettings.Section(options));
         return new Provider
         {
@@ -36,7 +37,7 @@ internal sealed class AzureProviderType : IProviderType
             Type = this,
             BaseUrl = AzureUrls.Resource(azure),
             Addressing = new AzureAddressing(azure),
-            Signer = AzureCredentials.CreateSigner(azure, environment, TimeProvider.System),
+            Signer = AzureCredentials.CreateSigner(azure, environment, context.Time, Transport(context)),
             Headers = options.Headers.ToDictionary(h => h.Key, h => EnvReferenceResolver.Resolve(h.Value, environment) ?? string.Empty),
             Timeout = TimeSpan.FromSeconds(options.TimeoutSeconds ?? 600),
             Retries = options.Retries,
@@ -45,6 +46,9 @@ internal sealed class AzureProviderType : IProviderType
             Invoker = UpstreamHandlerFactory.Create(),
         };
     }
+
+    private static Action<global::Azure.Identity.TokenCredentialOptions>? Transport(ProviderContext context) =>
+        context.IdentityHandler is { } handler ? options => options.Transport = new global::Azure.Core.Pipeline.HttpClientTransport(handler()) : null;
 
     /// <summary>
     /// The v1 API takes OpenAI's own paths under <c>/openai/v1</c> (the body's model names the

@@ -25,15 +25,16 @@ internal sealed class BedrockProviderType : IProviderType
     public void Validate(ProviderOptions options, string path, Func<string, string?> environment, Action<string, string> problem) =>
         ProviderSettings.Report(BedrockOptionsValidator.Validate(BedrockOptions.Bind(ProviderSettings.Section(options)), path, environment), problem);
 
-    public Provider Compile(ProviderOptions options, Func<string, string?> environment)
+    public Provider Compile(ProviderOptions options, ProviderContext context)
     {
+        var environment = context.Environment;
         var bedrock = BedrockOptions.Bind(ProviderSettings.Section(options));
         return new Provider
         {
             Name = options.Name,
             Type = this,
             BaseUrl = bedrock.EndpointUrl,
-            Signer = BedrockSigners.Create(bedrock, environment, TimeProvider.System),
+            Signer = BedrockSigners.Create(bedrock, environment, context.Time),
             Headers = options.Headers.ToDictionary(h => h.Key, h => EnvReferenceResolver.Resolve(h.Value, environment) ?? string.Empty),
             Timeout = TimeSpan.FromSeconds(options.TimeoutSeconds ?? 600),
             Retries = options.Retries,

@@ -23,7 +23,7 @@ internal sealed class EchoProviderType : IProviderType
     {
     }
 
-    public Provider Compile(ProviderOptions options, Func<string, string?> environment) => new()
+    public Provider Compile(ProviderOptions options, ProviderContext context) => new()
     {
         Name = options.Name,
         Type = this,

@@ -22,8 +22,9 @@ internal sealed class NativeProviderType(NativeApi nativeApi) : IProviderType
         }
     }
 
-    public Provider Compile(ProviderOptions options, Func<string, string?> environment)
+    public Provider Compile(ProviderOptions options, ProviderContext context)
     {
+        var environment = context.Environment;
         var api = nativeApi;
         var baseUrl = (options.BaseUrl is { Length: > 0 } url ? url : api.DefaultBaseUrl).TrimEnd('/');
         var key = EnvReferenceResolver.Resolve(options.ApiKey, environment);

@@ -31,8 +31,9 @@ internal sealed class VertexProviderType : IProviderType
     public void Validate(ProviderOptions options, string path, Func<string, string?> environment, Action<string, string> problem) =>
         ProviderSettings.Report(VertexOptionsValidator.Validate(VertexOptions.Bind(ProviderSettings.Section(options)), path), problem);
 
-    public Provider Compile(ProviderOptions options, Func<string, string?> environment)
+    public Provider Compile(ProviderOptions options, ProviderContext context)
     {
+        var environment = context.Environment;
         var vertex = VertexOptions.Bind(ProviderSettings.Section(options));
         return new Provider
         {
@@ -40,7 +41,7 @@ internal sealed class VertexProviderType : IProviderType
             Type = this,
             BaseUrl = vertex.EndpointUrl,
             Addressing = new VertexAddressing(vertex),
-            Signer = VertexSigner.Create(vertex, TimeProvider.System),
+            Signer = VertexSigner.Create(vertex, context.Time),
             ForwardedHeaders = ["anthropic-beta"],
             Headers = options.Headers.ToDictionary(h => h.Key, h => EnvReferenceResolver.Resolve(h.Value, environment) ?? string.Empty),
             Timeout = TimeSpan.FromSeconds(options.TimeoutSeconds ?? 600),

@@ -7,10 +7,12 @@ namespace Switchyard.Tests.Infrastructure.Clouds;
 /// <summary>
 /// Azure OpenAI on loopback: deployment URLs with <c>api-version</c> and the <c>/openai/v1</c> API,
 /// authenticated like Azure by the <c>api-key</c> header or an Entra bearer token that the fake
-/// token endpoint issued and that has not expired. Answers chat completions and records requests.
+/// token endpoint issued and that has not expired. Chat completions, Responses and embeddings reach an
+/// existing deployment; each is answered by the next queued script, else by a chat completion. Records requests.
 /// </summary>
-public sealed partial class FakeAzureOpenAI : IAsyncDisposable
+public sealed partial class FakeAzureOpenAI : IScriptedCloud, IAsyncDisposable
 {
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Func<HttpContext, CloudRequest, Task>> _scripts = new();
     private LoopbackServer? _server;
 
     /// <summary>The resource key accepted in <c>api-key</c>; null accepts none.</summary>
@@ -33,6 +35,11 @@ public sealed partial class FakeAzureOpenAI : IAsyncDisposable
         return fake;
     }
 
+    /// <summary>Answers the next authentic request for an existing deployment with <paramref name="script"/> instead of the default answer.</summary>
+    public void Enqueue(Func<HttpContext, CloudRequest, Task> script) => _scripts.Enqueue(script);
+
+    public void ClearScripts() => _scripts.Clear();
+
     private async Task HandleAsync(HttpContext context, CloudRequest request)
     {
         var keyOk = ApiKey is not null && request.Header("api-key") == ApiKey;
@@ -44,9 +51,11 @@ public sealed partial class FakeAzureOpenAI : IAsyncDisposable
             return;
         }
 
+        // Dated versions name the deployment in the path, except Responses; the v1 API names it in the body.
         string? deployment;
         var dated = DeploymentPath().Match(request.Path);
-        if (dated.Success)
+        var datedResponses = request.Path == "/openai/responses";
+        if (dated.Success || datedResponses)
         {
             if (!QueryVersion().IsMatch(request.Query))
             {
@@ -54,11 +63,11 @@ public sealed partial class FakeAzureOpenAI : IAsyncDisposable
                 return;
             }
 
-            deployment = Uri.UnescapeDataString(dated.Groups[1].Value);
+            deployment = dated.Success ? Uri.UnescapeDataString(dated.Groups[1].Value) : BodyModel(request);
         }
-        else if (request.Path == "/openai/v1/chat/completions")
+        else if (V1Path().IsMatch(request.Path))
         {
-            deployment = JsonNode.Parse(request.Body)?["model"]?.GetValue<string>();
+            deployment = BodyModel(request);
         }
         else
         {
@@ -69,6 +78,12 @@ public sealed partial class FakeAzureOpenAI : IAsyncDisposable
         if (deployment is null || !Deployments.Contains(deployment))
         {
             await Write(context, 404, """{"error":{"code":"DeploymentNotFound","message":"The API deployment for this resource does not exist."}}""");
+            return;
+        }
+
+        if (_scripts.TryDequeue(out var script))
+        {
+            await script(context, request);
             return;
         }
 
@@ -105,8 +120,23 @@ public sealed partial class FakeAzureOpenAI : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex("^/openai/deployments/([^/]+)/chat/completions$")]
+    private static string? BodyModel(CloudRequest request)
+    {
+        try
+        {
+            return JsonNode.Parse(request.Body)?["model"]?.GetValue<string>();
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    [GeneratedRegex("^/openai/deployments/([^/]+)/(chat/completions|embeddings)$")]
     private static partial Regex DeploymentPath();
+
+    [GeneratedRegex("^/openai/v1/(chat/completions|responses|embeddings)$")]
+    private static partial Regex V1Path();
 
     [GeneratedRegex(@"[?&]api-version=\d{4}-\d{2}-\d{2}(-preview)?(&|$)")]
     private static partial Regex QueryVersion();

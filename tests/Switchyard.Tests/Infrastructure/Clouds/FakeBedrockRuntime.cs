@@ -16,10 +16,11 @@ namespace Switchyard.Tests.Infrastructure.Clouds;
 /// temporary keys; or a Bedrock API key as a bearer token. Answers Converse with JSON and
 /// ConverseStream with AWS event-stream frames; errors carry <c>x-amzn-ErrorType</c>.
 /// </summary>
-public sealed partial class FakeBedrockRuntime : IAsyncDisposable
+public sealed partial class FakeBedrockRuntime : IScriptedCloud, IAsyncDisposable
 {
     private readonly Dictionary<string, (string Secret, string? SessionToken)> _keys = new(StringComparer.Ordinal);
     private readonly HashSet<string> _apiKeys = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Func<HttpContext, CloudRequest, Task>> _scripts = new();
     private readonly TimeProvider _time;
     private LoopbackServer? _server;
 
@@ -60,6 +61,43 @@ public sealed partial class FakeBedrockRuntime : IAsyncDisposable
 
     public void AddApiKey(string apiKey) => _apiKeys.Add(apiKey);
 
+    /// <summary>Answers the next authentic request for a known model with <paramref name="script"/> instead of the default answer.</summary>
+    public void Enqueue(Func<HttpContext, CloudRequest, Task> script) => _scripts.Enqueue(script);
+
+    public void ClearScripts() => _scripts.Clear();
+
+    /// <summary>A Converse (or InvokeModel) answer.</summary>
+    public static Task WriteJsonAsync(HttpContext context, string json)
+    {
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(json);
+    }
+
+    /// <summary>A ConverseStream answer: each (event type, JSON payload) as one AWS event-stream frame, flushed.</summary>
+    public static async Task WriteEventsAsync(HttpContext context, IEnumerable<(string Event, string Payload)> events)
+    {
+        context.Response.ContentType = "application/vnd.amazon.eventstream";
+        foreach (var (name, payload) in events)
+        {
+            var frame = new ArrayBufferWriter<byte>();
+            AwsEventStreamWriter.WriteEvent(frame, name, Encoding.UTF8.GetBytes(payload));
+            await context.Response.Body.WriteAsync(frame.WrittenMemory);
+            await context.Response.Body.FlushAsync();
+        }
+    }
+
+    /// <summary>A ConverseStream that fails before its first event: an event-stream exception message (<c>internalServerException</c>, <c>throttlingException</c>…).</summary>
+    public static async Task WriteStreamExceptionAsync(HttpContext context, string exceptionType, string message)
+    {
+        context.Response.ContentType = "application/vnd.amazon.eventstream";
+        var frame = new ArrayBufferWriter<byte>();
+        AwsEventStreamWriter.WriteException(frame, exceptionType, message);
+        await context.Response.Body.WriteAsync(frame.WrittenMemory);
+    }
+
+    /// <summary>An error as Bedrock answers it: the type in <c>x-amzn-ErrorType</c>, the message in the body.</summary>
+    public static Task WriteErrorAsync(HttpContext context, int status, string type, string message) => Error(context, status, type, message);
+
     private async Task HandleAsync(HttpContext context, CloudRequest request)
     {
         if (Authenticate(request) is { } refusal)
@@ -93,6 +131,12 @@ public sealed partial class FakeBedrockRuntime : IAsyncDisposable
             return;
         }
 
+        if (_scripts.TryDequeue(out var script))
+        {
+            await script(context, request);
+            return;
+        }
+
         switch (operation)
         {
             case "converse":
@@ -103,15 +147,7 @@ public sealed partial class FakeBedrockRuntime : IAsyncDisposable
                     """);
                 break;
             case "converse-stream":
-                context.Response.ContentType = "application/vnd.amazon.eventstream";
-                foreach (var (name, payload) in StreamEvents)
-                {
-                    var frame = new ArrayBufferWriter<byte>();
-                    AwsEventStreamWriter.WriteEvent(frame, name, Encoding.UTF8.GetBytes(payload));
-                    await context.Response.Body.WriteAsync(frame.WrittenMemory);
-                    await context.Response.Body.FlushAsync();
-                }
-
+                await WriteEventsAsync(context, StreamEvents);
                 break;
             case "invoke":
                 context.Response.ContentType = "application/json";

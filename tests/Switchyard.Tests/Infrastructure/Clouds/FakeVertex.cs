@@ -10,8 +10,9 @@ namespace Switchyard.Tests.Infrastructure.Clouds;
 /// each request authenticated by a bearer token the fake Google OAuth endpoint issued and that
 /// has not expired. Anthropic bodies must carry <c>anthropic_version: vertex-2023-10-16</c> and no <c>model</c>.
 /// </summary>
-public sealed partial class FakeVertex : IAsyncDisposable
+public sealed partial class FakeVertex : IScriptedCloud, IAsyncDisposable
 {
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Func<HttpContext, CloudRequest, Task>> _scripts = new();
     private LoopbackServer? _server;
 
     public required string Project { get; init; }
@@ -30,6 +31,11 @@ public sealed partial class FakeVertex : IAsyncDisposable
         fake._server = await LoopbackServer.StartAsync(fake.HandleAsync);
         return fake;
     }
+
+    /// <summary>Answers the next authentic, well-addressed request with <paramref name="script"/> instead of the default answer.</summary>
+    public void Enqueue(Func<HttpContext, CloudRequest, Task> script) => _scripts.Enqueue(script);
+
+    public void ClearScripts() => _scripts.Clear();
 
     private async Task HandleAsync(HttpContext context, CloudRequest request)
     {
@@ -51,6 +57,13 @@ public sealed partial class FakeVertex : IAsyncDisposable
         var method = route.Groups["method"].Value;
         var body = JsonNode.Parse(request.Body)?.AsObject();
         var anthropicBodyOk = body is not null && body["anthropic_version"]?.GetValue<string>() == "vertex-2023-10-16" && !body.ContainsKey("model");
+        if ((publisher != "anthropic" || anthropicBodyOk) && (method != "streamGenerateContent" || request.Query.Contains("alt=sse", StringComparison.Ordinal))
+            && _scripts.TryDequeue(out var script))
+        {
+            await script(context, request);
+            return;
+        }
+
         switch (publisher, method)
         {
             case ("google", "generateContent"):
