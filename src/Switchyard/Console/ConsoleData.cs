@@ -1,3 +1,4 @@
+using Switchyard.Admin;
 using Switchyard.Auth;
 using Switchyard.Catalog;
 using Switchyard.Dialects;
@@ -37,8 +38,8 @@ internal sealed class ConsoleData(
 
         if (user.OwnTeam is { } claim)
         {
-            var team = (claim.StartsWith(TeamIds.Prefix, StringComparison.Ordinal) ? await admin.Teams.GetAsync(claim, cancellationToken) : null)
-                ?? await admin.Teams.FindByNameAsync(claim, cancellationToken);
+            var team = (claim.StartsWith(TeamIds.Prefix, StringComparison.Ordinal) ? await admin.GetTeamAsync(claim, cancellationToken) : null)
+                ?? await admin.FindTeamByNameAsync(claim, cancellationToken);
             return new ConsoleScope(null, team?.Id ?? ConsoleScope.NoTeam);
         }
 
@@ -52,7 +53,7 @@ internal sealed class ConsoleData(
         var since = hourly ? Truncate(now, hourly: true).AddHours(-23) : Truncate(now, hourly: false).AddDays(-29);
         await admin.Writer.FlushAsync(cancellationToken);
         var points = await timeline.TimelineAsync(since, hourly, scope.KeyId, scope.TeamId, cancellationToken);
-        var summary = await admin.Ledger.SummarizeAsync(scope.Narrow(new UsageFilter { Since = since }), cancellationToken);
+        var summary = await admin.SummarizeAsync(scope.Narrow(new UsageFilter { Since = since }), cancellationToken);
         var names = await KeyNamesAsync(cancellationToken);
         var topModels = summary.GroupBy(s => s.Model, StringComparer.Ordinal)
             .Select(g => new RankedRow(g.Key, g.Key, g.Sum(s => s.Requests), g.Sum(Tokens), g.Sum(s => s.Cost)))
@@ -83,8 +84,8 @@ internal sealed class ConsoleData(
     public async Task<IReadOnlyList<KeyRow>> KeysAsync(ConsoleScope scope, CancellationToken cancellationToken)
     {
         await admin.Writer.FlushAsync(cancellationToken);
-        var keys = await admin.Keys.ListAsync(cancellationToken);
-        var spent = await admin.Ledger.SpentByKeyAsync(cancellationToken);
+        var keys = await admin.ListKeysAsync(cancellationToken);
+        var spent = await admin.SpentByKeyAsync(cancellationToken);
         var rows = keys.Where(scope.Includes).Select(k => new KeyRow(k, spent.GetValueOrDefault(k.Id), Configured: false)).ToList();
         foreach (var caller in admin.Authenticator.ConfiguredCallers)
         {
@@ -101,7 +102,7 @@ internal sealed class ConsoleData(
     /// <summary>A stored or configured key; null when there is none by that id.</summary>
     public async Task<KeyRow?> KeyAsync(string id, CancellationToken cancellationToken)
     {
-        if (await admin.Keys.GetAsync(id, cancellationToken) is { } key)
+        if (await admin.GetKeyAsync(id, cancellationToken) is { } key)
         {
             return new KeyRow(key, await admin.SpentAsync(id, cancellationToken), Configured: false);
         }
@@ -113,17 +114,17 @@ internal sealed class ConsoleData(
     public async Task<KeyModel> KeyPageAsync(KeyRow row, string? message, string? error, CancellationToken cancellationToken)
     {
         var since = Truncate(admin.Time.GetUtcNow(), hourly: false).AddDays(-29);
-        var usage = await admin.Ledger.SummarizeAsync(new UsageFilter { KeyId = row.Key.Id, Since = since }, cancellationToken);
-        var recent = await admin.Ledger.RecentAsync(new UsageFilter { KeyId = row.Key.Id, Limit = 20 }, cancellationToken);
+        var usage = await admin.SummarizeAsync(new UsageFilter { KeyId = row.Key.Id, Since = since }, cancellationToken);
+        var recent = await admin.RecentAsync(new UsageFilter { KeyId = row.Key.Id, Limit = 20 }, cancellationToken);
         return new KeyModel(row, usage, recent, ModelIds(), await TeamChoicesAsync(ConsoleScope.Everything, cancellationToken), message, error);
     }
 
     public async Task<IReadOnlyList<TeamRow>> TeamsAsync(ConsoleScope scope, CancellationToken cancellationToken)
     {
         await admin.Writer.FlushAsync(cancellationToken);
-        var teams = await admin.Teams.ListAsync(cancellationToken);
-        var spent = await admin.Ledger.SpentByTeamAsync(cancellationToken);
-        var keys = await admin.Keys.ListAsync(cancellationToken);
+        var teams = await admin.ListTeamsAsync(cancellationToken);
+        var spent = await admin.SpentByTeamAsync(cancellationToken);
+        var keys = await admin.ListKeysAsync(cancellationToken);
         return teams.Where(scope.Includes)
             .Select(t => new TeamRow(t, spent.GetValueOrDefault(t.Id), keys.Count(k => k.TeamId == t.Id && k.RevokedAt is null)))
             .ToList();
@@ -132,12 +133,12 @@ internal sealed class ConsoleData(
     /// <summary>A team with what its keys spent together; null when there is none by that id.</summary>
     public async Task<TeamRow?> TeamAsync(string id, CancellationToken cancellationToken)
     {
-        if (await admin.Teams.GetAsync(id, cancellationToken) is not { } team)
+        if (await admin.GetTeamAsync(id, cancellationToken) is not { } team)
         {
             return null;
         }
 
-        var keys = await admin.Keys.ListAsync(cancellationToken);
+        var keys = await admin.ListKeysAsync(cancellationToken);
         return new TeamRow(team, await admin.TeamSpentAsync(id, cancellationToken), keys.Count(k => k.TeamId == id && k.RevokedAt is null));
     }
 
@@ -145,28 +146,28 @@ internal sealed class ConsoleData(
     {
         var since = Truncate(admin.Time.GetUtcNow(), hourly: false).AddDays(-29);
         var keys = await KeysAsync(new ConsoleScope(null, row.Team.Id), cancellationToken);
-        var usage = await admin.Ledger.SummarizeAsync(new UsageFilter { TeamId = row.Team.Id, Since = since }, cancellationToken);
-        var recent = await admin.Ledger.RecentAsync(new UsageFilter { TeamId = row.Team.Id, Limit = 20 }, cancellationToken);
+        var usage = await admin.SummarizeAsync(new UsageFilter { TeamId = row.Team.Id, Since = since }, cancellationToken);
+        var recent = await admin.RecentAsync(new UsageFilter { TeamId = row.Team.Id, Limit = 20 }, cancellationToken);
         return new TeamModel(row, keys, usage, recent, await KeyNamesAsync(cancellationToken), message, error);
     }
 
     public async Task<IReadOnlyList<UsageSummary>> SummarizeAsync(UsageFilter filter, CancellationToken cancellationToken)
     {
         await admin.Writer.FlushAsync(cancellationToken);
-        return await admin.Ledger.SummarizeAsync(filter, cancellationToken);
+        return await admin.SummarizeAsync(filter, cancellationToken);
     }
 
     public async Task<IReadOnlyList<UsageRecord>> RequestsAsync(UsageFilter filter, CancellationToken cancellationToken)
     {
         await admin.Writer.FlushAsync(cancellationToken);
-        return await admin.Ledger.RecentAsync(filter, cancellationToken);
+        return await admin.RecentAsync(filter, cancellationToken);
     }
 
     /// <summary>Key id → name for every stored and configured key, and the master key.</summary>
     public async Task<IReadOnlyDictionary<string, string>> KeyNamesAsync(CancellationToken cancellationToken)
     {
         var names = new Dictionary<string, string>(StringComparer.Ordinal) { [Caller.Master.KeyId] = "master key" };
-        foreach (var key in await admin.Keys.ListAsync(cancellationToken))
+        foreach (var key in await admin.ListKeysAsync(cancellationToken))
         {
             names[key.Id] = key.Name;
         }
@@ -181,7 +182,7 @@ internal sealed class ConsoleData(
 
     public async Task<IReadOnlyList<KeyChoice>> KeyChoicesAsync(bool activeOnly, ConsoleScope scope, CancellationToken cancellationToken)
     {
-        var keys = await admin.Keys.ListAsync(cancellationToken);
+        var keys = await admin.ListKeysAsync(cancellationToken);
         return keys.Where(k => scope.Includes(k) && (!activeOnly || (k.RevokedAt is null && !(k.ExpiresAt <= admin.Time.GetUtcNow()))))
             .Select(k => new KeyChoice(k.Id, k.Name))
             .Concat(admin.Authenticator.ConfiguredCallers.Where(c => scope.Includes(Configured(c))).Select(c => new KeyChoice(c.KeyId, c.Name)))
@@ -189,7 +190,7 @@ internal sealed class ConsoleData(
     }
 
     public async Task<IReadOnlyList<TeamChoice>> TeamChoicesAsync(ConsoleScope scope, CancellationToken cancellationToken) =>
-        (await admin.Teams.ListAsync(cancellationToken)).Where(scope.Includes).Select(t => new TeamChoice(t.Id, t.Name)).ToList();
+        (await admin.ListTeamsAsync(cancellationToken)).Where(scope.Includes).Select(t => new TeamChoice(t.Id, t.Name)).ToList();
 
     public IReadOnlyList<string> ModelIds(ModelKind? kind = null, Caller? caller = null) =>
         snapshots.Current.Catalog.Ordered.Where(m => (kind is null || m.Kind == kind) && (caller is null || caller.MayUse(m.Id))).Select(m => m.Id).ToList();

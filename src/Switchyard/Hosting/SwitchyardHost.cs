@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Switchyard.Admin;
 using Switchyard.Auth;
 using Switchyard.Catalog;
 using Switchyard.Configuration;

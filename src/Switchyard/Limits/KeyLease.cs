@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using Switchyard.Storage;
 
 namespace Switchyard.Limits;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Switchyard.Storage;
 
 namespace Switchyard.Limits;
 

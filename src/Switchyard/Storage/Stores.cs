@@ -1,4 +1,3 @@
-using Switchyard.Limits;
 
 namespace Switchyard.Storage;
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
+using Switchyard.Admin;
 using Switchyard.Diagnostics;
 using Switchyard.Dialects;
 using Switchyard.Dialects.Json;
@@ -25,11 +26,11 @@ internal static class AccountSurface
         return routes;
     }
 
-    private static async Task GetKeyAsync(HttpContext context, IUsageLedger ledger, UsageWriter writer, TimeProvider time, ILoggerFactory loggers)
+    private static async Task GetKeyAsync(HttpContext context, AdminServices services, ILoggerFactory loggers)
     {
         try
         {
-            await WriteKeyAsync(context, ledger, writer, time);
+            await WriteKeyAsync(context, services);
         }
         catch (GatewayException exception)
         {
@@ -46,17 +47,17 @@ internal static class AccountSurface
         }
     }
 
-    private static async Task WriteKeyAsync(HttpContext context, IUsageLedger ledger, UsageWriter writer, TimeProvider time)
+    private static async Task WriteKeyAsync(HttpContext context, AdminServices services)
     {
         var caller = await Auth.CallerAuthentication.AuthenticateAsync(context);
 
         // This process's own rows first, so a client sees the request it just made.
-        await writer.FlushAsync(context.RequestAborted);
-        var now = time.GetUtcNow();
+        await services.Writer.FlushAsync(context.RequestAborted);
+        var now = services.Time.GetUtcNow();
         var periodStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
-        var usage = await ledger.SummarizeAsync(new UsageFilter { KeyId = caller.KeyId, Since = periodStart }, context.RequestAborted);
-        var spent = caller.Credits is null ? 0m : await ledger.SpentAsync(caller.KeyId, context.RequestAborted);
-        var teamSpent = caller.Team is { Credits: not null } team ? await ledger.TeamSpentAsync(team.Id, context.RequestAborted) : 0m;
+        var usage = await services.SummarizeAsync(new UsageFilter { KeyId = caller.KeyId, Since = periodStart }, context.RequestAborted);
+        var spent = caller.Credits is null ? 0m : await services.LedgeredSpentAsync(caller.KeyId, context.RequestAborted);
+        var teamSpent = caller.Team is { Credits: not null } team ? await services.LedgeredTeamSpentAsync(team.Id, context.RequestAborted) : 0m;
 
         using var buffer = new PooledBufferWriter(512);
         using (var json = new Utf8JsonWriter(buffer, JsonWire.WriterOptions))

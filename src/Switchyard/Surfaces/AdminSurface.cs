@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
+using Switchyard.Admin;
 using Switchyard.Auth;
 using Switchyard.Diagnostics;
 using Switchyard.Dialects;
@@ -68,8 +69,8 @@ internal static class AdminSurface
     private static Task ListKeysAsync(HttpContext context, AdminServices services) => GuardAsync(context, services, async () =>
     {
         await services.Writer.FlushAsync(context.RequestAborted);
-        var keys = await services.Keys.ListAsync(context.RequestAborted);
-        var spent = await services.Ledger.SpentByKeyAsync(context.RequestAborted);
+        var keys = await services.ListKeysAsync(context.RequestAborted);
+        var spent = await services.SpentByKeyAsync(context.RequestAborted);
         await WriteJsonAsync(context, writer =>
         {
             writer.WriteStartObject();
@@ -97,11 +98,8 @@ internal static class AdminSurface
         await TeamExistsAsync(services, fields, context.RequestAborted);
 
         // Only the fields sent are written: a top-up made meanwhile is not overwritten with a stale grant.
-        var updated = await services.Keys.UpdateAsync(id, fields.ToChanges(), context.RequestAborted)
-            ?? throw (fields.Team.Value is { } team && await services.Keys.GetAsync(id, context.RequestAborted) is not null ? NoSuchTeam(team) : NotFound(id));
-
-        services.Authenticator.Invalidate();
-        services.Logger.KeyChanged(id, "updated");
+        var updated = await services.ChangeKeyAsync(id, fields.ToChanges(), context.RequestAborted)
+            ?? throw (fields.Team.Value is { } team && await services.GetKeyAsync(id, context.RequestAborted) is not null ? NoSuchTeam(team) : NotFound(id));
         await WriteKeyAsync(context, services, updated);
     });
 
@@ -118,9 +116,7 @@ internal static class AdminSurface
     private static Task AddCreditsAsync(HttpContext context, string id, AdminServices services) => GuardAsync(context, services, async () =>
     {
         using var body = await ReadBodyAsync(context);
-        var key = await services.Keys.AddCreditsAsync(id, ReadAmount(body.RootElement), context.RequestAborted) ?? throw NotFound(id);
-        services.Authenticator.Invalidate();
-        services.Logger.KeyChanged(id, "credited");
+        var key = await services.AddCreditsAsync(id, ReadAmount(body.RootElement), context.RequestAborted) ?? throw NotFound(id);
         await WriteKeyAsync(context, services, key);
     });
 
@@ -128,7 +124,7 @@ internal static class AdminSurface
     {
         var filter = ReadFilter(context.Request.Query);
         await services.Writer.FlushAsync(context.RequestAborted);
-        var rows = await services.Ledger.SummarizeAsync(filter, context.RequestAborted);
+        var rows = await services.SummarizeAsync(filter, context.RequestAborted);
         await WriteJsonAsync(context, writer =>
         {
             writer.WriteStartObject();
@@ -175,7 +171,7 @@ internal static class AdminSurface
         }
 
         await services.Writer.FlushAsync(context.RequestAborted);
-        var rows = await services.Ledger.RecentAsync(filter, context.RequestAborted);
+        var rows = await services.RecentAsync(filter, context.RequestAborted);
         await WriteJsonAsync(context, writer =>
         {
             writer.WriteStartObject();
@@ -243,11 +239,11 @@ internal static class AdminSurface
     private static async Task<decimal> SpentAsync(AdminServices services, string keyId, CancellationToken cancellationToken)
     {
         await services.Writer.FlushAsync(cancellationToken);
-        return await services.Ledger.SpentAsync(keyId, cancellationToken);
+        return await services.LedgeredSpentAsync(keyId, cancellationToken);
     }
 
     private static async Task<KeyRecord> FindAsync(AdminServices services, string id, CancellationToken cancellationToken) =>
-        await services.Keys.GetAsync(id, cancellationToken) ?? throw NotFound(id);
+        await services.GetKeyAsync(id, cancellationToken) ?? throw NotFound(id);
 
     /// <summary>keyId, teamId, model, since, until; a bare date as <c>until</c> includes that whole day.</summary>
     private static UsageFilter ReadFilter(IQueryCollection query)
@@ -290,7 +286,7 @@ internal static class AdminSurface
     /// <summary>A key names only a team that exists (400 otherwise); the store checks again where it writes.</summary>
     private static async Task TeamExistsAsync(AdminServices services, KeyFields fields, CancellationToken cancellationToken)
     {
-        if (fields.Team.Value is { } team && await services.Teams.GetAsync(team, cancellationToken) is null)
+        if (fields.Team.Value is { } team && await services.GetTeamAsync(team, cancellationToken) is null)
         {
             throw NoSuchTeam(team);
         }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Switchyard.Admin;
 using Switchyard.Dialects;
 using Switchyard.Storage;
 
@@ -37,8 +38,8 @@ internal static class AdminTeamRoutes
     private static Task ListAsync(HttpContext context, AdminServices services) => AdminSurface.GuardAsync(context, services, async () =>
     {
         await services.Writer.FlushAsync(context.RequestAborted);
-        var teams = await services.Teams.ListAsync(context.RequestAborted);
-        var spent = await services.Ledger.SpentByTeamAsync(context.RequestAborted);
+        var teams = await services.ListTeamsAsync(context.RequestAborted);
+        var spent = await services.SpentByTeamAsync(context.RequestAborted);
         var keys = await KeyCountsAsync(services, context.RequestAborted);
         await AdminSurface.WriteJsonAsync(context, writer =>
         {
@@ -56,7 +57,7 @@ internal static class AdminTeamRoutes
 
     private static Task GetAsync(HttpContext context, string id, AdminServices services) => AdminSurface.GuardAsync(context, services, async () =>
     {
-        var team = await services.Teams.GetAsync(id, context.RequestAborted) ?? throw NotFound(id);
+        var team = await services.GetTeamAsync(id, context.RequestAborted) ?? throw NotFound(id);
         await WriteTeamAsync(context, services, team);
     });
 
@@ -105,7 +106,7 @@ internal static class AdminTeamRoutes
 
     /// <summary>Keys not revoked, per team.</summary>
     private static async Task<Dictionary<string, int>> KeyCountsAsync(AdminServices services, CancellationToken cancellationToken) =>
-        (await services.Keys.ListAsync(cancellationToken))
+        (await services.ListKeysAsync(cancellationToken))
             .Where(k => k.TeamId is not null && k.RevokedAt is null)
             .GroupBy(k => k.TeamId!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Switchyard.Limits;
+using Switchyard.Storage;
 using Switchyard.Storage.Postgres;
 using Switchyard.Tests.Infrastructure;
 

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NpgsqlTypes;
 using Switchyard.Diagnostics;
-using Switchyard.Limits;
 
 namespace Switchyard.Storage.Postgres;
 

@@ -2,7 +2,6 @@ using Dapper;
 using Npgsql;
 using NpgsqlTypes;
 using Switchyard.Dialects.Canonical;
-using Switchyard.Limits;
 using Switchyard.Metering;
 
 namespace Switchyard.Storage.Postgres;

@@ -5,9 +5,13 @@ using Switchyard.Diagnostics;
 using Switchyard.Metering;
 using Switchyard.Storage;
 
-namespace Switchyard.Surfaces;
+namespace Switchyard.Admin;
 
-/// <summary>What the admin routes and the console work with, injected as one parameter, and the key and team changes both make.</summary>
+/// <summary>
+/// What the admin routes, the account route and the console work with, injected as one parameter:
+/// the key and team changes they make and the reads they show. They reach the stores only through
+/// it, so a change (cache invalidation, a log line, an alert) is made the same way from every door.
+/// </summary>
 internal sealed class AdminServices(
     IKeyStore keys,
     ITeamStore teams,
@@ -18,12 +22,6 @@ internal sealed class AdminServices(
     ILogger<AdminServices> logger,
     IAlertSink? alerts = null)
 {
-    public IKeyStore Keys => keys;
-
-    public ITeamStore Teams => teams;
-
-    public IUsageLedger Ledger => ledger;
-
     public UsageWriter Writer => writer;
 
     public ApiKeyAuthenticator Authenticator => authenticator;
@@ -182,4 +180,42 @@ internal sealed class AdminServices(
 
         return outcome;
     }
+    public Task<IReadOnlyList<KeyRecord>> ListKeysAsync(CancellationToken cancellationToken) => keys.ListAsync(cancellationToken);
+
+    public Task<KeyRecord?> GetKeyAsync(string id, CancellationToken cancellationToken) => keys.GetAsync(id, cancellationToken);
+
+    /// <summary>Writes only the fields in <paramref name="changes"/>; null when no such key (or team it names) exists.</summary>
+    public async Task<KeyRecord?> ChangeKeyAsync(string id, KeyChanges changes, CancellationToken cancellationToken)
+    {
+        var key = await keys.UpdateAsync(id, changes, cancellationToken);
+        if (key is not null)
+        {
+            authenticator.Invalidate();
+            logger.KeyChanged(id, "updated");
+        }
+
+        return key;
+    }
+
+    public Task<IReadOnlyList<TeamRecord>> ListTeamsAsync(CancellationToken cancellationToken) => teams.ListAsync(cancellationToken);
+
+    public Task<TeamRecord?> GetTeamAsync(string id, CancellationToken cancellationToken) => teams.GetAsync(id, cancellationToken);
+
+    public Task<TeamRecord?> FindTeamByNameAsync(string name, CancellationToken cancellationToken) => teams.FindByNameAsync(name, cancellationToken);
+
+    /// <summary>Credits spent per key, as the ledger holds them (flush <see cref="Writer"/> first to include this process's queued rows).</summary>
+    public Task<IReadOnlyDictionary<string, decimal>> SpentByKeyAsync(CancellationToken cancellationToken) => ledger.SpentByKeyAsync(cancellationToken);
+
+    /// <summary>Credits spent per team, as the ledger holds them.</summary>
+    public Task<IReadOnlyDictionary<string, decimal>> SpentByTeamAsync(CancellationToken cancellationToken) => ledger.SpentByTeamAsync(cancellationToken);
+
+    /// <summary>Credits the key spent, as the ledger holds them.</summary>
+    public Task<decimal> LedgeredSpentAsync(string keyId, CancellationToken cancellationToken) => ledger.SpentAsync(keyId, cancellationToken);
+
+    /// <summary>Credits the team's keys spent, as the ledger holds them.</summary>
+    public Task<decimal> LedgeredTeamSpentAsync(string teamId, CancellationToken cancellationToken) => ledger.TeamSpentAsync(teamId, cancellationToken);
+
+    public Task<IReadOnlyList<UsageSummary>> SummarizeAsync(UsageFilter filter, CancellationToken cancellationToken) => ledger.SummarizeAsync(filter, cancellationToken);
+
+    public Task<IReadOnlyList<UsageRecord>> RecentAsync(UsageFilter filter, CancellationToken cancellationToken) => ledger.RecentAsync(filter, cancellationToken);
 }

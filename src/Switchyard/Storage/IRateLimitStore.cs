@@ -1,4 +1,4 @@
-namespace Switchyard.Limits;
+namespace Switchyard.Storage;
 
 /// <summary>
 /// Where a key's rate windows, requests in flight and credit reservations are counted. Each

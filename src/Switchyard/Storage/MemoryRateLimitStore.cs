@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Switchyard.Limits;
+namespace Switchyard.Storage;
 
 /// <summary>
 /// Counts limits in this process, for a gateway that runs alone (SQLite storage). Exact: every

@@ -1,4 +1,4 @@
-namespace Switchyard.Limits;
+namespace Switchyard.Storage;
 
 /// <summary>
 /// How a request's charge was settled against its key's credits. The whole cost is always

@@ -1,4 +1,4 @@
-namespace Switchyard.Limits;
+namespace Switchyard.Storage;
 
 /// <summary>
 /// The answer of a rate-limit store: admitted or which limit refused, and the state of the key's

@@ -1,4 +1,4 @@
-namespace Switchyard.Limits;
+namespace Switchyard.Storage;
 
 /// <summary>Which limit refused a request, checked in this order.</summary>
 internal enum LimitRefusal

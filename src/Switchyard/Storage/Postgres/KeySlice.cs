@@ -1,4 +1,4 @@
-namespace Switchyard.Limits;
+namespace Switchyard.Storage.Postgres;
 
 /// <summary>
 /// One process's slice of a key's shared budget (PostgreSQL storage): what it was granted of the

@@ -1,4 +1,4 @@
-namespace Switchyard.Limits;
+namespace Switchyard.Storage;
 
 /// <summary>
 /// What one request asks of its key's budget: one request, its worst-case tokens and its
