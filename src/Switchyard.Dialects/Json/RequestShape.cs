@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -25,35 +26,58 @@ public static class RequestShape
     /// </summary>
     public static void Validate(ReadOnlySpan<byte> body, JsonTopLevel topLevel, JsonTypeInfo? shape, IReadOnlyList<string> counts)
     {
+        var fields = shape is null ? null : FieldsOf(shape);
         var properties = topLevel.Properties;
         for (var i = 0; i < properties.Length; i++)
         {
-            var name = Name(body, properties[i]);
+            // Names are compared and looked up as the bytes they are; a string is made only for an
+            // escaped name, a field the wire type does not know, or a refusal.
+            var property = properties[i];
+            string? name = property.NameEscaped ? Name(body, property) : null;
+            var raw = name is null ? body.Slice(property.NameStart, property.NameLength) : Encoding.UTF8.GetBytes(name);
             for (var j = 0; j < i; j++)
             {
-                if (JsonTopLevel.NameEquals(body, properties[j], Encoding.UTF8.GetBytes(name)))
+                if (JsonTopLevel.NameEquals(body, properties[j], raw))
                 {
+                    name ??= Name(body, property);
                     throw GatewayException.InvalidRequest($"'{name}' appears more than once; send each field once.", name);
                 }
             }
 
-            var reader = new Utf8JsonReader(body[properties[i].Value]);
+            var reader = new Utf8JsonReader(body[property.Value]);
             reader.Read();
-            if (shape?.Properties.FirstOrDefault(p => p.Name == name) is { } known)
+            if (fields?.Find(raw) is { } known)
             {
-                Check(ref reader, known, name, counts, depth: 1);
+                Check(ref reader, known, known.Name, counts, depth: 1);
             }
-            else if (reader.TokenType == JsonTokenType.StartObject && counts.Any(c => c.StartsWith(name + ".", StringComparison.Ordinal)))
+            else if (reader.TokenType == JsonTokenType.StartObject)
             {
                 // An object the wire type does not name but whose counts are known (Gemini's
                 // snake_case generation_config, which the protobuf JSON mapping accepts).
-                CheckObject(ref reader, shape: null, name, counts, depth: 2);
+                name ??= Name(body, property);
+                if (HasCountsUnder(name, counts))
+                {
+                    CheckObject(ref reader, shape: null, name, counts, depth: 2);
+                }
             }
-            else
+            else if (reader.TokenType == JsonTokenType.Number)
             {
-                CheckCount(ref reader, name, counts, untyped: true);
+                CheckCount(ref reader, name ?? Name(body, property), counts, untyped: true);
             }
         }
+    }
+
+    private static bool HasCountsUnder(string name, IReadOnlyList<string> counts)
+    {
+        foreach (var count in counts)
+        {
+            if (count.Length > name.Length && count[name.Length] == '.' && count.StartsWith(name, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -78,51 +102,46 @@ public static class RequestShape
         }
     }
 
-    private static void Check(ref Utf8JsonReader reader, JsonPropertyInfo property, string path, IReadOnlyList<string> counts, int depth)
+    private static void Check(ref Utf8JsonReader reader, Field field, string path, IReadOnlyList<string> counts, int depth)
     {
         CheckCount(ref reader, path, counts);
-        var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
         var token = reader.TokenType;
-        if (token == JsonTokenType.Null || type == typeof(JsonElement) || type == typeof(object))
+        if (token == JsonTokenType.Null)
         {
             return;
         }
 
-        if (type == typeof(string))
+        switch (field.Kind)
         {
-            Expect(token == JsonTokenType.String, path, "a string");
-        }
-        else if (type == typeof(bool))
-        {
-            Expect(token is JsonTokenType.True or JsonTokenType.False, path, "a boolean");
-        }
-        else if (type == typeof(int))
-        {
-            Expect(token == JsonTokenType.Number && reader.TryGetInt32(out _), path, "an integer between -2147483648 and 2147483647");
-        }
-        else if (type == typeof(long))
-        {
-            Expect(token == JsonTokenType.Number && reader.TryGetInt64(out _), path, "an integer that fits in 64 bits");
-        }
-        else if (type == typeof(double) || type == typeof(float) || type == typeof(decimal))
-        {
-            Expect(token == JsonTokenType.Number && reader.TryGetDouble(out var number) && double.IsFinite(number), path, "a finite number");
-        }
-        else if (type.IsArray || (type != typeof(string) && typeof(IEnumerable).IsAssignableFrom(type) && !typeof(IDictionary).IsAssignableFrom(type)))
-        {
-            Expect(token == JsonTokenType.StartArray, path, "an array");
-        }
-        else if (type.IsClass)
-        {
-            Expect(token == JsonTokenType.StartObject, path, "an object");
-            if (depth < MaxNestedDepth && property.Options.TryGetTypeInfo(type, out var nested) && nested.Kind == JsonTypeInfoKind.Object)
-            {
-                CheckObject(ref reader, nested, path, counts, depth + 1);
-            }
-        }
-        else if (type.IsEnum)
-        {
-            Expect(token is JsonTokenType.String or JsonTokenType.Number, path, "one of its documented values");
+            case FieldKind.String:
+                Expect(token == JsonTokenType.String, path, "a string");
+                break;
+            case FieldKind.Boolean:
+                Expect(token is JsonTokenType.True or JsonTokenType.False, path, "a boolean");
+                break;
+            case FieldKind.Int32:
+                Expect(token == JsonTokenType.Number && reader.TryGetInt32(out _), path, "an integer between -2147483648 and 2147483647");
+                break;
+            case FieldKind.Int64:
+                Expect(token == JsonTokenType.Number && reader.TryGetInt64(out _), path, "an integer that fits in 64 bits");
+                break;
+            case FieldKind.Number:
+                Expect(token == JsonTokenType.Number && reader.TryGetDouble(out var number) && double.IsFinite(number), path, "a finite number");
+                break;
+            case FieldKind.Array:
+                Expect(token == JsonTokenType.StartArray, path, "an array");
+                break;
+            case FieldKind.Object:
+                Expect(token == JsonTokenType.StartObject, path, "an object");
+                if (depth < MaxNestedDepth && field.Nested is { } nested)
+                {
+                    CheckObject(ref reader, nested, path, counts, depth + 1);
+                }
+
+                break;
+            case FieldKind.Enum:
+                Expect(token is JsonTokenType.String or JsonTokenType.Number, path, "one of its documented values");
+                break;
         }
     }
 
@@ -140,7 +159,7 @@ public static class RequestShape
             }
 
             reader.Read();
-            if (shape?.Properties.FirstOrDefault(p => p.Name == name) is { } known)
+            if (shape is not null && FieldsOf(shape).Find(name) is { } known)
             {
                 Check(ref reader, known, field, counts, depth);
             }
@@ -169,5 +188,74 @@ public static class RequestShape
         var reader = new Utf8JsonReader(body[property.Start..property.End]);
         reader.Read();
         return reader.GetString()!;
+    }
+
+    private static readonly ConditionalWeakTable<JsonTypeInfo, Fields> Tables = new();
+
+    private static Fields FieldsOf(JsonTypeInfo shape) => Tables.GetValue(shape, static s => new Fields(s));
+
+    private enum FieldKind
+    {
+        Any,
+        String,
+        Boolean,
+        Int32,
+        Int64,
+        Number,
+        Array,
+        Object,
+        Enum,
+    }
+
+    /// <summary>A known field: the JSON type its wire type gives it, and an object's own wire type.</summary>
+    private sealed record Field(string Name, FieldKind Kind, JsonTypeInfo? Nested);
+
+    /// <summary>
+    /// A wire type's fields by name, worked out once per type instead of by reflection per request.
+    /// </summary>
+    private sealed class Fields
+    {
+        private const int MaxStackName = 128;
+
+        private readonly Dictionary<string, Field> _byName = new(StringComparer.Ordinal);
+
+        public Fields(JsonTypeInfo shape)
+        {
+            foreach (var property in shape.Properties)
+            {
+                _byName.TryAdd(property.Name, Describe(property));
+            }
+        }
+
+        public Field? Find(string name) => _byName.GetValueOrDefault(name);
+
+        public Field? Find(ReadOnlySpan<byte> utf8)
+        {
+            if (utf8.Length > MaxStackName)
+            {
+                return Find(Encoding.UTF8.GetString(utf8));
+            }
+
+            Span<char> chars = stackalloc char[MaxStackName];
+            var length = Encoding.UTF8.GetChars(utf8, chars);
+            return _byName.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars[..length], out var field) ? field : null;
+        }
+
+        private static Field Describe(JsonPropertyInfo property)
+        {
+            var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            var kind = type == typeof(JsonElement) || type == typeof(object) ? FieldKind.Any
+                : type == typeof(string) ? FieldKind.String
+                : type == typeof(bool) ? FieldKind.Boolean
+                : type == typeof(int) ? FieldKind.Int32
+                : type == typeof(long) ? FieldKind.Int64
+                : type == typeof(double) || type == typeof(float) || type == typeof(decimal) ? FieldKind.Number
+                : type.IsArray || (typeof(IEnumerable).IsAssignableFrom(type) && !typeof(IDictionary).IsAssignableFrom(type)) ? FieldKind.Array
+                : type.IsClass ? FieldKind.Object
+                : type.IsEnum ? FieldKind.Enum
+                : FieldKind.Any;
+            var nested = kind == FieldKind.Object && property.Options.TryGetTypeInfo(type, out var info) && info.Kind == JsonTypeInfoKind.Object ? info : null;
+            return new Field(property.Name, kind, nested);
+        }
     }
 }

@@ -34,7 +34,11 @@ internal static class RequestBody
         {
             while (true)
             {
-                var read = await request.Body.ReadAsync(buffer.GetMemory(ReadSize), cancellationToken);
+                // Up to what the client declared (and one byte more, to see it lied) while that is
+                // smaller than a read: a small body then fits the first buffer, with no larger one
+                // rented (and, past what the pool keeps, allocated) just to learn the body ended.
+                var expected = request.ContentLength is long length ? length - buffer.WrittenCount + 1 : ReadSize;
+                var read = await request.Body.ReadAsync(buffer.GetMemory((int)Math.Clamp(expected, 1, ReadSize)), cancellationToken);
                 if (read == 0)
                 {
                     return buffer;

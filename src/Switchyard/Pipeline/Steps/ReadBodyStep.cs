@@ -40,7 +40,9 @@ internal sealed class ReadBodyStep(SnapshotMonitor snapshots, BodyBudget budget,
                 throw GatewayException.InvalidRequest("The request body escapes a surrogate without its pair (a \\uD800–\\uDFFF alone), which is no Unicode text.");
             }
 
-            request.SetBody(body, JsonTopLevel.Scan(body.WrittenSpan));
+            // The request's own (still empty) table is filled rather than a new one made per request.
+            request.TopLevel.Rescan(body.WrittenSpan);
+            request.SetBody(body, request.TopLevel);
         }
         catch
         {
