@@ -129,7 +129,7 @@ public sealed class KeyLimitsTests
         });
         upstream.Default = (context, _) => FakeUpstream.WriteJsonAsync(context, UpstreamAnswers.ChatCompletion("ok"));
         await using var gateway = await StartAsync(upstream, storage);
-        var (_, secret, _) = await AdminApi.CreateKeyAsync(gateway, new JsonObject { ["name"] = "one-at-a-time", ["maxConcurrent"] = 1 });
+        var (keyId, secret, _) = await AdminApi.CreateKeyAsync(gateway, new JsonObject { ["name"] = "one-at-a-time", ["maxConcurrent"] = 1 });
         using var client = gateway.HttpClient(secret);
         var stream = """{"model":"gpt-test","messages":[{"role":"user","content":"hi"}],"stream":true}""";
 
@@ -140,6 +140,9 @@ public sealed class KeyLimitsTests
         var refusedAfter = DateTime.UtcNow - started;
         release.SetResult();
         var relayed = await holding.Content.ReadAsStringAsync(Cancel);
+        // A stream's slot comes back when the gateway settles it, a moment after its last frame
+        // reached the client; its request-log row is written after that.
+        var settled = await AdminApi.RequestsAsync(gateway, $"keyId={keyId}&status=200", atLeast: 1);
         using var after = await client.PostAsync("/v1/chat/completions", Requests.Json(Chat), Cancel);
 
         Assert.Equal(HttpStatusCode.OK, holding.StatusCode);
@@ -148,6 +151,7 @@ public sealed class KeyLimitsTests
         Assert.Equal("1", Header(refused, "Retry-After"));
         Assert.True(refusedAfter < TimeSpan.FromSeconds(1.5), $"refused after {refusedAfter}");
         Assert.Contains("[DONE]", relayed, StringComparison.Ordinal);
+        Assert.Single(settled);
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
         Assert.Equal(2, upstream.Requests.Count);
     }
