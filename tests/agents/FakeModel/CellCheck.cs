@@ -79,6 +79,8 @@ internal sealed record CellCheck(string LogPath, string GatewayLogPath, string T
         return null;
     }
 
+    private const int ClientClosedRequest = 499;
+
     /// <summary>
     /// The first request of this session the gateway did not answer with success, from its JSON
     /// log: the bodies it logs (event 1900) name the session's token, and every request ends in
@@ -92,8 +94,11 @@ internal sealed record CellCheck(string LogPath, string GatewayLogPath, string T
         var ids = lines.Where(l => l["EventId"]?.GetValue<int>() == 1900 && l["Message"]?.GetValue<string>().Contains(Token, StringComparison.Ordinal) == true)
             .Select(l => l["State"]?["RequestId"]?.GetValue<string>())
             .ToHashSet();
+        // 499 is no answer of the gateway's but the agent closing the connection itself (Codex
+        // closes a stream as soon as it has `response.completed`, sometimes before the upstream's
+        // own end reached the gateway); whether the session still worked is judged by the turns.
         var refused = lines.FirstOrDefault(l => l["EventId"]?.GetValue<int>() != 1900 && l["State"]?["RequestId"]?.GetValue<string>() is { } id
-            && ids.Contains(id) && l["State"]?["Status"]?.GetValue<int>() >= 400);
+            && ids.Contains(id) && l["State"]?["Status"]?.GetValue<int>() is >= 400 and not ClientClosedRequest);
         if (refused?["State"] is not JsonObject state)
         {
             return null;
