@@ -7,9 +7,13 @@ namespace Switchyard.Auth;
 /// <summary>Runs the API key scheme for a route and turns its failure into the gateway's 401.</summary>
 internal static class CallerAuthentication
 {
-    public static async Task<Caller> AuthenticateAsync(HttpContext context)
+    /// <summary>Through ASP.NET Core's authentication service, for routes off the hot path.</summary>
+    public static async Task<Caller> AuthenticateAsync(HttpContext context) =>
+        CallerOf(await context.AuthenticateAsync(ApiKeyAuthenticationHandler.SchemeName));
+
+    /// <summary>The scheme's caller, or the 401 that says whether a key was missing or wrong.</summary>
+    public static Caller CallerOf(AuthenticateResult result)
     {
-        var result = await context.AuthenticateAsync(ApiKeyAuthenticationHandler.SchemeName);
         if (result.Principal?.Identity is CallerIdentity identity)
         {
             return identity.Caller;

@@ -113,7 +113,8 @@ internal static class SwitchyardHost
         services.AddSingleton(new ProviderGates(() => snapshots.Current.Routing.MaxQueue));
         services.AddObservability(configuration, settings);
         services.AddSingleton<FailoverRouter>();
-        services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthentication(options => options.AddScheme<ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null));
+        services.AddTransient<ApiKeyAuthenticationHandler>();
         services.AddGatewaySteps();
         services.AddHostedService<GatewayStartup>();
         services.AddHostedService<KnownKeysRefresh>();

@@ -21,7 +21,7 @@ internal sealed class UpstreamMediaGuard
     private readonly CurrentMediaPolicy _media;
     private readonly HostResolver _resolve;
     private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<string, (bool Private, DateTimeOffset Until)> _providers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, (bool Private, DateTimeOffset Until)> _providers = new(StringComparer.Ordinal); // by base URL
 
     public UpstreamMediaGuard(MediaOptions options, TimeProvider time, HostResolver? resolve = null)
         : this(() => options, time, resolve)
@@ -46,9 +46,15 @@ internal sealed class UpstreamMediaGuard
             return;
         }
 
+        // The provider's answer is remembered, so a public upstream costs no walk of the body.
+        if (!await IsPrivateAsync(provider, cancellationToken))
+        {
+            return;
+        }
+
         var urls = new List<MediaUrl>();
         reader.Read(body.Span, urls);
-        if (urls.Count == 0 || !await IsPrivateAsync(provider, cancellationToken))
+        if (urls.Count == 0)
         {
             return;
         }
@@ -76,17 +82,18 @@ internal sealed class UpstreamMediaGuard
     /// </summary>
     public async ValueTask<bool> IsPrivateAsync(Provider provider, CancellationToken cancellationToken)
     {
+        var now = _time.GetUtcNow();
+        if (_providers.TryGetValue(provider.BaseUrl, out var known) && known.Until > now)
+        {
+            return known.Private;
+        }
+
         if (!Uri.TryCreate(provider.BaseUrl, UriKind.Absolute, out var baseUrl))
         {
             return true;
         }
 
         var host = baseUrl.IdnHost;
-        var now = _time.GetUtcNow();
-        if (_providers.TryGetValue(host, out var known) && known.Until > now)
-        {
-            return known.Private;
-        }
 
         bool isPrivate;
         if (IPAddress.TryParse(host, out var literal))
@@ -106,7 +113,7 @@ internal sealed class UpstreamMediaGuard
             }
         }
 
-        _providers[host] = (isPrivate, now + ProviderRecheck);
+        _providers[provider.BaseUrl] = (isPrivate, now + ProviderRecheck);
         return isPrivate;
     }
 }

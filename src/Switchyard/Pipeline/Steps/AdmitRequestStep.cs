@@ -8,9 +8,9 @@ namespace Switchyard.Pipeline.Steps;
 /// </summary>
 internal sealed class AdmitRequestStep(RequestMeter meter) : IGatewayStep
 {
-    public async Task InvokeAsync(GatewayRequest request, GatewayHandler next)
+    public Task InvokeAsync(GatewayRequest request, GatewayHandler next)
     {
-        await meter.AdmitRequestAsync(request);
-        await next(request);
+        var admit = meter.AdmitRequestAsync(request);
+        return admit.IsCompletedSuccessfully ? next(request) : GatewayChain.ThenAsync(admit, request, next);
     }
 }

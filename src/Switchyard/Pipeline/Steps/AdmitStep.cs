@@ -9,7 +9,7 @@ namespace Switchyard.Pipeline.Steps;
 /// </summary>
 internal sealed class AdmitStep(RequestMeter meter) : IGatewayStep
 {
-    public async Task InvokeAsync(GatewayRequest request, GatewayHandler next)
+    public Task InvokeAsync(GatewayRequest request, GatewayHandler next)
     {
         var model = request.Model!;
         var body = request.Body.Span;
@@ -26,7 +26,7 @@ internal sealed class AdmitStep(RequestMeter meter) : IGatewayStep
             throw new GatewayException(tooLong with { Param = "messages" });
         }
 
-        await meter.AdmitAsync(request, reservation);
-        await next(request);
+        var admit = meter.AdmitAsync(request, reservation);
+        return admit.IsCompletedSuccessfully ? next(request) : GatewayChain.ThenAsync(admit, request, next);
     }
 }

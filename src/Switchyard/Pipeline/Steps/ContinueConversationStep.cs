@@ -11,13 +11,11 @@ namespace Switchyard.Pipeline.Steps;
 /// </summary>
 internal sealed class ContinueConversationStep(ConversationState conversations) : IGatewayStep
 {
-    public async Task InvokeAsync(GatewayRequest request, GatewayHandler next)
+    public Task InvokeAsync(GatewayRequest request, GatewayHandler next) =>
+        request.Dialect is IStoredConversation dialect ? ContinueAsync(dialect, request, next) : next(request);
+
+    private async Task ContinueAsync(IStoredConversation dialect, GatewayRequest request, GatewayHandler next)
     {
-        if (request.Dialect is not IStoredConversation dialect)
-        {
-            await next(request);
-            return;
-        }
 
         var (turn, continued) = await conversations.PrepareAsync(dialect, request.Body, request.TopLevel, request.Caller!, request.Aborted);
         request.Turn = turn;

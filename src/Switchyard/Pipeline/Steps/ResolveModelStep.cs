@@ -10,7 +10,7 @@ namespace Switchyard.Pipeline.Steps;
 /// </summary>
 internal sealed class ResolveModelStep(SnapshotMonitor snapshots) : IGatewayStep
 {
-    public async Task InvokeAsync(GatewayRequest request, GatewayHandler next)
+    public Task InvokeAsync(GatewayRequest request, GatewayHandler next)
     {
         var route = request.Route!;
         var body = request.Body.Span;
@@ -19,6 +19,6 @@ internal sealed class ResolveModelStep(SnapshotMonitor snapshots) : IGatewayStep
         request.JsonArray = request.Stream && route.JsonArrayUnlessAltSse && request.Context.Request.Query["alt"].ToString() != "sse";
         request.Catalog = snapshots.Current.Catalog;
         request.Model = RoutePlanner.Resolve(request.Catalog, request.Caller!, request.ModelId, request.Dialect!.Surface, route.Operation);
-        await next(request);
+        return next(request);
     }
 }
