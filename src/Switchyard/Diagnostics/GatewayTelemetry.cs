@@ -25,14 +25,12 @@ internal sealed class GatewayTelemetry(SwitchyardMetrics metrics, Configuration.
     }
 
     /// <summary>After the answer (or the error) has been written: metrics, span end, outcome log.</summary>
-    public void Complete(HttpContext context, RequestTelemetry telemetry)
+    public void Complete(HttpContext context, RequestTelemetry telemetry, int status)
     {
         var now = Stopwatch.GetTimestamp();
         var elapsed = telemetry.Elapsed;
         telemetry.StreamEnded();
 
-        // 499, as nginx logs it: the client closed the connection before the answer was complete.
-        var status = context.RequestAborted.IsCancellationRequested ? 499 : context.Response.StatusCode;
         var operation = telemetry.Operation;
         var model = telemetry.ModelLabel;
         var deployment = telemetry.DeploymentLabel;

@@ -142,14 +142,32 @@ internal static class PassthroughForwarder
         using var disposeHandler = handler == counted ? null : handler as IDisposable;
         var framing = deployment.UpstreamDialect is IUpstreamCodec codec ? codec.Framing : Dialects.Framing.StreamFraming.Sse;
         GatewayError? failure = null;
+        var delivered = false;
+        async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+        {
+            // The upstream's last event is in these bytes: the key's slot is as good as free.
+            var last = tap.Completed;
+            if (last)
+            {
+                request.MarkFinishing();
+            }
+
+            await client.WriteAsync(bytes, cancellationToken);
+            delivered = last && !request.JsonArray;
+        }
+
         try
         {
             await using var body = await call.OpenBodyAsync();
-            await SseRelay.RunAsync(body, framing, handler, client.WriteAsync, request.Aborted);
+            await SseRelay.RunAsync(body, framing, handler, WriteAsync, request.Aborted);
         }
         catch (OperationCanceledException) when (!request.Aborted.IsCancellationRequested)
         {
             failure = UpstreamClient.Timeout();
+        }
+        catch (OperationCanceledException) when (delivered)
+        {
+            // The client left once it had the whole answer, while the gateway waited for the upstream's own end.
         }
         catch (Exception exception) when (exception is IOException or HttpRequestException)
         {

@@ -142,9 +142,30 @@ internal sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images
                 OnFinalAnswer = gateway.Turn is { } turn ? answer => turn.FinalResponse = answer : null,
             };
             using var stream = new ClientStream(gateway);
-            await foreach (var frame in client.WriteStream(meter.Apply(Concat(prefix, upstream)), options, gateway.Aborted))
+            await using var frames = client.WriteStream(meter.Apply(Concat(prefix, upstream)), options, gateway.Aborted).GetAsyncEnumerator(gateway.Aborted);
+            while (true)
             {
-                await stream.WriteAsync(frame, gateway.Aborted);
+                try
+                {
+                    if (!await frames.MoveNextAsync())
+                    {
+                        break;
+                    }
+                }
+                catch (OperationCanceledException) when (gateway.Aborted.IsCancellationRequested && gateway.Relayed.Completed && !gateway.JsonArray)
+                {
+                    // The client left after the upstream's last event had gone out to it, while the
+                    // gateway waited for the upstream's own end: the answer was delivered.
+                    break;
+                }
+
+                if (gateway.Relayed.Completed)
+                {
+                    // The upstream's last event is being written: the key's slot is as good as free.
+                    gateway.MarkFinishing();
+                }
+
+                await stream.WriteAsync(frames.Current, gateway.Aborted);
             }
 
             await stream.CloseAsync(gateway.Aborted);

@@ -82,7 +82,7 @@ internal sealed class RequestMeter(KeyLimiter limiter, UsageWriter writer, TimeP
         var cost = !charged || request.Model!.Pricing is not { } pricing ? 0m
             : media ? request.Relayed.Reported?.Cost ?? pricing.MinimumCharge
             : CostCalculator.Cost(pricing, usage);
-        var status = context.RequestAborted.IsCancellationRequested ? StatusCodes.Status499ClientClosedRequest : context.Response.StatusCode;
+        var status = request.FinalStatus;
         var record = Record(request, request.Deployment?.Name, status, usage with { Cost = null }, cost);
         // The row is written whatever the counters say: the ledger, not the counters, is the record of what was charged.
         if (request.RequestLease is { } slot)
@@ -149,11 +149,11 @@ internal sealed class RequestMeter(KeyLimiter limiter, UsageWriter writer, TimeP
             var request = (GatewayRequest)state;
             request.MarkFirstByte();
 
-            // A whole answer leaves with its first write: its slot is as good as free.
+            // A whole answer leaves with its first write: its slot is as good as free. A stream is
+            // marked when its last event goes out (the forwarders).
             if (!request.Stream)
             {
-                request.RequestLease?.MarkFinishing();
-                request.Lease?.MarkFinishing();
+                request.MarkFinishing();
             }
 
             return Task.CompletedTask;

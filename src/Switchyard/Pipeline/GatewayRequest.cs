@@ -102,6 +102,28 @@ internal sealed class GatewayRequest : IDisposable
     /// <summary>How the request's attempts ended, once they have.</summary>
     public AttemptOutcome? Outcome { get; set; }
 
+    /// <summary>
+    /// Every byte of a successful answer was handed to the connection: a client that closes after
+    /// that (as agents do the moment they read a stream's end) got its whole answer, so the request
+    /// is logged and metered with its status, not 499.
+    /// </summary>
+    public bool Delivered { get; set; }
+
+    /// <summary>
+    /// The answer's end is on its way out: a request of the same key or team refused for a slot
+    /// waits for this one's instead (a client may send its next request the moment it reads the end).
+    /// </summary>
+    public void MarkFinishing()
+    {
+        RequestLease?.MarkFinishing();
+        Lease?.MarkFinishing();
+    }
+
+    /// <summary>The status the request log, metrics and ledger record: 499, as nginx logs it, when the client left before its answer was delivered.</summary>
+    public int FinalStatus => Context.RequestAborted.IsCancellationRequested && !Delivered
+        ? StatusCodes.Status499ClientClosedRequest
+        : Context.Response.StatusCode;
+
     // Where the time went.
 
     /// <summary>Time spent waiting for upstreams (to response headers, summed over attempts).</summary>

@@ -21,6 +21,7 @@ internal sealed class GuardStep(RequestMeter meter, GatewayTelemetry telemetry, 
         try
         {
             await next(request);
+            request.Delivered = request.Outcome is { Committed: true, Error: null };
         }
         catch (GatewayException exception)
         {
@@ -59,7 +60,7 @@ internal sealed class GuardStep(RequestMeter meter, GatewayTelemetry telemetry, 
 
             if (requestTelemetry is not null)
             {
-                telemetry.Complete(context, requestTelemetry);
+                telemetry.Complete(context, requestTelemetry, request.FinalStatus);
             }
 
             request.Dispose();
