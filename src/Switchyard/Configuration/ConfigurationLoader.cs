@@ -44,7 +44,13 @@ internal static partial class ConfigurationLoader
         var builder = new ConfigurationBuilder();
         if (file is not null)
         {
-            builder.AddJsonFile(file, optional: false, reloadOnChange: true);
+            builder.AddJsonFile(source =>
+            {
+                source.FileProvider = new PolledFileProvider(Path.GetDirectoryName(file)!);
+                source.Path = Path.GetFileName(file);
+                source.Optional = false;
+                source.ReloadOnChange = true;
+            });
         }
 
         builder.AddEnvironmentVariables(EnvironmentPrefix);

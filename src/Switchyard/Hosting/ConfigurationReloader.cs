@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
@@ -36,7 +37,12 @@ internal sealed class ConfigurationReloader(
     {
         _subscription?.Dispose();
 
-        // The root owns the file watcher (an inotify instance on Linux); the host does not dispose it.
+        // The root and the file's source own its watch; the host disposes neither.
+        foreach (var file in configuration.Root.Providers.OfType<FileConfigurationProvider>())
+        {
+            (file.Source.FileProvider as IDisposable)?.Dispose();
+        }
+
         (configuration.Root as IDisposable)?.Dispose();
         return Task.CompletedTask;
     }
