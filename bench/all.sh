@@ -91,7 +91,7 @@ else
 fi
 
 STAMP=$(date +%Y%m%d-%H%M%S)
-OUT=$BENCH/results/all-$STAMP$( ((smoke)) && echo -smoke)
+OUT=$BENCH/results/all-$STAMP$( ((smoke)) && echo -smoke || true)
 mkdir -p "$OUT"
 log() { printf '[all %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 newest() { { ls -1d "$BENCH"/results/$1 2>/dev/null || true; } | tail -n 1; }
