@@ -28,5 +28,8 @@ internal sealed class Caller
 
     public bool MayUse(string modelId) => AllowedModels is null || AllowedModels.Contains(modelId);
 
+    /// <summary>Whether a request's tokens or cost are reserved against anything: the key's or its team's <c>tpm</c> or credits.</summary>
+    public bool HasBudget => Tpm is not null || Credits is not null || Team is { Tpm: not null } or { Credits: not null };
+
     public static Caller Master { get; } = new() { KeyId = "master", Name = "master", IsMaster = true };
 }

@@ -19,14 +19,10 @@ internal sealed class GatewayStartup(
     LoadedConfiguration configuration,
     ServeSettings settings,
     GatewayReadiness readiness,
-    Configuration.SnapshotMonitor snapshots,
     ILogger<GatewayStartup> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        // Off the request path and off start-up's: the tokenizer vocabularies take about a second to load.
-        _ = Task.Run(() => Metering.TokenEstimator.WarmUp(snapshots.Current.Catalog), CancellationToken.None);
-
         await stores.Keys.InitializeAsync(cancellationToken);
         await masterKey.ApplyAsync(configuration.Options, cancellationToken);
         await MoveLegacyKeyIdsAsync(cancellationToken);

@@ -20,6 +20,9 @@ internal sealed class RelayedUsage
 
     public void AddText(long characters) => TextCharacters += characters;
 
+    /// <summary>Whether <see cref="ToCharge"/> has the input from the upstream, so needs no estimate of its own.</summary>
+    public bool ReportedInput => (Completed && Reported is not null) || Reported?.TotalInputTokens > 0;
+
     /// <summary>
     /// The usage to charge: the reported usage when the stream completed with one; otherwise the
     /// reported input (or <paramref name="inputEstimate"/>) and at least the output the relayed text amounts to.

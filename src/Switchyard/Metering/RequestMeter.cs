@@ -37,10 +37,15 @@ internal sealed class RequestMeter(KeyLimiter limiter, UsageWriter writer, TimeP
         Admitted(request);
     }
 
-    /// <summary>Reserves the request's worst case, once its body is known.</summary>
+    /// <summary>Reserves the request's worst case, once its body is known; its input is tokenized only when a budget holds it.</summary>
     public async Task AdmitAsync(GatewayRequest request, Reservation reservation)
     {
         var context = request.Context;
+        if (!request.Uncharged && request.Caller is { HasBudget: true })
+        {
+            reservation = reservation.Counted(request.Body.Span);
+        }
+
         request.Reservation = reservation;
         try
         {
@@ -71,7 +76,8 @@ internal sealed class RequestMeter(KeyLimiter limiter, UsageWriter writer, TimeP
 
         // Images and audio are priced per image, second or character, not per token (MediaCost).
         var media = request.Route is { } route && RoutePlanner.KindOf(route.Operation) is ModelKind.Image or ModelKind.Audio;
-        var usage = charged && !media ? request.Relayed.ToCharge(request.Reservation.InputTokens) : Usage.Empty;
+        var usage = !charged || media ? Usage.Empty
+            : request.Relayed.ToCharge(request.Relayed.ReportedInput ? 0 : request.Reservation.Counted(request.Body.Span).InputTokens);
         if (charged && request.Reservation.WebSearchCalls > usage.WebSearchCalls && ReferenceEquals(request.Deployment?.UpstreamDialect, request.Dialect))
         {
             // A passthrough answer that reports no search count (Chat Completions with

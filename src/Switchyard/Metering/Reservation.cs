@@ -8,7 +8,11 @@ namespace Switchyard.Metering;
 /// <summary>
 /// A request's worst case, reserved against <c>tpm</c> and credits before it goes upstream
 /// (docs/behaviour.md): an input estimate from the body and the most output it may produce.
-/// <see cref="InputTokens"/> is the estimate the model's context window is held to.
+/// <see cref="InputTokens"/> is the estimate the model's context window is held to. The input
+/// starts as its UTF-8 byte bound, one cheap pass over the body; it is tokenized
+/// (<see cref="Counted"/>) only where the count decides something — a budget to reserve against,
+/// a context window the bound is over, a charge the upstream reported no input for — because
+/// tokenizing costs 35-60 µs a KB, milliseconds for an agent's long conversation.
 /// </summary>
 internal readonly record struct Reservation(long InputTokens, long OutputTokens)
 {
@@ -26,26 +30,33 @@ internal readonly record struct Reservation(long InputTokens, long OutputTokens)
     /// <summary>How <see cref="InputTokens"/> was counted: bytes are an upper bound, a tokenizer a close estimate.</summary>
     public TokenEstimator.Counting InputCounting { get; init; }
 
+    /// <summary>How the model's input is counted once <see cref="Counted"/>.</summary>
+    public TokenEstimator.Counting ModelCounting { get; init; }
+
+    /// <summary>This reservation with its input counted by the model's counting (itself when it already is).</summary>
+    public Reservation Counted(ReadOnlySpan<byte> body) => InputCounting == ModelCounting
+        ? this
+        : this with { InputTokens = TokenEstimator.EstimateInput(body, ModelCounting), InputCounting = ModelCounting };
+
     /// <summary>
-    /// The reservation of a generation request: its input by the model's counting
-    /// (<see cref="TokenEstimator"/>), and its max tokens (or the model's) for each choice it asks for.
+    /// The reservation of a generation request: its input's byte bound, to be <see cref="Counted"/>
+    /// by the model's counting (<see cref="TokenEstimator"/>), and its max tokens (or the model's)
+    /// for each choice it asks for.
     /// </summary>
-    public static Reservation ForGeneration(ReadOnlySpan<byte> body, JsonTopLevel topLevel, ModelEntry model)
-    {
-        var counting = TokenEstimator.CountingFor(model);
-        return new(TokenEstimator.EstimateInput(body, counting),
+    public static Reservation ForGeneration(ReadOnlySpan<byte> body, JsonTopLevel topLevel, ModelEntry model) =>
+        new(TokenEstimator.EstimateInput(body, TokenEstimator.Counting.Bytes),
             (MaxOutputTokens(body, topLevel) ?? model.MaxOutputTokens ?? UpstreamTarget.DefaultOutputCap) * Choices(body, topLevel))
         {
-            InputCounting = counting,
+            ModelCounting = TokenEstimator.CountingFor(model),
             WebSearchCalls = topLevel.TryGet(body, "web_search_options"u8, out _) ? 1 : 0,
         };
-    }
 
     /// <summary>
     /// The 422 of the contract (<c>context_length_exceeded</c>) when the input is over the model's
-    /// <c>contextWindow</c>; null when it fits or the model has none. A model counted in bytes has
-    /// only an upper bound, so over the window it is counted again with o200k and refused only if
-    /// that count is over too: a borderline request goes upstream, which has the last word.
+    /// <c>contextWindow</c>; null when it fits or the model has none. A byte bound over the window is
+    /// counted by the model's tokenizer, or with o200k for a model counted in bytes (whose tokenizer
+    /// the gateway does not have), and refused only if that count is over too: a borderline request
+    /// goes upstream, which has the last word.
     /// </summary>
     public GatewayError? ContextWindowExceeded(ModelEntry model, ReadOnlySpan<byte> body)
     {
@@ -55,7 +66,7 @@ internal readonly record struct Reservation(long InputTokens, long OutputTokens)
         }
 
         var input = InputCounting == TokenEstimator.Counting.Bytes
-            ? TokenEstimator.EstimateInput(body, TokenEstimator.Counting.O200k)
+            ? TokenEstimator.EstimateInput(body, ModelCounting == TokenEstimator.Counting.Bytes ? TokenEstimator.Counting.O200k : ModelCounting)
             : InputTokens;
         return input <= window ? null : new GatewayError(GatewayErrorKind.Unprocessable,
             $"This request's input is about {input} tokens, more than the model's context window of {window} tokens.")
@@ -64,9 +75,12 @@ internal readonly record struct Reservation(long InputTokens, long OutputTokens)
         };
     }
 
-    /// <summary>The reservation of an embeddings request: input only, by the model's counting (bytes when it is not known).</summary>
+    /// <summary>The reservation of an embeddings request: input only, its byte bound, to be <see cref="Counted"/> by the model's counting (bytes when it is not known).</summary>
     public static Reservation ForEmbeddings(ReadOnlySpan<byte> body, ModelEntry? model = null) =>
-        new(TokenEstimator.EstimateInput(body, model is null ? TokenEstimator.Counting.Bytes : TokenEstimator.CountingFor(model)), 0);
+        new(TokenEstimator.EstimateInput(body, TokenEstimator.Counting.Bytes), 0)
+        {
+            ModelCounting = model is null ? TokenEstimator.Counting.Bytes : TokenEstimator.CountingFor(model),
+        };
 
     /// <summary>
     /// The reservation of an image or speech request: its worst case in the model's media unit —

@@ -30,6 +30,8 @@ internal static class TokenEstimator
     /// <summary>What one inline image counts for: above what any provider charges for one image (about 1,600-2,500 tokens at most).</summary>
     public const long ImageTokens = 2_500;
 
+    // Loaded on first use, not at start-up: a vocabulary takes ~0.2 s and ~66 MB, and a gateway
+    // whose callers have no tpm or credits, and whose upstreams report usage, never counts a token.
     private static readonly Lazy<Tokenizer> O200k = new(() => TiktokenTokenizer.CreateForEncoding("o200k_base"));
     private static readonly Lazy<Tokenizer> Cl100k = new(() => TiktokenTokenizer.CreateForEncoding("cl100k_base"));
 
@@ -75,16 +77,6 @@ internal static class TokenEstimator
         return name.StartsWith("gpt-4") || name.StartsWith("gpt-3.5") || name.StartsWith("text-embedding-3") || name.StartsWith("text-embedding-ada-002")
             ? Counting.Cl100k
             : Counting.Bytes;
-    }
-
-    /// <summary>Loads the vocabularies the catalog's models are counted with (about a second each, once a process), so no request waits for it.</summary>
-    public static void WarmUp(ModelCatalog catalog)
-    {
-        _ = O200k.Value; // count_tokens estimates and the echo model count with it whatever the catalog
-        if (catalog.Ordered.Any(m => CountingFor(m) == Counting.Cl100k))
-        {
-            _ = Cl100k.Value;
-        }
     }
 
     /// <summary>Tokens of <paramref name="text"/> by the given counting.</summary>

@@ -115,6 +115,38 @@ public sealed class AbandonedStreamTests
     }
 
     [Fact]
+    public async Task An_unbudgeted_stream_left_mid_way_is_charged_its_inputs_real_tokens_not_its_bytes()
+    {
+        // No budget holds this caller, so admission keeps the byte bound; the charge still counts the input with the model's tokenizer.
+        var text = string.Concat(Enumerable.Repeat("東京都の天気は晴れ、気温は二十三度です。", 40));
+        var tokens = Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForEncoding("o200k_base").CountTokens(text);
+        await using var storage = await TestStorage.CreateAsync(TestStorage.Sqlite);
+        await using var upstream = await FakeUpstream.StartAsync();
+        EnqueueHangingStream(upstream);
+        await using var gateway = await GatewayInstance.StartWithOpenAIAsync(upstream, config =>
+        {
+            storage.Apply(config);
+            config["models"]!.AsArray().Add(new JsonObject { ["id"] = "counted", ["provider"] = "oai", ["model"] = "gpt-4o-mini" });
+        });
+        var client = gateway.OpenAIClient().GetChatClient("counted");
+
+        var pieces = 0;
+        await foreach (var update in client.CompleteChatStreamingAsync([new UserChatMessage(text)], cancellationToken: Cancel))
+        {
+            pieces += update.ContentUpdate.Count(part => part.Text == "abcd");
+            if (pieces == Pieces)
+            {
+                break;
+            }
+        }
+
+        var row = await AbandonedRowAsync(gateway);
+
+        Assert.InRange((long)row["inputTokens"]!, tokens, tokens + 20);
+        Assert.True(tokens * 2 < System.Text.Encoding.UTF8.GetByteCount(text), "the byte bound would have shown");
+    }
+
+    [Fact]
     public async Task A_stream_that_reports_usage_is_charged_its_usage_once()
     {
         await using var storage = await TestStorage.CreateAsync(TestStorage.Sqlite);

@@ -25,9 +25,12 @@ public sealed class ReservationTests
         return Reservation.ForGeneration(body, JsonTopLevel.Scan(body), model ?? Model);
     }
 
-    private static ModelEntry ModelOn(string upstreamModel) => new()
+    private static Reservation Counted(string json, ModelEntry? model = null) => For(json, model).Counted(Encoding.UTF8.GetBytes(json));
+
+    private static ModelEntry ModelOn(string upstreamModel, int? contextWindow = null) => new()
     {
         Id = "m",
+        ContextWindow = contextWindow,
         Kind = ModelKind.Chat,
         Surfaces = new HashSet<Surface> { DialectRegistry.FindSurface("chat")! },
         Deployments = [new Deployment(new Provider { Name = "p", Type = Switchyard.Providers.ProviderTypes.Find("openai")!, BaseUrl = "http://x" }, upstreamModel, 1)],
@@ -74,9 +77,9 @@ public sealed class ReservationTests
         var cl100k = Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForEncoding("cl100k_base").CountTokens(text);
         var body = $$"""{"model":"m","messages":[{"role":"user","content":{{System.Text.Json.Nodes.JsonValue.Create(text).ToJsonString()}}}]}""";
 
-        var gpt4o = For(body, ModelOn("gpt-4o-mini"));
-        var gpt4 = For(body, ModelOn("gpt-4-turbo"));
-        var claude = For(body, ModelOn("claude-sonnet-4-5"));
+        var gpt4o = Counted(body, ModelOn("gpt-4o-mini"));
+        var gpt4 = Counted(body, ModelOn("gpt-4-turbo"));
+        var claude = Counted(body, ModelOn("claude-sonnet-4-5"));
 
         Assert.True(gpt4o.InputTokens >= o200k, $"{kind}: o200k {o200k}, estimated {gpt4o.InputTokens}");
         Assert.True(gpt4o.InputTokens <= o200k + 20, $"{kind}: o200k {o200k}, estimated {gpt4o.InputTokens}");
@@ -85,15 +88,52 @@ public sealed class ReservationTests
     }
 
     [Fact]
+    public void The_input_is_its_byte_bound_until_counted_by_the_models_tokenizer()
+    {
+        var text = string.Concat(Enumerable.Repeat("The quick brown fox jumps over the lazy dog. ", 40));
+        var body = $$"""{"model":"m","messages":[{"role":"user","content":"{{text}}"}]}""";
+        var o200k = Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForEncoding("o200k_base").CountTokens(text);
+
+        var bound = For(body, ModelOn("gpt-4o-mini"));
+        var counted = bound.Counted(Encoding.UTF8.GetBytes(body));
+
+        Assert.Equal(TokenEstimator.Counting.Bytes, bound.InputCounting);
+        Assert.True(bound.InputTokens >= Encoding.UTF8.GetByteCount(text));
+        Assert.Equal(TokenEstimator.Counting.O200k, counted.InputCounting);
+        Assert.InRange(counted.InputTokens, o200k, o200k + 20);
+        Assert.Equal(bound.OutputTokens, counted.OutputTokens);
+        Assert.Equal(counted, counted.Counted(Encoding.UTF8.GetBytes(body)));
+        var claude = For(body, ModelOn("claude-sonnet-4-5"));
+        Assert.Equal(claude, claude.Counted(Encoding.UTF8.GetBytes(body)));
+        Assert.Equal(bound.InputTokens, claude.InputTokens);
+    }
+
+    [Fact]
+    public void A_tokenized_model_over_its_window_by_bytes_is_held_to_its_real_tokens()
+    {
+        // ~1,800 bytes of prose, ~400 tokens: over a 1,000-token window by bytes only.
+        var text = string.Concat(Enumerable.Repeat("The quick brown fox jumps over the lazy dog. ", 40));
+        var body = Encoding.UTF8.GetBytes($$"""{"model":"m","messages":[{"role":"user","content":"{{text}}"}]}""");
+        var roomy = ModelOn("gpt-4o-mini", 1_000);
+        var tight = ModelOn("gpt-4o-mini", 300);
+
+        Assert.True(For(Encoding.UTF8.GetString(body), roomy).InputTokens > 1_000);
+        Assert.Null(For(Encoding.UTF8.GetString(body), roomy).ContextWindowExceeded(roomy, body));
+        var refused = For(Encoding.UTF8.GetString(body), tight).ContextWindowExceeded(tight, body);
+        Assert.Equal("context_length_exceeded", refused!.Code);
+        Assert.DoesNotContain(Encoding.UTF8.GetByteCount(text).ToString(System.Globalization.CultureInfo.InvariantCulture), refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Counts_an_inline_image_as_one_part_but_base64_text_as_text()
     {
         var image = "data:image/png;base64," + new string('A', 200_000);
         var blob = Convert.ToBase64String(new byte[30_000]);
 
-        var withImage = For($$$"""{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"{{{image}}}"}}]}]}""", ModelOn("gpt-4o"));
-        var anthropicImage = For($$$"""{"messages":[{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":"{{{new string('A', 200_000)}}}"}}]}]}""", ModelOn("claude-x"));
-        var pdf = For($$$"""{"messages":[{"role":"user","content":[{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"{{{new string('A', 40_000)}}}"}}]}]}""", ModelOn("claude-x"));
-        var textBlob = For($$$"""{"messages":[{"role":"user","content":"{{{blob}}}"}]}""", ModelOn("gpt-4o"));
+        var withImage = Counted($$$"""{"messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"{{{image}}}"}}]}]}""", ModelOn("gpt-4o"));
+        var anthropicImage = Counted($$$"""{"messages":[{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":"{{{new string('A', 200_000)}}}"}}]}]}""", ModelOn("claude-x"));
+        var pdf = Counted($$$"""{"messages":[{"role":"user","content":[{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"{{{new string('A', 40_000)}}}"}}]}]}""", ModelOn("claude-x"));
+        var textBlob = Counted($$$"""{"messages":[{"role":"user","content":"{{{blob}}}"}]}""", ModelOn("gpt-4o"));
 
         Assert.InRange(withImage.InputTokens, TokenEstimator.ImageTokens, TokenEstimator.ImageTokens + 50);
         Assert.InRange(anthropicImage.InputTokens, TokenEstimator.ImageTokens, TokenEstimator.ImageTokens + 100);
