@@ -296,7 +296,7 @@ if ttft:
     out.append('')
 
 if bodies:
-    out.append('**Request body size** (`StreamBench bodies`: sequential requests, p50 of each):\n')
+    out.append('**Request body size** (`StreamBench bodies`: sequential requests after up to 3 s of warm-up at each size, p50 of each):\n')
     out.append('| body | direct p50 ms | gateway p50 ms | gateway p99 ms | added ms | MB/s | gateway CPU ms/request | gateway RSS after / peak MB | other CPU% |')
     out.append('|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
     for b in bodies:
