@@ -33,23 +33,29 @@ internal readonly record struct Reservation(long InputTokens, long OutputTokens)
     /// <summary>How the model's input is counted once <see cref="Counted"/>.</summary>
     public TokenEstimator.Counting ModelCounting { get; init; }
 
+    /// <summary>The body's byte bound, kept so counting reads the body again only to tokenize it.</summary>
+    public TokenEstimator.InputBound InputBound { get; init; }
+
     /// <summary>This reservation with its input counted by the model's counting (itself when it already is).</summary>
     public Reservation Counted(ReadOnlySpan<byte> body) => InputCounting == ModelCounting
         ? this
-        : this with { InputTokens = TokenEstimator.EstimateInput(body, ModelCounting), InputCounting = ModelCounting };
+        : this with { InputTokens = TokenEstimator.EstimateInput(body, InputBound, ModelCounting), InputCounting = ModelCounting };
 
     /// <summary>
     /// The reservation of a generation request: its input's byte bound, to be <see cref="Counted"/>
     /// by the model's counting (<see cref="TokenEstimator"/>), and its max tokens (or the model's)
     /// for each choice it asks for.
     /// </summary>
-    public static Reservation ForGeneration(ReadOnlySpan<byte> body, JsonTopLevel topLevel, ModelEntry model) =>
-        new(TokenEstimator.EstimateInput(body, TokenEstimator.Counting.Bytes),
-            (MaxOutputTokens(body, topLevel) ?? model.MaxOutputTokens ?? UpstreamTarget.DefaultOutputCap) * Choices(body, topLevel))
+    public static Reservation ForGeneration(ReadOnlySpan<byte> body, JsonTopLevel topLevel, ModelEntry model)
+    {
+        var bound = TokenEstimator.Bound(body);
+        return new(bound.Tokens, (MaxOutputTokens(body, topLevel) ?? model.MaxOutputTokens ?? UpstreamTarget.DefaultOutputCap) * Choices(body, topLevel))
         {
+            InputBound = bound,
             ModelCounting = TokenEstimator.CountingFor(model),
             WebSearchCalls = topLevel.TryGet(body, "web_search_options"u8, out _) ? 1 : 0,
         };
+    }
 
     /// <summary>
     /// The 422 of the contract (<c>context_length_exceeded</c>) when the input is over the model's
@@ -66,7 +72,7 @@ internal readonly record struct Reservation(long InputTokens, long OutputTokens)
         }
 
         var input = InputCounting == TokenEstimator.Counting.Bytes
-            ? TokenEstimator.EstimateInput(body, ModelCounting == TokenEstimator.Counting.Bytes ? TokenEstimator.Counting.O200k : ModelCounting)
+            ? TokenEstimator.EstimateInput(body, InputBound, ModelCounting == TokenEstimator.Counting.Bytes ? TokenEstimator.Counting.O200k : ModelCounting)
             : InputTokens;
         return input <= window ? null : new GatewayError(GatewayErrorKind.Unprocessable,
             $"This request's input is about {input} tokens, more than the model's context window of {window} tokens.")
@@ -76,11 +82,15 @@ internal readonly record struct Reservation(long InputTokens, long OutputTokens)
     }
 
     /// <summary>The reservation of an embeddings request: input only, its byte bound, to be <see cref="Counted"/> by the model's counting (bytes when it is not known).</summary>
-    public static Reservation ForEmbeddings(ReadOnlySpan<byte> body, ModelEntry? model = null) =>
-        new(TokenEstimator.EstimateInput(body, TokenEstimator.Counting.Bytes), 0)
+    public static Reservation ForEmbeddings(ReadOnlySpan<byte> body, ModelEntry? model = null)
+    {
+        var bound = TokenEstimator.Bound(body);
+        return new(bound.Tokens, 0)
         {
+            InputBound = bound,
             ModelCounting = model is null ? TokenEstimator.Counting.Bytes : TokenEstimator.CountingFor(model),
         };
+    }
 
     /// <summary>
     /// The reservation of an image or speech request: its worst case in the model's media unit —

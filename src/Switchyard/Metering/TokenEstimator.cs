@@ -91,16 +91,18 @@ internal static class TokenEstimator
     /// The input tokens a request body can use, by the model's counting: what reservations and the
     /// context-window check rest on.
     /// </summary>
-    public static long EstimateInput(ReadOnlySpan<byte> body, Counting counting)
+    public static long EstimateInput(ReadOnlySpan<byte> body, Counting counting) => EstimateInput(body, Bound(body), counting);
+
+    /// <summary>The same, from the body's <see cref="Bound"/> already taken: the body is read again only to tokenize it.</summary>
+    public static long EstimateInput(ReadOnlySpan<byte> body, InputBound bound, Counting counting)
     {
-        var scan = Scan(body);
-        var text = scan.TextBytes;
+        var text = bound.TextBytes;
         if (counting != Counting.Bytes && text > TokenizeAboveBytes && text <= TokenizeBelowBytes)
         {
             text = CountText(body, counting);
         }
 
-        return Math.Max(1, text + scan.MediaTokens);
+        return Math.Max(1, text + bound.MediaTokens);
     }
 
     /// <summary>A realistic count of plain text (o200k), for answers that report a count rather than reserve one: count_tokens, the echo model.</summary>
@@ -134,7 +136,11 @@ internal static class TokenEstimator
         return Math.Max(total, 1);
     }
 
-    private readonly record struct BodyScan(long TextBytes, long MediaTokens);
+    /// <summary>A body's input in UTF-8 bytes of text and tokens of inline media: the byte bound, before any tokenizing.</summary>
+    public readonly record struct InputBound(long TextBytes, long MediaTokens)
+    {
+        public long Tokens => Math.Max(1, TextBytes + MediaTokens);
+    }
 
     /// <summary>
     /// One pass: UTF-8 bytes of every property name and text string, and a count per inline media
@@ -142,7 +148,7 @@ internal static class TokenEstimator
     /// OpenAI audio and files). An image counts <see cref="ImageTokens"/>; other media (PDF, audio,
     /// text files) a token per four decoded bytes. Malformed JSON is counted as far as it reads.
     /// </summary>
-    private static BodyScan Scan(ReadOnlySpan<byte> body)
+    public static InputBound Bound(ReadOnlySpan<byte> body)
     {
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 256 });
         long text = 0;
@@ -189,10 +195,10 @@ internal static class TokenEstimator
             // The codecs report malformed bodies; the estimate counts what it could read.
         }
 
-        return new BodyScan(text, media);
+        return new InputBound(text, media);
     }
 
-    /// <summary>Tokens of the body's text (names and strings), media strings skipped as in <see cref="Scan"/>; strings are decoded into one pooled buffer.</summary>
+    /// <summary>Tokens of the body's text (names and strings), media strings skipped as in <see cref="Bound"/>; strings are decoded into one pooled buffer.</summary>
     private static long CountText(ReadOnlySpan<byte> body, Counting counting)
     {
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 256 });
