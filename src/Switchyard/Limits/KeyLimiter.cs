@@ -142,11 +142,11 @@ internal sealed class KeyLimiter(IRateLimitStore store)
     /// with a 503: what this process holds of the key's budget is used up first (PostgreSQL
     /// slices, SQLite's counters in memory), and only what needs the database waits for it.
     /// </summary>
-    private async Task<AdmissionResult> TryAdmitAsync(Admission admission, CancellationToken cancellationToken)
+    private async ValueTask<AdmissionResult> TryAdmitAsync(Admission admission, CancellationToken cancellationToken)
     {
         try
         {
-            return await StoreFailure.WithinTimeoutAsync(token => store.TryAdmitAsync(admission, token).AsTask(), cancellationToken);
+            return await StoreFailure.WithinTimeoutAsync((store, admission), static (call, token) => call.store.TryAdmitAsync(call.admission, token), cancellationToken);
         }
         catch (Exception exception) when (StoreFailure.IsUnavailable(exception))
         {

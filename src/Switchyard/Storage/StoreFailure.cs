@@ -29,6 +29,49 @@ internal static class StoreFailure
             RetryAfter = TimeSpan.FromSeconds(5),
         };
 
+    /// <summary>
+    /// The same for a call that usually answers from memory (counters, lease slices): the timer and
+    /// the request's abort are hooked up only when it did not answer at once, so the common case
+    /// costs no timer-queue entry.
+    /// </summary>
+    public static ValueTask<T> WithinTimeoutAsync<TState, T>(TState state, Func<TState, CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
+    {
+        var timeout = new CancellationTokenSource();
+        ValueTask<T> pending;
+        try
+        {
+            pending = call(state, timeout.Token);
+        }
+        catch
+        {
+            timeout.Dispose();
+            throw;
+        }
+
+        if (pending.IsCompletedSuccessfully)
+        {
+            timeout.Dispose();
+            return pending;
+        }
+
+        return WaitAsync(pending, timeout, cancellationToken);
+
+        static async ValueTask<T> WaitAsync(ValueTask<T> pending, CancellationTokenSource timeout, CancellationToken cancellationToken)
+        {
+            using var _ = timeout;
+            await using var aborted = cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), timeout);
+            timeout.CancelAfter(RequestTimeout);
+            try
+            {
+                return await pending.AsTask().WaitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new StoreTimeoutException();
+            }
+        }
+    }
+
     /// <summary>Runs a store call that a request waits for, giving up after <see cref="RequestTimeout"/>.</summary>
     public static async Task<T> WithinTimeoutAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
