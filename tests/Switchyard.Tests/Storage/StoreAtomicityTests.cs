@@ -116,6 +116,26 @@ public sealed class StoreAtomicityTests
         await command.ExecuteNonQueryAsync(Cancel);
     }
 
+    [Fact]
+    public async Task A_burst_beyond_the_servers_connection_limit_waits_for_the_pool_instead_of_failing()
+    {
+        // PostgreSQL's default max_connections is 100; with Npgsql's default pool of 100 a
+        // process, 150 concurrent writes were refused at the server (53300) and answered 503.
+        const int Burst = 150;
+        await using var storage = await TestStorage.CreateAsync(TestStorage.Postgres);
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var gateway = await GatewayInstance.StartWithOpenAIAsync(upstream, storage.Apply);
+        var (id, _, _) = await AdminApi.CreateKeyAsync(gateway, new JsonObject { ["name"] = "burst", ["credits"] = 0 });
+        using var admin = gateway.AdminClient();
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, Burst).Select(_ =>
+            Status(admin.PostAsync($"/admin/keys/{id}/credits", Requests.Json("""{"amount":1}"""), Cancel))));
+        var key = await AdminApi.KeyAsync(gateway, id);
+
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.OK, status));
+        Assert.Equal(Burst * 1m, (decimal?)key["credits"]!["granted"]);
+    }
+
     private static async Task<HttpStatusCode> Status(Task<HttpResponseMessage> sending)
     {
         using var response = await sending;

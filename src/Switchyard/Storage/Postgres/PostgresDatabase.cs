@@ -20,9 +20,26 @@ internal sealed class PostgresDatabase : IAsyncDisposable
 
     static PostgresDatabase() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
+    /// <summary>Connections a process opens at most for the stores and for the counters, unless the connection string sets <c>Maximum Pool Size</c>.</summary>
+    public const int DefaultPoolSize = 20;
+
+    public const int DefaultCountersPoolSize = 10;
+
     public PostgresDatabase(string connectionString)
     {
-        _source = NpgsqlDataSource.Create(connectionString);
+        // Npgsql's own default is 100 a pool, two pools a process: a burst on a few processes would
+        // pass the server's max_connections (100 by default) and be refused (53300, answered 503).
+        // Smaller pools make a burst wait its turn for a connection instead.
+        var sized = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Any(key => key.Replace(" ", "", StringComparison.Ordinal).Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase)
+                || key.Replace(" ", "", StringComparison.Ordinal).Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase));
+        var stores = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!sized)
+        {
+            stores.MaxPoolSize = Math.Max(DefaultPoolSize, stores.MinPoolSize);
+        }
+
+        _source = NpgsqlDataSource.Create(stores.ConnectionString);
 
         // Rate and credit counters are written twice per request, all on the key's one row, so
         // their commits must not each wait for a WAL flush: that would cap a key at a few hundred
@@ -30,6 +47,11 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         // database crash is acceptable; the ledger (the record of charges) keeps full durability.
         var counters = new NpgsqlConnectionStringBuilder(connectionString);
         counters.Options = (counters.Options is { Length: > 0 } options ? options + " " : "") + "-c synchronous_commit=off";
+        if (!sized)
+        {
+            counters.MaxPoolSize = Math.Max(DefaultCountersPoolSize, counters.MinPoolSize);
+        }
+
         _counters = NpgsqlDataSource.Create(counters.ConnectionString);
     }
 
