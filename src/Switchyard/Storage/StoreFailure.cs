@@ -30,62 +30,56 @@ internal static class StoreFailure
         };
 
     /// <summary>
-    /// The same for a call that usually answers from memory (counters, lease slices): the timer and
-    /// the request's abort are hooked up only when it did not answer at once, so the common case
-    /// costs no timer-queue entry.
+    /// Runs a store call that a request waits for, giving up after <see cref="RequestTimeout"/>
+    /// (a <see cref="StoreTimeoutException"/>; the call's token is cancelled then, and when the
+    /// request is). Most calls answer from memory (counters, lease slices, cached keys): the timer
+    /// and the request's abort are hooked up only when the call did not answer at once, so the
+    /// common case costs no timer-queue entry.
     /// </summary>
-    public static ValueTask<T> WithinTimeoutAsync<TState, T>(TState state, Func<TState, CancellationToken, ValueTask<T>> call, CancellationToken cancellationToken)
+    public static ValueTask<T> WithinTimeoutAsync<TState, T>(TState state, Func<TState, CancellationToken, ValueTask<T>> call,
+        CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
-        var timeout = new CancellationTokenSource();
+        var source = new CancellationTokenSource();
         ValueTask<T> pending;
         try
         {
-            pending = call(state, timeout.Token);
+            pending = call(state, source.Token);
         }
         catch
         {
-            timeout.Dispose();
+            source.Dispose();
             throw;
         }
 
         if (pending.IsCompletedSuccessfully)
         {
-            timeout.Dispose();
+            source.Dispose();
             return pending;
         }
 
-        return WaitAsync(pending, timeout, cancellationToken);
+        return WaitAsync(pending, source, timeout ?? RequestTimeout, cancellationToken);
 
-        static async ValueTask<T> WaitAsync(ValueTask<T> pending, CancellationTokenSource timeout, CancellationToken cancellationToken)
+        static async ValueTask<T> WaitAsync(ValueTask<T> pending, CancellationTokenSource source, TimeSpan timeout, CancellationToken cancellationToken)
         {
-            using var _ = timeout;
-            await using var aborted = cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), timeout);
-            timeout.CancelAfter(RequestTimeout);
+            using var _ = source;
+
+            // Registered after the call started: a request aborted before then cancels it here, at once.
+            await using var aborted = cancellationToken.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), source);
+            source.CancelAfter(timeout);
             try
             {
-                return await pending.AsTask().WaitAsync(timeout.Token);
+                return await pending.AsTask().WaitAsync(source.Token);
             }
-            catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (source.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 throw new StoreTimeoutException();
             }
         }
     }
 
-    /// <summary>Runs a store call that a request waits for, giving up after <see cref="RequestTimeout"/>.</summary>
-    public static async Task<T> WithinTimeoutAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(RequestTimeout);
-        try
-        {
-            return await call(timeout.Token).WaitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            throw new StoreTimeoutException();
-        }
-    }
+    /// <summary>The same for a call written as a task.</summary>
+    public static Task<T> WithinTimeoutAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
+        WithinTimeoutAsync(call, static (call, token) => new ValueTask<T>(call(token)), cancellationToken).AsTask();
 }
 
 /// <summary>A store call a request waited for did not answer in time.</summary>

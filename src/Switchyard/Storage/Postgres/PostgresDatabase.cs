@@ -27,32 +27,37 @@ internal sealed class PostgresDatabase : IAsyncDisposable
 
     public PostgresDatabase(string connectionString)
     {
-        // Npgsql's own default is 100 a pool, two pools a process: a burst on a few processes would
-        // pass the server's max_connections (100 by default) and be refused (53300, answered 503).
-        // Smaller pools make a burst wait its turn for a connection instead.
-        var sized = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
-            .Any(key => key.Replace(" ", "", StringComparison.Ordinal).Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase)
-                || key.Replace(" ", "", StringComparison.Ordinal).Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase));
+        var (stores, counters) = ConnectionStrings(connectionString);
+        _source = NpgsqlDataSource.Create(stores);
+        _counters = NpgsqlDataSource.Create(counters);
+    }
+
+    /// <summary>
+    /// The connection strings of the two pools, from the configured one. Npgsql's own default is 100
+    /// connections a pool: two pools a process, and a burst on a few processes would pass the
+    /// server's <c>max_connections</c> (100 by default) and be refused (53300, answered 503).
+    /// Smaller pools make a burst wait its turn instead; a <c>Maximum Pool Size</c> the operator
+    /// wrote (in any of Npgsql's spellings) is kept for both.
+    /// </summary>
+    internal static (string Stores, string Counters) ConnectionStrings(string connectionString)
+    {
+        var written = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(key => key.Replace(" ", "", StringComparison.Ordinal))
+            .Any(key => key.Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase) || key.Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase));
         var stores = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!sized)
+        var counters = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!written)
         {
             stores.MaxPoolSize = Math.Max(DefaultPoolSize, stores.MinPoolSize);
+            counters.MaxPoolSize = Math.Max(DefaultCountersPoolSize, counters.MinPoolSize);
         }
-
-        _source = NpgsqlDataSource.Create(stores.ConnectionString);
 
         // Rate and credit counters are written twice per request, all on the key's one row, so
         // their commits must not each wait for a WAL flush: that would cap a key at a few hundred
         // requests a second. Losing the last fraction of a second of counter changes to a
         // database crash is acceptable; the ledger (the record of charges) keeps full durability.
-        var counters = new NpgsqlConnectionStringBuilder(connectionString);
         counters.Options = (counters.Options is { Length: > 0 } options ? options + " " : "") + "-c synchronous_commit=off";
-        if (!sized)
-        {
-            counters.MaxPoolSize = Math.Max(DefaultCountersPoolSize, counters.MinPoolSize);
-        }
-
-        _counters = NpgsqlDataSource.Create(counters.ConnectionString);
+        return (stores.ConnectionString, counters.ConnectionString);
     }
 
     public async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken) =>
