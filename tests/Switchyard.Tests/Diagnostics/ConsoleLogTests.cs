@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
+
+namespace Switchyard.Tests.Diagnostics;
+
+/// <summary>
+/// The console log of the real executable, as an operator reads it (docs/operations.md, "Logs"):
+/// one line an event, <c>level: Category[event id] message</c>, the request line included.
+/// </summary>
+public sealed partial class ConsoleLogTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact(Timeout = 60_000)]
+    public async Task Every_event_is_one_line_with_its_level_category_and_id()
+    {
+        var folder = Directory.CreateTempSubdirectory("switchyard-console-").FullName;
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Switchyard.dll"));
+        foreach (var arg in new[] { "serve", "--urls", "http://127.0.0.1:0" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        try
+        {
+            var lines = new List<string>();
+            string? masterKey = null;
+            string? url = null;
+            while (url is null && await process.StandardOutput.ReadLineAsync(Cancel) is { } line)
+            {
+                lines.Add(line);
+                masterKey ??= MasterKeyLine().Match(line) is { Success: true } key ? key.Groups[1].Value : null;
+                url = ListeningLine().Match(line) is { Success: true } listening ? listening.Groups[1].Value : null;
+            }
+
+            Assert.NotNull(masterKey);
+            Assert.NotNull(url);
+            using var client = new HttpClient { BaseAddress = new Uri(url) };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", masterKey);
+            using var response = await client.PostAsync("/v1/chat/completions",
+                new StringContent("""{"model":"echo","messages":[{"role":"user","content":"hi"}]}""", System.Text.Encoding.UTF8, "application/json"), Cancel);
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Cancel));
+
+            string? requestLine = null;
+            while (requestLine is null && await process.StandardOutput.ReadLineAsync(Cancel) is { } line)
+            {
+                lines.Add(line);
+                requestLine = line.StartsWith("info: Switchyard.Requests[1700] ", StringComparison.Ordinal) ? line : null;
+            }
+
+            Assert.Contains(lines, line => line.StartsWith("warn: Switchyard.Hosting.MasterKey[1400] No master key was configured", StringComparison.Ordinal));
+            Assert.Matches(RequestLine(), requestLine);
+            Assert.All(lines.Where(line => !line.StartsWith("Switchyard master key", StringComparison.Ordinal)), line => Assert.Matches(EventLine(), line));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(Cancel);
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [GeneratedRegex(@"\(shown once, store it now\): (sk-\S+)")]
+    private static partial Regex MasterKeyLine();
+
+    [GeneratedRegex(@"^info: Microsoft\.Hosting\.Lifetime\[14\] Now listening on: (http://127\.0\.0\.1:\d+)$")]
+    private static partial Regex ListeningLine();
+
+    [GeneratedRegex(@"^info: Switchyard\.Requests\[1700\] chat echo via \S+: 200 in [\d.]+ ms, 1 attempts, stream False, tokens \d+ in \d+ out, key master, request \S+$")]
+    private static partial Regex RequestLine();
+
+    [GeneratedRegex(@"^(trce|dbug|info|warn|fail|crit): [\w.]+\[\d+\] \S")]
+    private static partial Regex EventLine();
+}
