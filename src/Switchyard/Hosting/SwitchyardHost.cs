@@ -71,9 +71,13 @@ internal static class SwitchyardHost
         {
             // The default configuration logs a line per request: written in batches off the request
             // thread (the stock console logger's write per line cost 8-13 % of passthrough's throughput).
-            builder.Logging.AddZLoggerConsole(console => console.UsePlainTextFormatter(text =>
+            builder.Logging.AddZLoggerConsole(console => console.UseFormatter(() =>
+            {
+                var text = new ZLogger.Formatters.PlainTextZLoggerFormatter();
                 text.SetPrefixFormatter($"{0}: {1}[{2}] ", (in MessageTemplate template, in LogInfo info) =>
-                    template.Format(LevelName(info.LogLevel), info.Category, info.EventId.Id))));
+                    template.Format(LevelName(info.LogLevel), info.Category, info.EventId.Id));
+                return new IndentedLinesFormatter(text);
+            }));
         }
 
         settings.ConfigureLogging?.Invoke(builder.Logging);

@@ -63,6 +63,29 @@ public sealed partial class ConsoleLogTests
         }
     }
 
+    [Theory]
+    [InlineData("info: A[1] one line\n", "info: A[1] one line\n")]
+    [InlineData("fail: A[1000] Unhandled error serving /v1/x\nwarn: Forged[1] line\n", "fail: A[1000] Unhandled error serving /v1/x\n      warn: Forged[1] line\n")]
+    [InlineData("fail: A[1] boom\r\n   at Stack.Frame()\r\n", "fail: A[1] boom\n         at Stack.Frame()\n")]
+    [InlineData("warn: A[1] bare\rreturn", "warn: A[1] bare\n      return")]
+    public void A_newline_inside_an_event_cannot_start_a_line_of_its_own(string written, string expected)
+    {
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+
+        new Switchyard.Diagnostics.IndentedLinesFormatter(new Fixed(written)).FormatLogEntry(output, null!);
+
+        Assert.Equal(expected, System.Text.Encoding.UTF8.GetString(output.WrittenSpan));
+    }
+
+    /// <summary>An inner formatter that writes the same text for any entry.</summary>
+    private sealed class Fixed(string text) : ZLogger.IZLoggerFormatter
+    {
+        public bool WithLineBreak => true;
+
+        public void FormatLogEntry(System.Buffers.IBufferWriter<byte> writer, ZLogger.IZLoggerEntry entry) =>
+            System.Buffers.BuffersExtensions.Write(writer, System.Text.Encoding.UTF8.GetBytes(text).AsSpan());
+    }
+
     [GeneratedRegex(@"\(shown once, store it now\): (sk-\S+)")]
     private static partial Regex MasterKeyLine();
 
