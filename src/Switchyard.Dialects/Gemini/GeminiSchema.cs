@@ -97,6 +97,11 @@ public static class GeminiSchema
             {
                 foreach (var item in typeElement.EnumerateArray())
                 {
+                    if (item.ValueKind != JsonValueKind.String)
+                    {
+                        throw GatewayException.InvalidRequest("A JSON schema's 'type' must be a string or an array of strings.");
+                    }
+
                     if (item.GetString() == "null")
                     {
                         nullable = true;

@@ -24,6 +24,20 @@ public sealed class GeminiSchemaTests
     }
 
     [Theory]
+    [InlineData("""[{"role":"user"}]""")]
+    [InlineData("""["string",7]""")]
+    [InlineData("""[null]""")]
+    public void A_type_array_with_anything_but_strings_is_the_callers_400(string type)
+    {
+        var schema = "{\"type\":\"object\",\"properties\":{\"q\":{\"type\":" + type + "}}}";
+
+        var refused = Assert.Throws<GatewayException>(() => GeminiSchema.Clean(JsonDocument.Parse(schema).RootElement));
+
+        Assert.Equal(400, refused.Error.Status);
+        Assert.Contains("'type'", refused.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("$defs")]
     [InlineData("definitions")]
     public void Inlines_references_to_definitions(string keyword)
