@@ -99,10 +99,29 @@ public static class RelayedText
     }
 
     /// <summary>Whether the property name the reader is on names text-bearing content.</summary>
-    public static bool IsTextProperty(ref Utf8JsonReader reader) =>
-        reader.ValueTextEquals("content"u8) || reader.ValueTextEquals("text"u8) || reader.ValueTextEquals("reasoning_content"u8)
-        || reader.ValueTextEquals("reasoning"u8) || reader.ValueTextEquals("arguments"u8) || reader.ValueTextEquals("partial_json"u8)
-        || reader.ValueTextEquals("thinking"u8) || reader.ValueTextEquals("refusal"u8) || reader.ValueTextEquals("delta"u8);
+    public static bool IsTextProperty(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped || reader.HasValueSequence)
+        {
+            return reader.ValueTextEquals("content"u8) || reader.ValueTextEquals("text"u8) || reader.ValueTextEquals("reasoning_content"u8)
+                || reader.ValueTextEquals("reasoning"u8) || reader.ValueTextEquals("arguments"u8) || reader.ValueTextEquals("partial_json"u8)
+                || reader.ValueTextEquals("thinking"u8) || reader.ValueTextEquals("refusal"u8) || reader.ValueTextEquals("delta"u8);
+        }
+
+        // Every property name of every relayed frame comes through here: compare by length first.
+        var name = reader.ValueSpan;
+        return name.Length switch
+        {
+            4 => name.SequenceEqual("text"u8),
+            5 => name.SequenceEqual("delta"u8),
+            7 => name.SequenceEqual("content"u8) || name.SequenceEqual("refusal"u8),
+            8 => name.SequenceEqual("thinking"u8),
+            9 => name.SequenceEqual("reasoning"u8) || name.SequenceEqual("arguments"u8),
+            12 => name.SequenceEqual("partial_json"u8),
+            17 => name.SequenceEqual("reasoning_content"u8),
+            _ => false,
+        };
+    }
 
     private static bool RepeatsText(ReadOnlySpan<byte> type) =>
         type.EndsWith(".done"u8) || type.SequenceEqual("response.completed"u8) || type.SequenceEqual("response.incomplete"u8)

@@ -27,6 +27,18 @@ public sealed class JsonTopLevel
 
     public void Rescan(ReadOnlySpan<byte> json)
     {
+        var skipAll = default(SkipAll);
+        Rescan(json, ref skipAll);
+    }
+
+    /// <summary>
+    /// Scans <paramref name="json"/> as <see cref="Rescan(ReadOnlySpan{byte})"/> does, showing each
+    /// top-level object or array to <paramref name="visitor"/> on the way, so a caller that must look
+    /// inside one (a stream chunk's <c>choices</c>) reads the bytes once instead of twice.
+    /// </summary>
+    public void Rescan<TVisitor>(ReadOnlySpan<byte> json, ref TVisitor visitor)
+        where TVisitor : struct, ITopLevelVisitor
+    {
         Count = 0;
         try
         {
@@ -44,7 +56,8 @@ public sealed class JsonTopLevel
                 reader.Read();
                 var valueStart = (int)reader.TokenStartIndex;
                 var kind = reader.TokenType;
-                if (kind is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                if (kind is JsonTokenType.StartObject or JsonTokenType.StartArray
+                    && !visitor.Visit(json.Slice(start + 1, nameLength), escaped, ref reader))
                 {
                     reader.Skip();
                 }
@@ -160,4 +173,21 @@ public sealed class JsonTopLevel
 
         _properties[Count++] = property;
     }
+
+    private struct SkipAll : ITopLevelVisitor
+    {
+        public readonly bool Visit(ReadOnlySpan<byte> name, bool nameEscaped, ref Utf8JsonReader reader) => false;
+    }
+}
+
+/// <summary>Looks inside top-level objects and arrays while <see cref="JsonTopLevel"/> scans past them.</summary>
+public interface ITopLevelVisitor
+{
+    /// <summary>
+    /// Called with the reader on the first token of a top-level object or array called
+    /// <paramref name="name"/> (raw bytes, still escaped when <paramref name="nameEscaped"/>).
+    /// Returns true after reading the whole value (the reader on its closing token), or false,
+    /// without reading, to have it skipped.
+    /// </summary>
+    bool Visit(ReadOnlySpan<byte> name, bool nameEscaped, ref Utf8JsonReader reader);
 }

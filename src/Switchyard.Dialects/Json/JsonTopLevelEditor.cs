@@ -28,6 +28,20 @@ public sealed class JsonTopLevelEditor
         return this;
     }
 
+    /// <summary>
+    /// <see cref="Set(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> keeping the arrays themselves
+    /// instead of copies, for an editor reused per stream frame; the caller must not change them.
+    /// </summary>
+    public JsonTopLevelEditor SetShared(byte[] name, byte[] rawValue)
+    {
+        Forget(name);
+        _edits.Add((name, rawValue));
+        return this;
+    }
+
+    /// <summary>Drops every edit, so the editor can serve the next frame.</summary>
+    public void Clear() => _edits.Clear();
+
     /// <summary>Sets <paramref name="name"/> to a JSON string.</summary>
     public JsonTopLevelEditor SetString(ReadOnlySpan<byte> name, string value)
     {

@@ -1,3 +1,5 @@
+using Switchyard.Dialects.Json;
+
 namespace Switchyard.Dialects.Sse;
 
 /// <summary>
@@ -45,6 +47,31 @@ public static class SseFrameScanner
         }
 
         return -1;
+    }
+
+    /// <summary>
+    /// The <c>data</c> of a frame, as <see cref="ReadData"/> reads it: a slice of the frame itself
+    /// when it is one <c>data:</c> line and its blank line (what every upstream sends), otherwise
+    /// joined in <paramref name="scratch"/>, which is cleared first. Returns the number of data lines.
+    /// </summary>
+    public static int Data(ReadOnlySpan<byte> frame, PooledBufferWriter scratch, out ReadOnlySpan<byte> data)
+    {
+        var lineEnd = frame.IndexOfAny((byte)'\r', (byte)'\n');
+        if (lineEnd > 0 && frame.StartsWith("data:"u8) && !frame[lineEnd..].ContainsAnyExcept((byte)'\r', (byte)'\n'))
+        {
+            data = frame[5..lineEnd];
+            if (!data.IsEmpty && data[0] == ' ')
+            {
+                data = data[1..];
+            }
+
+            return 1;
+        }
+
+        scratch.Clear();
+        var lines = ReadData(frame, scratch);
+        data = scratch.WrittenSpan;
+        return lines;
     }
 
     /// <summary>

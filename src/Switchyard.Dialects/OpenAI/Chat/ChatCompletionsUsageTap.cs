@@ -17,6 +17,8 @@ namespace Switchyard.Dialects.OpenAI.Chat;
 /// </summary>
 public sealed class ChatCompletionsUsageTap : IUsageTap, ITextCountingTap, IDisposable
 {
+    private static readonly byte[] ModelName = "model"u8.ToArray();
+
     private readonly byte[] _clientModel;
     private readonly string _clientModelText;
     private readonly bool _clientAskedForUsageChunk;
@@ -24,6 +26,7 @@ public sealed class ChatCompletionsUsageTap : IUsageTap, ITextCountingTap, IDisp
     private readonly JsonTopLevel _topLevel = new();
     private readonly PooledBufferWriter _data = new(1024);
     private readonly PooledBufferWriter _scratch = new(1024);
+    private readonly JsonTopLevelEditor _editor = new();
     private byte[]? _heldFinishChunk;
 
     public ChatCompletionsUsageTap(string clientModel, bool clientAskedForUsageChunk, Func<Usage, decimal?>? price)
@@ -70,14 +73,12 @@ public sealed class ChatCompletionsUsageTap : IUsageTap, ITextCountingTap, IDisp
             return;
         }
 
-        _data.Clear();
-        if (SseFrameScanner.ReadData(frame, _data) == 0)
+        if (SseFrameScanner.Data(frame, _data, out var data) == 0)
         {
             Write(output, frame);
             return;
         }
 
-        var data = _data.WrittenSpan;
         if (data.SequenceEqual("[DONE]"u8))
         {
             SawDone = true;
@@ -86,9 +87,10 @@ public sealed class ChatCompletionsUsageTap : IUsageTap, ITextCountingTap, IDisp
             return;
         }
 
+        var inspected = new ChoicesInspector();
         try
         {
-            _topLevel.Rescan(data);
+            _topLevel.Rescan(data, ref inspected);
         }
         catch (GatewayException)
         {
@@ -102,7 +104,8 @@ public sealed class ChatCompletionsUsageTap : IUsageTap, ITextCountingTap, IDisp
             return;
         }
 
-        var editor = new JsonTopLevelEditor();
+        var editor = _editor;
+        editor.Clear();
         var hasUsage = false;
         if (_topLevel.TryGet(data, "usage"u8, out var usage) && usage.ValueKind == JsonTokenType.StartObject)
         {
@@ -118,14 +121,19 @@ public sealed class ChatCompletionsUsageTap : IUsageTap, ITextCountingTap, IDisp
 
         if (_topLevel.TryGet(data, "model"u8, out var model) && !data[model.Value].SequenceEqual(_clientModel))
         {
-            editor.Set("model"u8, _clientModel);
+            editor.SetShared(ModelName, _clientModel);
         }
 
         var choicesEmpty = true;
         var finishes = false;
         if (_topLevel.TryGet(data, "choices"u8, out var choices) && choices.ValueKind == JsonTokenType.StartArray)
         {
-            (choicesEmpty, finishes, var text) = InspectChoices(data[choices.Value]);
+            // Inspected during the scan unless its name was escaped or a duplicate came first.
+            var (empty, finishing, text) = inspected.Seen && inspected.ValueStart == choices.ValueStart
+                ? (inspected.Empty, inspected.Finishes, inspected.Text)
+                : InspectChoices(data[choices.Value]);
+            choicesEmpty = empty;
+            finishes = finishing;
             TextCharacters += text;
         }
 
@@ -141,18 +149,18 @@ public sealed class ChatCompletionsUsageTap : IUsageTap, ITextCountingTap, IDisp
             return;
         }
 
-        _scratch.Clear();
-        if (editor.HasEdits)
-        {
-            editor.WriteTo(data, _topLevel, _scratch);
-        }
-        else
-        {
-            _scratch.Write(data);
-        }
-
         if (!_clientAskedForUsageChunk && finishes && !hasUsage)
         {
+            _scratch.Clear();
+            if (editor.HasEdits)
+            {
+                editor.WriteTo(data, _topLevel, _scratch);
+            }
+            else
+            {
+                _scratch.Write(data);
+            }
+
             FlushHeld(output);
             _heldFinishChunk = _scratch.WrittenSpan.ToArray();
             return;
@@ -165,7 +173,10 @@ public sealed class ChatCompletionsUsageTap : IUsageTap, ITextCountingTap, IDisp
             return;
         }
 
-        WriteData(output, _scratch.WrittenSpan);
+        Write(output, "data: "u8);
+        editor.WriteTo(data, _topLevel, output);
+        Write(output, "\n\n"u8);
+        FramesWritten++;
     }
 
     public void OnEnd(IBufferWriter<byte> output) => FlushHeld(output);
@@ -204,6 +215,12 @@ public sealed class ChatCompletionsUsageTap : IUsageTap, ITextCountingTap, IDisp
     {
         var reader = new Utf8JsonReader(choices);
         reader.Read();
+        return InspectChoices(ref reader);
+    }
+
+    /// <summary><see cref="InspectChoices(ReadOnlySpan{byte})"/> with the reader on the array's first token; leaves it on the last.</summary>
+    private static (bool Empty, bool Finishes, long Text) InspectChoices(ref Utf8JsonReader reader)
+    {
         var empty = true;
         var finishes = false;
         long text = 0;
@@ -232,6 +249,29 @@ public sealed class ChatCompletionsUsageTap : IUsageTap, ITextCountingTap, IDisp
         }
 
         return (empty, finishes, text);
+    }
+
+    /// <summary>Inspects the first top-level <c>choices</c> array while <see cref="JsonTopLevel"/> scans a chunk.</summary>
+    private struct ChoicesInspector : ITopLevelVisitor
+    {
+        public bool Seen;
+        public int ValueStart;
+        public bool Empty;
+        public bool Finishes;
+        public long Text;
+
+        public bool Visit(ReadOnlySpan<byte> name, bool nameEscaped, ref Utf8JsonReader reader)
+        {
+            if (Seen || nameEscaped || reader.TokenType != JsonTokenType.StartArray || !name.SequenceEqual("choices"u8))
+            {
+                return false;
+            }
+
+            Seen = true;
+            ValueStart = (int)reader.TokenStartIndex;
+            (Empty, Finishes, Text) = InspectChoices(ref reader);
+            return true;
+        }
     }
 
     private static byte[] ExtractUsage(ReadOnlySpan<byte> chunk)
