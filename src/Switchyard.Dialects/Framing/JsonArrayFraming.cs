@@ -40,10 +40,9 @@ public sealed class JsonArrayFraming(ISseFrameHandler inner, JsonArrayWriter arr
         {
             var end = SseFrameScanner.FindFrameEnd(written);
             var frame = end < 0 ? written : written[..end];
-            _data.Clear();
-            if (SseFrameScanner.ReadData(frame, _data) > 0)
+            if (SseFrameScanner.Data(frame, _data, out var data) > 0)
             {
-                array.WriteElement(output, _data.WrittenSpan);
+                array.WriteElement(output, data);
             }
 
             written = end < 0 ? default : written[end..];

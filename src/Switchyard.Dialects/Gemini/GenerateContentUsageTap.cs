@@ -37,14 +37,12 @@ public sealed class GenerateContentUsageTap : IUsageTap, IDisposable
             return;
         }
 
-        _data.Clear();
-        if (SseFrameScanner.ReadData(frame, _data) == 0)
+        if (SseFrameScanner.Data(frame, _data, out var data) == 0)
         {
             Write(output, frame);
             return;
         }
 
-        var data = _data.WrittenSpan;
         try
         {
             _topLevel.Rescan(data);

@@ -36,10 +36,9 @@ internal sealed class RelayedTextCounter(ISseFrameHandler inner, IUsageTap tap, 
             return;
         }
 
-        _data.Clear();
-        if (SseFrameScanner.ReadData(frame, _data) > 0)
+        if (SseFrameScanner.Data(frame, _data, out var data) > 0)
         {
-            relayed.AddText(CountText(_data.WrittenSpan));
+            relayed.AddText(CountText(data));
         }
     }
 

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Text;
+using CsCheck;
+using Switchyard.Dialects.Json;
 using Switchyard.Dialects.Sse;
 
 namespace Switchyard.Dialects.Tests.Sse;
@@ -137,6 +139,42 @@ public sealed class SseFrameScannerTests
 
         Assert.Equal(lines, count);
         Assert.Equal(data, Encoding.UTF8.GetString(output.WrittenSpan));
+    }
+
+    [Theory]
+    [InlineData("data: {\"a\":1}\n\n", "{\"a\":1}")]
+    [InlineData("data:{\"a\":1}\r\n\r\n", "{\"a\":1}")]
+    [InlineData("data:  two spaces\r\r", " two spaces")]
+    public void Reads_a_one_line_frame_in_place(string frame, string data)
+    {
+        using var scratch = new PooledBufferWriter(16);
+        scratch.Write("left over"u8);
+
+        var lines = SseFrameScanner.Data(Encoding.UTF8.GetBytes(frame), scratch, out var read);
+
+        Assert.Equal(1, lines);
+        Assert.Equal(data, Encoding.UTF8.GetString(read));
+        Assert.Equal("left over", Encoding.UTF8.GetString(scratch.WrittenSpan)); // not copied
+    }
+
+    private static readonly Gen<string> FramePart = Gen.OneOf<string>(
+        "data", "data:", "data: ", "data:  ", "event: x", ": c", "id: 1", "dat", "x", "{\"a\":1}", "\r", "\n", "\r\n", " ");
+
+    [Fact]
+    public void Reads_the_same_data_in_place_as_by_copy()
+    {
+        // Whatever a frame holds (other fields, several data lines, any line ending), the in-place
+        // read and the joining copy agree on the data and on the number of data lines.
+        FramePart.Array[0, 12].Select(parts => Encoding.UTF8.GetBytes(string.Concat(parts))).Sample(frame =>
+        {
+            var copy = new ArrayBufferWriter<byte>();
+            var expectedLines = SseFrameScanner.ReadData(frame, copy);
+            using var scratch = new PooledBufferWriter(16);
+
+            var lines = SseFrameScanner.Data(frame, scratch, out var data);
+
+            return lines == expectedLines && data.SequenceEqual(copy.WrittenSpan);
+        }, iter: 20_000);
     }
 
     /// <summary>What a passthrough copy does: append each read to a buffer and cut off every complete frame.</summary>

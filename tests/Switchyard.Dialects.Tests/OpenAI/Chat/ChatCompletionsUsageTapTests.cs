@@ -184,6 +184,26 @@ public sealed class ChatCompletionsUsageTapTests
         Assert.Equal(expected, tap.TextCharacters);
     }
 
+    [Theory]
+    [InlineData("{\"id\":\"c\",\"model\":\"up\",\"ch\\u006fices\":[{\"index\":0,\"delta\":{\"content\":\"ab\"},\"finish_reason\":\"stop\"}]}", true, 2)]
+    [InlineData("{\"id\":\"c\",\"model\":\"up\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"ab\"},\"finish_reason\":\"stop\"}],\"choices\":[]}", true, 2)]
+    [InlineData("{\"id\":\"c\",\"model\":\"up\",\"choices\":null,\"choices\":[{\"index\":0,\"delta\":{\"content\":\"ab\"},\"finish_reason\":\"stop\"}]}", false, 0)]
+    [InlineData("{\"id\":\"c\",\"model\":\"up\",\"choices\":{\"a\":1},\"choices\":[{\"index\":0,\"delta\":{\"content\":\"ab\"},\"finish_reason\":\"stop\"}]}", false, 0)]
+    public async Task Reads_the_choices_the_top_level_finds_first_even_escaped_or_duplicated(string chunk, bool finished, long text)
+    {
+        // The choices are read during the scan of the top level; an escaped name or a duplicate
+        // must give what reading the first "choices" property on its own gives.
+        var body = Encoding.UTF8.GetBytes("data: " + chunk + "\n\n");
+        using var tap = new ChatCompletionsUsageTap("fast", clientAskedForUsageChunk: true, price: null);
+
+        var relayed = Encoding.UTF8.GetString(await RelayAsync(body, tap));
+
+        Assert.Equal(finished, tap.Finished);
+        Assert.Equal(text, tap.TextCharacters);
+        Assert.Contains("\"model\":\"fast\"", relayed);
+        Assert.Equal(1, tap.FramesWritten);
+    }
+
     private static Task<byte[]> RelayAsync(byte[] body, ChatCompletionsUsageTap tap) => RelayAsync(new MemoryStream(body), tap);
 
     private static async Task<byte[]> RelayAsync(Stream source, ChatCompletionsUsageTap tap)
