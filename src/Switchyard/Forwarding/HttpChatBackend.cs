@@ -61,6 +61,12 @@ internal sealed class HttpChatBackend(IUpstreamCodec codec, GatewayRequest gatew
                 yield break;
             }
 
+            if (UpstreamClient.NotAStream(call) is { } notAStream)
+            {
+                yield return new ResponseFailed(notAStream);
+                yield break;
+            }
+
             var body = await call.OpenBodyAsync();
             await using var events = codec.ReadStream(codec.Framing.ReadAsync(body, cancellationToken), cancellationToken).GetAsyncEnumerator(cancellationToken);
             while (true)

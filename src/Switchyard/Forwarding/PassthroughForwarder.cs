@@ -51,6 +51,11 @@ internal static class PassthroughForwarder
                     return AttemptOutcome.Failed(await UpstreamClient.ReadErrorAsync(call, endpoint, context.RequestAborted));
                 }
 
+                if (request.Stream && UpstreamClient.NotAStream(call) is { } notAStream)
+                {
+                    return AttemptOutcome.Failed(notAStream);
+                }
+
                 // 4. Answer: relayed with the few edits.
                 return request.Stream && dialect is IStreamPassthrough streaming
                     ? await RelayStreamAsync(request, streaming, plan, entry, deployment, call)

@@ -123,6 +123,21 @@ internal static class UpstreamClient
     public static GatewayError ConnectionBroke() =>
         new(GatewayErrorKind.UpstreamFailed, "The upstream connection broke mid-stream.") { Code = "upstream_error", AllowsFailover = true };
 
+    /// <summary>
+    /// A streaming request answered with one JSON body (an upstream that ignored <c>stream</c>), or
+    /// null. Every upstream framing (SSE, AWS event-stream) has a media type of its own, so a JSON one
+    /// is a failure before anything reaches the client, and a fallback may answer instead of a body
+    /// that is neither the stream nor the error the client expects.
+    /// </summary>
+    public static GatewayError? NotAStream(UpstreamCall call)
+    {
+        var mediaType = call.Response.Content.Headers.ContentType?.MediaType;
+        return mediaType is not null
+            && (mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase))
+            ? new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream answered a streaming request with a JSON body instead of a stream.") { Code = "upstream_error", AllowsFailover = true }
+            : null;
+    }
+
     /// <summary>Reads a whole (small) upstream body, such as an error or a non-streamed answer.</summary>
     public static async Task<byte[]> ReadBodyAsync(UpstreamCall call)
     {

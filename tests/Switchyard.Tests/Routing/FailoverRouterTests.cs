@@ -117,6 +117,44 @@ public sealed class FailoverRouterTests
         Assert.Contains("deployment=c/fb2", response.Headers.GetValues("Server-Timing").Single(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("openai")]
+    [InlineData("anthropic")]
+    public async Task Fails_over_when_an_upstream_answers_a_stream_with_one_json_body(string surface)
+    {
+        // An upstream that ignores "stream" must not reach the client as a JSON body inside an SSE
+        // answer: it is a failed attempt, passthrough (OpenAI client) and translated (Anthropic client) alike.
+        await using var ignoring = await FakeUpstream.StartAsync();
+        await using var streaming = await FakeUpstream.StartAsync();
+        await using var gateway = await GatewayInstance.StartAsync(config =>
+        {
+            foreach (var (name, upstream) in new[] { ("a", ignoring), ("b", streaming) })
+            {
+                config["providers"]!.AsArray().Add(new JsonObject { ["name"] = name, ["type"] = "openai", ["baseUrl"] = upstream.BaseUrl + "/v1", ["retries"] = 0 });
+            }
+
+            config["models"]!.AsArray().Add(new JsonObject { ["id"] = "m", ["provider"] = "a", ["fallbacks"] = new JsonArray("fb") });
+            config["models"]!.AsArray().Add(new JsonObject { ["id"] = "fb", ["provider"] = "b" });
+            config["routing"] = new JsonObject { ["backoffMilliseconds"] = 1 };
+        });
+        ignoring.Default = (context, _) => FakeUpstream.WriteJsonAsync(context, UpstreamAnswers.ChatCompletion("not streamed"));
+        streaming.Default = (context, _) => FakeUpstream.WriteSseAsync(context, UpstreamAnswers.TextStream("streamed"));
+        using var client = gateway.HttpClient();
+
+        using var response = surface == "openai"
+            ? await client.PostAsync("/v1/chat/completions", Requests.Json("""{"model":"m","stream":true,"messages":[{"role":"user","content":"hi"}]}"""), Ct)
+            : await client.PostAsync("/v1/messages", Requests.Json("""{"model":"m","max_tokens":16,"stream":true,"messages":[{"role":"user","content":"hi"}]}"""), Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        Assert.DoesNotContain("not streamed", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("error", text, StringComparison.Ordinal);
+        Assert.Contains("stream", text, StringComparison.Ordinal);
+        Assert.Single(ignoring.Requests);
+        Assert.Single(streaming.Requests);
+    }
+
     [Fact]
     public async Task Answers_exhausted_retries_with_the_last_failure_keeping_a_429_and_its_retry_after()
     {
