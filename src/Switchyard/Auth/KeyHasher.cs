@@ -11,7 +11,29 @@ internal static class KeyHasher
 {
     private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-    public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+    // Every request hashes its key: a key of ordinary length is encoded and hashed on the stack.
+    private const int StackBytes = 512;
+
+    public static string Hash(string secret)
+    {
+        var length = Encoding.UTF8.GetMaxByteCount(secret.Length);
+        var rented = length > StackBytes ? System.Buffers.ArrayPool<byte>.Shared.Rent(length) : null;
+        try
+        {
+            Span<byte> utf8 = rented is null ? stackalloc byte[StackBytes] : rented;
+            var written = Encoding.UTF8.GetBytes(secret, utf8);
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(utf8[..written], hash);
+            return Convert.ToHexStringLower(hash);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented, clearArray: true);
+            }
+        }
+    }
 
     /// <summary>A new secret: <c>sk-sy-</c> and 40 random base62 characters (about 238 bits).</summary>
     public static string NewSecret() => "sk-sy-" + RandomNumberGenerator.GetString(Alphabet, 40);
@@ -20,5 +42,5 @@ internal static class KeyHasher
 
     /// <summary>Constant-time comparison of two hex hashes.</summary>
     public static bool HashesEqual(string a, string b) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(a), Encoding.ASCII.GetBytes(b));
+        CryptographicOperations.FixedTimeEquals(System.Runtime.InteropServices.MemoryMarshal.AsBytes(a.AsSpan()), System.Runtime.InteropServices.MemoryMarshal.AsBytes(b.AsSpan()));
 }
