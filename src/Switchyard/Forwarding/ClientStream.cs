@@ -30,10 +30,13 @@ internal sealed class ClientStream(GatewayRequest request) : IDisposable
         await request.Context.Response.BodyWriter.WriteAsync(bytes, cancellationToken);
     }
 
-    /// <summary>Writes one event of the client's codec.</summary>
-    public async ValueTask WriteAsync(SseFrame frame, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds one event of the client's codec to what <see cref="FlushAsync"/> sends next, so that
+    /// the events one upstream read yields go out in one write instead of a write (and a
+    /// system call) each. Sent at once when a write's worth has gathered.
+    /// </summary>
+    public async ValueTask AddAsync(SseFrame frame, CancellationToken cancellationToken)
     {
-        _buffer.Clear();
         if (_array is null)
         {
             SseStreams.Write(_buffer, frame);
@@ -43,20 +46,34 @@ internal sealed class ClientStream(GatewayRequest request) : IDisposable
             _array.WriteElement(_buffer, frame.Data.Span);
         }
 
-        await WriteAsync(_buffer.WrittenMemory, cancellationToken);
+        if (_buffer.WrittenCount >= SseRelay.BufferSize)
+        {
+            await FlushAsync(cancellationToken);
+        }
     }
 
-    /// <summary>Ends the stream's framing (the JSON array's closing bracket); SSE needs nothing.</summary>
-    public async ValueTask CloseAsync(CancellationToken cancellationToken)
+    /// <summary>Sends the events added since the last flush; the caller flushes before it waits for more.</summary>
+    public async ValueTask FlushAsync(CancellationToken cancellationToken)
     {
-        if (_array is null || !Committed)
+        if (_buffer.WrittenCount == 0)
         {
             return;
         }
 
+        await WriteAsync(_buffer.WrittenMemory, cancellationToken);
         _buffer.Clear();
-        _array.Close(_buffer);
-        await request.Context.Response.BodyWriter.WriteAsync(_buffer.WrittenMemory, cancellationToken);
+    }
+
+    /// <summary>Sends what is pending and ends the stream's framing (the JSON array's closing bracket; SSE needs nothing).</summary>
+    public async ValueTask CloseAsync(CancellationToken cancellationToken)
+    {
+        // An array is closed once it has an element, sent or still pending.
+        if (_array is not null && (Committed || _buffer.WrittenCount > 0))
+        {
+            _array.Close(_buffer);
+        }
+
+        await FlushAsync(cancellationToken);
     }
 
     private void Commit()

@@ -147,7 +147,7 @@ internal sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images
             {
                 try
                 {
-                    if (!await frames.MoveNextAsync())
+                    if (!await NextAsync(frames, stream, gateway.Aborted))
                     {
                         break;
                     }
@@ -165,7 +165,7 @@ internal sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images
                     gateway.MarkFinishing();
                 }
 
-                await stream.WriteAsync(frames.Current, gateway.Aborted);
+                await stream.AddAsync(frames.Current, gateway.Aborted);
             }
 
             await stream.CloseAsync(gateway.Aborted);
@@ -176,6 +176,41 @@ internal sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images
             gateway.Telemetry?.StreamEnded();
             await upstream.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// The next event to write. Events the upstream has already sent are gathered into one write
+    /// (<see cref="ClientStream.AddAsync"/>); when the next one is not ready, what is gathered goes
+    /// out while it is awaited. Should that write fail (the client left), the pending read is
+    /// waited out — the request's cancellation ends it — so the enumerator is idle when disposed.
+    /// </summary>
+    private static async ValueTask<bool> NextAsync(IAsyncEnumerator<SseFrame> frames, ClientStream stream, CancellationToken cancellationToken)
+    {
+        var next = frames.MoveNextAsync();
+        if (next.IsCompleted)
+        {
+            return await next;
+        }
+
+        try
+        {
+            await stream.FlushAsync(cancellationToken);
+        }
+        catch
+        {
+            try
+            {
+                await next;
+            }
+            catch (Exception)
+            {
+                // The write's failure is the one reported.
+            }
+
+            throw;
+        }
+
+        return await next;
     }
 
     private static async IAsyncEnumerable<StreamEvent> Concat(List<StreamEvent> prefix, IAsyncEnumerator<StreamEvent> rest)
