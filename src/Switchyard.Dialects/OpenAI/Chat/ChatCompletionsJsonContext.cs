@@ -8,6 +8,7 @@ namespace Switchyard.Dialects.OpenAI.Chat;
     UseStringEnumConverter = true)]
 [JsonSerializable(typeof(ChatCompletionRequestWire))]
 [JsonSerializable(typeof(ChatCompletionWire))]
+[JsonSerializable(typeof(ChatChunkWire))]
 [JsonSerializable(typeof(List<ContentPartWire>))]
 [JsonSerializable(typeof(OpenAIErrorEnvelopeWire))]
 internal sealed partial class ChatCompletionsJsonContext : JsonSerializerContext;

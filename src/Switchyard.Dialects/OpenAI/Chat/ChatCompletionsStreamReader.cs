@@ -38,10 +38,10 @@ internal static class ChatCompletionsStreamReader
                 continue;
             }
 
-            ChatCompletionWire? chunk;
+            ChatChunkWire? chunk;
             try
             {
-                chunk = JsonSerializer.Deserialize(frame.Data.Span, ChatCompletionsJsonContext.Default.ChatCompletionWire);
+                chunk = JsonSerializer.Deserialize(frame.Data.Span, ChatCompletionsJsonContext.Default.ChatChunkWire);
             }
             catch (JsonException)
             {
@@ -54,7 +54,7 @@ internal static class ChatCompletionsStreamReader
                 yield break;
             }
 
-            if (chunk.ExtensionData?.TryGetValue("error", out var error) == true)
+            if (chunk.Error is { } error)
             {
                 yield return new ResponseFailed(OpenAIErrors.Read(502, JsonSerializer.SerializeToUtf8Bytes(
                     new Dictionary<string, JsonElement> { ["error"] = error }, DialectsJsonContext.Default.DictionaryStringJsonElement)));
@@ -86,7 +86,7 @@ internal static class ChatCompletionsStreamReader
                     events.Add(new ReasoningDelta(openPart!.Value, reasoning));
                 }
 
-                if (delta.Content is { ValueKind: JsonValueKind.String } content && content.GetString() is { Length: > 0 } text)
+                if (delta.Content is { Length: > 0 } text)
                 {
                     Switch(PartKind.Text);
                     events.Add(new TextDelta(openPart!.Value, text));
@@ -159,7 +159,7 @@ internal static class ChatCompletionsStreamReader
 
         yield return new ResponseCompleted(finish.Value, usage);
 
-        static List<Citation>? CitationsToCanonicalOrNull(ChatMessageWire delta) => ChatCompletionsMapping.CitationsToCanonical(delta.Annotations);
+        static List<Citation>? CitationsToCanonicalOrNull(ChatChunkDeltaWire delta) => ChatCompletionsMapping.CitationsToCanonical(delta.Annotations);
 
         void Switch(PartKind kind)
         {

@@ -374,3 +374,66 @@ internal sealed class OpenAIErrorWire
     /// <summary>A string in OpenAI's answers; some compatible servers send a number.</summary>
     public JsonElement? Code { get; set; }
 }
+
+/// <summary>
+/// A <c>chat.completion.chunk</c> as the stream reader reads it, once per frame: only the fields it
+/// turns into events. Unlike <see cref="ChatCompletionWire"/> it keeps no bag of unknown fields and
+/// no <see cref="JsonElement"/> for the content, each of which cost a parsed document per chunk;
+/// fields it does not read are skipped, whatever their type.
+/// </summary>
+internal sealed class ChatChunkWire
+{
+    public string? Id { get; set; }
+
+    public long Created { get; set; }
+
+    public string? Model { get; set; }
+
+    public List<ChatChunkChoiceWire>? Choices { get; set; }
+
+    public UsageWire? Usage { get; set; }
+
+    /// <summary>An error in place of a chunk: OpenAI-compatible servers send one mid-stream.</summary>
+    public JsonElement? Error { get; set; }
+}
+
+internal sealed class ChatChunkChoiceWire
+{
+    public ChatChunkDeltaWire? Delta { get; set; }
+
+    public string? FinishReason { get; set; }
+}
+
+internal sealed class ChatChunkDeltaWire
+{
+    /// <summary>The text, when it is a string; any other value carries nothing the reader uses.</summary>
+    [JsonConverter(typeof(StringOrNothingConverter))]
+    public string? Content { get; set; }
+
+    public List<ToolCallWire>? ToolCalls { get; set; }
+
+    /// <summary>Reasoning text as DeepSeek, vLLM and most OpenAI-compatible servers carry it.</summary>
+    public string? ReasoningContent { get; set; }
+
+    public string? Refusal { get; set; }
+
+    /// <summary>url_citation annotations from web search.</summary>
+    public List<ChatAnnotationWire>? Annotations { get; set; }
+}
+
+/// <summary>A string value, or null for a value of any other type (skipped, not refused).</summary>
+internal sealed class StringOrNothingConverter : JsonConverter<string?>
+{
+    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return reader.GetString();
+        }
+
+        reader.Skip();
+        return null;
+    }
+
+    public override void Write(Utf8JsonWriter writer, string? value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+}

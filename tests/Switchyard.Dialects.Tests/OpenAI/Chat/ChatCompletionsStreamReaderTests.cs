@@ -192,6 +192,24 @@ public sealed class ChatCompletionsStreamReaderTests
     }
 
     [Fact]
+    public async Task Reads_past_fields_it_does_not_use_whatever_their_type()
+    {
+        // Fields the reader does not turn into events are skipped, not typed: a server that sends
+        // them in another shape (or a null error) does not fail the stream; a content that is not a
+        // string carries no text.
+        const string Odd = "data: {\"id\":\"chatcmpl-1\",\"object\":7,\"created\":1,\"model\":\"m\",\"system_fingerprint\":42,\"service_tier\":{\"tier\":[1]},"
+            + "\"error\":null,\"obfuscation\":\"abc\",\"choices\":[{\"index\":\"0\",\"logprobs\":{\"content\":[]},\"delta\":{\"role\":7,\"content\":[{\"type\":\"text\",\"text\":\"no\"}],\"extra\":true},\"finish_reason\":null}]}\n\n";
+        var body = RoleChunk + Odd + ContentChunk + FinishChunk + "data: [DONE]\n\n";
+
+        var events = await EventStreams.ReadChatAsync(body);
+
+        Assert.Equal(
+            [typeof(ResponseStarted), typeof(PartStarted), typeof(TextDelta), typeof(PartCompleted), typeof(ResponseCompleted)],
+            events.Select(e => e.GetType()));
+        Assert.Equal(new TextDelta(0, "Hel"), events[2]);
+    }
+
+    [Fact]
     public async Task Fails_on_an_error_frame_with_the_upstreams_scrubbed_message()
     {
         const string ErrorFrame = "data: {\"error\":{\"message\":\"The server had an error processing your request (host 10.1.2.3:443).\",\"type\":\"server_error\",\"param\":null,\"code\":null}}\n\n";
