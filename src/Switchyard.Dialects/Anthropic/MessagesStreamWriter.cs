@@ -223,20 +223,16 @@ internal static class MessagesStreamWriter
 
     private static SseFrame Delta(int index, ReadOnlySpan<byte> type, ReadOnlySpan<byte> field, string value)
     {
-        var buffer = new ArrayBufferWriter<byte>(64 + value.Length);
-        using (var writer = new Utf8JsonWriter(buffer, JsonWire.WriterOptions))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("type"u8, "content_block_delta"u8);
-            writer.WriteNumber("index"u8, index);
-            writer.WriteStartObject("delta"u8);
-            writer.WriteString("type"u8, type);
-            writer.WriteString(field, value);
-            writer.WriteEndObject();
-            writer.WriteEndObject();
-        }
-
-        return new SseFrame("content_block_delta", buffer.WrittenSpan.ToArray());
+        var writer = ScratchJson.Start();
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, "content_block_delta"u8);
+        writer.WriteNumber("index"u8, index);
+        writer.WriteStartObject("delta"u8);
+        writer.WriteString("type"u8, type);
+        writer.WriteString(field, value);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        return new SseFrame("content_block_delta", ScratchJson.Finish(writer));
     }
 
     private static SseFrame Event(string type, Action<Utf8JsonWriter> body) => new(type, Json(w =>
@@ -249,12 +245,8 @@ internal static class MessagesStreamWriter
 
     private static byte[] Json(Action<Utf8JsonWriter> write)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, JsonWire.WriterOptions))
-        {
-            write(writer);
-        }
-
-        return buffer.WrittenSpan.ToArray();
+        var writer = ScratchJson.Start();
+        write(writer);
+        return ScratchJson.Finish(writer);
     }
 }
