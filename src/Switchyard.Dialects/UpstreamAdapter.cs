@@ -172,8 +172,14 @@ public sealed class UpstreamAdapter
         };
     }
 
-    /// <summary>The stream with every call's start carrying its client name, namespace and free-form kind.</summary>
-    public async IAsyncEnumerable<StreamEvent> Restore(IAsyncEnumerable<StreamEvent> events, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>
+    /// The stream with every call's start carrying its client name, namespace and free-form kind;
+    /// the stream itself when the client has no tools to restore (no stage per event for nothing).
+    /// </summary>
+    public IAsyncEnumerable<StreamEvent> Restore(IAsyncEnumerable<StreamEvent> events, CancellationToken cancellationToken) =>
+        _clientTools.Count == 0 ? events : RestoreCalls(events, cancellationToken);
+
+    private async IAsyncEnumerable<StreamEvent> RestoreCalls(IAsyncEnumerable<StreamEvent> events, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var item in events.WithCancellation(cancellationToken).ConfigureAwait(false))
         {

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Switchyard.Catalog;
 using Switchyard.Dialects;
 using Switchyard.Dialects.Canonical;
@@ -142,7 +141,7 @@ internal sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images
                 OnFinalAnswer = gateway.Turn is { } turn ? answer => turn.FinalResponse = answer : null,
             };
             using var stream = new ClientStream(gateway);
-            await using var frames = client.WriteStream(meter.Apply(Concat(prefix, upstream)), options, gateway.Aborted).GetAsyncEnumerator(gateway.Aborted);
+            await using var frames = client.WriteStream(meter.Apply(prefix, upstream), options, gateway.Aborted).GetAsyncEnumerator(gateway.Aborted);
             while (true)
             {
                 try
@@ -213,19 +212,6 @@ internal sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images
         return await next;
     }
 
-    private static async IAsyncEnumerable<StreamEvent> Concat(List<StreamEvent> prefix, IAsyncEnumerator<StreamEvent> rest)
-    {
-        foreach (var item in prefix)
-        {
-            yield return item;
-        }
-
-        while (await rest.MoveNextAsync())
-        {
-            yield return rest.Current;
-        }
-    }
-
     /// <summary>
     /// The metering stage: prices usage as it passes and keeps <see cref="RelayedUsage"/> current
     /// (the usage last seen, the text relayed), for charging what was relayed however the stream ends.
@@ -246,10 +232,13 @@ internal sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images
 
         public GatewayError? Failure { get; private set; }
 
-        public async IAsyncEnumerable<StreamEvent> Apply(IAsyncEnumerable<StreamEvent> events, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        /// <summary>The events read ahead (<paramref name="prefix"/>), then the rest of the stream, metered as they pass.</summary>
+        public async IAsyncEnumerable<StreamEvent> Apply(List<StreamEvent> prefix, IAsyncEnumerator<StreamEvent> rest)
         {
-            await foreach (var item in events.WithCancellation(cancellationToken))
+            var read = 0;
+            while (read < prefix.Count || await rest.MoveNextAsync())
             {
+                var item = read < prefix.Count ? prefix[read++] : rest.Current;
                 switch (item)
                 {
                     case ResponseStarted { Usage: { } startUsage } started:
