@@ -41,7 +41,7 @@ internal static class ChatCompletionsStreamReader
             ChatChunkWire? chunk;
             try
             {
-                chunk = JsonSerializer.Deserialize(frame.Data.Span, ChatCompletionsJsonContext.Default.ChatChunkWire);
+                chunk = ChatChunkParser.Parse(frame.Data.Span);
             }
             catch (JsonException)
             {

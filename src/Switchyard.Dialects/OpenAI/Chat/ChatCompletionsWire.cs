@@ -376,8 +376,8 @@ internal sealed class OpenAIErrorWire
 }
 
 /// <summary>
-/// A <c>chat.completion.chunk</c> as the stream reader reads it, once per frame: only the fields it
-/// turns into events. Unlike <see cref="ChatCompletionWire"/> it keeps no bag of unknown fields and
+/// A <c>chat.completion.chunk</c> as the stream reader reads it (<see cref="ChatChunkParser"/>), once
+/// per frame: only the fields it turns into events. Unlike <see cref="ChatCompletionWire"/> it keeps no bag of unknown fields and
 /// no <see cref="JsonElement"/> for the content, each of which cost a parsed document per chunk;
 /// fields it does not read are skipped, whatever their type.
 /// </summary>
@@ -389,7 +389,7 @@ internal sealed class ChatChunkWire
 
     public string? Model { get; set; }
 
-    public List<ChatChunkChoiceWire>? Choices { get; set; }
+    public List<ChatChunkChoiceWire?>? Choices { get; set; }
 
     public UsageWire? Usage { get; set; }
 
