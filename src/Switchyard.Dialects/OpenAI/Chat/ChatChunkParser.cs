@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Switchyard.Dialects.OpenAI.Chat;
 
@@ -59,8 +60,7 @@ internal static class ChatChunkParser
             }
             else if (reader.ValueTextEquals("usage"u8))
             {
-                Next(ref reader);
-                chunk.Usage = JsonSerializer.Deserialize(ref reader, ChatCompletionsJsonContext.Default.UsageWire);
+                chunk.Usage = Nested(ref reader, ChatCompletionsJsonContext.Default.UsageWire);
             }
             else if (reader.ValueTextEquals("error"u8))
             {
@@ -137,8 +137,7 @@ internal static class ChatChunkParser
             }
             else if (reader.ValueTextEquals("tool_calls"u8))
             {
-                Next(ref reader);
-                delta.ToolCalls = JsonSerializer.Deserialize(ref reader, ChatCompletionsJsonContext.Default.ListToolCallWire);
+                delta.ToolCalls = Nested(ref reader, ChatCompletionsJsonContext.Default.ListToolCallWire);
             }
             else if (reader.ValueTextEquals("reasoning_content"u8))
             {
@@ -150,8 +149,7 @@ internal static class ChatChunkParser
             }
             else if (reader.ValueTextEquals("annotations"u8))
             {
-                Next(ref reader);
-                delta.Annotations = JsonSerializer.Deserialize(ref reader, ChatCompletionsJsonContext.Default.ListChatAnnotationWire);
+                delta.Annotations = Nested(ref reader, ChatCompletionsJsonContext.Default.ListChatAnnotationWire);
             }
             else
             {
@@ -179,6 +177,17 @@ internal static class ChatChunkParser
             JsonTokenType.Null => null,
             _ => throw new JsonException($"Expected a string, not {reader.TokenType}."),
         };
+    }
+
+    /// <summary>
+    /// The property's value read by the serializer (a sub-object seen once a stream, or rarely);
+    /// null for JSON null without calling it, as OpenAI sends <c>"usage": null</c> in every chunk.
+    /// </summary>
+    private static T? Nested<T>(ref Utf8JsonReader reader, JsonTypeInfo<T> type)
+        where T : class
+    {
+        Next(ref reader);
+        return reader.TokenType == JsonTokenType.Null ? null : JsonSerializer.Deserialize(ref reader, type);
     }
 
     private static void Skip(ref Utf8JsonReader reader)

@@ -8,6 +8,7 @@ namespace Switchyard.Dialects.OpenAI.Chat;
     UseStringEnumConverter = true)]
 [JsonSerializable(typeof(ChatCompletionRequestWire))]
 [JsonSerializable(typeof(ChatCompletionWire))]
+// Not used to read chunks (ChatChunkParser does): the parser's reference, which its tests hold it to.
 [JsonSerializable(typeof(ChatChunkWire))]
 [JsonSerializable(typeof(List<ContentPartWire>))]
 [JsonSerializable(typeof(OpenAIErrorEnvelopeWire))]
