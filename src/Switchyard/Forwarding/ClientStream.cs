@@ -19,6 +19,9 @@ internal sealed class ClientStream(GatewayRequest request) : IDisposable
 
     public bool Committed { get; private set; }
 
+    /// <summary>Every event added has been written to the client (none waits for a flush).</summary>
+    public bool Flushed => _buffer.WrittenCount == 0;
+
     /// <summary>Wraps a passthrough stage so what it writes reaches the client in the client's framing.</summary>
     public ISseFrameHandler Frame(ISseFrameHandler handler) =>
         _array is null ? handler : new JsonArrayFraming(handler, _array);

@@ -151,10 +151,11 @@ internal sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images
                         break;
                     }
                 }
-                catch (OperationCanceledException) when (gateway.Aborted.IsCancellationRequested && gateway.Relayed.Completed && !gateway.JsonArray)
+                catch (OperationCanceledException) when (gateway.Aborted.IsCancellationRequested && gateway.Relayed.Completed && stream.Flushed && !gateway.JsonArray)
                 {
                     // The client left after the upstream's last event had gone out to it, while the
-                    // gateway waited for the upstream's own end: the answer was delivered.
+                    // gateway waited for the upstream's own end: the answer was delivered. (A failed
+                    // flush of the last events leaves them unsent and is not caught here.)
                     break;
                 }
 

@@ -71,6 +71,34 @@ public sealed class TranslatingForwarderTests
         Assert.InRange(chunks.Count, 1, 2);
     }
 
+    [Fact]
+    public async Task A_burst_is_written_in_pieces_of_bounded_size()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var gateway = await GatewayInstance.StartWithOpenAIAsync(upstream);
+        var words = Enumerable.Range(0, 400).Select(i => $" word{i:D3}-" + new string('x', 80)).ToArray();
+        upstream.Enqueue(async (context, _) =>
+        {
+            // ~50 KB of answer in one write: gathering must not hold it all before writing.
+            context.Response.ContentType = "text/event-stream";
+            string[] frames = [UpstreamAnswers.Chunk("""{"role":"assistant","content":""}"""), .. words.Select(w => UpstreamAnswers.Chunk($$"""{"content":"{{w}}"}""")),
+                UpstreamAnswers.Chunk("{}", "stop"), UpstreamAnswers.UsageChunk(12, 400), "data: [DONE]"];
+            await context.Response.WriteAsync(string.Concat(frames.Select(f => f + "\n\n")), context.RequestAborted);
+        });
+
+        var chunks = await PostReadingChunksAsync(gateway, "/v1/messages",
+            """{"model":"gpt-test","max_tokens":1024,"stream":true,"messages":[{"role":"user","content":"hi"}]}""");
+
+        Assert.Contains(string.Concat(words), string.Concat(string.Concat(chunks).Split('\n')
+            .Where(l => l.StartsWith("data: ", StringComparison.Ordinal))
+            .Select(l => JsonNode.Parse(l[6..])!)
+            .Where(e => (string?)e["delta"]?["type"] == "text_delta")
+            .Select(e => (string)e["delta"]!["text"]!)), StringComparison.Ordinal);
+        Assert.True(chunks.Count > 1, $"{chunks.Count} chunk(s)");
+        // Sent once 8 KB have gathered: no write is more than that plus one event.
+        Assert.All(chunks, c => Assert.InRange(c.Length, 1, 8 * 1024 + 512));
+    }
+
     /// <summary>Posts with <see cref="GatewayInstance.UserKey"/> over a raw connection and returns the chunked body's chunks as sent.</summary>
     private static async Task<List<string>> PostReadingChunksAsync(GatewayInstance gateway, string path, string json)
     {
