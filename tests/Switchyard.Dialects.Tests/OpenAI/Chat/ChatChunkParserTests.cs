@@ -54,6 +54,16 @@ public sealed class ChatChunkParserTests
     }
 
     [Fact]
+    public void Refuses_an_unknown_field_nested_past_the_depth_limit_as_the_serializer_does()
+    {
+        // A hostile upstream's deep nesting in a field nobody reads: refused at depth 64, not walked.
+        var deep = "{\"x\":" + new string('[', 100) + new string(']', 100) + ",\"id\":\"a\"}";
+
+        Assert.Equal("refused", Serialized(deep));
+        Assert.Equal("refused", Parsed(deep));
+    }
+
+    [Fact]
     public void Refuses_a_string_that_is_not_utf8()
     {
         byte[] json = [.. "{\"id\":\""u8, 0xC3, 0x28, .. "\"}"u8];
