@@ -13,9 +13,19 @@ internal sealed class IdleTimeoutStream(Stream inner, UpstreamCall call) : Strea
 
     public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         call.Touch();
+
+        // The relays read under the token the call is linked to already: no link (and no state
+        // machine) per read, which an open stream pays on every frame.
+        return !cancellationToken.CanBeCanceled || cancellationToken == call.Caller || cancellationToken == call.Token
+            ? inner.ReadAsync(buffer, call.Token)
+            : ReadLinkedAsync(buffer, cancellationToken);
+    }
+
+    private async ValueTask<int> ReadLinkedAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, call.Token);
         return await inner.ReadAsync(buffer, linked.Token);
     }

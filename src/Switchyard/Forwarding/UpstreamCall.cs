@@ -9,9 +9,10 @@ internal sealed class UpstreamCall : IDisposable
     private readonly CancellationTokenSource _timeout;
     private readonly TimeSpan _idle;
 
-    internal UpstreamCall(HttpResponseMessage response, CancellationTokenSource timeout, TimeSpan idle, TimeSpan headersElapsed)
+    internal UpstreamCall(HttpResponseMessage response, CancellationTokenSource timeout, TimeSpan idle, TimeSpan headersElapsed, CancellationToken caller)
     {
         Response = response;
+        Caller = caller;
         _timeout = timeout;
         _idle = idle;
         HeadersElapsed = headersElapsed;
@@ -24,6 +25,9 @@ internal sealed class UpstreamCall : IDisposable
 
     /// <summary>Cancelled when the client goes away or the upstream stays silent past the idle timeout.</summary>
     public CancellationToken Token => _timeout.Token;
+
+    /// <summary>The caller's token the call was linked to: a read under it needs no link of its own.</summary>
+    public CancellationToken Caller { get; }
 
     public bool TimedOut { get; private set; }
 

@@ -97,7 +97,7 @@ internal static class UpstreamClient
             }
 
             var response = await provider.Invoker!.SendAsync(request, timeout.Token);
-            return (new UpstreamCall(response, timeout, provider.Timeout, Stopwatch.GetElapsedTime(started)), null);
+            return (new UpstreamCall(response, timeout, provider.Timeout, Stopwatch.GetElapsedTime(started), cancellationToken), null);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
