@@ -16,7 +16,7 @@ public sealed class MessagesUsageTap : IUsageTap, IDisposable
 {
     private readonly string _clientModel;
     private readonly Func<Usage, decimal?>? _price;
-    private readonly PooledBufferWriter _data = new(1024);
+    private readonly PooledBufferWriter _data = PooledBufferWriter.RentOnFirstWrite(1024);
     private readonly JsonTopLevel _topLevel = new();
 
     public MessagesUsageTap(string clientModel, Func<Usage, decimal?>? price)

@@ -7,8 +7,8 @@ namespace Switchyard.Dialects.Framing;
 /// <summary>Wraps an SSE-producing passthrough stage and re-frames what it writes as elements of a <see cref="JsonArrayWriter"/>.</summary>
 public sealed class JsonArrayFraming(ISseFrameHandler inner, JsonArrayWriter array) : ISseFrameHandler, IDisposable
 {
-    private readonly PooledBufferWriter _scratch = new(4096);
-    private readonly PooledBufferWriter _data = new(1024);
+    private readonly PooledBufferWriter _scratch = PooledBufferWriter.RentOnFirstWrite(4096);
+    private readonly PooledBufferWriter _data = PooledBufferWriter.RentOnFirstWrite(1024);
 
     public void OnFrame(ReadOnlySpan<byte> frame, IBufferWriter<byte> output)
     {

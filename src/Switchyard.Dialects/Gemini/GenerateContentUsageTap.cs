@@ -15,7 +15,7 @@ public sealed class GenerateContentUsageTap : IUsageTap, IDisposable
 {
     private readonly string _clientModel;
     private readonly Func<Usage, decimal?>? _price;
-    private readonly PooledBufferWriter _data = new(1024);
+    private readonly PooledBufferWriter _data = PooledBufferWriter.RentOnFirstWrite(1024);
     private readonly JsonTopLevel _topLevel = new();
 
     public GenerateContentUsageTap(string clientModel, Func<Usage, decimal?>? price)

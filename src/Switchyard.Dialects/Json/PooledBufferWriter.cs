@@ -5,11 +5,23 @@ namespace Switchyard.Dialects.Json;
 /// <summary>An <see cref="IBufferWriter{T}"/> over arrays rented from the shared pool; dispose to return them.</summary>
 public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 {
+    private readonly int _initialCapacity;
     private byte[] _buffer;
     private int _written;
 
-    public PooledBufferWriter(int initialCapacity = 4096) =>
-        _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initialCapacity, 256));
+    public PooledBufferWriter(int initialCapacity = 4096)
+        : this(initialCapacity, rentNow: true)
+    {
+    }
+
+    private PooledBufferWriter(int initialCapacity, bool rentNow)
+    {
+        _initialCapacity = Math.Max(initialCapacity, 256);
+        _buffer = rentNow ? ArrayPool<byte>.Shared.Rent(_initialCapacity) : [];
+    }
+
+    /// <summary>A writer that rents its first array on its first write (see <see cref="Release"/>).</summary>
+    public static PooledBufferWriter RentOnFirstWrite(int initialCapacity) => new(initialCapacity, rentNow: false);
 
     public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _written);
 
@@ -39,7 +51,12 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 
     public void Clear() => _written = 0;
 
-    public void Dispose()
+    /// <summary>
+    /// Empties the writer and gives its array back to the pool; the next write rents one again. For
+    /// a writer held across waits, such as an open stream's between two frames: ten thousand
+    /// streams each holding a buffer while their upstreams are silent were most of their memory.
+    /// </summary>
+    public void Release()
     {
         var buffer = _buffer;
         _buffer = [];
@@ -50,6 +67,8 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         }
     }
 
+    public void Dispose() => Release();
+
     private void Ensure(int sizeHint)
     {
         var needed = _written + Math.Max(sizeHint, 1);
@@ -58,9 +77,13 @@ public sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
             return;
         }
 
-        var grown = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _buffer.Length * 2));
+        var grown = ArrayPool<byte>.Shared.Rent(Math.Max(needed, Math.Max(_buffer.Length * 2, _initialCapacity)));
         _buffer.AsSpan(0, _written).CopyTo(grown);
-        ArrayPool<byte>.Shared.Return(_buffer);
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+        }
+
         _buffer = grown;
     }
 }

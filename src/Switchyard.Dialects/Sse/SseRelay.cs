@@ -11,8 +11,9 @@ namespace Switchyard.Dialects.Sse;
 public static class SseRelay
 {
     /// <summary>
-    /// The read buffer's first size, and the output's; both grow for a larger frame. Small because
-    /// every open stream holds both: at 64 KiB each, 10,000 streams held 1.3 GB.
+    /// The read buffer's first size, and the output's; both grow for a larger frame. Neither is
+    /// held while the relay waits for the upstream with no partial frame: every open stream would
+    /// hold both (at 64 KiB each, 10,000 streams held 1.3 GB; at 8 KiB, a third of their memory).
     /// </summary>
     public const int BufferSize = 8 * 1024;
 
@@ -32,19 +33,27 @@ public static class SseRelay
         Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write,
         CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        using var output = new PooledBufferWriter(BufferSize);
+        byte[] buffer = [];
+        using var output = PooledBufferWriter.RentOnFirstWrite(BufferSize);
         var filled = 0;
         try
         {
             while (true)
             {
-                if (filled == buffer.Length)
+                if (filled == 0)
+                {
+                    // Nothing held: wait for the upstream's next bytes without a buffer (a zero-byte
+                    // read; a stream that does not wait for one only makes the next read wait).
+                    Return(ref buffer);
+                    await source.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                    buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+                }
+                else if (filled == buffer.Length)
                 {
                     // A frame larger than the buffer: grow rather than split it.
                     var grown = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
                     buffer.AsSpan(0, filled).CopyTo(grown);
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    Return(ref buffer);
                     buffer = grown;
                 }
 
@@ -65,7 +74,7 @@ public static class SseRelay
                 if (output.WrittenCount > 0)
                 {
                     await write(output.WrittenMemory, cancellationToken).ConfigureAwait(false);
-                    output.Clear();
+                    output.Release();
                 }
             }
 
@@ -82,7 +91,16 @@ public static class SseRelay
         }
         finally
         {
+            Return(ref buffer);
+        }
+    }
+
+    private static void Return(ref byte[] buffer)
+    {
+        if (buffer.Length > 0)
+        {
             ArrayPool<byte>.Shared.Return(buffer);
+            buffer = [];
         }
     }
 }

@@ -14,7 +14,8 @@ namespace Switchyard.Forwarding;
 /// </summary>
 internal sealed class ClientStream(GatewayRequest request) : IDisposable
 {
-    private readonly PooledBufferWriter _buffer = new(SseRelay.BufferSize);
+    // Rented while events gather, given back at each flush: an open stream waiting for its upstream holds none.
+    private readonly PooledBufferWriter _buffer = PooledBufferWriter.RentOnFirstWrite(SseRelay.BufferSize);
     private readonly JsonArrayWriter? _array = request.JsonArray ? new JsonArrayWriter() : null;
 
     public bool Committed { get; private set; }
@@ -64,7 +65,7 @@ internal sealed class ClientStream(GatewayRequest request) : IDisposable
         }
 
         await WriteAsync(_buffer.WrittenMemory, cancellationToken);
-        _buffer.Clear();
+        _buffer.Release();
     }
 
     /// <summary>Sends what is pending and ends the stream's framing (the JSON array's closing bracket; SSE needs nothing).</summary>

@@ -15,7 +15,7 @@ namespace Switchyard.Forwarding;
 /// </summary>
 internal sealed class RelayedTextCounter(ISseFrameHandler inner, IUsageTap tap, RelayedUsage relayed) : ISseFrameHandler, IDisposable
 {
-    private readonly PooledBufferWriter _data = new(1024);
+    private readonly PooledBufferWriter _data = PooledBufferWriter.RentOnFirstWrite(1024);
     private long _taken;
 
     public void OnFrame(ReadOnlySpan<byte> frame, IBufferWriter<byte> output)

@@ -67,6 +67,24 @@ public sealed class SseRelayTests
         Assert.Equal(1, relayed.Ends);
     }
 
+    /// <summary>
+    /// An open stream waits for its upstream's next frame without a buffer (a zero-byte read), so
+    /// ten thousand quiet streams hold none; while a frame is partly read it reads into the buffer.
+    /// </summary>
+    [Fact]
+    public async Task Waits_for_the_next_frame_without_a_buffer_and_for_the_rest_of_a_partial_frame_with_one()
+    {
+        var body = "data: a\n\ndata: b"u8.ToArray();
+        var source = new ReadRecordingStream(new SegmentedStream([body.AsMemory(0, 9), body.AsMemory(9), "\n\n"u8.ToArray()]));
+
+        var relayed = await RelayAsync(source);
+
+        Assert.Equal(["data: a\n\n", "data: b\n\n"], relayed.Frames);
+        // Before each frame a zero-byte wait then a read; "data: b" leaves a partial frame, so its
+        // rest is read straight away; then the wait and the read that find the end.
+        Assert.Equal([0, SseRelay.BufferSize, 0, SseRelay.BufferSize, SseRelay.BufferSize - 7, 0, SseRelay.BufferSize], source.Asked);
+    }
+
     private static async Task<Relayed> RelayAsync(Stream source)
     {
         var handler = new RecordingHandler();
@@ -81,6 +99,40 @@ public sealed class SseRelayTests
         }, TestContext.Current.CancellationToken);
 
         return new Relayed(handler.Frames, output.WrittenSpan.ToArray(), writes, handler.Ends);
+    }
+
+    /// <summary>Remembers the size of every buffer it is asked to read into.</summary>
+    private sealed class ReadRecordingStream(Stream inner) : Stream
+    {
+        public List<int> Asked { get; } = [];
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Asked.Add(buffer.Length);
+            return inner.ReadAsync(buffer, cancellationToken);
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private sealed record Relayed(List<string> Frames, byte[] Output, int Writes, int Ends);

@@ -24,8 +24,8 @@ public sealed class ChatCompletionsUsageTap : IUsageTap, ITextCountingTap, IDisp
     private readonly bool _clientAskedForUsageChunk;
     private readonly Func<Usage, decimal?>? _price;
     private readonly JsonTopLevel _topLevel = new();
-    private readonly PooledBufferWriter _data = new(1024);
-    private readonly PooledBufferWriter _scratch = new(1024);
+    private readonly PooledBufferWriter _data = PooledBufferWriter.RentOnFirstWrite(1024);
+    private readonly PooledBufferWriter _scratch = PooledBufferWriter.RentOnFirstWrite(1024);
     private readonly JsonTopLevelEditor _editor = new();
     private byte[]? _heldFinishChunk;
 

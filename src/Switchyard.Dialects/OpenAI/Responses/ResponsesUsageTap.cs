@@ -17,7 +17,7 @@ public sealed class ResponsesUsageTap : IUsageTap, IDisposable
 {
     private readonly string _clientModel;
     private readonly Func<Usage, decimal?>? _price;
-    private readonly PooledBufferWriter _data = new(1024);
+    private readonly PooledBufferWriter _data = PooledBufferWriter.RentOnFirstWrite(1024);
     private readonly JsonTopLevel _topLevel = new();
     private long _lastSequence = -1;
     private long _createdAt;
