@@ -123,11 +123,16 @@ async Task<int> StreamsAsync()
     var idleRss = gateway.RssMb;
     using var client = StreamClient.CreateClient();
     var each = new Percentiles();
+    // Frames that arrive once every stream is open (a second after the ramp) and before the first
+    // one ends: the open streams' steady state, without the ramp's connection setup, in which
+    // this tool's own GC pauses are as long as the gateway's.
+    var steady = new Percentiles();
     var open = 0;
     var completed = 0;
     var errors = 0;
     var late = 0;
     var started = Stopwatch.GetTimestamp();
+    var steadyFrom = started + ((ramp + 1) * Stopwatch.Frequency);
     var cpu0 = gateway.CpuSeconds;
     var toolCpu0 = Environment.CpuUsage.TotalTime.TotalSeconds;
     var other = new OtherCpu(gateway.Pid);
@@ -142,7 +147,7 @@ async Task<int> StreamsAsync()
             peakOpen = Math.Max(peakOpen, Volatile.Read(ref open));
             peakRss = Math.Max(peakRss, gateway.PeakRssMb);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  t={Stopwatch.GetElapsedTime(started).TotalSeconds,5:0}s open={Volatile.Read(ref open),6} done={Volatile.Read(ref completed),6} errors={Volatile.Read(ref errors)} frames={each.Count,8} gateway rss={gateway.RssMb,7:0.0} MB"));
+                $"  t={Stopwatch.GetElapsedTime(started).TotalSeconds,5:0}s open={Volatile.Read(ref open),6} done={Volatile.Read(ref completed),6} errors={Volatile.Read(ref errors)} frames={each.Count,8} late={Volatile.Read(ref late),6} gateway rss={gateway.RssMb,7:0.0} MB"));
         }
     });
     var tasks = new Task[streams];
@@ -165,6 +170,11 @@ async Task<int> StreamsAsync()
                 var frames = await StreamClient.RunAsync(client, request, null, delay =>
                 {
                     each.Add(delay);
+                    if (Volatile.Read(ref completed) == 0 && Stopwatch.GetTimestamp() >= steadyFrom)
+                    {
+                        steady.Add(delay);
+                    }
+
                     if (delay > 50)
                     {
                         Interlocked.Increment(ref late);
@@ -202,9 +212,9 @@ async Task<int> StreamsAsync()
     peakRss = Math.Max(peakRss, gateway.PeakRssMb);
     var exited = gateway.HasExited ? $" GATEWAY EXITED with code {gateway.ExitCode}" : "";
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"streams {streams}, peak open {peakOpen}, completed {completed}, errors {errors}; frame delay ms p50 {each.At(0.5):0.00} p99 {each.At(0.99):0.00} p99.9 {each.At(0.999):0.00} max {each.Max:0.00}; frames over 50 ms {late}; gateway peak RSS {peakRss:0.0} MB (idle {idleRss:0.0}), CPU {cpu:0.0} s, this tool's CPU {toolCpu:0.0} s, over {elapsed:0} s{exited}"));
+        $"streams {streams}, peak open {peakOpen}, completed {completed}, errors {errors}; frame delay ms p50 {each.At(0.5):0.00} p99 {each.At(0.99):0.00} p99.9 {each.At(0.999):0.00} max {each.Max:0.00}; frames over 50 ms {late}; once all were open: p99 {steady.At(0.99):0.00} max {steady.Max:0.00} over {steady.Count} frames; gateway peak RSS {peakRss:0.0} MB (idle {idleRss:0.0}), CPU {cpu:0.0} s, this tool's CPU {toolCpu:0.0} s, over {elapsed:0} s{exited}"));
     Result(string.Create(CultureInfo.InvariantCulture,
-        $"test=streams route={route.ToString().ToLowerInvariant()} streams={streams} peak_open={peakOpen} completed={completed} errors={errors} {each.Summary("frame")} frame_p999={each.At(0.999):0.###} late_over_50ms={late} peak_rss_mb={peakRss:0.0} idle_rss_mb={idleRss:0.0} cpu_s={cpu:0.0} tool_cpu_s={toolCpu:0.0} elapsed_s={elapsed:0} other_cpu_pct={other.Percent:0} gateway_exited={gateway.HasExited}"));
+        $"test=streams route={route.ToString().ToLowerInvariant()} streams={streams} peak_open={peakOpen} completed={completed} errors={errors} {each.Summary("frame")} frame_p999={each.At(0.999):0.###} late_over_50ms={late} steady_n={steady.Count} steady_p99={steady.At(0.99):0.###} steady_max={steady.Max:0.###} peak_rss_mb={peakRss:0.0} idle_rss_mb={idleRss:0.0} cpu_s={cpu:0.0} tool_cpu_s={toolCpu:0.0} elapsed_s={elapsed:0} other_cpu_pct={other.Percent:0} gateway_exited={gateway.HasExited}"));
     return 0;
 }
 
