@@ -206,7 +206,7 @@ if streams:
     p99, fmax, peak = num(streams['frame_p99']), num(streams['frame_max']), num(streams['peak_rss_mb'])
     whole = count >= 9700 and done == count and errors == 0 and streams.get('gateway_exited') != 'True'
     rows17.append(('9,700+ open streams, a frame a second each, one core', 'p99 frame delay ≤ 50 ms, max ≤ 100 ms, RSS ≤ 1 GB', 'p99 ≤ 10 ms',
-                   f'{count} streams ({done} completed, {errors} errors): p99 {fmt(p99)} / max {fmt(fmax)} ms' + (f' (once all were open: {fmt(num(streams["steady_p99"]))} / {fmt(num(streams["steady_max"]))})' if 'steady_p99' in streams else '') + f', peak RSS {fmt(peak, 0)} MB',
+                   f'{count} streams ({done} completed, {errors} errors): p99 {fmt(p99)} / max {fmt(fmax)} ms' + (f' (once all were open: {fmt(num(streams["steady_p99"]))} / {fmt(num(streams["steady_max"]))})' if streams.get('steady_n', '0') != '0' else '') + f', peak RSS {fmt(peak, 0)} MB',
                    check(whole and p99 <= 50 and fmax <= 100 and peak <= 1024, disturbed(num(streams.get('other_cpu_pct')))),
                    check(whole and p99 <= 10)))
 
@@ -306,7 +306,7 @@ if bodies:
 if streams:
     out.append(f'**Open streams** (`StreamBench streams`): {streams["streams"]} streams opened over 10 s, each 20 frames 1 s apart; '
                f'frame delay p50 {streams["frame_p50"]} / p99 {streams["frame_p99"]} / p99.9 {streams["frame_p999"]} / max {streams["frame_max"]} ms over {streams["frame_n"]} frames' +
-               (f' (p99 {streams["steady_p99"]} / max {streams["steady_max"]} ms over the {streams["steady_n"]} frames that arrived once all streams were open, before the first ended)' if 'steady_p99' in streams else '') + '; '
+               (f' (p99 {streams["steady_p99"]} / max {streams["steady_max"]} ms over the {streams["steady_n"]} frames that arrived once all streams were open, before the first ended)' if streams.get('steady_n', '0') != '0' else '') + '; '
                f'gateway peak RSS {streams["peak_rss_mb"]} MB (idle {streams["idle_rss_mb"]}), gateway CPU {streams["cpu_s"]} s and this tool\'s (upstream + client, CPU 1) {streams.get("tool_cpu_s", "-")} s in {streams["elapsed_s"]} s; other CPU {streams.get("other_cpu_pct", "-")} %.\n')
 
 gtable = os.path.join(run, 'governance', 'table.md')

@@ -127,6 +127,7 @@ async Task<int> StreamsAsync()
     // one ends: the open streams' steady state, without the ramp's connection setup, in which
     // this tool's own GC pauses are as long as the gateway's.
     var steady = new Percentiles();
+    var opened = 0;
     var open = 0;
     var completed = 0;
     var errors = 0;
@@ -164,13 +165,14 @@ async Task<int> StreamsAsync()
         tasks[i] = Task.Run(async () =>
         {
             Interlocked.Increment(ref open);
+            Interlocked.Increment(ref opened);
             try
             {
                 using var request = StreamClient.CreateRequest(route, gateway.Url, baseUrl);
                 var frames = await StreamClient.RunAsync(client, request, null, delay =>
                 {
                     each.Add(delay);
-                    if (Volatile.Read(ref completed) == 0 && Stopwatch.GetTimestamp() >= steadyFrom)
+                    if (Volatile.Read(ref opened) == streams && Volatile.Read(ref completed) == 0 && Stopwatch.GetTimestamp() >= steadyFrom)
                     {
                         steady.Add(delay);
                     }
