@@ -17,6 +17,14 @@ public static class SseRelay
     /// </summary>
     public const int BufferSize = 8 * 1024;
 
+    /// <summary>
+    /// The largest frame relayed. An upstream that never ends its frame would otherwise grow the
+    /// buffer until the process runs out of memory; at this size the stream fails instead
+    /// (<see cref="SseFrameTooLargeException"/>). Far above any real event: a Responses
+    /// <c>response.completed</c> carrying generated images is a few MB.
+    /// </summary>
+    public const int MaxFrameBytes = 32 * 1024 * 1024;
+
     /// <summary>Relays an SSE <c>source</c> through <c>handler</c>; <c>write</c> sends and flushes a batch of output bytes to the client.</summary>
     public static Task RunAsync(
         Stream source,
@@ -50,8 +58,13 @@ public static class SseRelay
                 }
                 else if (filled == buffer.Length)
                 {
-                    // A frame larger than the buffer: grow rather than split it.
-                    var grown = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    // A frame larger than the buffer: grow rather than split it, up to the limit.
+                    if (buffer.Length >= MaxFrameBytes)
+                    {
+                        throw new SseFrameTooLargeException(MaxFrameBytes);
+                    }
+
+                    var grown = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, MaxFrameBytes));
                     buffer.AsSpan(0, filled).CopyTo(grown);
                     Return(ref buffer);
                     buffer = grown;
@@ -104,3 +117,7 @@ public static class SseRelay
         }
     }
 }
+
+/// <summary>The upstream sent a frame larger than <see cref="SseRelay.MaxFrameBytes"/>: the stream ends with an error, not with the process's memory.</summary>
+public sealed class SseFrameTooLargeException(int limit)
+    : IOException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The upstream sent a stream frame larger than the gateway's limit of {limit} bytes."));

@@ -174,6 +174,10 @@ internal static class PassthroughForwarder
         {
             // The client left once it had the whole answer, while the gateway waited for the upstream's own end.
         }
+        catch (SseFrameTooLargeException tooLarge)
+        {
+            failure = new GatewayError(GatewayErrorKind.UpstreamFailed, tooLarge.Message) { Code = "upstream_error" };
+        }
         catch (Exception exception) when (exception is IOException or HttpRequestException)
         {
             failure = UpstreamClient.ConnectionBroke();

@@ -85,6 +85,17 @@ public sealed class SseRelayTests
         Assert.Equal([0, SseRelay.BufferSize, 0, SseRelay.BufferSize, SseRelay.BufferSize - 7, 0, SseRelay.BufferSize], source.Asked);
     }
 
+    /// <summary>A frame that never ends fails the relay at the limit, having read no more than the limit and one read.</summary>
+    [Fact]
+    public async Task Fails_a_frame_that_outgrows_the_limit_without_reading_on()
+    {
+        var source = new EndlessFrameStream();
+
+        await Assert.ThrowsAsync<SseFrameTooLargeException>(() => RelayAsync(source));
+
+        Assert.InRange(source.Served, SseRelay.MaxFrameBytes, SseRelay.MaxFrameBytes + SseRelay.BufferSize);
+    }
+
     private static async Task<Relayed> RelayAsync(Stream source)
     {
         var handler = new RecordingHandler();
@@ -99,6 +110,52 @@ public sealed class SseRelayTests
         }, TestContext.Current.CancellationToken);
 
         return new Relayed(handler.Frames, output.WrittenSpan.ToArray(), writes, handler.Ends);
+    }
+
+    /// <summary>"data: " and then letters, forever: a frame with no end.</summary>
+    private sealed class EndlessFrameStream : Stream
+    {
+        public long Served { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (Served >= 4L * SseRelay.MaxFrameBytes)
+            {
+                // A relay without a limit would read on: end, so the test fails rather than runs out of memory.
+                return ValueTask.FromResult(0);
+            }
+
+            buffer.Span.Fill((byte)'a');
+            if (Served == 0 && buffer.Length >= 6)
+            {
+                "data: "u8.CopyTo(buffer.Span);
+            }
+
+            Served += buffer.Length;
+            return ValueTask.FromResult(buffer.Length);
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>Remembers the size of every buffer it is asked to read into.</summary>

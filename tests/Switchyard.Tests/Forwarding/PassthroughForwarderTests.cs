@@ -3,6 +3,7 @@ using System.Net.ServerSentEvents;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Switchyard.Dialects.Sse;
 using Switchyard.Tests.Infrastructure;
 
 namespace Switchyard.Tests.Forwarding;
@@ -332,6 +333,44 @@ public sealed class PassthroughForwarderTests
         Assert.Equal(3, data.Count);
         OpenAIErrorAssert.Envelope(data[^1], "server_error", "upstream_error");
         Assert.DoesNotContain("[DONE]", data);
+    }
+
+    /// <summary>An upstream that never ends its frame must not grow the gateway's memory without bound.</summary>
+    [Fact]
+    public async Task Ends_the_stream_with_an_error_frame_when_an_upstream_frame_outgrows_the_limit()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var gateway = await GatewayInstance.StartWithOpenAIAsync(upstream);
+        long sent = 0;
+        upstream.Default = async (context, _) =>
+        {
+            await FakeUpstream.WriteSseAsync(context, [UpstreamAnswers.Chunk("""{"role":"assistant","content":"Hel"}""")]);
+            await context.Response.WriteAsync("data: {\"choices\":[{\"delta\":{\"content\":\"", context.RequestAborted);
+            var endless = new byte[1024 * 1024];
+            endless.AsSpan().Fill((byte)'a');
+            try
+            {
+                // Twice the limit, unless the gateway hangs up first.
+                while (sent < 2L * SseRelay.MaxFrameBytes)
+                {
+                    await context.Response.Body.WriteAsync(endless, context.RequestAborted);
+                    sent += endless.Length;
+                }
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or IOException)
+            {
+                // The gateway hung up: what this test expects.
+            }
+        };
+        using var http = gateway.HttpClient();
+
+        using var response = await http.PostAsync("/v1/chat/completions", Requests.Json("""{"model":"gpt-test","stream":true,"messages":[{"role":"user","content":"hi"}]}"""), TestContext.Current.CancellationToken);
+        var data = await SseEvents.ReadDataAsync(response);
+
+        Assert.Equal(2, data.Count);
+        Assert.Equal("Hel", (string?)JsonNode.Parse(data[0])!["choices"]![0]!["delta"]!["content"]);
+        OpenAIErrorAssert.Envelope(data[^1], "server_error", "upstream_error");
+        Assert.Contains("larger than the gateway's limit", (string?)JsonNode.Parse(data[^1])!["error"]!["message"]);
     }
 
     [Fact]
