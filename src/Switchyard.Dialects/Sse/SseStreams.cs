@@ -9,7 +9,7 @@ public static class SseStreams
 {
     public static async IAsyncEnumerable<SseFrame> ReadAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var parser = SseParser.Create(stream, static (eventType, data) => data.ToArray());
+        var parser = SseParser.Create(new SseEventLimitStream(stream, SseRelay.MaxFrameBytes), static (eventType, data) => data.ToArray());
         await foreach (var item in parser.EnumerateAsync(cancellationToken).ConfigureAwait(false))
         {
             // SseParser reports "message" for frames without an event line; keep null so writers can tell.

@@ -83,6 +83,11 @@ internal sealed class HttpChatBackend(IUpstreamCodec codec, GatewayRequest gatew
                     next = null;
                     failed = UpstreamClient.Timeout();
                 }
+                catch (Dialects.Sse.SseFrameTooLargeException tooLarge)
+                {
+                    next = null;
+                    failed = new GatewayError(GatewayErrorKind.UpstreamFailed, tooLarge.Message) { Code = "upstream_error" };
+                }
                 catch (Exception exception) when (exception is IOException or HttpRequestException)
                 {
                     next = null;

@@ -41,6 +41,40 @@ public sealed class TranslatingForwarderTests
         Assert.Equal(4096, (int)second.LastRequest.Json["max_tokens"]!);
     }
 
+    /// <summary>An upstream that never ends its event must not grow the gateway's memory without bound on a translated stream either.</summary>
+    [Fact]
+    public async Task Ends_the_stream_with_an_error_event_when_an_upstream_event_outgrows_the_limit()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var gateway = await GatewayInstance.StartWithOpenAIAsync(upstream);
+        upstream.Default = async (context, _) =>
+        {
+            await FakeUpstream.WriteSseAsync(context, [UpstreamAnswers.Chunk("""{"role":"assistant","content":"Hel"}""")]);
+            await context.Response.WriteAsync("data: {\"choices\":[{\"delta\":{\"content\":\"", context.RequestAborted);
+            var endless = new byte[1024 * 1024];
+            endless.AsSpan().Fill((byte)'a');
+            try
+            {
+                for (long sent = 0; sent < 2L * Dialects.Sse.SseRelay.MaxFrameBytes; sent += endless.Length)
+                {
+                    await context.Response.Body.WriteAsync(endless, context.RequestAborted);
+                }
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or IOException)
+            {
+                // The gateway hung up: what this test expects.
+            }
+        };
+
+        var body = string.Concat(await PostReadingChunksAsync(gateway, "/v1/messages",
+            """{"model":"gpt-test","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"hi"}]}"""));
+
+        var events = body.Split('\n').Where(l => l.StartsWith("data: ", StringComparison.Ordinal)).Select(l => JsonNode.Parse(l[6..])!).ToList();
+        Assert.Contains(events, e => (string?)e["delta"]?["text"] == "Hel");
+        Assert.Equal("error", (string?)events[^1]["type"]);
+        Assert.Contains("larger than the gateway's limit", (string?)events[^1]["error"]!["message"]);
+    }
+
     [Fact]
     public async Task Events_of_one_upstream_read_reach_the_client_in_one_write()
     {
