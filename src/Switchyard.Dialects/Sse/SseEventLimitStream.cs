@@ -8,25 +8,15 @@ namespace Switchyard.Dialects.Sse;
 /// own: an upstream that never ends its event (or its line) would grow the parser's buffers until
 /// the process ran out of memory. Lines end at CRLF, LF or CR, as the spec says.
 /// </summary>
-internal sealed class SseEventLimitStream(Stream inner, int limit) : Stream
+internal sealed class SseEventLimitStream(Stream inner, int limit) : Framing.ReadOnlyViewStream(inner, ownsInner: true)
 {
     private long _sinceBlankLine;
     private bool _atLineStart = true;
     private bool _afterCarriageReturn;
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var read = inner.ReadAsync(buffer, cancellationToken);
+        var read = Inner.ReadAsync(buffer, cancellationToken);
         if (read.IsCompletedSuccessfully)
         {
             var count = read.Result;
@@ -44,11 +34,6 @@ internal sealed class SseEventLimitStream(Stream inner, int limit) : Stream
         Count(buffer.Span[..count]);
         return count;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Upstream bodies are read asynchronously.");
 
     /// <summary>Follows line ends across reads; a line end at the start of a line is the blank line that ends an event.</summary>
     internal void Count(ReadOnlySpan<byte> bytes)
@@ -95,25 +80,5 @@ internal sealed class SseEventLimitStream(Stream inner, int limit) : Stream
             _sinceBlankLine++;
             _atLineStart = true;
         }
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 }

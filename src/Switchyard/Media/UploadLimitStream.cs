@@ -1,4 +1,5 @@
 using Switchyard.Dialects;
+using Switchyard.Dialects.Framing;
 
 namespace Switchyard.Media;
 
@@ -7,17 +8,9 @@ namespace Switchyard.Media;
 /// declared length is checked before, a chunked body as it arrives. Past the limit every read
 /// throws the 413 (<c>request_too_large</c>).
 /// </summary>
-internal sealed class UploadLimitStream(Stream inner, long maxBytes) : Stream
+internal sealed class UploadLimitStream(Stream inner, long maxBytes) : ReadOnlyViewStream(inner, ownsInner: false)
 {
     private long _read;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
 
     public override long Position { get => _read; set => throw new NotSupportedException(); }
 
@@ -33,23 +26,8 @@ internal sealed class UploadLimitStream(Stream inner, long maxBytes) : Stream
             throw TooLarge(maxBytes);
         }
 
-        var read = await inner.ReadAsync(buffer[..want], cancellationToken);
+        var read = await Inner.ReadAsync(buffer[..want], cancellationToken);
         _read += read;
         return _read > maxBytes ? throw TooLarge(maxBytes) : read;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Uploads are read asynchronously.");
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

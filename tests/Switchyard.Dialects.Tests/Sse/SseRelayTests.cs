@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Switchyard.Dialects.Framing;
 using Switchyard.Dialects.Sse;
 using Switchyard.Dialects.Tests.Infrastructure;
 
@@ -113,19 +114,9 @@ public sealed class SseRelayTests
     }
 
     /// <summary>"data: " and then letters, forever: a frame with no end.</summary>
-    private sealed class EndlessFrameStream : Stream
+    private sealed class EndlessFrameStream() : ReadOnlyViewStream(Stream.Null, ownsInner: false)
     {
         public long Served { get; private set; }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -144,52 +135,18 @@ public sealed class SseRelayTests
             Served += buffer.Length;
             return ValueTask.FromResult(buffer.Length);
         }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>Remembers the size of every buffer it is asked to read into.</summary>
-    private sealed class ReadRecordingStream(Stream inner) : Stream
+    private sealed class ReadRecordingStream(Stream inner) : ReadOnlyViewStream(inner, ownsInner: true)
     {
         public List<int> Asked { get; } = [];
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             Asked.Add(buffer.Length);
-            return inner.ReadAsync(buffer, cancellationToken);
+            return Inner.ReadAsync(buffer, cancellationToken);
         }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private sealed record Relayed(List<string> Frames, byte[] Output, int Writes, int Ends);
