@@ -86,7 +86,7 @@ internal sealed class HttpChatBackend(IUpstreamCodec codec, GatewayRequest gatew
                 catch (Dialects.Sse.SseFrameTooLargeException tooLarge)
                 {
                     next = null;
-                    failed = new GatewayError(GatewayErrorKind.UpstreamFailed, tooLarge.Message) { Code = "upstream_error" };
+                    failed = UpstreamClient.FrameTooLarge(tooLarge);
                 }
                 catch (Exception exception) when (exception is IOException or HttpRequestException)
                 {

@@ -176,7 +176,7 @@ internal static class PassthroughForwarder
         }
         catch (SseFrameTooLargeException tooLarge)
         {
-            failure = new GatewayError(GatewayErrorKind.UpstreamFailed, tooLarge.Message) { Code = "upstream_error" };
+            failure = UpstreamClient.FrameTooLarge(tooLarge);
         }
         catch (Exception exception) when (exception is IOException or HttpRequestException)
         {

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using Switchyard.Catalog;
 using Switchyard.Dialects;
 using Switchyard.Dialects.Json;
+using Switchyard.Dialects.Sse;
 
 namespace Switchyard.Forwarding;
 
@@ -119,6 +120,10 @@ internal static class UpstreamClient
 
     public static GatewayError Timeout() =>
         new(GatewayErrorKind.UpstreamTimeout, "The upstream did not answer in time.") { AllowsFailover = true };
+
+    /// <summary>The upstream sent a stream event past the gateway's limit (<see cref="SseRelay.MaxFrameBytes"/>).</summary>
+    public static GatewayError FrameTooLarge(SseFrameTooLargeException tooLarge) =>
+        new(GatewayErrorKind.UpstreamFailed, tooLarge.Message) { Code = "upstream_error" };
 
     public static GatewayError ConnectionBroke() =>
         new(GatewayErrorKind.UpstreamFailed, "The upstream connection broke mid-stream.") { Code = "upstream_error", AllowsFailover = true };

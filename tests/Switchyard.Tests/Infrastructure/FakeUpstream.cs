@@ -89,6 +89,29 @@ public sealed class FakeUpstream : IAsyncDisposable
         await WriteFramesAsync(context, frames, delay);
     }
 
+    /// <summary>
+    /// Writes <paramref name="firstFrame"/>, then an event that never ends: letters until
+    /// <paramref name="bytes"/> have gone or the gateway hangs up (which is not an error here).
+    /// </summary>
+    public static async Task WriteUnendingEventAsync(HttpContext context, string firstFrame, long bytes)
+    {
+        await WriteSseAsync(context, [firstFrame]);
+        await context.Response.WriteAsync("data: {\"choices\":[{\"delta\":{\"content\":\"", context.RequestAborted);
+        var letters = new byte[1024 * 1024];
+        letters.AsSpan().Fill((byte)'a');
+        try
+        {
+            for (long sent = 0; sent < bytes; sent += letters.Length)
+            {
+                await context.Response.Body.WriteAsync(letters, context.RequestAborted);
+            }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or IOException)
+        {
+            // The gateway hung up.
+        }
+    }
+
     /// <summary>Writes more frames to a stream already started by <see cref="WriteSseAsync"/>.</summary>
     public static async Task WriteFramesAsync(HttpContext context, IEnumerable<string> frames, TimeSpan? delay = null)
     {
