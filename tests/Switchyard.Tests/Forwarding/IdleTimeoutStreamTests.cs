@@ -1,0 +1,67 @@
+using System.IO.Pipelines;
+using Switchyard.Forwarding;
+
+namespace Switchyard.Tests.Forwarding;
+
+/// <summary>
+/// An upstream body's reads end when the client leaves (the token the call was linked to, read
+/// under directly), when another token given to a read is cancelled (linked per read), or when the
+/// upstream stays silent past the idle timeout.
+/// </summary>
+public sealed class IdleTimeoutStreamTests
+{
+    [Fact]
+    public async Task A_read_under_the_callers_token_ends_when_the_client_leaves()
+    {
+        using var client = new CancellationTokenSource();
+        var (call, body, _) = Open(TimeSpan.FromMinutes(5), client.Token);
+        using var disposeCall = call;
+
+        var read = body.ReadAsync(new byte[16], client.Token).AsTask();
+        await client.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read);
+        Assert.False(call.TimedOut);
+    }
+
+    [Fact]
+    public async Task A_read_under_another_token_ends_when_that_token_is_cancelled()
+    {
+        var (call, body, _) = Open(TimeSpan.FromMinutes(5), CancellationToken.None);
+        using var disposeCall = call;
+        using var other = new CancellationTokenSource();
+
+        var read = body.ReadAsync(new byte[16], other.Token).AsTask();
+        await other.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read);
+        Assert.False(call.Token.IsCancellationRequested);
+    }
+
+    [Fact]
+    public async Task A_silent_upstream_ends_the_read_after_the_idle_timeout_and_each_read_restarts_it()
+    {
+        var (call, body, upstream) = Open(TimeSpan.FromSeconds(1), CancellationToken.None);
+        using var disposeCall = call;
+
+        // Data arriving within the timeout, twice over its length in all, keeps the call alive.
+        for (var i = 0; i < 4; i++)
+        {
+            var read = body.ReadAsync(new byte[16], CancellationToken.None).AsTask();
+            await Task.Delay(400, TestContext.Current.CancellationToken);
+            await upstream.WriteAsync("x"u8.ToArray(), TestContext.Current.CancellationToken);
+            Assert.Equal(1, await read);
+        }
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => body.ReadAsync(new byte[16], CancellationToken.None).AsTask());
+        Assert.True(call.Token.IsCancellationRequested);
+    }
+
+    private static (UpstreamCall Call, Stream Body, PipeWriter Upstream) Open(TimeSpan idle, CancellationToken caller)
+    {
+        var pipe = new Pipe();
+        var timeout = CancellationTokenSource.CreateLinkedTokenSource(caller);
+        var call = new UpstreamCall(new HttpResponseMessage(), timeout, idle, TimeSpan.Zero, caller);
+        return (call, new IdleTimeoutStream(pipe.Reader.AsStream(), call), pipe.Writer);
+    }
+}
