@@ -24,6 +24,32 @@ public sealed class ObservabilityHostingTests
     }
 
     [Fact]
+    public async Task ASP_NET_Core_request_diagnostics_are_off_unless_configuration_turns_them_on()
+    {
+        // Any level on this category makes ASP.NET Core start an Activity and a log scope per request.
+        const string category = "Microsoft.AspNetCore.Hosting.Diagnostics";
+        bool Enabled(GatewayInstance gateway) =>
+            gateway.Services.GetRequiredService<ILoggerFactory>().CreateLogger(category).IsEnabled(LogLevel.Critical);
+
+        await using (var byDefault = await GatewayInstance.StartAsync(_ => { }))
+        {
+            Assert.False(Enabled(byDefault));
+        }
+
+        const string variable = "Logging__LogLevel__" + category;
+        Environment.SetEnvironmentVariable(variable, "Information");
+        try
+        {
+            await using var configured = await GatewayInstance.StartAsync(_ => { });
+            Assert.True(Enabled(configured));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+
+    [Fact]
     public async Task A_reload_applies_the_new_metrics_access_and_is_logged()
     {
         var logs = new CapturingLoggerProvider();
