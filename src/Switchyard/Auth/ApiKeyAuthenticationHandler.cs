@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Switchyard.Dialects;
@@ -26,28 +25,29 @@ internal sealed class ApiKeyAuthenticationHandler(ApiKeyAuthenticator keys) : IA
     }
 
     public Task<AuthenticateResult> AuthenticateAsync() =>
-        AuthenticateAsync(_context ?? throw new InvalidOperationException("The handler was not initialized."), keys);
+        AuthenticateAsync(_context ?? throw new InvalidOperationException("The handler was not initialized."), keys).AsTask();
 
     /// <summary>
     /// The scheme's work for one request. The gateway's routes call it directly: going through
     /// <c>HttpContext.AuthenticateAsync</c> makes a DI scope and a handler per request, a tenth of a
-    /// passthrough request's time on one core.
+    /// passthrough request's time on one core. A cached key completes without allocating.
     /// </summary>
-    public static async Task<AuthenticateResult> AuthenticateAsync(HttpContext context, ApiKeyAuthenticator keys)
+    public static ValueTask<AuthenticateResult> AuthenticateAsync(HttpContext context, ApiKeyAuthenticator keys)
     {
         var allowsQueryKey = context.GetEndpoint()?.Metadata.GetMetadata<ClientRoute>()?.AllowsQueryKey == true;
         if (CredentialReader.Read(context.Request, allowsQueryKey) is not { Length: > 0 } secret)
         {
-            return AuthenticateResult.NoResult();
+            return ValueTask.FromResult(AuthenticateResult.NoResult());
         }
 
-        if (await keys.AuthenticateAsync(secret, context.RequestAborted) is not { } caller)
-        {
-            return AuthenticateResult.Fail("The API key is not valid, has expired, or was revoked.");
-        }
+        var caller = keys.AuthenticateAsync(secret, context.RequestAborted);
+        return caller.IsCompletedSuccessfully ? ValueTask.FromResult(Result(caller.Result)) : AwaitedAsync(caller);
 
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new CallerIdentity(caller)), SchemeName));
+        static async ValueTask<AuthenticateResult> AwaitedAsync(ValueTask<Caller?> caller) => Result(await caller);
     }
+
+    private static AuthenticateResult Result(Caller? caller) =>
+        caller?.Authenticated ?? AuthenticateResult.Fail("The API key is not valid, has expired, or was revoked.");
 
     /// <summary>Never sends a challenge of its own: each route answers a missing or bad key in its dialect's envelope.</summary>
     public Task ChallengeAsync(AuthenticationProperties? properties)

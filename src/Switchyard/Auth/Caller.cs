@@ -1,4 +1,6 @@
 using System.Collections.Frozen;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using Switchyard.Storage;
 
 namespace Switchyard.Auth;
@@ -32,4 +34,12 @@ internal sealed class Caller
     public bool HasBudget => Tpm is not null || Credits is not null || Team is { Tpm: not null } or { Credits: not null };
 
     public static Caller Master { get; } = new() { KeyId = "master", Name = "master", IsMaster = true };
+
+    /// <summary>
+    /// The API key scheme's success for this caller, made once: a caller is cached (with its key),
+    /// and a principal, its claims and a ticket per request were a tenth of a request's allocations.
+    /// </summary>
+    internal AuthenticateResult Authenticated =>
+        field ??= AuthenticateResult.Success(new(
+            new ClaimsPrincipal(new CallerIdentity(this)), ApiKeyAuthenticationHandler.SchemeName));
 }

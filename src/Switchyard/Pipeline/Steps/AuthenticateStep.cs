@@ -18,7 +18,7 @@ internal sealed class AuthenticateStep(ApiKeyAuthenticator keys) : IGatewayStep
         return next(request);
     }
 
-    private static async Task AwaitedAsync(Task<AuthenticateResult> authentication, GatewayRequest request, GatewayHandler next)
+    private static async Task AwaitedAsync(ValueTask<AuthenticateResult> authentication, GatewayRequest request, GatewayHandler next)
     {
         Authenticated(request, await authentication);
         await next(request);
