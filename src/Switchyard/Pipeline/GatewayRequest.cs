@@ -231,14 +231,49 @@ internal sealed class GatewayRequest : IDisposable
 
         if (Attempts == 0)
         {
-            return string.Create(CultureInfo.InvariantCulture, $"gateway;dur={gateway.TotalMilliseconds:0.###}");
+            return string.Create(CultureInfo.InvariantCulture, $"gateway;dur={new Milliseconds(gateway)}");
         }
 
-        var timing = string.Create(CultureInfo.InvariantCulture,
-            $"gateway;dur={gateway.TotalMilliseconds:0.###}, upstream;dur={Upstream.TotalMilliseconds:0.###};desc=\"attempts={Attempts} deployment={Deployment?.Name}\"");
         return Queue > TimeSpan.Zero
-            ? timing + string.Create(CultureInfo.InvariantCulture, $", queue;dur={Queue.TotalMilliseconds:0.###}")
-            : timing;
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"gateway;dur={new Milliseconds(gateway)}, upstream;dur={new Milliseconds(Upstream)};desc=\"attempts={Attempts} deployment={Deployment?.Name}\", queue;dur={new Milliseconds(Queue)}")
+            : string.Create(CultureInfo.InvariantCulture,
+                $"gateway;dur={new Milliseconds(gateway)}, upstream;dur={new Milliseconds(Upstream)};desc=\"attempts={Attempts} deployment={Deployment?.Name}\"");
+    }
+
+    /// <summary>
+    /// A duration in milliseconds as <c>0.###</c> would write it (at most three decimals, no trailing
+    /// zeros), from whole microseconds: a custom numeric format is the slow path of number
+    /// formatting, and this header goes out on every answer.
+    /// </summary>
+    internal readonly struct Milliseconds(TimeSpan span) : ISpanFormattable
+    {
+        public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
+        {
+            // Ticks are tenths of a microsecond: round half away from zero, as the format does.
+            var micros = (Math.Abs(span.Ticks) + 5) / 10;
+            var (whole, fraction) = Math.DivRem(micros, 1000);
+            var sign = span.Ticks < 0 && micros > 0 ? "-" : "";
+            if (fraction == 0)
+            {
+                return destination.TryWrite(CultureInfo.InvariantCulture, $"{sign}{whole}", out charsWritten);
+            }
+
+            // Three digits, then the trailing zeros dropped.
+            var digits = fraction % 100 == 0 ? 1 : fraction % 10 == 0 ? 2 : 3;
+            var shown = digits == 1 ? fraction / 100 : digits == 2 ? fraction / 10 : fraction;
+            return digits switch
+            {
+                1 => destination.TryWrite(CultureInfo.InvariantCulture, $"{sign}{whole}.{shown}", out charsWritten),
+                2 => destination.TryWrite(CultureInfo.InvariantCulture, $"{sign}{whole}.{shown:D2}", out charsWritten),
+                _ => destination.TryWrite(CultureInfo.InvariantCulture, $"{sign}{whole}.{shown:D3}", out charsWritten),
+            };
+        }
+
+        public string ToString(string? format, IFormatProvider? formatProvider) =>
+            string.Create(CultureInfo.InvariantCulture, $"{this}");
+
+        public override string ToString() => ToString(null, null);
     }
 
     public void Dispose()
