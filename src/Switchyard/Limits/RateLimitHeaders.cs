@@ -17,14 +17,18 @@ internal static class RateLimitHeaders
     private static readonly string[] Durations = Enumerable.Range(0, WindowDurations + 1).Select(Format).ToArray();
 
     /// <summary>
-    /// Writes the headers of the limits <paramref name="admission"/> has. With <paramref name="tighterOnly"/>
+    /// Writes the headers of the limits <paramref name="admission"/> has (the requests headers only
+    /// for the part that counted the request, or a refusal). With <paramref name="tighterOnly"/>
     /// (a team's, after its key's), an admitted request's headers change only where this budget has
     /// less left than the one already written, or where that one had no such limit; a refusal's always do.
     /// </summary>
     public static void Write(IHeaderDictionary headers, Admission admission, AdmissionResult result, bool tighterOnly = false)
     {
         var reset = Duration(result.UntilReset);
-        if (admission.Rpm is { } rpm)
+
+        // A part that counted no request (the budget part, after the body) leaves the requests
+        // headers as the part that counted it wrote them, unless it refuses.
+        if (admission.Rpm is { } rpm && (admission.CountsRequest || !result.Admitted))
         {
             var remaining = Math.Max(0, rpm - result.RequestsUsed);
             if (!tighterOnly || !result.Admitted || Looser(headers, "x-ratelimit-remaining-requests", remaining))
