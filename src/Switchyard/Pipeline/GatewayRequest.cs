@@ -250,9 +250,11 @@ internal sealed class GatewayRequest : IDisposable
     {
         public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
         {
-            // Ticks are tenths of a microsecond: round half away from zero, as the format does.
-            var micros = (Math.Abs(span.Ticks) + 5) / 10;
-            var (whole, fraction) = Math.DivRem(micros, 1000);
+            // Ticks are tenths of a microsecond: round half away from zero, as the format does
+            // (unsigned, so no duration overflows).
+            var magnitude = span.Ticks < 0 ? (ulong)(-(span.Ticks + 1)) + 1 : (ulong)span.Ticks;
+            var micros = (magnitude + 5) / 10;
+            var (whole, fraction) = Math.DivRem(micros, 1000UL);
             var sign = span.Ticks < 0 && micros > 0 ? "-" : "";
             if (fraction == 0)
             {

@@ -8,6 +8,11 @@ using Switchyard.Tests.Infrastructure;
 
 namespace Switchyard.Tests.Hosting;
 
+/// <summary>Tests that set a process's Logging__* variable run alone, so no other gateway starts with it meanwhile.</summary>
+[CollectionDefinition(nameof(LoggingEnvironmentTests), DisableParallelization = true)]
+public sealed class LoggingEnvironmentTests;
+
+[Collection(nameof(LoggingEnvironmentTests))]
 public sealed class ObservabilityHostingTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -36,16 +41,19 @@ public sealed class ObservabilityHostingTests
             Assert.False(Enabled(byDefault));
         }
 
-        const string variable = "Logging__LogLevel__" + category;
-        Environment.SetEnvironmentVariable(variable, "Information");
-        try
+        foreach (var configuredCategory in new[] { category, "Microsoft.AspNetCore.Hosting" })
         {
-            await using var configured = await GatewayInstance.StartAsync(_ => { });
-            Assert.True(Enabled(configured));
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable(variable, null);
+            var variable = "Logging__LogLevel__" + configuredCategory;
+            Environment.SetEnvironmentVariable(variable, "Information");
+            try
+            {
+                await using var configured = await GatewayInstance.StartAsync(_ => { });
+                Assert.True(Enabled(configured), configuredCategory);
+            }
+            finally
+            {
+                Environment.SetEnvironmentVariable(variable, null);
+            }
         }
     }
 

@@ -24,6 +24,13 @@ public sealed class ServerTimingDurationTests
         Assert.Equal(expected, new GatewayRequest.Milliseconds(TimeSpan.FromTicks(ticks)).ToString());
 
     [Fact]
+    public void The_extreme_durations_are_written_not_thrown()
+    {
+        Assert.Equal("922337203685477.581", new GatewayRequest.Milliseconds(TimeSpan.MaxValue).ToString());
+        Assert.Equal("-922337203685477.581", new GatewayRequest.Milliseconds(TimeSpan.MinValue).ToString());
+    }
+
+    [Fact]
     public void Any_duration_reads_as_the_custom_format_wrote_it()
     {
         Gen.Long[-10_000_000_000, 10_000_000_000].Sample(ticks =>
