@@ -16,6 +16,10 @@ internal sealed class ApiKeyAuthenticationHandler(ApiKeyAuthenticator keys) : IA
 {
     public const string SchemeName = "ApiKey";
 
+    // Made once: a flood of missing or invented keys allocates no result (nor its exception) per request.
+    private static readonly AuthenticateResult NoKey = AuthenticateResult.NoResult();
+    private static readonly AuthenticateResult InvalidKey = AuthenticateResult.Fail("The API key is not valid, has expired, or was revoked.");
+
     private HttpContext? _context;
 
     public Task InitializeAsync(AuthenticationScheme scheme, HttpContext context)
@@ -37,7 +41,7 @@ internal sealed class ApiKeyAuthenticationHandler(ApiKeyAuthenticator keys) : IA
         var allowsQueryKey = context.GetEndpoint()?.Metadata.GetMetadata<ClientRoute>()?.AllowsQueryKey == true;
         if (CredentialReader.Read(context.Request, allowsQueryKey) is not { Length: > 0 } secret)
         {
-            return ValueTask.FromResult(AuthenticateResult.NoResult());
+            return ValueTask.FromResult(NoKey);
         }
 
         var caller = keys.AuthenticateAsync(secret, context.RequestAborted);
@@ -46,8 +50,7 @@ internal sealed class ApiKeyAuthenticationHandler(ApiKeyAuthenticator keys) : IA
         static async ValueTask<AuthenticateResult> AwaitedAsync(ValueTask<Caller?> caller) => Result(await caller);
     }
 
-    private static AuthenticateResult Result(Caller? caller) =>
-        caller?.Authenticated ?? AuthenticateResult.Fail("The API key is not valid, has expired, or was revoked.");
+    private static AuthenticateResult Result(Caller? caller) => caller?.Authenticated ?? InvalidKey;
 
     /// <summary>Never sends a challenge of its own: each route answers a missing or bad key in its dialect's envelope.</summary>
     public Task ChallengeAsync(AuthenticationProperties? properties)
