@@ -346,11 +346,8 @@ public sealed class PassthroughForwarderTests
         using var http = gateway.HttpClient();
 
         using var response = await http.PostAsync("/v1/chat/completions", Requests.Json("""{"model":"gpt-test","stream":true,"messages":[{"role":"user","content":"hi"}]}"""), TestContext.Current.CancellationToken);
-        var data = await SseEvents.ReadDataAsync(response);
+        var data = await RelayedOneFrameThenErrorAsync(response, "upstream_error");
 
-        Assert.Equal(2, data.Count);
-        Assert.Equal("Hel", (string?)JsonNode.Parse(data[0])!["choices"]![0]!["delta"]!["content"]);
-        OpenAIErrorAssert.Envelope(data[^1], "server_error", "upstream_error");
         Assert.Contains("larger than the gateway's limit", (string?)JsonNode.Parse(data[^1])!["error"]!["message"]);
     }
 
@@ -363,11 +360,17 @@ public sealed class PassthroughForwarderTests
         using var http = gateway.HttpClient();
 
         using var response = await http.PostAsync("/v1/chat/completions", Requests.Json("""{"model":"gpt-test","stream":true,"messages":[{"role":"user","content":"hi"}]}"""), TestContext.Current.CancellationToken);
-        var data = await SseEvents.ReadDataAsync(response);
+        await RelayedOneFrameThenErrorAsync(response, "upstream_timeout");
+    }
 
+    /// <summary>The stream's data: the one frame relayed ("Hel"), then the OpenAI error frame with <paramref name="code"/>.</summary>
+    private static async Task<IReadOnlyList<string>> RelayedOneFrameThenErrorAsync(HttpResponseMessage response, string code)
+    {
+        var data = await SseEvents.ReadDataAsync(response);
         Assert.Equal(2, data.Count);
         Assert.Equal("Hel", (string?)JsonNode.Parse(data[0])!["choices"]![0]!["delta"]!["content"]);
-        OpenAIErrorAssert.Envelope(data[^1], "server_error", "upstream_timeout");
+        OpenAIErrorAssert.Envelope(data[^1], "server_error", code);
+        return data;
     }
 
     [Fact]
