@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Switchyard.Alerts;
 using Switchyard.Auth;
@@ -50,7 +51,7 @@ internal static class ConsoleHosting
 
         if (!options.Console.Enabled)
         {
-            return services;
+            return services.WithKeyRingOnFirstUse();
         }
 
         services.AddRazorComponents();
@@ -130,6 +131,26 @@ internal static class ConsoleHosting
                 .RequireClaim(ConsoleAuth.RoleClaim, ConsoleAuth.Admin, ConsoleAuth.Viewer))
             .AddPolicy(ConsoleAuth.PlaygroundPolicy, policy => policy.AddAuthenticationSchemes(ConsoleAuth.Scheme)
                 .RequireClaim(ConsoleAuth.RoleClaim, ConsoleAuth.Admin, ConsoleAuth.KeyHolder));
+        return services.WithKeyRingOnFirstUse();
+    }
+
+    /// <summary>
+    /// Authentication (the API's key scheme too) adds data protection, and with it a hosted service
+    /// that reads or makes the key ring at start: the XML stack (~4 MB resident) and a key file
+    /// written by a gateway whose console may never be opened. Without it the key ring is read or
+    /// made on first use: the first console page that carries a form token or a session.
+    /// </summary>
+    private static IServiceCollection WithKeyRingOnFirstUse(this IServiceCollection services)
+    {
+        for (var i = services.Count - 1; i >= 0; i--)
+        {
+            if (services[i].ServiceType == typeof(IHostedService)
+                && services[i].ImplementationType?.FullName == "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService")
+            {
+                services.RemoveAt(i);
+            }
+        }
+
         return services;
     }
 
