@@ -74,22 +74,56 @@ internal static class PassthroughForwarder
 
     private static async Task<AttemptOutcome> RelayJsonAsync(GatewayRequest request, IPassthrough dialect, PassthroughPlan plan, ModelEntry entry, UpstreamCall call)
     {
-        var answer = await UpstreamClient.ReadBodyAsync(call);
-        JsonTopLevel topLevel;
-        try
-        {
-            topLevel = JsonTopLevel.Scan(answer);
-        }
-        catch (GatewayException)
+        using var answerBuffer = await UpstreamClient.ReadBodyPooledAsync(call);
+        using var output = new PooledBufferWriter(answerBuffer.WrittenCount + 128);
+        var (usage, written) = EditAnswer(request, dialect, plan, entry, answerBuffer.WrittenMemory, output);
+        if (written is null)
         {
             return AttemptOutcome.Failed(new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream sent a malformed response.") { Code = "upstream_error" });
         }
 
-        var edits = new JsonTopLevelEditor();
+        // Known before the first byte is written: a client that leaves mid-body still pays for the answer.
+        request.Relayed.Reported = usage;
+        request.Relayed.Completed = usage is not null;
+
+        var response = request.Context.Response;
+        ResponseStart.Json(response, request.Adjustments);
+        if (request.Turn is { } turn)
+        {
+            turn.FinalResponse = written.Value.ToArray();
+        }
+
+        response.ContentLength = written.Value.Length;
+        await response.Body.WriteAsync(written.Value, request.Aborted);
+        return AttemptOutcome.Served(usage);
+    }
+
+    /// <summary>
+    /// The answer with its few top-level edits (into <paramref name="output"/> when there are any),
+    /// and its usage; null when the answer is not a JSON object. Synchronous, so the top-level table
+    /// and the editor, which the relay uses only here, are this thread's spares rather than new.
+    /// </summary>
+    private static (Usage? Usage, ReadOnlyMemory<byte>? Written) EditAnswer(
+        GatewayRequest request, IPassthrough dialect, PassthroughPlan plan, ModelEntry entry, ReadOnlyMemory<byte> answerMemory, PooledBufferWriter output)
+    {
+        var answer = answerMemory.Span;
+        var topLevel = t_spareTopLevel ?? new JsonTopLevel();
+        var edits = t_spareEditor ?? new JsonTopLevelEditor();
+        t_spareTopLevel = null;
+        t_spareEditor = null;
+        try
+        {
+            topLevel.Rescan(answer);
+        }
+        catch (GatewayException)
+        {
+            return (null, null);
+        }
+
         Usage? usage = null;
         if (topLevel.TryGet(answer, dialect.UsageProperty, out var usageProperty) && usageProperty.ValueKind == JsonTokenType.StartObject)
         {
-            var usageJson = answer.AsSpan(usageProperty.Value);
+            var usageJson = answer[usageProperty.Value];
             usage = CostCalculator.Priced(entry.Pricing, dialect.ReadAnswerUsage(answer, topLevel, usageJson));
             if (usage.Cost is decimal cost)
             {
@@ -107,29 +141,25 @@ internal static class PassthroughForwarder
             edits.Set("metadata"u8, metadata);
         }
 
-        // Known before the first byte is written: a client that leaves mid-body still pays for the answer.
-        request.Relayed.Reported = usage;
-        request.Relayed.Completed = usage is not null;
-
-        var response = request.Context.Response;
-        ResponseStart.Json(response, request.Adjustments);
-        using var output = new PooledBufferWriter(answer.Length + 128);
-        ReadOnlyMemory<byte> written = answer;
+        var written = answerMemory;
         if (edits.HasEdits)
         {
             edits.WriteTo(answer, topLevel, output);
             written = output.WrittenMemory;
         }
 
-        if (request.Turn is { } turn)
-        {
-            turn.FinalResponse = written.ToArray();
-        }
-
-        response.ContentLength = written.Length;
-        await response.Body.WriteAsync(written, request.Aborted);
-        return AttemptOutcome.Served(usage);
+        // Kept for the thread's next answer, unless an answer of very many properties grew the table.
+        edits.Clear();
+        t_spareTopLevel = topLevel.Count <= 64 ? topLevel : null;
+        t_spareEditor = edits;
+        return (usage, written);
     }
+
+    [ThreadStatic]
+    private static JsonTopLevel? t_spareTopLevel;
+
+    [ThreadStatic]
+    private static JsonTopLevelEditor? t_spareEditor;
 
     private static async Task<AttemptOutcome> RelayStreamAsync(GatewayRequest request, IStreamPassthrough dialect, PassthroughPlan plan, ModelEntry entry, Deployment deployment, UpstreamCall call)
     {

@@ -150,6 +150,46 @@ internal static class UpstreamClient
         return await call.Response.Content.ReadAsByteArrayAsync(call.Token);
     }
 
+    /// <summary>
+    /// <see cref="ReadBodyAsync"/> into a pooled buffer the caller disposes once the bytes are
+    /// written on: sized by the answer's <c>Content-Length</c> where it has one, so an answer is read
+    /// without the copy and the array per request that buffering it in <see cref="HttpContent"/> costs.
+    /// </summary>
+    public static async Task<PooledBufferWriter> ReadBodyPooledAsync(UpstreamCall call)
+    {
+        call.Touch();
+        var length = call.Response.Content.Headers.ContentLength;
+        var answer = new PooledBufferWriter(length is > 0 and <= MaxPresizedAnswer ? (int)length.Value : 4096);
+        try
+        {
+            var stream = await call.Response.Content.ReadAsStreamAsync(call.Token);
+            await using (stream)
+            {
+                // With a length, the read that reaches it is the last: no read past the end to learn of it.
+                while (answer.WrittenCount != length)
+                {
+                    var read = await stream.ReadAsync(answer.GetMemory(), call.Token);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    answer.Advance(read);
+                }
+            }
+
+            return answer;
+        }
+        catch
+        {
+            answer.Dispose();
+            throw;
+        }
+    }
+
+    // A larger answer grows its buffer as it arrives rather than renting its announced size at once.
+    private const int MaxPresizedAnswer = 1 << 20;
+
     /// <summary>An upstream's error answer, read in its dialect, with its Retry-After.</summary>
     public static async Task<GatewayError> ReadErrorAsync(UpstreamCall call, IUpstreamEndpoint dialect, CancellationToken cancellationToken)
     {

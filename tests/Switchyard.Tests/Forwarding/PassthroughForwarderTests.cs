@@ -493,6 +493,42 @@ public sealed class PassthroughForwarderTests
         Assert.False(sent.ContainsKey("strict_params"));
     }
 
+    [Theory]
+    [InlineData(300, true)]
+    [InlineData(300, false)]
+    [InlineData(1_500_000, true)]
+    [InlineData(1_500_000, false)]
+    public async Task Relays_a_whole_answer_of_any_size_with_or_without_its_length(int textLength, bool withLength)
+    {
+        // The answer is read into a buffer sized by Content-Length when there is one (up to 1 MiB),
+        // grown as it arrives otherwise; here in pieces, each flushed on its own.
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var gateway = await GatewayInstance.StartWithOpenAIAsync(upstream);
+        var answer = Encoding.UTF8.GetBytes(UpstreamAnswers.ChatCompletion(new string('é', textLength / 2) + "end"));
+        upstream.Enqueue(async (context, _) =>
+        {
+            context.Response.ContentType = "application/json";
+            if (withLength)
+            {
+                context.Response.ContentLength = answer.Length;
+            }
+
+            for (var offset = 0; offset < answer.Length; offset += 7_001)
+            {
+                await context.Response.Body.WriteAsync(answer.AsMemory(offset, Math.Min(7_001, answer.Length - offset)));
+                await context.Response.Body.FlushAsync();
+            }
+        });
+        using var http = gateway.HttpClient();
+
+        using var response = await http.PostAsync("/v1/chat/completions", Requests.Json("""{"model":"gpt-test","messages":[{"role":"user","content":"hi"}]}"""), TestContext.Current.CancellationToken);
+        var body = await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var expected = RawJson.TopLevel(answer).Select(p => p.Key == "model" ? new KeyValuePair<string, string>("model", "\"gpt-test\"") : p);
+        Assert.Equal(expected, RawJson.TopLevel(body));
+    }
+
     [Fact]
     public async Task Answers_502_when_the_upstream_sends_malformed_json()
     {
