@@ -45,14 +45,32 @@ public sealed class JsonTopLevelEditor
     /// <summary>Sets <paramref name="name"/> to a JSON string.</summary>
     public JsonTopLevelEditor SetString(ReadOnlySpan<byte> name, string value)
     {
-        var writer = new ArrayBufferWriter<byte>(value.Length + 8);
-        using (var json = new System.Text.Json.Utf8JsonWriter(writer, JsonWire.WriterOptions))
+        // Encoded by this thread's writer, reset for each value: a model id rewritten on every
+        // request and answer needed a writer and two arrays of its own.
+        var encoded = t_encoded ??= new ArrayBufferWriter<byte>(128);
+        var json = t_json ??= new System.Text.Json.Utf8JsonWriter(encoded, JsonWire.WriterOptions);
+        encoded.ResetWrittenCount();
+        json.Reset(encoded);
+        json.WriteStringValue(value);
+        json.Flush();
+        Set(name, encoded.WrittenSpan);
+        if (encoded.Capacity > MaxKeptEncoding)
         {
-            json.WriteStringValue(value);
+            // An unusually long value does not stay with the thread.
+            t_encoded = null;
+            t_json = null;
         }
 
-        return Set(name, writer.WrittenSpan);
+        return this;
     }
+
+    private const int MaxKeptEncoding = 4096;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_encoded;
+
+    [ThreadStatic]
+    private static System.Text.Json.Utf8JsonWriter? t_json;
 
     /// <summary>Returns <paramref name="json"/> (an object) with <paramref name="name"/> set to a number, other properties untouched.</summary>
     public static byte[] WithNumber(ReadOnlySpan<byte> json, ReadOnlySpan<byte> name, decimal value)
