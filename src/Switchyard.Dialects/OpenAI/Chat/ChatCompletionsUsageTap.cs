@@ -196,19 +196,7 @@ public sealed class ChatCompletionsUsageTap : IUsageTap, ITextCountingTap, IDisp
     }
 
     /// <summary>Reads an OpenAI usage object into disjoint buckets.</summary>
-    public static Usage ReadUsage(ReadOnlySpan<byte> usageJson)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(usageJson);
-            var wire = JsonSerializer.Deserialize(ref reader, ChatCompletionsJsonContext.Default.UsageWire);
-            return wire is null ? Usage.Empty : ChatCompletionsMapping.ToCanonical(wire);
-        }
-        catch (JsonException)
-        {
-            return Usage.Empty;
-        }
-    }
+    public static Usage ReadUsage(ReadOnlySpan<byte> usageJson) => ChatUsageReader.Read(usageJson);
 
     /// <summary>Whether the choices array is empty, whether any choice has a non-null finish_reason, and the characters of text the choices carry.</summary>
     private static (bool Empty, bool Finishes, long Text) InspectChoices(ReadOnlySpan<byte> choices)
