@@ -10,8 +10,8 @@ namespace Switchyard.Metering;
 /// Writes ledger and request-log rows off the hot path, and never lets a request wait for the
 /// store. Requests drop their row into a bounded channel and go; this service drains it in
 /// batches, one transaction each: after the first row of a batch it waits up to
-/// <see cref="BatchWindow"/> for more (cut short by a <see cref="FlushAsync"/> or shutdown),
-/// then takes what has queued, up to <see cref="MaxBatch"/>.
+/// <see cref="BatchWindow"/> for more (cut short by a <see cref="FlushAsync"/>, shutdown or
+/// <see cref="FullBatch"/> rows), then takes what has queued, up to <see cref="MaxBatch"/>.
 ///
 /// A batch the store does not take within <see cref="StoreTimeout"/> (PostgreSQL down or
 /// restarting, SQLite locked, a disk full) goes to the <see cref="LedgerSpool"/>, a local file
@@ -27,8 +27,15 @@ internal sealed class UsageWriter(IUsageLedger ledger, LedgerSpool spool, ILogge
 {
     public const int MaxBatch = 500;
 
-    /// <summary>How long the first row of a batch waits for others; a flush or shutdown ends the wait.</summary>
-    public static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(100);
+    /// <summary>How long the first row of a batch waits for others; a flush, shutdown or <see cref="FullBatch"/> rows end the wait.</summary>
+    public TimeSpan BatchWindow { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// Rows that end a batch's wait. Under load rows otherwise waited the whole window, long enough
+    /// to outlive two collections: thousands a second promoted to gen2, and a background gen2
+    /// collection every second or two on a heap of a few MB (bench/README.md, "Seventh pass").
+    /// </summary>
+    public const int FullBatch = 128;
 
     /// <summary>How long a batch waits for the store before it goes to the spool.</summary>
     public static readonly TimeSpan StoreTimeout = TimeSpan.FromSeconds(1);
@@ -48,6 +55,7 @@ internal sealed class UsageWriter(IUsageLedger ledger, LedgerSpool spool, ILogge
     });
 
     private readonly SemaphoreSlim _wake = new(0);
+    private int _queuedSinceTaken;
     private volatile bool _stopping;
     private volatile bool _stopped;
 
@@ -70,7 +78,14 @@ internal sealed class UsageWriter(IUsageLedger ledger, LedgerSpool spool, ILogge
     /// <summary>Queues a row; waits only when the queue is full.</summary>
     public async ValueTask EnqueueAsync(UsageRecord record)
     {
-        if (_stopped || !_queue.Writer.TryWrite(new Item(record, null)))
+        if (!_stopped && _queue.Writer.TryWrite(new Item(record, null)))
+        {
+            if (Interlocked.Increment(ref _queuedSinceTaken) == FullBatch)
+            {
+                _wake.Release();
+            }
+        }
+        else
         {
             if (_stopped)
             {
@@ -164,6 +179,7 @@ internal sealed class UsageWriter(IUsageLedger ledger, LedgerSpool spool, ILogge
                 await _wake.WaitAsync(BatchWindow, CancellationToken.None);
             }
 
+            Interlocked.Exchange(ref _queuedSinceTaken, 0);
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
             {
                 if (item.Record is { } record)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Switchyard.Dialects.Canonical;
 using Switchyard.Metering;
 using Switchyard.Storage;
@@ -38,6 +39,46 @@ public sealed class UsageWriterTests
         Assert.Equal(50, rows.Count);
         Assert.Equal(50, rows.Select(r => r.RequestId).Distinct().Count());
         Assert.All(rows, r => Assert.Equal(2, r.Usage.OutputTokens));
+    }
+
+    [Fact]
+    public async Task A_full_batch_is_written_without_waiting_out_the_window()
+    {
+        // Rows that waited out the window under load lived long enough to reach gen2; a full batch goes at once.
+        var directory = Path.Combine(Path.GetTempPath(), "switchyard-tests", Guid.NewGuid().ToString("N"));
+        var ledger = new SqliteUsageLedger(new SqliteDatabase(Path.Combine(directory, "switchyard.db")));
+        using var spool = LedgerSpool.Open(Path.Combine(directory, "ledger.spool"), NullLogger.Instance);
+        var writer = new UsageWriter(ledger, spool, NullLogger<UsageWriter>.Instance) { BatchWindow = TimeSpan.FromHours(1) };
+        await writer.StartAsync(Cancel);
+        UsageRecord Row(int i) => new()
+        {
+            RequestId = $"req_full_{i}",
+            KeyId = "key_full",
+            Model = "gpt-test",
+            Surface = "chat",
+            Status = 200,
+            Usage = new Usage { InputTokens = 1, OutputTokens = 1 },
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+        async Task<int> WrittenAsync() => (await ledger.RecentAsync(new UsageFilter { KeyId = "key_full", Limit = 1000 }, Cancel)).Count;
+
+        for (var i = 0; i < UsageWriter.FullBatch - 1; i++)
+        {
+            await writer.EnqueueAsync(Row(i));
+        }
+
+        await Task.Delay(300, Cancel);
+        Assert.Equal(0, await WrittenAsync());
+
+        await writer.EnqueueAsync(Row(UsageWriter.FullBatch - 1));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await WrittenAsync() < UsageWriter.FullBatch && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20, Cancel);
+        }
+
+        Assert.Equal(UsageWriter.FullBatch, await WrittenAsync());
+        await writer.StopAsync(Cancel);
     }
 
     [Theory]
