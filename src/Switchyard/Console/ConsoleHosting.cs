@@ -136,9 +136,9 @@ internal static class ConsoleHosting
 
     /// <summary>
     /// Authentication (the API's key scheme too) adds data protection, and with it a hosted service
-    /// that reads or makes the key ring at start: the XML stack (~4 MB resident) and a key file
-    /// written by a gateway whose console may never be opened. Without it the key ring is read or
-    /// made on first use: the first console page that carries a form token or a session.
+    /// that reads or makes the key ring at start: a key generated, encrypted and written as XML by a
+    /// gateway whose console may never be opened (3-4 MB of idle RSS). Without it the key ring is
+    /// read or made on first use: the first console page that carries a form token or a session.
     /// </summary>
     private static IServiceCollection WithKeyRingOnFirstUse(this IServiceCollection services)
     {

@@ -7,7 +7,7 @@ namespace Switchyard.Tests.Console;
 
 /// <summary>
 /// The console's data protection key ring is read or made when the console first needs it, not at
-/// start: a gateway whose console is never opened writes no key and loads no XML stack for one.
+/// start: a gateway whose console is never opened makes and writes no key.
 /// </summary>
 public sealed class ConsoleKeyRingTests
 {
