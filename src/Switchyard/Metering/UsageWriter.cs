@@ -35,7 +35,7 @@ internal sealed class UsageWriter(IUsageLedger ledger, LedgerSpool spool, ILogge
     /// to outlive two collections: thousands a second promoted to gen2, and a background gen2
     /// collection every second or two on a heap of a few MB (bench/README.md, "Seventh pass").
     /// </summary>
-    public const int FullBatch = 128;
+    public const int FullBatch = 256;
 
     /// <summary>How long a batch waits for the store before it goes to the spool.</summary>
     public static readonly TimeSpan StoreTimeout = TimeSpan.FromSeconds(1);
