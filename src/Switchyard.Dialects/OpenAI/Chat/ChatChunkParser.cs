@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using static Switchyard.Dialects.OpenAI.Chat.StrictReading;
 
 namespace Switchyard.Dialects.OpenAI.Chat;
 
@@ -69,7 +70,7 @@ internal static class ChatChunkParser
             }
             else
             {
-                Skip(ref reader);
+                SkipValue(ref reader);
             }
         }
 
@@ -115,7 +116,7 @@ internal static class ChatChunkParser
             }
             else
             {
-                Skip(ref reader);
+                SkipValue(ref reader);
             }
         }
 
@@ -153,18 +154,11 @@ internal static class ChatChunkParser
             }
             else
             {
-                Skip(ref reader);
+                SkipValue(ref reader);
             }
         }
 
         return delta;
-    }
-
-    /// <summary>Moves to the next property name of the object being read; false at its end.</summary>
-    private static bool NextProperty(ref Utf8JsonReader reader)
-    {
-        Next(ref reader);
-        return reader.TokenType == JsonTokenType.PropertyName;
     }
 
     /// <summary>The property's value as a string, or null for JSON null; anything else is refused, as the serializer does.</summary>
@@ -188,27 +182,5 @@ internal static class ChatChunkParser
     {
         Next(ref reader);
         return reader.TokenType == JsonTokenType.Null ? null : JsonSerializer.Deserialize(ref reader, type);
-    }
-
-    private static void Skip(ref Utf8JsonReader reader)
-    {
-        Next(ref reader);
-        reader.Skip();
-    }
-
-    private static void Next(ref Utf8JsonReader reader)
-    {
-        if (!reader.Read())
-        {
-            throw new JsonException("The chunk ends early.");
-        }
-    }
-
-    private static void Expect(ref Utf8JsonReader reader, JsonTokenType type)
-    {
-        if (reader.TokenType != type)
-        {
-            throw new JsonException($"Expected {type}, not {reader.TokenType}.");
-        }
     }
 }

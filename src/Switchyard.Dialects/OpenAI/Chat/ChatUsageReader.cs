@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Switchyard.Dialects.Canonical;
+using static Switchyard.Dialects.OpenAI.Chat.StrictReading;
 
 namespace Switchyard.Dialects.OpenAI.Chat;
 
@@ -58,8 +59,7 @@ internal static class ChatUsageReader
                 }
                 else
                 {
-                    Next(ref reader);
-                    reader.Skip();
+                    SkipValue(ref reader);
                 }
             }
 
@@ -98,8 +98,7 @@ internal static class ChatUsageReader
             }
             else
             {
-                Next(ref reader);
-                reader.Skip();
+                SkipValue(ref reader);
             }
         }
 
@@ -123,27 +122,5 @@ internal static class ChatUsageReader
 
         Expect(ref reader, JsonTokenType.Number);
         return reader.TryGetInt64(out var value) ? value : throw new JsonException("Not a 64-bit integer.");
-    }
-
-    private static bool NextProperty(ref Utf8JsonReader reader)
-    {
-        Next(ref reader);
-        return reader.TokenType == JsonTokenType.PropertyName;
-    }
-
-    private static void Next(ref Utf8JsonReader reader)
-    {
-        if (!reader.Read())
-        {
-            throw new JsonException("The usage ends early.");
-        }
-    }
-
-    private static void Expect(ref Utf8JsonReader reader, JsonTokenType type)
-    {
-        if (reader.TokenType != type)
-        {
-            throw new JsonException($"Expected {type}, not {reader.TokenType}.");
-        }
     }
 }
