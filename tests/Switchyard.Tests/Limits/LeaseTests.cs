@@ -235,6 +235,32 @@ public sealed class LeaseTests
     }
 
     [Fact]
+    public async Task A_stop_while_an_idle_slice_is_handed_back_loses_none_of_it()
+    {
+        // The keeper's hand-back used to run under the stop's token: a stop landing mid-way took the
+        // slice's units from memory and cancelled their return, so the database kept them counted.
+        await using var postgres = await TestPostgres.CreateAsync();
+        await using var database = new PostgresDatabase(postgres.ConnectionString);
+        var store = new PostgresRateLimitStore(database, Quick with { Tick = TimeSpan.FromHours(1), IdleReturn = TimeSpan.Zero });
+        var admission = Ask("stopping", rpm: 100_000, slots: 1000, credits: 100m, cost: 0.01m);
+        for (var i = 0; i < 20; i++)
+        {
+            var result = await store.TryAdmitAsync(admission, Cancel);
+            Assert.True(result.Admitted);
+            await store.ReleaseAsync(admission, result.WindowStart, 10, 0m, Cancel);
+        }
+
+        Assert.True(await postgres.ScalarAsync<int>("SELECT in_flight FROM key_state WHERE key_id = 'stopping'") > 0);
+
+        // The keeper's turn, with the stop already asked for.
+        await store.MaintainAsync(renew: false, new CancellationToken(canceled: true));
+        await store.DisposeAsync();
+
+        Assert.Equal(0, await postgres.ScalarAsync<int>("SELECT in_flight FROM key_state WHERE key_id = 'stopping'"));
+        Assert.Equal(0m, await postgres.ScalarAsync<decimal>("SELECT reserved FROM key_state WHERE key_id = 'stopping'"));
+    }
+
+    [Fact]
     public async Task A_lowered_limit_binds_at_the_next_admission_despite_a_slice_held()
     {
         await using var postgres = await TestPostgres.CreateAsync();

@@ -297,7 +297,9 @@ internal sealed class PostgresRateLimitStore : IRateLimitStore, IAsyncDisposable
 
             if (!surplus.Empty)
             {
-                await ReturnAsync(keyId, surplus, cancellationToken);
+                // Not under the stop's token: the units have left the slice, and a return cancelled
+                // half-way would leave the database counting them after this process is gone.
+                await ReturnAsync(keyId, surplus, CancellationToken.None);
             }
         }
     }
