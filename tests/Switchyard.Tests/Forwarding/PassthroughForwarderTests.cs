@@ -109,14 +109,8 @@ public sealed class PassthroughForwarderTests
               "vendor_extension" : {"trace":[1,  2, 3]} }
             """;
         upstream.EnqueueJson(answer);
-        using var http = gateway.HttpClient();
 
-        using var response = await http.PostAsync("/v1/chat/completions", Requests.Json("""{"model":"gpt-test","messages":[{"role":"user","content":"hi"}]}"""), TestContext.Current.CancellationToken);
-        var body = await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var expected = RawJson.TopLevel(answer).Select(p => p.Key == "model" ? new KeyValuePair<string, string>("model", "\"gpt-test\"") : p);
-        Assert.Equal(expected, RawJson.TopLevel(body));
+        await AssertRelayedExceptTheModelAsync(gateway, Encoding.UTF8.GetBytes(answer));
     }
 
     [Fact]
@@ -519,8 +513,14 @@ public sealed class PassthroughForwarderTests
                 await context.Response.Body.FlushAsync();
             }
         });
-        using var http = gateway.HttpClient();
 
+        await AssertRelayedExceptTheModelAsync(gateway, answer);
+    }
+
+    /// <summary>A chat request's answer reached the client with every top-level property as the upstream sent it but the model.</summary>
+    private static async Task AssertRelayedExceptTheModelAsync(GatewayInstance gateway, byte[] answer)
+    {
+        using var http = gateway.HttpClient();
         using var response = await http.PostAsync("/v1/chat/completions", Requests.Json("""{"model":"gpt-test","messages":[{"role":"user","content":"hi"}]}"""), TestContext.Current.CancellationToken);
         var body = await response.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken);
 
