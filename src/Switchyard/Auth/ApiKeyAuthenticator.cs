@@ -28,7 +28,8 @@ internal sealed class ApiKeyAuthenticator
     private readonly LookupBudget _budget;
     private long _lookups;
     private readonly ConcurrentDictionary<string, (Caller? Caller, long ExpiresAt, DateTimeOffset? KeyExpiresAt)> _cache = new(StringComparer.Ordinal);
-    private volatile FrozenDictionary<string, (Caller Caller, DateTimeOffset? ExpiresAt)> _configured = FrozenDictionary<string, (Caller, DateTimeOffset?)>.Empty;
+    private volatile FrozenDictionary<string, (Caller Caller, DateTimeOffset? ExpiresAt)> _configured =
+        new Dictionary<string, (Caller, DateTimeOffset?)>().ToFrozenDictionary(StringComparer.Ordinal);
     private readonly DelegatedCredentials? _delegated;
     private readonly ITeamStore? _teams;
     private volatile string? _masterHash;
@@ -95,17 +96,9 @@ internal sealed class ApiKeyAuthenticator
             return _delegated.Read(secret) is { } keyId ? await FindByIdAsync(keyId, cancellationToken) : null;
         }
 
-        var hash = KeyHasher.Hash(secret);
-        if (_masterHash is { } master && KeyHasher.HashesEqual(hash, master))
+        if (TryKnown(secret, out var known, out var hash))
         {
-            return Caller.Master;
-        }
-
-        // Dictionary lookups by hash do not reveal the secret through timing: the attacker does not control the hash.
-        if (_configured.TryGetValue(hash, out var configured))
-        {
-            // Checked on every request: a configured key stops working when its expiresAt passes, as a stored key does.
-            return configured.ExpiresAt <= _time.GetUtcNow() ? null : configured.Caller;
+            return known;
         }
 
         var now = _time.GetTimestamp();
@@ -158,6 +151,40 @@ internal sealed class ApiKeyAuthenticator
 
         _cache[hash] = (caller, now + lifetime, record.ExpiresAt);
         return caller;
+    }
+
+    /// <summary>
+    /// The caller of a key this process knows without asking the store: the master key, a configured
+    /// key, or a stored key cached and fresh. Its hash is looked up as characters on the stack and
+    /// made a string only for the store's lookup (false), not on every request.
+    /// </summary>
+    private bool TryKnown(string secret, out Caller? caller, out string hash)
+    {
+        Span<char> hex = stackalloc char[KeyHasher.HexLength];
+        KeyHasher.Hash(secret, hex);
+        ReadOnlySpan<char> key = hex;
+        if (_masterHash is { } master && KeyHasher.HashesEqual(key, master))
+        {
+            (caller, hash) = (Caller.Master, master);
+            return true;
+        }
+
+        // Dictionary lookups by hash do not reveal the secret through timing: the attacker does not control the hash.
+        if (_configured.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out var configured))
+        {
+            // Checked on every request: a configured key stops working when its expiresAt passes, as a stored key does.
+            (caller, hash) = (configured.ExpiresAt <= _time.GetUtcNow() ? null : configured.Caller, "");
+            return true;
+        }
+
+        if (_cache.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key, out var cached) && _time.GetTimestamp() < cached.ExpiresAt)
+        {
+            (caller, hash) = (cached.Caller, "");
+            return true;
+        }
+
+        (caller, hash) = (null, new string(key));
+        return false;
     }
 
     /// <summary>The caller a key id stands for (the master, a configured or a stored key); null when it is unknown, revoked or expired.</summary>

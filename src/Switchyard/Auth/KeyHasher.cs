@@ -14,7 +14,18 @@ internal static class KeyHasher
     // Every request hashes its key: a key of ordinary length is encoded and hashed on the stack.
     private const int StackBytes = 512;
 
+    /// <summary>Characters in a hash: SHA-256 in lower-case hex.</summary>
+    public const int HexLength = SHA256.HashSizeInBytes * 2;
+
     public static string Hash(string secret)
+    {
+        Span<char> hex = stackalloc char[HexLength];
+        Hash(secret, hex);
+        return new string(hex);
+    }
+
+    /// <summary><see cref="Hash(string)"/> into <paramref name="hex"/> (<see cref="HexLength"/> characters), for lookups that need no string.</summary>
+    public static void Hash(string secret, Span<char> hex)
     {
         var length = Encoding.UTF8.GetMaxByteCount(secret.Length);
         var rented = length > StackBytes ? System.Buffers.ArrayPool<byte>.Shared.Rent(length) : null;
@@ -24,7 +35,7 @@ internal static class KeyHasher
             var written = Encoding.UTF8.GetBytes(secret, utf8);
             Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
             SHA256.HashData(utf8[..written], hash);
-            return Convert.ToHexStringLower(hash);
+            Convert.TryToHexStringLower(hash, hex, out _);
         }
         finally
         {
@@ -41,6 +52,6 @@ internal static class KeyHasher
     public static string Prefix(string secret) => secret.Length <= 8 ? secret : secret[..8];
 
     /// <summary>Constant-time comparison of two hex hashes.</summary>
-    public static bool HashesEqual(string a, string b) =>
-        CryptographicOperations.FixedTimeEquals(System.Runtime.InteropServices.MemoryMarshal.AsBytes(a.AsSpan()), System.Runtime.InteropServices.MemoryMarshal.AsBytes(b.AsSpan()));
+    public static bool HashesEqual(ReadOnlySpan<char> a, ReadOnlySpan<char> b) =>
+        CryptographicOperations.FixedTimeEquals(System.Runtime.InteropServices.MemoryMarshal.AsBytes(a), System.Runtime.InteropServices.MemoryMarshal.AsBytes(b));
 }

@@ -26,11 +26,22 @@ public sealed class KeyHasherTests
     }
 
     [Fact]
+    public void Hashes_into_characters_as_into_a_string()
+    {
+        Gen.String.Sample(secret =>
+        {
+            Span<char> hex = stackalloc char[KeyHasher.HexLength];
+            KeyHasher.Hash(secret, hex);
+            Assert.Equal(KeyHasher.Hash(secret), hex.ToString());
+        }, iter: 2_000);
+    }
+
+    [Fact]
     public void Compares_hashes_by_every_character()
     {
         var hash = KeyHasher.Hash("sk-one");
         Assert.True(KeyHasher.HashesEqual(hash, KeyHasher.Hash("sk-one")));
         Assert.False(KeyHasher.HashesEqual(hash, KeyHasher.Hash("sk-two")));
-        Assert.False(KeyHasher.HashesEqual(hash, hash[..^1]));
+        Assert.False(KeyHasher.HashesEqual(hash, hash.AsSpan(..^1)));
     }
 }
