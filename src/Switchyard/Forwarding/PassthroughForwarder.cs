@@ -65,8 +65,10 @@ internal static class PassthroughForwarder
             {
                 return AttemptOutcome.Failed(UpstreamClient.Timeout());
             }
-            catch (HttpRequestException)
+            catch (Exception exception) when (exception is HttpRequestException or IOException)
             {
+                // An answer read from the response stream fails with an IOException (HttpIOException),
+                // not the HttpRequestException that buffering it in HttpContent wrapped it in.
                 return AttemptOutcome.Failed(new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream connection failed.") { Code = "upstream_error", AllowsFailover = true });
             }
         }

@@ -530,6 +530,27 @@ public sealed class PassthroughForwarderTests
     }
 
     [Fact]
+    public async Task Answers_502_when_the_upstream_closes_before_the_whole_answer()
+    {
+        // A hostile or broken upstream announces more than it sends and drops the connection.
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var gateway = await GatewayInstance.StartWithOpenAIAsync(upstream);
+        upstream.Default = async (context, _) =>
+        {
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength = 10_000;
+            await context.Response.Body.WriteAsync("{\"id\":\"chatcmpl-cut\",\"choices\":["u8.ToArray());
+            await context.Response.Body.FlushAsync();
+            context.Abort();
+        };
+        using var http = gateway.HttpClient();
+
+        using var response = await http.PostAsync("/v1/chat/completions", Requests.Json("""{"model":"gpt-test","messages":[{"role":"user","content":"hi"}]}"""), TestContext.Current.CancellationToken);
+
+        await OpenAIErrorAssert.ReadAsync(response, HttpStatusCode.BadGateway, "server_error", "upstream_error");
+    }
+
+    [Fact]
     public async Task Answers_502_when_the_upstream_sends_malformed_json()
     {
         await using var upstream = await FakeUpstream.StartAsync();
