@@ -45,6 +45,11 @@ internal static class EmbeddingsForwarder
             {
                 return AttemptOutcome.Failed(UpstreamClient.Timeout());
             }
+            catch (GatewayException exception)
+            {
+                // The answer broke off or was too large (UpstreamClient.ReadBodyAsync).
+                return AttemptOutcome.Failed(exception.Error);
+            }
 
             EmbeddingResponse response;
             try

@@ -35,7 +35,7 @@ internal sealed class HttpChatBackend(IUpstreamCodec codec, GatewayRequest gatew
             }
             catch (HttpRequestException)
             {
-                return new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream connection failed.") { Code = "upstream_error", AllowsFailover = true };
+                return UpstreamClient.ConnectionFailed();
             }
             catch (GatewayException exception)
             {

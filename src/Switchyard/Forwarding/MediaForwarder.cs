@@ -29,7 +29,12 @@ internal static class MediaForwarder
 
         using (call)
         {
-            var answer = await UpstreamClient.ReadBodyAsync(call);
+            var (answer, readError) = await ReadAnswerAsync(call);
+            if (answer is null)
+            {
+                return AttemptOutcome.Failed(readError!);
+            }
+
             if (!call.Response.IsSuccessStatusCode)
             {
                 return AttemptOutcome.Failed(dialect.ReadError((int)call.Response.StatusCode, answer) with { RetryAfter = RetryAfter.From(call.Response) });
@@ -128,7 +133,12 @@ internal static class MediaForwarder
         using (call)
         {
             timings.Upstream += call.HeadersElapsed;
-            var answer = await UpstreamClient.ReadBodyAsync(call);
+            var (answer, readError) = await ReadAnswerAsync(call);
+            if (answer is null)
+            {
+                return AttemptOutcome.Failed(readError!);
+            }
+
             if (!call.Response.IsSuccessStatusCode)
             {
                 return AttemptOutcome.Failed(dialect.ReadError((int)call.Response.StatusCode, answer) with { RetryAfter = RetryAfter.From(call.Response) });
@@ -166,6 +176,19 @@ internal static class MediaForwarder
     private const double UnknownAudioBytesPerSecond = 2_000;
 
     /// <summary>The audio duration a transcription reports: verbose_json's <c>duration</c> or <c>usage.seconds</c>; 0 for text formats.</summary>
+    /// <summary>The whole answer, or why it could not be read (broken off or too large: a 502).</summary>
+    private static async Task<(byte[]? Answer, GatewayError? Error)> ReadAnswerAsync(UpstreamCall call)
+    {
+        try
+        {
+            return (await UpstreamClient.ReadBodyAsync(call), null);
+        }
+        catch (GatewayException exception)
+        {
+            return (null, exception.Error);
+        }
+    }
+
     private static double AudioSeconds(byte[] answer)
     {
         try

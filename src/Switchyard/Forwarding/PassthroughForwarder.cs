@@ -69,7 +69,12 @@ internal static class PassthroughForwarder
             {
                 // An answer read from the response stream fails with an IOException (HttpIOException),
                 // not the HttpRequestException that buffering it in HttpContent wrapped it in.
-                return AttemptOutcome.Failed(new GatewayError(GatewayErrorKind.UpstreamFailed, "The upstream connection failed.") { Code = "upstream_error", AllowsFailover = true });
+                return AttemptOutcome.Failed(UpstreamClient.ConnectionFailed());
+            }
+            catch (GatewayException exception)
+            {
+                // The answer was larger than the gateway reads (UpstreamClient.MaxAnswerBytes).
+                return AttemptOutcome.Failed(exception.Error);
             }
         }
     }

@@ -143,22 +143,52 @@ internal static class UpstreamClient
             : null;
     }
 
-    /// <summary>Reads a whole (small) upstream body, such as an error or a non-streamed answer.</summary>
+    public static GatewayError ConnectionFailed() =>
+        new(GatewayErrorKind.UpstreamFailed, "The upstream connection failed.") { Code = "upstream_error", AllowsFailover = true };
+
+    /// <summary>
+    /// The largest whole answer the gateway reads from an upstream (a JSON answer, an error, an image
+    /// or a transcription): past it, an upstream that announces or sends more cannot make the gateway
+    /// hold more. Streams are bounded per event instead (<see cref="SseRelay.MaxFrameBytes"/>).
+    /// </summary>
+    public const int MaxAnswerBytes = 64 << 20;
+
+    public static GatewayError AnswerTooLarge() =>
+        new(GatewayErrorKind.UpstreamFailed, $"The upstream's answer is larger than the gateway's limit ({MaxAnswerBytes >> 20} MiB).") { Code = "upstream_error" };
+
+    /// <summary>
+    /// Reads a whole upstream body, such as an error or a non-streamed answer, of at most
+    /// <see cref="MaxAnswerBytes"/>. Fails with a <see cref="GatewayException"/> (a 502) when the body
+    /// is larger or the connection breaks before its end.
+    /// </summary>
     public static async Task<byte[]> ReadBodyAsync(UpstreamCall call)
     {
-        call.Touch();
-        return await call.Response.Content.ReadAsByteArrayAsync(call.Token);
+        try
+        {
+            using var answer = await ReadBodyPooledAsync(call);
+            return answer.WrittenSpan.ToArray();
+        }
+        catch (Exception exception) when (exception is IOException or HttpRequestException)
+        {
+            throw new GatewayException(ConnectionFailed());
+        }
     }
 
     /// <summary>
     /// <see cref="ReadBodyAsync"/> into a pooled buffer the caller disposes once the bytes are
     /// written on: sized by the answer's <c>Content-Length</c> where it has one, so an answer is read
     /// without the copy and the array per request that buffering it in <see cref="HttpContent"/> costs.
+    /// A broken connection fails with the transport's exception (an <see cref="IOException"/>).
     /// </summary>
     public static async Task<PooledBufferWriter> ReadBodyPooledAsync(UpstreamCall call)
     {
         call.Touch();
         var length = call.Response.Content.Headers.ContentLength;
+        if (length > MaxAnswerBytes)
+        {
+            throw new GatewayException(AnswerTooLarge());
+        }
+
         var answer = new PooledBufferWriter(length is > 0 and <= MaxPresizedAnswer ? (int)length.Value : 4096);
         try
         {
@@ -175,6 +205,10 @@ internal static class UpstreamClient
                     }
 
                     answer.Advance(read);
+                    if (answer.WrittenCount > MaxAnswerBytes)
+                    {
+                        throw new GatewayException(AnswerTooLarge());
+                    }
                 }
             }
 
@@ -201,8 +235,9 @@ internal static class UpstreamClient
                 response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values) ? values.FirstOrDefault() : null;
             return dialect.ReadError(status, Header, await ReadBodyAsync(call)) with { RetryAfter = RetryAfter.From(call.Response) };
         }
-        catch (Exception exception) when (exception is OperationCanceledException or HttpRequestException or IOException && !cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (exception is OperationCanceledException or HttpRequestException or IOException or GatewayException && !cancellationToken.IsCancellationRequested)
         {
+            // An error body that broke off or was too large: the status alone says what it can.
             return UpstreamErrors.FromStatus(status, null) with { RetryAfter = RetryAfter.From(call.Response) };
         }
     }

@@ -53,6 +53,19 @@ public sealed class MediaSurfaceTests
     }
 
     [Fact]
+    public async Task An_image_answer_cut_short_by_the_upstream_is_a_502()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var gateway = await StartAsync(upstream);
+        upstream.Default = (context, _) => Forwarding.HostileAnswerTests.WriteCutShortAsync(context, """{"created":1,"data":[{"b64_json":"iVBOR"""u8.ToArray());
+        using var client = gateway.HttpClient();
+
+        using var response = await client.PostAsync("/v1/images/generations", Requests.Json("""{"model":"img","prompt":"x"}"""), Ct);
+
+        await OpenAIErrorAssert.ReadAsync(response, HttpStatusCode.BadGateway, "server_error", "upstream_error");
+    }
+
+    [Fact]
     public async Task Adds_the_cost_of_the_images_by_size_and_quality_to_the_usage()
     {
         await using var upstream = await FakeUpstream.StartAsync();
