@@ -1,20 +1,119 @@
 using System.Buffers;
-using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 
 namespace Switchyard.Dialects.Sse;
 
-/// <summary>Reads and writes SSE frames: reading with the BCL's <see cref="SseParser"/>, writing in the spec's line format.</summary>
+/// <summary>Reads and writes SSE frames in the spec's line format.</summary>
 public static class SseStreams
 {
-    public static async IAsyncEnumerable<SseFrame> ReadAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The events of an SSE body, each with its <c>event</c> type (null for the default, "message")
+    /// and its data lines joined by LF, up to <see cref="SseRelay.MaxFrameBytes"/> an event.
+    /// </summary>
+    public static IAsyncEnumerable<SseFrame> ReadAsync(Stream stream, CancellationToken cancellationToken = default) =>
+        ReadAsync(stream, SseRelay.MaxFrameBytes, cancellationToken);
+
+    /// <summary>
+    /// One loop over a pooled buffer, as the passthrough relay reads (<see cref="SseRelay"/>):
+    /// whole events are cut out of what has arrived and parsed in place. The BCL's
+    /// <see cref="System.Net.ServerSentEvents.SseParser"/>, behind a stream that bounded its events,
+    /// put three more asynchronous steps between every upstream read and the event it carried.
+    /// No buffer is held while the upstream is quiet between events.
+    /// </summary>
+    internal static async IAsyncEnumerable<SseFrame> ReadAsync(Stream stream, int maxFrameBytes, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var parser = SseParser.Create(new SseEventLimitStream(stream, SseRelay.MaxFrameBytes), static (eventType, data) => data.ToArray());
-        await foreach (var item in parser.EnumerateAsync(cancellationToken).ConfigureAwait(false))
+        using var events = new SseEventParser();
+        byte[] buffer = [];
+        var start = 0;
+        var filled = 0;
+        var ended = false;
+        try
         {
-            // SseParser reports "message" for frames without an event line; keep null so writers can tell.
-            var eventType = item.EventType == SseParser.EventTypeDefault ? null : item.EventType;
-            yield return new SseFrame(eventType, item.Data);
+            while (true)
+            {
+                while (events.Next(buffer.AsSpan(start, filled - start), out var frame) is var consumed and > 0)
+                {
+                    start += consumed;
+                    if (frame is { } dispatched)
+                    {
+                        yield return dispatched;
+                    }
+                }
+
+                if (ended)
+                {
+                    // An event the body ended before its blank line is dropped, as the spec says.
+                    yield break;
+                }
+
+                if (filled - start > maxFrameBytes)
+                {
+                    throw new SseFrameTooLargeException(maxFrameBytes);
+                }
+
+                buffer.AsSpan(start, filled - start).CopyTo(buffer);
+                filled -= start;
+                start = 0;
+                if (filled == 0)
+                {
+                    // Nothing held: wait for the upstream's next bytes without a buffer.
+                    Return(ref buffer);
+                    await stream.ReadAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+                    buffer = ArrayPool<byte>.Shared.Rent(SseRelay.BufferSize);
+                }
+                else if (filled == buffer.Length)
+                {
+                    // An event larger than the buffer: grow rather than split it, up to the limit.
+                    if (buffer.Length >= maxFrameBytes)
+                    {
+                        throw new SseFrameTooLargeException(maxFrameBytes);
+                    }
+
+                    Grow(ref buffer, filled, Math.Min(buffer.Length * 2, maxFrameBytes));
+                }
+
+                var read = await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    // A CR that ends the body ends its line: the LF that may follow a CR never will.
+                    ended = true;
+                    if (filled > 0 && buffer[filled - 1] == '\r')
+                    {
+                        if (filled == buffer.Length)
+                        {
+                            Grow(ref buffer, filled, filled + 1);
+                        }
+
+                        buffer[filled++] = (byte)'\n';
+                    }
+
+                    continue;
+                }
+
+                filled += read;
+                start = events.SkipByteOrderMark(buffer.AsSpan(0, filled));
+            }
+        }
+        finally
+        {
+            Return(ref buffer);
+        }
+    }
+
+    private static void Grow(ref byte[] buffer, int filled, int size)
+    {
+        var grown = ArrayPool<byte>.Shared.Rent(size);
+        buffer.AsSpan(0, filled).CopyTo(grown);
+        Return(ref buffer);
+        buffer = grown;
+    }
+
+    private static void Return(ref byte[] buffer)
+    {
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            buffer = [];
         }
     }
 

@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Net.ServerSentEvents;
 using System.Text;
+using CsCheck;
 using Switchyard.Dialects.Sse;
 using Switchyard.Dialects.Tests.Infrastructure;
 
@@ -57,5 +59,143 @@ public sealed class SseStreamsTests
 
             Assert.Equal(expected, frames.Select(f => (f.EventType, Encoding.UTF8.GetString(f.Data.Span))));
         }
+    }
+
+    private static readonly Gen<string> LineEnd = Gen.OneOf(Gen.Const("\n"), Gen.Const("\r\n"), Gen.Const("\r"));
+
+    private static readonly Gen<string> Value = Gen.OneOf(
+        Gen.Const(""), Gen.Const(" "), Gen.Const("{\"a\":1}"), Gen.Const("[DONE]"), Gen.Const(" two spaces"), Gen.Const("é 👋"),
+        Gen.Const("x: y"), Gen.Const("message"), Gen.Const("content_block_delta"), Gen.Char["ab :é\u0000"].Array[0, 6].Select(c => new string(c)));
+
+    private static readonly Gen<string> Line = Gen.OneOf(
+        Value.Select(v => "data:" + v), Value.Select(v => "data: " + v), Gen.Const("data"),
+        Value.Select(v => "event:" + v), Value.Select(v => "event: " + v), Gen.Const("event"),
+        Value.Select(v => ":" + v), Value.Select(v => "id: " + v), Gen.Const("retry: 10"), Value.Select(v => "other: " + v), Value, Gen.Const(""));
+
+    /// <summary>
+    /// Any body of the spec's lines, any line ends, with or without a byte order mark or a last
+    /// blank line, cut into reads anywhere: the events the spec's interpretation gives
+    /// (<see cref="SpecEvents"/>). The BCL's <see cref="SseParser"/>, which the gateway used
+    /// before, gives the same but in two corners: it keeps an <c>event</c> type past a blank
+    /// line that dispatched nothing, and reports an empty <c>event:</c> line's type as "".
+    /// </summary>
+    [Fact]
+    public void Reads_the_events_the_spec_gives_from_any_body_cut_anywhere()
+    {
+        Gen.Select(Gen.Select(Line, LineEnd).Array[0, 24], Gen.Bool, Gen.Int[1, 12]).Sample((lines, bom, cut) =>
+        {
+            var text = string.Concat(lines.Select(l => l.Item1 + l.Item2));
+            var body = (bom ? [0xEF, 0xBB, 0xBF] : Array.Empty<byte>()).Concat(Encoding.UTF8.GetBytes(text)).ToArray();
+            var segments = Enumerable.Range(0, (body.Length + cut - 1) / cut).Select(i => (ReadOnlyMemory<byte>)body.AsMemory(i * cut, Math.Min(cut, body.Length - (i * cut)))).ToArray();
+
+            var read = SseStreams.ReadAsync(new SegmentedStream(segments)).ToListAsync().AsTask().GetAwaiter().GetResult();
+
+            Assert.Equal(SpecEvents(body), read.Select(f => (f.EventType, Convert.ToHexString(f.Data.Span))).ToList());
+        }, iter: 20_000);
+    }
+
+    [Fact]
+    public void Reads_what_the_BCL_parser_reads_from_what_upstreams_send()
+    {
+        Gen.Select(Gen.Select(Value.Select(v => v.Replace("\u0000", "", StringComparison.Ordinal)), Gen.OneOf(Gen.Const((string?)null), Gen.Const((string?)"content_block_delta"), Gen.Const((string?)"é")))
+            .Array[0, 8], LineEnd, Gen.Int[1, 12]).Sample((events, end, cut) =>
+        {
+            var body = Encoding.UTF8.GetBytes(string.Concat(events.Select(e => (e.Item2 is { } type ? "event: " + type + end : "") + "data: " + e.Item1 + end + end)));
+            var expected = SseParser.Create(new MemoryStream(body), static (_, data) => data.ToArray()).Enumerate()
+                .Select(e => (e.EventType == SseParser.EventTypeDefault ? null : e.EventType, Convert.ToHexString(e.Data))).ToList();
+            var segments = Enumerable.Range(0, (body.Length + cut - 1) / cut).Select(i => (ReadOnlyMemory<byte>)body.AsMemory(i * cut, Math.Min(cut, body.Length - (i * cut)))).ToArray();
+
+            var read = SseStreams.ReadAsync(new SegmentedStream(segments)).ToListAsync().AsTask().GetAwaiter().GetResult();
+
+            Assert.Equal(expected, read.Select(f => (f.EventType, Convert.ToHexString(f.Data.Span))).ToList());
+        }, iter: 5_000);
+    }
+
+    /// <summary>
+    /// The spec's event stream interpretation, step by step
+    /// (https://html.spec.whatwg.org/multipage/server-sent-events.html#event-stream-interpretation),
+    /// over a whole body: events as (type, hex of data), the default type as null.
+    /// </summary>
+    private static List<(string?, string)> SpecEvents(byte[] body)
+    {
+        var events = new List<(string?, string)>();
+        var rest = body.AsSpan();
+        if (rest.StartsWith((byte[])[0xEF, 0xBB, 0xBF]))
+        {
+            rest = rest[3..];
+        }
+
+        var data = new List<byte>();
+        var eventType = "";
+        while (rest.IndexOfAny((byte)'\r', (byte)'\n') is var end and >= 0)
+        {
+            var line = rest[..end];
+            rest = rest[(rest[end] == '\r' && end + 1 < rest.Length && rest[end + 1] == '\n' ? end + 2 : end + 1)..];
+            if (line.IsEmpty)
+            {
+                if (data.Count > 0)
+                {
+                    data.RemoveAt(data.Count - 1);
+                    events.Add((eventType is "" or "message" ? null : eventType, Convert.ToHexString(data.ToArray())));
+                }
+
+                data.Clear();
+                eventType = "";
+                continue;
+            }
+
+            var colon = line.IndexOf((byte)':');
+            var field = Encoding.UTF8.GetString(colon < 0 ? line : line[..colon]);
+            var value = colon < 0 ? [] : line[(colon + 1)..];
+            if (value.StartsWith(" "u8))
+            {
+                value = value[1..];
+            }
+
+            if (field == "data")
+            {
+                data.AddRange(value);
+                data.Add((byte)'\n');
+            }
+            else if (field == "event")
+            {
+                eventType = Encoding.UTF8.GetString(value);
+            }
+        }
+
+        return events;
+    }
+
+    [Fact]
+    public async Task Fails_an_event_that_runs_past_the_limit_in_one_line_or_many()
+    {
+        foreach (var lineEnd in new[] { "\n", "\r\n", "\r" })
+        {
+            var longLine = Encoding.UTF8.GetBytes("data: ok" + lineEnd + lineEnd + "data: " + new string('x', 100) + lineEnd + lineEnd);
+            var manyLines = Encoding.UTF8.GetBytes("data: ok" + lineEnd + lineEnd + string.Concat(Enumerable.Repeat("data: xxxxxxxx" + lineEnd, 10)) + lineEnd);
+
+            foreach (var body in new[] { longLine, manyLines })
+            {
+                var read = new List<SseFrame>();
+                await Assert.ThrowsAsync<SseFrameTooLargeException>(async () =>
+                {
+                    await foreach (var frame in SseStreams.ReadAsync(SegmentedStream.OneBytePerRead(body), 64, TestContext.Current.CancellationToken))
+                    {
+                        read.Add(frame);
+                    }
+                });
+                Assert.Equal(["ok"], read.Select(f => Encoding.UTF8.GetString(f.Data.Span)));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Reads_events_up_to_the_limit()
+    {
+        var body = Encoding.UTF8.GetBytes("data: " + new string('x', 50) + "\n\n");
+
+        var read = await SseStreams.ReadAsync(SegmentedStream.OneBytePerRead(body), 64, TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal([new string('x', 50)], read.Select(f => Encoding.UTF8.GetString(f.Data.Span)));
     }
 }
