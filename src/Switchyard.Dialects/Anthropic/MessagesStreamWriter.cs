@@ -33,13 +33,14 @@ internal static class MessagesStreamWriter
             {
                 case ResponseStarted start:
                     usage = start.Usage ?? usage;
-                    yield return Event("message_start", w =>
+                    yield return Event("message_start", (start, options.Model, usage), static (w, s) =>
                     {
+                        var (start, model, usage) = s;
                         w.WriteStartObject("message"u8);
                         w.WriteString("id"u8, MessagesResponseWriter.MessageId(start.Id.Length > 0 ? start.Id : Guid.NewGuid().ToString("N")));
                         w.WriteString("type"u8, "message"u8);
                         w.WriteString("role"u8, "assistant"u8);
-                        w.WriteString("model"u8, options.Model);
+                        w.WriteString("model"u8, model);
                         w.WriteStartArray("content"u8);
                         w.WriteEndArray();
                         w.WriteNull("stop_reason"u8);
@@ -61,8 +62,9 @@ internal static class MessagesStreamWriter
                     openIsReasoning = part.Kind == PartKind.Reasoning;
                     openHasSignature = false;
                     openText.Clear();
-                    yield return Event("content_block_start", w =>
+                    yield return Event("content_block_start", (index, part), static (w, s) =>
                     {
+                        var (index, part) = s;
                         w.WriteNumber("index"u8, index);
                         w.WriteStartObject("content_block"u8);
                         switch (part.Kind)
@@ -100,13 +102,14 @@ internal static class MessagesStreamWriter
 
                 case CitationAdded cited when blocks.TryGetValue(cited.Index, out var block) && block == openBlock:
                     var citedText = openText.ToString();
-                    yield return Event("content_block_delta", w =>
+                    yield return Event("content_block_delta", (block, cited.Citation, citedText), static (w, s) =>
                     {
+                        var (block, citation, citedText) = s;
                         w.WriteNumber("index"u8, block);
                         w.WriteStartObject("delta"u8);
                         w.WriteString("type"u8, "citations_delta"u8);
                         w.WritePropertyName("citation"u8);
-                        MessagesResponseWriter.WriteCitation(w, cited.Citation, citedText);
+                        MessagesResponseWriter.WriteCitation(w, citation, citedText);
                         w.WriteEndObject();
                     });
                     break;
@@ -123,25 +126,25 @@ internal static class MessagesStreamWriter
                     if (added.Part is ServerToolCallPart serverCall)
                     {
                         // As Anthropic streams it: the block opens with empty input, which then arrives as JSON.
-                        yield return Event("content_block_start", w =>
+                        yield return Event("content_block_start", (addedIndex, serverCall), static (w, s) =>
                         {
-                            w.WriteNumber("index"u8, addedIndex);
+                            w.WriteNumber("index"u8, s.addedIndex);
                             w.WritePropertyName("content_block"u8);
-                            MessagesResponseWriter.WriteServerToolUse(w, serverCall, withInput: false);
+                            MessagesResponseWriter.WriteServerToolUse(w, s.serverCall, withInput: false);
                         });
                         yield return Delta(addedIndex, "input_json_delta"u8, "partial_json"u8, serverCall.InputJson);
                     }
                     else
                     {
-                        yield return Event("content_block_start", w =>
+                        yield return Event("content_block_start", (addedIndex, (ServerToolResultPart)added.Part), static (w, s) =>
                         {
-                            w.WriteNumber("index"u8, addedIndex);
+                            w.WriteNumber("index"u8, s.addedIndex);
                             w.WritePropertyName("content_block"u8);
-                            MessagesResponseWriter.WriteServerToolResult(w, (ServerToolResultPart)added.Part);
+                            MessagesResponseWriter.WriteServerToolResult(w, s.Item2);
                         });
                     }
 
-                    yield return Event("content_block_stop", w => w.WriteNumber("index"u8, addedIndex));
+                    yield return BlockStop(addedIndex);
                     break;
 
                 case RefusalDelta refusal when blocks.TryGetValue(refusal.Index, out var block):
@@ -185,20 +188,20 @@ internal static class MessagesStreamWriter
                     }
 
                     var final = done.Usage;
-                    yield return Event("message_delta", w =>
+                    yield return Event("message_delta", (done.FinishReason, final), static (w, s) =>
                     {
                         w.WriteStartObject("delta"u8);
-                        w.WriteString("stop_reason"u8, MessagesMapping.FinishReasonFromCanonical(done.FinishReason));
+                        w.WriteString("stop_reason"u8, MessagesMapping.FinishReasonFromCanonical(s.FinishReason));
                         w.WriteNull("stop_sequence"u8);
                         w.WriteEndObject();
-                        MessagesResponseWriter.WriteUsage(w, final);
+                        MessagesResponseWriter.WriteUsage(w, s.final);
                     });
-                    yield return Event("message_stop", static _ => { });
+                    yield return Event("message_stop", 0, static (_, _) => { });
                     yield break;
 
                 case ResponseFailed failed:
                     // The error event is the last one: no message_stop after it (docs/behaviour.md).
-                    yield return new SseFrame("error", Json(w => AnthropicErrors.WriteEnvelope(w, failed.Error)));
+                    yield return new SseFrame("error", Json(failed.Error, static (w, error) => AnthropicErrors.WriteEnvelope(w, error)));
                     yield break;
             }
         }
@@ -217,7 +220,7 @@ internal static class MessagesStreamWriter
             }
 
             openBlock = null;
-            yield return Event("content_block_stop", w => w.WriteNumber("index"u8, block));
+            yield return BlockStop(block);
         }
     }
 
@@ -235,18 +238,27 @@ internal static class MessagesStreamWriter
         return new SseFrame("content_block_delta", ScratchJson.Finish(writer));
     }
 
-    private static SseFrame Event(string type, Action<Utf8JsonWriter> body) => new(type, Json(w =>
-    {
-        w.WriteStartObject();
-        w.WriteString("type"u8, type);
-        body(w);
-        w.WriteEndObject();
-    }));
+    private static SseFrame BlockStop(int index) => Event("content_block_stop", index, static (w, index) => w.WriteNumber("index"u8, index));
 
-    private static byte[] Json(Action<Utf8JsonWriter> write)
+    /// <summary>
+    /// An event of <paramref name="type"/> whose other fields <paramref name="body"/> writes from
+    /// <paramref name="state"/>: static bodies, so the loop over the stream's events captures nothing
+    /// (a lambda capturing its variables cost a closure object for every event, text deltas too).
+    /// </summary>
+    private static SseFrame Event<TState>(string type, TState state, Action<Utf8JsonWriter, TState> body)
     {
         var writer = ScratchJson.Start();
-        write(writer);
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, type);
+        body(writer, state);
+        writer.WriteEndObject();
+        return new SseFrame(type, ScratchJson.Finish(writer));
+    }
+
+    private static byte[] Json<TState>(TState state, Action<Utf8JsonWriter, TState> write)
+    {
+        var writer = ScratchJson.Start();
+        write(writer, state);
         return ScratchJson.Finish(writer);
     }
 }

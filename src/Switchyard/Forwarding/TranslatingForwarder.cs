@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Switchyard.Catalog;
 using Switchyard.Dialects;
 using Switchyard.Dialects.Canonical;
@@ -183,7 +184,10 @@ internal sealed class TranslatingForwarder(EchoBackend echo, ImageFetcher images
     /// (<see cref="ClientStream.AddAsync"/>); when the next one is not ready, what is gathered goes
     /// out while it is awaited. Should that write fail (the client left), the pending read is
     /// waited out — the request's cancellation ends it — so the enumerator is idle when disposed.
+    /// Called for every upstream event: its state machine is pooled, not allocated each time the
+    /// upstream's next event is not there yet.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private static async ValueTask<bool> NextAsync(IAsyncEnumerator<SseFrame> frames, ClientStream stream, CancellationToken cancellationToken)
     {
         var next = frames.MoveNextAsync();

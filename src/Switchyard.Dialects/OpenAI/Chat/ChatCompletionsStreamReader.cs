@@ -13,6 +13,9 @@ namespace Switchyard.Dialects.OpenAI.Chat;
 /// </summary>
 internal static class ChatCompletionsStreamReader
 {
+    // Read by every chunk without tool calls (never written): no empty list or iterator a chunk.
+    private static readonly List<ToolCallWire> NoToolCalls = [];
+
     public static async IAsyncEnumerable<StreamEvent> ReadAsync(
         IAsyncEnumerable<SseFrame> frames,
         [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -94,7 +97,10 @@ internal static class ChatCompletionsStreamReader
 
                 if (CitationsToCanonicalOrNull(delta) is { } citations && openPart is int citedPart && openKind == PartKind.Text)
                 {
-                    events.AddRange(citations.Select(c => new CitationAdded(citedPart, c)));
+                    foreach (var citation in citations)
+                    {
+                        events.Add(new CitationAdded(citedPart, citation));
+                    }
                 }
 
                 if (delta.Refusal is { Length: > 0 } refusal)
@@ -104,8 +110,13 @@ internal static class ChatCompletionsStreamReader
                 }
 
                 // A null entry carries nothing; skip it rather than fail the stream.
-                foreach (var call in (delta.ToolCalls ?? []).Where(c => c is not null))
+                foreach (var call in delta.ToolCalls ?? NoToolCalls)
                 {
+                    if (call is null)
+                    {
+                        continue;
+                    }
+
                     var toolIndex = call.Index ?? toolParts.Count;
                     if (!toolParts.TryGetValue(toolIndex, out var part))
                     {
