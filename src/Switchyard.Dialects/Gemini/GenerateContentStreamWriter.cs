@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -146,14 +145,11 @@ internal static class GenerateContentStreamWriter
             w.WriteEndObject();
         }));
 
+    // The thread's writer (ScratchJson), not a writer and buffer a chunk.
     private static byte[] Json(Action<Utf8JsonWriter> write)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, JsonWire.WriterOptions))
-        {
-            write(writer);
-        }
-
-        return buffer.WrittenSpan.ToArray();
+        var writer = ScratchJson.Start();
+        write(writer);
+        return ScratchJson.Finish(writer);
     }
 }

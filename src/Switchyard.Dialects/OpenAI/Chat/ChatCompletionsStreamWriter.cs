@@ -1,7 +1,7 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Switchyard.Dialects.Canonical;
+using Switchyard.Dialects.Json;
 using Switchyard.Dialects.Sse;
 
 namespace Switchyard.Dialects.OpenAI.Chat;
@@ -46,7 +46,7 @@ internal static class ChatCompletionsStreamWriter
 
                     created = started.Created.ToUnixTimeSeconds();
                     usage = started.Usage ?? usage;
-                    yield return Chunk(id, created, options.Model, static w =>
+                    yield return Chunk(id, created, options.Model, 0, static (w, _) =>
                     {
                         w.WriteString("role"u8, "assistant"u8);
                         w.WriteString("content"u8, ""u8);
@@ -63,13 +63,13 @@ internal static class ChatCompletionsStreamWriter
 
                 case PartCompleted completed when freeForm.Remove(completed.Index, out var custom):
                     var customInput = ToolCallPart.FreeFormInputOf(custom.Arguments.ToString());
-                    yield return Chunk(id, created, options.Model, w => WriteCustomCall(w, custom.ToolIndex, custom.Id, custom.Name, customInput));
+                    yield return Chunk(id, created, options.Model, (custom.ToolIndex, custom.Id, custom.Name, customInput), static (w, s) => WriteCustomCall(w, s.ToolIndex, s.Id, s.Name, s.customInput));
                     break;
 
                 case PartStarted { Kind: PartKind.ToolCall } part:
                     var toolIndex = toolIndexes.Count + freeForm.Count;
                     toolIndexes[part.Index] = toolIndex;
-                    yield return Chunk(id, created, options.Model, w => WriteToolCall(w, toolIndex, part.ToolCallId ?? string.Empty, part.ToolName ?? string.Empty, string.Empty));
+                    yield return Chunk(id, created, options.Model, (toolIndex, part), static (w, s) => WriteToolCall(w, s.toolIndex, s.part.ToolCallId ?? string.Empty, s.part.ToolName ?? string.Empty, string.Empty));
                     break;
 
                 case PartStarted { Kind: PartKind.Text } textPart:
@@ -78,16 +78,16 @@ internal static class ChatCompletionsStreamWriter
 
                 case TextDelta text:
                     streamedText += text.Text.Length;
-                    yield return Chunk(id, created, options.Model, w => w.WriteString("content"u8, text.Text));
+                    yield return Chunk(id, created, options.Model, text.Text, static (w, text) => w.WriteString("content"u8, text));
                     break;
 
                 case CitationAdded cited:
                     var start = textStarts.GetValueOrDefault(cited.Index);
                     var end = streamedText;
-                    yield return Chunk(id, created, options.Model, w =>
+                    yield return Chunk(id, created, options.Model, (cited.Citation, start, end), static (w, s) =>
                     {
                         w.WriteStartArray("annotations"u8);
-                        ChatCompletionsResponseWriter.WriteAnnotation(w, cited.Citation, start, end);
+                        ChatCompletionsResponseWriter.WriteAnnotation(w, s.Citation, s.start, s.end);
                         w.WriteEndArray();
                     });
                     break;
@@ -102,22 +102,22 @@ internal static class ChatCompletionsStreamWriter
                     reasoning[thought.Index] = (state.Text, state.Signature + thought.Signature is { Length: > 0 } sig ? sig : null, thought.RedactedData ?? state.Redacted);
                     if (thought.Text.Length > 0)
                     {
-                        yield return Chunk(id, created, options.Model, w => w.WriteString("reasoning_content"u8, thought.Text));
+                        yield return Chunk(id, created, options.Model, thought.Text, static (w, text) => w.WriteString("reasoning_content"u8, text));
                     }
 
                     break;
 
                 case PartCompleted completed when reasoning.Remove(completed.Index, out var done) && (done.Signature is not null || done.Redacted is not null):
                     var block = new ReasoningPart(done.Text.ToString()) { Signature = done.Signature, RedactedData = done.Redacted };
-                    yield return Chunk(id, created, options.Model, w => ChatCompletionsResponseWriter.WriteThinkingBlocks(w, [block]));
+                    yield return Chunk(id, created, options.Model, block, static (w, block) => ChatCompletionsResponseWriter.WriteThinkingBlocks(w, [block]));
                     break;
 
                 case RefusalDelta refusal:
-                    yield return Chunk(id, created, options.Model, w => w.WriteString("refusal"u8, refusal.Text));
+                    yield return Chunk(id, created, options.Model, refusal.Text, static (w, text) => w.WriteString("refusal"u8, text));
                     break;
 
                 case ToolArgumentsDelta arguments when toolIndexes.TryGetValue(arguments.Index, out var index):
-                    yield return Chunk(id, created, options.Model, w => WriteToolCall(w, index, null, null, arguments.Json));
+                    yield return Chunk(id, created, options.Model, (index, arguments.Json), static (w, s) => WriteToolCall(w, s.index, null, null, s.Json));
                     break;
 
                 case UsageUpdated updated:
@@ -127,7 +127,7 @@ internal static class ChatCompletionsStreamWriter
                 case ResponseCompleted completed:
                     var finish = ChatCompletionsMapping.FinishReasonFromCanonical(completed.FinishReason);
                     var final = completed.Usage;
-                    yield return Chunk(id, created, options.Model, static _ => { }, finish, options.IncludeUsageChunk ? null : final);
+                    yield return Chunk(id, created, options.Model, 0, static (_, _) => { }, finish, options.IncludeUsageChunk ? null : final);
                     if (options.IncludeUsageChunk)
                     {
                         yield return UsageChunk(id, created, options.Model, final);
@@ -138,12 +138,11 @@ internal static class ChatCompletionsStreamWriter
 
                 case ResponseFailed failed:
                     // The error frame is the last event: no [DONE] after it (docs/behaviour.md).
-                    yield return SseFrame.FromData(Json(w =>
-                    {
-                        w.WriteStartObject();
-                        OpenAIErrors.WriteErrorObject(w, failed.Error);
-                        w.WriteEndObject();
-                    }));
+                    var writer = ScratchJson.Start();
+                    writer.WriteStartObject();
+                    OpenAIErrors.WriteErrorObject(writer, failed.Error);
+                    writer.WriteEndObject();
+                    yield return SseFrame.FromData(ScratchJson.Finish(writer));
                     yield break;
             }
         }
@@ -187,45 +186,51 @@ internal static class ChatCompletionsStreamWriter
         writer.WriteEndArray();
     }
 
-    private static SseFrame Chunk(string id, long created, string model, Action<Utf8JsonWriter> writeDelta, string? finishReason = null, Usage? usage = null) =>
-        SseFrame.FromData(Json(w =>
+    /// <summary>
+    /// A chunk whose delta <paramref name="writeDelta"/> writes from <paramref name="state"/>: static
+    /// bodies and the thread's writer, so a chunk costs its bytes and no closure, writer or buffer.
+    /// </summary>
+    private static SseFrame Chunk<TState>(string id, long created, string model, TState state, Action<Utf8JsonWriter, TState> writeDelta, string? finishReason = null, Usage? usage = null)
+    {
+        var w = ScratchJson.Start();
+        WriteChunkHeader(w, id, created, model);
+        w.WriteStartArray("choices"u8);
+        w.WriteStartObject();
+        w.WriteNumber("index"u8, 0);
+        w.WriteStartObject("delta"u8);
+        writeDelta(w, state);
+        w.WriteEndObject();
+        w.WriteNull("logprobs"u8);
+        if (finishReason is null)
         {
-            WriteChunkHeader(w, id, created, model);
-            w.WriteStartArray("choices"u8);
-            w.WriteStartObject();
-            w.WriteNumber("index"u8, 0);
-            w.WriteStartObject("delta"u8);
-            writeDelta(w);
-            w.WriteEndObject();
-            w.WriteNull("logprobs"u8);
-            if (finishReason is null)
-            {
-                w.WriteNull("finish_reason"u8);
-            }
-            else
-            {
-                w.WriteString("finish_reason"u8, finishReason);
-            }
-
-            w.WriteEndObject();
-            w.WriteEndArray();
-            if (usage is not null)
-            {
-                ChatCompletionsResponseWriter.WriteUsage(w, usage);
-            }
-
-            w.WriteEndObject();
-        }));
-
-    private static SseFrame UsageChunk(string id, long created, string model, Usage usage) =>
-        SseFrame.FromData(Json(w =>
+            w.WriteNull("finish_reason"u8);
+        }
+        else
         {
-            WriteChunkHeader(w, id, created, model);
-            w.WriteStartArray("choices"u8);
-            w.WriteEndArray();
+            w.WriteString("finish_reason"u8, finishReason);
+        }
+
+        w.WriteEndObject();
+        w.WriteEndArray();
+        if (usage is not null)
+        {
             ChatCompletionsResponseWriter.WriteUsage(w, usage);
-            w.WriteEndObject();
-        }));
+        }
+
+        w.WriteEndObject();
+        return SseFrame.FromData(ScratchJson.Finish(w));
+    }
+
+    private static SseFrame UsageChunk(string id, long created, string model, Usage usage)
+    {
+        var w = ScratchJson.Start();
+        WriteChunkHeader(w, id, created, model);
+        w.WriteStartArray("choices"u8);
+        w.WriteEndArray();
+        ChatCompletionsResponseWriter.WriteUsage(w, usage);
+        w.WriteEndObject();
+        return SseFrame.FromData(ScratchJson.Finish(w));
+    }
 
     private static void WriteChunkHeader(Utf8JsonWriter writer, string id, long created, string model)
     {
@@ -234,16 +239,5 @@ internal static class ChatCompletionsStreamWriter
         writer.WriteString("object"u8, "chat.completion.chunk"u8);
         writer.WriteNumber("created"u8, created);
         writer.WriteString("model"u8, model);
-    }
-
-    private static byte[] Json(Action<Utf8JsonWriter> write)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, Switchyard.Dialects.Json.JsonWire.WriterOptions))
-        {
-            write(writer);
-        }
-
-        return buffer.WrittenSpan.ToArray();
     }
 }

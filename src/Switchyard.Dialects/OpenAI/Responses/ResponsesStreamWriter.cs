@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -123,12 +122,7 @@ internal static class ResponsesStreamWriter
                 case RefusalDelta refusal when _byPart.TryGetValue(refusal.Index, out var target):
                     target.Contents[^1].Text.Append(refusal.Text);
                     var refusalIndex = target.Contents.Count - 1;
-                    yield return Event("response.refusal.delta", w =>
-                    {
-                        ItemRef(w, target);
-                        w.WriteNumber("content_index"u8, refusalIndex);
-                        w.WriteString("delta"u8, refusal.Text);
-                    });
+                    yield return DeltaEvent("response.refusal.delta", target, "content_index", refusalIndex, refusal.Text);
                     break;
 
                 case ToolArgumentsDelta arguments when _byPart.TryGetValue(arguments.Index, out var target):
@@ -137,11 +131,7 @@ internal static class ResponsesStreamWriter
                     // A free-form input is only known whole once its {"input": …} wrapper closes (CompletePart).
                     if (target.Type == "function_call")
                     {
-                        yield return Event("response.function_call_arguments.delta", w =>
-                        {
-                            ItemRef(w, target);
-                            w.WriteString("delta"u8, arguments.Json);
-                        });
+                        yield return DeltaEvent("response.function_call_arguments.delta", target, null, 0, arguments.Json);
                     }
 
                     break;
@@ -186,12 +176,7 @@ internal static class ResponsesStreamWriter
                     if (thought.Text.Length > 0)
                     {
                         target.Summary.Append(thought.Text);
-                        yield return Event("response.reasoning_summary_text.delta", w =>
-                        {
-                            ItemRef(w, target);
-                            w.WriteNumber("summary_index"u8, 0);
-                            w.WriteString("delta"u8, thought.Text);
-                        });
+                        yield return DeltaEvent("response.reasoning_summary_text.delta", target, "summary_index", 0, thought.Text);
                     }
 
                     break;
@@ -234,14 +219,7 @@ internal static class ResponsesStreamWriter
         {
             target.Contents[^1].Text.Append(delta);
             var contentIndex = target.Contents.Count - 1;
-            return Event("response.output_text.delta", w =>
-            {
-                ItemRef(w, target);
-                w.WriteNumber("content_index"u8, contentIndex);
-                w.WriteString("delta"u8, delta);
-                w.WriteStartArray("logprobs"u8);
-                w.WriteEndArray();
-            });
+            return DeltaEvent("response.output_text.delta", target, "content_index", contentIndex, delta, logprobs: true);
         }
 
         private IEnumerable<SseFrame> CompletePart(OutputItem target)
@@ -390,19 +368,42 @@ internal static class ResponsesStreamWriter
             return topLevel.TryGet(data, "response"u8, out var response) ? data[response.Value].ToArray() : [];
         }
 
-        private SseFrame Event(string type, Action<Utf8JsonWriter> body)
-        {
-            var buffer = new ArrayBufferWriter<byte>(256);
-            using (var writer = new Utf8JsonWriter(buffer, JsonWire.WriterOptions))
-            {
-                writer.WriteStartObject();
-                writer.WriteString("type"u8, type);
-                writer.WriteNumber("sequence_number"u8, _sequence++);
-                body(writer);
-                writer.WriteEndObject();
-            }
+        private SseFrame Event(string type, Action<Utf8JsonWriter> body) =>
+            Event(type, body, static (writer, body) => body(writer));
 
-            return new SseFrame(type, buffer.WrittenSpan.ToArray());
+        /// <summary>
+        /// An event whose fields <paramref name="body"/> writes from <paramref name="state"/>, with the
+        /// thread's writer (<see cref="ScratchJson"/>): the deltas, one a token, pass their values
+        /// rather than capture them, so they cost their bytes and no closure, writer or buffer.
+        /// </summary>
+        private SseFrame Event<TState>(string type, TState state, Action<Utf8JsonWriter, TState> body)
+        {
+            var writer = ScratchJson.Start();
+            writer.WriteStartObject();
+            writer.WriteString("type"u8, type);
+            writer.WriteNumber("sequence_number"u8, _sequence++);
+            body(writer, state);
+            writer.WriteEndObject();
+            return new SseFrame(type, ScratchJson.Finish(writer));
         }
+
+        /// <summary>A delta of <paramref name="item"/>: its reference, an index within it (when <paramref name="indexName"/> is given), the text.</summary>
+        private SseFrame DeltaEvent(string type, OutputItem item, string? indexName, int index, string delta, bool logprobs = false) =>
+            Event(type, (Item: item.Id, Output: _items.IndexOf(item), indexName, index, delta, logprobs), static (w, s) =>
+            {
+                w.WriteString("item_id"u8, s.Item);
+                w.WriteNumber("output_index"u8, s.Output);
+                if (s.indexName is not null)
+                {
+                    w.WriteNumber(s.indexName, s.index);
+                }
+
+                w.WriteString("delta"u8, s.delta);
+                if (s.logprobs)
+                {
+                    w.WriteStartArray("logprobs"u8);
+                    w.WriteEndArray();
+                }
+            });
     }
 }
