@@ -73,83 +73,104 @@ internal static class GenerateContentStreamWriter
                     break;
 
                 case PartCompleted completed when calls.Remove(completed.Index, out var call):
-                    yield return Chunk(options, id, w => GenerateContentResponseWriter.WriteFunctionCall(w, call.Id, call.Name, call.Arguments.ToString(), ref pendingSignature));
+                    var callChunk = StartChunk();
+                    GenerateContentResponseWriter.WriteFunctionCall(callChunk, call.Id, call.Name, call.Arguments.ToString(), ref pendingSignature);
+                    yield return FinishChunk(callChunk, options, id);
                     break;
 
                 case ReasoningDelta thought:
                     pendingSignature = GenerateContentResponseWriter.ThoughtSignature(thought.Signature) ?? pendingSignature;
                     if (thought.Text.Length > 0)
                     {
-                        yield return Chunk(options, id, w => GenerateContentResponseWriter.WriteTextPart(w, thought.Text, ref pendingSignature, thought: true));
+                        var thoughtChunk = StartChunk();
+                        GenerateContentResponseWriter.WriteTextPart(thoughtChunk, thought.Text, ref pendingSignature, thought: true);
+                        yield return FinishChunk(thoughtChunk, options, id);
                     }
 
                     break;
 
                 case TextDelta text:
                     streamed.Append(text.Text);
-                    yield return Chunk(options, id, w => GenerateContentResponseWriter.WriteTextPart(w, text.Text, ref pendingSignature));
+                    var textChunk = StartChunk();
+                    GenerateContentResponseWriter.WriteTextPart(textChunk, text.Text, ref pendingSignature);
+                    yield return FinishChunk(textChunk, options, id);
                     break;
 
                 case RefusalDelta refusal:
-                    yield return Chunk(options, id, w => GenerateContentResponseWriter.WriteTextPart(w, refusal.Text, ref pendingSignature));
+                    var refusalChunk = StartChunk();
+                    GenerateContentResponseWriter.WriteTextPart(refusalChunk, refusal.Text, ref pendingSignature);
+                    yield return FinishChunk(refusalChunk, options, id);
                     break;
 
                 case ResponseCompleted done:
                     var all = streamed.ToString();
-                    var grounding = cited.Select(c => (0, all, c.Item3)).ToList();
-                    yield return Chunk(options, id, w => GenerateContentResponseWriter.WriteTextPart(w, string.Empty, ref pendingSignature), done,
-                        w => Grounding.Write(w, queries, sources, grounding));
+                    var grounding = new List<(int, string, Citation)>(cited.Count);
+                    foreach (var (_, _, citation) in cited)
+                    {
+                        grounding.Add((0, all, citation));
+                    }
+
+                    var lastChunk = StartChunk();
+                    GenerateContentResponseWriter.WriteTextPart(lastChunk, string.Empty, ref pendingSignature);
+                    yield return FinishChunk(lastChunk, options, id, done, (queries, sources, grounding));
                     yield break;
 
                 case ResponseFailed failed:
-                    yield return SseFrame.FromData(Json(w => GeminiErrors.WriteEnvelope(w, failed.Error)));
+                    var errorWriter = ScratchJson.Start();
+                    GeminiErrors.WriteEnvelope(errorWriter, failed.Error);
+                    yield return SseFrame.FromData(ScratchJson.Finish(errorWriter));
                     yield break;
             }
         }
     }
 
-    private delegate void PartWriter(Utf8JsonWriter writer);
-
-    private static SseFrame Chunk(StreamWriteOptions options, string id, PartWriter writePart, ResponseCompleted? done = null, Action<Utf8JsonWriter>? writeGrounding = null) =>
-        SseFrame.FromData(Json(w =>
-        {
-            w.WriteStartObject();
-            w.WriteStartArray("candidates"u8);
-            w.WriteStartObject();
-            w.WriteStartObject("content"u8);
-            w.WriteString("role"u8, "model"u8);
-            w.WriteStartArray("parts"u8);
-            writePart(w);
-            w.WriteEndArray();
-            w.WriteEndObject();
-            if (done is not null)
-            {
-                w.WriteString("finishReason"u8, GenerateContentMapping.FinishReasonFromCanonical(done.FinishReason));
-                writeGrounding?.Invoke(w);
-            }
-
-            w.WriteNumber("index"u8, 0);
-            w.WriteEndObject();
-            w.WriteEndArray();
-            if (done is not null)
-            {
-                GenerateContentResponseWriter.WriteUsage(w, done.Usage);
-            }
-
-            w.WriteString("modelVersion"u8, options.Model);
-            if (id.Length > 0)
-            {
-                w.WriteString("responseId"u8, id);
-            }
-
-            w.WriteEndObject();
-        }));
-
-    // The thread's writer (ScratchJson), not a writer and buffer a chunk.
-    private static byte[] Json(Action<Utf8JsonWriter> write)
+    /// <summary>
+    /// A chunk begun on the thread's JSON writer (<see cref="ScratchJson"/>), up to its parts: the
+    /// event's part is written by the loop, then <see cref="FinishChunk"/> ends it. Nothing but the
+    /// chunk's bytes is allocated for a token (the loop captures no variable in a closure).
+    /// </summary>
+    private static Utf8JsonWriter StartChunk()
     {
-        var writer = ScratchJson.Start();
-        write(writer);
-        return ScratchJson.Finish(writer);
+        var w = ScratchJson.Start();
+        w.WriteStartObject();
+        w.WriteStartArray("candidates"u8);
+        w.WriteStartObject();
+        w.WriteStartObject("content"u8);
+        w.WriteString("role"u8, "model"u8);
+        w.WriteStartArray("parts"u8);
+        return w;
+    }
+
+    /// <summary>Ends a chunk <see cref="StartChunk"/> began: the last one (<paramref name="done"/>) with its finish reason, grounding and usage.</summary>
+    private static SseFrame FinishChunk(Utf8JsonWriter w, StreamWriteOptions options, string id, ResponseCompleted? done = null,
+        (List<string> Queries, List<WebSource> Sources, List<(int, string, Citation)> Cited)? grounding = null)
+    {
+        w.WriteEndArray();
+        w.WriteEndObject();
+        if (done is not null)
+        {
+            w.WriteString("finishReason"u8, GenerateContentMapping.FinishReasonFromCanonical(done.FinishReason));
+            if (grounding is var (queries, sources, cited))
+            {
+                Grounding.Write(w, queries, sources, cited);
+            }
+        }
+
+        w.WriteNumber("index"u8, 0);
+        w.WriteEndObject();
+        w.WriteEndArray();
+        if (done is not null)
+        {
+            GenerateContentResponseWriter.WriteUsage(w, done.Usage);
+        }
+
+        w.WriteString("modelVersion"u8, options.Model);
+        if (id.Length > 0)
+        {
+            w.WriteString("responseId"u8, id);
+        }
+
+        w.WriteEndObject();
+        return SseFrame.FromData(ScratchJson.Finish(w));
     }
 }
