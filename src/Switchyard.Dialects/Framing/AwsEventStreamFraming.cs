@@ -16,7 +16,8 @@ public sealed class AwsEventStreamFraming : StreamFraming
     public override IAsyncEnumerable<SseFrame> ReadAsync(Stream body, CancellationToken cancellationToken) =>
         AwsEventStreamReader.ReadAsync(body, cancellationToken);
 
-    public override int Split(ReadOnlySpan<byte> buffer, ISseFrameHandler handler, IBufferWriter<byte> output)
+    // Each message says its length up front: nothing is searched, so searched is not needed.
+    public override int Split(ReadOnlySpan<byte> buffer, ISseFrameHandler handler, IBufferWriter<byte> output, int searched = 0)
     {
         var consumed = 0;
         using var sse = new PooledBufferWriter(1024);

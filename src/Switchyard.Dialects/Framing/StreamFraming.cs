@@ -20,8 +20,10 @@ public abstract class StreamFraming
     /// <summary>
     /// Hands each complete frame in <paramref name="buffer"/> to <paramref name="handler"/> as SSE
     /// bytes and returns how many bytes it consumed; an incomplete tail is left for the next read.
+    /// <paramref name="searched"/>: the bytes at the buffer's start that the last call left as an
+    /// incomplete tail, already searched (a framing that has to search for a frame's end resumes there).
     /// </summary>
-    public abstract int Split(ReadOnlySpan<byte> buffer, ISseFrameHandler handler, IBufferWriter<byte> output);
+    public abstract int Split(ReadOnlySpan<byte> buffer, ISseFrameHandler handler, IBufferWriter<byte> output, int searched = 0);
 
     /// <summary>The body ended with bytes that make no whole frame; by default they are dropped.</summary>
     public virtual void Tail(ReadOnlySpan<byte> rest, ISseFrameHandler handler, IBufferWriter<byte> output)
@@ -40,12 +42,12 @@ public abstract class StreamFraming
         public override IAsyncEnumerable<SseFrame> ReadAsync(Stream body, CancellationToken cancellationToken) =>
             SseStreams.ReadAsync(body, cancellationToken);
 
-        public override int Split(ReadOnlySpan<byte> buffer, ISseFrameHandler handler, IBufferWriter<byte> output)
+        public override int Split(ReadOnlySpan<byte> buffer, ISseFrameHandler handler, IBufferWriter<byte> output, int searched = 0)
         {
             var consumed = 0;
             while (true)
             {
-                var end = SseFrameScanner.FindFrameEnd(buffer[consumed..]);
+                var end = SseFrameScanner.FindFrameEnd(buffer[consumed..], searched);
                 if (end <= 0)
                 {
                     return consumed;
@@ -53,6 +55,7 @@ public abstract class StreamFraming
 
                 handler.OnFrame(buffer.Slice(consumed, end), output);
                 consumed += end;
+                searched = 0;
             }
         }
     }

@@ -22,12 +22,13 @@ internal sealed class SseEventParser : IDisposable
     /// <summary>
     /// Takes the first whole event off <paramref name="pending"/>: returns the bytes it spans (0
     /// when <paramref name="pending"/> holds no whole event yet) and the event, or null when it
-    /// carried no data.
+    /// carried no data. <paramref name="searched"/>: how much of <paramref name="pending"/> an
+    /// earlier call already searched in vain (see <see cref="SseFrameScanner.FindFrameEnd"/>).
     /// </summary>
-    public int Next(ReadOnlySpan<byte> pending, out SseFrame? frame)
+    public int Next(ReadOnlySpan<byte> pending, int searched, out SseFrame? frame)
     {
         frame = null;
-        var length = SseFrameScanner.FindFrameEnd(pending);
+        var length = SseFrameScanner.FindFrameEnd(pending, searched);
         if (length <= 0)
         {
             return 0;

@@ -12,10 +12,15 @@ public static class SseFrameScanner
     /// <summary>
     /// Returns the length of the first complete frame in <paramref name="buffer"/> including its
     /// terminating blank line, or -1 when the buffer does not yet hold a whole frame.
+    /// <paramref name="searched"/> is how much of the buffer an earlier call already searched and
+    /// found no frame end in (that call's buffer length, when more bytes have arrived since): the
+    /// search resumes two bytes before it, where a line break it could not yet decide may stand
+    /// (a CR that may be the first half of a CRLF, a break at the very end). Without it an event
+    /// arriving in many small reads would be searched again from its start on every read.
     /// </summary>
-    public static int FindFrameEnd(ReadOnlySpan<byte> buffer)
+    public static int FindFrameEnd(ReadOnlySpan<byte> buffer, int searched = 0)
     {
-        var position = 0;
+        var position = Math.Max(0, searched - 2);
         while (position < buffer.Length)
         {
             var index = buffer[position..].IndexOfAny((byte)'\r', (byte)'\n');

@@ -44,6 +44,9 @@ public static class SseRelay
         byte[] buffer = [];
         using var output = PooledBufferWriter.RentOnFirstWrite(BufferSize);
         var filled = 0;
+
+        // The incomplete tail the last split left, already searched for a frame's end.
+        var searched = 0;
         try
         {
             while (true)
@@ -77,12 +80,14 @@ public static class SseRelay
                 }
 
                 filled += read;
-                var consumed = framing.Split(buffer.AsSpan(0, filled), handler, output);
+                var consumed = framing.Split(buffer.AsSpan(0, filled), handler, output, searched);
                 if (consumed > 0)
                 {
                     buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
                     filled -= consumed;
                 }
+
+                searched = filled;
 
                 if (output.WrittenCount > 0)
                 {

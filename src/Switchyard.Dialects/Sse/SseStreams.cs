@@ -27,13 +27,17 @@ public static class SseStreams
         var start = 0;
         var filled = 0;
         var ended = false;
+
+        // The incomplete event at the buffer's start, already searched for its end.
+        var searched = 0;
         try
         {
             while (true)
             {
-                while (events.Next(buffer.AsSpan(start, filled - start), out var frame) is var consumed and > 0)
+                while (events.Next(buffer.AsSpan(start, filled - start), searched, out var frame) is var consumed and > 0)
                 {
                     start += consumed;
+                    searched = 0;
                     if (frame is { } dispatched)
                     {
                         yield return dispatched;
@@ -54,6 +58,7 @@ public static class SseStreams
                 buffer.AsSpan(start, filled - start).CopyTo(buffer);
                 filled -= start;
                 start = 0;
+                searched = filled;
                 if (filled == 0)
                 {
                     // Nothing held: wait for the upstream's next bytes without a buffer.

@@ -105,6 +105,26 @@ public sealed class SseFrameScannerTests
         Assert.Empty(leftover);
     }
 
+    /// <summary>
+    /// A search resumed where an earlier one over a shorter buffer found nothing finds what a search
+    /// from the start finds: any bytes of lines and line ends, grown at any point.
+    /// </summary>
+    [Fact]
+    public void A_search_resumed_after_a_vain_one_finds_what_a_whole_search_finds()
+    {
+        Gen.Char["a:\r\n"].Array[0, 40].Select(Gen.Int[0, 40]).Sample((chars, cut) =>
+        {
+            var bytes = Encoding.ASCII.GetBytes(chars);
+            var searched = Math.Min(cut, bytes.Length);
+            if (SseFrameScanner.FindFrameEnd(bytes.AsSpan(0, searched)) >= 0)
+            {
+                return;
+            }
+
+            Assert.Equal(SseFrameScanner.FindFrameEnd(bytes), SseFrameScanner.FindFrameEnd(bytes, searched));
+        }, iter: 50_000);
+    }
+
     [Fact]
     public void Never_reports_a_frame_end_a_longer_buffer_would_move()
     {
