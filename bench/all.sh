@@ -11,7 +11,8 @@
 #      Anthropic translated), the upstream spreading each stream over time
 #   4. bench/StreamBench bodies: 64 KiB, 1 MiB and 8 MiB request bodies through passthrough
 #   5. bench/StreamBench coldstart: `serve` with the default configuration to /readyz 200
-#   6. bench/StreamBench streams: ~10,000 open streams, one frame a second each
+#   6. bench/StreamBench streams: ~10,000 open streams, one frame a second each, through the
+#      gateway and through the floor relay, each after a warm-up like the harness rows'
 #   7. bench/StreamBench frames: CPU per relayed frame, 1,000 streams at 20 frames/s each, for
 #      nginx, floor, yarp, passthrough and Anthropic translated
 #   8. bench/governance.sh: keys, limits and metering off/on on SQLite and a 2-process
@@ -75,7 +76,7 @@ if ((smoke)); then
     ttft_args=(--requests 40 --concurrency 4 --frames 5 --interval-ms 20)
     bodies_args=(--sizes 65536,1048576 --requests 5)
     coldstart_args=(--runs 2)
-    streams_args=(--seconds 5 --ramp-seconds 2)
+    streams_args=(--seconds 5 --ramp-seconds 2 --warmup-seconds 1)
     max_streams=500
     frames_args=(--streams 200 --rate 20 --seconds 5 --ramp-seconds 2 --settle-seconds 2)
 else
@@ -83,7 +84,7 @@ else
     ttft_args=(--requests 400 --concurrency 8 --frames 10 --interval-ms 50)
     bodies_args=(--requests 30)
     coldstart_args=(--runs 7)
-    streams_args=(--seconds 20 --ramp-seconds 10)
+    streams_args=(--seconds 20 --ramp-seconds 10 --warmup-seconds "$warmup")
     max_streams=10000
     # 20,000 small frames a second in all: well below nginx's and the floor's saturation, so
     # the figure is each target's cost per frame with room to spare (a saturated one is flagged).
@@ -143,6 +144,9 @@ streams=$(( (limit - 600) / 2 ))
 ((streams > max_streams)) && streams=$max_streams
 log "6/8 $streams open streams (open-file limit $limit)"
 "${TOOL[@]}" streams --dll "$DLL" "${ports[@]}" --streams "$streams" "${streams_args[@]}" 2>&1 | tee "$OUT/streams.txt" >&2 || true
+# The same through the floor relay: what the .NET stack itself does with as many streams.
+"${TOOL[@]}" streams --dll "$DLL" "${ports[@]}" --streams "$streams" "${streams_args[@]}" \
+    --target floor --floor-dll "$BENCH/.cache/floor/Floor.dll" 2>&1 | tee -a "$OUT/streams.txt" >&2 || true
 
 log "7/8 CPU per relayed frame (nginx, floor, yarp, passthrough, translated): ${frames_args[*]}"
 "${TOOL[@]}" frames --dll "$DLL" "${ports[@]}" --floor-dll "$BENCH/.cache/floor/Floor.dll" --yarp-dll "$BENCH/.cache/yarp/YarpRelay.dll" \

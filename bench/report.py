@@ -43,7 +43,9 @@ translated = {r['row']: r for r in tsv(os.path.join(run, 'translated', 'results.
 ttft = {r['route']: r for r in results('ttft.txt')}
 bodies = results('bodies.txt')
 cold = (results('coldstart.txt') or [{}])[0]
-streams = (results('streams.txt') or [{}])[0]
+# The gateway's open-streams run, and the floor relay's beside it (runs before the floor existed have no target).
+streams = next((r for r in results('streams.txt') if r.get('target', 'switchyard') == 'switchyard'), {})
+floor_streams = next((r for r in results('streams.txt') if r.get('target') == 'floor'), {})
 frames = {r['route']: r for r in results('frames.txt') if r.get('failed') != 'True'}
 governance = {(r['target'], r['mode']): r for r in tsv(os.path.join(run, 'governance', 'results.tsv'))}
 
@@ -206,7 +208,8 @@ if streams:
     p99, fmax, peak = num(streams['frame_p99']), num(streams['frame_max']), num(streams['peak_rss_mb'])
     whole = count >= 9700 and done == count and errors == 0 and streams.get('gateway_exited') != 'True'
     rows17.append(('9,700+ open streams, a frame a second each, one core', 'p99 frame delay ≤ 50 ms, max ≤ 100 ms, RSS ≤ 1 GB', 'p99 ≤ 10 ms',
-                   f'{count} streams ({done} completed, {errors} errors): p99 {fmt(p99)} / max {fmt(fmax)} ms' + (f' (once all were open: {fmt(num(streams["steady_p99"]))} / {fmt(num(streams["steady_max"]))})' if streams.get('steady_n', '0') != '0' else '') + f', peak RSS {fmt(peak, 0)} MB',
+                   f'{count} streams ({done} completed, {errors} errors): p99 {fmt(p99)} / max {fmt(fmax)} ms' + (f' (once all were open: {fmt(num(streams["steady_p99"]))} / {fmt(num(streams["steady_max"]))})' if streams.get('steady_n', '0') != '0' else '') + f', peak RSS {fmt(peak, 0)} MB'
+                   + (f'; the floor: p99 {fmt(num(floor_streams["frame_p99"]))} / max {fmt(num(floor_streams["frame_max"]))} ms, peak RSS {fmt(num(floor_streams["peak_rss_mb"]), 0)} MB' if floor_streams else ''),
                    check(whole and p99 <= 50 and fmax <= 100 and peak <= 1024, disturbed(num(streams.get('other_cpu_pct')))),
                    check(whole and p99 <= 10)))
 
@@ -303,11 +306,18 @@ if bodies:
         out.append(f'| {int(b["bytes"]) // 1024} KiB | {b["direct_p50_ms"]} | {b["gateway_p50_ms"]} | {b["gateway_p99_ms"]} | {b["added_ms"]} | {b["mb_per_s"]} | {b["gateway_cpu_ms"]} | {b["rss_mb"]} / {b["peak_rss_mb"]} | {b.get("other_cpu_pct", "-")} |')
     out.append('')
 
+def open_streams(run, who):
+    return (f'{who}: frame delay p50 {run["frame_p50"]} / p99 {run["frame_p99"]} / p99.9 {run["frame_p999"]} / max {run["frame_max"]} ms over {run["frame_n"]} frames' +
+            (f' (p99 {run["steady_p99"]} / max {run["steady_max"]} ms over the {run["steady_n"]} frames that arrived once all streams were open, before the first ended)' if run.get('steady_n', '0') != '0' else '') + '; '
+            f'peak RSS {run["peak_rss_mb"]} MB (idle {run["idle_rss_mb"]}), CPU {run["cpu_s"]} s and this tool\'s (upstream + client, CPU 1) {run.get("tool_cpu_s", "-")} s in {run["elapsed_s"]} s; other CPU {run.get("other_cpu_pct", "-")} %')
+
+
 if streams:
-    out.append(f'**Open streams** (`StreamBench streams`): {streams["streams"]} streams opened over 10 s, each 20 frames 1 s apart; '
-               f'frame delay p50 {streams["frame_p50"]} / p99 {streams["frame_p99"]} / p99.9 {streams["frame_p999"]} / max {streams["frame_max"]} ms over {streams["frame_n"]} frames' +
-               (f' (p99 {streams["steady_p99"]} / max {streams["steady_max"]} ms over the {streams["steady_n"]} frames that arrived once all streams were open, before the first ended)' if streams.get('steady_n', '0') != '0' else '') + '; '
-               f'gateway peak RSS {streams["peak_rss_mb"]} MB (idle {streams["idle_rss_mb"]}), gateway CPU {streams["cpu_s"]} s and this tool\'s (upstream + client, CPU 1) {streams.get("tool_cpu_s", "-")} s in {streams["elapsed_s"]} s; other CPU {streams.get("other_cpu_pct", "-")} %.\n')
+    warm = streams.get('warmup_s', '0')
+    out.append(f'**Open streams** (`StreamBench streams`): {streams["streams"]} streams opened over 10 s, each 20 frames 1 s apart'
+               + (f', after a {warm} s warm-up (two-frame streams at a quarter of the ramp\'s rate)' if warm != '0' else ', from a cold start') + '. '
+               + open_streams(streams, 'The gateway') + '.'
+               + (' ' + open_streams(floor_streams, 'The floor relay (`bench/floor`)') + '.' if floor_streams else '') + '\n')
 
 gtable = os.path.join(run, 'governance', 'table.md')
 if os.path.exists(gtable):

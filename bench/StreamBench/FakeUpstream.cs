@@ -13,7 +13,8 @@ namespace StreamBench;
 ///  - <c>POST /plain/v1/chat/completions</c> reads the whole request and answers a small chat.completion;
 ///  - <c>POST /timed/{frames}/{intervalMs}/v1/chat/completions</c> streams <c>frames</c> content chunks,
 ///    one every <c>intervalMs</c> (the first one interval after the request), then a finish chunk, a
-///    usage chunk and <c>[DONE]</c>. Each content chunk's text is <c>t=TICKS;</c>, the
+///    usage chunk and <c>[DONE]</c>; fewer when the request's <c>max_tokens</c> or
+///    <c>max_completion_tokens</c> is smaller (a frame is a token). Each content chunk's text is <c>t=TICKS;</c>, the
 ///    <see cref="Stopwatch"/> timestamp at which it was written and flushed: the client reads it back
 ///    from whatever dialect the gateway turned the chunk into (<see cref="FrameClock"/>).
 /// </summary>
@@ -54,7 +55,7 @@ public static class FakeUpstream
         });
         app.MapPost("/timed/{frames:int}/{intervalMs:int}/v1/chat/completions", async (HttpContext context, int frames, int intervalMs) =>
         {
-            await DrainAsync(context.Request);
+            frames = Math.Min(frames, await DrainAsync(context.Request, readLimit: true));
             var response = context.Response;
             response.ContentType = "text/event-stream";
             response.Headers.CacheControl = "no-cache";
@@ -91,13 +92,33 @@ public static class FakeUpstream
     private static int Chunk(byte[] buffer, long ticks) => Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
         $"data: {{\"id\":\"chatcmpl-streambench\",\"object\":\"chat.completion.chunk\",\"created\":1732243200,\"model\":\"gpt-4o-mini\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"t={ticks};\"}},\"finish_reason\":null}}]}}\n\n"), buffer);
 
-    private static async Task DrainAsync(HttpRequest request)
+    /// <summary>Reads the whole body; with <paramref name="readLimit"/>, returns its token limit (<see cref="int.MaxValue"/> when it has none).</summary>
+    private static async Task<int> DrainAsync(HttpRequest request, bool readLimit = false)
     {
         var buffer = new byte[64 * 1024];
+        var filled = 0;
         int read;
-        while ((read = await request.Body.ReadAsync(buffer)) > 0)
+        while ((read = await request.Body.ReadAsync(buffer.AsMemory(filled))) > 0)
         {
             Interlocked.Add(ref _bodyBytes, read);
+            // The small stream requests are kept whole to read their limit; a large body is only counted.
+            filled = readLimit && filled + read < buffer.Length ? filled + read : 0;
         }
+
+        if (!readLimit || filled == 0)
+        {
+            return int.MaxValue;
+        }
+
+        using var body = System.Text.Json.JsonDocument.Parse(buffer.AsMemory(0, filled));
+        foreach (var name in (ReadOnlySpan<string>)["max_completion_tokens", "max_tokens"])
+        {
+            if (body.RootElement.TryGetProperty(name, out var limit) && limit.TryGetInt32(out var tokens))
+            {
+                return tokens;
+            }
+        }
+
+        return int.MaxValue;
     }
 }

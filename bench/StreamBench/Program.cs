@@ -10,7 +10,8 @@ using StreamBench;
 // prints human lines plus one "RESULT key=value ..." line per measurement for bench/all.sh.
 //
 //   StreamBench ttft      --dll PATH [--requests 200] [--concurrency 8] [--frames 10] [--interval-ms 50]
-//   StreamBench streams   --dll PATH [--streams 10000] [--seconds 30] [--ramp-seconds 10]
+//   StreamBench streams   --dll PATH [--streams 10000] [--seconds 30] [--ramp-seconds 10] [--warmup-seconds 0]
+//                         [--target switchyard|floor|yarp --floor-dll PATH --yarp-dll PATH]
 //   StreamBench bodies    --dll PATH [--sizes 65536,1048576,8388608] [--requests 20]
 //   StreamBench coldstart --dll PATH [--runs 5]
 //   StreamBench frames    --dll PATH [--floor-dll PATH] [--yarp-dll PATH] [--nginx PATH --nginx-conf PATH]
@@ -116,11 +117,24 @@ async Task<int> StreamsAsync()
     var streams = options.Number("streams", 10_000);
     var seconds = options.Number("seconds", 30);
     var ramp = options.Number("ramp-seconds", 10);
+    var warmup = options.Number("warmup-seconds", 0);
     var route = options.Text("route", "openai") == "anthropic" ? Route.Anthropic : Route.OpenAI;
+    var target = options.Text("target", "switchyard");
     await using var upstream = await FakeUpstream.StartAsync(upstreamPort);
     var baseUrl = $"{upstreamUrl}/timed/{seconds}/1000/v1";
-    await using var gateway = await GatewayProcess.StartAsync(dll, cpus, port, baseUrl);
+    await using var gateway = target switch
+    {
+        "switchyard" => await GatewayProcess.StartAsync(dll, cpus, port, baseUrl),
+        "floor" or "yarp" when route == Route.OpenAI =>
+            await GatewayProcess.StartRelayAsync(Path.GetFullPath(options.Text(target + "-dll", "")), cpus, port, baseUrl),
+        _ => throw new ArgumentException($"--target {target}: switchyard, or floor / yarp (with --{target}-dll, OpenAI route only)"),
+    };
     var idleRss = gateway.RssMb;
+    if (warmup > 0)
+    {
+        await WarmUpStreamsAsync(gateway.Url, route, warmup, streams / Math.Max(1, ramp) / 4);
+    }
+
     using var client = StreamClient.CreateClient();
     var each = new Percentiles();
     // Frames that arrive once every stream is open (a second after the ramp) and before the first
@@ -216,8 +230,45 @@ async Task<int> StreamsAsync()
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"streams {streams}, peak open {peakOpen}, completed {completed}, errors {errors}; frame delay ms p50 {each.At(0.5):0.00} p99 {each.At(0.99):0.00} p99.9 {each.At(0.999):0.00} max {each.Max:0.00}; frames over 50 ms {late}; once all were open: p99 {steady.At(0.99):0.00} max {steady.Max:0.00} over {steady.Count} frames; gateway peak RSS {peakRss:0.0} MB (idle {idleRss:0.0}), CPU {cpu:0.0} s, this tool's CPU {toolCpu:0.0} s, over {elapsed:0} s{exited}"));
     Result(string.Create(CultureInfo.InvariantCulture,
-        $"test=streams route={route.ToString().ToLowerInvariant()} streams={streams} peak_open={peakOpen} completed={completed} errors={errors} {each.Summary("frame")} frame_p999={each.At(0.999):0.###} late_over_50ms={late} steady_n={steady.Count} steady_p99={steady.At(0.99):0.###} steady_max={steady.Max:0.###} peak_rss_mb={peakRss:0.0} idle_rss_mb={idleRss:0.0} cpu_s={cpu:0.0} tool_cpu_s={toolCpu:0.0} elapsed_s={elapsed:0} other_cpu_pct={other.Percent:0} gateway_exited={gateway.HasExited}"));
+        $"test=streams target={target} warmup_s={warmup} route={route.ToString().ToLowerInvariant()} streams={streams} peak_open={peakOpen} completed={completed} errors={errors} {each.Summary("frame")} frame_p999={each.At(0.999):0.###} late_over_50ms={late} steady_n={steady.Count} steady_p99={steady.At(0.99):0.###} steady_max={steady.Max:0.###} peak_rss_mb={peakRss:0.0} idle_rss_mb={idleRss:0.0} cpu_s={cpu:0.0} tool_cpu_s={toolCpu:0.0} elapsed_s={elapsed:0} other_cpu_pct={other.Percent:0} gateway_exited={gateway.HasExited}"));
     return 0;
+}
+
+// The harness's warm-up for the open-streams test: streams of two frames a second apart, opened
+// at a quarter of the ramp's rate for the given seconds, so the target has met connection setup,
+// relaying and teardown (and a JIT its hot code) before the measured ramp, as every harness row
+// has before it is measured. Its client's connections close after; the target keeps what it
+// pools (upstream connections), as a running gateway would.
+async Task WarmUpStreamsAsync(string gatewayUrl, Route route, int seconds, int perSecond)
+{
+    using var warmClient = StreamClient.CreateClient();
+    var started = Stopwatch.GetTimestamp();
+    var running = new List<Task>();
+    var count = seconds * Math.Max(1, perSecond);
+    for (var i = 0; i < count; i++)
+    {
+        var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), started + (long)(i * (double)seconds / count * Stopwatch.Frequency));
+        if (wait > TimeSpan.FromMilliseconds(1))
+        {
+            await Task.Delay(wait);
+        }
+
+        running.Add(Task.Run(async () =>
+        {
+            try
+            {
+                using var request = StreamClient.CreateRequest(route, gatewayUrl, upstreamUrl, twoFrames: true);
+                await StreamClient.RunAsync(warmClient, request, null, _ => { }, CancellationToken.None);
+            }
+            catch (Exception exception) when (exception is HttpRequestException or IOException)
+            {
+                // The measured ramp reports errors; the warm-up only warms.
+            }
+        }));
+    }
+
+    await Task.WhenAll(running);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  warm-up: {count} streams over {seconds} s done"));
 }
 
 // Request bodies of growing size through passthrough: time added over direct per byte once warm

@@ -37,13 +37,20 @@ public static class StreamClient
     })
     { Timeout = Timeout.InfiniteTimeSpan };
 
-    public static HttpRequestMessage CreateRequest(Route route, string gatewayUrl, string upstreamBaseUrl)
+    // Two frames: the streams test's warm-up (the fake upstream sends no more than max_tokens frames).
+    private static readonly byte[] ShortOpenAIBody = Encoding.UTF8.GetBytes(
+        """{"model":"gpt-4o-mini","max_tokens":2,"messages":[{"role":"user","content":"hi"}],"stream":true,"stream_options":{"include_usage":true}}""");
+
+    private static readonly byte[] ShortAnthropicBody = Encoding.UTF8.GetBytes(
+        """{"model":"gpt-4o-mini","max_tokens":2,"messages":[{"role":"user","content":"hi"}],"stream":true}""");
+
+    public static HttpRequestMessage CreateRequest(Route route, string gatewayUrl, string upstreamBaseUrl, bool twoFrames = false)
     {
         var (url, body) = route switch
         {
-            Route.Direct => (upstreamBaseUrl + "/chat/completions", OpenAIBody),
-            Route.OpenAI => (gatewayUrl + "/v1/chat/completions", OpenAIBody),
-            _ => (gatewayUrl + "/v1/messages", AnthropicBody),
+            Route.Direct => (upstreamBaseUrl + "/chat/completions", twoFrames ? ShortOpenAIBody : OpenAIBody),
+            Route.OpenAI => (gatewayUrl + "/v1/chat/completions", twoFrames ? ShortOpenAIBody : OpenAIBody),
+            _ => (gatewayUrl + "/v1/messages", twoFrames ? ShortAnthropicBody : AnthropicBody),
         };
         var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body), Version = HttpVersion.Version11 };
         request.Content.Headers.ContentType = new("application/json");
