@@ -29,6 +29,9 @@ internal sealed class PassthroughPlan
     /// <summary>The client's <c>metadata</c>, echoed on the answer.</summary>
     public byte[]? Metadata { get; private init; }
 
+    // Longer than any documented parameter's name (the longest, "max_completion_tokens", is 21).
+    private const int MaxRangeNameBytes = 64;
+
     public static PassthroughPlan Prepare(ReadOnlySpan<byte> body, JsonTopLevel topLevel, bool stream, ParamAdjustments adjustments, IPassthrough dialect)
     {
         adjustments.Strict = topLevel.GetBoolean(body, "strict_params"u8) == true;
@@ -40,10 +43,14 @@ internal sealed class PassthroughPlan
             edits.Remove("strict_params"u8);
         }
 
-        foreach (var (name, min, max) in dialect.Ranges)
+        // Every request looks up each range's name: in UTF-8 on the stack (an edit copies it).
+        var ranges = dialect.Ranges;
+        Span<byte> utf8 = stackalloc byte[MaxRangeNameBytes];
+        for (var i = 0; i < ranges.Count; i++)
         {
-            var utf8 = Encoding.UTF8.GetBytes(name);
-            if (topLevel.GetNumber(body, utf8) is not double value)
+            var (name, min, max) = ranges[i];
+            var nameBytes = utf8[..Encoding.UTF8.GetBytes(name, utf8)];
+            if (topLevel.GetNumber(body, nameBytes) is not double value)
             {
                 continue;
             }
@@ -52,7 +59,7 @@ internal sealed class PassthroughPlan
             if (clamped != value)
             {
                 adjustments.Clamped(name, value, clamped);
-                edits.Set(utf8, Encoding.UTF8.GetBytes(clamped.ToString("R", CultureInfo.InvariantCulture)));
+                edits.Set(nameBytes, Encoding.UTF8.GetBytes(clamped.ToString("R", CultureInfo.InvariantCulture)));
             }
         }
 
