@@ -119,11 +119,9 @@ internal sealed class ApiKeyAuthenticator
         try
         {
             Interlocked.Increment(ref _lookups);
-            (record, team) = await StoreFailure.WithinTimeoutAsync(async token =>
-            {
-                var found = await _store.FindByHashAsync(hash, token);
-                return (found, await TeamOfAsync(found, token));
-            }, cancellationToken);
+            // A static lambda: one capturing the hash made every call allocate its state, found in the cache or not.
+            (record, team) = await StoreFailure.WithinTimeoutAsync((Authenticator: this, Hash: hash),
+                static (state, token) => state.Authenticator.FindWithTeamAsync(state.Hash, token), cancellationToken);
         }
         catch (Exception exception) when (StoreFailure.IsUnavailable(exception))
         {
@@ -214,6 +212,12 @@ internal sealed class ApiKeyAuthenticator
     public void Invalidate() => _cache.Clear();
 
     /// <summary>The key's team; null for a key in none (a team id naming no team cannot be stored, as teams with keys are not deleted).</summary>
+    private async ValueTask<(KeyRecord? Key, TeamRecord? Team)> FindWithTeamAsync(string hash, CancellationToken cancellationToken)
+    {
+        var found = await _store.FindByHashAsync(hash, cancellationToken);
+        return (found, await TeamOfAsync(found, cancellationToken));
+    }
+
     private async Task<TeamRecord?> TeamOfAsync(KeyRecord? record, CancellationToken cancellationToken) =>
         record?.TeamId is { } teamId && _teams is not null ? await _teams.GetAsync(teamId, cancellationToken) : null;
 

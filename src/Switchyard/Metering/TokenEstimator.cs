@@ -48,9 +48,10 @@ internal static class TokenEstimator
     public static Counting CountingFor(ModelEntry model)
     {
         Counting? shared = null;
-        foreach (var deployment in model.Deployments)
+        var deployments = model.Deployments;
+        for (var i = 0; i < deployments.Count; i++)
         {
-            var counting = CountingFor(deployment.UpstreamModel);
+            var counting = CountingFor(deployments[i].UpstreamModel);
             if (shared is not null && shared != counting)
             {
                 return Counting.Bytes;

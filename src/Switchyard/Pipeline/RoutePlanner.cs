@@ -37,17 +37,23 @@ internal static class RoutePlanner
 
         if (KindOf(operation) is { } kind && kind != model.Kind)
         {
-            // A surface that serves several kinds (Gemini's) names each kind's method on its own route.
-            var alternative = DialectRegistry.Clients
-                .Where(c => c.Surface == surface)
-                .SelectMany(c => c.Routes)
-                .FirstOrDefault(r => KindOf(r.Operation) == model.Kind)?.Pattern
-                ?? DialectRegistry.PreferredSurface(model.Kind).Route;
-            throw WrongKind(modelId, model.Kind, alternative);
+            throw WrongKind(modelId, model.Kind, AlternativeRoute(surface, model.Kind));
         }
 
         return model;
     }
+
+    /// <summary>
+    /// Where a surface that serves several kinds (Gemini's) serves this kind: each kind's method
+    /// has its own route. Apart from <see cref="Resolve"/>, whose every call would otherwise
+    /// allocate the lambdas' captured state.
+    /// </summary>
+    private static string AlternativeRoute(Surface surface, ModelKind kind) =>
+        DialectRegistry.Clients
+            .Where(c => c.Surface == surface)
+            .SelectMany(c => c.Routes)
+            .FirstOrDefault(r => KindOf(r.Operation) == kind)?.Pattern
+        ?? DialectRegistry.PreferredSurface(kind).Route;
 
     /// <summary>The kind of model an operation serves; null for operations that serve none.</summary>
     public static ModelKind? KindOf(RouteOperation operation) => operation switch

@@ -40,7 +40,7 @@ internal sealed class FailoverRouter(
         telemetry?.Routing(model);
 
         // 1. All benched: answer at once rather than after a timeout.
-        if (candidates.All(c => health.IsBenched(c.Deployment.Name)))
+        if (AllBenched(candidates))
         {
             return AttemptOutcome.Failed(Overloaded("Every deployment of this model is unavailable right now; retry later.",
                 health.RetryAfter(candidates.Select(c => c.Deployment.Name))));
@@ -141,4 +141,18 @@ internal sealed class FailoverRouter(
 
     private static GatewayError Overloaded(string message, TimeSpan retryAfter) =>
         new(GatewayErrorKind.AllDeploymentsBusy, message) { RetryAfter = retryAfter, Code = "overloaded" };
+
+    // A loop, not All with a lambda: a delegate and an enumerator for every request otherwise.
+    private bool AllBenched(List<(ModelEntry Model, Deployment Deployment)> candidates)
+    {
+        foreach (var (_, deployment) in candidates)
+        {
+            if (!health.IsBenched(deployment.Name))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

@@ -18,7 +18,7 @@ internal sealed class ProviderGates(Func<int> maxQueue) : IDisposable
             return null;
         }
 
-        var gate = _gates.GetOrAdd(provider.Name, _ => new ProviderGate(max, MaxQueue));
+        var gate = _gates.GetOrAdd(provider.Name, static (_, limits) => new ProviderGate(limits.Max, limits.Queue), (Max: max, Queue: MaxQueue));
         if (gate.MaxConcurrency != max || gate.MaxQueue != MaxQueue)
         {
             // The limits changed on reload: new requests use a new gate; in-flight ones release the old.
