@@ -8,7 +8,7 @@
 #      the floor, p50/p99 at 200 req/s, peak RSS; governance and the default log level vs off)
 #   2. bench/translated.sh: direct, nginx, openai (passthrough), anthropic (translated) streams
 #   3. bench/StreamBench ttft: time to first token and every frame's delay (direct, passthrough,
-#      Anthropic translated), the upstream spreading each stream over time
+#      Anthropic translated, the floor relay), the upstream spreading each stream over time
 #   4. bench/StreamBench bodies: 64 KiB, 1 MiB and 8 MiB request bodies through passthrough
 #   5. bench/StreamBench coldstart: `serve` with the default configuration to /readyz 200
 #   6. bench/StreamBench streams: ~10,000 open streams, one frame a second each, through the
@@ -128,7 +128,7 @@ sb_port=${STREAMBENCH_PORT:-18290}
 ports=(--port "$sb_port" --upstream-port "$((sb_port - 10))")
 
 log "3/8 time to first token"
-"${TOOL[@]}" ttft --dll "$DLL" "${ports[@]}" "${ttft_args[@]}" 2>&1 | tee "$OUT/ttft.txt" >&2 || true
+"${TOOL[@]}" ttft --dll "$DLL" "${ports[@]}" "${ttft_args[@]}" --floor-dll "$BENCH/.cache/floor/Floor.dll" 2>&1 | tee "$OUT/ttft.txt" >&2 || true
 log "4/8 request body sizes"
 "${TOOL[@]}" bodies --dll "$DLL" "${ports[@]}" "${bodies_args[@]}" 2>&1 | tee "$OUT/bodies.txt" >&2 || true
 log "5/8 cold start"

@@ -219,7 +219,8 @@ for route, label in (('openai', 'passthrough'), ('anthropic', 'translated')):
     add50 = num(r.get('first_p50')) - num(dr.get('first_p50')) if num(r.get('first_p50')) is not None and num(dr.get('first_p50')) is not None else None
     add99 = num(r.get('first_p99')) - num(dr.get('first_p99')) if num(r.get('first_p99')) is not None and num(dr.get('first_p99')) is not None else None
     rows17.append((f'time to first token over the upstream\'s, {label}', 'p50 ≤ 0.3 ms, p99 ≤ 1 ms', 'p99 ≤ 0.5 ms',
-                   f'+{fmt(add50)} ms p50, +{fmt(add99)} ms p99 over direct (through the gateway: p50 {r.get("first_p50", "-")} / p99 {r.get("first_p99", "-")} ms; direct {dr.get("first_p50", "-")} / {dr.get("first_p99", "-")})',
+                   f'+{fmt(add50)} ms p50, +{fmt(add99)} ms p99 over direct (through the gateway: p50 {r.get("first_p50", "-")} / p99 {r.get("first_p99", "-")} ms; direct {dr.get("first_p50", "-")} / {dr.get("first_p99", "-")}'
+                   + (f'; the floor relay: {ttft["floor"]["first_p50"]} / {ttft["floor"]["first_p99"]}' if 'floor' in ttft else '') + ')',
                    check(None if add50 is None or add99 is None else add50 <= 0.3 and add99 <= 1, disturbed(num(r.get('other_cpu_pct')), num(dr.get('other_cpu_pct')))),
                    check(None if add99 is None else add99 <= 0.5)))
 
@@ -289,10 +290,10 @@ if frames:
     out.append('')
 
 if ttft:
-    out.append('**Time to first token** (`StreamBench ttft`: 8 concurrent streams, each 10 frames 50 ms apart; delay = arrival at the client − moment the upstream wrote the frame, one clock):\n')
+    out.append('**Time to first token** (`StreamBench ttft`: 8 concurrent streams, each 10 frames 50 ms apart; delay = arrival at the client − moment the upstream wrote the frame, one clock; floor = the floor relay in the gateway\'s seat, OpenAI streams):\n')
     out.append('| route | first frame p50 / p99 / max ms | every frame p50 / p99 / max ms | errors | other CPU% |')
     out.append('|---|---|---|---:|---:|')
-    for route in ('direct', 'openai', 'anthropic'):
+    for route in ('direct', 'openai', 'anthropic', 'floor'):
         r = ttft.get(route)
         if r:
             out.append(f'| {route} | {r["first_p50"]} / {r["first_p99"]} / {r["first_max"]} | {r["frame_p50"]} / {r["frame_p99"]} / {r["frame_max"]} | {r["errors"]} | {r.get("other_cpu_pct", "-")} |')

@@ -9,7 +9,7 @@ using StreamBench;
 // (or, for frames, each reference relay in its seat) as a child pinned to --gateway-cpus, and
 // prints human lines plus one "RESULT key=value ..." line per measurement for bench/all.sh.
 //
-//   StreamBench ttft      --dll PATH [--requests 200] [--concurrency 8] [--frames 10] [--interval-ms 50]
+//   StreamBench ttft      --dll PATH [--requests 200] [--concurrency 8] [--frames 10] [--interval-ms 50] [--floor-dll PATH]
 //   StreamBench streams   --dll PATH [--streams 10000] [--seconds 30] [--ramp-seconds 10] [--warmup-seconds 0]
 //                         [--target switchyard|floor|yarp --floor-dll PATH --yarp-dll PATH]
 //   StreamBench bodies    --dll PATH [--sizes 65536,1048576,8388608] [--requests 20]
@@ -63,25 +63,40 @@ async Task<int> TtftAsync()
     var concurrency = options.Number("concurrency", 8);
     var frames = options.Number("frames", 10);
     var interval = options.Number("interval-ms", 50);
+    var floorDll = options.Text("floor-dll", "");
     await using var upstream = await FakeUpstream.StartAsync(upstreamPort);
     var baseUrl = $"{upstreamUrl}/timed/{frames}/{interval}/v1";
-    await using var gateway = await GatewayProcess.StartAsync(dll, cpus, port, baseUrl);
     using var client = StreamClient.CreateClient();
-    foreach (var route in new[] { Route.Direct, Route.OpenAI, Route.Anthropic })
+    await using (var gateway = await GatewayProcess.StartAsync(dll, cpus, port, baseUrl))
+    {
+        foreach (var route in new[] { Route.Direct, Route.OpenAI, Route.Anthropic })
+        {
+            await MeasureTtftAsync(route.ToString().ToLowerInvariant(), route, gateway);
+        }
+
+        Result(string.Create(CultureInfo.InvariantCulture, $"test=ttft route=gateway peak_rss_mb={gateway.PeakRssMb:0.0}"));
+    }
+
+    // The floor relay in the gateway's seat (--floor-dll): the same OpenAI streams, what the .NET stack itself adds.
+    if (floorDll.Length > 0)
+    {
+        await using var floor = await GatewayProcess.StartRelayAsync(Path.GetFullPath(floorDll), cpus, port, baseUrl);
+        await MeasureTtftAsync("floor", Route.OpenAI, floor);
+    }
+
+    return 0;
+
+    async Task MeasureTtftAsync(string name, Route route, GatewayProcess target)
     {
         // Warm-up: JIT and connections, not measured.
-        await RunManyAsync(client, route, gateway.Url, baseUrl, Math.Min(40, requests), concurrency, null, null);
+        await RunManyAsync(client, route, target.Url, baseUrl, Math.Min(40, requests), concurrency, null, null);
         var first = new Percentiles();
         var each = new Percentiles();
-        var other = new OtherCpu(gateway.Pid);
-        var errors = await RunManyAsync(client, route, gateway.Url, baseUrl, requests, concurrency, first, each);
-        var name = route.ToString().ToLowerInvariant();
+        var other = new OtherCpu(target.Pid);
+        var errors = await RunManyAsync(client, route, target.Url, baseUrl, requests, concurrency, first, each);
         Console.WriteLine($"{name,-9} first frame ms: p50 {first.At(0.5):0.000} p99 {first.At(0.99):0.000} max {first.Max:0.000} | every frame ms: p50 {each.At(0.5):0.000} p99 {each.At(0.99):0.000} max {each.Max:0.000} | errors {errors} | other CPU {other.Percent:0}%");
         Result($"test=ttft route={name} requests={requests} concurrency={concurrency} frames={frames} interval_ms={interval} {first.Summary("first")} {each.Summary("frame")} errors={errors} other_cpu_pct={other.Percent:0}");
     }
-
-    Result(string.Create(CultureInfo.InvariantCulture, $"test=ttft route=gateway peak_rss_mb={gateway.PeakRssMb:0.0}"));
-    return 0;
 }
 
 static async Task<int> RunManyAsync(HttpClient client, Route route, string gatewayUrl, string baseUrl, int requests, int concurrency, Percentiles? first, Percentiles? each)
