@@ -97,15 +97,17 @@ public static class FakeUpstream
     {
         var buffer = new byte[64 * 1024];
         var filled = 0;
+        var whole = readLimit;
         int read;
         while ((read = await request.Body.ReadAsync(buffer.AsMemory(filled))) > 0)
         {
             Interlocked.Add(ref _bodyBytes, read);
             // The small stream requests are kept whole to read their limit; a large body is only counted.
-            filled = readLimit && filled + read < buffer.Length ? filled + read : 0;
+            whole &= filled + read < buffer.Length;
+            filled = whole ? filled + read : 0;
         }
 
-        if (!readLimit || filled == 0)
+        if (!whole || filled == 0)
         {
             return int.MaxValue;
         }
