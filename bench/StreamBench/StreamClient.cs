@@ -23,8 +23,10 @@ public static class StreamClient
     private static readonly byte[] OpenAIBody = Encoding.UTF8.GetBytes(
         """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}],"stream":true,"stream_options":{"include_usage":true}}""");
 
+    // Messages requires max_tokens; the fake upstream sends no more frames than it allows, so it
+    // is above any stream's frame count (the frames test's run hundreds).
     private static readonly byte[] AnthropicBody = Encoding.UTF8.GetBytes(
-        """{"model":"gpt-4o-mini","max_tokens":128,"messages":[{"role":"user","content":"hi"}],"stream":true}""");
+        """{"model":"gpt-4o-mini","max_tokens":1000000,"messages":[{"role":"user","content":"hi"}],"stream":true}""");
 
     public static HttpClient CreateClient() => new(new SocketsHttpHandler
     {
