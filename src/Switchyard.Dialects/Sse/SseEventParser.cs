@@ -96,6 +96,13 @@ internal sealed class SseEventParser : IDisposable
         if (dataLines > 0)
         {
             var data = dataLines == 1 ? onlyData.ToArray() : _joined!.WrittenSpan.ToArray();
+            if (dataLines > 1)
+            {
+                // Given back at once: a stream that sent one large multi-line event would
+                // otherwise hold its buffer while it waits for the next (readers hold none then).
+                _joined!.Release();
+            }
+
             frame = new SseFrame(eventType.IsEmpty || eventType.SequenceEqual("message"u8) ? null : Name(eventType), data);
         }
 
