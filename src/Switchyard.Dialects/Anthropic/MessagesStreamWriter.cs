@@ -136,11 +136,11 @@ internal static class MessagesStreamWriter
                     }
                     else
                     {
-                        yield return Event("content_block_start", (addedIndex, (ServerToolResultPart)added.Part), static (w, s) =>
+                        yield return Event("content_block_start", (addedIndex, Result: (ServerToolResultPart)added.Part), static (w, s) =>
                         {
                             w.WriteNumber("index"u8, s.addedIndex);
                             w.WritePropertyName("content_block"u8);
-                            MessagesResponseWriter.WriteServerToolResult(w, s.Item2);
+                            MessagesResponseWriter.WriteServerToolResult(w, s.Result);
                         });
                     }
 

@@ -7,7 +7,8 @@ namespace Switchyard.Dialects.Gemini;
 /// <summary>Writes <c>GenerateContentResponse</c> objects (whole answers and stream chunks) and their usage.</summary>
 internal static class GenerateContentResponseWriter
 {
-    public static void Write(Utf8JsonWriter writer, ChatResponse response)
+    /// <summary>Opens a response (or a stream chunk) up to its only candidate's parts: the caller writes them, then closes what this opened.</summary>
+    public static void WriteStartToParts(Utf8JsonWriter writer)
     {
         writer.WriteStartObject();
         writer.WriteStartArray("candidates"u8);
@@ -15,6 +16,11 @@ internal static class GenerateContentResponseWriter
         writer.WriteStartObject("content"u8);
         writer.WriteString("role"u8, "model"u8);
         writer.WriteStartArray("parts"u8);
+    }
+
+    public static void Write(Utf8JsonWriter writer, ChatResponse response)
+    {
+        WriteStartToParts(writer);
         string? pendingSignature = null;
         var written = 0;
         var cited = new List<(int, string, Citation)>();

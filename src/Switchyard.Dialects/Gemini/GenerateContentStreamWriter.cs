@@ -132,12 +132,7 @@ internal static class GenerateContentStreamWriter
     private static Utf8JsonWriter StartChunk()
     {
         var w = ScratchJson.Start();
-        w.WriteStartObject();
-        w.WriteStartArray("candidates"u8);
-        w.WriteStartObject();
-        w.WriteStartObject("content"u8);
-        w.WriteString("role"u8, "model"u8);
-        w.WriteStartArray("parts"u8);
+        GenerateContentResponseWriter.WriteStartToParts(w);
         return w;
     }
 

@@ -157,6 +157,31 @@ internal static class ChatCompletionsResponseWriter
     }
 
     /// <summary>Writes <c>"usage":{…}</c> in OpenAI's inclusive convention (prompt includes cached, completion includes reasoning).</summary>
+    /// <summary>
+    /// Ends a stream chunk's only choice after its content (Chat Completions' <c>delta</c>, the
+    /// legacy completion's <c>text</c>): no <c>logprobs</c>, the finish reason or null, then the
+    /// choices array, and the usage when the chunk carries it.
+    /// </summary>
+    public static void EndChunkChoice(Utf8JsonWriter writer, string? finishReason, Usage? usage)
+    {
+        writer.WriteNull("logprobs"u8);
+        if (finishReason is null)
+        {
+            writer.WriteNull("finish_reason"u8);
+        }
+        else
+        {
+            writer.WriteString("finish_reason"u8, finishReason);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndArray();
+        if (usage is not null)
+        {
+            WriteUsage(writer, usage);
+        }
+    }
+
     public static void WriteUsage(Utf8JsonWriter writer, Usage usage)
     {
         writer.WriteStartObject("usage"u8);

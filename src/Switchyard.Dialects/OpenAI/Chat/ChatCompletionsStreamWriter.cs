@@ -200,23 +200,7 @@ internal static class ChatCompletionsStreamWriter
         w.WriteStartObject("delta"u8);
         writeDelta(w, state);
         w.WriteEndObject();
-        w.WriteNull("logprobs"u8);
-        if (finishReason is null)
-        {
-            w.WriteNull("finish_reason"u8);
-        }
-        else
-        {
-            w.WriteString("finish_reason"u8, finishReason);
-        }
-
-        w.WriteEndObject();
-        w.WriteEndArray();
-        if (usage is not null)
-        {
-            ChatCompletionsResponseWriter.WriteUsage(w, usage);
-        }
-
+        ChatCompletionsResponseWriter.EndChunkChoice(w, finishReason, usage);
         w.WriteEndObject();
         return SseFrame.FromData(ScratchJson.Finish(w));
     }

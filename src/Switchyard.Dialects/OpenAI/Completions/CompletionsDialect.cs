@@ -133,15 +133,11 @@ public sealed class CompletionsDialect : ChatDialect
                     yield return SseFrame.FromData("[DONE]"u8.ToArray());
                     yield break;
                 case ResponseFailed failed:
-                    var error = new ArrayBufferWriter<byte>();
-                    using (var writer = new Utf8JsonWriter(error, JsonWire.WriterOptions))
-                    {
-                        writer.WriteStartObject();
-                        OpenAIErrors.WriteErrorObject(writer, failed.Error);
-                        writer.WriteEndObject();
-                    }
-
-                    yield return SseFrame.FromData(error.WrittenSpan.ToArray());
+                    var writer = ScratchJson.Start();
+                    writer.WriteStartObject();
+                    OpenAIErrors.WriteErrorObject(writer, failed.Error);
+                    writer.WriteEndObject();
+                    yield return SseFrame.FromData(ScratchJson.Finish(writer));
                     yield break;
             }
         }
@@ -149,39 +145,19 @@ public sealed class CompletionsDialect : ChatDialect
 
     private static SseFrame Chunk(string id, long created, string model, string text, string? finishReason, Usage? usage)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer, JsonWire.WriterOptions))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("id"u8, id);
-            writer.WriteString("object"u8, "text_completion"u8);
-            writer.WriteNumber("created"u8, created);
-            writer.WriteString("model"u8, model);
-            writer.WriteStartArray("choices"u8);
-            writer.WriteStartObject();
-            writer.WriteString("text"u8, text);
-            writer.WriteNumber("index"u8, 0);
-            writer.WriteNull("logprobs"u8);
-            if (finishReason is null)
-            {
-                writer.WriteNull("finish_reason"u8);
-            }
-            else
-            {
-                writer.WriteString("finish_reason"u8, finishReason);
-            }
-
-            writer.WriteEndObject();
-            writer.WriteEndArray();
-            if (usage is not null)
-            {
-                ChatCompletionsResponseWriter.WriteUsage(writer, usage);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        return SseFrame.FromData(buffer.WrittenSpan.ToArray());
+        var writer = ScratchJson.Start();
+        writer.WriteStartObject();
+        writer.WriteString("id"u8, id);
+        writer.WriteString("object"u8, "text_completion"u8);
+        writer.WriteNumber("created"u8, created);
+        writer.WriteString("model"u8, model);
+        writer.WriteStartArray("choices"u8);
+        writer.WriteStartObject();
+        writer.WriteString("text"u8, text);
+        writer.WriteNumber("index"u8, 0);
+        ChatCompletionsResponseWriter.EndChunkChoice(writer, finishReason, usage);
+        writer.WriteEndObject();
+        return SseFrame.FromData(ScratchJson.Finish(writer));
     }
 
     public override void WriteError(GatewayError error, IBufferWriter<byte> output) => OpenAIErrors.Write(error, output);
