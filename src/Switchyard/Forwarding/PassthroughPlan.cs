@@ -30,7 +30,7 @@ internal sealed class PassthroughPlan
     public byte[]? Metadata { get; private init; }
 
     // Longer than any documented parameter's name (the longest, "max_completion_tokens", is 21).
-    private const int MaxRangeNameBytes = 64;
+    internal const int MaxRangeNameBytes = 64;
 
     public static PassthroughPlan Prepare(ReadOnlySpan<byte> body, JsonTopLevel topLevel, bool stream, ParamAdjustments adjustments, IPassthrough dialect)
     {
