@@ -14,7 +14,10 @@ public abstract class StreamFraming
     /// <summary>Server-sent events, what every native API streams.</summary>
     public static StreamFraming Sse { get; } = new SseFraming();
 
-    /// <summary>Decodes a stream body into events for a codec.</summary>
+    /// <summary>
+    /// Decodes a stream body into events for a codec. An event's data may be lent from the
+    /// framing's buffer: it is valid until the next event is asked for.
+    /// </summary>
     public abstract IAsyncEnumerable<SseFrame> ReadAsync(Stream body, CancellationToken cancellationToken);
 
     /// <summary>
@@ -40,7 +43,7 @@ public abstract class StreamFraming
             handler.OnFrame(rest, output);
 
         public override IAsyncEnumerable<SseFrame> ReadAsync(Stream body, CancellationToken cancellationToken) =>
-            SseStreams.ReadAsync(body, cancellationToken);
+            SseStreams.ReadLentAsync(body, cancellationToken);
 
         public override int Split(ReadOnlySpan<byte> buffer, ISseFrameHandler handler, IBufferWriter<byte> output, int searched = 0)
         {

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using Switchyard.Dialects.Json;
 
@@ -24,17 +26,19 @@ internal sealed class SseEventParser : IDisposable
     /// when <paramref name="pending"/> holds no whole event yet) and the event, or null when it
     /// carried no data. <paramref name="searched"/>: how much of <paramref name="pending"/> an
     /// earlier call already searched in vain (see <see cref="SseFrameScanner.FindFrameEnd"/>).
+    /// With <paramref name="lend"/>, an event of one data line (what upstreams send) has its data
+    /// in <paramref name="pending"/> itself, not copied; an event of several is copied either way.
     /// </summary>
-    public int Next(ReadOnlySpan<byte> pending, int searched, out SseFrame? frame)
+    public int Next(ReadOnlyMemory<byte> pending, int searched, bool lend, out SseFrame? frame)
     {
         frame = null;
-        var length = SseFrameScanner.FindFrameEnd(pending, searched);
+        var length = SseFrameScanner.FindFrameEnd(pending.Span, searched);
         if (length <= 0)
         {
             return 0;
         }
 
-        var rest = pending[..length];
+        var rest = pending.Span[..length];
         ReadOnlySpan<byte> eventType = default;
         ReadOnlySpan<byte> onlyData = default;
         var dataLines = 0;
@@ -95,7 +99,11 @@ internal sealed class SseEventParser : IDisposable
 
         if (dataLines > 0)
         {
-            var data = dataLines == 1 ? onlyData.ToArray() : _joined!.WrittenSpan.ToArray();
+            // An empty value may be no slice of the pending bytes at all (a bare "data" line).
+            ReadOnlyMemory<byte> data = dataLines > 1 ? _joined!.WrittenSpan.ToArray()
+                : onlyData.IsEmpty ? ReadOnlyMemory<byte>.Empty
+                : lend ? pending.Slice((int)Unsafe.ByteOffset(ref MemoryMarshal.GetReference(pending.Span), ref MemoryMarshal.GetReference(onlyData)), onlyData.Length)
+                : onlyData.ToArray();
             if (dataLines > 1)
             {
                 // Given back at once: a stream that sent one large multi-line event would

@@ -11,7 +11,15 @@ public static class SseStreams
     /// and its data lines joined by LF, up to <see cref="SseRelay.MaxFrameBytes"/> an event.
     /// </summary>
     public static IAsyncEnumerable<SseFrame> ReadAsync(Stream stream, CancellationToken cancellationToken = default) =>
-        ReadAsync(stream, SseRelay.MaxFrameBytes, cancellationToken);
+        ReadAsync(stream, SseRelay.MaxFrameBytes, lend: false, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ReadAsync(Stream, CancellationToken)"/>, but an event's data is lent from the
+    /// read buffer: valid until the next event is asked for. For a reader that decodes each event
+    /// at once (the codecs): copying each out was the largest allocation of a translated stream.
+    /// </summary>
+    public static IAsyncEnumerable<SseFrame> ReadLentAsync(Stream stream, CancellationToken cancellationToken = default) =>
+        ReadAsync(stream, SseRelay.MaxFrameBytes, lend: true, cancellationToken);
 
     /// <summary>
     /// One loop over a pooled buffer, as the passthrough relay reads (<see cref="SseRelay"/>):
@@ -20,7 +28,7 @@ public static class SseStreams
     /// put three more asynchronous steps between every upstream read and the event it carried.
     /// No buffer is held while the upstream is quiet between events.
     /// </summary>
-    internal static async IAsyncEnumerable<SseFrame> ReadAsync(Stream stream, int maxFrameBytes, [EnumeratorCancellation] CancellationToken cancellationToken)
+    internal static async IAsyncEnumerable<SseFrame> ReadAsync(Stream stream, int maxFrameBytes, bool lend, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var events = new SseEventParser();
         byte[] buffer = [];
@@ -34,7 +42,7 @@ public static class SseStreams
         {
             while (true)
             {
-                while (events.Next(buffer.AsSpan(start, filled - start), searched, out var frame) is var consumed and > 0)
+                while (events.Next(buffer.AsMemory(start, filled - start), searched, lend, out var frame) is var consumed and > 0)
                 {
                     start += consumed;
                     searched = 0;
