@@ -28,6 +28,7 @@ internal static class ChatCompletionsStreamReader
         FinishReason? finish = null;
         var usage = Usage.Empty;
         var events = new List<StreamEvent>(4);
+        var scratch = new ChatChunkWire();
 
         await foreach (var frame in frames.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
@@ -44,7 +45,9 @@ internal static class ChatCompletionsStreamReader
             ChatChunkWire? chunk;
             try
             {
-                chunk = ChatChunkParser.Parse(frame.Data.Span);
+                // The id and model are read until the stream has started: no strings a chunk after
+                // that. Every chunk is read into the stream's one: nothing of it outlives its events.
+                chunk = ChatChunkParser.Parse(frame.Data.Span, identity: !started, into: scratch);
             }
             catch (JsonException)
             {

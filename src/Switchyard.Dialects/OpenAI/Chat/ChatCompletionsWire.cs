@@ -379,7 +379,8 @@ internal sealed class OpenAIErrorWire
 /// A <c>chat.completion.chunk</c> as the stream reader reads it (<see cref="ChatChunkParser"/>), once
 /// per frame: only the fields it turns into events. Unlike <see cref="ChatCompletionWire"/> it keeps no bag of unknown fields and
 /// no <see cref="JsonElement"/> for the content, each of which cost a parsed document per chunk;
-/// fields it does not read are skipped, whatever their type.
+/// fields it does not read are skipped, whatever their type. <see cref="ChatChunkParser"/> reuses a
+/// stream's instances of these three types: a property added to one is cleared there too.
 /// </summary>
 internal sealed class ChatChunkWire
 {

@@ -34,6 +34,28 @@ public sealed class ChatChunkParserTests
         Chunks.Sample(json => Assert.Equal(Serialized(json), Parsed(json)), iter: 20_000);
     }
 
+    [Fact]
+    public void Without_identity_agrees_with_the_serializer_but_leaves_id_and_model_unread()
+    {
+        Chunks.Sample(json => Assert.Equal(Serialized(json, identity: false), Parsed(json, identity: false)), iter: 20_000);
+    }
+
+    /// <summary>
+    /// A stream reader reads every chunk into one: whatever the chunk before left in it (a failed
+    /// one too), the next reads as into a new one.
+    /// </summary>
+    [Fact]
+    public void Reads_into_a_reused_chunk_as_into_a_new_one()
+    {
+        Gen.Select(Chunks, Chunks, Chunks).Sample((first, second, third) =>
+        {
+            var into = new ChatChunkWire();
+            Parsed(first, into: into);
+            Parsed(second, into: into);
+            Assert.Equal(Parsed(third), Parsed(third, into: into));
+        }, iter: 20_000);
+    }
+
     [Theory]
     [InlineData("""{"id":1}""")]
     [InlineData("""{"created":"1"}""")]
@@ -51,6 +73,7 @@ public sealed class ChatChunkParserTests
     {
         Assert.StartsWith("refused", Serialized(json), StringComparison.Ordinal);
         Assert.ThrowsAny<JsonException>(() => ChatChunkParser.Parse(Encoding.UTF8.GetBytes(json)));
+        Assert.ThrowsAny<JsonException>(() => ChatChunkParser.Parse(Encoding.UTF8.GetBytes(json), identity: false));
     }
 
     [Fact]
@@ -63,20 +86,32 @@ public sealed class ChatChunkParserTests
         Assert.Equal("refused", Parsed(deep));
     }
 
-    [Fact]
-    public void Refuses_a_string_that_is_not_utf8()
+    [Theory]
+    [InlineData("id")]
+    [InlineData("model")]
+    public void Refuses_a_string_that_is_not_utf8(string name)
     {
-        byte[] json = [.. "{\"id\":\""u8, 0xC3, 0x28, .. "\"}"u8];
+        byte[] json = [.. Encoding.UTF8.GetBytes($"{{\"{name}\":\""), 0xC3, 0x28, .. "\"}"u8];
 
         Assert.ThrowsAny<JsonException>(() => ChatChunkParser.Parse(json));
+        Assert.ThrowsAny<JsonException>(() => ChatChunkParser.Parse(json, identity: false));
         Assert.ThrowsAny<JsonException>(() => JsonSerializer.Deserialize(json, ChatCompletionsJsonContext.Default.ChatChunkWire));
     }
 
-    private static string Parsed(string json)
+    [Fact]
+    public void Refuses_an_escaped_lone_surrogate_it_does_not_read()
+    {
+        var json = Encoding.UTF8.GetBytes("""{"id":"a\ud800"}""");
+
+        Assert.ThrowsAny<JsonException>(() => ChatChunkParser.Parse(json, identity: false));
+        Assert.Equal("refused", Serialized("""{"id":"a\ud800"}"""));
+    }
+
+    private static string Parsed(string json, bool identity = true, ChatChunkWire? into = null)
     {
         try
         {
-            return JsonSerializer.Serialize(ChatChunkParser.Parse(Encoding.UTF8.GetBytes(json)), ChatCompletionsJsonContext.Default.ChatChunkWire);
+            return JsonSerializer.Serialize(ChatChunkParser.Parse(Encoding.UTF8.GetBytes(json), identity, into), ChatCompletionsJsonContext.Default.ChatChunkWire);
         }
         catch (JsonException)
         {
@@ -84,11 +119,18 @@ public sealed class ChatChunkParserTests
         }
     }
 
-    private static string Serialized(string json)
+    private static string Serialized(string json, bool identity = true)
     {
         try
         {
-            return JsonSerializer.Serialize(JsonSerializer.Deserialize(Encoding.UTF8.GetBytes(json), ChatCompletionsJsonContext.Default.ChatChunkWire), ChatCompletionsJsonContext.Default.ChatChunkWire);
+            var chunk = JsonSerializer.Deserialize(Encoding.UTF8.GetBytes(json), ChatCompletionsJsonContext.Default.ChatChunkWire);
+            if (!identity && chunk is not null)
+            {
+                chunk.Id = null;
+                chunk.Model = null;
+            }
+
+            return JsonSerializer.Serialize(chunk, ChatCompletionsJsonContext.Default.ChatChunkWire);
         }
         catch (JsonException)
         {
