@@ -19,7 +19,8 @@
 #      PostgreSQL fleet (needs PostgreSQL: .ci/postgres installs it; --no-fleet skips this)
 #
 #   bash bench/all.sh                 # ~30 min; publishes first
-#   bash bench/all.sh --repeat 3      # median of 3 throughput runs per harness row (~50 min)
+#   bash bench/all.sh --repeat 3      # median of 3 throughput runs per harness row (~60 min;
+#                                     # steps 1 and 8 take them interleaved: harness --interleave)
 #   bash bench/all.sh --warmup 5      # seconds of saturating warm-up per row (default 15: on one
 #                                     # saturated core the JIT needs ~15-20 s to reach its final tier)
 #   bash bench/all.sh --no-fleet      # skip step 8 (no PostgreSQL)
@@ -106,9 +107,9 @@ newest() { { ls -1d "$BENCH"/results/$1 2>/dev/null || true; } | tail -n 1; }
     echo "harness: warm-up ${warmup} s per row, throughput runs ${repeat} per row (median)$( ((smoke)) && echo '; SMOKE RUN: every step cut short, figures meaningless')"
 } >"$OUT/env.txt"
 
-log "1/8 bench/run.sh --governed --floor --default-log --repeat $repeat --warmup $warmup (publishes)"
+log "1/8 bench/run.sh --governed --floor --default-log --repeat $repeat --warmup $warmup --interleave (publishes)"
 before=$(newest '2*')
-bash "$BENCH/run.sh" --governed --floor --default-log --repeat "$repeat" --warmup "$warmup" "${harness_args[@]}" || log "run.sh failed (rc $?); going on"
+bash "$BENCH/run.sh" --governed --floor --default-log --repeat "$repeat" --warmup "$warmup" --interleave "${harness_args[@]}" || log "run.sh failed (rc $?); going on"
 harness=$(newest '2*')
 [[ -n $harness && $harness != "$before" ]] && ln -sfn "../$(basename "$harness")" "$OUT/harness"
 
@@ -154,9 +155,9 @@ log "7/8 CPU per relayed frame (nginx, floor, yarp, passthrough, translated): ${
     "${frames_args[@]}" 2>&1 | tee "$OUT/frames.txt" >&2 || true
 
 if ((fleet)); then
-    log "8/8 bench/governance.sh --no-build --repeat $repeat --warmup $warmup (SQLite and a 2-process PostgreSQL fleet)"
+    log "8/8 bench/governance.sh --no-build --repeat $repeat --warmup $warmup --interleave (SQLite and a 2-process PostgreSQL fleet)"
     before=$(newest '2*')
-    bash "$BENCH/governance.sh" --no-build --repeat "$repeat" --warmup "$warmup" "${harness_args[@]}" || log "governance.sh failed (rc $?); going on"
+    bash "$BENCH/governance.sh" --no-build --repeat "$repeat" --warmup "$warmup" --interleave "${harness_args[@]}" || log "governance.sh failed (rc $?); going on"
     governance=$(newest '2*')
     [[ -n $governance && $governance != "$before" ]] && ln -sfn "../$(basename "$governance")" "$OUT/governance"
 else
