@@ -211,13 +211,14 @@ internal sealed class ApiKeyAuthenticator
     /// <summary>Forgets cached keys so a revocation or change takes effect at once in this process.</summary>
     public void Invalidate() => _cache.Clear();
 
-    /// <summary>The key's team; null for a key in none (a team id naming no team cannot be stored, as teams with keys are not deleted).</summary>
+    /// <summary>The key stored under <paramref name="hash"/>, if any, and its team.</summary>
     private async ValueTask<(KeyRecord? Key, TeamRecord? Team)> FindWithTeamAsync(string hash, CancellationToken cancellationToken)
     {
         var found = await _store.FindByHashAsync(hash, cancellationToken);
         return (found, await TeamOfAsync(found, cancellationToken));
     }
 
+    /// <summary>The key's team; null for a key in none (a team id naming no team cannot be stored, as teams with keys are not deleted).</summary>
     private async Task<TeamRecord?> TeamOfAsync(KeyRecord? record, CancellationToken cancellationToken) =>
         record?.TeamId is { } teamId && _teams is not null ? await _teams.GetAsync(teamId, cancellationToken) : null;
 

@@ -156,7 +156,6 @@ internal static class ChatCompletionsResponseWriter
         writer.WriteEndArray();
     }
 
-    /// <summary>Writes <c>"usage":{…}</c> in OpenAI's inclusive convention (prompt includes cached, completion includes reasoning).</summary>
     /// <summary>
     /// Ends a stream chunk's only choice after its content (Chat Completions' <c>delta</c>, the
     /// legacy completion's <c>text</c>): no <c>logprobs</c>, the finish reason or null, then the
@@ -182,6 +181,7 @@ internal static class ChatCompletionsResponseWriter
         }
     }
 
+    /// <summary>Writes <c>"usage":{…}</c> in OpenAI's inclusive convention (prompt includes cached, completion includes reasoning).</summary>
     public static void WriteUsage(Utf8JsonWriter writer, Usage usage)
     {
         writer.WriteStartObject("usage"u8);
