@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text;
 using Switchyard.Dialects.Json;
 
@@ -102,7 +100,7 @@ internal sealed class SseEventParser : IDisposable
             // An empty value may be no slice of the pending bytes at all (a bare "data" line).
             ReadOnlyMemory<byte> data = dataLines > 1 ? _joined!.WrittenSpan.ToArray()
                 : onlyData.IsEmpty ? ReadOnlyMemory<byte>.Empty
-                : lend ? pending.Slice((int)Unsafe.ByteOffset(ref MemoryMarshal.GetReference(pending.Span), ref MemoryMarshal.GetReference(onlyData)), onlyData.Length)
+                : lend && pending.Span.Overlaps(onlyData, out var offset) ? pending.Slice(offset, onlyData.Length)
                 : onlyData.ToArray();
             if (dataLines > 1)
             {

@@ -72,7 +72,7 @@ public sealed class GroundingTests
             """;
         var token = TestContext.Current.CancellationToken;
 
-        var events = await GeminiGenerateDialect.Instance.ReadStream(SseStreams.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(body)), token), token).ToListAsync(token);
+        var events = await GeminiGenerateDialect.Instance.ReadStream(LentFrames.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(body)), token), token).ToListAsync(token);
 
         var cited = Assert.Single(events.OfType<CitationAdded>());
         Assert.Equal((9, 14, "https://a.example/"), (cited.Citation.StartIndex, cited.Citation.EndIndex, cited.Citation.Url));

@@ -12,7 +12,7 @@ internal static class EventStreams
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     public static async Task<List<StreamEvent>> ReadChatAsync(Stream body) =>
-        await ChatCompletionsDialect.Instance.ReadStream(SseStreams.ReadAsync(body, Token), Token).ToListAsync(Token);
+        await ChatCompletionsDialect.Instance.ReadStream(LentFrames.ReadAsync(body, Token), Token).ToListAsync(Token);
 
     public static Task<List<StreamEvent>> ReadChatAsync(byte[] body) => ReadChatAsync(new MemoryStream(body));
 

@@ -16,7 +16,7 @@ internal static class GeminiEventStreams
     /// </summary>
     public static async Task<List<StreamEvent>> ReadAsync(Stream body)
     {
-        var events = await GeminiGenerateDialect.Instance.ReadStream(SseStreams.ReadAsync(body, Token), Token).ToListAsync(Token);
+        var events = await GeminiGenerateDialect.Instance.ReadStream(LentFrames.ReadAsync(body, Token), Token).ToListAsync(Token);
         return events.Select(e => e is ResponseStarted started ? started with { Created = DateTimeOffset.UnixEpoch } : e).ToList();
     }
 

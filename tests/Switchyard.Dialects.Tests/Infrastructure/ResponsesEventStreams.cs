@@ -11,7 +11,7 @@ internal static class ResponsesEventStreams
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     public static async Task<List<StreamEvent>> ReadAsync(Stream body) =>
-        await OpenAIResponsesDialect.Instance.ReadStream(SseStreams.ReadAsync(body, Token), Token).ToListAsync(Token);
+        await OpenAIResponsesDialect.Instance.ReadStream(LentFrames.ReadAsync(body, Token), Token).ToListAsync(Token);
 
     public static Task<List<StreamEvent>> ReadAsync(byte[] body) => ReadAsync(new MemoryStream(body));
 

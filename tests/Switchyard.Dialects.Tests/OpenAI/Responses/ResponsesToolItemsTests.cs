@@ -24,7 +24,7 @@ public sealed class ResponsesToolItemsTests
             """{"type":"response.output_item.done","sequence_number":4,"output_index":0,"item":{"id":"ctc_1","type":"custom_tool_call","status":"completed","call_id":"call_1","name":"apply_patch","namespace":"edit","input":"*** Begin \"Patch\"\n*** End Patch"}}""",
             """{"type":"response.completed","sequence_number":5,"response":{"id":"resp_1","object":"response","created_at":1,"status":"completed","model":"gpt","usage":{"input_tokens":3,"output_tokens":2,"total_tokens":5}}}""");
 
-        var events = await OpenAIResponsesDialect.Instance.ReadStream(SseStreams.ReadAsync(new MemoryStream(body), Token), Token).ToListAsync(Token);
+        var events = await OpenAIResponsesDialect.Instance.ReadStream(LentFrames.ReadAsync(new MemoryStream(body), Token), Token).ToListAsync(Token);
 
         Assert.Equal(new PartStarted(0, PartKind.ToolCall) { ToolCallId = "call_1", ToolName = "apply_patch", ToolNamespace = "edit", FreeForm = true }, events[1]);
         var arguments = string.Concat(events.OfType<ToolArgumentsDelta>().Select(d => d.Json));
@@ -46,7 +46,7 @@ public sealed class ResponsesToolItemsTests
             """{"type":"response.content_part.done","sequence_number":7,"item_id":"msg_1","output_index":1,"content_index":0,"part":{"type":"output_text","text":"Sunny.","annotations":[]}}""",
             """{"type":"response.completed","sequence_number":8,"response":{"id":"resp_1","object":"response","created_at":1,"status":"completed","model":"gpt","usage":{"input_tokens":3,"output_tokens":2,"total_tokens":5}}}""");
 
-        var events = await OpenAIResponsesDialect.Instance.ReadStream(SseStreams.ReadAsync(new MemoryStream(body), Token), Token).ToListAsync(Token);
+        var events = await OpenAIResponsesDialect.Instance.ReadStream(LentFrames.ReadAsync(new MemoryStream(body), Token), Token).ToListAsync(Token);
         var chunks = await ChatCompletionsDialect.Instance.WriteStream(events.ToAsyncEnumerable(), new StreamWriteOptions { Model = "m" }, Token).ToListAsync(Token);
 
         var search = Assert.IsType<ServerToolCallPart>(events.OfType<PartAdded>().Single().Part);
