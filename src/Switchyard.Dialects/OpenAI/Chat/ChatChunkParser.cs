@@ -14,6 +14,8 @@ namespace Switchyard.Dialects.OpenAI.Chat;
 /// </summary>
 internal static class ChatChunkParser
 {
+    private const int MaxReusedChoices = 4;
+
     /// <summary>
     /// The chunk; null for a JSON <c>null</c>. Throws <see cref="JsonException"/> where the serializer
     /// would. Without <paramref name="identity"/>, <c>id</c> and <c>model</c> are checked as the
@@ -102,9 +104,10 @@ internal static class ChatChunkParser
 
         Expect(ref reader, JsonTokenType.StartArray);
 
-        // Streams carry one choice: only the first is read into a reused one.
+        // Streams carry one choice: only the first is read into a reused one. A list an upstream
+        // grew with many choices is not kept for the rest of its stream.
         var spare = into is { Count: > 0 } ? into[0] : null;
-        var choices = into ?? new List<ChatChunkChoiceWire?>(1);
+        var choices = into is { Capacity: <= MaxReusedChoices } ? into : new List<ChatChunkChoiceWire?>(1);
         choices.Clear();
         while (true)
         {

@@ -56,6 +56,20 @@ public sealed class ChatChunkParserTests
         }, iter: 20_000);
     }
 
+    [Fact]
+    public void Does_not_keep_a_list_an_upstream_grew_with_many_choices_for_the_rest_of_its_stream()
+    {
+        var into = new ChatChunkWire();
+        var many = "{\"choices\":[" + string.Join(",", Enumerable.Repeat("null", 100_000)) + "]}";
+
+        ChatChunkParser.Parse(Encoding.UTF8.GetBytes(many), into: into);
+        Assert.Equal(100_000, into.Choices!.Count);
+        ChatChunkParser.Parse("""{"choices":[{"delta":{"content":"a"}}]}"""u8, into: into);
+
+        Assert.Equal("a", into.Choices!.Single()!.Delta!.Content);
+        Assert.True(into.Choices.Capacity <= 4, $"capacity {into.Choices.Capacity}");
+    }
+
     [Theory]
     [InlineData("""{"id":1}""")]
     [InlineData("""{"created":"1"}""")]
