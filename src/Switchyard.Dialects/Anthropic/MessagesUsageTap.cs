@@ -148,7 +148,7 @@ public sealed class MessagesUsageTap : IUsageTap, IDisposable
 
         Usage = Usage with { Cost = cost };
         var edited = new ArrayBufferWriter<byte>(data.Length + 32);
-        new JsonTopLevelEditor().Set("usage"u8, JsonTopLevelEditor.WithNumber(usageJson, "cost"u8, cost)).WriteTo(data, _topLevel, edited);
+        new JsonTopLevelEditor().SetWithNumber("usage"u8, usageJson, "cost"u8, cost).WriteTo(data, _topLevel, edited);
         WriteEvent(output, "message_delta"u8, edited.WrittenSpan);
     }
 

@@ -67,7 +67,7 @@ public sealed class GenerateContentUsageTap : IUsageTap, IDisposable
             if (_price?.Invoke(Usage) is decimal cost)
             {
                 Usage = Usage with { Cost = cost };
-                editor.Set("usageMetadata"u8, JsonTopLevelEditor.WithNumber(usageJson, "cost"u8, cost));
+                editor.SetWithNumber("usageMetadata"u8, usageJson, "cost"u8, cost);
             }
         }
 

@@ -72,16 +72,70 @@ public sealed class JsonTopLevelEditor
     [ThreadStatic]
     private static System.Text.Json.Utf8JsonWriter? t_json;
 
-    /// <summary>Returns <paramref name="json"/> (an object) with <paramref name="name"/> set to a number, other properties untouched.</summary>
-    public static byte[] WithNumber(ReadOnlySpan<byte> json, ReadOnlySpan<byte> name, decimal value)
+    /// <summary>
+    /// Sets <paramref name="name"/> to <paramref name="json"/> (an object) with its
+    /// <paramref name="numberName"/> set to <paramref name="value"/> (replaced in place, every time it occurs, or appended),
+    /// its other properties untouched: a priced answer's usage with its cost. Built in this thread's
+    /// scratch, so only the edit's own copy is new.
+    /// </summary>
+    public JsonTopLevelEditor SetWithNumber(ReadOnlySpan<byte> name, ReadOnlySpan<byte> json, ReadOnlySpan<byte> numberName, decimal value)
     {
-        var topLevel = JsonTopLevel.Scan(json);
-        var output = new ArrayBufferWriter<byte>(json.Length + name.Length + 24);
-        new JsonTopLevelEditor()
-            .Set(name, System.Text.Encoding.UTF8.GetBytes(value.ToString(System.Globalization.CultureInfo.InvariantCulture)))
-            .WriteTo(json, topLevel, output);
-        return output.WrittenSpan.ToArray();
+        var scratch = t_numberScratch ??= new NumberScratch();
+        scratch.TopLevel.Rescan(json);
+        Span<byte> number = stackalloc byte[48];
+        if (!value.TryFormat(number, out var numberLength, default, System.Globalization.CultureInfo.InvariantCulture))
+        {
+            throw new InvalidOperationException("A decimal did not fit its 48 bytes.");
+        }
+
+        var output = scratch.Output;
+        output.ResetWrittenCount();
+        var first = true;
+        var replaced = false;
+        Write(output, "{"u8);
+        foreach (var property in scratch.TopLevel.Properties)
+        {
+            Separator(output, ref first);
+            if (JsonTopLevel.NameEquals(json, property, numberName))
+            {
+                replaced = true;
+                Write(output, json[property.Start..property.ValueStart]);
+                Write(output, number[..numberLength]);
+                continue;
+            }
+
+            Write(output, json[property.Whole]);
+        }
+
+        if (!replaced)
+        {
+            Separator(output, ref first);
+            Write(output, "\""u8);
+            Write(output, numberName);
+            Write(output, "\":"u8);
+            Write(output, number[..numberLength]);
+        }
+
+        Write(output, "}"u8);
+        Set(name, output.WrittenSpan);
+        if (output.Capacity > MaxKeptEncoding || scratch.TopLevel.Count > 64)
+        {
+            // An unusually large object does not stay with the thread.
+            t_numberScratch = null;
+        }
+
+        return this;
     }
+
+    private sealed class NumberScratch
+    {
+        public JsonTopLevel TopLevel { get; } = new();
+
+        public ArrayBufferWriter<byte> Output { get; } = new(256);
+    }
+
+    [ThreadStatic]
+    private static NumberScratch? t_numberScratch;
 
     public JsonTopLevelEditor Remove(ReadOnlySpan<byte> name)
     {

@@ -52,7 +52,7 @@ internal static class MediaForwarder
             var edits = new JsonTopLevelEditor();
             if (cost is decimal charged && answerTop.TryGet(answer, "usage"u8, out var usage) && usage.ValueKind == JsonTokenType.StartObject)
             {
-                edits.Set("usage"u8, JsonTopLevelEditor.WithNumber(answer.AsSpan(usage.Value), "cost"u8, charged));
+                edits.SetWithNumber("usage"u8, answer.AsSpan(usage.Value), "cost"u8, charged);
             }
 
             await WriteJsonAsync(context, answer, answerTop, edits);

@@ -134,7 +134,7 @@ internal static class PassthroughForwarder
             usage = CostCalculator.Priced(entry.Pricing, dialect.ReadAnswerUsage(answer, topLevel, usageJson));
             if (usage.Cost is decimal cost)
             {
-                edits.Set(dialect.UsageProperty, JsonTopLevelEditor.WithNumber(usageJson, "cost"u8, cost));
+                edits.SetWithNumber(dialect.UsageProperty, usageJson, "cost"u8, cost);
             }
         }
 

@@ -89,33 +89,25 @@ internal sealed class RequestMeter(KeyLimiter limiter, UsageWriter writer, TimeP
             : media ? request.Relayed.Reported?.Cost ?? pricing.MinimumCharge
             : CostCalculator.Cost(pricing, usage);
         var status = request.FinalStatus;
-        var record = Record(request, request.Deployment?.Name, status, usage with { Cost = null }, cost);
+        // Timed before settlement, whose store calls are not the request's; the row is built once
+        // the lease says what it holds.
+        var elapsed = request.Elapsed;
+        var createdAt = time.GetUtcNow();
         // The row is written whatever the counters say: the ledger, not the counters, is the record of what was charged.
-        if (request.RequestLease is { } slot)
+        var requestSlotFailure = request.RequestLease is { } slot ? (await slot.ReleaseAsync(0, 0m, CancellationToken.None)).Failure : null;
+
+        // The whole cost is charged, to the key and to its team; part of it may still sit in
+        // this process's leases until the ledger moves it.
+        var settled = request.Lease is { } lease ? await lease.ReleaseAsync(usage.TotalTokens, cost, CancellationToken.None) : default;
+        var record = Record(request, request.Deployment?.Name, status, usage.Cost is null ? usage : usage with { Cost = null }, cost, elapsed, createdAt, settled);
+        if (requestSlotFailure is not null)
         {
-            var released = await slot.ReleaseAsync(0, 0m, CancellationToken.None);
-            if (released.Failure is { } failure)
-            {
-                logger.SettlementFailed(failure.SourceException, record.RequestId, record.KeyId);
-            }
+            logger.SettlementFailed(requestSlotFailure.SourceException, record.RequestId, record.KeyId);
         }
 
-        if (request.Lease is { } lease)
+        if (settled.Failure is { } failure)
         {
-            // The whole cost is charged, to the key and to its team; part of it may still sit in
-            // this process's leases until the ledger moves it.
-            var settled = await lease.ReleaseAsync(usage.TotalTokens, cost, CancellationToken.None);
-            record = record with
-            {
-                HeldCharge = settled.Key.Held,
-                HeldBy = settled.Key.Holder,
-                TeamHeldCharge = settled.Team.Held,
-                TeamHeldBy = settled.Team.Holder,
-            };
-            if (settled.Failure is { } failure)
-            {
-                logger.SettlementFailed(failure.SourceException, record.RequestId, record.KeyId);
-            }
+            logger.SettlementFailed(failure.SourceException, record.RequestId, record.KeyId);
         }
 
         if (request.Refused)
@@ -139,7 +131,7 @@ internal sealed class RequestMeter(KeyLimiter limiter, UsageWriter writer, TimeP
     private async Task RefusedAsync(GatewayRequest request, GatewayError error)
     {
         request.Refused = true;
-        await writer.EnqueueAsync(Record(request, null, error.Status, Usage.Empty, 0m));
+        await writer.EnqueueAsync(Record(request, null, error.Status, Usage.Empty, 0m, request.Elapsed, time.GetUtcNow(), default));
     }
 
     private static void Admitted(GatewayRequest request)
@@ -166,7 +158,7 @@ internal sealed class RequestMeter(KeyLimiter limiter, UsageWriter writer, TimeP
         }, request);
     }
 
-    private UsageRecord Record(GatewayRequest request, string? deployment, int status, Usage usage, decimal cost)
+    private static UsageRecord Record(GatewayRequest request, string? deployment, int status, Usage usage, decimal cost, TimeSpan elapsed, DateTimeOffset createdAt, LeaseSettlement settled)
     {
         var context = request.Context;
         var clientId = context.Request.Headers[RequestHeadersMiddleware.RequestIdHeader].ToString();
@@ -182,14 +174,18 @@ internal sealed class RequestMeter(KeyLimiter limiter, UsageWriter writer, TimeP
             Deployment = deployment,
             Surface = request.Dialect!.Surface.Name,
             Status = status,
-            LatencyMs = request.Elapsed.TotalMilliseconds,
+            LatencyMs = elapsed.TotalMilliseconds,
             TimeToFirstTokenMs = request.FirstByte?.TotalMilliseconds,
             Attempts = request.Attempts,
             QueueMs = request.Queue.TotalMilliseconds,
             UpstreamMs = request.Attempts > 0 ? request.Upstream.TotalMilliseconds : null,
             Usage = usage,
             Cost = cost,
-            CreatedAt = time.GetUtcNow(),
+            CreatedAt = createdAt,
+            HeldCharge = settled.Key.Held,
+            HeldBy = settled.Key.Holder,
+            TeamHeldCharge = settled.Team.Held,
+            TeamHeldBy = settled.Team.Holder,
         };
     }
 }

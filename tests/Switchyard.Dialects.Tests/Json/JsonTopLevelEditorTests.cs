@@ -1,4 +1,5 @@
 using System.Buffers;
+using CsCheck;
 using System.Text;
 using System.Text.Json;
 using Switchyard.Dialects.Json;
@@ -172,6 +173,53 @@ public sealed class JsonTopLevelEditorTests
         Assert.Equal("first", document.RootElement.GetProperty("p0").GetString());
         Assert.Equal("last", document.RootElement.GetProperty("p39").GetString());
         Assert.Equal(38, document.RootElement.GetProperty("p38").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("""{"prompt_tokens":3,"completion_tokens":5}""", """{"prompt_tokens":3,"completion_tokens":5,"cost":0.000123}""")]
+    [InlineData("""{ "cost" : 9 , "total_tokens":8 }""", """{"cost" : 0.000123,"total_tokens":8}""")]
+    [InlineData("""{"co\u0073t":"x","cost":1,"n":[1,{"cost":2}]}""", """{"co\u0073t":0.000123,"cost":0.000123,"n":[1,{"cost":2}]}""")]
+    [InlineData("{ }", """{"cost":0.000123}""")]
+    public void Sets_a_number_inside_an_object_value(string usage, string expected)
+    {
+        var body = Encoding.UTF8.GetBytes("""{"id":"x","usage":""" + usage + "}");
+        var scanned = JsonTopLevel.Scan(body);
+        Assert.True(scanned.TryGet(body, "usage"u8, out var property));
+
+        var edited = Edit(body, new JsonTopLevelEditor().SetWithNumber("usage"u8, body.AsSpan(property.Value), "cost"u8, 0.000123m));
+
+        Assert.Equal("""{"id":"x","usage":""" + expected + "}", edited);
+    }
+
+    [Fact]
+    public void Sets_a_number_as_a_set_of_its_formatted_value_would()
+    {
+        // The reference: the object edited by the general editor, the number formatted as text.
+        var name = Gen.OneOf(Gen.Const("cost"), Gen.Const("co\\u0073t"), Gen.Const("total_tokens"), Gen.String[Gen.Char["abcdefgh"], 1, 12]);
+        var value = Gen.OneOf(
+            Gen.Long.Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            Gen.String[Gen.Char["abc\\\"\u00e9"], 0, 20].Select(text => JsonSerializer.Serialize(text)),
+            Gen.Const("""{"cost":1,"x":[true,null]}"""),
+            Gen.Const("[]"));
+        var spaces = Gen.OneOf(Gen.Const(""), Gen.Const(" "), Gen.Const("\n\t "));
+        var property = Gen.Select(name, value, spaces).Select((n, v, s) => s + "\"" + n + "\"" + s + ":" + s + v + s);
+        var objects = property.Array[0, 90].Select(properties => "{" + string.Join(",", properties) + "}");
+        Gen.Select(objects.Array[1, 4], Gen.Decimal).Sample((usages, cost) =>
+        {
+            // Several in a row on one thread: a large object's scratch must not spoil the next.
+            foreach (var usage in usages)
+            {
+                var json = Encoding.UTF8.GetBytes(usage);
+                var expected = new ArrayBufferWriter<byte>();
+                new JsonTopLevelEditor()
+                    .Set("cost"u8, Encoding.UTF8.GetBytes(cost.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+                    .WriteTo(json, JsonTopLevel.Scan(json), expected);
+                var body = Encoding.UTF8.GetBytes("""{"usage":""" + usage + "}");
+                var editor = new JsonTopLevelEditor().SetWithNumber("usage"u8, json, "cost"u8, cost);
+
+                Assert.Equal("""{"usage":""" + Encoding.UTF8.GetString(expected.WrittenSpan) + "}", Edit(body, editor));
+            }
+        }, iter: 5_000);
     }
 
     private static string Edit(byte[] body, JsonTopLevelEditor editor)

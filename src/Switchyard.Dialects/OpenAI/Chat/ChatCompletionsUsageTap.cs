@@ -115,7 +115,7 @@ public sealed class ChatCompletionsUsageTap : IUsageTap, ITextCountingTap, IDisp
             if (_price?.Invoke(Usage) is decimal cost)
             {
                 Usage = Usage with { Cost = cost };
-                editor.Set("usage"u8, JsonTopLevelEditor.WithNumber(usageBytes, "cost"u8, cost));
+                editor.SetWithNumber("usage"u8, usageBytes, "cost"u8, cost);
             }
         }
 

@@ -163,7 +163,7 @@ public sealed class ResponsesUsageTap : IUsageTap, IDisposable
             if (_price?.Invoke(Usage) is decimal cost)
             {
                 Usage = Usage with { Cost = cost };
-                editor.Set("usage"u8, JsonTopLevelEditor.WithNumber(response[usage.Value], "cost"u8, cost));
+                editor.SetWithNumber("usage"u8, response[usage.Value], "cost"u8, cost);
             }
         }
 
