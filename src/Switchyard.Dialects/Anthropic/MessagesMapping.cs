@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Switchyard.Dialects.Canonical;
+using Switchyard.Dialects.Json;
 
 namespace Switchyard.Dialects.Anthropic;
 
@@ -110,11 +111,11 @@ internal static class MessagesMapping
         return clamped;
     }
 
-    private static List<ContentPart> SystemToCanonical(JsonElement? system) => system switch
+    private static List<ContentPart> SystemToCanonical(TextOrBlocks? system) => system switch
     {
-        null or { ValueKind: JsonValueKind.Null } => [],
-        { ValueKind: JsonValueKind.String } text => text.GetString() is { Length: > 0 } s ? [new TextPart(s)] : [],
-        { ValueKind: JsonValueKind.Array } blocks => Blocks(blocks, "system").Select((b, i) => b.Type == "text"
+        null => [],
+        { Kind: JsonValueKind.String, Text: var text } => text is { Length: > 0 } ? [new TextPart(text)] : [],
+        { Kind: JsonValueKind.Array, Blocks: { } blocks } => Checked(blocks, "system").Select((b, i) => b.Type == "text"
             ? (ContentPart)new TextPart(b.Text ?? string.Empty) { CacheControl = b.CacheControl }
             : throw GatewayException.InvalidRequest($"system.{i}.type: only text blocks are allowed in system", $"system.{i}.type")).ToList(),
         _ => throw GatewayException.InvalidRequest("system: Input should be a valid string or list of text blocks", "system"),
@@ -135,8 +136,8 @@ internal static class MessagesMapping
 
         var parts = wire.Content switch
         {
-            { ValueKind: JsonValueKind.String } text => [new TextPart(text.GetString()!)],
-            { ValueKind: JsonValueKind.Array } blocks => Blocks(blocks, param + ".content").Select((b, i) => BlockToCanonical(b, $"{param}.content.{i}")).ToList(),
+            { Kind: JsonValueKind.String, Text: var text } => [new TextPart(text!)],
+            { Kind: JsonValueKind.Array, Blocks: { } blocks } => BlocksToCanonical(blocks, param + ".content"),
             _ => throw GatewayException.InvalidRequest($"{param}.content: Input should be a valid string or list of content blocks", param + ".content"),
         };
         if (role == Role.System && parts.FindIndex(p => p is not TextPart) is var other and >= 0)
@@ -159,6 +160,11 @@ internal static class MessagesMapping
             throw GatewayException.InvalidRequest($"{param}: malformed content blocks", param);
         }
 
+        return Checked(blocks, param);
+    }
+
+    private static List<ContentBlockWire> Checked(List<ContentBlockWire> blocks, string param)
+    {
         for (var i = 0; i < blocks.Count; i++)
         {
             // The serializer lets JSON null into non-nullable list elements.
@@ -169,6 +175,18 @@ internal static class MessagesMapping
         }
 
         return blocks;
+    }
+
+    private static List<ContentPart> BlocksToCanonical(List<ContentBlockWire> blocks, string param)
+    {
+        Checked(blocks, param);
+        var parts = new List<ContentPart>(blocks.Count);
+        for (var i = 0; i < blocks.Count; i++)
+        {
+            parts.Add(BlockToCanonical(blocks[i], string.Create(CultureInfo.InvariantCulture, $"{param}.{i}")));
+        }
+
+        return parts;
     }
 
     private static ContentPart BlockToCanonical(ContentBlockWire block, string param) => block.Type switch
@@ -232,12 +250,12 @@ internal static class MessagesMapping
         var kind = block.Type == "web_search_tool_result" ? HostedToolKind.WebSearch : ServerToolKind(block.Type?[..^"_tool_result".Length]);
         List<WebSourceWire>? results = null;
         string? error = null;
-        if (block.Content is { ValueKind: JsonValueKind.Array } array && kind == HostedToolKind.WebSearch)
+        if (block.Content?.Json is { ValueKind: JsonValueKind.Array } array && kind == HostedToolKind.WebSearch)
         {
             results = array.Deserialize(AnthropicJsonContext.Default.ListWebSearchResultWire)?
                 .Where(r => r is { Type: "web_search_result", Url: not null }).Select(r => new WebSourceWire(r)).ToList();
         }
-        else if (block.Content is { ValueKind: JsonValueKind.Object } failure && failure.TryGetProperty("error_code", out var code))
+        else if (block.Content?.Json is { ValueKind: JsonValueKind.Object } failure && failure.TryGetProperty("error_code", out var code))
         {
             error = code.GetString();
         }
@@ -295,11 +313,11 @@ internal static class MessagesMapping
             : null,
     };
 
-    private static List<ContentPart> ToolResultContent(JsonElement? content, string param) => content switch
+    private static List<ContentPart> ToolResultContent(TextOrJson? content, string param) => content switch
     {
-        null or { ValueKind: JsonValueKind.Null } => [],
-        { ValueKind: JsonValueKind.String } text => [new TextPart(text.GetString()!)],
-        { ValueKind: JsonValueKind.Array } blocks => Blocks(blocks, param + ".content").Select((b, i) => BlockToCanonical(b, $"{param}.content.{i}")).ToList(),
+        null or { Kind: JsonValueKind.Null } => [],
+        { Text: { } text } => [new TextPart(text)],
+        { Json: { ValueKind: JsonValueKind.Array } blocks } => BlocksToCanonical(Blocks(blocks, param + ".content"), param + ".content"),
         _ => throw GatewayException.InvalidRequest($"{param}.content: Input should be a valid string or list of blocks", param + ".content"),
     };
 

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Switchyard.Dialects.Json;
 
 namespace Switchyard.Dialects.Anthropic;
 
@@ -17,7 +19,7 @@ internal sealed class MessagesRequestWire
     public List<MessageWire>? Messages { get; set; }
 
     /// <summary>A string or an array of text blocks.</summary>
-    public JsonElement? System { get; set; }
+    public TextOrBlocks? System { get; set; }
 
     public MetadataWire? Metadata { get; set; }
 
@@ -53,7 +55,76 @@ internal sealed class MessageWire
     public string? Role { get; set; }
 
     /// <summary>A string or an array of content blocks.</summary>
-    public JsonElement? Content { get; set; }
+    public TextOrBlocks? Content { get; set; }
+}
+
+/// <summary>
+/// A <c>content</c> (or <c>system</c>): a string or an array of content blocks, read straight from
+/// the body. Most of an agent's request is here; read as a <see cref="JsonElement"/> and then as
+/// blocks, its bytes were copied twice and parsed three times.
+/// </summary>
+[JsonConverter(typeof(TextOrBlocksConverter))]
+internal sealed class TextOrBlocks
+{
+    /// <summary>String, Array, or the other kind the body held there (which the mapping refuses).</summary>
+    public JsonValueKind Kind { get; init; }
+
+    public string? Text { get; init; }
+
+    /// <summary>The blocks; the serializer lets JSON null in as an element.</summary>
+    public List<ContentBlockWire>? Blocks { get; init; }
+}
+
+internal sealed class TextOrBlocksConverter : JsonConverter<TextOrBlocks>
+{
+    public override TextOrBlocks Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                return new TextOrBlocks { Kind = JsonValueKind.String, Text = reader.GetString() };
+            case JsonTokenType.StartArray:
+                try
+                {
+                    return new TextOrBlocks { Kind = JsonValueKind.Array, Blocks = JsonSerializer.Deserialize(ref reader, BlocksType(options)) ?? [] };
+                }
+                catch (JsonException exception)
+                {
+                    throw JsonErrors.Nested(exception);
+                }
+
+            default:
+                var kind = reader.TokenType switch
+                {
+                    JsonTokenType.StartObject => JsonValueKind.Object,
+                    JsonTokenType.Number => JsonValueKind.Number,
+                    JsonTokenType.True => JsonValueKind.True,
+                    JsonTokenType.False => JsonValueKind.False,
+                    _ => JsonValueKind.Undefined,
+                };
+                reader.Skip();
+                return new TextOrBlocks { Kind = kind };
+        }
+    }
+
+    public override void Write(Utf8JsonWriter writer, TextOrBlocks value, JsonSerializerOptions options)
+    {
+        if (value.Blocks is { } blocks)
+        {
+            JsonSerializer.Serialize(writer, blocks, BlocksType(options));
+        }
+        else if (value.Text is { } text)
+        {
+            writer.WriteStringValue(text);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
+    }
+
+    private static JsonTypeInfo<List<ContentBlockWire>> BlocksType(JsonSerializerOptions options) =>
+        (JsonTypeInfo<List<ContentBlockWire>>)options.GetTypeInfo(typeof(List<ContentBlockWire>));
 }
 
 internal sealed class ContentBlockWire
@@ -82,8 +153,8 @@ internal sealed class ContentBlockWire
     /// <summary>tool_result.</summary>
     public string? ToolUseId { get; set; }
 
-    /// <summary>tool_result: a string or an array of text/image blocks.</summary>
-    public JsonElement? Content { get; set; }
+    /// <summary>tool_result: a string or an array of text/image blocks; a server tool's result: its results or error.</summary>
+    public TextOrJson? Content { get; set; }
 
     public bool? IsError { get; set; }
 

@@ -23,7 +23,7 @@ public static class JsonErrors
             return null;
         }
 
-        var path = exception.Path;
+        var path = exception.Path + (exception.Data[NestedPathKey] as string);
         if (string.IsNullOrEmpty(path) || path == "$")
         {
             return null;
@@ -31,6 +31,19 @@ public static class JsonErrors
 
         return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
     }
+
+    private const string NestedPathKey = "Switchyard.NestedJsonPath";
+
+    /// <summary>
+    /// For a converter that reads part of a value with a serializer call of its own: that call's
+    /// failure names a path from the part (<c>$[0].text</c>), and the serializer around it adds
+    /// nothing to a path already set. The failure again, with no path, so the outer serializer sets
+    /// where the part is, and the part's own path kept for <see cref="Param"/> to append.
+    /// </summary>
+    public static JsonException Nested(JsonException exception) =>
+        exception.InnerException is JsonException || exception.Path is not { Length: > 1 } relative
+            ? exception
+            : new JsonException(exception.Message, exception.InnerException) { Data = { [NestedPathKey] = relative[1..] } };
 
     /// <summary>
     /// True for what System.Text.Json throws when a value is asked of it and the bytes cannot give

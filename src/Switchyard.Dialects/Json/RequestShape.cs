@@ -244,7 +244,10 @@ public static class RequestShape
         private static Field Describe(JsonPropertyInfo property)
         {
             var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-            var kind = type == typeof(JsonElement) || type == typeof(object) ? FieldKind.Any
+
+            // A class read by a converter of its own (a string or an array of blocks) says itself what it takes.
+            var converted = type.IsClass && type != typeof(string) && property.Options.TryGetTypeInfo(type, out var own) && own.Kind == JsonTypeInfoKind.None;
+            var kind = type == typeof(JsonElement) || type == typeof(object) || converted ? FieldKind.Any
                 : type == typeof(string) ? FieldKind.String
                 : type == typeof(bool) ? FieldKind.Boolean
                 : type == typeof(int) ? FieldKind.Int32

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using CsCheck;
 using Switchyard.Dialects.Anthropic;
 using Switchyard.Dialects.Canonical;
 using Switchyard.Dialects.Tests.Infrastructure;
@@ -442,6 +443,65 @@ public sealed class MessagesMappingTests
     }
 
     private static JsonNode Ephemeral => JsonAssert.Parse("""{"type":"ephemeral"}""");
+
+    [Theory]
+    [InlineData("""{"model":"m","max_tokens":8,"messages":[{"role":"user","content":[{"type":"text","text":5}]}]}""", "messages[0].content[0].text")]
+    [InlineData("""{"model":"m","max_tokens":8,"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":["x"]}]}]}""", "messages[0].content[0].tool_use_id")]
+    [InlineData("""{"model":"m","max_tokens":8,"messages":[{"role":"user","content":"Hi"}],"system":[{"type":"text","text":{}}]}""", "system[0].text")]
+    [InlineData("""{"model":"m","max_tokens":8,"messages":[{"role":"user","content":[5]}]}""", "messages[0].content[0]")]
+    public void Names_the_field_of_a_block_of_the_wrong_type(string body, string param)
+    {
+        var exception = Assert.Throws<GatewayException>(() => Read(body));
+
+        Assert.Equal(GatewayErrorKind.InvalidRequest, exception.Error.Kind);
+        Assert.Equal(param, exception.Error.Param);
+    }
+
+    [Fact]
+    public void Reads_content_and_system_as_strings_or_blocks_whatever_their_layout()
+    {
+        // Content is read straight from the body (no element copied and read again): every form of
+        // it, escaped text included, must come out as the blocks the generator made.
+        var text = Gen.String[Gen.Char["ab \"\\\n\u00e9\u2028"], 0, 30];
+        var block = Gen.OneOf(
+            text.Select(t => (Json: "{\"type\":\"text\",\"text\":" + JsonSerializer.Serialize(t) + "}", Expected: "text:" + t)),
+            Gen.Select(Gen.Int[0, 99], text).Select((n, t) => (
+                Json: "{\"input\":{\"q\":" + JsonSerializer.Serialize(t) + "},\"name\":\"f\",\"type\":\"tool_use\",\"id\":\"toolu_" + n + "\"}",
+                Expected: "call:toolu_" + n + ":{\"q\":" + JsonSerializer.Serialize(t) + "}")),
+            Gen.Select(Gen.Int[0, 99], text, Gen.Bool).Select((n, t, asBlocks) => (
+                Json: "{\"type\":\"tool_result\",\"tool_use_id\":\"toolu_" + n + "\",\"content\":"
+                    + (asBlocks ? "[{\"type\":\"text\",\"text\":" + JsonSerializer.Serialize(t) + "}]" : JsonSerializer.Serialize(t)) + "}",
+                Expected: "result:toolu_" + n + ":" + t)));
+        var content = Gen.OneOf(
+            text.Select(t => (Json: JsonSerializer.Serialize(t), Expected: new[] { "text:" + t })),
+            block.Array[1, 4].Select(blocks => (Json: "[ " + string.Join(" ,\n", blocks.Select(b => b.Json)) + " ]", Expected: blocks.Select(b => b.Expected).ToArray())));
+        var system = Gen.OneOf(
+            Gen.Const((Json: "null", Expected: Array.Empty<string>())),
+            text.Where(t => t.Length > 0).Select(t => (Json: JsonSerializer.Serialize(t), Expected: new[] { "text:" + t })),
+            text.Array[1, 3].Select(ts => (Json: "[" + string.Join(",", ts.Select(t => "{\"type\":\"text\",\"text\":" + JsonSerializer.Serialize(t) + "}")) + "]", Expected: ts.Select(t => "text:" + t).ToArray())));
+        Gen.Select(system, content.Array[1, 4]).Sample((sys, messages) =>
+        {
+            var body = "{\"model\":\"m\",\"max_tokens\":8,\"system\": " + sys.Json + ",\"messages\":["
+                + string.Join(",", messages.Select((m, i) => "{\"role\":\"" + (i % 2 == 0 ? "user" : "assistant") + "\",\"content\":" + m.Json + "}")) + "]}";
+
+            var request = Read(body);
+
+            var expected = (sys.Expected.Length > 0 ? [sys.Expected] : Array.Empty<string[]>()).Concat(messages.Select(m => m.Expected)).ToArray();
+            Assert.Equal(expected.Length, request.Messages.Count);
+            for (var i = 0; i < expected.Length; i++)
+            {
+                Assert.Equal(expected[i], request.Messages[i].Parts.Select(Describe).ToArray());
+            }
+        }, iter: 2_000);
+
+        static string Describe(ContentPart part) => part switch
+        {
+            TextPart text => "text:" + text.Text,
+            ToolCallPart call => "call:" + call.Id + ":" + call.ArgumentsJson,
+            ToolResultPart result => "result:" + result.ToolCallId + ":" + string.Concat(result.Content.Select(c => ((TextPart)c).Text)),
+            _ => part.GetType().Name,
+        };
+    }
 
     private static ChatRequest Read(string body) => Dialect.ReadRequest(Encoding.UTF8.GetBytes(body), new ParamAdjustments());
 

@@ -137,15 +137,15 @@ internal static class ChatCompletionsMapping
         };
     }
 
-    private static List<ContentPart> ContentToCanonical(JsonElement? content, string param)
+    private static List<ContentPart> ContentToCanonical(TextOrJson? content, string param)
     {
         switch (content)
         {
-            case null or { ValueKind: JsonValueKind.Null }:
+            case null:
                 return [];
-            case { ValueKind: JsonValueKind.String } text:
-                return [new TextPart(text.GetString()!)];
-            case { ValueKind: JsonValueKind.Array } array:
+            case { Text: { } text }:
+                return [new TextPart(text)];
+            case { Json: { ValueKind: JsonValueKind.Array } array }:
                 var wireParts = array.Deserialize(ChatCompletionsJsonContext.Default.ListContentPartWire) ?? [];
                 var parts = new List<ContentPart>(wireParts.Count);
                 for (var i = 0; i < wireParts.Count; i++)
@@ -475,12 +475,11 @@ internal static class ChatCompletionsMapping
     }
 
     /// <summary>A plain string when the parts are all text (the form every compatible server accepts), else an array.</summary>
-    private static JsonElement ContentFromCanonical(IReadOnlyList<ContentPart> parts, bool textOnly)
+    private static TextOrJson ContentFromCanonical(IReadOnlyList<ContentPart> parts, bool textOnly)
     {
-        if (textOnly || parts.All(p => p is TextPart))
+        if (textOnly || AllText(parts))
         {
-            var text = string.Join("\n", parts.OfType<TextPart>().Select(p => p.Text));
-            return JsonSerializer.SerializeToElement(text, DialectsJsonContext.Default.String);
+            return new TextOrJson { Text = JoinedText(parts) };
         }
 
         var wire = parts.Select(part => part switch
@@ -506,7 +505,42 @@ internal static class ChatCompletionsMapping
             },
             _ => new ContentPartWire { Type = "text", Text = string.Empty },
         }).ToList();
-        return JsonSerializer.SerializeToElement(wire, ChatCompletionsJsonContext.Default.ListContentPartWire);
+        return new TextOrJson { Json = JsonSerializer.SerializeToElement(wire, ChatCompletionsJsonContext.Default.ListContentPartWire) };
+    }
+
+    private static bool AllText(IReadOnlyList<ContentPart> parts)
+    {
+        for (var i = 0; i < parts.Count; i++)
+        {
+            if (parts[i] is not TextPart)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The text parts joined by newlines; a single part's own string, not a copy.</summary>
+    private static string JoinedText(IReadOnlyList<ContentPart> parts)
+    {
+        string? single = null;
+        var count = 0;
+        foreach (var part in parts)
+        {
+            if (part is TextPart text)
+            {
+                single = text.Text;
+                count++;
+            }
+        }
+
+        return count switch
+        {
+            0 => string.Empty,
+            1 => single!,
+            _ => string.Join("\n", parts.OfType<TextPart>().Select(p => p.Text)),
+        };
     }
 
     private static JsonElement? ToolChoiceFromCanonical(ToolChoice? choice)
@@ -568,7 +602,7 @@ internal static class ChatCompletionsMapping
                 parts.Add(new ReasoningPart(reasoning));
             }
 
-            if (message.Content is { ValueKind: JsonValueKind.String } content && content.GetString() is { Length: > 0 } text)
+            if (message.Content?.Text is { Length: > 0 } text)
             {
                 parts.Add(new TextPart(text) { Citations = CitationsToCanonical(message.Annotations) });
             }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Switchyard.Dialects.Json;
 
 namespace Switchyard.Dialects.OpenAI.Chat;
 
@@ -126,7 +127,7 @@ internal sealed class ChatMessageWire
     public string? Role { get; set; }
 
     /// <summary>A string, an array of content parts, or null.</summary>
-    public JsonElement? Content { get; set; }
+    public TextOrJson? Content { get; set; }
 
     public string? Name { get; set; }
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json.Nodes;
+using CsCheck;
 using Switchyard.Dialects.Canonical;
 using Switchyard.Dialects.OpenAI.Chat;
 using Switchyard.Dialects.Tests.Infrastructure;
@@ -403,6 +404,35 @@ public sealed class ChatCompletionsDialectTests
 
         Assert.Equal(GatewayErrorKind.UpstreamFailed, exception.Error.Kind);
         Assert.Equal(502, exception.Error.Status);
+    }
+
+    [Fact]
+    public void Carries_string_and_text_part_content_through_whatever_it_holds()
+    {
+        // Content is read and written as a string where it is one (no element made of it): any
+        // text, escapes and line separators included, must arrive as the client sent it; text
+        // parts go up as one string, joined by newlines.
+        string[] pieces = ["a", "b", " ", "\"", "\\", "\n", "\u00e9", "\u2028", "\ud83d\ude00"];
+        var text = Gen.Int[0, pieces.Length - 1].Select(i => pieces[i]).Array[0, 30].Select(string.Concat);
+        var content = Gen.OneOf(
+            text.Select(t => (Json: System.Text.Json.JsonSerializer.Serialize(t), Expected: t)),
+            text.Array[1, 3].Select(ts => (
+                Json: "[" + string.Join(",", ts.Select(t => "{\"type\":\"text\",\"text\":" + System.Text.Json.JsonSerializer.Serialize(t) + "}")) + "]",
+                Expected: string.Join("\n", ts))));
+        content.Array[1, 5].Sample(messages =>
+        {
+            var body = "{\"model\":\"gpt-4o\",\"messages\":["
+                + string.Join(",", messages.Select((m, i) => "{\"role\":\"" + (i % 2 == 0 ? "user" : "assistant") + "\", \"content\": " + m.Json + "}")) + "]}";
+
+            var written = WriteRequest(Dialect.ReadRequest(Encoding.UTF8.GetBytes(body), new ParamAdjustments()), "gpt-4o");
+
+            var sent = written["messages"]!.AsArray();
+            Assert.Equal(messages.Length, sent.Count);
+            for (var i = 0; i < messages.Length; i++)
+            {
+                Assert.Equal(messages[i].Expected, sent[i]!["content"]!.GetValue<string>());
+            }
+        }, iter: 2_000);
     }
 
     private static JsonNode WriteRequest(ChatRequest request, string upstreamModel)
