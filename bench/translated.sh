@@ -9,6 +9,9 @@
 #   gemini             Switchyard, POST /v1beta/models/gpt-4o-mini:streamGenerateContent?alt=sse
 #   responses          Switchyard, POST /v1/responses stream (store left at its default: stored)
 #   responses-nostore  the same with "store": false (nothing written to SQLite)
+#   openai-agent       passthrough as `openai`, with an agent-sized request (~100 KB: a long
+#                      system prompt, 20 tools, 30 tool calls and results; bodies/agent_request.py)
+#   anthropic-agent    the same conversation as an Anthropic body, translated as `anthropic`
 #
 #   bash bench/translated.sh                    # all rows, ~3 min (publishes first)
 #   bash bench/translated.sh --no-build         # reuse bench/.cache/switchyard as it is
@@ -52,14 +55,16 @@ die() { echo "translated.sh: $*" >&2; exit 2; }
 log() { printf '[%(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 
 # ------------------------------------------------------------------- table --
-# render_table TSV: the Markdown table. req/s relative to the passthrough row (openai) and to
-# nginx, when they were measured; per target core = req/s / (target CPU% / 100), a rough way
-# to read past CPU taken by other processes (meaningless for a row that waits rather than
-# computes, such as stored Responses).
+# render_table TSV: the Markdown table. req/s relative to the passthrough row (openai;
+# openai-agent for an agent-sized row) and to nginx, when they were measured; per target
+# core = req/s / (target CPU% / 100), a rough way to read past CPU taken by other processes
+# (meaningless for a row that waits rather than computes, such as stored Responses).
 render_table() {
     awk -F'\t' -v warn="$OTHER_CPU_WARN" '
         NR == 1 { next }
         { n++; for (i = 1; i <= NF; i++) f[n, i] = $i; if ($3 != "failed") { rps[$1] = $4; p50[$1] = $11 } }
+        # An agent-sized row is held to the passthrough row of the same request size.
+        function base(row) { return row ~ /-agent$/ ? rps["openai-agent"] : rps["openai"] }
         function ratio(a, b) { return (b > 0 && a != "-" && a != "") ? sprintf("%.2fx", a / b) : "-" }
         function ms(v) { return (v == "-" || v == "") ? "-" : sprintf("%.2f", v) }
         function added(v) { return (v == "-" || v == "" || p50["direct"] == "") ? "-" : sprintf("%+.2f", v - p50["direct"]) }
@@ -72,7 +77,7 @@ render_table() {
                 }
                 errs = (f[k, 7] == "-" ? 0 : f[k, 7]) + (f[k, 15] == "-" ? 0 : f[k, 15])
                 printf "| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s (%s)%s | %s (%s)%s | %d | %s |\n", f[k, 1], f[k, 2], f[k, 4],
-                    ratio(f[k, 4], rps["openai"]), ratio(f[k, 4], rps["nginx"]), (f[k, 17] > 0 ? sprintf("%.0f", 100 * f[k, 4] / f[k, 17]) : "-"), ms(f[k, 11]), added(f[k, 11]), ms(f[k, 13]),
+                    ratio(f[k, 4], base(f[k, 1])), ratio(f[k, 4], rps["nginx"]), (f[k, 17] > 0 ? sprintf("%.0f", 100 * f[k, 4] / f[k, 17]) : "-"), ms(f[k, 11]), added(f[k, 11]), ms(f[k, 13]),
                     f[k, 16], f[k, 17], f[k, 19], f[k, 20], (f[k, 19] > warn ? " !" : ""),
                     f[k, 21], f[k, 22], (f[k, 21] > warn ? " !" : ""), errs, f[k, 23]
             }
@@ -124,9 +129,17 @@ def_row responses switchyard /v1/responses "$BENCH/bodies/request_responses_stre
     "Responses /v1/responses stream (stored) -> OpenAI chat"
 def_row responses-nostore switchyard /v1/responses "$BENCH/bodies/request_responses_stream_nostore.json" "$bearer" responses \
     "Responses stream, store:false -> OpenAI chat"
+# The agent-sized bodies are generated (seeded: the same bytes every run) rather than kept.
+AGENT_BODIES=$BENCH/.cache/bodies
+def_row openai-agent switchyard /v1/chat/completions "$AGENT_BODIES/request_agent_chat.json" "$bearer" openai \
+    "OpenAI chat stream -> OpenAI (passthrough), agent-sized request"
+def_row anthropic-agent switchyard /v1/messages "$AGENT_BODIES/request_agent_anthropic.json" \
+    $'x-api-key: '"$CLIENT_KEY"$'\nanthropic-version: 2023-06-01' anthropic \
+    "Anthropic /v1/messages stream -> OpenAI chat, agent-sized request"
+[[ ,$ROWS, == *-agent,* ]] && python3 "$BENCH/bodies/agent_request.py" "$AGENT_BODIES"
 IFS=, read -r -a RUN_ROWS <<<"$ROWS"
 for r in "${RUN_ROWS[@]}"; do
-    [[ -n ${R_KIND[$r]:-} ]] || die "unknown row '$r' (known: direct nginx openai anthropic gemini responses responses-nostore)"
+    [[ -n ${R_KIND[$r]:-} ]] || die "unknown row '$r' (known: direct nginx openai anthropic gemini responses responses-nostore openai-agent anthropic-agent)"
     [[ -f ${R_BODY[$r]} ]] || die "missing request body ${R_BODY[$r]}"
 done
 
