@@ -6,7 +6,8 @@
 #   1. bench/run.sh --governed --floor --default-log: direct, nginx, floor, yarp, switchyard,
 #      switchyard-governed, switchyard-default-log; plain + stream (throughput vs nginx and vs
 #      the floor, p50/p99 at 200 req/s, peak RSS; governance and the default log level vs off)
-#   2. bench/translated.sh: direct, nginx, openai (passthrough), anthropic (translated) streams
+#   2. bench/translated.sh: direct, nginx, openai (passthrough), anthropic (translated) streams,
+#      and the last two again with an agent-sized request (~100 KB)
 #   3. bench/StreamBench ttft: time to first token and every frame's delay (direct, passthrough,
 #      Anthropic translated, the floor relay), the upstream spreading each stream over time
 #   4. bench/StreamBench bodies: 64 KiB, 1 MiB and 8 MiB request bodies through passthrough
@@ -113,9 +114,9 @@ bash "$BENCH/run.sh" --governed --floor --default-log --repeat "$repeat" --warmu
 harness=$(newest '2*')
 [[ -n $harness && $harness != "$before" ]] && ln -sfn "../$(basename "$harness")" "$OUT/harness"
 
-log "2/8 bench/translated.sh --rows direct,nginx,openai,anthropic --repeat $repeat --warmup $warmup"
+log "2/8 bench/translated.sh --rows direct,nginx,openai,anthropic,openai-agent,anthropic-agent --repeat $repeat --warmup $warmup"
 before=$(newest 'translated-*')
-bash "$BENCH/translated.sh" --no-build --rows direct,nginx,openai,anthropic --repeat "$repeat" --warmup "$warmup" "${harness_args[@]}" || log "translated.sh failed (rc $?); going on"
+bash "$BENCH/translated.sh" --no-build --rows direct,nginx,openai,anthropic,openai-agent,anthropic-agent --repeat "$repeat" --warmup "$warmup" "${harness_args[@]}" || log "translated.sh failed (rc $?); going on"
 translated=$(newest 'translated-*')
 [[ -n $translated && $translated != "$before" ]] && ln -sfn "../$(basename "$translated")" "$OUT/translated"
 

@@ -13,7 +13,7 @@
 #                      system prompt, 20 tools, 30 tool calls and results; bodies/agent_request.py)
 #   anthropic-agent    the same conversation as an Anthropic body, translated as `anthropic`
 #
-#   bash bench/translated.sh                    # all rows, ~3 min (publishes first)
+#   bash bench/translated.sh                    # all rows, ~4 min (publishes first)
 #   bash bench/translated.sh --no-build         # reuse bench/.cache/switchyard as it is
 #   bash bench/translated.sh --repeat 3         # median of 3 throughput runs per row
 #   bash bench/translated.sh --rows openai,anthropic --duration 5 --warmup 2
@@ -48,7 +48,7 @@ GATEWAY_CPUS=${GATEWAY_CPUS:-0}
 CLIENT_CPUS=${CLIENT_CPUS:-1}
 UPSTREAM_CPUS=${UPSTREAM_CPUS:-1}
 CLIENT_KEY=sk-bench-client
-ROWS=${ROWS:-direct,nginx,openai,anthropic,gemini,responses,responses-nostore}
+ROWS=${ROWS:-direct,nginx,openai,anthropic,gemini,responses,responses-nostore,openai-agent,anthropic-agent}
 build=1
 
 die() { echo "translated.sh: $*" >&2; exit 2; }
