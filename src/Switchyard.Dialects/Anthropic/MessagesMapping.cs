@@ -315,7 +315,7 @@ internal static class MessagesMapping
 
     private static List<ContentPart> ToolResultContent(TextOrJson? content, string param) => content switch
     {
-        null or { Kind: JsonValueKind.Null } => [],
+        null => [],
         { Text: { } text } => [new TextPart(text)],
         { Json: { ValueKind: JsonValueKind.Array } blocks } => BlocksToCanonical(Blocks(blocks, param + ".content"), param + ".content"),
         _ => throw GatewayException.InvalidRequest($"{param}.content: Input should be a valid string or list of blocks", param + ".content"),

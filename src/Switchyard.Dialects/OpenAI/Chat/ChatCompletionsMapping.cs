@@ -479,7 +479,8 @@ internal static class ChatCompletionsMapping
     {
         if (textOnly || AllText(parts))
         {
-            return new TextOrJson { Text = JoinedText(parts) };
+            // string.Join gives a single part's own string back, not a copy.
+            return new TextOrJson { Text = string.Join("\n", parts.OfType<TextPart>().Select(p => p.Text)) };
         }
 
         var wire = parts.Select(part => part switch
@@ -519,28 +520,6 @@ internal static class ChatCompletionsMapping
         }
 
         return true;
-    }
-
-    /// <summary>The text parts joined by newlines; a single part's own string, not a copy.</summary>
-    private static string JoinedText(IReadOnlyList<ContentPart> parts)
-    {
-        string? single = null;
-        var count = 0;
-        foreach (var part in parts)
-        {
-            if (part is TextPart text)
-            {
-                single = text.Text;
-                count++;
-            }
-        }
-
-        return count switch
-        {
-            0 => string.Empty,
-            1 => single!,
-            _ => string.Join("\n", parts.OfType<TextPart>().Select(p => p.Text)),
-        };
     }
 
     private static JsonElement? ToolChoiceFromCanonical(ToolChoice? choice)
