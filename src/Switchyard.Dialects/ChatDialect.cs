@@ -17,7 +17,7 @@ public abstract class ChatDialect : Dialect, IClientCodec, IUpstreamCodec
 
     public abstract IReadOnlyList<ClientRoute> Routes { get; }
 
-    public virtual IMediaUrlReader? MediaUrls => null;
+    public virtual MediaUrlReader? MediaUrls => null;
     public virtual IReadOnlyList<string> RequiredFields => [];
 
     public virtual JsonTypeInfo? RequestShape => null;

@@ -14,7 +14,7 @@ public interface IClientDialect
     IReadOnlyList<string> RequiredFields => [];
 
     /// <summary>Finds the media URLs a request carries, which an upstream would fetch itself; null when the dialect carries none.</summary>
-    IMediaUrlReader? MediaUrls => null;
+    MediaUrlReader? MediaUrls => null;
 
     /// <summary>The wire type of a request body: its properties are the known fields and their types (<see cref="Json.RequestShape"/>).</summary>
     JsonTypeInfo? RequestShape => null;

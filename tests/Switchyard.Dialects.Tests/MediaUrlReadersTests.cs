@@ -35,6 +35,6 @@ public sealed class MediaUrlReadersTests
     }
 
     /// <summary>The reader a registered dialect reports as its capability.</summary>
-    private static IMediaUrlReader Reader(string dialect) =>
+    private static MediaUrlReader Reader(string dialect) =>
         DialectRegistry.All.Where(d => d.Name == dialect).OfType<IClientDialect>().Single().MediaUrls!;
 }

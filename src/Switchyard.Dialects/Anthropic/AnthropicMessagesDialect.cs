@@ -29,7 +29,7 @@ public sealed class AnthropicMessagesDialect : ChatDialect, IStreamPassthrough, 
         new("POST", "/v1/messages/count_tokens", RouteOperation.CountTokens) { OperationName = "count_tokens" },
     ];
 
-    public override IMediaUrlReader MediaUrls => MessagesMediaUrls.Instance;
+    public override MediaUrlReader MediaUrls => MessagesMediaUrls.Instance;
 
     public override UpstreamAbilities Abilities { get; } = new() { ExtensionPrefix = "anthropic.", WrittenExtensions = ["anthropic."] };
 

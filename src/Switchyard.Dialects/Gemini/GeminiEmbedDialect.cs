@@ -18,7 +18,7 @@ public sealed class GeminiEmbedDialect : Dialect, IEmbeddingCodec
         new("POST", "/v1beta/models/{model}:batchEmbedContents", RouteOperation.Embed) { OperationName = "embeddings", AllowsQueryKey = true, Batch = true },
     ];
 
-    public IMediaUrlReader MediaUrls => GenerateContentMediaUrls.Instance;
+    public MediaUrlReader MediaUrls => GenerateContentMediaUrls.Instance;
 
     public void WriteError(GatewayError error, IBufferWriter<byte> output) => GeminiErrors.Write(error, output);
 

@@ -45,7 +45,7 @@ public sealed class GeminiGenerateDialect : ChatDialect, IStreamPassthrough, ITo
         new("POST", "/v1beta/models/{**id}", RouteOperation.Unknown) { AllowsQueryKey = true },
     ];
 
-    public override IMediaUrlReader MediaUrls => GenerateContentMediaUrls.Instance;
+    public override MediaUrlReader MediaUrls => GenerateContentMediaUrls.Instance;
 
     public override string Path(string upstreamModel, bool stream) =>
         $"/v1beta/models/{Uri.EscapeDataString(upstreamModel)}:{(stream ? "streamGenerateContent?alt=sse" : "generateContent")}";

@@ -76,6 +76,67 @@ public sealed class JsonTopLevel
         }
     }
 
+    /// <summary>
+    /// Scans <paramref name="json"/> as <see cref="Rescan(ReadOnlySpan{byte})"/> does, reading every
+    /// token instead of skipping the top level's values, and shows each token (the root object's
+    /// first) to <paramref name="tokens"/>: a request body's index and whatever else the gateway
+    /// counts or collects from the whole body, in one pass.
+    /// </summary>
+    public void RescanEveryToken<TSink>(ReadOnlySpan<byte> json, ref TSink tokens)
+        where TSink : struct, IJsonTokenSink
+    {
+        Count = 0;
+        try
+        {
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw GatewayException.InvalidRequest("The request body must be a JSON object.");
+            }
+
+            tokens.OnToken(ref reader);
+            int start = 0, nameLength = 0, valueStart = 0;
+            var escaped = false;
+            while (reader.Read())
+            {
+                tokens.OnToken(ref reader);
+                if (reader.CurrentDepth != 1)
+                {
+                    continue;
+                }
+
+                // At depth 1: a top-level name, its value's first token, or the end of an object or array value.
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.PropertyName:
+                        start = (int)reader.TokenStartIndex;
+                        nameLength = reader.ValueSpan.Length;
+                        escaped = reader.ValueIsEscaped;
+                        break;
+                    case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                        valueStart = (int)reader.TokenStartIndex;
+                        break;
+                    case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                        var kind = reader.TokenType == JsonTokenType.EndObject ? JsonTokenType.StartObject : JsonTokenType.StartArray;
+                        Add(new TopLevelProperty(start, start + 1, nameLength, escaped, valueStart, (int)reader.BytesConsumed, kind));
+                        break;
+                    default:
+                        Add(new TopLevelProperty(start, start + 1, nameLength, escaped, (int)reader.TokenStartIndex, (int)reader.BytesConsumed, reader.TokenType));
+                        break;
+                }
+            }
+
+            if (reader.TokenType != JsonTokenType.EndObject || reader.CurrentDepth != 0)
+            {
+                throw GatewayException.InvalidRequest("The request body is not valid JSON.");
+            }
+        }
+        catch (JsonException exception)
+        {
+            throw GatewayException.InvalidRequest($"The request body is not valid JSON: {exception.Message}");
+        }
+    }
+
     /// <summary>Index of the property called <paramref name="name"/>, or -1.</summary>
     public int IndexOf(ReadOnlySpan<byte> json, ReadOnlySpan<byte> name)
     {

@@ -1,5 +1,3 @@
-using Switchyard.Dialects.Json;
-
 namespace Switchyard.Dialects.OpenAI;
 
 /// <summary>
@@ -7,15 +5,14 @@ namespace Switchyard.Dialects.OpenAI;
 /// vLLM also takes), vLLM's <c>audio_url</c>/<c>video_url</c>, Chat and Responses <c>file_url</c>,
 /// Responses <c>input_image.image_url</c>, and a Responses MCP tool's <c>server_url</c>.
 /// </summary>
-internal sealed class OpenAIMediaUrls : IMediaUrlReader
+internal static class OpenAIMediaUrls
 {
-    public static readonly OpenAIMediaUrls Instance = new();
-
     private const int Url = 0;
     private static readonly byte[][] Names = ["url"u8.ToArray(), "image_url"u8.ToArray(), "audio_url"u8.ToArray(), "video_url"u8.ToArray(), "file_url"u8.ToArray(), "server_url"u8.ToArray()];
     private static readonly string[] Params = ["url", "image_url", "audio_url", "video_url", "file_url", "server_url"];
 
-    public void Read(ReadOnlySpan<byte> body, ICollection<MediaUrl> urls) => MediaUrlScanner.Scan(body, Names, Classify, urls);
+    // After the names: static fields are set in the order they are written.
+    public static readonly MediaUrlReader Instance = new(Names, Classify);
 
     private static string? Classify(int own, int parent) =>
         own > Url ? Params[own]

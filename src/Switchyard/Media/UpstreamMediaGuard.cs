@@ -39,22 +39,11 @@ internal sealed class UpstreamMediaGuard
     }
 
     /// <summary>Throws the 400 that refuses the request when it carries a media URL the provider must not be sent.</summary>
-    public async Task CheckAsync(IClientDialect clientDialect, ReadOnlyMemory<byte> body, Provider provider, CancellationToken cancellationToken)
+    /// <param name="urls">The request's media URLs, read from its body in the client's dialect (<c>GatewayRequest.MediaUrls</c>).</param>
+    public async Task CheckAsync(IReadOnlyList<MediaUrl> urls, Provider provider, CancellationToken cancellationToken)
     {
-        if (provider.Invoker is null || clientDialect.MediaUrls is not { } reader)
-        {
-            return;
-        }
-
-        // The provider's answer is remembered, so a public upstream costs no walk of the body.
-        if (!await IsPrivateAsync(provider, cancellationToken))
-        {
-            return;
-        }
-
-        var urls = new List<MediaUrl>();
-        reader.Read(body.Span, urls);
-        if (urls.Count == 0)
+        // The provider's answer is remembered, so a public upstream costs no lookup.
+        if (urls.Count == 0 || provider.Invoker is null || !await IsPrivateAsync(provider, cancellationToken))
         {
             return;
         }

@@ -46,9 +46,8 @@ internal readonly record struct Reservation(long InputTokens, long OutputTokens)
     /// by the model's counting (<see cref="TokenEstimator"/>), and its max tokens (or the model's)
     /// for each choice it asks for.
     /// </summary>
-    public static Reservation ForGeneration(ReadOnlySpan<byte> body, JsonTopLevel topLevel, ModelEntry model)
+    public static Reservation ForGeneration(ReadOnlySpan<byte> body, JsonTopLevel topLevel, TokenEstimator.InputBound bound, ModelEntry model)
     {
-        var bound = TokenEstimator.Bound(body);
         return new(bound.Tokens, (MaxOutputTokens(body, topLevel) ?? model.MaxOutputTokens ?? UpstreamTarget.DefaultOutputCap) * Choices(body, topLevel))
         {
             InputBound = bound,
@@ -82,9 +81,8 @@ internal readonly record struct Reservation(long InputTokens, long OutputTokens)
     }
 
     /// <summary>The reservation of an embeddings request: input only, its byte bound, to be <see cref="Counted"/> by the model's counting (bytes when it is not known).</summary>
-    public static Reservation ForEmbeddings(ReadOnlySpan<byte> body, ModelEntry? model = null)
+    public static Reservation ForEmbeddings(TokenEstimator.InputBound bound, ModelEntry? model = null)
     {
-        var bound = TokenEstimator.Bound(body);
         return new(bound.Tokens, 0)
         {
             InputBound = bound,

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.ML.Tokenizers;
 using Switchyard.Catalog;
 using Switchyard.Dialects.Canonical;
+using Switchyard.Dialects.Json;
 
 namespace Switchyard.Metering;
 
@@ -145,58 +146,14 @@ internal static class TokenEstimator
 
     /// <summary>
     /// One pass: UTF-8 bytes of every property name and text string, and a count per inline media
-    /// part — a <c>data:</c> URL, or a <c>data</c>/<c>file_data</c> string (Anthropic, Gemini,
-    /// OpenAI audio and files). An image counts <see cref="ImageTokens"/>; other media (PDF, audio,
-    /// text files) a token per four decoded bytes. Malformed JSON is counted as far as it reads.
+    /// part (<see cref="InputBoundCounter"/>). Malformed JSON is counted as far as it reads. A
+    /// request body's bound is taken in the pass that indexes it (<c>GatewayRequest.IndexBody</c>).
     /// </summary>
     public static InputBound Bound(ReadOnlySpan<byte> body)
     {
-        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 256 });
-        long text = 0;
-        long media = 0;
-        var dataProperty = false;
-        var imageType = false;
-        try
-        {
-            while (reader.Read())
-            {
-                switch (reader.TokenType)
-                {
-                    case JsonTokenType.StartObject:
-                        imageType = false;
-                        break;
-                    case JsonTokenType.PropertyName:
-                        text += Length(ref reader);
-                        dataProperty = reader.ValueTextEquals("data"u8) || reader.ValueTextEquals("file_data"u8);
-                        var typeProperty = reader.ValueTextEquals("media_type"u8) || reader.ValueTextEquals("mimeType"u8) || reader.ValueTextEquals("mime_type"u8);
-                        if (typeProperty && reader.Read() && reader.TokenType == JsonTokenType.String)
-                        {
-                            imageType = StartsWith(ref reader, "image/"u8);
-                            text += Length(ref reader);
-                        }
-
-                        continue;
-                    case JsonTokenType.String when StartsWith(ref reader, "data:"u8):
-                        var length = Length(ref reader);
-                        media += StartsWith(ref reader, "data:image/"u8) ? ImageTokens : Math.Max(1, length * 3 / 4 / 4);
-                        break;
-                    case JsonTokenType.String when dataProperty && Length(ref reader) > 256:
-                        media += imageType ? ImageTokens : Math.Max(1, Length(ref reader) * 3 / 4 / 4);
-                        break;
-                    case JsonTokenType.String:
-                        text += Length(ref reader);
-                        break;
-                }
-
-                dataProperty = false;
-            }
-        }
-        catch (JsonException)
-        {
-            // The codecs report malformed bodies; the estimate counts what it could read.
-        }
-
-        return new InputBound(text, media);
+        var counter = default(InputBoundCounter);
+        JsonTokens.ReadAll(body, ref counter);
+        return counter.Bound;
     }
 
     /// <summary>Tokens of the body's text (names and strings), media strings skipped as in <see cref="Bound"/>; strings are decoded into one pooled buffer.</summary>
@@ -247,9 +204,9 @@ internal static class TokenEstimator
         return tokens;
     }
 
-    private static long Length(ref Utf8JsonReader reader) => reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
+    internal static long Length(ref Utf8JsonReader reader) => reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length;
 
-    private static bool StartsWith(ref Utf8JsonReader reader, ReadOnlySpan<byte> prefix)
+    internal static bool StartsWith(ref Utf8JsonReader reader, ReadOnlySpan<byte> prefix)
     {
         if (reader.HasValueSequence || reader.ValueIsEscaped)
         {

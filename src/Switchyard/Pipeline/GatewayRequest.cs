@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Switchyard.Auth;
 using Switchyard.Catalog;
@@ -49,7 +50,13 @@ internal sealed class GatewayRequest : IDisposable
 
     public ReadOnlyMemory<byte> Body { get; private set; }
 
-    public JsonTopLevel TopLevel { get; private set; } = new();
+    public JsonTopLevel TopLevel { get; } = new();
+
+    /// <summary>The body's input in UTF-8 bytes of text and tokens of inline media, before any tokenizing.</summary>
+    public TokenEstimator.InputBound InputBound { get; private set; }
+
+    /// <summary>The media URLs of the body that an upstream would fetch itself, in the route's dialect.</summary>
+    public IReadOnlyList<MediaUrl> MediaUrls { get; private set; } = [];
 
     /// <summary>The model as the client named it (body or path); every answer reports this id.</summary>
     public string? ModelId { get; set; }
@@ -144,20 +151,32 @@ internal sealed class GatewayRequest : IDisposable
 
     public void MarkFirstByte() => FirstByte ??= Elapsed;
 
-    /// <summary>Takes ownership of the pooled body buffer; it is returned when the request ends.</summary>
-    public void SetBody(PooledBufferWriter buffer, JsonTopLevel topLevel)
+    /// <summary>
+    /// Reads what every later step needs of a body in one pass: its top level (<see cref="TopLevel"/>),
+    /// its input's byte bound (<see cref="InputBound"/>) and the media URLs an upstream would fetch
+    /// (<see cref="MediaUrls"/>); a 400 when it is not a JSON object.
+    /// </summary>
+    public void IndexBody(ReadOnlySpan<byte> body)
+    {
+        var tokens = new BodyTokens(Dialect?.MediaUrls);
+        TopLevel.RescanEveryToken(body, ref tokens);
+        InputBound = tokens.Bound.Bound;
+        MediaUrls = tokens.Media.Found ?? (IReadOnlyList<MediaUrl>)[];
+    }
+
+    /// <summary>Takes ownership of the pooled body buffer, already indexed (<see cref="IndexBody"/>); it is returned when the request ends.</summary>
+    public void SetBody(PooledBufferWriter buffer)
     {
         _bodyBuffer?.Dispose();
         _bodyBuffer = buffer;
         Body = buffer.WrittenMemory;
-        TopLevel = topLevel;
     }
 
-    /// <summary>Replaces the body (a continued conversation's rebuilt one); the pooled buffer stays owned until the end.</summary>
-    public void ReplaceBody(ReadOnlyMemory<byte> body, JsonTopLevel topLevel)
+    /// <summary>Replaces the body (a continued conversation's rebuilt one) and indexes it; the pooled buffer stays owned until the end.</summary>
+    public void ReplaceBody(ReadOnlyMemory<byte> body)
     {
+        IndexBody(body.Span);
         Body = body;
-        TopLevel = topLevel;
         _neutral = null;
         _inlined = null;
     }
@@ -282,5 +301,22 @@ internal sealed class GatewayRequest : IDisposable
     {
         _bodyBuffer?.Dispose();
         _bodyBuffer = null;
+    }
+
+    /// <summary>The readers of <see cref="IndexBody"/>'s one pass.</summary>
+    private struct BodyTokens(MediaUrlReader? media) : IJsonTokenSink
+    {
+        public InputBoundCounter Bound;
+        public MediaUrlTokens Media = media?.Tokens() ?? default;
+        private readonly bool _media = media is not null;
+
+        public void OnToken(ref Utf8JsonReader reader)
+        {
+            Bound.OnToken(ref reader);
+            if (_media)
+            {
+                Media.OnToken(ref reader);
+            }
+        }
     }
 }

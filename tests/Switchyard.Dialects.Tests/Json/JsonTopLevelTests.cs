@@ -89,9 +89,46 @@ public sealed class JsonTopLevelTests
         var body = Encoding.UTF8.GetBytes(json);
 
         var exception = Assert.Throws<GatewayException>(() => JsonTopLevel.Scan(body));
+        var everyToken = Assert.Throws<GatewayException>(() =>
+        {
+            var tokens = new TokenRecorder([]);
+            new JsonTopLevel().RescanEveryToken(body, ref tokens);
+        });
 
         Assert.Equal(GatewayErrorKind.InvalidRequest, exception.Error.Kind);
         Assert.Equal(400, exception.Error.Status);
+        Assert.Equal(exception.Error.Status, everyToken.Error.Status);
+    }
+
+    [Theory]
+    [InlineData("""{ "model" : "gpt-4o", "messages":[{"a":[1,2]},[],{}], "stream":true, "n":2.5e3, "user":null, "x":{"y":{"z":[{}]}}, "e":"\u00e9\"" }""")]
+    [InlineData("""{}""")]
+    [InlineData(""" {"a":[]} """)]
+    [InlineData("""{"\u006dodel":{"b":"c"},"t":[[["deep"]]],"f":false}""")]
+    public void Rescanning_every_token_indexes_as_a_rescan_does_and_shows_each_token_once(string json)
+    {
+        var body = Encoding.UTF8.GetBytes(json);
+        var expected = new List<(JsonTokenType, int)>();
+        var reader = new Utf8JsonReader(body);
+        while (reader.Read())
+        {
+            expected.Add((reader.TokenType, reader.CurrentDepth));
+        }
+
+        var tokens = new TokenRecorder([]);
+        var topLevel = new JsonTopLevel();
+        topLevel.RescanEveryToken(body, ref tokens);
+
+        Assert.Equal(JsonTopLevel.Scan(body).Properties.ToArray(), topLevel.Properties.ToArray());
+        Assert.Equal(expected, tokens.Seen);
+    }
+
+    /// <summary>Writes down each token it is shown, with its depth.</summary>
+    private readonly struct TokenRecorder(List<(JsonTokenType, int)> seen) : IJsonTokenSink
+    {
+        public List<(JsonTokenType, int)> Seen => seen;
+
+        public void OnToken(ref Utf8JsonReader reader) => seen.Add((reader.TokenType, reader.CurrentDepth));
     }
 
     [Fact]

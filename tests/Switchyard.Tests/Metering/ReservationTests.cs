@@ -22,7 +22,7 @@ public sealed class ReservationTests
     private static Reservation For(string json, ModelEntry? model = null)
     {
         var body = Encoding.UTF8.GetBytes(json);
-        return Reservation.ForGeneration(body, JsonTopLevel.Scan(body), model ?? Model);
+        return Reservation.ForGeneration(body, JsonTopLevel.Scan(body), TokenEstimator.Bound(body), model ?? Model);
     }
 
     private static Reservation Counted(string json, ModelEntry? model = null) => For(json, model).Counted(Encoding.UTF8.GetBytes(json));
@@ -52,7 +52,7 @@ public sealed class ReservationTests
     {
         var body = """{"model":"m"}"""u8.ToArray();
 
-        var reservation = Reservation.ForGeneration(body, JsonTopLevel.Scan(body), new ModelEntry
+        var reservation = Reservation.ForGeneration(body, JsonTopLevel.Scan(body), TokenEstimator.Bound(body), new ModelEntry
         {
             Id = "m", Kind = ModelKind.Chat, Surfaces = new HashSet<Surface>(), Deployments = [],
         });

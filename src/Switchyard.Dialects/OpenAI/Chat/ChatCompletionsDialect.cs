@@ -32,7 +32,7 @@ public sealed class ChatCompletionsDialect : ChatDialect, IStreamPassthrough, IM
         new("GET", "/models", RouteOperation.ListModels),
         new("GET", "/models/{**id}", RouteOperation.GetModel));
 
-    public override IMediaUrlReader MediaUrls => OpenAIMediaUrls.Instance;
+    public override MediaUrlReader MediaUrls => OpenAIMediaUrls.Instance;
 
     /// <summary>Fields of its own dialect the gateway does not know go back to a Chat Completions upstream.</summary>
     public override UpstreamAbilities Abilities { get; } = new() { ExtensionPrefix = "openai.chat.", WrittenExtensions = ["openai.chat."], PromptCacheKey = true };

@@ -28,7 +28,7 @@ public sealed class EmbeddingsDialect : Dialect, IEmbeddingCodec, IPassthrough
     public IReadOnlyList<string> CountFields { get; } = ["dimensions"];
 
     /// <summary>vLLM's OpenAI server takes images by URL on embeddings too.</summary>
-    public IMediaUrlReader MediaUrls => OpenAIMediaUrls.Instance;
+    public MediaUrlReader MediaUrls => OpenAIMediaUrls.Instance;
 
     public void WriteError(GatewayError error, IBufferWriter<byte> output) => OpenAIErrors.Write(error, output);
 

@@ -32,7 +32,7 @@ public sealed class OpenAIResponsesDialect : ChatDialect, IStreamPassthrough, IT
         new("GET", "/responses/{id}", RouteOperation.GetStored),
         new("DELETE", "/responses/{id}", RouteOperation.DeleteStored));
 
-    public override IMediaUrlReader MediaUrls => OpenAIMediaUrls.Instance;
+    public override MediaUrlReader MediaUrls => OpenAIMediaUrls.Instance;
 
     /// <summary>Responses declares namespaces, free-form tools and cache-only web search as they are.</summary>
     public override UpstreamAbilities Abilities { get; } = new()

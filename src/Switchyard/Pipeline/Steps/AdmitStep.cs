@@ -15,8 +15,8 @@ internal sealed class AdmitStep(RequestMeter meter) : IGatewayStep
         var body = request.Body.Span;
         var reservation = request.Route!.Operation switch
         {
-            RouteOperation.Generate => Reservation.ForGeneration(body, request.TopLevel, model),
-            RouteOperation.Embed => Reservation.ForEmbeddings(body, model),
+            RouteOperation.Generate => Reservation.ForGeneration(body, request.TopLevel, request.InputBound, model),
+            RouteOperation.Embed => Reservation.ForEmbeddings(request.InputBound, model),
             RouteOperation.Images => Reservation.ForMedia(body, request.TopLevel, model.Pricing, images: true),
             RouteOperation.Speech => Reservation.ForMedia(body, request.TopLevel, model.Pricing, images: false),
             _ => new Reservation(0, 0),

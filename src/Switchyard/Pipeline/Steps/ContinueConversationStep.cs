@@ -1,6 +1,5 @@
 using Switchyard.Conversations;
 using Switchyard.Dialects;
-using Switchyard.Dialects.Json;
 
 namespace Switchyard.Pipeline.Steps;
 
@@ -21,7 +20,7 @@ internal sealed class ContinueConversationStep(ConversationState conversations) 
         request.Turn = turn;
         if (continued is { } body)
         {
-            request.ReplaceBody(body, JsonTopLevel.Scan(body.Span));
+            request.ReplaceBody(body);
         }
 
         await next(request);

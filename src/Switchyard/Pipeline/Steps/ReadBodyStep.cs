@@ -12,8 +12,8 @@ namespace Switchyard.Pipeline.Steps;
 /// Reads the body into a pooled buffer and holds it to its dialect's shape before any later step
 /// or any upstream sees it: a 413 over the size limit, a 408 when it trickles in too slowly, a 503
 /// when the process holds as many bodies as it may, a 400 for invalid UTF-8 (or an escaped lone surrogate), a field sent twice,
-/// a known field of the wrong type, or a count that is negative or does not fit. The top level is
-/// indexed once here, for every later step.
+/// a known field of the wrong type, or a count that is negative or does not fit. The body is
+/// indexed once here, for every later step (<see cref="GatewayRequest.IndexBody"/>).
 /// </summary>
 internal sealed class ReadBodyStep(SnapshotMonitor snapshots, BodyBudget budget, GatewayTelemetry telemetry) : IGatewayStep
 {
@@ -40,9 +40,8 @@ internal sealed class ReadBodyStep(SnapshotMonitor snapshots, BodyBudget budget,
                 throw GatewayException.InvalidRequest("The request body escapes a surrogate without its pair (a \\uD800–\\uDFFF alone), which is no Unicode text.");
             }
 
-            // The request's own (still empty) table is filled rather than a new one made per request.
-            request.TopLevel.Rescan(body.WrittenSpan);
-            request.SetBody(body, request.TopLevel);
+            request.IndexBody(body.WrittenSpan);
+            request.SetBody(body);
         }
         catch
         {

@@ -1,0 +1,98 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+
+namespace Switchyard.Dialects.Json;
+
+/// <summary>
+/// One body's pass of a <see cref="MediaUrlReader"/>: each string value is judged by the name of
+/// its own property and of the property that holds its container. Allocates only the URLs it finds.
+/// </summary>
+public struct MediaUrlTokens : IJsonTokenSink
+{
+    private const int MaxDepth = 256;
+
+    private readonly MediaUrlReader _reader;
+    private Containers _containers;
+    private int _depth;
+    private int _property;
+
+    internal MediaUrlTokens(MediaUrlReader reader)
+    {
+        _reader = reader;
+        _property = MediaUrlReader.NoProperty;
+    }
+
+    /// <summary>The URLs found so far, in body order; null when none.</summary>
+    public List<MediaUrl>? Found { get; private set; }
+
+    public void OnToken(ref Utf8JsonReader reader)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.PropertyName:
+                _property = _reader.IndexOf(ref reader);
+                break;
+            case JsonTokenType.StartObject:
+            case JsonTokenType.StartArray:
+                _containers[_depth] = _property == MediaUrlReader.NoProperty && _depth > 0 ? _containers[_depth - 1] : _property;
+                _depth++;
+                _property = MediaUrlReader.NoProperty;
+                break;
+            case JsonTokenType.EndObject:
+            case JsonTokenType.EndArray:
+                _depth--;
+                _property = MediaUrlReader.NoProperty;
+                break;
+            case JsonTokenType.String:
+                var parent = _depth > 0 ? _containers[_depth - 1] : MediaUrlReader.NoProperty;
+                if (_reader.ParamFor(_property, parent) is { } param && !reader.ValueTextEquals(""u8) && Url(ref reader) is { } url)
+                {
+                    (Found ??= []).Add(new MediaUrl(url, param));
+                }
+
+                _property = MediaUrlReader.NoProperty;
+                break;
+            default:
+                _property = MediaUrlReader.NoProperty;
+                break;
+        }
+    }
+
+    /// <summary>
+    /// The URL a string holds, or null for inline data. A string that cannot be read as text (an
+    /// escaped lone surrogate) is reported as written, so that it is judged — and refused — rather
+    /// than ending the pass before the URLs after it.
+    /// </summary>
+    private static string? Url(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
+        {
+            var value = reader.ValueSpan;
+            if (value.Length >= 5 && Ascii.EqualsIgnoreCase(value[..5], "data:"u8))
+            {
+                return null;
+            }
+        }
+
+        string text;
+        try
+        {
+            text = reader.GetString()!;
+        }
+        catch (InvalidOperationException exception) when (JsonErrors.IsValueError(exception))
+        {
+            return Encoding.UTF8.GetString(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan);
+        }
+
+        return text.StartsWith("data:", StringComparison.OrdinalIgnoreCase) ? null : text;
+    }
+
+    /// <summary>The property each open container is held by, by depth (the readers stop at <see cref="MaxDepth"/>).</summary>
+    [InlineArray(MaxDepth + 1)]
+    private struct Containers
+    {
+        private int _element;
+    }
+}
