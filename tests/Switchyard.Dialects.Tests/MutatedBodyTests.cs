@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using CsCheck;
 using Switchyard.Dialects.Anthropic;
 using Switchyard.Dialects.Bedrock;
@@ -244,6 +245,33 @@ public sealed class MutatedBodyTests
     public void Finds_an_escaped_surrogate_without_its_pair(string json, bool lone)
     {
         Assert.Equal(lone, JsonEscapes.HasLoneSurrogate(Encoding.UTF8.GetBytes(json)));
+    }
+
+    [Fact]
+    public void Finds_a_lone_surrogate_exactly_where_a_json_reader_cannot_read_the_string()
+    {
+        var piece = Gen.OneOf(
+            Gen.Const("a"), Gen.Const("\\n"), Gen.Const("\\\\"), Gen.Const("\\\""), Gen.Const("\\\\u0041"), Gen.Const("u"), Gen.Const("é"),
+            Gen.Const("\\u00e9"), Gen.Const("\\ud83d"), Gen.Const("\\ude00"), Gen.Const("\\uDBFF"), Gen.Const("\\uDC00"), Gen.Const("\\u0041"));
+        piece.Array[0, 12].Select(pieces => "{\"a\":\"" + string.Concat(pieces) + "\"}").Sample(json =>
+        {
+            var body = Encoding.UTF8.GetBytes(json);
+            var reader = new Utf8JsonReader(body);
+            reader.Read();
+            reader.Read();
+            reader.Read();
+            var unreadable = false;
+            try
+            {
+                reader.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                unreadable = true;
+            }
+
+            Assert.Equal(unreadable, JsonEscapes.HasLoneSurrogate(body));
+        }, iter: 5_000);
     }
 
     private static void ExpectClientError(Action read)

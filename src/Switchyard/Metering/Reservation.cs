@@ -9,7 +9,7 @@ namespace Switchyard.Metering;
 /// A request's worst case, reserved against <c>tpm</c> and credits before it goes upstream
 /// (docs/behaviour.md): an input estimate from the body and the most output it may produce.
 /// <see cref="InputTokens"/> is the estimate the model's context window is held to. The input
-/// starts as its UTF-8 byte bound, one cheap pass over the body; it is tokenized
+/// starts as its UTF-8 byte bound, counted in the pass that indexes the body; it is tokenized
 /// (<see cref="Counted"/>) only where the count decides something — a budget to reserve against,
 /// a context window the bound is over, a charge the upstream reported no input for — because
 /// tokenizing costs 35-60 µs a KB, milliseconds for an agent's long conversation.
