@@ -33,7 +33,9 @@ public sealed class MediaUrlReader
         _names = names;
         foreach (var name in names)
         {
-            _lengths |= name.Length < 64 ? 1UL << name.Length : 0;
+            // The length mask holds lengths below 64; a dialect's names are short.
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(name.Length, 64, nameof(names));
+            _lengths |= 1UL << name.Length;
         }
 
         var width = names.Length + 2;
@@ -58,8 +60,8 @@ public sealed class MediaUrlReader
         }
     }
 
-    /// <summary>The state of one body's pass, to be shown its tokens in a pass shared with other readers.</summary>
-    public MediaUrlTokens Tokens() => new(this);
+    /// <summary>The state of one body's pass, to be shown its tokens in a pass shared with other readers; it keeps the first <paramref name="keep"/> URLs and counts the rest.</summary>
+    public MediaUrlTokens Tokens(int keep = int.MaxValue) => new(this, keep);
 
     internal string? ParamFor(int own, int parent) => _params[((own + 2) * (_names.Length + 2)) + parent + 2];
 

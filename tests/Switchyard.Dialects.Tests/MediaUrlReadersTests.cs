@@ -1,4 +1,5 @@
 using System.Text;
+using Switchyard.Dialects.Json;
 
 namespace Switchyard.Dialects.Tests;
 
@@ -16,10 +17,15 @@ public sealed class MediaUrlReadersTests
     public void Finds_every_media_url_of_a_request(string dialect, string json, params string[] expected)
     {
         var urls = new List<MediaUrl>();
+        var body = Encoding.UTF8.GetBytes(json);
+        var shared = Reader(dialect).Tokens();
 
-        Reader(dialect).Read(Encoding.UTF8.GetBytes(json), urls);
+        Reader(dialect).Read(body, urls);
+        new JsonTopLevel().RescanEveryToken(body, ref shared);
 
         Assert.Equal(expected, urls.Select(u => $"{u.Url}|{u.Param}"));
+        Assert.Equal(expected, (shared.Found ?? []).Select(u => $"{u.Url}|{u.Param}"));
+        Assert.Equal(expected.Length, shared.Count);
     }
 
     [Fact]

@@ -7,25 +7,32 @@ namespace Switchyard.Dialects.Json;
 
 /// <summary>
 /// One body's pass of a <see cref="MediaUrlReader"/>: each string value is judged by the name of
-/// its own property and of the property that holds its container. Allocates only the URLs it finds.
+/// its own property and of the property that holds its container. Allocates only the URLs it
+/// keeps: past as many as it was asked to keep it counts the rest without reading them, so a body
+/// of a million tiny URLs costs a count, not a million strings.
 /// </summary>
 public struct MediaUrlTokens : IJsonTokenSink
 {
     private const int MaxDepth = 256;
 
     private readonly MediaUrlReader _reader;
+    private readonly int _keep;
     private Containers _containers;
     private int _depth;
     private int _property;
 
-    internal MediaUrlTokens(MediaUrlReader reader)
+    internal MediaUrlTokens(MediaUrlReader reader, int keep)
     {
         _reader = reader;
+        _keep = keep;
         _property = MediaUrlReader.NoProperty;
     }
 
-    /// <summary>The URLs found so far, in body order; null when none.</summary>
+    /// <summary>The first URLs found, in body order, as many as it keeps; null when none.</summary>
     public List<MediaUrl>? Found { get; private set; }
+
+    /// <summary>Every URL found, kept or not (past those kept, a string whose escapes would have to be read to tell inline data from a URL counts as a URL).</summary>
+    public int Count { get; private set; }
 
     public void OnToken(ref Utf8JsonReader reader)
     {
@@ -47,9 +54,17 @@ public struct MediaUrlTokens : IJsonTokenSink
                 break;
             case JsonTokenType.String:
                 var parent = _depth > 0 ? _containers[_depth - 1] : MediaUrlReader.NoProperty;
-                if (_reader.ParamFor(_property, parent) is { } param && !reader.ValueTextEquals(""u8) && Url(ref reader) is { } url)
+                if (_reader.ParamFor(_property, parent) is { } param && !reader.ValueTextEquals(""u8))
                 {
-                    (Found ??= []).Add(new MediaUrl(url, param));
+                    if (Count >= _keep)
+                    {
+                        Count += InlineData(ref reader) ? 0 : 1;
+                    }
+                    else if (Url(ref reader) is { } url)
+                    {
+                        (Found ??= []).Add(new MediaUrl(url, param));
+                        Count++;
+                    }
                 }
 
                 _property = MediaUrlReader.NoProperty;
@@ -60,6 +75,10 @@ public struct MediaUrlTokens : IJsonTokenSink
         }
     }
 
+    /// <summary>A <c>data:</c> URL, told from its bytes as written (an escaped one is not looked into).</summary>
+    private static bool InlineData(ref Utf8JsonReader reader) =>
+        !reader.ValueIsEscaped && !reader.HasValueSequence && reader.ValueSpan.Length >= 5 && Ascii.EqualsIgnoreCase(reader.ValueSpan[..5], "data:"u8);
+
     /// <summary>
     /// The URL a string holds, or null for inline data. A string that cannot be read as text (an
     /// escaped lone surrogate) is reported as written, so that it is judged — and refused — rather
@@ -67,13 +86,9 @@ public struct MediaUrlTokens : IJsonTokenSink
     /// </summary>
     private static string? Url(ref Utf8JsonReader reader)
     {
-        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
+        if (InlineData(ref reader))
         {
-            var value = reader.ValueSpan;
-            if (value.Length >= 5 && Ascii.EqualsIgnoreCase(value[..5], "data:"u8))
-            {
-                return null;
-            }
+            return null;
         }
 
         string text;

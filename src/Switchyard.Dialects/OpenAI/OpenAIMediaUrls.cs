@@ -11,7 +11,7 @@ internal static class OpenAIMediaUrls
     private static readonly byte[][] Names = ["url"u8.ToArray(), "image_url"u8.ToArray(), "audio_url"u8.ToArray(), "video_url"u8.ToArray(), "file_url"u8.ToArray(), "server_url"u8.ToArray()];
     private static readonly string[] Params = ["url", "image_url", "audio_url", "video_url", "file_url", "server_url"];
 
-    // After the names: static fields are set in the order they are written.
+    // After the names and parameters: static fields are set in the order they are written.
     public static readonly MediaUrlReader Instance = new(Names, Classify);
 
     private static string? Classify(int own, int parent) =>

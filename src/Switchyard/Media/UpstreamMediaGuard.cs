@@ -39,20 +39,24 @@ internal sealed class UpstreamMediaGuard
     }
 
     /// <summary>Throws the 400 that refuses the request when it carries a media URL the provider must not be sent.</summary>
-    /// <param name="urls">The request's media URLs, read from its body in the client's dialect (<c>GatewayRequest.MediaUrls</c>).</param>
-    public async Task CheckAsync(IReadOnlyList<MediaUrl> urls, Provider provider, CancellationToken cancellationToken)
+    /// <param name="urls">The request's first media URLs, read from its body in the client's dialect (<c>GatewayRequest.MediaUrls</c>).</param>
+    /// <param name="count">How many the body carries, <paramref name="urls"/> and any not kept.</param>
+    /// <param name="provider">The provider the request is about to be sent to.</param>
+    /// <param name="cancellationToken">The request's.</param>
+    public async Task CheckAsync(IReadOnlyList<MediaUrl> urls, int count, Provider provider, CancellationToken cancellationToken)
     {
         // The provider's answer is remembered, so a public upstream costs no lookup.
-        if (urls.Count == 0 || provider.Invoker is null || !await IsPrivateAsync(provider, cancellationToken))
+        if (count == 0 || provider.Invoker is null || !await IsPrivateAsync(provider, cancellationToken))
         {
             return;
         }
 
-        var maxUrls = _media.Options.MaxImages;
-        if (urls.Count > maxUrls)
+        // More than were kept (media.maxImages, or less if a reload raised it since) cannot all be judged: refused.
+        var maxUrls = Math.Min(_media.Options.MaxImages, urls.Count);
+        if (count > maxUrls)
         {
             throw GatewayException.InvalidRequest(
-                $"The request has {urls.Count} media URLs; at most {maxUrls} may be sent to this model.", urls[0].Param);
+                $"The request has {count} media URLs; at most {maxUrls} may be sent to this model.", urls[0].Param);
         }
 
         foreach (var (url, param) in urls.DistinctBy(u => u.Url))

@@ -28,7 +28,8 @@ internal struct InputBoundCounter : IJsonTokenSink
         _dataNext = _typeNext = false;
         switch (reader.TokenType)
         {
-            case JsonTokenType.StartObject:
+            case JsonTokenType.StartObject when !typeNext:
+                // An object as a type's value does not start a new part (nor did it when this was a look-ahead).
                 _imageType = false;
                 break;
             case JsonTokenType.PropertyName:

@@ -24,6 +24,7 @@ internal sealed class GatewayRequest : IDisposable
 {
     private readonly long _started = Stopwatch.GetTimestamp();
     private PooledBufferWriter? _bodyBuffer;
+    private int _keepMediaUrls;
     private ChatRequest? _neutral;
     private ChatRequest? _inlined;
 
@@ -55,8 +56,11 @@ internal sealed class GatewayRequest : IDisposable
     /// <summary>The body's input in UTF-8 bytes of text and tokens of inline media, before any tokenizing.</summary>
     public TokenEstimator.InputBound InputBound { get; private set; }
 
-    /// <summary>The media URLs of the body that an upstream would fetch itself, in the route's dialect.</summary>
+    /// <summary>The first media URLs of the body that an upstream would fetch itself, in the route's dialect (as many as <c>media.maxImages</c>).</summary>
     public IReadOnlyList<MediaUrl> MediaUrls { get; private set; } = [];
+
+    /// <summary>How many media URLs the body carries, kept in <see cref="MediaUrls"/> or not.</summary>
+    public int MediaUrlCount { get; private set; }
 
     /// <summary>The model as the client named it (body or path); every answer reports this id.</summary>
     public string? ModelId { get; set; }
@@ -154,28 +158,35 @@ internal sealed class GatewayRequest : IDisposable
     /// <summary>
     /// Reads what every later step needs of a body in one pass: its top level (<see cref="TopLevel"/>),
     /// its input's byte bound (<see cref="InputBound"/>) and the media URLs an upstream would fetch
-    /// (<see cref="MediaUrls"/>); a 400 when it is not a JSON object.
+    /// (<see cref="MediaUrls"/>, the first <paramref name="keepMediaUrls"/> of them, and
+    /// <see cref="MediaUrlCount"/>); a 400 when it is not a JSON object.
     /// </summary>
-    public void IndexBody(ReadOnlySpan<byte> body)
+    public void IndexBody(ReadOnlySpan<byte> body, int keepMediaUrls)
     {
-        var tokens = new BodyTokens(Dialect?.MediaUrls);
+        var tokens = new BodyTokens(Dialect?.MediaUrls, keepMediaUrls);
         TopLevel.RescanEveryToken(body, ref tokens);
-        InputBound = tokens.Bound.Bound;
+        InputBound = tokens.Input.Bound;
         MediaUrls = tokens.Media.Found ?? (IReadOnlyList<MediaUrl>)[];
+        MediaUrlCount = tokens.Media.Count;
+        _keepMediaUrls = keepMediaUrls;
     }
 
-    /// <summary>Takes ownership of the pooled body buffer, already indexed (<see cref="IndexBody"/>); it is returned when the request ends.</summary>
-    public void SetBody(PooledBufferWriter buffer)
+    /// <summary>
+    /// Indexes the pooled body buffer (<see cref="IndexBody"/>) and takes ownership of it; it is
+    /// returned when the request ends. A body that is no JSON object stays the caller's.
+    /// </summary>
+    public void SetBody(PooledBufferWriter buffer, int keepMediaUrls)
     {
+        IndexBody(buffer.WrittenSpan, keepMediaUrls);
         _bodyBuffer?.Dispose();
         _bodyBuffer = buffer;
         Body = buffer.WrittenMemory;
     }
 
-    /// <summary>Replaces the body (a continued conversation's rebuilt one) and indexes it; the pooled buffer stays owned until the end.</summary>
+    /// <summary>Replaces the body (a continued conversation's rebuilt one) and indexes it as the first; the pooled buffer stays owned until the end.</summary>
     public void ReplaceBody(ReadOnlyMemory<byte> body)
     {
-        IndexBody(body.Span);
+        IndexBody(body.Span, _keepMediaUrls);
         Body = body;
         _neutral = null;
         _inlined = null;
@@ -304,15 +315,15 @@ internal sealed class GatewayRequest : IDisposable
     }
 
     /// <summary>The readers of <see cref="IndexBody"/>'s one pass.</summary>
-    private struct BodyTokens(MediaUrlReader? media) : IJsonTokenSink
+    private struct BodyTokens(MediaUrlReader? media, int keepMediaUrls) : IJsonTokenSink
     {
-        public InputBoundCounter Bound;
-        public MediaUrlTokens Media = media?.Tokens() ?? default;
+        public InputBoundCounter Input;
+        public MediaUrlTokens Media = media?.Tokens(keepMediaUrls) ?? default;
         private readonly bool _media = media is not null;
 
         public void OnToken(ref Utf8JsonReader reader)
         {
-            Bound.OnToken(ref reader);
+            Input.OnToken(ref reader);
             if (_media)
             {
                 Media.OnToken(ref reader);

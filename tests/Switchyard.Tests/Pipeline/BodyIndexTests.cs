@@ -25,7 +25,7 @@ public sealed class BodyIndexTests
             var dialect = DialectRegistry.All.Where(d => d.Name == dialectName).OfType<IClientDialect>().Single();
             var request = new GatewayRequest(new DefaultHttpContext()) { Dialect = dialect };
 
-            request.IndexBody(body);
+            request.IndexBody(body, int.MaxValue);
 
             var urls = new List<MediaUrl>();
             dialect.MediaUrls!.Read(body, urls);
@@ -39,14 +39,50 @@ public sealed class BodyIndexTests
     public void A_replaced_body_is_indexed_again()
     {
         var request = new GatewayRequest(new DefaultHttpContext()) { Dialect = DialectRegistry.All.Where(d => d.Name == "openai-chat").OfType<IClientDialect>().Single() };
-        request.IndexBody("""{"model":"m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://a.example/1.png"}}]}]}"""u8);
+        request.IndexBody("""{"model":"m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://a.example/1.png"}}]}]}"""u8, 16);
         var replacement = """{"messages":[{"role":"user","content":"hi"}],"model":"m","store":true}"""u8.ToArray();
 
         request.ReplaceBody(replacement);
 
         Assert.Empty(request.MediaUrls);
+        Assert.Equal(0, request.MediaUrlCount);
         Assert.Equal(TokenEstimator.Bound(replacement), request.InputBound);
         Assert.Equal(2, request.TopLevel.IndexOf(replacement, "store"u8));
+    }
+
+    /// <summary>Bounds worked out by hand: names and text in bytes as written, an image 2,500 tokens, other media a token per four decoded bytes; A300 is 300 base64 characters.</summary>
+    [Theory]
+    [InlineData("""{"a":"bc"}""", 3, 0)]
+    [InlineData("""{"media_type":"image/png","data":"A300"}""", 23, 2_500)]
+    [InlineData("""{"media_type":"application/pdf","data":"A400"}""", 29, 75)]
+    [InlineData("""{"url":"data:image/png;base64,AAAA"}""", 3, 2_500)]
+    [InlineData("""{"u":"data:application/pdf;base64,A40"}""", 1, 12)]
+    [InlineData("""{"mimeType":"image/png","media_type":{},"data":"A300"}""", 31, 2_500)]
+    [InlineData("""{"data":"short"}""", 9, 0)]
+    [InlineData("""{"d\u0061ta":"A300"}""", 9, 56)]
+    [InlineData("""{"x":[{"file_data":"A300"}],"y":[1,true,null]}""", 11, 56)]
+    public void Counts_the_input_bound_in_the_same_pass(string json, long text, long media)
+    {
+        var request = new GatewayRequest(new DefaultHttpContext()) { Dialect = DialectRegistry.All.Where(d => d.Name == "anthropic-messages").OfType<IClientDialect>().Single() };
+        json = json.Replace("A300", new string('A', 300)).Replace("A400", new string('A', 400)).Replace("A40", new string('A', 40));
+
+        request.IndexBody(Encoding.UTF8.GetBytes(json), 16);
+
+        Assert.Equal(new TokenEstimator.InputBound(text, media), request.InputBound);
+    }
+
+    [Fact]
+    public void Keeps_the_first_media_urls_and_counts_the_rest_without_reading_them()
+    {
+        var request = new GatewayRequest(new DefaultHttpContext()) { Dialect = DialectRegistry.All.Where(d => d.Name == "openai-chat").OfType<IClientDialect>().Single() };
+        var parts = string.Join(",", Enumerable.Range(0, 1_000).Select(i => i % 2 == 0
+            ? $$$"""{"type":"image_url","image_url":{"url":"https://a.example/{{{i}}}.png"}}"""
+            : """{"type":"image_url","image_url":{"url":"data:image/png;base64,AAAA"}}"""));
+
+        request.IndexBody(Encoding.UTF8.GetBytes($$$"""{"model":"m","messages":[{"role":"user","content":[{{{parts}}}]}]}"""), 3);
+
+        Assert.Equal(["https://a.example/0.png", "https://a.example/2.png", "https://a.example/4.png"], request.MediaUrls.Select(u => u.Url));
+        Assert.Equal(500, request.MediaUrlCount);
     }
 
     /// <summary>A JSON object with the names and strings media parts and their URLs are written with, nested up to four deep.</summary>

@@ -18,7 +18,7 @@ internal sealed class GenerateOperation(FailoverRouter router, TranslatingForwar
         var outcome = await router.RunAsync(request, async (entry, deployment) =>
         {
             request.Deployment = deployment;
-            await mediaGuard.CheckAsync(request.MediaUrls, deployment.Provider, request.Aborted);
+            await mediaGuard.CheckAsync(request.MediaUrls, request.MediaUrlCount, deployment.Provider, request.Aborted);
             AttemptOutcome attempt;
             if (passthrough is not null && ReferenceEquals(deployment.UpstreamDialect, request.Dialect))
             {

@@ -40,8 +40,8 @@ internal sealed class ReadBodyStep(SnapshotMonitor snapshots, BodyBudget budget,
                 throw GatewayException.InvalidRequest("The request body escapes a surrogate without its pair (a \\uD800–\\uDFFF alone), which is no Unicode text.");
             }
 
-            request.IndexBody(body.WrittenSpan);
-            request.SetBody(body);
+            // The guard refuses more media URLs than media.maxImages whatever they are: no more are kept.
+            request.SetBody(body, snapshots.Current.Media.MaxImages);
         }
         catch
         {
