@@ -42,11 +42,7 @@ public sealed class JsonTopLevel
         Count = 0;
         try
         {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                throw GatewayException.InvalidRequest("The request body must be a JSON object.");
-            }
+            var reader = OpenObject(json);
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
@@ -88,11 +84,7 @@ public sealed class JsonTopLevel
         Count = 0;
         try
         {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                throw GatewayException.InvalidRequest("The request body must be a JSON object.");
-            }
+            var reader = OpenObject(json);
 
             tokens.OnToken(ref reader);
             int start = 0, nameLength = 0, valueStart = 0;
@@ -223,6 +215,18 @@ public sealed class JsonTopLevel
         var reader = new Utf8JsonReader(json[property.Start..property.End]);
         reader.Read();
         return reader.ValueTextEquals(name);
+    }
+
+    /// <summary>A reader on the root object's opening token; a 400 when the body does not start one.</summary>
+    private static Utf8JsonReader OpenObject(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw GatewayException.InvalidRequest("The request body must be a JSON object.");
+        }
+
+        return reader;
     }
 
     private void Add(TopLevelProperty property)
