@@ -40,6 +40,21 @@ public sealed class MediaUrlReadersTests
         Assert.Equal(["http://a.example/1.png", "http://b.example/"], urls.Select(u => u.Url));
     }
 
+    [Fact]
+    public void Nesting_past_the_readers_depth_ends_the_pass_quietly_alone_and_with_a_400_in_the_shared_pass()
+    {
+        var deep = Encoding.UTF8.GetBytes("""{"messages":[{"content":[{"image_url":{"url":"http://a.example/1.png"}}]}],"x":"""
+            + new string('[', 300) + new string(']', 300) + "}");
+        var urls = new List<MediaUrl>();
+        var shared = Reader("openai-chat").Tokens();
+
+        Reader("openai-chat").Read(deep, urls);
+        var refused = Assert.Throws<GatewayException>(() => new JsonTopLevel().RescanEveryToken(deep, ref shared));
+
+        Assert.Equal(["http://a.example/1.png"], urls.Select(u => u.Url));
+        Assert.Equal(400, refused.Error.Status);
+    }
+
     /// <summary>The reader a registered dialect reports as its capability.</summary>
     private static MediaUrlReader Reader(string dialect) =>
         DialectRegistry.All.Where(d => d.Name == dialect).OfType<IClientDialect>().Single().MediaUrls!;
