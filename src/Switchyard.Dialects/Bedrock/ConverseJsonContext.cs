@@ -13,4 +13,8 @@ namespace Switchyard.Dialects.Bedrock;
 [JsonSerializable(typeof(MessageStopEventWire))]
 [JsonSerializable(typeof(MetadataEventWire))]
 [JsonSerializable(typeof(BedrockErrorWire))]
+// Lists of types the generator cannot write directly (extension data, custom converters) are
+// metadata only: generated as fast paths, they called the serializer once per element, and
+// each call built a stack of its own (bench/README.md, "Thirteenth pass").
+[JsonSerializable(typeof(List<ConverseContentBlockWire>), GenerationMode = JsonSourceGenerationMode.Metadata)]
 internal sealed partial class ConverseJsonContext : JsonSerializerContext;
