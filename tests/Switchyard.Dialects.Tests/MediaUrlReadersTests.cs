@@ -41,6 +41,27 @@ public sealed class MediaUrlReadersTests
     }
 
     [Fact]
+    public void Past_the_urls_kept_escaped_inline_data_is_told_from_an_escaped_url()
+    {
+        // Short and long (past the stack buffer) escaped data: strings are inline data; escaped URLs count.
+        var longData = "\\u0044\\u0041TA:image/png;base64," + new string('A', 400);
+        var body = Encoding.UTF8.GetBytes($$$"""
+            {"messages":[{"content":[
+            {"image_url":{"url":"https://a.example/kept.png"}},
+            {"image_url":{"url":"\u0064ata:image/png;base64,AAAA"}},
+            {"image_url":{"url":"{{{longData}}}"}},
+            {"image_url":{"url":"http:\/\/b.example\/1.png"}},
+            {"image_url":{"url":"\u0068ttps://c.example/2.png"}}]}]}
+            """);
+        var shared = Reader("openai-chat").Tokens(keep: 1);
+
+        new JsonTopLevel().RescanEveryToken(body, ref shared);
+
+        Assert.Equal(["https://a.example/kept.png"], (shared.Found ?? []).Select(u => u.Url));
+        Assert.Equal(3, shared.Count);
+    }
+
+    [Fact]
     public void Nesting_past_the_readers_depth_ends_the_pass_quietly_alone_and_with_a_400_in_the_shared_pass()
     {
         var deep = Encoding.UTF8.GetBytes("""{"messages":[{"content":[{"image_url":{"url":"http://a.example/1.png"}}]}],"x":"""

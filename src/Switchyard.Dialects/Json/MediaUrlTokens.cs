@@ -31,7 +31,7 @@ public struct MediaUrlTokens : IJsonTokenSink
     /// <summary>The first URLs found, in body order, as many as it keeps; null when none.</summary>
     public List<MediaUrl>? Found { get; private set; }
 
-    /// <summary>Every URL found, kept or not (past those kept, a string whose escapes would have to be read to tell inline data from a URL counts as a URL).</summary>
+    /// <summary>Every URL found, kept or not.</summary>
     public int Count { get; private set; }
 
     public void OnToken(ref Utf8JsonReader reader)
@@ -75,9 +75,36 @@ public struct MediaUrlTokens : IJsonTokenSink
         }
     }
 
-    /// <summary>A <c>data:</c> URL, told from its bytes as written (an escaped one is not looked into).</summary>
-    private static bool InlineData(ref Utf8JsonReader reader) =>
-        !reader.ValueIsEscaped && !reader.HasValueSequence && reader.ValueSpan.Length >= 5 && Ascii.EqualsIgnoreCase(reader.ValueSpan[..5], "data:"u8);
+    /// <summary>A <c>data:</c> URL. An escaped string is unescaped into a buffer of its own length (never longer) to be told, not made a string.</summary>
+    private static bool InlineData(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
+        {
+            return IsDataPrefix(reader.ValueSpan);
+        }
+
+        var length = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
+        var rented = length > 256 ? ArrayPool<byte>.Shared.Rent(length) : null;
+        try
+        {
+            Span<byte> text = rented ?? stackalloc byte[256];
+            return IsDataPrefix(text[..reader.CopyString(text)]);
+        }
+        catch (InvalidOperationException exception) when (JsonErrors.IsValueError(exception))
+        {
+            // An escaped lone surrogate is no text: judged as a URL, as Url reports it.
+            return false;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static bool IsDataPrefix(ReadOnlySpan<byte> text) => text.Length >= 5 && Ascii.EqualsIgnoreCase(text[..5], "data:"u8);
 
     /// <summary>
     /// The URL a string holds, or null for inline data. A string that cannot be read as text (an
@@ -101,7 +128,7 @@ public struct MediaUrlTokens : IJsonTokenSink
             return Encoding.UTF8.GetString(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan);
         }
 
-        return text.StartsWith("data:", StringComparison.OrdinalIgnoreCase) ? null : text;
+        return text;
     }
 
     /// <summary>The property each open container is held by, by depth (the readers stop at <see cref="MaxDepth"/>).</summary>

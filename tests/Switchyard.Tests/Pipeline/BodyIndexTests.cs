@@ -36,6 +36,24 @@ public sealed class BodyIndexTests
     }
 
     [Fact]
+    public void Keeping_fewer_urls_keeps_the_first_and_counts_every_one()
+    {
+        Gen.Select(AnyOf(Dialects), Body, Gen.Int[0, 4]).Sample((dialectName, json, keep) =>
+        {
+            var body = Encoding.UTF8.GetBytes(json);
+            var dialect = DialectRegistry.All.Where(d => d.Name == dialectName).OfType<IClientDialect>().Single();
+            var request = new GatewayRequest(new DefaultHttpContext()) { Dialect = dialect };
+
+            request.IndexBody(body, keep);
+
+            var urls = new List<MediaUrl>();
+            dialect.MediaUrls!.Read(body, urls);
+            Assert.Equal(urls.Take(keep), request.MediaUrls);
+            Assert.Equal(urls.Count, request.MediaUrlCount);
+        }, iter: 2_000);
+    }
+
+    [Fact]
     public void A_replaced_body_is_indexed_again()
     {
         var request = new GatewayRequest(new DefaultHttpContext()) { Dialect = DialectRegistry.All.Where(d => d.Name == "openai-chat").OfType<IClientDialect>().Single() };
@@ -95,7 +113,7 @@ public sealed class BodyIndexTests
 
     private static readonly Gen<string> Text = Gen.OneOf(
         AnyOf("https://a.example/1.png", "http://10.0.0.5/x.pdf", "gs://bucket/x", "data:image/png;base64,AAAA", "DATA:application/pdf;base64,QUJD",
-            "image/png", "application/pdf", "", "http:\\/\\/b.example\\/", "caf\\u00e9 \\\"quoted\\\""),
+            "image/png", "application/pdf", "", "http:\\/\\/b.example\\/", "caf\\u00e9 \\\"quoted\\\"", "\\u0064ata:image/png;base64,AAAA"),
         Gen.Int[257, 600].Select(n => new string('A', n)),
         Gen.Int[257, 600].Select(n => "data:image/jpeg;base64," + new string('B', n)),
         Gen.String[Gen.Char["abc é€😀"], 0, 20]);
