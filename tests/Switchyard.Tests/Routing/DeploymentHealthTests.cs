@@ -1,5 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
 using Switchyard.Configuration;
-using Switchyard.Tests.Infrastructure;
 using Switchyard.Routing;
 
 namespace Switchyard.Tests.Routing;
@@ -9,7 +9,7 @@ public sealed class DeploymentHealthTests
     [Fact]
     public void Benches_after_three_failures_in_a_row_and_doubles_while_the_probe_keeps_failing()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var health = new DeploymentHealth(time, () => new RoutingOptions { BenchAfterFailures = 3, BenchSeconds = 10 });
 
         Assert.False(health.RecordFailure("d"));
@@ -34,7 +34,7 @@ public sealed class DeploymentHealthTests
     [Fact]
     public void Caps_the_bench_at_five_minutes()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var health = new DeploymentHealth(time, () => new RoutingOptions { BenchAfterFailures = 1, BenchSeconds = 10 });
 
         for (var i = 0; i < 12; i++)
@@ -51,7 +51,7 @@ public sealed class DeploymentHealthTests
     [Fact]
     public void A_success_between_failures_resets_the_count()
     {
-        var health = new DeploymentHealth(new ManualTimeProvider(), () => new RoutingOptions { BenchAfterFailures = 3 });
+        var health = new DeploymentHealth(new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)), () => new RoutingOptions { BenchAfterFailures = 3 });
 
         health.RecordFailure("d");
         health.RecordFailure("d");

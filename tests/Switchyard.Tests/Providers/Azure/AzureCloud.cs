@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using Switchyard.Tests.Infrastructure;
 using Switchyard.Tests.Infrastructure.Clouds;
 
@@ -27,7 +28,7 @@ public sealed class AzureCloud : IAsyncLifetime
     public const string EntraResponses = "azure-responses-v1";
 
     /// <summary>Token expiry at MSAL is on the real clock, so the test clock starts there.</summary>
-    public ManualTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
     public FakeEntraTokenEndpoint Entra { get; private set; } = null!;
 

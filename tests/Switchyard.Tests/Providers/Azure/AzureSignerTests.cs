@@ -1,7 +1,7 @@
 using Azure.Core.Pipeline;
+using Microsoft.Extensions.Time.Testing;
 using Switchyard.Providers;
 using Switchyard.Providers.Azure;
-using Switchyard.Tests.Infrastructure;
 using Switchyard.Tests.Infrastructure.Clouds;
 
 namespace Switchyard.Tests.Providers.Azure;
@@ -60,7 +60,7 @@ public sealed class AzureSignerTests
     public async Task Gets_an_entra_token_keeps_it_while_fresh_and_renews_it_before_it_expires()
     {
         // Token expiry times come from MSAL's clock, which is the real one.
-        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var entra = await FakeEntraTokenEndpoint.StartAsync(clock, Tenant, Client, clientSecret: Secret);
         await using var azure = await FakeAzureOpenAI.StartAsync(["gpt4o"], entra: entra);
         var options = EntraOptions(azure.BaseUrl, entra, "env:AZ_SECRET");
@@ -86,7 +86,7 @@ public sealed class AzureSignerTests
     [Fact]
     public async Task The_fake_refuses_a_token_once_it_expired()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         await using var entra = await FakeEntraTokenEndpoint.StartAsync(clock, Tenant, Client, clientSecret: Secret);
         await using var azure = await FakeAzureOpenAI.StartAsync(["gpt4o"], entra: entra);
         var options = EntraOptions(azure.BaseUrl, entra, Secret);
@@ -104,7 +104,7 @@ public sealed class AzureSignerTests
     [Fact]
     public async Task A_wrong_client_secret_fails_as_missing_upstream_credentials_without_the_secret_in_the_message()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         await using var entra = await FakeEntraTokenEndpoint.StartAsync(clock, Tenant, Client, clientSecret: Secret);
         var options = EntraOptions("https://resource.openai.azure.com", entra, "wrong-secret-value");
         using var signer = AzureCredentials.CreateSigner(options, Env(), clock, o => Trust(o, entra));
@@ -120,7 +120,7 @@ public sealed class AzureSignerTests
     [Fact]
     public async Task Workload_identity_presents_the_federated_token_file_as_its_assertion()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var federated = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW06c2VydmljZWFjY291bnQ6YWk6Z2F0ZXdheSJ9.c2lnbmF0dXJl";
         var tokenFile = Path.Combine(Path.GetTempPath(), $"switchyard-federated-{Guid.NewGuid():N}");
         await File.WriteAllTextAsync(tokenFile, federated, Token);

@@ -1,5 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
 using Switchyard.Providers.Bedrock;
-using Switchyard.Tests.Infrastructure;
 
 namespace Switchyard.Tests.Providers.Bedrock;
 
@@ -36,7 +36,7 @@ public sealed class AwsCredentialChainTests
             Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE");
             Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
             Environment.SetEnvironmentVariable("AWS_SESSION_TOKEN", "IQoJb3JpZ2luX2VjEXAMPLE//////////wEaCXVzLWVhc3QtMSJHMEUCIQD+session");
-            var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+            var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
             await using var bedrock = await BedrockSignerTests.Fake(clock);
             var options = new BedrockOptions { Region = "us-east-1", BaseUrl = bedrock.BaseUrl };
             using var signer = (SigV4Signer)BedrockSigners.Create(options, BedrockSignerTests.Env(), clock);

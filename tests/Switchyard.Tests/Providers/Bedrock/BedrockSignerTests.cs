@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using Switchyard.Dialects;
 using Switchyard.Dialects.Bedrock;
 using Switchyard.Dialects.Canonical;
@@ -6,7 +7,6 @@ using Switchyard.Dialects.Framing;
 using Switchyard.Dialects.Json;
 using Switchyard.Providers;
 using Switchyard.Providers.Bedrock;
-using Switchyard.Tests.Infrastructure;
 using Switchyard.Tests.Infrastructure.Clouds;
 
 namespace Switchyard.Tests.Providers.Bedrock;
@@ -24,7 +24,7 @@ public sealed class BedrockSignerTests
     [Fact]
     public async Task Signs_a_converse_call_for_a_model_id_with_a_colon_that_the_fake_verifies()
     {
-        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var bedrock = await Fake(clock);
         var options = new BedrockOptions { Region = "us-east-1", AccessKeyId = "env:AK", SecretAccessKey = "env:SK", SessionToken = "env:ST", BaseUrl = bedrock.BaseUrl };
         var signer = BedrockSigners.Create(options, Env(("AK", AccessKeyId), ("SK", Secret), ("ST", SessionToken)), clock);
@@ -44,7 +44,7 @@ public sealed class BedrockSignerTests
     [Fact]
     public async Task Signs_a_cross_region_inference_profile_arn_as_one_path_label()
     {
-        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var bedrock = await Fake(clock);
         var options = new BedrockOptions { Region = "us-east-1", AccessKeyId = AccessKeyId, SecretAccessKey = Secret, SessionToken = SessionToken, BaseUrl = bedrock.BaseUrl };
         var signer = BedrockSigners.Create(options, Env(), clock);
@@ -58,7 +58,7 @@ public sealed class BedrockSignerTests
     [Fact]
     public async Task A_wrong_secret_is_refused_with_aws_s_signature_error()
     {
-        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var bedrock = await Fake(clock);
         var options = new BedrockOptions { Region = "us-east-1", AccessKeyId = AccessKeyId, SecretAccessKey = "not-the-secret", SessionToken = SessionToken, BaseUrl = bedrock.BaseUrl };
         var signer = BedrockSigners.Create(options, Env(), clock);
@@ -77,9 +77,9 @@ public sealed class BedrockSignerTests
     public async Task A_signature_from_a_clock_ten_minutes_off_is_refused()
     {
         var now = DateTimeOffset.UtcNow;
-        await using var bedrock = await Fake(new ManualTimeProvider(now));
+        await using var bedrock = await Fake(new FakeTimeProvider(now));
         var options = new BedrockOptions { Region = "us-east-1", AccessKeyId = AccessKeyId, SecretAccessKey = Secret, SessionToken = SessionToken, BaseUrl = bedrock.BaseUrl };
-        var signer = BedrockSigners.Create(options, Env(), new ManualTimeProvider(now.AddMinutes(-10)));
+        var signer = BedrockSigners.Create(options, Env(), new FakeTimeProvider(now.AddMinutes(-10)));
 
         using var response = await SendConverseAsync(signer, BedrockUrls.Converse(options.EndpointUrl, Claude));
 
@@ -90,7 +90,7 @@ public sealed class BedrockSignerTests
     [Fact]
     public async Task A_signature_for_another_region_is_refused()
     {
-        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var bedrock = await Fake(clock);
         var options = new BedrockOptions { Region = "eu-west-1", AccessKeyId = AccessKeyId, SecretAccessKey = Secret, SessionToken = SessionToken, BaseUrl = bedrock.BaseUrl };
         var signer = BedrockSigners.Create(options, Env(), clock);
@@ -103,7 +103,7 @@ public sealed class BedrockSignerTests
     [Fact]
     public async Task Streams_converse_stream_frames_through_the_framing_into_neutral_events()
     {
-        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var bedrock = await Fake(clock);
         var options = new BedrockOptions { Region = "us-east-1", AccessKeyId = AccessKeyId, SecretAccessKey = Secret, SessionToken = SessionToken, BaseUrl = bedrock.BaseUrl };
         var signer = BedrockSigners.Create(options, Env(), clock);
@@ -122,7 +122,7 @@ public sealed class BedrockSignerTests
     [Fact]
     public async Task Sends_a_bedrock_api_key_as_a_bearer_token_instead_of_signing()
     {
-        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var bedrock = await Fake(clock);
         bedrock.AddApiKey("ABSKQmVkcm9ja0FQSUtleS1example");
         var good = BedrockSigners.Create(new BedrockOptions { Region = "us-east-1", ApiKey = "env:BEDROCK_KEY" }, Env(("BEDROCK_KEY", "ABSKQmVkcm9ja0FQSUtleS1example")), clock);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using Switchyard.Tests.Infrastructure;
 using Switchyard.Tests.Infrastructure.Clouds;
 
@@ -18,7 +19,7 @@ public sealed class VertexCloud : IAsyncLifetime
 
     private ServiceAccountKey? _key;
 
-    public ManualTimeProvider Clock { get; } = new();
+    public FakeTimeProvider Clock { get; } = new();
 
     public FakeGoogleOAuth OAuth { get; private set; } = null!;
 

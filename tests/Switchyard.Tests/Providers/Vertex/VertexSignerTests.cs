@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
+using Microsoft.Extensions.Time.Testing;
 using Switchyard.Providers;
 using Switchyard.Providers.Vertex;
-using Switchyard.Tests.Infrastructure;
 using Switchyard.Tests.Infrastructure.Clouds;
 
 namespace Switchyard.Tests.Providers.Vertex;
@@ -13,7 +13,7 @@ public sealed class VertexSignerTests
     [Fact]
     public async Task Gets_a_token_from_the_key_file_s_own_token_uri_keeps_it_and_renews_it_before_it_expires()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         await using var rig = await Rig.StartAsync(clock, "us-central1");
         var (oauth, vertex, options) = (rig.OAuth, rig.Vertex, rig.Options);
         using var signer = VertexSigner.Create(options, clock);
@@ -39,7 +39,7 @@ public sealed class VertexSignerTests
     [Fact]
     public async Task The_fake_refuses_a_token_once_it_expired()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         await using var rig = await Rig.StartAsync(clock, "us-central1");
         var (oauth, vertex, options) = (rig.OAuth, rig.Vertex, rig.Options);
         using var signer = VertexSigner.Create(options, clock);
@@ -56,7 +56,7 @@ public sealed class VertexSignerTests
     [Fact]
     public async Task A_key_file_whose_private_key_is_not_the_account_s_gets_no_token()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         await using var oauth = await FakeGoogleOAuth.StartAsync(clock);
         using var otherKey = RSA.Create(2048);
         using var key = ServiceAccountKey.Create(oauth.TokenUri, signingKey: otherKey);
@@ -75,7 +75,7 @@ public sealed class VertexSignerTests
     [Fact]
     public async Task Reaches_anthropic_models_by_raw_predict_with_their_version_in_the_path()
     {
-        var clock = new ManualTimeProvider();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
         await using var rig = await Rig.StartAsync(clock, "us-east5");
         var (vertex, options) = (rig.Vertex, rig.Options);
         using var signer = VertexSigner.Create(options, clock);
