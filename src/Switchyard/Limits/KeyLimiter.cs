@@ -117,12 +117,14 @@ internal sealed class KeyLimiter(IRateLimitStore store)
     private async ValueTask<LeasePart> AdmitPartAsync(Admission admission, IHeaderDictionary headers, bool waitForFinishing, CancellationToken cancellationToken)
     {
         var finishing = _finishing.GetOrAdd(admission.KeyId, static _ => new Finishing());
+        var releases = finishing.Releases;
         var result = await TryAdmitAsync(admission, cancellationToken);
         if (!result.Admitted && waitForFinishing && result.Refusal != LimitRefusal.Requests)
         {
             var deadline = DateTime.UtcNow + FinishingWait;
-            while (!result.Admitted && await WaitForFinishingAsync(finishing, deadline, cancellationToken))
+            while (!result.Admitted && await WaitForFinishingAsync(finishing, releases, deadline, cancellationToken))
             {
+                releases = finishing.Releases;
                 result = await TryAdmitAsync(admission, cancellationToken);
             }
         }
@@ -156,11 +158,19 @@ internal sealed class KeyLimiter(IRateLimitStore store)
 
     /// <summary>
     /// Waits while this process has finishing requests of the key, until one of them hands its
-    /// units back; false when there is none to wait for or the wait ran out.
+    /// units back; true at once when one did since the refused try (<paramref name="releasesBefore"/>:
+    /// the last one out may hand back between the try and this look, leaving nothing to wait for
+    /// and its slot free); false when there is none to wait for or the wait ran out.
     /// </summary>
-    private static async Task<bool> WaitForFinishingAsync(Finishing finishing, DateTime deadline, CancellationToken cancellationToken)
+    private static async Task<bool> WaitForFinishingAsync(Finishing finishing, long releasesBefore, DateTime deadline, CancellationToken cancellationToken)
     {
+        // The signal first, then the count of releases: a release after the look is then signalled.
         var released = finishing.Released();
+        if (finishing.Releases != releasesBefore)
+        {
+            return true;
+        }
+
         var left = deadline - DateTime.UtcNow;
         if (released is null || left <= TimeSpan.Zero)
         {
@@ -183,13 +193,18 @@ internal sealed class KeyLimiter(IRateLimitStore store)
     internal sealed class Finishing
     {
         private int _count;
+        private long _releases;
         private TaskCompletionSource? _released;
+
+        /// <summary>How many finishing requests have handed their units back so far.</summary>
+        public long Releases => Interlocked.Read(ref _releases);
 
         public void Add() => Interlocked.Increment(ref _count);
 
         public void Remove()
         {
             Interlocked.Decrement(ref _count);
+            Interlocked.Increment(ref _releases);
             Interlocked.Exchange(ref _released, null)?.TrySetResult();
         }
 
