@@ -80,8 +80,11 @@ public sealed partial class KeysAndUsageCommandTests
         var revoked = await RunAsync("keys", "revoke", id, "--config", gateway.ConfigPath);
         var clock = Stopwatch.StartNew();
         HttpStatusCode status;
+        TimeSpan sent;
         do
         {
+            // When the request was sent: its own latency on a busy machine is not the cache's.
+            sent = clock.Elapsed;
             using var response = await client.GetAsync("/v1/models", Cancel);
             status = response.StatusCode;
             if (status == HttpStatusCode.OK)
@@ -89,12 +92,12 @@ public sealed partial class KeysAndUsageCommandTests
                 await Task.Delay(100, Cancel);
             }
         }
-        while (status == HttpStatusCode.OK && clock.Elapsed < TimeSpan.FromSeconds(6));
+        while (status == HttpStatusCode.OK && clock.Elapsed < TimeSpan.FromSeconds(10));
 
         Assert.Equal(HttpStatusCode.OK, before.StatusCode);
         Assert.Equal(0, revoked.Exit);
         Assert.Equal(HttpStatusCode.Unauthorized, status);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"still accepted after {clock.Elapsed}");
+        Assert.True(sent < TimeSpan.FromSeconds(5), $"still accepted after {sent}");
     }
 
     [GeneratedRegex(@"^id:\s+(\S+)", RegexOptions.Multiline)]

@@ -26,11 +26,11 @@ public static class AdminApi
 
     /// <summary>
     /// The request log once it has at least <paramref name="atLeast"/> rows (or as it stands after
-    /// 5 s): a request's row is queued as it ends, a moment after its answer reached the client.
+    /// 20 s): a request's row is queued as it ends, a moment after its answer reached the client.
     /// </summary>
     public static async Task<JsonArray> RequestsAsync(GatewayInstance gateway, string query, int atLeast)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (true)
         {
             var rows = await RequestsAsync(gateway, query);
@@ -46,7 +46,8 @@ public static class AdminApi
     /// <summary>The request log's row for the one request of key <paramref name="keyId"/>, once it is written (just after the answer's last byte).</summary>
     public static async Task<JsonObject> SingleRequestAsync(GatewayInstance gateway, string keyId)
     {
-        for (var i = 0; i < 200; i++)
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (DateTime.UtcNow < deadline)
         {
             if (await RequestsAsync(gateway, "keyId=" + keyId) is [JsonObject row])
             {

@@ -18,7 +18,8 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
     /// </summary>
     public async Task WaitForAsync(Func<CapturedLog, bool> match, int count, CancellationToken cancellationToken)
     {
-        for (var i = 0; i < 250 && _logs.Count(match) < count; i++)
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (_logs.Count(match) < count && DateTime.UtcNow < deadline)
         {
             await Task.Delay(20, cancellationToken);
         }

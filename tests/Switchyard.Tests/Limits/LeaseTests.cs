@@ -29,6 +29,20 @@ public sealed class LeaseTests
     private static Admission Ask(string key, int? rpm = null, int? tpm = null, int? slots = null, decimal? credits = null, long tokens = 10, decimal cost = 0m) =>
         new() { KeyId = key, Rpm = rpm, Tpm = tpm, MaxConcurrent = slots, Credits = credits, Tokens = tokens, Cost = cost };
 
+    /// <summary>Reads until <paramref name="done"/> holds or ten seconds pass (a keeper's hand-back lands on its own time); returns the last value read.</summary>
+    private static async Task<T> UntilAsync<T>(Func<Task<T>> read, Func<T, bool> done)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var value = await read();
+        while (!done(value) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20, Cancel);
+            value = await read();
+        }
+
+        return value;
+    }
+
     [Fact]
     public async Task A_busy_key_is_admitted_from_local_slices_with_few_database_calls()
     {
@@ -155,8 +169,10 @@ public sealed class LeaseTests
 
         // Nothing is ledgered here: every charge, excess included, is held in the leases until it is.
         Assert.Equal(charged.Sum(), held.Sum());
-        await Task.Delay(Quick.IdleReturn + Quick.Tick * 4, Cancel);
-        var stillReserved = await postgres.ScalarAsync<decimal>("SELECT reserved FROM key_state WHERE key_id = 'credits'");
+        // Once the keepers have handed back what no request holds, the database keeps exactly the charges.
+        var stillReserved = await UntilAsync(
+            () => postgres.ScalarAsync<decimal>("SELECT reserved FROM key_state WHERE key_id = 'credits'"),
+            reserved => reserved == charged.Sum());
         Assert.Equal(charged.Sum(), stillReserved);
     }
 
@@ -170,6 +186,8 @@ public sealed class LeaseTests
         await using var b = new PostgresRateLimitStore(databaseB, Quick);
         var admission = Ask("crash", slots: 2, credits: 1m, cost: 0.4m);
 
+        // From before A holds anything: its lease cannot end sooner than the lease time after this.
+        var started = DateTime.UtcNow;
         Assert.True((await a.TryAdmitAsync(admission, Cancel)).Admitted);
         Assert.True((await a.TryAdmitAsync(admission, Cancel)).Admitted);
 
@@ -178,7 +196,6 @@ public sealed class LeaseTests
         var refused = await b.TryAdmitAsync(admission, Cancel);
         Assert.Equal(LimitRefusal.Concurrency, refused.Refusal);
 
-        var started = DateTime.UtcNow;
         AdmissionResult result;
         do
         {
@@ -225,15 +242,9 @@ public sealed class LeaseTests
 
         // Idle: the keeper's next tick hands back everything beyond the three requests still in flight.
         clock.Advance(Quick.IdleReturn + Quick.Tick);
-        var started = DateTime.UtcNow;
-        int inFlightLeft;
-        while ((inFlightLeft = await postgres.ScalarAsync<int>("SELECT in_flight FROM key_state WHERE key_id = 'idle'")) != 3
-            && DateTime.UtcNow - started < TimeSpan.FromSeconds(10))
-        {
-            await Task.Delay(20, Cancel);
-        }
-
-        Assert.Equal(3, inFlightLeft);
+        Assert.Equal(3, await UntilAsync(
+            () => postgres.ScalarAsync<int>("SELECT in_flight FROM key_state WHERE key_id = 'idle'"),
+            inFlight => inFlight == 3));
         Assert.Equal(0.03m, await postgres.ScalarAsync<decimal>("SELECT reserved FROM key_state WHERE key_id = 'idle'"));
 
         foreach (var result in inFlight)

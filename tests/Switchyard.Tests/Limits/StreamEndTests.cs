@@ -100,7 +100,9 @@ public sealed class StreamEndTests
         Assert.Equal(lastLine, lines[^1]);
         // Refused for the slot, it waited for the stream that was handing it back instead of a 429.
         Assert.Equal(HttpStatusCode.OK, next.StatusCode);
-        Assert.True(waited < TimeSpan.FromSeconds(1.9), $"waited {waited}");
+        // Still refused after the limiter's 2 s wait for finishing streams, it would be a 429: served
+        // means the slot came back within the wait; the bound allows a loaded machine's latency.
+        Assert.True(waited < TimeSpan.FromSeconds(4), $"waited {waited}");
         Assert.Equal(2, upstream.Requests.Count);
     }
 

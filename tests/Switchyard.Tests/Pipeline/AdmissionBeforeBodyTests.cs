@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Switchyard.Pipeline;
 using Switchyard.Tests.Infrastructure;
 
 namespace Switchyard.Tests.Pipeline;
@@ -26,7 +28,8 @@ public sealed class AdmissionBeforeBodyTests
         var head = $"POST /v1/chat/completions HTTP/1.1\r\nHost: {uri.Authority}\r\nAuthorization: Bearer {key}\r\nContent-Type: application/json\r\nContent-Length: {declaredLength}\r\n\r\n";
         var stream = client.GetStream();
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head), Ct);
-        await stream.WriteAsync(Encoding.ASCII.GetBytes("{\"model\":\"echo\",\"messages\":[],\"pad\":\"" + new string('x', Math.Max(0, sent - 40))), Ct);
+        const string start = "{\"model\":\"echo\",\"messages\":[],\"pad\":\"";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(start + new string('x', Math.Max(0, sent - start.Length))), Ct);
         await stream.FlushAsync(Ct);
         return client;
     }
@@ -65,7 +68,9 @@ public sealed class AdmissionBeforeBodyTests
     public async Task A_body_still_arriving_holds_its_keys_slot()
     {
         await using var upstream = await FakeUpstream.StartAsync();
-        await using var gateway = await GatewayInstance.StartWithOpenAIAsync(upstream);
+        // No minimum body rate: the upload must stay unfinished, not be cut with a 408, however slow the machine.
+        await using var gateway = await GatewayInstance.StartWithOpenAIAsync(upstream,
+            config => config["limits"] = new JsonObject { ["minBodyBytesPerSecond"] = 0 });
         var (_, secret, _) = await AdminApi.CreateKeyAsync(gateway, new JsonObject { ["name"] = "one-at-a-time", ["maxConcurrent"] = 1 });
         using var slow = await StartSlowUploadAsync(gateway, secret, declaredLength: 4000, sent: 100);
         using var sameKey = gateway.HttpClient(secret);
@@ -120,7 +125,16 @@ public sealed class AdmissionBeforeBodyTests
         await using var gateway = await GatewayInstance.StartWithOpenAIAsync(upstream,
             config => config["limits"] = new JsonObject { ["maxBodyBytes"] = 64 * 1024, ["maxBufferedBytes"] = 64 * 1024 });
         using var holding = await StartSlowUploadAsync(gateway, GatewayInstance.UserKey, declaredLength: 64 * 1024, sent: 48 * 1024);
-        await Task.Delay(300, Ct);
+
+        // Until the gateway has read what was sent (its first request: on a busy machine, a while).
+        var budget = gateway.Services.GetRequiredService<BodyBudget>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (budget.InUse < 48 * 1024 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20, Ct);
+        }
+
+        Assert.Equal(48 * 1024, budget.InUse);
         using var client = gateway.HttpClient();
         var big = "{\"model\":\"echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"pad\":\"" + new string('x', 40 * 1024) + "\"}";
 

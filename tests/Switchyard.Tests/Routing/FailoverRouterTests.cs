@@ -176,7 +176,8 @@ public sealed class FailoverRouterTests
     {
         await using var bad = await FakeUpstream.StartAsync();
         await using var good = await FakeUpstream.StartAsync();
-        await using var gateway = await StartAsync([bad, good], retries: 0);
+        // A bench long enough for the ten requests below to fit in it on a loaded machine.
+        await using var gateway = await StartAsync([bad, good], retries: 0, configure: config => config["routing"]!["benchSeconds"] = 5);
         bad.Default = (context, _) => FakeUpstream.WriteJsonAsync(context, """{"error":{"message":"down"}}""", 500);
         good.Default = (context, _) => FakeUpstream.WriteJsonAsync(context, UpstreamAnswers.ChatCompletion("ok"));
         using var client = gateway.HttpClient();
@@ -197,10 +198,12 @@ public sealed class FailoverRouterTests
 
         var badWhileBenched = bad.Requests.Count - badBefore;
         bad.Default = (context, _) => FakeUpstream.WriteJsonAsync(context, UpstreamAnswers.ChatCompletion("recovered"));
-        await Task.Delay(TimeSpan.FromSeconds(1.2), Ct);
+        // Once the bench ends, a probe finds the deployment well and it serves again.
         var recovered = 0;
-        for (var i = 0; i < 20; i++)
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (recovered == 0 && DateTime.UtcNow < deadline)
         {
+            await Task.Delay(100, Ct);
             using var after = await client.PostAsync("/v1/chat/completions", Requests.Json(ChatBody), Ct);
             recovered += (await after.Content.ReadAsStringAsync(Ct)).Contains("recovered", StringComparison.Ordinal) ? 1 : 0;
         }
@@ -227,7 +230,8 @@ public sealed class FailoverRouterTests
         using var response = await client.PostAsync("/v1/chat/completions", Requests.Json(ChatBody), Ct);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(1), $"answered in {stopwatch.Elapsed}");
+        // At once: well inside the 30 s bench it would otherwise wait out.
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"answered in {stopwatch.Elapsed}");
         var retryAfter = int.Parse(response.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(retryAfter, 20, 30);
         var error = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!["error"]!;
@@ -295,9 +299,10 @@ public sealed class FailoverRouterTests
     public async Task Does_not_cut_a_long_steady_stream_that_outlives_the_idle_timeout()
     {
         await using var upstream = await FakeUpstream.StartAsync();
-        await using var gateway = await StartAsync([upstream], retries: 0, timeoutSeconds: 1);
-        var pieces = Enumerable.Range(0, 8).Select(i => $"p{i} ").ToArray();
-        upstream.EnqueueSse(UpstreamAnswers.TextStream(pieces), TimeSpan.FromMilliseconds(400));
+        // 16 pieces 250 ms apart outlive the 3 s timeout; no gap between them comes near it.
+        await using var gateway = await StartAsync([upstream], retries: 0, timeoutSeconds: 3);
+        var pieces = Enumerable.Range(0, 16).Select(i => $"p{i} ").ToArray();
+        upstream.EnqueueSse(UpstreamAnswers.TextStream(pieces), TimeSpan.FromMilliseconds(250));
         using var client = gateway.HttpClient();
 
         using var response = await client.PostAsync("/v1/chat/completions",
