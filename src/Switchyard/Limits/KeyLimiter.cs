@@ -164,6 +164,12 @@ internal sealed class KeyLimiter(IRateLimitStore store)
     /// </summary>
     private static async Task<bool> WaitForFinishingAsync(Finishing finishing, long releasesBefore, DateTime deadline, CancellationToken cancellationToken)
     {
+        var left = deadline - DateTime.UtcNow;
+        if (left <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
         // The signal first, then the count of releases: a release after the look is then signalled.
         var released = finishing.Released();
         if (finishing.Releases != releasesBefore)
@@ -171,8 +177,7 @@ internal sealed class KeyLimiter(IRateLimitStore store)
             return true;
         }
 
-        var left = deadline - DateTime.UtcNow;
-        if (released is null || left <= TimeSpan.Zero)
+        if (released is null)
         {
             return false;
         }
@@ -203,8 +208,9 @@ internal sealed class KeyLimiter(IRateLimitStore store)
 
         public void Remove()
         {
-            Interlocked.Decrement(ref _count);
+            // Counted before the count drops: a waiter that sees nothing finishing sees this release.
             Interlocked.Increment(ref _releases);
+            Interlocked.Decrement(ref _count);
             Interlocked.Exchange(ref _released, null)?.TrySetResult();
         }
 

@@ -27,9 +27,11 @@ public sealed class FinishingWaitTests
 
         // The finishing request hands its slot back after the next request's try was refused, before it looks for something to wait for.
         store.AfterRefusal = () => finishing.ReleaseAsync(0, 0m, Cancel).AsTask();
-        var next = await limiter.AdmitRequestAsync(OneAtATime, new HeaderDictionary(), Cancel);
+        var admitting = limiter.AdmitRequestAsync(OneAtATime, new HeaderDictionary(), Cancel);
 
-        Assert.NotNull(next);
+        // The store answers at once, so a request that waited for a release that had already come would not be done yet.
+        Assert.True(admitting.IsCompleted);
+        Assert.NotNull(await admitting);
         Assert.Equal(3, store.Tries);
     }
 
@@ -40,7 +42,10 @@ public sealed class FinishingWaitTests
         var limiter = new KeyLimiter(store);
         _ = await limiter.AdmitRequestAsync(OneAtATime, new HeaderDictionary(), Cancel);
 
-        var refused = await Assert.ThrowsAsync<GatewayException>(() => limiter.AdmitRequestAsync(OneAtATime, new HeaderDictionary(), Cancel).AsTask());
+        var refusing = limiter.AdmitRequestAsync(OneAtATime, new HeaderDictionary(), Cancel);
+
+        Assert.True(refusing.IsCompleted, "refused without waiting: nothing of the key is finishing");
+        var refused = await Assert.ThrowsAsync<GatewayException>(() => refusing.AsTask());
 
         Assert.Equal(GatewayErrorKind.RateLimited, refused.Error.Kind);
         Assert.Equal(2, store.Tries);
