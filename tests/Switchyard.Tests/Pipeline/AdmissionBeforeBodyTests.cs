@@ -119,6 +119,28 @@ public sealed class AdmissionBeforeBodyTests
     }
 
     [Fact]
+    public async Task A_minimum_rate_of_zero_lets_a_body_slower_than_any_rate_finish()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var gateway = await GatewayInstance.StartWithOpenAIAsync(upstream,
+            config => config["limits"] = new JsonObject { ["minBodyBytesPerSecond"] = 0 });
+        var body = Encoding.ASCII.GetBytes("""{"model":"echo","messages":[{"role":"user","content":"hi"}]}""");
+        var uri = new Uri(gateway.BaseUrl);
+        using var client = new TcpClient();
+        await client.ConnectAsync(uri.Host, uri.Port, Ct);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"POST /v1/chat/completions HTTP/1.1\r\nHost: {uri.Authority}\r\nAuthorization: Bearer {GatewayInstance.UserKey}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n"), Ct);
+        await stream.WriteAsync(body.AsMemory(0, 10), Ct);
+
+        // 10 bytes in 7 s: below Kestrel's own minimum (240 bytes a second after 5 s), which 0 turns off too.
+        await Task.Delay(TimeSpan.FromSeconds(7), Ct);
+        await stream.WriteAsync(body.AsMemory(10), Ct);
+        var response = await ReadResponseAsync(client, TimeSpan.FromSeconds(20));
+
+        Assert.StartsWith("HTTP/1.1 200", response, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bodies_past_what_the_process_may_hold_are_refused_with_a_503()
     {
         await using var upstream = await FakeUpstream.StartAsync();

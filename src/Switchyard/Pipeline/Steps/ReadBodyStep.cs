@@ -22,9 +22,10 @@ internal sealed class ReadBodyStep(SnapshotMonitor snapshots, BodyBudget budget,
     public async Task InvokeAsync(GatewayRequest request, GatewayHandler next)
     {
         var limits = snapshots.Current.Options.Limits;
-        if (limits.MinBodyBytesPerSecond > 0 && request.Context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate)
+        if (request.Context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate)
         {
-            rate.MinDataRate = new MinDataRate(limits.MinBodyBytesPerSecond, Grace);
+            // 0 turns the check off: Kestrel's own minimum (240 bytes a second) would apply otherwise.
+            rate.MinDataRate = limits.MinBodyBytesPerSecond > 0 ? new MinDataRate(limits.MinBodyBytesPerSecond, Grace) : null;
         }
 
         var body = await RequestBody.ReadAsync(request.Context.Request, limits.MaxBodyBytes, budget, limits.MaxBufferedBytes, request.Aborted);
