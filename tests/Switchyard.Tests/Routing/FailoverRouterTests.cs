@@ -189,6 +189,7 @@ public sealed class FailoverRouterTests
             Assert.Equal(HttpStatusCode.OK, warmup.StatusCode);
         }
 
+        var benchedAt = DateTime.UtcNow;
         var badBefore = bad.Requests.Count;
         for (var i = 0; i < 10; i++)
         {
@@ -208,9 +209,12 @@ public sealed class FailoverRouterTests
             recovered += (await after.Content.ReadAsStringAsync(Ct)).Contains("recovered", StringComparison.Ordinal) ? 1 : 0;
         }
 
+        var recoveredAfter = DateTime.UtcNow - benchedAt;
         Assert.Equal(3, badBefore);
         Assert.Equal(0, badWhileBenched);
         Assert.True(recovered > 0, "the restored deployment serves again after its probe");
+        // Restored once its 5 s bench is over, not after a second bench or a longer default one.
+        Assert.True(recoveredAfter < TimeSpan.FromSeconds(12), $"restored after {recoveredAfter}");
     }
 
     [Fact]
