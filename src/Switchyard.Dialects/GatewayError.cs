@@ -42,6 +42,10 @@ public sealed record GatewayError(GatewayErrorKind Kind, string Message)
     public static GatewayError InvalidRequest(string message, string? param = null) =>
         new(GatewayErrorKind.InvalidRequest, message) { Param = param };
 
+    /// <summary>The request body arrived slower than the minimum rate and was cut off.</summary>
+    public static GatewayError BodyTooSlow() =>
+        new(GatewayErrorKind.RequestTimeout, "The request body arrived too slowly.");
+
     public static GatewayError Internal() =>
         new(GatewayErrorKind.Internal, "The gateway failed to handle the request.");
 }

@@ -120,6 +120,8 @@ internal sealed class TranscriptionUpload : IAsyncDisposable
     {
         GatewayException gateway => gateway.Error,
         InvalidDataException malformed => GatewayError.InvalidRequest($"The multipart body is malformed: {malformed.Message}", "file"),
+        // Kestrel cut an upload that arrived slower than limits.minBodyBytesPerSecond: not a truncated body.
+        BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout } => GatewayError.BodyTooSlow(),
         IOException => GatewayError.InvalidRequest("The multipart body is truncated: it ended before its closing boundary.", "file"),
         _ => null,
     };

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Switchyard.Tests.Infrastructure;
@@ -17,11 +18,11 @@ public sealed class UploadLimitsTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static Task<GatewayInstance> StartAsync(FakeUpstream upstream, long maxBodyBytes = 1_000_000) =>
+    private static Task<GatewayInstance> StartAsync(FakeUpstream upstream, long maxBodyBytes = 1_000_000, double minBodyBytesPerSecond = 1024) =>
         GatewayInstance.StartWithOpenAIAsync(upstream, config =>
         {
             config["models"]!.AsArray().Add(new JsonObject { ["id"] = "stt", ["provider"] = "oai", ["model"] = "whisper-upstream", ["kind"] = "audio" });
-            config["limits"] = new JsonObject { ["maxBodyBytes"] = maxBodyBytes };
+            config["limits"] = new JsonObject { ["maxBodyBytes"] = maxBodyBytes, ["minBodyBytesPerSecond"] = minBodyBytesPerSecond };
             config["media"] = new JsonObject { ["maxUploadFields"] = 4, ["maxUploadFieldBytes"] = 100 };
         });
 
@@ -164,6 +165,70 @@ public sealed class UploadLimitsTests
         Assert.Equal([null, "a\"; name=\"model.wav"], files);
     }
 
+    [Fact]
+    public async Task Cuts_an_upload_slower_than_the_minimum_rate_with_a_408()
+    {
+        // 1,000 bytes a second: above the server's own minimum (240), below the configured one.
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var gateway = await StartAsync(upstream, minBodyBytesPerSecond: 5000);
+        var head = Encoding.ASCII.GetBytes(Field("model", "stt") + FileHeader());
+        var tail = Encoding.ASCII.GetBytes(Closing());
+        const int chunks = 30;
+        var uri = new Uri(gateway.BaseUrl);
+        using var client = new TcpClient();
+        await client.ConnectAsync(uri.Host, uri.Port, Ct);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            $"POST /v1/audio/transcriptions HTTP/1.1\r\nHost: {uri.Authority}\r\nAuthorization: Bearer {GatewayInstance.UserKey}\r\n"
+            + $"Content-Type: multipart/form-data; boundary={Boundary}\r\nContent-Length: {head.Length + (chunks * 500) + tail.Length}\r\n\r\n"), Ct);
+        await stream.WriteAsync(head, Ct);
+
+        // The gateway answers and closes while the upload is still coming: the writes may then fail.
+        var sending = Task.Run(async () =>
+        {
+            try
+            {
+                for (var i = 0; i < chunks; i++)
+                {
+                    await Task.Delay(500, Ct);
+                    await stream.WriteAsync(new byte[500], Ct);
+                }
+            }
+            catch (Exception exception) when (exception is IOException or ObjectDisposedException)
+            {
+            }
+        }, Ct);
+        var answer = new StringBuilder();
+        var buffer = new byte[4096];
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        int read;
+        while (!answer.ToString().Contains("\r\n\r\n", StringComparison.Ordinal) && (read = await stream.ReadAsync(buffer, timeout.Token)) > 0)
+        {
+            answer.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        }
+
+        client.Close();
+        await sending;
+        Assert.StartsWith("HTTP/1.1 408", answer.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_minimum_rate_of_zero_lets_an_upload_slower_than_any_rate_finish()
+    {
+        // 10 bytes in 7 s: below the server's own minimum too, which 0 turns off as well.
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var gateway = await StartAsync(upstream, minBodyBytesPerSecond: 0);
+        upstream.EnqueueJson("""{"text":"fine"}""");
+        using var client = gateway.HttpClient();
+
+        using var response = await client.PostAsync("/v1/audio/transcriptions",
+            Paced(Field("model", "stt") + FileHeader(), [new byte[10], new byte[10]], TimeSpan.FromSeconds(7), Closing()), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(upstream.Requests);
+    }
+
     private static string Field(string name, string value) => $"--{Boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n";
 
     private static string FileHeader() => $"--{Boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\nContent-Type: audio/wav\r\n\r\n";
@@ -177,6 +242,39 @@ public sealed class UploadLimitsTests
         var content = new StreamContent(new NonSeekableStream(bytes));
         content.Headers.ContentType = MediaTypeHeaderValue.Parse($"multipart/form-data; boundary={Boundary}");
         return content;
+    }
+
+    /// <summary>A multipart body sent chunked: the head, then each chunk after <paramref name="gap"/>, then the tail.</summary>
+    private static PacedContent Paced(string head, byte[][] chunks, TimeSpan gap, string tail)
+    {
+        var content = new PacedContent(Encoding.ASCII.GetBytes(head), chunks, gap, Encoding.ASCII.GetBytes(tail));
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse($"multipart/form-data; boundary={Boundary}");
+        return content;
+    }
+
+    private sealed class PacedContent(byte[] head, byte[][] chunks, TimeSpan gap, byte[] tail) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+        {
+            await stream.WriteAsync(head, cancellationToken);
+            await stream.FlushAsync(cancellationToken);
+            foreach (var chunk in chunks)
+            {
+                await Task.Delay(gap, cancellationToken);
+                await stream.WriteAsync(chunk, cancellationToken);
+                await stream.FlushAsync(cancellationToken);
+            }
+
+            await stream.WriteAsync(tail, cancellationToken);
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
     }
 
     /// <summary>A stream with no length, so HttpClient sends it chunked.</summary>

@@ -3,6 +3,7 @@ using Switchyard.Dialects;
 using Switchyard.Forwarding;
 using Switchyard.Media;
 using Switchyard.Metering;
+using Switchyard.Pipeline.Steps;
 using Switchyard.Routing;
 
 namespace Switchyard.Pipeline.Operations;
@@ -19,6 +20,7 @@ internal sealed class TranscriptionOperation(SnapshotMonitor snapshots, RequestM
         var context = request.Context;
         var snapshot = snapshots.Current;
         var maxBodyBytes = snapshot.MaxBodyBytes;
+        ReadBodyStep.HoldToMinimumRate(context, snapshot.Options.Limits);
         await using var upload = await TranscriptionUpload.ReadAsync(context.Request, maxBodyBytes, UploadLimits.Of(snapshots.Current.Media), request.Aborted);
         request.ModelId = upload.Field("model") ?? throw GatewayException.InvalidRequest("'model' is required.", "model");
         request.Catalog = snapshot.Catalog;

@@ -34,7 +34,7 @@ internal sealed class GuardStep(RequestMeter meter, GatewayTelemetry telemetry, 
         catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status408RequestTimeout)
         {
             // Kestrel cut a body that arrived slower than limits.minBodyBytesPerSecond.
-            await ErrorResponses.WriteAsync(context, new GatewayError(GatewayErrorKind.RequestTimeout, "The request body arrived too slowly."), request.Dialect!);
+            await ErrorResponses.WriteAsync(context, GatewayError.BodyTooSlow(), request.Dialect!);
         }
         catch (BadHttpRequestException exception)
         {

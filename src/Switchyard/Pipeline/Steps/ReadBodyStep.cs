@@ -19,15 +19,23 @@ internal sealed class ReadBodyStep(SnapshotMonitor snapshots, BodyBudget budget,
 {
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// <c>limits.minBodyBytesPerSecond</c> for this request's body, on every route that reads one
+    /// (a transcription streams its upload without this step). 0 turns the check off: Kestrel's own
+    /// minimum (240 bytes a second) would apply otherwise.
+    /// </summary>
+    public static void HoldToMinimumRate(HttpContext context, LimitsOptions limits)
+    {
+        if (context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate)
+        {
+            rate.MinDataRate = limits.MinBodyBytesPerSecond > 0 ? new MinDataRate(limits.MinBodyBytesPerSecond, Grace) : null;
+        }
+    }
+
     public async Task InvokeAsync(GatewayRequest request, GatewayHandler next)
     {
         var limits = snapshots.Current.Options.Limits;
-        if (request.Context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate)
-        {
-            // 0 turns the check off: Kestrel's own minimum (240 bytes a second) would apply otherwise.
-            rate.MinDataRate = limits.MinBodyBytesPerSecond > 0 ? new MinDataRate(limits.MinBodyBytesPerSecond, Grace) : null;
-        }
-
+        HoldToMinimumRate(request.Context, limits);
         var body = await RequestBody.ReadAsync(request.Context.Request, limits.MaxBodyBytes, budget, limits.MaxBufferedBytes, request.Aborted);
         try
         {
