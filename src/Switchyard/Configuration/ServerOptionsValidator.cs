@@ -56,9 +56,10 @@ internal static class ServerOptionsValidator
             check.Problem("limits.maxBufferedBytes", "must be at least limits.maxBodyBytes, or no body of the largest size could be read");
         }
 
-        if (limits.MinBodyBytesPerSecond < 0 || double.IsNaN(limits.MinBodyBytesPerSecond))
+        if (!double.IsFinite(limits.MinBodyBytesPerSecond) || limits.MinBodyBytesPerSecond < 0)
         {
-            check.Problem("limits.minBodyBytesPerSecond", "must not be negative (0 turns the check off)");
+            // An infinite rate (an environment override can say "Infinity") would cut every body after the grace.
+            check.Problem("limits.minBodyBytesPerSecond", "must be a number of bytes, not negative (0 turns the check off)");
         }
     }
 

@@ -8,6 +8,27 @@ public sealed class SwitchyardOptionsValidatorTests
         SwitchyardOptionsValidator.Validate(new SwitchyardOptions { Observability = observability },
             name => environment is not null && environment.TryGetValue(name, out var value) ? value : null);
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void Rejects_a_minimum_body_rate_that_is_no_number_of_bytes(double rate)
+    {
+        var problems = SwitchyardOptionsValidator.Validate(new SwitchyardOptions { Limits = new LimitsOptions { MinBodyBytesPerSecond = rate } }, _ => null);
+
+        Assert.Contains(problems, problem => problem.Contains("limits.minBodyBytesPerSecond", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1024)]
+    public void Accepts_a_minimum_body_rate_of_zero_or_more(double rate)
+    {
+        var problems = SwitchyardOptionsValidator.Validate(new SwitchyardOptions { Limits = new LimitsOptions { MinBodyBytesPerSecond = rate } }, _ => null);
+
+        Assert.DoesNotContain(problems, problem => problem.Contains("limits.", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Accepts_the_default_observability_section()
     {
