@@ -17,13 +17,20 @@ public sealed class FinishingWaitTests
 
     private static readonly Caller OneAtATime = new() { KeyId = "one", Name = "one", MaxConcurrent = 1 };
 
-    [Fact]
-    public async Task A_slot_handed_back_just_after_the_refused_try_admits_the_request()
+    /// <summary>A limiter whose key's one slot is held by a request that is finishing.</summary>
+    private static async Task<(SteppedStore Store, KeyLimiter Limiter, KeyLease Finishing)> OneFinishingAsync()
     {
         var store = new SteppedStore();
         var limiter = new KeyLimiter(store);
         var finishing = (await limiter.AdmitRequestAsync(OneAtATime, new HeaderDictionary(), Cancel))!;
         finishing.MarkFinishing();
+        return (store, limiter, finishing);
+    }
+
+    [Fact]
+    public async Task A_slot_handed_back_just_after_the_refused_try_admits_the_request()
+    {
+        var (store, limiter, finishing) = await OneFinishingAsync();
 
         // The finishing request hands its slot back after the next request's try was refused, before it looks for something to wait for.
         store.AfterRefusal = () => finishing.ReleaseAsync(0, 0m, Cancel).AsTask();
@@ -54,10 +61,7 @@ public sealed class FinishingWaitTests
     [Fact]
     public async Task A_slot_handed_back_while_the_request_waits_admits_it()
     {
-        var store = new SteppedStore();
-        var limiter = new KeyLimiter(store);
-        var finishing = (await limiter.AdmitRequestAsync(OneAtATime, new HeaderDictionary(), Cancel))!;
-        finishing.MarkFinishing();
+        var (store, limiter, finishing) = await OneFinishingAsync();
 
         var next = limiter.AdmitRequestAsync(OneAtATime, new HeaderDictionary(), Cancel).AsTask();
         while (store.Tries < 2)

@@ -113,7 +113,7 @@ public sealed class BodyIndexTests
 
     private static readonly Gen<string> Text = Gen.OneOf(
         AnyOf("https://a.example/1.png", "http://10.0.0.5/x.pdf", "gs://bucket/x", "data:image/png;base64,AAAA", "DATA:application/pdf;base64,QUJD",
-            "image/png", "application/pdf", "", "http:\\/\\/b.example\\/", "caf\\u00e9 \\\"quoted\\\"", "\\u0064ata:image/png;base64,AAAA"),
+            "image/png", "application/pdf", "", "http:\\/\\/b.example\\/", "caf\\u00e9 \\\"quoted\\\"", "\\u0064ata:image/png;base64,AAAA", "\\ud800lone"),
         Gen.Int[257, 600].Select(n => new string('A', n)),
         Gen.Int[257, 600].Select(n => "data:image/jpeg;base64," + new string('B', n)),
         Gen.String[Gen.Char["abc é€😀"], 0, 20]);
