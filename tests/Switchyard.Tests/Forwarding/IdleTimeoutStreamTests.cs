@@ -58,6 +58,39 @@ public sealed class IdleTimeoutStreamTests
         Assert.True(call.Token.IsCancellationRequested);
     }
 
+    [Fact]
+    public async Task Reads_quicker_than_the_timers_slack_keep_the_call_alive_and_silence_is_cut_no_sooner_than_the_idle_time()
+    {
+        // The timer is re-armed once a slack (a quarter second here) has passed, not on every read:
+        // a call whose timer was never re-armed would be cut 2.25 s in, well within these 4 s of data.
+        var idle = TimeSpan.FromSeconds(2);
+        Assert.Equal(TimeSpan.FromMilliseconds(250), UpstreamCall.Slack(idle));
+        var (call, body, upstream) = Open(idle, CancellationToken.None);
+        using var disposeCall = call;
+
+        for (var i = 0; i < 40; i++)
+        {
+            var read = body.ReadAsync(new byte[16], CancellationToken.None).AsTask();
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+            await upstream.WriteAsync("x"u8.ToArray(), TestContext.Current.CancellationToken);
+            Assert.Equal(1, await read);
+        }
+
+        var silent = System.Diagnostics.Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => body.ReadAsync(new byte[16], CancellationToken.None).AsTask());
+
+        // Timers count in the system's coarse ticks: allow them that much earlier.
+        Assert.True(silent.Elapsed >= idle - TimeSpan.FromMilliseconds(50), $"cut after {silent.Elapsed}");
+        Assert.True(call.Token.IsCancellationRequested);
+    }
+
+    [Theory]
+    [InlineData(800, 100)]
+    [InlineData(600_000, 1_000)]
+    [InlineData(8, 1)]
+    public void The_slack_is_an_eighth_of_the_idle_time_and_at_most_a_second(int idleMs, int slackMs) =>
+        Assert.Equal(TimeSpan.FromMilliseconds(slackMs), UpstreamCall.Slack(TimeSpan.FromMilliseconds(idleMs)));
+
     private static (UpstreamCall Call, Stream Body, PipeWriter Upstream) Open(TimeSpan idle, CancellationToken caller)
     {
         var pipe = new Pipe();
