@@ -90,7 +90,9 @@ else
     max_streams=10000
     # 20,000 small frames a second in all: well below nginx's and the floor's saturation, so
     # the figure is each target's cost per frame with room to spare (a saturated one is flagged).
-    frames_args=(--streams 1000 --rate 20 --seconds 20 --ramp-seconds 5 --settle-seconds 3)
+    # Settled as long as a harness row warms up: started fresh, a gateway was still tiering its
+    # code 8 s in (README, "Fourteenth pass"), and the window would count that.
+    frames_args=(--streams 1000 --rate 20 --seconds 20 --ramp-seconds 5 --settle-seconds "$warmup")
 fi
 
 STAMP=$(date +%Y%m%d-%H%M%S)
