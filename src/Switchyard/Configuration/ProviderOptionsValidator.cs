@@ -5,6 +5,9 @@ namespace Switchyard.Configuration;
 /// <summary>The <c>providers</c> section: unique names, known types (each type checks its own settings), addresses and limits.</summary>
 internal static class ProviderOptionsValidator
 {
+    /// <summary>The longest wait a timeout may set: a day is past any use, and a timer cannot wait past ~49 days.</summary>
+    public const int MaxTimeoutSeconds = 86_400;
+
     public static void Validate(ConfigurationCheck check)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -38,9 +41,9 @@ internal static class ProviderOptionsValidator
             }
 
             check.Reference(path + ".apiKey", provider.ApiKey);
-            if (provider.TimeoutSeconds is <= 0)
+            if (provider.TimeoutSeconds is { } timeout)
             {
-                check.Problem(path + ".timeoutSeconds", "must be positive");
+                ServerOptionsValidator.ValidateWait(check, path + ".timeoutSeconds", timeout);
             }
 
             if (provider.Retries < 0)

@@ -70,14 +70,28 @@ internal static class ServerOptionsValidator
             check.Problem("routing.maxAttempts", "must be at least 1");
         }
 
-        if (routing.RetryBudgetSeconds <= 0 || routing.QueueTimeoutSeconds <= 0 || routing.BenchSeconds <= 0 || routing.BackoffMilliseconds < 0)
+        // Each is a timer's wait: NaN and Infinity (an environment override can say either) and
+        // anything past ~49 days would fail the request that starts it, not the configuration.
+        ValidateWait(check, "routing.retryBudgetSeconds", routing.RetryBudgetSeconds);
+        ValidateWait(check, "routing.queueTimeoutSeconds", routing.QueueTimeoutSeconds);
+        ValidateWait(check, "routing.benchSeconds", routing.BenchSeconds);
+        if (!(routing.BackoffMilliseconds >= 0 && routing.BackoffMilliseconds <= ProviderOptionsValidator.MaxTimeoutSeconds * 1000.0))
         {
-            check.Problem("routing", "retryBudgetSeconds, queueTimeoutSeconds and benchSeconds must be positive, backoffMilliseconds not negative");
+            check.Problem("routing.backoffMilliseconds", "must not be negative, and at most a day");
         }
 
         if (routing.MaxQueue < 0 || routing.BenchAfterFailures < 1)
         {
             check.Problem("routing", "maxQueue must not be negative and benchAfterFailures must be at least 1");
+        }
+    }
+
+    /// <summary>A number of seconds a timer waits: more than 0, at most a day.</summary>
+    public static void ValidateWait(ConfigurationCheck check, string path, double seconds)
+    {
+        if (!(seconds > 0 && seconds <= ProviderOptionsValidator.MaxTimeoutSeconds))
+        {
+            check.Problem(path, $"must be more than 0 and at most {ProviderOptionsValidator.MaxTimeoutSeconds} (a day)");
         }
     }
 

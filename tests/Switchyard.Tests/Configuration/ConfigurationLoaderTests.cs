@@ -78,6 +78,8 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [InlineData("""{"providers":[{"name":"a","type":"echo"}],"models":[{"id":"m","provider":"a"}],"keys":[{"key":"long-enough-key","name":"k","allowedModels":["other"]}]}""", "keys[0].allowedModels[0]: 'other' is not a model")]
     [InlineData("""{"storage":{"kind":"postgres"}}""", "storage.connectionString: is required for postgres storage")]
     [InlineData("""{"limits":{"maxBodyBytes":0}}""", "limits.maxBodyBytes: must be positive")]
+    [InlineData("""{"providers":[{"name":"a","type":"openai","baseUrl":"http://x/v1","timeoutSeconds":0}]}""", "providers[0].timeoutSeconds: must be more than 0 and at most 86400 (a day)")]
+    [InlineData("""{"providers":[{"name":"a","type":"openai","baseUrl":"http://x/v1","timeoutSeconds":1e9}]}""", "providers[0].timeoutSeconds: must be more than 0 and at most 86400 (a day)")]
     public void Reports_a_bad_file_with_the_path_of_the_problem(string json, string problem)
     {
         var loaded = Load(json);

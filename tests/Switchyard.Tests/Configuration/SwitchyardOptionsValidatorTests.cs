@@ -29,6 +29,61 @@ public sealed class SwitchyardOptionsValidatorTests
         Assert.DoesNotContain(problems, problem => problem.Contains("limits.", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(86_401)]
+    [InlineData(1e9)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void Rejects_a_provider_timeout_that_no_timer_could_wait(double seconds) =>
+        Assert.Contains("providers[0].timeoutSeconds: must be more than 0 and at most 86400 (a day)", ValidateTimeout(seconds));
+
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(600)]
+    [InlineData(86_400)]
+    public void Accepts_a_provider_timeout_up_to_a_day(double seconds) =>
+        Assert.DoesNotContain(ValidateTimeout(seconds), problem => problem.Contains("timeoutSeconds", StringComparison.Ordinal));
+
+    [Theory]
+    [InlineData("retryBudgetSeconds")]
+    [InlineData("queueTimeoutSeconds")]
+    [InlineData("benchSeconds")]
+    public void Rejects_a_routing_wait_that_no_timer_could_wait(string name)
+    {
+        foreach (var seconds in new[] { 0, -1, 86_401, 1e9, double.NaN, double.PositiveInfinity })
+        {
+            var routing = name switch
+            {
+                "retryBudgetSeconds" => new RoutingOptions { RetryBudgetSeconds = seconds },
+                "queueTimeoutSeconds" => new RoutingOptions { QueueTimeoutSeconds = seconds },
+                _ => new RoutingOptions { BenchSeconds = seconds },
+            };
+
+            var problems = SwitchyardOptionsValidator.Validate(new SwitchyardOptions { Routing = routing }, _ => null);
+
+            Assert.Contains($"routing.{name}: must be more than 0 and at most 86400 (a day)", problems);
+        }
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(86_400_001)]
+    [InlineData(double.NaN)]
+    public void Rejects_a_backoff_that_no_timer_could_wait(double milliseconds) =>
+        Assert.Contains(
+            "routing.backoffMilliseconds: must not be negative, and at most a day",
+            SwitchyardOptionsValidator.Validate(new SwitchyardOptions { Routing = new RoutingOptions { BackoffMilliseconds = milliseconds } }, _ => null));
+
+    [Fact]
+    public void Accepts_the_default_routing_section() =>
+        Assert.DoesNotContain(SwitchyardOptionsValidator.Validate(new SwitchyardOptions(), _ => null), problem => problem.StartsWith("routing", StringComparison.Ordinal));
+
+    private static IReadOnlyList<string> ValidateTimeout(double seconds) =>
+        SwitchyardOptionsValidator.Validate(
+            new SwitchyardOptions { Providers = [new ProviderOptions { Name = "a", Type = "echo", TimeoutSeconds = seconds }] }, _ => null);
+
     [Fact]
     public void Accepts_the_default_observability_section()
     {
