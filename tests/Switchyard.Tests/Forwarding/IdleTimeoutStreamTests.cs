@@ -46,13 +46,7 @@ public sealed class IdleTimeoutStreamTests
         using var disposeCall = call;
 
         // Data arriving within the timeout, over one and a half times its length in all, keeps the call alive.
-        for (var i = 0; i < 8; i++)
-        {
-            var read = body.ReadAsync(new byte[16], CancellationToken.None).AsTask();
-            await Task.Delay(400, TestContext.Current.CancellationToken);
-            await upstream.WriteAsync("x"u8.ToArray(), TestContext.Current.CancellationToken);
-            Assert.Equal(1, await read);
-        }
+        await FeedAsync(body, upstream, reads: 8, every: TimeSpan.FromMilliseconds(400));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => body.ReadAsync(new byte[16], CancellationToken.None).AsTask());
         Assert.True(call.Token.IsCancellationRequested);
@@ -68,13 +62,7 @@ public sealed class IdleTimeoutStreamTests
         var (call, body, upstream) = Open(idle, CancellationToken.None);
         using var disposeCall = call;
 
-        for (var i = 0; i < 40; i++)
-        {
-            var read = body.ReadAsync(new byte[16], CancellationToken.None).AsTask();
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-            await upstream.WriteAsync("x"u8.ToArray(), TestContext.Current.CancellationToken);
-            Assert.Equal(1, await read);
-        }
+        await FeedAsync(body, upstream, reads: 40, every: TimeSpan.FromMilliseconds(100));
 
         var silent = System.Diagnostics.Stopwatch.StartNew();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => body.ReadAsync(new byte[16], CancellationToken.None).AsTask());
@@ -90,6 +78,18 @@ public sealed class IdleTimeoutStreamTests
     [InlineData(8, 1)]
     public void The_slack_is_an_eighth_of_the_idle_time_and_at_most_a_second(int idleMs, int slackMs) =>
         Assert.Equal(TimeSpan.FromMilliseconds(slackMs), UpstreamCall.Slack(TimeSpan.FromMilliseconds(idleMs)));
+
+    /// <summary>Starts each read, then lets a byte arrive <paramref name="every"/> later; every read must get it.</summary>
+    private static async Task FeedAsync(Stream body, PipeWriter upstream, int reads, TimeSpan every)
+    {
+        for (var i = 0; i < reads; i++)
+        {
+            var read = body.ReadAsync(new byte[16], CancellationToken.None).AsTask();
+            await Task.Delay(every, TestContext.Current.CancellationToken);
+            await upstream.WriteAsync("x"u8.ToArray(), TestContext.Current.CancellationToken);
+            Assert.Equal(1, await read);
+        }
+    }
 
     private static (UpstreamCall Call, Stream Body, PipeWriter Upstream) Open(TimeSpan idle, CancellationToken caller)
     {
