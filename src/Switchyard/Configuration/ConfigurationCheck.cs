@@ -32,6 +32,25 @@ internal sealed class ConfigurationCheck(SwitchyardOptions options, Func<string,
 
     public void Problem(string path, string message) => _problems.Add($"{path}: {message}");
 
+    /// <summary>The longest wait a timeout or a timer's period may set: a day is past any use, and a timer cannot wait past ~49 days.</summary>
+    public const int MaxWaitSeconds = 86_400;
+
+    /// <summary>
+    /// Reports a duration that is not more than 0 and at most <paramref name="max"/> (named by
+    /// <paramref name="maxName"/>): NaN and Infinity reach here from an environment override, and a
+    /// value past what a timer or a date can hold would fail each request that uses it, not the load.
+    /// </summary>
+    public void Duration(string path, double value, double max, string maxName)
+    {
+        if (!(value > 0 && value <= max))
+        {
+            Problem(path, string.Create(CultureInfo.InvariantCulture, $"must be more than 0 and at most {max} ({maxName})"));
+        }
+    }
+
+    /// <summary><see cref="Duration"/> for a number of seconds a timer waits: at most a day.</summary>
+    public void Wait(string path, double seconds) => Duration(path, seconds, MaxWaitSeconds, "a day");
+
     /// <summary>An <c>env:NAME</c> value resolved; the value itself when it is not a reference.</summary>
     public string? Resolve(string? value) => EnvReferenceResolver.Resolve(value, environment);
 

@@ -5,9 +5,6 @@ namespace Switchyard.Configuration;
 /// <summary>The <c>providers</c> section: unique names, known types (each type checks its own settings), addresses and limits.</summary>
 internal static class ProviderOptionsValidator
 {
-    /// <summary>The longest wait a timeout may set: a day is past any use, and a timer cannot wait past ~49 days.</summary>
-    public const int MaxTimeoutSeconds = 86_400;
-
     public static void Validate(ConfigurationCheck check)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -43,7 +40,7 @@ internal static class ProviderOptionsValidator
             check.Reference(path + ".apiKey", provider.ApiKey);
             if (provider.TimeoutSeconds is { } timeout)
             {
-                ServerOptionsValidator.ValidateWait(check, path + ".timeoutSeconds", timeout);
+                check.Wait(path + ".timeoutSeconds", timeout);
             }
 
             if (provider.Retries < 0)

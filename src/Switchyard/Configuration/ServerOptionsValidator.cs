@@ -7,6 +7,9 @@ internal static class ServerOptionsValidator
 
     public const int MinimumMasterKeyLength = 32;
 
+    /// <summary>The longest <c>conversations.retentionDays</c>.</summary>
+    public const int MaxRetentionDays = 36_500;
+
     public static void Validate(ConfigurationCheck check)
     {
         var options = check.Options;
@@ -20,10 +23,8 @@ internal static class ServerOptionsValidator
         ValidateStorage(check, options.Storage);
         ValidateLimits(check, options.Limits);
         ValidateRouting(check, options.Routing);
-        if (options.Conversations.RetentionDays <= 0)
-        {
-            check.Problem("conversations.retentionDays", "must be positive");
-        }
+        // A stored answer's expiry is a date: a century keeps it far from the calendar's end.
+        check.Duration("conversations.retentionDays", options.Conversations.RetentionDays, MaxRetentionDays, "a century");
 
         ValidateMedia(check, options.Media);
     }
@@ -70,12 +71,10 @@ internal static class ServerOptionsValidator
             check.Problem("routing.maxAttempts", "must be at least 1");
         }
 
-        // Each is a timer's wait: NaN and Infinity (an environment override can say either) and
-        // anything past ~49 days would fail the request that starts it, not the configuration.
-        ValidateWait(check, "routing.retryBudgetSeconds", routing.RetryBudgetSeconds);
-        ValidateWait(check, "routing.queueTimeoutSeconds", routing.QueueTimeoutSeconds);
-        ValidateWait(check, "routing.benchSeconds", routing.BenchSeconds);
-        if (!(routing.BackoffMilliseconds >= 0 && routing.BackoffMilliseconds <= ProviderOptionsValidator.MaxTimeoutSeconds * 1000.0))
+        check.Wait("routing.retryBudgetSeconds", routing.RetryBudgetSeconds);
+        check.Wait("routing.queueTimeoutSeconds", routing.QueueTimeoutSeconds);
+        check.Wait("routing.benchSeconds", routing.BenchSeconds);
+        if (!(routing.BackoffMilliseconds >= 0 && routing.BackoffMilliseconds <= ConfigurationCheck.MaxWaitSeconds * 1000.0))
         {
             check.Problem("routing.backoffMilliseconds", "must not be negative, and at most a day");
         }
@@ -83,15 +82,6 @@ internal static class ServerOptionsValidator
         if (routing.MaxQueue < 0 || routing.BenchAfterFailures < 1)
         {
             check.Problem("routing", "maxQueue must not be negative and benchAfterFailures must be at least 1");
-        }
-    }
-
-    /// <summary>A number of seconds a timer waits: more than 0, at most a day.</summary>
-    public static void ValidateWait(ConfigurationCheck check, string path, double seconds)
-    {
-        if (!(seconds > 0 && seconds <= ProviderOptionsValidator.MaxTimeoutSeconds))
-        {
-            check.Problem(path, $"must be more than 0 and at most {ProviderOptionsValidator.MaxTimeoutSeconds} (a day)");
         }
     }
 

@@ -76,6 +76,25 @@ public sealed class SwitchyardOptionsValidatorTests
             "routing.backoffMilliseconds: must not be negative, and at most a day",
             SwitchyardOptionsValidator.Validate(new SwitchyardOptions { Routing = new RoutingOptions { BackoffMilliseconds = milliseconds } }, _ => null));
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(36_501)]
+    [InlineData(1e9)]
+    [InlineData(double.NaN)]
+    [InlineData(double.PositiveInfinity)]
+    public void Rejects_a_retention_no_expiry_date_could_hold(double days) =>
+        Assert.Contains(
+            "conversations.retentionDays: must be more than 0 and at most 36500 (a century)",
+            SwitchyardOptionsValidator.Validate(new SwitchyardOptions { Conversations = new ConversationsOptions { RetentionDays = days } }, _ => null));
+
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(36_500)]
+    public void Accepts_a_retention_up_to_a_century(double days) =>
+        Assert.DoesNotContain(
+            SwitchyardOptionsValidator.Validate(new SwitchyardOptions { Conversations = new ConversationsOptions { RetentionDays = days } }, _ => null),
+            problem => problem.StartsWith("conversations", StringComparison.Ordinal));
+
     [Fact]
     public void Accepts_the_default_routing_section() =>
         Assert.DoesNotContain(SwitchyardOptionsValidator.Validate(new SwitchyardOptions(), _ => null), problem => problem.StartsWith("routing", StringComparison.Ordinal));
