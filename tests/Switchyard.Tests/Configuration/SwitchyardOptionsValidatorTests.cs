@@ -83,17 +83,16 @@ public sealed class SwitchyardOptionsValidatorTests
     [InlineData(double.NaN)]
     [InlineData(double.PositiveInfinity)]
     public void Rejects_a_retention_no_expiry_date_could_hold(double days) =>
-        Assert.Contains(
-            "conversations.retentionDays: must be more than 0 and at most 36500 (a century)",
-            SwitchyardOptionsValidator.Validate(new SwitchyardOptions { Conversations = new ConversationsOptions { RetentionDays = days } }, _ => null));
+        Assert.Contains("conversations.retentionDays: must be more than 0 and at most 36500 (a century)", ValidateRetention(days));
 
     [Theory]
     [InlineData(0.5)]
     [InlineData(36_500)]
     public void Accepts_a_retention_up_to_a_century(double days) =>
-        Assert.DoesNotContain(
-            SwitchyardOptionsValidator.Validate(new SwitchyardOptions { Conversations = new ConversationsOptions { RetentionDays = days } }, _ => null),
-            problem => problem.StartsWith("conversations", StringComparison.Ordinal));
+        Assert.DoesNotContain(ValidateRetention(days), problem => problem.StartsWith("conversations", StringComparison.Ordinal));
+
+    private static IReadOnlyList<string> ValidateRetention(double days) =>
+        SwitchyardOptionsValidator.Validate(new SwitchyardOptions { Conversations = new ConversationsOptions { RetentionDays = days } }, _ => null);
 
     [Fact]
     public void Accepts_the_default_routing_section() =>
