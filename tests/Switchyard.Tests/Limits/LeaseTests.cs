@@ -176,6 +176,32 @@ public sealed class LeaseTests
         Assert.Equal(charged.Sum(), stillReserved);
     }
 
+    /// <summary>
+    /// A key at its one slot: the request refused for it waits for the one in flight and asks again
+    /// the moment it is released. The release hands the slot back to the database beside the
+    /// request's end; the next lease must not get there first and be refused for that very slot.
+    /// </summary>
+    [Fact]
+    public async Task A_slot_released_is_the_next_request_s_at_once()
+    {
+        await using var postgres = await TestPostgres.CreateAsync();
+        await using var database = new PostgresDatabase(postgres.ConnectionString);
+        await using var store = new PostgresRateLimitStore(database, Quick);
+        var admission = Ask("one-slot", slots: 1);
+        for (var round = 0; round < 100; round++)
+        {
+            var held = await store.TryAdmitAsync(admission, Cancel);
+            Assert.True(held.Admitted, $"round {round}: {held.Refusal}");
+            Assert.Equal(LimitRefusal.Concurrency, (await store.TryAdmitAsync(admission, Cancel)).Refusal);
+
+            await store.ReleaseAsync(admission, held.WindowStart, 10, 0m, Cancel);
+            var next = await store.TryAdmitAsync(admission, Cancel);
+
+            Assert.True(next.Admitted, $"round {round}: {next.Refusal}");
+            await store.ReleaseAsync(admission, next.WindowStart, 10, 0m, Cancel);
+        }
+    }
+
     [Fact]
     public async Task A_dead_process_slots_and_credits_come_back_after_the_lease_time()
     {

@@ -41,6 +41,9 @@ internal sealed class KeySlice
     /// <summary>Charges settled but not yet in the ledger; they stay in the slice until the ledger moves them to spent.</summary>
     public decimal CreditsHeld;
 
+    /// <summary>Units on their way back to the database without anyone waiting for them; the next lease waits for them first.</summary>
+    public Task Returning = Task.CompletedTask;
+
     /// <summary>The last grant gave no more than was needed: the key is near a limit, so units go back as soon as they are free.</summary>
     public bool Tight;
 

@@ -88,6 +88,16 @@ internal sealed class PostgresRateLimitStore : IRateLimitStore, IAsyncDisposable
                     return taken;
                 }
 
+                // Units this process handed back a moment ago may not be in the database yet: a
+                // lease asked before they are is refused for them (the request that waited for
+                // a finishing one to hand its slot back would get a 429 for that very slot).
+                Task returning;
+                lock (slice)
+                {
+                    returning = slice.Returning;
+                }
+
+                await returning.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 await EnsureHolderAsync(cancellationToken);
                 if (RebaseNeeded(slice, admission) is { } stale)
                 {
@@ -180,7 +190,7 @@ internal sealed class PostgresRateLimitStore : IRateLimitStore, IAsyncDisposable
         // Handed back beside the request's end rather than before it, so its ledger row is not held up.
         if (!surplus.Empty)
         {
-            _ = ReturnAsync(admission.KeyId, surplus, CancellationToken.None);
+            ReturnBeside(admission.KeyId, slice, surplus);
         }
 
         if (admission.Credits is not null && cost > held)
@@ -208,7 +218,7 @@ internal sealed class PostgresRateLimitStore : IRateLimitStore, IAsyncDisposable
 
         if (!surplus.Empty)
         {
-            _ = ReturnAsync(admission.KeyId, surplus, CancellationToken.None);
+            ReturnBeside(admission.KeyId, slice, surplus);
         }
 
         return ValueTask.CompletedTask;
@@ -320,10 +330,15 @@ internal sealed class PostgresRateLimitStore : IRateLimitStore, IAsyncDisposable
                 foreach (var (keyId, slice) in _slices)
                 {
                     LeaseReturn surplus;
+                    Task returning;
                     lock (slice)
                     {
                         surplus = slice.Surplus();
+                        returning = slice.Returning;
                     }
+
+                    // Returns still on their way finish before the holder's row goes.
+                    await returning.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
                     if (!surplus.Empty)
                     {
@@ -449,6 +464,19 @@ internal sealed class PostgresRateLimitStore : IRateLimitStore, IAsyncDisposable
         catch (PostgresException reclaimed) when (reclaimed.SqlState == "SY001")
         {
             return (Reclaimed, default);
+        }
+    }
+
+    /// <summary>
+    /// Hands units back without holding up the caller; the slice's next lease waits for it. Set
+    /// before the release returns, so before its lease signals a request waiting for the slot.
+    /// </summary>
+    private void ReturnBeside(string keyId, KeySlice slice, LeaseReturn surplus)
+    {
+        var returning = ReturnAsync(keyId, surplus, CancellationToken.None);
+        lock (slice)
+        {
+            slice.Returning = slice.Returning.IsCompleted ? returning : Task.WhenAll(slice.Returning, returning);
         }
     }
 
