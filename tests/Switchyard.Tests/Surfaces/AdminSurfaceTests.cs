@@ -100,6 +100,63 @@ public sealed class AdminSurfaceTests
         }
     }
 
+    /// <summary>A PATCH writes each field it names, to a value and back to null, and leaves the others as stored.</summary>
+    [Theory]
+    [InlineData(TestStorage.Sqlite)]
+    [InlineData(TestStorage.Postgres)]
+    public async Task A_patch_writes_every_field_it_names_and_no_other(string kind)
+    {
+        await using var storage = await TestStorage.CreateAsync(kind);
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var gateway = await StartAsync(upstream, storage);
+        using var admin = gateway.AdminClient();
+        var (teamId, _) = await AdminApi.CreateTeamAsync(gateway, new JsonObject { ["name"] = "patched-team", ["rpm"] = 10 });
+        var (keyId, _, _) = await AdminApi.CreateKeyAsync(gateway, new JsonObject { ["name"] = "patched", ["rpm"] = 60, ["tpm"] = 1000 });
+
+        async Task<JsonObject> PatchAsync(string path, string body)
+        {
+            using var response = await admin.PatchAsync(path, Requests.Json(body), Cancel);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return (await response.Content.ReadFromJsonAsync<JsonObject>(Cancel))!;
+        }
+
+        var set = await PatchAsync("/admin/keys/" + keyId, $$"""
+            {"allowedModels":["gpt-test","gpt-other"],"maxConcurrent":9,"credits":7.25,"expiresAt":"2098-02-03T04:05:06Z","team":"{{teamId}}"}
+            """);
+        var key = await AdminApi.KeyAsync(gateway, keyId);
+        var cleared = await PatchAsync("/admin/keys/" + keyId, """{"allowedModels":null,"maxConcurrent":null,"credits":null,"expiresAt":null,"team":null,"tpm":null}""");
+        var teamSet = await PatchAsync("/admin/teams/" + teamId, """{"name":"renamed-team","tpm":5000,"maxConcurrent":3,"credits":12.5}""");
+        var team = await AdminApi.TeamAsync(gateway, teamId);
+        var teamCleared = await PatchAsync("/admin/teams/" + teamId, """{"rpm":null,"credits":null}""");
+
+        foreach (var written in new[] { set, key })
+        {
+            Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""["gpt-other","gpt-test"]"""), written["allowedModels"]), written.ToJsonString());
+            Assert.Equal(9, (int?)written["maxConcurrent"]);
+            Assert.Equal(7.25m, (decimal?)written["credits"]!["granted"]);
+            Assert.Equal("2098-02-03T04:05:06.000Z", (string?)written["expiresAt"]);
+            Assert.Equal(teamId, (string?)written["team"]);
+            Assert.Equal(("patched", 60, 1000), ((string?)written["name"], (int?)written["rpm"], (int?)written["tpm"]));
+        }
+
+        Assert.Null(cleared["allowedModels"]);
+        Assert.Null(cleared["maxConcurrent"]);
+        Assert.Null(cleared["credits"]);
+        Assert.Null(cleared["expiresAt"]);
+        Assert.Null(cleared["team"]);
+        Assert.Null(cleared["tpm"]);
+        Assert.Equal(("patched", 60), ((string?)cleared["name"], (int?)cleared["rpm"]));
+        foreach (var written in new[] { teamSet, team })
+        {
+            Assert.Equal(("renamed-team", 10, 5000, 3), ((string?)written["name"], (int?)written["rpm"], (int?)written["tpm"], (int?)written["maxConcurrent"]));
+            Assert.Equal(12.5m, (decimal?)written["credits"]!["granted"]);
+        }
+
+        Assert.Null(teamCleared["rpm"]);
+        Assert.Null(teamCleared["credits"]);
+        Assert.Equal(("renamed-team", 5000, 3), ((string?)teamCleared["name"], (int?)teamCleared["tpm"], (int?)teamCleared["maxConcurrent"]));
+    }
+
     [Theory]
     [InlineData(TestStorage.Sqlite)]
     [InlineData(TestStorage.Postgres)]

@@ -68,7 +68,7 @@ internal sealed class PostgresConversationStore(PostgresDatabase database) : ICo
         return await connection.ExecuteAsync("DELETE FROM responses WHERE expires_at <= @now;", new { now = now.UtcDateTime });
     }
 
-    private sealed class Row
+    internal sealed class Row
     {
         public string Id { get; set; } = "";
 

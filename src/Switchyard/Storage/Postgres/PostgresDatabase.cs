@@ -18,8 +18,6 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     private readonly SemaphoreSlim _migrated = new(1, 1);
     private bool _isMigrated;
 
-    static PostgresDatabase() => DefaultTypeMap.MatchNamesWithUnderscores = true;
-
     /// <summary>Connections a process opens at most for the stores and for the counters, unless the connection string sets <c>Maximum Pool Size</c>.</summary>
     public const int DefaultPoolSize = 20;
 
@@ -85,7 +83,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
 
             await using var connection = await OpenAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(@lock);", new { @lock = MigrationLock }, transaction);
+            await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(@migrationLock);", new { migrationLock = MigrationLock }, transaction);
             await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL);", transaction: transaction);
             var version = await connection.ExecuteScalarAsync<int?>("SELECT MAX(version) FROM schema_version;", transaction: transaction) ?? 0;
             for (var step = version; step < PostgresMigrations.Steps.Length; step++)

@@ -12,7 +12,7 @@ internal sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
 
     /// <summary>A key is moved only into a team that exists, checked in the statement that moves it.</summary>
     private static string TeamExists(KeyChanges changes) =>
-        changes.Team is { Set: true, Value: not null } ? "AND EXISTS (SELECT 1 FROM teams WHERE teams.id = @team_id)" : "";
+        changes.Team is { Set: true, Value: not null } ? "AND EXISTS (SELECT 1 FROM teams WHERE teams.id = @TeamId)" : "";
 
     public Task InitializeAsync(CancellationToken cancellationToken) => database.MigrateAsync(cancellationToken);
 
@@ -40,7 +40,7 @@ internal sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
     public async Task<IReadOnlyList<(string Hash, DateTimeOffset CreatedAt)>> ListHashesAsync(DateTimeOffset? since, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(string Hash, DateTime CreatedAt)>(
+        var rows = await connection.QueryAsync<HashRow>(
             "SELECT hash, created_at FROM keys WHERE revoked_at IS NULL AND (@since::timestamptz IS NULL OR created_at >= @since);",
             new { since = since?.UtcDateTime });
         return rows.Select(r => (r.Hash, Utc(r.CreatedAt)!.Value)).ToList();
@@ -75,32 +75,32 @@ internal sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
             return await GetAsync(id, cancellationToken);
         }
 
+        // The row's members carry the values; only those the statement names are bound.
         var sets = new List<string>();
-        var parameters = new DynamicParameters();
-        parameters.Add("id", id);
-        void Set<T>(Change<T> change, string column, Func<T, object?> value)
+        var values = new KeyRow { Id = id };
+        void Set<T>(Change<T> change, string column, string member, Action<T> assign)
         {
             if (change.Set)
             {
-                sets.Add($"{column} = @{column}");
-                parameters.Add(column, value(change.Value));
+                sets.Add($"{column} = @{member}");
+                assign(change.Value);
             }
         }
 
-        Set(changes.Name, "name", name => name);
-        Set(changes.AllowedModels, "allowed_models", models => models is null ? null : JsonSerializer.Serialize(models.ToList(), StorageJsonContext.Default.ListString));
-        Set(changes.Rpm, "rpm", rpm => rpm);
-        Set(changes.Tpm, "tpm", tpm => tpm);
-        Set(changes.MaxConcurrent, "max_concurrent", slots => slots);
-        Set(changes.Credits, "credits", credits => credits);
-        Set(changes.Team, "team_id", team => team);
-        Set(changes.ExpiresAt, "expires_at", expires => expires?.UtcDateTime);
+        Set(changes.Name, "name", nameof(KeyRow.Name), name => values.Name = name);
+        Set(changes.AllowedModels, "allowed_models", nameof(KeyRow.AllowedModels), models => values.AllowedModels = models is null ? null : JsonSerializer.Serialize(models.ToList(), StorageJsonContext.Default.ListString));
+        Set(changes.Rpm, "rpm", nameof(KeyRow.Rpm), rpm => values.Rpm = rpm);
+        Set(changes.Tpm, "tpm", nameof(KeyRow.Tpm), tpm => values.Tpm = tpm);
+        Set(changes.MaxConcurrent, "max_concurrent", nameof(KeyRow.MaxConcurrent), slots => values.MaxConcurrent = slots);
+        Set(changes.Credits, "credits", nameof(KeyRow.Credits), credits => values.Credits = credits);
+        Set(changes.Team, "team_id", nameof(KeyRow.TeamId), team => values.TeamId = team);
+        Set(changes.ExpiresAt, "expires_at", nameof(KeyRow.ExpiresAt), expires => values.ExpiresAt = expires?.UtcDateTime);
 
         await using var connection = await database.OpenAsync(cancellationToken);
         try
         {
             var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(
-                $"UPDATE keys SET {string.Join(", ", sets)} WHERE id = @id {TeamExists(changes)} RETURNING {Columns};", parameters);
+                $"UPDATE keys SET {string.Join(", ", sets)} WHERE id = @Id {TeamExists(changes)} RETURNING {Columns};", values);
             return row?.ToRecord();
         }
         catch (Npgsql.PostgresException exception) when (exception.SqlState == Npgsql.PostgresErrorCodes.ForeignKeyViolation)
@@ -145,7 +145,14 @@ internal sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
     }
 
     /// <summary>The row as stored; times are timestamptz, read back as UTC.</summary>
-    private sealed class KeyRow
+    internal sealed class HashRow
+    {
+        public string Hash { get; set; } = "";
+
+        public DateTime CreatedAt { get; set; }
+    }
+
+    internal sealed class KeyRow
     {
         public string Id { get; set; } = "";
 
@@ -190,20 +197,21 @@ internal sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
             TeamId = TeamId,
         };
 
-        public static object Parameters(KeyRecord key) => new
+        /// <summary>The row to insert for a key (typed, so the build-time query code binds its members).</summary>
+        public static KeyRow Parameters(KeyRecord key) => new()
         {
-            key.Id,
-            key.Name,
-            key.Prefix,
-            key.Hash,
+            Id = key.Id,
+            Name = key.Name,
+            Prefix = key.Prefix,
+            Hash = key.Hash,
             AllowedModels = key.AllowedModels is null ? null : JsonSerializer.Serialize(key.AllowedModels.ToList(), StorageJsonContext.Default.ListString),
-            key.Rpm,
-            key.Tpm,
-            key.MaxConcurrent,
-            key.Credits,
+            Rpm = key.Rpm,
+            Tpm = key.Tpm,
+            MaxConcurrent = key.MaxConcurrent,
+            Credits = key.Credits,
             ExpiresAt = key.ExpiresAt?.UtcDateTime,
             CreatedAt = key.CreatedAt.UtcDateTime,
-            key.TeamId,
+            TeamId = key.TeamId,
         };
     }
 

@@ -96,7 +96,7 @@ internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRat
             // A lease already reclaimed gave its credits back, so its charges only add to spent.
             if (held.Count > 0)
             {
-                var rows = await connection.QueryAsync<(string KeyId, Guid Holder)>(
+                var rows = await connection.QueryAsync<LeaseRow>(
                     """
                     UPDATE key_leases l SET credits = l.credits - c.h
                     FROM unnest(@keys, @holders, @held) AS c(k, o, h)
@@ -105,7 +105,7 @@ internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRat
                     """,
                     new { keys = held.Select(h => h.KeyId).ToArray(), holders = held.Select(h => h.Holder).ToArray(), held = held.Select(h => h.Held).ToArray() },
                     transaction);
-                fromLease.UnionWith(rows);
+                fromLease.UnionWith(rows.Select(row => (row.KeyId, row.Holder)));
             }
 
             // The whole cost becomes spent; only the part that was held leaves the reservation.
@@ -171,7 +171,7 @@ internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRat
     {
         await database.MigrateAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(string KeyId, decimal Spent)>(
+        var rows = await connection.QueryAsync<SpentRow>(
             "SELECT key_id, spent FROM key_state WHERE spent <> 0 AND NOT starts_with(key_id, @prefix);", new { prefix = TeamIds.Prefix });
         return rows.ToDictionary(r => r.KeyId, r => r.Spent, StringComparer.Ordinal);
     }
@@ -183,9 +183,9 @@ internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRat
     {
         await database.MigrateAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(string TeamId, decimal Spent)>(
+        var rows = await connection.QueryAsync<SpentRow>(
             "SELECT key_id, spent FROM key_state WHERE spent <> 0 AND starts_with(key_id, @prefix);", new { prefix = TeamIds.Prefix });
-        return rows.ToDictionary(r => r.TeamId, r => r.Spent, StringComparer.Ordinal);
+        return rows.ToDictionary(r => r.KeyId, r => r.Spent, StringComparer.Ordinal);
     }
 
     public async Task<IReadOnlyList<UsageSummary>> SummarizeAsync(UsageFilter filter, CancellationToken cancellationToken)
@@ -222,21 +222,61 @@ internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRat
         return rows.Select(r => r.ToRecord()).ToList();
     }
 
-    private static object Parameters(UsageFilter filter) => new
+    private static FilterArgs Parameters(UsageFilter filter) => new()
     {
-        filter.KeyId,
-        filter.TeamId,
-        filter.Model,
-        filter.Status,
-        filter.Surface,
-        filter.RequestId,
+        KeyId = filter.KeyId,
+        TeamId = filter.TeamId,
+        Model = filter.Model,
+        Status = filter.Status,
+        Surface = filter.Surface,
+        RequestId = filter.RequestId,
         Since = filter.Since?.UtcDateTime,
         Until = filter.Until?.UtcDateTime,
-        filter.Limit,
-        filter.Offset,
+        Limit = filter.Limit,
+        Offset = filter.Offset,
     };
 
-    private sealed class SummaryRow
+    /// <summary>A lease a held charge left.</summary>
+    internal sealed class LeaseRow
+    {
+        public string KeyId { get; set; } = "";
+
+        public Guid Holder { get; set; }
+    }
+
+    /// <summary>A key's or team's spending (a team's key_state row is keyed by its prefixed id).</summary>
+    internal sealed class SpentRow
+    {
+        public string KeyId { get; set; } = "";
+
+        public decimal Spent { get; set; }
+    }
+
+    /// <summary>A filter's values, bound by name to the clauses <see cref="UsageFilterSql"/> writes.</summary>
+    internal sealed class FilterArgs
+    {
+        public string? KeyId { get; init; }
+
+        public string? TeamId { get; init; }
+
+        public string? Model { get; init; }
+
+        public int? Status { get; init; }
+
+        public string? Surface { get; init; }
+
+        public string? RequestId { get; init; }
+
+        public DateTime? Since { get; init; }
+
+        public DateTime? Until { get; init; }
+
+        public int Limit { get; init; }
+
+        public int Offset { get; init; }
+    }
+
+    internal sealed class SummaryRow
     {
         public DateTime Day { get; set; }
 
@@ -261,7 +301,7 @@ internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRat
         public decimal Cost { get; set; }
     }
 
-    private sealed class RequestRow
+    internal sealed class RequestRow
     {
         public string RequestId { get; set; } = "";
 

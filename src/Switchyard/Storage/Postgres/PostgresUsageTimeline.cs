@@ -20,7 +20,7 @@ internal sealed class PostgresUsageTimeline(PostgresDatabase database) : IUsageT
         return rows.Select(r => new TimelinePoint(new DateTimeOffset(DateTime.SpecifyKind(r.Bucket, DateTimeKind.Utc)), r.Requests, r.Errors, r.Tokens, r.Cost)).ToList();
     }
 
-    private sealed class Row
+    internal sealed class Row
     {
         public DateTime Bucket { get; set; }
 

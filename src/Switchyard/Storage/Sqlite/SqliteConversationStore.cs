@@ -65,7 +65,7 @@ internal sealed class SqliteConversationStore(SqliteDatabase database) : IConver
         return await connection.ExecuteAsync("DELETE FROM responses WHERE expires_at <= @now;", new { now = SqliteKeyStore.Format(now) });
     }
 
-    private sealed class Row
+    internal sealed class Row
     {
         public string Id { get; set; } = "";
 

@@ -10,9 +10,6 @@ internal sealed class SqliteDatabase : IDisposable, IAsyncDisposable
     private readonly SemaphoreSlim _migrated = new(1, 1);
     private bool _isMigrated;
 
-    // Columns are snake_case; Dapper maps them onto PascalCase properties with this switch.
-    static SqliteDatabase() => DefaultTypeMap.MatchNamesWithUnderscores = true;
-
     public SqliteDatabase(string path)
     {
         _connectionString = new SqliteConnectionStringBuilder

@@ -34,7 +34,7 @@ internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
     public async Task<IReadOnlyList<(string Hash, DateTimeOffset CreatedAt)>> ListHashesAsync(DateTimeOffset? since, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(string Hash, string CreatedAt)>(
+        var rows = await connection.QueryAsync<HashRow>(
             "SELECT hash, created_at FROM keys WHERE revoked_at IS NULL AND (@since IS NULL OR created_at >= @since);",
             new { since = since is { } at ? Format(at) : null });
         return rows.Select(r => (r.Hash, Parse(r.CreatedAt) ?? DateTimeOffset.UnixEpoch)).ToList();
@@ -60,30 +60,30 @@ internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
             return await GetAsync(id, cancellationToken);
         }
 
+        // The row's members carry the values; only those the statement names are bound.
         var sets = new List<string>();
-        var parameters = new DynamicParameters();
-        parameters.Add("id", id);
-        void Set<T>(Change<T> change, string column, Func<T, object?> value)
+        var values = new KeyRow { Id = id };
+        void Set<T>(Change<T> change, string column, string member, Action<T> assign)
         {
             if (change.Set)
             {
-                sets.Add($"{column} = @{column}");
-                parameters.Add(column, value(change.Value));
+                sets.Add($"{column} = @{member}");
+                assign(change.Value);
             }
         }
 
-        Set(changes.Name, "name", name => name);
-        Set(changes.AllowedModels, "allowed_models", models => models is null ? null : JsonSerializer.Serialize(models.ToList(), StorageJsonContext.Default.ListString));
-        Set(changes.Rpm, "rpm", rpm => rpm);
-        Set(changes.Tpm, "tpm", tpm => tpm);
-        Set(changes.MaxConcurrent, "max_concurrent", slots => slots);
-        Set(changes.Credits, "credits", credits => credits?.ToString(CultureInfo.InvariantCulture));
-        Set(changes.Team, "team_id", team => team);
-        Set(changes.ExpiresAt, "expires_at", expires => expires is { } at ? Format(at) : null);
+        Set(changes.Name, "name", nameof(KeyRow.Name), name => values.Name = name);
+        Set(changes.AllowedModels, "allowed_models", nameof(KeyRow.AllowedModels), models => values.AllowedModels = models is null ? null : JsonSerializer.Serialize(models.ToList(), StorageJsonContext.Default.ListString));
+        Set(changes.Rpm, "rpm", nameof(KeyRow.Rpm), rpm => values.Rpm = rpm);
+        Set(changes.Tpm, "tpm", nameof(KeyRow.Tpm), tpm => values.Tpm = tpm);
+        Set(changes.MaxConcurrent, "max_concurrent", nameof(KeyRow.MaxConcurrent), slots => values.MaxConcurrent = slots);
+        Set(changes.Credits, "credits", nameof(KeyRow.Credits), credits => values.Credits = credits?.ToString(CultureInfo.InvariantCulture));
+        Set(changes.Team, "team_id", nameof(KeyRow.TeamId), team => values.TeamId = team);
+        Set(changes.ExpiresAt, "expires_at", nameof(KeyRow.ExpiresAt), expires => values.ExpiresAt = expires is { } at ? Format(at) : null);
 
         await using var connection = await OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(
-            $"UPDATE keys SET {string.Join(", ", sets)} WHERE id = @id {TeamExists(changes)} RETURNING {Columns};", parameters);
+            $"UPDATE keys SET {string.Join(", ", sets)} WHERE id = @Id {TeamExists(changes)} RETURNING {Columns};", values);
         return row?.ToRecord();
     }
 
@@ -138,7 +138,7 @@ internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
 
     /// <summary>A key is moved only into a team that exists, checked in the statement that moves it.</summary>
     private static string TeamExists(KeyChanges changes) =>
-        changes.Team is { Set: true, Value: not null } ? "AND EXISTS (SELECT 1 FROM teams WHERE teams.id = @team_id)" : "";
+        changes.Team is { Set: true, Value: not null } ? "AND EXISTS (SELECT 1 FROM teams WHERE teams.id = @TeamId)" : "";
 
     internal static string Format(DateTimeOffset value) => value.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
 
@@ -146,7 +146,14 @@ internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         value is null ? null : DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
     /// <summary>The row as stored: times as ISO 8601 text, credits as invariant decimal text, the allow-list as a JSON array.</summary>
-    private sealed class KeyRow
+    internal sealed class HashRow
+    {
+        public string Hash { get; set; } = "";
+
+        public string CreatedAt { get; set; } = "";
+    }
+
+    internal sealed class KeyRow
     {
         public string Id { get; set; } = "";
 
@@ -191,20 +198,21 @@ internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
             TeamId = TeamId,
         };
 
-        public static object From(KeyRecord key) => new
+        /// <summary>The row to insert for a key (typed, so the build-time query code binds its members).</summary>
+        public static KeyRow From(KeyRecord key) => new()
         {
-            key.Id,
-            key.Name,
-            key.Prefix,
-            key.Hash,
+            Id = key.Id,
+            Name = key.Name,
+            Prefix = key.Prefix,
+            Hash = key.Hash,
             AllowedModels = key.AllowedModels is null ? null : JsonSerializer.Serialize(key.AllowedModels.ToList(), StorageJsonContext.Default.ListString),
-            key.Rpm,
-            key.Tpm,
-            key.MaxConcurrent,
+            Rpm = key.Rpm,
+            Tpm = key.Tpm,
+            MaxConcurrent = key.MaxConcurrent,
             Credits = key.Credits?.ToString(CultureInfo.InvariantCulture),
             ExpiresAt = key.ExpiresAt is { } expires ? Format(expires) : null,
             CreatedAt = Format(key.CreatedAt),
-            key.TeamId,
+            TeamId = key.TeamId,
         };
     }
 }

@@ -65,28 +65,28 @@ internal sealed class SqliteTeamStore(SqliteDatabase database) : ITeamStore
             return await GetAsync(id, cancellationToken) is { } unchanged ? (TeamWrite.Done, unchanged) : (TeamWrite.NotFound, null);
         }
 
+        // The row's members carry the values; only those the statement names are bound.
         var sets = new List<string>();
-        var parameters = new DynamicParameters();
-        parameters.Add("id", id);
-        void Set<T>(Change<T> change, string column, Func<T, object?> value)
+        var values = new TeamRow { Id = id };
+        void Set<T>(Change<T> change, string column, string member, Action<T> assign)
         {
             if (change.Set)
             {
-                sets.Add($"{column} = @{column}");
-                parameters.Add(column, value(change.Value));
+                sets.Add($"{column} = @{member}");
+                assign(change.Value);
             }
         }
 
-        Set(changes.Name, "name", name => name);
-        Set(changes.Rpm, "rpm", rpm => rpm);
-        Set(changes.Tpm, "tpm", tpm => tpm);
-        Set(changes.MaxConcurrent, "max_concurrent", slots => slots);
-        Set(changes.Credits, "credits", credits => credits?.ToString(CultureInfo.InvariantCulture));
+        Set(changes.Name, "name", nameof(TeamRow.Name), name => values.Name = name);
+        Set(changes.Rpm, "rpm", nameof(TeamRow.Rpm), rpm => values.Rpm = rpm);
+        Set(changes.Tpm, "tpm", nameof(TeamRow.Tpm), tpm => values.Tpm = tpm);
+        Set(changes.MaxConcurrent, "max_concurrent", nameof(TeamRow.MaxConcurrent), slots => values.MaxConcurrent = slots);
+        Set(changes.Credits, "credits", nameof(TeamRow.Credits), credits => values.Credits = credits?.ToString(CultureInfo.InvariantCulture));
 
         await using var connection = await OpenAsync(cancellationToken);
         try
         {
-            var row = await connection.QuerySingleOrDefaultAsync<TeamRow>($"UPDATE teams SET {string.Join(", ", sets)} WHERE id = @id RETURNING {Columns};", parameters);
+            var row = await connection.QuerySingleOrDefaultAsync<TeamRow>($"UPDATE teams SET {string.Join(", ", sets)} WHERE id = @Id RETURNING {Columns};", values);
             return row is null ? (TeamWrite.NotFound, null) : (TeamWrite.Done, row.ToRecord());
         }
         catch (SqliteException exception) when (exception.SqliteErrorCode == Constraint)
@@ -142,7 +142,7 @@ internal sealed class SqliteTeamStore(SqliteDatabase database) : ITeamStore
     }
 
     /// <summary>The row as stored: the time as ISO 8601 text, credits as invariant decimal text.</summary>
-    private sealed class TeamRow
+    internal sealed class TeamRow
     {
         public string Id { get; set; } = "";
 

@@ -128,8 +128,8 @@ internal sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
     {
         await database.MigrateAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(string KeyId, long Units)>("SELECT key_id, SUM(cost_e8) FROM requests GROUP BY key_id;");
-        return rows.ToDictionary(r => r.KeyId, r => r.Units / CostUnit, StringComparer.Ordinal);
+        var rows = await connection.QueryAsync<SpentRow>("SELECT key_id AS id, SUM(cost_e8) AS units FROM requests GROUP BY key_id;");
+        return rows.ToDictionary(r => r.Id, r => r.Units / CostUnit, StringComparer.Ordinal);
     }
 
     public async Task<decimal> TeamSpentAsync(string teamId, CancellationToken cancellationToken)
@@ -144,8 +144,8 @@ internal sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
     {
         await database.MigrateAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(string TeamId, long Units)>("SELECT team_id, SUM(cost_e8) FROM requests WHERE team_id IS NOT NULL GROUP BY team_id;");
-        return rows.ToDictionary(r => r.TeamId, r => r.Units / CostUnit, StringComparer.Ordinal);
+        var rows = await connection.QueryAsync<SpentRow>("SELECT team_id AS id, SUM(cost_e8) AS units FROM requests WHERE team_id IS NOT NULL GROUP BY team_id;");
+        return rows.ToDictionary(r => r.Id, r => r.Units / CostUnit, StringComparer.Ordinal);
     }
 
     public async Task<IReadOnlyList<UsageSummary>> SummarizeAsync(UsageFilter filter, CancellationToken cancellationToken)
@@ -182,25 +182,57 @@ internal sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
         return rows.Select(r => r.ToRecord()).ToList();
     }
 
-    private static object Parameters(UsageFilter filter) => new
+    private static FilterArgs Parameters(UsageFilter filter) => new()
     {
-        filter.KeyId,
-        filter.TeamId,
-        filter.Model,
-        filter.Status,
-        filter.Surface,
-        filter.RequestId,
+        KeyId = filter.KeyId,
+        TeamId = filter.TeamId,
+        Model = filter.Model,
+        Status = filter.Status,
+        Surface = filter.Surface,
+        RequestId = filter.RequestId,
         Since = filter.Since is { } since ? SqliteKeyStore.Format(since) : null,
         Until = filter.Until is { } until ? SqliteKeyStore.Format(until) : null,
-        filter.Limit,
-        filter.Offset,
+        Limit = filter.Limit,
+        Offset = filter.Offset,
     };
 
     private static long ToUnits(decimal cost) => (long)Math.Round(cost * CostUnit, MidpointRounding.AwayFromZero);
 
     internal static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private sealed class SummaryRow
+    /// <summary>A key's or team's spending, in the ledger's units.</summary>
+    internal sealed class SpentRow
+    {
+        public string Id { get; set; } = "";
+
+        public long Units { get; set; }
+    }
+
+    /// <summary>A filter's values, bound by name to the clauses <see cref="UsageFilterSql"/> writes.</summary>
+    internal sealed class FilterArgs
+    {
+        public string? KeyId { get; init; }
+
+        public string? TeamId { get; init; }
+
+        public string? Model { get; init; }
+
+        public int? Status { get; init; }
+
+        public string? Surface { get; init; }
+
+        public string? RequestId { get; init; }
+
+        public string? Since { get; init; }
+
+        public string? Until { get; init; }
+
+        public int Limit { get; init; }
+
+        public int Offset { get; init; }
+    }
+
+    internal sealed class SummaryRow
     {
         public string Day { get; set; } = "";
 
@@ -225,7 +257,7 @@ internal sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
         public long CostE8 { get; set; }
     }
 
-    private sealed class RequestRow
+    internal sealed class RequestRow
     {
         public string RequestId { get; set; } = "";
 

@@ -24,7 +24,7 @@ internal sealed class SqliteUsageTimeline(SqliteDatabase database) : IUsageTimel
             r.Requests, r.Errors, r.Tokens, r.CostE8 / 100_000_000m)).ToList();
     }
 
-    private sealed class Row
+    internal sealed class Row
     {
         public string Bucket { get; set; } = "";
 
