@@ -51,4 +51,43 @@ internal static class UsageFilterSql
 
         return clauses.Count == 0 ? "" : "WHERE " + string.Join(" AND ", clauses);
     }
+
+    /// <summary>The filter's values as the clauses bind them, its times in the store's own form (ISO 8601 text, or UTC).</summary>
+    public static UsageFilterArgs Arguments(UsageFilter filter, Func<DateTimeOffset, object> time) => new()
+    {
+        KeyId = filter.KeyId,
+        TeamId = filter.TeamId,
+        Model = filter.Model,
+        Status = filter.Status,
+        Surface = filter.Surface,
+        RequestId = filter.RequestId,
+        Since = filter.Since is { } since ? time(since) : null,
+        Until = filter.Until is { } until ? time(until) : null,
+        Limit = filter.Limit,
+        Offset = filter.Offset,
+    };
+}
+
+/// <summary>A <see cref="UsageFilter"/>'s values, bound by name; only those the statement names are bound.</summary>
+internal sealed class UsageFilterArgs
+{
+    public string? KeyId { get; init; }
+
+    public string? TeamId { get; init; }
+
+    public string? Model { get; init; }
+
+    public int? Status { get; init; }
+
+    public string? Surface { get; init; }
+
+    public string? RequestId { get; init; }
+
+    public object? Since { get; init; }
+
+    public object? Until { get; init; }
+
+    public int Limit { get; init; }
+
+    public int Offset { get; init; }
 }

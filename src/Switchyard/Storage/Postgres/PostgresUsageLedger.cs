@@ -201,7 +201,7 @@ internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRat
             GROUP BY day, key_id, model, team_id
             ORDER BY day, key_id, model, team_id;
             """,
-            Parameters(filter));
+            UsageFilterSql.Arguments(filter, static at => at.UtcDateTime));
         return rows.Select(r => new UsageSummary(r.Day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), r.KeyId, r.Model,
             r.Requests, r.InputTokens, r.CachedInputTokens, r.CacheWriteTokens, r.OutputTokens, r.ReasoningTokens, r.Cost, r.TeamId)).ToList();
     }
@@ -218,23 +218,9 @@ internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRat
             ORDER BY created_at DESC, request_id DESC
             LIMIT @Limit OFFSET @Offset;
             """,
-            Parameters(filter));
+            UsageFilterSql.Arguments(filter, static at => at.UtcDateTime));
         return rows.Select(r => r.ToRecord()).ToList();
     }
-
-    private static FilterArgs Parameters(UsageFilter filter) => new()
-    {
-        KeyId = filter.KeyId,
-        TeamId = filter.TeamId,
-        Model = filter.Model,
-        Status = filter.Status,
-        Surface = filter.Surface,
-        RequestId = filter.RequestId,
-        Since = filter.Since?.UtcDateTime,
-        Until = filter.Until?.UtcDateTime,
-        Limit = filter.Limit,
-        Offset = filter.Offset,
-    };
 
     /// <summary>A lease a held charge left.</summary>
     internal sealed class LeaseRow
@@ -250,30 +236,6 @@ internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRat
         public string KeyId { get; set; } = "";
 
         public decimal Spent { get; set; }
-    }
-
-    /// <summary>A filter's values, bound by name to the clauses <see cref="UsageFilterSql"/> writes.</summary>
-    internal sealed class FilterArgs
-    {
-        public string? KeyId { get; init; }
-
-        public string? TeamId { get; init; }
-
-        public string? Model { get; init; }
-
-        public int? Status { get; init; }
-
-        public string? Surface { get; init; }
-
-        public string? RequestId { get; init; }
-
-        public DateTime? Since { get; init; }
-
-        public DateTime? Until { get; init; }
-
-        public int Limit { get; init; }
-
-        public int Offset { get; init; }
     }
 
     internal sealed class SummaryRow

@@ -161,7 +161,7 @@ internal sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
             GROUP BY day, key_id, model, team_id
             ORDER BY day, key_id, model, team_id;
             """,
-            Parameters(filter));
+            UsageFilterSql.Arguments(filter, static at => SqliteKeyStore.Format(at)));
         return rows.Select(r => new UsageSummary(r.Day, r.KeyId, r.Model, r.Requests, r.InputTokens, r.CachedInputTokens,
             r.CacheWriteTokens, r.OutputTokens, r.ReasoningTokens, r.CostE8 / CostUnit, r.TeamId)).ToList();
     }
@@ -178,23 +178,9 @@ internal sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
             ORDER BY created_at DESC, rowid DESC
             LIMIT @Limit OFFSET @Offset;
             """,
-            Parameters(filter));
+            UsageFilterSql.Arguments(filter, static at => SqliteKeyStore.Format(at)));
         return rows.Select(r => r.ToRecord()).ToList();
     }
-
-    private static FilterArgs Parameters(UsageFilter filter) => new()
-    {
-        KeyId = filter.KeyId,
-        TeamId = filter.TeamId,
-        Model = filter.Model,
-        Status = filter.Status,
-        Surface = filter.Surface,
-        RequestId = filter.RequestId,
-        Since = filter.Since is { } since ? SqliteKeyStore.Format(since) : null,
-        Until = filter.Until is { } until ? SqliteKeyStore.Format(until) : null,
-        Limit = filter.Limit,
-        Offset = filter.Offset,
-    };
 
     private static long ToUnits(decimal cost) => (long)Math.Round(cost * CostUnit, MidpointRounding.AwayFromZero);
 
@@ -206,30 +192,6 @@ internal sealed class SqliteUsageLedger(SqliteDatabase database) : IUsageLedger
         public string Id { get; set; } = "";
 
         public long Units { get; set; }
-    }
-
-    /// <summary>A filter's values, bound by name to the clauses <see cref="UsageFilterSql"/> writes.</summary>
-    internal sealed class FilterArgs
-    {
-        public string? KeyId { get; init; }
-
-        public string? TeamId { get; init; }
-
-        public string? Model { get; init; }
-
-        public int? Status { get; init; }
-
-        public string? Surface { get; init; }
-
-        public string? RequestId { get; init; }
-
-        public string? Since { get; init; }
-
-        public string? Until { get; init; }
-
-        public int Limit { get; init; }
-
-        public int Offset { get; init; }
     }
 
     internal sealed class SummaryRow
