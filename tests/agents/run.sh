@@ -15,6 +15,9 @@
 # the real API would, turn 2's history is intact, and the agent printed both answers.
 #
 #   bash tests/agents/run.sh [CELL ...]     CELL: a glob over agent/upstream, e.g. 'codex*/*' claude/gemini
+#   AGENTS_GATEWAY=PATH bash tests/agents/run.sh   the gateway to run instead of the Debug build:
+#                                            a Switchyard.dll (run with dotnet) or an executable,
+#                                            e.g. a NativeAOT binary from dotnet publish -p:PublishAot=true
 #
 # The agents, the gateway and the fake run in a network namespace of their own with only loopback
 # (unshare), so no agent can reach a vendor host. Everything is kept under tests/agents/
@@ -73,7 +76,9 @@ done
 ip link set lo up
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 fake_dll="$here/FakeModel/bin/Debug/net10.0/FakeModel.dll"
-gateway_dll="$repo/src/Switchyard/bin/Debug/net10.0/Switchyard.dll"
+gateway=${AGENTS_GATEWAY:-$repo/src/Switchyard/bin/Debug/net10.0/Switchyard.dll}
+gateway_cmd=("$gateway")
+if [[ $gateway == *.dll ]]; then gateway_cmd=(dotnet "$gateway"); fi
 bin="$here/node_modules/.bin"
 node_dir=$(dirname "$(command -v node)")
 
@@ -111,7 +116,7 @@ EOF
 # Its log keeps every request an agent sent (event 1900, with the body) and how it ended, for
 # the cells the gateway refuses before the fake sees anything.
 (cd "$run" && exec env FAKE_UPSTREAM_KEY=$upstream_key Logging__LogLevel__Default=Warning 'Logging__LogLevel__Switchyard.Requests=Trace' \
-    dotnet "$gateway_dll" serve --config "$run/switchyard.json" --urls "http://127.0.0.1:$gateway_port") >"$run/gateway.log" 2>&1 &
+    "${gateway_cmd[@]}" serve --config "$run/switchyard.json" --urls "http://127.0.0.1:$gateway_port") >"$run/gateway.log" 2>&1 &
 pids+=($!)
 
 ready() { curl -fsS -o /dev/null "$1" 2>/dev/null; }
