@@ -144,7 +144,7 @@ internal sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
         return await connection.ExecuteScalarAsync<string>("SELECT value FROM settings WHERE name = @name;", new { name }) ?? value;
     }
 
-    /// <summary>The row as stored; times are timestamptz, read back as UTC.</summary>
+    /// <summary>A key's hash and when it was made, for the key cache.</summary>
     internal sealed class HashRow
     {
         public string Hash { get; set; } = "";
@@ -152,6 +152,7 @@ internal sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
         public DateTime CreatedAt { get; set; }
     }
 
+    /// <summary>The row as stored; times are timestamptz, read back as UTC.</summary>
     internal sealed class KeyRow
     {
         public string Id { get; set; } = "";

@@ -97,7 +97,9 @@ internal sealed class PostgresRateLimitStore : IRateLimitStore, IAsyncDisposable
                     returning = slice.Returning;
                 }
 
-                await returning.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                // A failed return is logged where it fails; a stalled one holds up no longer than the request may wait.
+                await returning.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                cancellationToken.ThrowIfCancellationRequested();
                 await EnsureHolderAsync(cancellationToken);
                 if (RebaseNeeded(slice, admission) is { } stale)
                 {

@@ -145,7 +145,7 @@ internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
     private static DateTimeOffset? Parse(string? value) =>
         value is null ? null : DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
-    /// <summary>The row as stored: times as ISO 8601 text, credits as invariant decimal text, the allow-list as a JSON array.</summary>
+    /// <summary>A key's hash and when it was made (ISO 8601 text), for the key cache.</summary>
     internal sealed class HashRow
     {
         public string Hash { get; set; } = "";
@@ -153,6 +153,7 @@ internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         public string CreatedAt { get; set; } = "";
     }
 
+    /// <summary>The row as stored: times as ISO 8601 text, credits as invariant decimal text, the allow-list as a JSON array.</summary>
     internal sealed class KeyRow
     {
         public string Id { get; set; } = "";
