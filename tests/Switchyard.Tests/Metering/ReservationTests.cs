@@ -60,7 +60,9 @@ public sealed class ReservationTests
         Assert.Equal(UpstreamTarget.DefaultOutputCap, reservation.OutputTokens);
     }
 
-    public static TheoryData<string, string> Texts => new()
+    // Each row is named by its kind alone: a display name holding the text was cut inside the
+    // emoji, leaving a lone surrogate in the name the runner reports.
+    private static readonly Dictionary<string, string> SampleTexts = new()
     {
         { "cjk", string.Concat(Enumerable.Repeat("東京都の天気は晴れ、気温は二十三度です。明日は雨が降るでしょう。", 60)) },
         { "minified json", string.Concat(Enumerable.Range(0, 300).Select(i => $"{{\"k{i}\":[{i},{i * 7 % 13},\"v{i}\"],\"x\":null}},")) },
@@ -69,10 +71,13 @@ public sealed class ReservationTests
         { "english", string.Concat(Enumerable.Repeat("The quick brown fox jumps over the lazy dog near the riverbank. ", 80)) },
     };
 
+    public static TheoryData<string> Kinds => new(SampleTexts.Keys);
+
     [Theory]
-    [MemberData(nameof(Texts))]
-    public void Never_under_estimates_text_against_the_real_tokenizer(string kind, string text)
+    [MemberData(nameof(Kinds))]
+    public void Never_under_estimates_text_against_the_real_tokenizer(string kind)
     {
+        var text = SampleTexts[kind];
         var o200k = Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForEncoding("o200k_base").CountTokens(text);
         var cl100k = Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForEncoding("cl100k_base").CountTokens(text);
         var body = $$"""{"model":"m","messages":[{"role":"user","content":{{System.Text.Json.Nodes.JsonValue.Create(text).ToJsonString()}}}]}""";
