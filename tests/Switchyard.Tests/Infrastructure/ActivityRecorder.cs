@@ -15,6 +15,7 @@ public sealed class ActivityRecorder : IDisposable
 
     public ActivityRecorder(ActivityTraceId traceId)
     {
+        GatewayInstance.RequireInProcess("listens to the gateway's activities");
         _listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name == "Switchyard",

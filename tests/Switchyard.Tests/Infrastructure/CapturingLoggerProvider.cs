@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
 namespace Switchyard.Tests.Infrastructure;
@@ -25,8 +26,47 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
         }
     }
 
+    /// <summary>
+    /// Keeps an event a gateway in another process wrote as a line of its JSON console log (state
+    /// values as the text it wrote, an exception as its text); any other line is not an event.
+    /// </summary>
+    public void AddJsonLine(string line)
+    {
+        if (!line.StartsWith('{'))
+        {
+            return;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            var root = document.RootElement;
+            var state = root.TryGetProperty("State", out var values) && values.ValueKind == JsonValueKind.Object
+                ? values.EnumerateObject().Select(p => new KeyValuePair<string, object?>(p.Name, p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : p.Value.GetRawText())).ToArray()
+                : [];
+            var exception = root.TryGetProperty("Exception", out var text) && text.GetString() is { Length: > 0 } written ? new LoggedException(written) : null;
+            _logs.Enqueue(new CapturedLog(
+                root.GetProperty("Category").GetString()!,
+                Enum.Parse<LogLevel>(root.GetProperty("LogLevel").GetString()!),
+                new EventId(root.GetProperty("EventId").GetInt32()),
+                root.GetProperty("Message").GetString() ?? "",
+                state,
+                exception));
+        }
+        catch (Exception error) when (error is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException)
+        {
+            // A line of other output that happens to start with a brace.
+        }
+    }
+
     public void Dispose()
     {
+    }
+
+    /// <summary>An exception as another process logged it: its text, not its type.</summary>
+    private sealed class LoggedException(string text) : Exception(text)
+    {
+        public override string ToString() => Message;
     }
 
     private sealed class Logger(string category, ConcurrentQueue<CapturedLog> logs) : ILogger

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Net.Http.Headers;
@@ -27,11 +28,14 @@ public sealed class GatewayInstance : IAsyncDisposable
     /// <summary>The key every configured upstream provider is given; no client may ever see it.</summary>
     public const string UpstreamKey = "sk-upstream-secret-key-123456";
 
-    private readonly WebApplication _app;
+    private readonly WebApplication? _app;
 
-    private GatewayInstance(WebApplication app, string directory, string configPath, StringWriter output)
+    private readonly ExternalGateway? _external;
+
+    private GatewayInstance(WebApplication? app, ExternalGateway? external, string directory, string configPath, StringWriter output)
     {
         _app = app;
+        _external = external;
         Directory = directory;
         ConfigPath = configPath;
         Output = output;
@@ -45,7 +49,8 @@ public sealed class GatewayInstance : IAsyncDisposable
 
     public string BaseUrl { get; private set; } = "";
 
-    public IServiceProvider Services => _app.Services;
+    /// <summary>The gateway's services; a test that reads them skips when the gateway runs in a process of its own.</summary>
+    public IServiceProvider Services => _app?.Services ?? throw InProcessOnly("reads the gateway's services");
 
     /// <summary>
     /// Starts a gateway. <paramref name="configure"/> edits the configuration object before it is
@@ -74,10 +79,32 @@ public sealed class GatewayInstance : IAsyncDisposable
             storage["spoolPath"] = Path.Combine(directory, "ledger.spool");
         }
 
+        // A published build in its own process logs one JSON object a line, read back into the capturing provider.
+        if (ExternalGateway.BuildPath is not null && logs is not null)
+        {
+            if (config["observability"] is not JsonObject observability)
+            {
+                config["observability"] = observability = new JsonObject();
+            }
+
+            observability["jsonLogs"] = true;
+        }
+
         var configPath = Path.Combine(directory, "switchyard.json");
         await File.WriteAllTextAsync(configPath, config.ToJsonString());
 
         var output = new StringWriter();
+        if (ExternalGateway.BuildPath is { } buildPath)
+        {
+            if (credentialClock is not null || identityHandler is not null)
+            {
+                throw InProcessOnly("replaces the gateway's clock or identity transport");
+            }
+
+            var external = await ExternalGateway.StartAsync(buildPath, configPath, environment, minimumLogLevel, output, logs is null ? null : logs.AddJsonLine);
+            return new GatewayInstance(null, external, directory, configPath, output) { BaseUrl = external.BaseUrl };
+        }
+
         var app = SwitchyardHost.Build(new ServeSettings
         {
             ConfigPath = configPath,
@@ -94,7 +121,7 @@ public sealed class GatewayInstance : IAsyncDisposable
             IdentityHandler = identityHandler,
         });
         await app.StartAsync();
-        var instance = new GatewayInstance(app, directory, configPath, output)
+        var instance = new GatewayInstance(app, null, directory, configPath, output)
         {
             BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(),
         };
@@ -178,7 +205,7 @@ public sealed class GatewayInstance : IAsyncDisposable
     public HttpClient AdminClient() => HttpClient(MasterKey);
 
     /// <summary>Stops the gateway gracefully (draining its ledger) without deleting its files.</summary>
-    public Task StopAsync() => _app.StopAsync();
+    public Task StopAsync() => _external?.StopAsync() ?? _app!.StopAsync();
 
     public HttpClient HttpClient(string? key = UserKey)
     {
@@ -193,8 +220,16 @@ public sealed class GatewayInstance : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (_external is not null)
+        {
+            await _external.DisposeAsync();
+        }
+        else
+        {
+            await _app!.StopAsync();
+            await _app.DisposeAsync();
+        }
+
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
@@ -204,5 +239,21 @@ public sealed class GatewayInstance : IAsyncDisposable
         {
             // A file still held open on a slow shutdown; the temp directory is cleaned by the OS.
         }
+    }
+
+    /// <summary>False when a published build serves each test from a process of its own (<c>SWITCHYARD_TEST_GATEWAY</c>).</summary>
+    public static bool InProcess => ExternalGateway.BuildPath is null;
+
+    /// <summary>Skips the calling test when the gateway is not in the test's process; <paramref name="what"/> says what it needs there.</summary>
+    public static void RequireInProcess(string what) => _ = InProcessOnly(what);
+
+    private static UnreachableException InProcessOnly(string what)
+    {
+        if (!InProcess)
+        {
+            Assert.Skip($"This test {what}, so it runs only against the gateway hosted in the test's process (SWITCHYARD_TEST_GATEWAY is set).");
+        }
+
+        return new UnreachableException();
     }
 }

@@ -27,6 +27,8 @@ public sealed class AzureCloud : IAsyncLifetime
     public const string EntraChat = "azure-chat-v1";
     public const string EntraResponses = "azure-responses-v1";
 
+    private string? _roots;
+
     /// <summary>Token expiry at MSAL is on the real clock, so the test clock starts there.</summary>
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
@@ -36,9 +38,16 @@ public sealed class AzureCloud : IAsyncLifetime
 
     public GatewayInstance Gateway { get; private set; } = null!;
 
+    /// <summary>Moves the credentials' clock; a gateway in a process of its own keeps the real one, so the test skips there.</summary>
+    public void AdvanceClock(TimeSpan by)
+    {
+        GatewayInstance.RequireInProcess("moves the clock the gateway renews its token by");
+        Clock.Advance(by);
+    }
+
     public async ValueTask InitializeAsync()
     {
-        Entra = await FakeEntraTokenEndpoint.StartAsync(Clock, Tenant, Client, clientSecret: Secret);
+        Entra = await FakeEntraTokenEndpoint.StartAsync(GatewayInstance.InProcess ? Clock : TimeProvider.System, Tenant, Client, clientSecret: Secret);
         Resource = await FakeAzureOpenAI.StartAsync([ChatDeployment, ResponsesDeployment], apiKey: ResourceKey, entra: Entra);
         Gateway = await GatewayInstance.StartAsync(config =>
         {
@@ -75,11 +84,28 @@ public sealed class AzureCloud : IAsyncLifetime
             models.Add(new JsonObject { ["id"] = KeyResponses, ["provider"] = "az", ["model"] = ResponsesDeployment, ["api"] = "responses" });
             models.Add(new JsonObject { ["id"] = EntraChat, ["provider"] = "az-v1", ["model"] = ChatDeployment });
             models.Add(new JsonObject { ["id"] = EntraResponses, ["provider"] = "az-v1", ["model"] = ResponsesDeployment, ["api"] = "responses", ["pricing"] = pricing.DeepClone() });
-        }, environment: new Dictionary<string, string>
+        }, environment: Environment(), credentialClock: GatewayInstance.InProcess ? Clock : null, identityHandler: GatewayInstance.InProcess ? Entra.CreateTrustingHandler : null);
+    }
+
+    /// <summary>
+    /// The secrets the configuration names; a gateway in a process of its own trusts the fake
+    /// authority's certificate as OpenSSL's only root (<c>SSL_CERT_FILE</c>) instead of through a handler.
+    /// </summary>
+    private Dictionary<string, string> Environment()
+    {
+        var environment = new Dictionary<string, string>
         {
             ["AZURE_OPENAI_KEY"] = ResourceKey,
             ["AZURE_CLIENT_SECRET"] = Secret,
-        }, credentialClock: Clock, identityHandler: Entra.CreateTrustingHandler);
+        };
+        if (!GatewayInstance.InProcess)
+        {
+            _roots = Path.Combine(Path.GetTempPath(), $"switchyard-entra-{Guid.NewGuid():N}.pem");
+            File.WriteAllText(_roots, Entra.Certificate.ExportCertificatePem());
+            environment["SSL_CERT_FILE"] = _roots;
+        }
+
+        return environment;
     }
 
     public async ValueTask DisposeAsync()
@@ -87,5 +113,9 @@ public sealed class AzureCloud : IAsyncLifetime
         await Gateway.DisposeAsync();
         await Resource.DisposeAsync();
         await Entra.DisposeAsync();
+        if (_roots is not null)
+        {
+            File.Delete(_roots);
+        }
     }
 }

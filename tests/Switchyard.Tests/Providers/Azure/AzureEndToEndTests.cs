@@ -109,7 +109,7 @@ public sealed class AzureEndToEndTests(AzureCloud cloud) : IClassFixture<AzureCl
         cloud.Resource.Enqueue(Chat.Answer(Scenario.Text, 0, stream: false));
         await client.AskAsync(cloud.Gateway, AzureCloud.EntraChat, Scenario.Text, stream: false);
         var issued = cloud.Entra.Issued;
-        cloud.Clock.Advance(cloud.Entra.TokenLifetime + TimeSpan.FromSeconds(30));
+        cloud.AdvanceClock(cloud.Entra.TokenLifetime + TimeSpan.FromSeconds(30));
         cloud.Resource.Enqueue(Chat.Answer(Scenario.Text, 0, stream: false));
         var renewed = await client.AskAsync(cloud.Gateway, AzureCloud.EntraChat, Scenario.Text, stream: false);
 

@@ -8,7 +8,8 @@ namespace Switchyard.Tests.Providers.Vertex;
 /// <summary>
 /// One gateway and one Vertex AI (project <c>my-project</c>, <c>us-central1</c>) shared by a test
 /// class: a Gemini model and a Claude model, both priced, authenticated by a service-account key
-/// file whose <c>token_uri</c> is the fake Google OAuth endpoint. Credentials follow <see cref="Clock"/>.
+/// file whose <c>token_uri</c> is the fake Google OAuth endpoint. Credentials follow <see cref="Clock"/>
+/// (the real clock for a gateway in a process of its own).
 /// </summary>
 public sealed class VertexCloud : IAsyncLifetime
 {
@@ -27,9 +28,16 @@ public sealed class VertexCloud : IAsyncLifetime
 
     public GatewayInstance Gateway { get; private set; } = null!;
 
+    /// <summary>Moves the credentials' clock; a gateway in a process of its own keeps the real one, so the test skips there.</summary>
+    public void AdvanceClock(TimeSpan by)
+    {
+        GatewayInstance.RequireInProcess("moves the clock the gateway renews its token by");
+        Clock.Advance(by);
+    }
+
     public async ValueTask InitializeAsync()
     {
-        OAuth = await FakeGoogleOAuth.StartAsync(Clock);
+        OAuth = await FakeGoogleOAuth.StartAsync(GatewayInstance.InProcess ? Clock : TimeProvider.System);
         _key = ServiceAccountKey.Create(OAuth.TokenUri);
         OAuth.Account = (_key.ClientEmail, _key.Key);
         Vertex = await FakeVertex.StartAsync("my-project", "us-central1", OAuth);
@@ -62,7 +70,7 @@ public sealed class VertexCloud : IAsyncLifetime
                 ["model"] = ClaudeId,
                 ["pricing"] = new JsonObject { ["inputPerMTok"] = 3, ["cachedInputPerMTok"] = 0.3, ["cacheWritePerMTok"] = 3.75, ["outputPerMTok"] = 15 },
             });
-        }, credentialClock: Clock);
+        }, credentialClock: GatewayInstance.InProcess ? Clock : null);
     }
 
     public async ValueTask DisposeAsync()

@@ -110,7 +110,7 @@ public sealed class VertexEndToEndTests(VertexCloud cloud) : IClassFixture<Verte
         cloud.Vertex.Enqueue(Gemini.Answer(Scenario.Text, 0, stream: false));
         await client.AskAsync(cloud.Gateway, VertexCloud.GeminiModel, Scenario.Text, stream: false);
         var issued = cloud.OAuth.Issued;
-        cloud.Clock.Advance(cloud.OAuth.TokenLifetime + TimeSpan.FromMinutes(1));
+        cloud.AdvanceClock(cloud.OAuth.TokenLifetime + TimeSpan.FromMinutes(1));
         cloud.Vertex.Enqueue(Gemini.Answer(Scenario.Text, 0, stream: false));
         var renewed = await client.AskAsync(cloud.Gateway, VertexCloud.GeminiModel, Scenario.Text, stream: false);
 
