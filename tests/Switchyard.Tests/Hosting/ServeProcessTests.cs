@@ -1,0 +1,65 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Switchyard.Tests.Infrastructure;
+
+namespace Switchyard.Tests.Hosting;
+
+/// <summary>The gateway as an operator runs it: the <c>serve</c> command in a process of its own, stopped by a signal.</summary>
+public sealed class ServeProcessTests
+{
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task SIGTERM_while_the_store_is_busy_spools_every_row_and_exits_0()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "switchyard-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        try
+        {
+            var database = Path.Combine(directory, "switchyard.db");
+            var spool = Path.Combine(directory, "ledger.spool");
+            var configPath = Path.Combine(directory, "switchyard.json");
+            await File.WriteAllTextAsync(configPath, new JsonObject
+            {
+                ["masterKey"] = GatewayInstance.MasterKey,
+                ["storage"] = new JsonObject { ["kind"] = "sqlite", ["path"] = database, ["spoolPath"] = spool },
+                ["providers"] = new JsonArray { new JsonObject { ["name"] = "echo", ["type"] = "echo" } },
+                ["models"] = new JsonArray { new JsonObject { ["id"] = "echo", ["provider"] = "echo" } },
+                ["keys"] = new JsonArray { new JsonObject { ["key"] = GatewayInstance.UserKey, ["name"] = "user" } },
+            }.ToJsonString(), Cancel);
+
+            var output = new StringWriter();
+            await using var gateway = await ExternalGateway.StartAsync(ExternalGateway.ServeBuild, configPath, null, LogLevel.Warning, output, onLine: null);
+
+            // Another writer holds the database (a backup, a long transaction): the ledger's rows wait
+            // for it past the two seconds a command-line library gives a process after SIGTERM.
+            await using var holder = new SqliteConnection($"Data Source={database};Pooling=false");
+            await holder.OpenAsync(Cancel);
+            using var held = holder.BeginTransaction(deferred: false);
+
+            using var client = new HttpClient { BaseAddress = new Uri(gateway.BaseUrl) };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", GatewayInstance.UserKey);
+            var served = new List<string>();
+            for (var i = 0; i < 3; i++)
+            {
+                using var response = await client.PostAsync("/v1/chat/completions", Requests.Json("""{"model":"echo","messages":[{"role":"user","content":"hi"}]}"""), Cancel);
+                Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+                served.Add(response.Headers.GetValues("X-Request-Id").Single());
+            }
+
+            await gateway.StopAsync();
+
+            Assert.True(gateway.ExitCode == 0, $"exit code {gateway.ExitCode}:\n{output}");
+            var spooled = (await File.ReadAllLinesAsync(spool, Cancel)).Select(line => JsonDocument.Parse(line).RootElement.GetProperty("requestId").GetString()).ToList();
+            Assert.Equal(served.Order(StringComparer.Ordinal), spooled.Order(StringComparer.Ordinal));
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}
