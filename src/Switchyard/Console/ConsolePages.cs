@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Http;
@@ -34,7 +35,11 @@ internal static class ConsolePages
             $"<p>{message}</p><p><a href=\"{ConsoleAuth.Path}\">Back to the console</a></p></main></body></html>");
     }
 
-    public static RazorComponentResult Render<TPage>(HttpContext context, string section, string title, object model, int status = StatusCodes.Status200OK)
+    /// <remarks>
+    /// <typeparamref name="TPage"/> is annotated as Razor's result requires: a trimmed build (NativeAOT)
+    /// then keeps each page's constructor and parameters, which the renderer finds by reflection.
+    /// </remarks>
+    public static RazorComponentResult Render<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] TPage>(HttpContext context, string section, string title, object model, int status = StatusCodes.Status200OK)
         where TPage : IComponent
     {
         var antiforgery = context.RequestServices.GetRequiredService<IAntiforgery>();
