@@ -164,7 +164,7 @@ if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
         esac
     done
     if ((build)); then
-        (cd "$REPO" && dotnet publish src/Switchyard -c Release -r linux-x64 --self-contained false -o "$PUBLISH_DIR" -nologo -v quiet) >&2
+        (cd "$REPO" && dotnet publish src/Switchyard -c Release -r linux-x64 --self-contained false -p:PublishAot=false -o "$PUBLISH_DIR" -nologo -v quiet) >&2
     fi
     [[ -f $PUBLISH_DIR/Switchyard.dll ]] || { echo "abuse-uploads.sh: no $PUBLISH_DIR/Switchyard.dll (drop --no-build)" >&2; exit 2; }
     slow_uploads "$uploads" "$seconds"

@@ -27,8 +27,8 @@ while (($#)); do
 done
 
 if ((build)); then
-    echo "[governance] dotnet publish src/Switchyard -c Release -r linux-x64 --self-contained false -o bench/.cache/switchyard (ReadyToRun, as bench/run.sh)" >&2
-    (cd "$REPO" && dotnet publish src/Switchyard -c Release -r linux-x64 --self-contained false -o "$PUBLISH_DIR" -nologo -v quiet) >&2
+    echo "[governance] dotnet publish src/Switchyard -c Release -r linux-x64 --self-contained false -p:PublishAot=false -o bench/.cache/switchyard (ReadyToRun, as bench/run.sh)" >&2
+    (cd "$REPO" && dotnet publish src/Switchyard -c Release -r linux-x64 --self-contained false -p:PublishAot=false -o "$PUBLISH_DIR" -nologo -v quiet) >&2
 fi
 [[ -f $PUBLISH_DIR/Switchyard.dll ]] || { echo "governance.sh: no $PUBLISH_DIR/Switchyard.dll (drop --no-build)" >&2; exit 2; }
 GOV_POSTGRES=$(bash "$REPO/.ci/postgres" | tail -n 1)

@@ -50,11 +50,13 @@ while (($#)); do
     esac
 done
 
-# Published as the gateway is: Release, for linux-x64, framework-dependent, ReadyToRun (each
-# project turns it on when a runtime is given).
+# The JIT build of the gateway and the floor relays: Release, for linux-x64, framework-dependent,
+# ReadyToRun (each project turns it on when a runtime is given). The gateway's published build is
+# NativeAOT (docs/operations.md); the harness rows are the JIT build's, beside the JIT relays, unless
+# a --target runs the native one (bench/README.md, "Sixteenth pass").
 publish() { # PROJECT OUT
-    echo "[bench] dotnet publish $1 -c Release -r linux-x64 --self-contained false -o ${2#"$REPO"/} (ReadyToRun)" >&2
-    (cd "$REPO" && dotnet publish "$1" -c Release -r linux-x64 --self-contained false -o "$2" -nologo -v quiet) >&2
+    echo "[bench] dotnet publish $1 -c Release -r linux-x64 --self-contained false -p:PublishAot=false -o ${2#"$REPO"/} (ReadyToRun)" >&2
+    (cd "$REPO" && dotnet publish "$1" -c Release -r linux-x64 --self-contained false -p:PublishAot=false -o "$2" -nologo -v quiet) >&2
 }
 if ((build)); then
     publish src/Switchyard "$PUBLISH_DIR"

@@ -159,10 +159,10 @@ for c in curl taskset setsid dotnet; do command -v $c >/dev/null || die "$c is n
 (($(nproc) >= 2)) || die "needs 2 CPUs for the pinning (gateway CPU $GATEWAY_CPUS, wrk + upstream CPU $CLIENT_CPUS)"
 
 if ((build)); then
-    log "dotnet publish src/Switchyard -c Release -r linux-x64 --self-contained false -o bench/.cache/switchyard (ReadyToRun)"
+    log "dotnet publish src/Switchyard -c Release -r linux-x64 --self-contained false -p:PublishAot=false -o bench/.cache/switchyard (ReadyToRun)"
     src_state=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
     [[ -n $(git -C "$REPO" status --porcelain -- src 2>/dev/null) ]] && src_state+=" + uncommitted src/ edits"
-    (cd "$REPO" && dotnet publish src/Switchyard -c Release -r linux-x64 --self-contained false -o "$PUBLISH_DIR" -nologo -v quiet) >&2
+    (cd "$REPO" && dotnet publish src/Switchyard -c Release -r linux-x64 --self-contained false -p:PublishAot=false -o "$PUBLISH_DIR" -nologo -v quiet) >&2
     # what was published (bench/run.sh publishes without this note: then the DLL is newer than it)
     echo "$src_state (working tree as of $(date -Is))" >"$PUBLISH_DIR/bench-source.txt"
 fi

@@ -17,7 +17,7 @@
 #   bash tests/agents/run.sh [CELL ...]     CELL: a glob over agent/upstream, e.g. 'codex*/*' claude/gemini
 #   AGENTS_GATEWAY=PATH bash tests/agents/run.sh   the gateway to run instead of the Debug build:
 #                                            a Switchyard.dll (run with dotnet) or an executable,
-#                                            e.g. a NativeAOT binary from dotnet publish -p:PublishAot=true
+#                                            e.g. the NativeAOT binary dotnet publish -r linux-x64 makes
 #
 # The agents, the gateway and the fake run in a network namespace of their own with only loopback
 # (unshare), so no agent can reach a vendor host. Everything is kept under tests/agents/
