@@ -4,7 +4,8 @@
 # TARGET_PORT set. Writes a bench configuration for that upstream into a fresh folder
 # and replaces itself with the published gateway (so the harness stops it by its PID).
 #
-#   SWITCHYARD_DLL        the published Switchyard.dll (default: bench/.cache/switchyard/)
+#   SWITCHYARD_DLL        the published Switchyard.dll (default: bench/.cache/switchyard/), or
+#                         an executable: the NativeAOT build (dotnet publish -r linux-x64)
 #   SWITCHYARD_BENCH_TMP  parent folder for the per-start config and SQLite file
 #                         (default: a new folder under ${TMPDIR:-/tmp}); bench/run.sh
 #                         sets it and removes it at the end
@@ -66,4 +67,7 @@ else
 fi
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 cd "$dir"
-exec dotnet "$dll" serve --config "$dir/switchyard.json" --urls "http://127.0.0.1:$port"
+if [[ $dll == *.dll ]]; then
+    exec dotnet "$dll" serve --config "$dir/switchyard.json" --urls "http://127.0.0.1:$port"
+fi
+exec "$dll" serve --config "$dir/switchyard.json" --urls "http://127.0.0.1:$port"
