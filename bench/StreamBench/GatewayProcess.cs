@@ -48,7 +48,7 @@ public sealed class GatewayProcess : IAsyncDisposable
             }
             """));
         var url = $"http://127.0.0.1:{port}";
-        var start = new ProcessStartInfo("taskset", ["-c", cpus, "dotnet", dll, "serve", "--config", config, "--urls", url])
+        var start = new ProcessStartInfo("taskset", [.. Pinned(cpus, dll), "serve", "--config", config, "--urls", url])
         {
             WorkingDirectory = folder,
             RedirectStandardOutput = true,
@@ -61,6 +61,13 @@ public sealed class GatewayProcess : IAsyncDisposable
     }
 
     /// <summary>
+    /// <c>taskset</c>'s arguments that run <paramref name="build"/> on <paramref name="cpus"/>: a
+    /// <c>.dll</c> through <c>dotnet</c>, anything else (a NativeAOT build) as the executable it is.
+    /// </summary>
+    public static string[] Pinned(string cpus, string build) =>
+        build.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? ["-c", cpus, "dotnet", build] : ["-c", cpus, build];
+
+    /// <summary>
     /// Starts a floor relay (bench/floor, bench/yarp: <c>dotnet RELAY.dll --urls URL</c>) forwarding
     /// <c>POST /v1/chat/completions</c> to <paramref name="upstreamBaseUrl"/><c>/chat/completions</c>,
     /// as bench/floor-target.sh starts it for the harness.
@@ -69,7 +76,7 @@ public sealed class GatewayProcess : IAsyncDisposable
     {
         var folder = Directory.CreateTempSubdirectory("streambench-relay-").FullName;
         var url = $"http://127.0.0.1:{port}";
-        var start = new ProcessStartInfo("taskset", ["-c", cpus, "dotnet", dll, "--urls", url])
+        var start = new ProcessStartInfo("taskset", [.. Pinned(cpus, dll), "--urls", url])
         {
             WorkingDirectory = folder,
             RedirectStandardOutput = true,

@@ -28,7 +28,7 @@ var options = Options.Parse(args.AsSpan(1));
 var dll = options.Text("dll", "");
 if (!File.Exists(dll))
 {
-    Console.Error.WriteLine($"--dll: no such file '{dll}' (the published Switchyard.dll)");
+    Console.Error.WriteLine($"--dll: no such file '{dll}' (the published Switchyard.dll, or the NativeAOT executable)");
     return 2;
 }
 
@@ -385,7 +385,7 @@ async Task<int> ColdStartAsync()
     {
         var folder = Directory.CreateTempSubdirectory("streambench-cold-").FullName;
         var url = $"http://127.0.0.1:{port}";
-        var start = new ProcessStartInfo("taskset", ["-c", cpus, "dotnet", dll, "serve", "--urls", url])
+        var start = new ProcessStartInfo("taskset", [.. GatewayProcess.Pinned(cpus, dll), "serve", "--urls", url])
         {
             WorkingDirectory = folder,
             RedirectStandardOutput = true,
