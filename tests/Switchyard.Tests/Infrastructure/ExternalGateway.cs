@@ -30,8 +30,8 @@ internal sealed class ExternalGateway : IAsyncDisposable
 
     public string BaseUrl { get; }
 
-    /// <summary>The process's exit code, once it has exited.</summary>
-    public int ExitCode => _process.ExitCode;
+    /// <summary>The process's exit code, once it has been stopped.</summary>
+    public int ExitCode { get; private set; } = -1;
 
     /// <summary>
     /// Starts <c>serve</c> on a free loopback port with only <paramref name="environment"/> (and
@@ -53,9 +53,18 @@ internal sealed class ExternalGateway : IAsyncDisposable
             }
 
             await process.WaitForExitAsync();
-            if (attempt == 3 || !Captured(output).Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            var captured = Captured(output);
+            var exitCode = process.ExitCode;
+            Forget(process);
+            if (attempt == 3 || !captured.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
-                throw new InvalidOperationException($"{buildPath} exited with {process.ExitCode} before it was ready:\n{Captured(output)}");
+                throw new InvalidOperationException($"{buildPath} exited with {exitCode} before it was ready:\n{captured}");
+            }
+
+            // The next attempt's output is the gateway's.
+            lock (output)
+            {
+                output.GetStringBuilder().Clear();
             }
         }
     }
@@ -65,19 +74,23 @@ internal sealed class ExternalGateway : IAsyncDisposable
     {
         if (_process.HasExited)
         {
+            ExitCode = _process.ExitCode;
             return;
         }
 
         await SignalAsync(_process.Id, "TERM");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        // Longer than the host's own 30 s for a graceful stop, so a drain that takes all of it is not cut here.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(45));
         try
         {
             await _process.WaitForExitAsync(timeout.Token);
+            ExitCode = _process.ExitCode;
         }
         catch (OperationCanceledException)
         {
             _process.Kill(entireProcessTree: true);
-            throw new InvalidOperationException("The gateway did not exit within 30 s of SIGTERM.");
+            throw new InvalidOperationException("The gateway did not exit within 45 s of SIGTERM.");
         }
     }
 
@@ -89,7 +102,7 @@ internal sealed class ExternalGateway : IAsyncDisposable
         }
         finally
         {
-            _process.Dispose();
+            Forget(_process);
         }
     }
 
@@ -131,6 +144,11 @@ internal sealed class ExternalGateway : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = start };
+        lock (Live)
+        {
+            Live.Add(process);
+        }
+
         DataReceivedEventHandler capture = (_, line) =>
         {
             if (line.Data is not null)
@@ -185,6 +203,41 @@ internal sealed class ExternalGateway : IAsyncDisposable
 
         process.Kill(entireProcessTree: true);
         throw new TimeoutException($"The gateway at {url} was not ready within 60 s.");
+    }
+
+    /// <summary>Every gateway process not yet stopped: killed if the test run ends first (a crash, a cancelled run), so none is left behind.</summary>
+    private static readonly HashSet<Process> Live = NewLiveSet();
+
+    private static HashSet<Process> NewLiveSet()
+    {
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            lock (Live)
+            {
+                foreach (var process in Live)
+                {
+                    try
+                    {
+                        process.Kill(entireProcessTree: true);
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        // Already exited.
+                    }
+                }
+            }
+        };
+        return [];
+    }
+
+    private static void Forget(Process process)
+    {
+        lock (Live)
+        {
+            Live.Remove(process);
+        }
+
+        process.Dispose();
     }
 
     private static int FreePort()

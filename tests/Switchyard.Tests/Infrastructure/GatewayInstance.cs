@@ -61,6 +61,11 @@ public sealed class GatewayInstance : IAsyncDisposable
         CapturingLoggerProvider? logs = null, Microsoft.Extensions.Logging.LogLevel minimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
         TimeProvider? credentialClock = null, Func<HttpMessageHandler>? identityHandler = null)
     {
+        if (!InProcess && (credentialClock is not null || identityHandler is not null))
+        {
+            throw InProcessOnly("replaces the gateway's clock or identity transport");
+        }
+
         var directory = Path.Combine(Path.GetTempPath(), "switchyard-tests", Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
         var config = new JsonObject
@@ -96,11 +101,6 @@ public sealed class GatewayInstance : IAsyncDisposable
         var output = new StringWriter();
         if (ExternalGateway.BuildPath is { } buildPath)
         {
-            if (credentialClock is not null || identityHandler is not null)
-            {
-                throw InProcessOnly("replaces the gateway's clock or identity transport");
-            }
-
             var external = await ExternalGateway.StartAsync(buildPath, configPath, environment, minimumLogLevel, output, logs is null ? null : logs.AddJsonLine);
             return new GatewayInstance(null, external, directory, configPath, output) { BaseUrl = external.BaseUrl };
         }
@@ -223,6 +223,9 @@ public sealed class GatewayInstance : IAsyncDisposable
         if (_external is not null)
         {
             await _external.DisposeAsync();
+
+            // A stop is graceful in every test: a build that crashes or fails its drain on SIGTERM fails the test.
+            Assert.True(_external.ExitCode == 0, $"The gateway exited with {_external.ExitCode} on SIGTERM:\n{Output}");
         }
         else
         {

@@ -84,14 +84,14 @@ public sealed class AzureCloud : IAsyncLifetime
             models.Add(new JsonObject { ["id"] = KeyResponses, ["provider"] = "az", ["model"] = ResponsesDeployment, ["api"] = "responses" });
             models.Add(new JsonObject { ["id"] = EntraChat, ["provider"] = "az-v1", ["model"] = ChatDeployment });
             models.Add(new JsonObject { ["id"] = EntraResponses, ["provider"] = "az-v1", ["model"] = ResponsesDeployment, ["api"] = "responses", ["pricing"] = pricing.DeepClone() });
-        }, environment: Environment(), credentialClock: GatewayInstance.InProcess ? Clock : null, identityHandler: GatewayInstance.InProcess ? Entra.CreateTrustingHandler : null);
+        }, environment: GatewayEnvironment(), credentialClock: GatewayInstance.InProcess ? Clock : null, identityHandler: GatewayInstance.InProcess ? Entra.CreateTrustingHandler : null);
     }
 
     /// <summary>
     /// The secrets the configuration names; a gateway in a process of its own trusts the fake
-    /// authority's certificate as OpenSSL's only root (<c>SSL_CERT_FILE</c>) instead of through a handler.
+    /// authority's certificate through OpenSSL's root file (<c>SSL_CERT_FILE</c>) instead of a handler.
     /// </summary>
-    private Dictionary<string, string> Environment()
+    private Dictionary<string, string> GatewayEnvironment()
     {
         var environment = new Dictionary<string, string>
         {
