@@ -94,7 +94,7 @@ ensure_wrk() {
 
 publish() {
     if ((build)); then
-        log "dotnet publish src/Switchyard -c Release -o bench/.cache/switchyard"
+        log "dotnet publish src/Switchyard -c Release -r linux-x64 --self-contained false -p:PublishAot=false -o bench/.cache/switchyard"
         (cd "$REPO" && dotnet publish src/Switchyard -c Release -r linux-x64 --self-contained false -p:PublishAot=false -o "$PUBLISH_DIR" -nologo -v quiet) >&2
     fi
     [[ -f $DLL ]] || die "no $DLL (drop --no-build)"
