@@ -85,9 +85,20 @@ public sealed class LeaseTests
         Assert.True((await a.TryAdmitAsync(Ask("warm-a", rpm: 10), Cancel)).Admitted);
         Assert.True((await b.TryAdmitAsync(Ask("warm-b", rpm: 10), Cancel)).Admitted);
 
+        // Each takes a unit of the key first, so both hold a share of it when the hammering starts:
+        // on a loaded machine one process's four workers could otherwise spend the whole minute
+        // before the other's first ask (seen in CI with a native publish beside the tests).
+        var admitted = new ConcurrentBag<int>();
+        foreach (var (store, process) in new[] { (a, 0), (b, 1) })
+        {
+            var first = await store.TryAdmitAsync(admission, Cancel);
+            Assert.True(first.Admitted);
+            admitted.Add(process);
+            await store.ReleaseAsync(admission, first.WindowStart, 100, 0m, Cancel);
+        }
+
         // Both hammer the key until each has been refused several times in a row, idle pauses
         // included so the other's unused slices come back to the database.
-        var admitted = new ConcurrentBag<int>();
         async Task HammerAsync(PostgresRateLimitStore store, int process)
         {
             var refusedInARow = 0;
