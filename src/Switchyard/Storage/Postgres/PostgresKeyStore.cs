@@ -76,31 +76,22 @@ internal sealed class PostgresKeyStore(PostgresDatabase database) : IKeyStore
         }
 
         // The row's members carry the values; only those the statement names are bound.
-        var sets = new List<string>();
+        var sets = new SetClause();
         var values = new KeyRow { Id = id };
-        void Set<T>(Change<T> change, string column, string member, Action<T> assign)
-        {
-            if (change.Set)
-            {
-                sets.Add($"{column} = @{member}");
-                assign(change.Value);
-            }
-        }
-
-        Set(changes.Name, "name", nameof(KeyRow.Name), name => values.Name = name);
-        Set(changes.AllowedModels, "allowed_models", nameof(KeyRow.AllowedModels), models => values.AllowedModels = models is null ? null : JsonSerializer.Serialize(models.ToList(), StorageJsonContext.Default.ListString));
-        Set(changes.Rpm, "rpm", nameof(KeyRow.Rpm), rpm => values.Rpm = rpm);
-        Set(changes.Tpm, "tpm", nameof(KeyRow.Tpm), tpm => values.Tpm = tpm);
-        Set(changes.MaxConcurrent, "max_concurrent", nameof(KeyRow.MaxConcurrent), slots => values.MaxConcurrent = slots);
-        Set(changes.Credits, "credits", nameof(KeyRow.Credits), credits => values.Credits = credits);
-        Set(changes.Team, "team_id", nameof(KeyRow.TeamId), team => values.TeamId = team);
-        Set(changes.ExpiresAt, "expires_at", nameof(KeyRow.ExpiresAt), expires => values.ExpiresAt = expires?.UtcDateTime);
+        sets.Add(changes.Name, "name", nameof(KeyRow.Name), name => values.Name = name);
+        sets.Add(changes.AllowedModels, "allowed_models", nameof(KeyRow.AllowedModels), models => values.AllowedModels = models is null ? null : JsonSerializer.Serialize(models.ToList(), StorageJsonContext.Default.ListString));
+        sets.Add(changes.Rpm, "rpm", nameof(KeyRow.Rpm), rpm => values.Rpm = rpm);
+        sets.Add(changes.Tpm, "tpm", nameof(KeyRow.Tpm), tpm => values.Tpm = tpm);
+        sets.Add(changes.MaxConcurrent, "max_concurrent", nameof(KeyRow.MaxConcurrent), slots => values.MaxConcurrent = slots);
+        sets.Add(changes.Credits, "credits", nameof(KeyRow.Credits), credits => values.Credits = credits);
+        sets.Add(changes.Team, "team_id", nameof(KeyRow.TeamId), team => values.TeamId = team);
+        sets.Add(changes.ExpiresAt, "expires_at", nameof(KeyRow.ExpiresAt), expires => values.ExpiresAt = expires?.UtcDateTime);
 
         await using var connection = await database.OpenAsync(cancellationToken);
         try
         {
             var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(
-                $"UPDATE keys SET {string.Join(", ", sets)} WHERE id = @Id {TeamExists(changes)} RETURNING {Columns};", values);
+                $"UPDATE keys SET {sets} WHERE id = @Id {TeamExists(changes)} RETURNING {Columns};", values);
             return row?.ToRecord();
         }
         catch (Npgsql.PostgresException exception) when (exception.SqlState == Npgsql.PostgresErrorCodes.ForeignKeyViolation)

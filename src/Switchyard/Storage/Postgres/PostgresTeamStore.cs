@@ -53,27 +53,18 @@ internal sealed class PostgresTeamStore(PostgresDatabase database) : ITeamStore
         }
 
         // The row's members carry the values; only those the statement names are bound.
-        var sets = new List<string>();
+        var sets = new SetClause();
         var values = new TeamRow { Id = id };
-        void Set<T>(Change<T> change, string column, string member, Action<T> assign)
-        {
-            if (change.Set)
-            {
-                sets.Add($"{column} = @{member}");
-                assign(change.Value);
-            }
-        }
-
-        Set(changes.Name, "name", nameof(TeamRow.Name), name => values.Name = name);
-        Set(changes.Rpm, "rpm", nameof(TeamRow.Rpm), rpm => values.Rpm = rpm);
-        Set(changes.Tpm, "tpm", nameof(TeamRow.Tpm), tpm => values.Tpm = tpm);
-        Set(changes.MaxConcurrent, "max_concurrent", nameof(TeamRow.MaxConcurrent), slots => values.MaxConcurrent = slots);
-        Set(changes.Credits, "credits", nameof(TeamRow.Credits), credits => values.Credits = credits);
+        sets.Add(changes.Name, "name", nameof(TeamRow.Name), name => values.Name = name);
+        sets.Add(changes.Rpm, "rpm", nameof(TeamRow.Rpm), rpm => values.Rpm = rpm);
+        sets.Add(changes.Tpm, "tpm", nameof(TeamRow.Tpm), tpm => values.Tpm = tpm);
+        sets.Add(changes.MaxConcurrent, "max_concurrent", nameof(TeamRow.MaxConcurrent), slots => values.MaxConcurrent = slots);
+        sets.Add(changes.Credits, "credits", nameof(TeamRow.Credits), credits => values.Credits = credits);
 
         await using var connection = await OpenAsync(cancellationToken);
         try
         {
-            var row = await connection.QuerySingleOrDefaultAsync<TeamRow>($"UPDATE teams SET {string.Join(", ", sets)} WHERE id = @Id RETURNING {Columns};", values);
+            var row = await connection.QuerySingleOrDefaultAsync<TeamRow>($"UPDATE teams SET {sets} WHERE id = @Id RETURNING {Columns};", values);
             return row is null ? (TeamWrite.NotFound, null) : (TeamWrite.Done, row.ToRecord());
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UniqueViolation)

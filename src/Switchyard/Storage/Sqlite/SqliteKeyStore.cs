@@ -61,29 +61,20 @@ internal sealed class SqliteKeyStore(SqliteDatabase database) : IKeyStore
         }
 
         // The row's members carry the values; only those the statement names are bound.
-        var sets = new List<string>();
+        var sets = new SetClause();
         var values = new KeyRow { Id = id };
-        void Set<T>(Change<T> change, string column, string member, Action<T> assign)
-        {
-            if (change.Set)
-            {
-                sets.Add($"{column} = @{member}");
-                assign(change.Value);
-            }
-        }
-
-        Set(changes.Name, "name", nameof(KeyRow.Name), name => values.Name = name);
-        Set(changes.AllowedModels, "allowed_models", nameof(KeyRow.AllowedModels), models => values.AllowedModels = models is null ? null : JsonSerializer.Serialize(models.ToList(), StorageJsonContext.Default.ListString));
-        Set(changes.Rpm, "rpm", nameof(KeyRow.Rpm), rpm => values.Rpm = rpm);
-        Set(changes.Tpm, "tpm", nameof(KeyRow.Tpm), tpm => values.Tpm = tpm);
-        Set(changes.MaxConcurrent, "max_concurrent", nameof(KeyRow.MaxConcurrent), slots => values.MaxConcurrent = slots);
-        Set(changes.Credits, "credits", nameof(KeyRow.Credits), credits => values.Credits = credits?.ToString(CultureInfo.InvariantCulture));
-        Set(changes.Team, "team_id", nameof(KeyRow.TeamId), team => values.TeamId = team);
-        Set(changes.ExpiresAt, "expires_at", nameof(KeyRow.ExpiresAt), expires => values.ExpiresAt = expires is { } at ? Format(at) : null);
+        sets.Add(changes.Name, "name", nameof(KeyRow.Name), name => values.Name = name);
+        sets.Add(changes.AllowedModels, "allowed_models", nameof(KeyRow.AllowedModels), models => values.AllowedModels = models is null ? null : JsonSerializer.Serialize(models.ToList(), StorageJsonContext.Default.ListString));
+        sets.Add(changes.Rpm, "rpm", nameof(KeyRow.Rpm), rpm => values.Rpm = rpm);
+        sets.Add(changes.Tpm, "tpm", nameof(KeyRow.Tpm), tpm => values.Tpm = tpm);
+        sets.Add(changes.MaxConcurrent, "max_concurrent", nameof(KeyRow.MaxConcurrent), slots => values.MaxConcurrent = slots);
+        sets.Add(changes.Credits, "credits", nameof(KeyRow.Credits), credits => values.Credits = credits?.ToString(CultureInfo.InvariantCulture));
+        sets.Add(changes.Team, "team_id", nameof(KeyRow.TeamId), team => values.TeamId = team);
+        sets.Add(changes.ExpiresAt, "expires_at", nameof(KeyRow.ExpiresAt), expires => values.ExpiresAt = expires is { } at ? Format(at) : null);
 
         await using var connection = await OpenAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(
-            $"UPDATE keys SET {string.Join(", ", sets)} WHERE id = @Id {TeamExists(changes)} RETURNING {Columns};", values);
+            $"UPDATE keys SET {sets} WHERE id = @Id {TeamExists(changes)} RETURNING {Columns};", values);
         return row?.ToRecord();
     }
 
