@@ -5,7 +5,8 @@
 #
 #   1. bench/run.sh --governed --floor --default-log: direct, nginx, floor, yarp, switchyard,
 #      switchyard-governed, switchyard-default-log; plain + stream (throughput vs nginx and vs
-#      the floor, p50/p99 at 200 req/s, peak RSS; governance and the default log level vs off)
+#      the floor, p50/p99 at 200 req/s, peak RSS; governance and the default log level vs off,
+#      also side by side: harness --pair)
 #   2. bench/translated.sh: direct, nginx, openai (passthrough), anthropic (translated) streams,
 #      and the last two again with an agent-sized request (~100 KB)
 #   3. bench/StreamBench ttft: time to first token and every frame's delay (direct, passthrough,
@@ -17,7 +18,8 @@
 #   7. bench/StreamBench frames: CPU per relayed frame, 1,000 streams at 20 frames/s each, for
 #      nginx, floor, yarp, passthrough and Anthropic translated
 #   8. bench/governance.sh: keys, limits and metering off/on on SQLite and a 2-process
-#      PostgreSQL fleet (needs PostgreSQL: .ci/postgres installs it; --no-fleet skips this)
+#      PostgreSQL fleet, as rows and side by side (needs PostgreSQL: .ci/postgres installs it;
+#      --no-fleet skips this)
 #
 #   bash bench/all.sh                 # ~30 min; publishes first
 #   bash bench/all.sh --repeat 3      # median of 3 throughput runs per harness row (~60 min;
@@ -25,6 +27,10 @@
 #   bash bench/all.sh --warmup 5      # seconds of saturating warm-up per row (default 15: on one
 #                                     # saturated core the JIT needs ~15-20 s to reach its final tier)
 #   bash bench/all.sh --no-fleet      # skip step 8 (no PostgreSQL)
+#   bash bench/all.sh --no-build      # measure the builds already published (bench/builds.sh)
+#   bash bench/all.sh --build jit     # the JIT builds of the gateway and the floor relays instead
+#                                     # of the NativeAOT ones (the default: the build users run;
+#                                     # bench/builds.sh)
 #   bash bench/all.sh --smoke         # every step cut short (~6 min), README untouched: proves
 #                                     # the pieces work; its figures mean nothing
 #   bash bench/all.sh --no-readme     # measure and write bench/results/all-<stamp>/report.md only
@@ -41,6 +47,7 @@ REPO=$(cd "$BENCH/.." && pwd)
 repeat=1
 warmup=15
 readme=1
+build=()
 fleet=1
 smoke=0
 report_only=""
@@ -50,12 +57,17 @@ while (($#)); do
         --warmup) warmup=$2; shift 2 ;;
         --no-readme) readme=0; shift ;;
         --no-fleet) fleet=0; shift ;;
+        --no-build) build=(--no-build); shift ;;
+        --build) BENCH_BUILD=$2; shift 2 ;;
         --smoke) smoke=1; readme=0; warmup=1; shift ;;
         --report) report_only=${2%/}; shift 2 ;;
         -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         *) echo "all.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
+
+# shellcheck source=bench/builds.sh
+source "$BENCH/builds.sh"
 
 render() {
     local out=$1
@@ -75,6 +87,7 @@ fi
 # What each step runs; --smoke cuts every one short (the numbers then only prove it ran).
 if ((smoke)); then
     harness_args=(--duration 2)
+    pair_args=(--pair-windows 2 --pair-seconds 2)
     ttft_args=(--requests 40 --concurrency 4 --frames 5 --interval-ms 20)
     bodies_args=(--sizes 65536,1048576 --requests 5)
     coldstart_args=(--runs 2)
@@ -83,6 +96,7 @@ if ((smoke)); then
     frames_args=(--streams 200 --rate 20 --seconds 5 --ramp-seconds 2 --settle-seconds 2)
 else
     harness_args=()
+    pair_args=()
     ttft_args=(--requests 400 --concurrency 8 --frames 10 --interval-ms 50)
     bodies_args=(--requests 30)
     coldstart_args=(--runs 7)
@@ -104,15 +118,19 @@ newest() { { ls -1d "$BENCH"/results/$1 2>/dev/null || true; } | tail -n 1; }
     echo "date: $(date -Is)"
     echo "host: $(uname -srm), $(nproc) CPUs, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)"
     echo "dotnet: $(dotnet --list-runtimes | awk '/NETCore.App/ {v=$2} END {print v}')"
+    echo "build: $BENCH_BUILD (bench/builds.sh)"
     echo "source: $(git -C "$REPO" rev-parse --short HEAD)$(git -C "$REPO" diff --quiet HEAD -- src || echo ' + uncommitted src/ edits')"
     echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "fd limit: $(ulimit -n)"
     echo "harness: warm-up ${warmup} s per row, throughput runs ${repeat} per row (median)$( ((smoke)) && echo '; SMOKE RUN: every step cut short, figures meaningless')"
 } >"$OUT/env.txt"
 
-log "1/8 bench/run.sh --governed --floor --default-log --repeat $repeat --warmup $warmup --interleave (publishes)"
+# The rows compared by a few per cent are also taken side by side (harness --pair): rows measured
+# minutes apart moved by far more than that between rounds on this machine.
+log "1/8 bench/run.sh --governed --floor --default-log --repeat $repeat --warmup $warmup --interleave, and two pairs${build:+ (no build)}"
 before=$(newest '2*')
-bash "$BENCH/run.sh" --governed --floor --default-log --repeat "$repeat" --warmup "$warmup" --interleave "${harness_args[@]}" || log "run.sh failed (rc $?); going on"
+bash "$BENCH/run.sh" "${build[@]}" --governed --floor --default-log --repeat "$repeat" --warmup "$warmup" --interleave "${harness_args[@]}" \
+    --pair switchyard:switchyard-default-log --pair switchyard:switchyard-governed "${pair_args[@]}" || log "run.sh failed (rc $?); going on"
 harness=$(newest '2*')
 [[ -n $harness && $harness != "$before" ]] && ln -sfn "../$(basename "$harness")" "$OUT/harness"
 
@@ -125,14 +143,16 @@ translated=$(newest 'translated-*')
 log "build bench/StreamBench"
 (cd "$REPO" && dotnet build bench/StreamBench -c Release -nologo -v quiet) >&2
 TOOL=(taskset -c 1 dotnet "$BENCH/StreamBench/bin/Release/net10.0/StreamBench.dll")
-DLL=$BENCH/.cache/switchyard/Switchyard.dll
+DLL=$(build_entry switchyard)
+FLOOR=$(build_entry floor)
+YARP=$(build_entry yarp)
 # StreamBench's gateway port and its upstream's 10 below (STREAMBENCH_PORT moves both, as
 # BASE_PORT and SWITCHYARD_BENCH_PORT move the harness's, so a second checkout can run beside).
 sb_port=${STREAMBENCH_PORT:-18290}
 ports=(--port "$sb_port" --upstream-port "$((sb_port - 10))")
 
 log "3/8 time to first token"
-"${TOOL[@]}" ttft --dll "$DLL" "${ports[@]}" "${ttft_args[@]}" --floor-dll "$BENCH/.cache/floor/Floor.dll" 2>&1 | tee "$OUT/ttft.txt" >&2 || true
+"${TOOL[@]}" ttft --dll "$DLL" "${ports[@]}" "${ttft_args[@]}" --floor-dll "$FLOOR" 2>&1 | tee "$OUT/ttft.txt" >&2 || true
 log "4/8 request body sizes"
 "${TOOL[@]}" bodies --dll "$DLL" "${ports[@]}" "${bodies_args[@]}" 2>&1 | tee "$OUT/bodies.txt" >&2 || true
 log "5/8 cold start"
@@ -150,17 +170,18 @@ log "6/8 $streams open streams (open-file limit $limit)"
 "${TOOL[@]}" streams --dll "$DLL" "${ports[@]}" --streams "$streams" "${streams_args[@]}" 2>&1 | tee "$OUT/streams.txt" >&2 || true
 # The same through the floor relay: what the .NET stack itself does with as many streams.
 "${TOOL[@]}" streams --dll "$DLL" "${ports[@]}" --streams "$streams" "${streams_args[@]}" \
-    --target floor --floor-dll "$BENCH/.cache/floor/Floor.dll" 2>&1 | tee -a "$OUT/streams.txt" >&2 || true
+    --target floor --floor-dll "$FLOOR" 2>&1 | tee -a "$OUT/streams.txt" >&2 || true
 
 log "7/8 CPU per relayed frame (nginx, floor, yarp, passthrough, translated): ${frames_args[*]}"
-"${TOOL[@]}" frames --dll "$DLL" "${ports[@]}" --floor-dll "$BENCH/.cache/floor/Floor.dll" --yarp-dll "$BENCH/.cache/yarp/YarpRelay.dll" \
+"${TOOL[@]}" frames --dll "$DLL" "${ports[@]}" --floor-dll "$FLOOR" --yarp-dll "$YARP" \
     --nginx "$BENCH/.cache/root/usr/sbin/nginx" --nginx-conf "$BENCH/nginx/proxy.conf.in" \
     "${frames_args[@]}" 2>&1 | tee "$OUT/frames.txt" >&2 || true
 
 if ((fleet)); then
     log "8/8 bench/governance.sh --no-build --repeat $repeat --warmup $warmup --interleave (SQLite and a 2-process PostgreSQL fleet)"
     before=$(newest '2*')
-    bash "$BENCH/governance.sh" --no-build --repeat "$repeat" --warmup "$warmup" --interleave "${harness_args[@]}" || log "governance.sh failed (rc $?); going on"
+    bash "$BENCH/governance.sh" --no-build --repeat "$repeat" --warmup "$warmup" --interleave "${harness_args[@]}" \
+        --pair sqlite-off:sqlite-on --pair fleet2-off:fleet2-on "${pair_args[@]}" || log "governance.sh failed (rc $?); going on"
     governance=$(newest '2*')
     [[ -n $governance && $governance != "$before" ]] && ln -sfn "../$(basename "$governance")" "$OUT/governance"
 else

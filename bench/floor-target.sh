@@ -8,15 +8,15 @@
 #   bash bench/floor-target.sh floor   # bench/floor: Kestrel + HttpClient, bytes copied by hand
 #   bash bench/floor-target.sh yarp    # bench/yarp: the same relay on YARP's IHttpForwarder
 #
-#   FLOOR_PUBLISH_DIR   where bench/run.sh published them (default: bench/.cache), as
-#                       <dir>/floor/Floor.dll and <dir>/yarp/YarpRelay.dll
+#   BENCH_BUILD         which build of the relay (bench/builds.sh: native, the default, or jit),
+#                       as bench/run.sh published it
 set -Eeuo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-publish=${FLOOR_PUBLISH_DIR:-$here/.cache}
+# shellcheck source=bench/builds.sh
+source "$here/builds.sh"
 case ${1:-} in
-    floor) dll=$publish/floor/Floor.dll ;;
-    yarp) dll=$publish/yarp/YarpRelay.dll ;;
+    floor | yarp) dll=$(build_entry "$1") ;;
     *) echo "floor-target.sh: floor or yarp" >&2; exit 2 ;;
 esac
 : "${UPSTREAM_URL:?set by the harness: the fake upstream base URL for this mode}"
@@ -26,4 +26,7 @@ port=${TARGET_PORT:-18092}
 
 export UPSTREAM_URL UPSTREAM_API_KEY
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
-exec dotnet "$dll" --urls "http://127.0.0.1:$port"
+if [[ $dll == *.dll ]]; then
+    exec dotnet "$dll" --urls "http://127.0.0.1:$port"
+fi
+exec "$dll" --urls "http://127.0.0.1:$port"

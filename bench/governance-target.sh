@@ -11,7 +11,7 @@
 #   GOV_STORAGE     sqlite | postgres
 #   GOV_PROCESSES   1 | 2 (2: gateways on TARGET_PORT+1 and +2, nginx on TARGET_PORT)
 #   GOV_POSTGRES    connection string (postgres); each start gets a fresh schema in it
-#   SWITCHYARD_DLL  the published Switchyard.dll
+#   SWITCHYARD_DLL  the published build (a Switchyard.dll or the NativeAOT executable)
 set -Eeuo pipefail
 
 : "${UPSTREAM_URL:?set by the harness}" "${TARGET_PORT:?set by the harness}" "${SWITCHYARD_DLL:?set by bench/governance.sh}"

@@ -6,6 +6,7 @@
 #
 #   bash bench/governance.sh                      # publish, all rows, plain + stream (~6 min)
 #   bash bench/governance.sh --no-build --modes plain --repeat 3
+#   BENCH_BUILD=jit bash bench/governance.sh      # the JIT build, not the NativeAOT one (bench/builds.sh)
 #
 # Every other argument goes to the harness (bench/harness.sh --help). Needs PostgreSQL:
 # .ci/postgres installs and starts it if missing and makes the role the rows use.
@@ -13,7 +14,8 @@ set -Eeuo pipefail
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BENCH/.." && pwd)
-PUBLISH_DIR=$BENCH/.cache/switchyard
+# shellcheck source=bench/builds.sh
+source "$BENCH/builds.sh"
 PORT=${SWITCHYARD_BENCH_PORT:-18390}
 export BASE_PORT=${BASE_PORT:-18380}   # its own ports, so it can run beside bench/run.sh
 build=1
@@ -21,18 +23,16 @@ pass=()
 while (($#)); do
     case $1 in
         --no-build) build=0; shift ;;
-        -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) pass+=("$1"); shift ;;
     esac
 done
 
-if ((build)); then
-    echo "[governance] dotnet publish src/Switchyard -c Release -r linux-x64 --self-contained false -p:PublishAot=false -o bench/.cache/switchyard (ReadyToRun, as bench/run.sh)" >&2
-    (cd "$REPO" && dotnet publish src/Switchyard -c Release -r linux-x64 --self-contained false -p:PublishAot=false -o "$PUBLISH_DIR" -nologo -v quiet) >&2
-fi
-[[ -f $PUBLISH_DIR/Switchyard.dll ]] || { echo "governance.sh: no $PUBLISH_DIR/Switchyard.dll (drop --no-build)" >&2; exit 2; }
+((build)) && build_publish switchyard
+build_require switchyard || exit 2
+SWITCHYARD_DLL=$(build_entry switchyard)
 GOV_POSTGRES=$(bash "$REPO/.ci/postgres" | tail -n 1)
-export GOV_POSTGRES SWITCHYARD_DLL=$PUBLISH_DIR/Switchyard.dll
+export GOV_POSTGRES SWITCHYARD_DLL
 
 SWITCHYARD_BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/switchyard-governance.XXXXXX")
 export SWITCHYARD_BENCH_TMP

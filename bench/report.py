@@ -48,6 +48,8 @@ streams = next((r for r in results('streams.txt') if r.get('target', 'switchyard
 floor_streams = next((r for r in results('streams.txt') if r.get('target') == 'floor'), {})
 frames = {r['route']: r for r in results('frames.txt') if r.get('failed') != 'True'}
 governance = {(r['target'], r['mode']): r for r in tsv(os.path.join(run, 'governance', 'results.tsv'))}
+# Two rows run side by side in alternating windows (harness --pair A:B): B's req/s over A's.
+pairs = {(r['a'], r['b'], r['mode']): r for d in ('harness', 'governance') for r in tsv(os.path.join(run, d, 'pairs.tsv'))}
 
 rows = []  # (target, goal, measured, verdict)
 
@@ -231,23 +233,36 @@ for route, label in (('openai', 'passthrough'), ('anthropic', 'translated')):
                    check(None if add50 is None or add99 is None else add50 <= 0.3 and add99 <= 1, disturbed(num(r.get('other_cpu_pct')), num(dr.get('other_cpu_pct')))),
                    check(None if add99 is None else add99 <= 0.5)))
 
-for mode in ('plain', 'stream'):
-    c = change(h('switchyard-default-log', mode, 'rps'), h('switchyard', mode, 'rps'))
-    rows17.append((f'the default configuration (default log level, request log on), {mode}', '≤ 5 % below logging off', '≤ 2 %',
-                   f'{fmt(h("switchyard-default-log", mode, "rps"), 0)} vs {fmt(h("switchyard", mode, "rps"), 0)} req/s: {pct(c)}',
-                   check(None if c is None else c >= -5, disturbed(h('switchyard-default-log', mode, 'other_cpu_pct'), h('switchyard', mode, 'other_cpu_pct'))),
-                   check(None if c is None else c >= -2)))
+def compared(off, on, mode, rows_of, limit, stretch=None):
+    """`on` against `off`: from their pair (side by side, alternating windows) when the run has
+    one, else from their separate rows. (measured text, firm verdict, stretch verdict)."""
+    g = lambda t, f: num(rows_of.get((t, mode), {}).get(f))
+    c = change(g(on, 'rps'), g(off, 'rps'))
+    rows_text = f'{fmt(g(on, "rps"), 0)} vs {fmt(g(off, "rps"), 0)} req/s: {pct(c)}'
+    p = pairs.get((off, on, mode))
+    if p and p.get('status') == 'ok':
+        c = (num(p['ratio_median']) - 1) * 100
+        text = (f'side by side: {pct(c)} (median of {p["windows"]} alternating pairs of {p["seconds"]} s windows, '
+                f'{pct((num(p["ratio_min"]) - 1) * 100)} to {pct((num(p["ratio_max"]) - 1) * 100)}; {fmt(num(p["b_rps_median"]), 0)} vs {fmt(num(p["a_rps_median"]), 0)} req/s); '
+                f'as separate rows {rows_text}')
+        dist = disturbed(num(p.get('other_cpu_pct')))
+    else:
+        text, dist = rows_text, disturbed(g(on, 'other_cpu_pct'), g(off, 'other_cpu_pct'))
+    return text, check(None if c is None else c >= -limit, dist), '-' if stretch is None else check(None if c is None else c >= -stretch)
+
 
 for mode in ('plain', 'stream'):
-    c = change(h('switchyard-governed', mode, 'rps'), h('switchyard', mode, 'rps'))
-    rows17.append((f'keys, limits, credits, priced model on, SQLite, {mode}', '≤ 5 % below off', '-',
-                   f'{fmt(h("switchyard-governed", mode, "rps"), 0)} vs {fmt(h("switchyard", mode, "rps"), 0)} req/s: {pct(c)}',
-                   check(None if c is None else c >= -5, disturbed(h('switchyard-governed', mode, 'other_cpu_pct'), h('switchyard', mode, 'other_cpu_pct'))), '-'))
-    g = lambda t, f: num(governance.get((t, mode), {}).get(f))
-    c = change(g('fleet2-on', 'rps'), g('fleet2-off', 'rps'))
-    rows17.append((f'keys, limits, credits, priced model on, 2-process PostgreSQL fleet, {mode}', '≤ 5 % below off', '-',
-                   f'{fmt(g("fleet2-on", "rps"), 0)} vs {fmt(g("fleet2-off", "rps"), 0)} req/s: {pct(c)}' if governance else 'not run (bench/governance.sh; all.sh --no-fleet skips it)',
-                   check(None if c is None else c >= -5, disturbed(g('fleet2-on', 'other_cpu_pct'), g('fleet2-off', 'other_cpu_pct'))), '-'))
+    text, firm, stretch = compared('switchyard', 'switchyard-default-log', mode, harness, 5, 2)
+    rows17.append((f'the default configuration (default log level, request log on), {mode}', '≤ 5 % below logging off', '≤ 2 %', text, firm, stretch))
+
+for mode in ('plain', 'stream'):
+    text, firm, _ = compared('switchyard', 'switchyard-governed', mode, harness, 5)
+    rows17.append((f'keys, limits, credits, priced model on, SQLite, {mode}', '≤ 5 % below off', '-', text, firm, '-'))
+    if governance:
+        text, firm, _ = compared('fleet2-off', 'fleet2-on', mode, governance, 5)
+    else:
+        text, firm = 'not run (bench/governance.sh; all.sh --no-fleet skips it)', check(None)
+    rows17.append((f'keys, limits, credits, priced model on, 2-process PostgreSQL fleet, {mode}', '≤ 5 % below off', '-', text, firm, '-'))
 
 rss = [v for v in (h('switchyard', 'plain', 'peak_rss_mb'), h('switchyard', 'stream', 'peak_rss_mb')) if v is not None]
 peak = max(rss) if rss else None
@@ -261,7 +276,10 @@ out.append(f'Run `{stamp}` of `bash bench/all.sh` (written by it; `bench/report.
 for line in env:
     out.append(f'- {line}')
 out.append('')
-out.append('**Issue #17** (the firm column must be met, the stretch column is reported; "the floor" is the better of `floor` and `yarp` in the same run; `-` = not measured in this run):\n')
+build = next((line.split(':', 1)[1].split('(')[0].strip() for line in env if line.startswith('build:')), 'jit')
+built = {'native': 'the NativeAOT builds (the published build) of the gateway and of both relays',
+         'jit': 'the JIT builds (ReadyToRun) of the gateway and of both relays'}.get(build, build)
+out.append(f'**Issue #17** (the firm column must be met, the stretch column is reported; "the floor" is the better of `floor` and `yarp` in the same run; measured: {built}; `-` = not measured in this run):\n')
 out.append('| measure | firm | stretch | measured | firm | stretch |')
 out.append('|---|---|---|---|---|---|')
 for r in rows17:
@@ -331,6 +349,20 @@ gtable = os.path.join(run, 'governance', 'table.md')
 if os.path.exists(gtable):
     out.append(f'**Keys, limits and metering (`bench/governance.sh`)**, run `{os.path.basename(os.path.realpath(os.path.join(run, "governance")))}`:\n')
     out.append(open(gtable).read().strip())
+    out.append('')
+
+if pairs:
+    first = next(iter(pairs.values()))
+    out.append(f'**Side by side** (`harness.sh --pair A:B`: both targets up at once on the target CPU, each warmed up, then {first.get("windows") or "-"} windows of '
+               f'{first.get("seconds") or "-"} s each, alternating A B, B A, …; B/A = B\'s req/s over A\'s in each adjacent pair of windows):\n')
+    out.append('| A | B | mode | B/A median | range | A req/s (median) | B req/s (median) | other CPU% | B/A per window pair |')
+    out.append('|---|---|---|---:|---|---:|---:|---:|---|')
+    for (a, b, mode), p in pairs.items():
+        if p.get('status') != 'ok':
+            out.append(f'| {a} | {b} | {mode} | failed | | | | | {p.get("ratios", "")} |')
+            continue
+        out.append(f'| {a} | {b} | {mode} | {num(p["ratio_median"]):.3f} ({pct((num(p["ratio_median"]) - 1) * 100)}) | {num(p["ratio_min"]):.3f}–{num(p["ratio_max"]):.3f} | '
+                   f'{fmt(num(p["a_rps_median"]), 0)} | {fmt(num(p["b_rps_median"]), 0)} | {p["other_cpu_pct"]} | {p["ratios"]} |')
     out.append('')
 
 text = '\n'.join(out) + '\n'

@@ -7,6 +7,8 @@
 #   bash bench/run.sh --repeat 3      # median of 3 throughput runs per row (~5 min)
 #   bash bench/run.sh --portkey       # also the Portkey gateway (slow to install and to run)
 #   bash bench/run.sh --no-build      # reuse the published builds in bench/.cache as they are
+#   BENCH_BUILD=jit bash bench/run.sh # the JIT builds (ReadyToRun) instead of the NativeAOT
+#                                     # ones users run (bench/builds.sh)
 #   bash bench/run.sh --governed      # also switchyard-governed: the same gateway with the
 #                                     # bench key limited (rpm, tpm, concurrency, credits) and
 #                                     # the model priced, SQLite (the governance row of #8)
@@ -26,7 +28,8 @@ REPO=$(cd "$BENCH/.." && pwd)
 # Ports: switchyard PORT, switchyard-governed +1, floor +2, yarp +3, switchyard-default-log +4
 # (the harness's own are 18080..18083).
 PORT=${SWITCHYARD_BENCH_PORT:-18090}
-PUBLISH_DIR=$BENCH/.cache/switchyard
+# shellcheck source=bench/builds.sh
+source "$BENCH/builds.sh"
 build=1
 portkey=0
 governed=0
@@ -41,7 +44,7 @@ while (($#)); do
         --floor) floor=1; shift ;;
         --default-log) default_log=1; shift ;;
         -h|--help)
-            sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+            sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
             echo
             echo "Harness options:"
             bash "$BENCH/harness.sh" --help | sed -n '/^Options/,$p' | tail -n +2
@@ -50,27 +53,19 @@ while (($#)); do
     esac
 done
 
-# The JIT build of the gateway and the floor relays: Release, for linux-x64, framework-dependent,
-# ReadyToRun (each project turns it on when a runtime is given). The gateway's published build is
-# NativeAOT (docs/operations.md); the harness rows are the JIT build's, beside the JIT relays, unless
-# a --target runs the native one (bench/README.md, "Sixteenth pass").
-publish() { # PROJECT OUT
-    echo "[bench] dotnet publish $1 -c Release -r linux-x64 --self-contained false -p:PublishAot=false -o ${2#"$REPO"/} (ReadyToRun)" >&2
-    (cd "$REPO" && dotnet publish "$1" -c Release -r linux-x64 --self-contained false -p:PublishAot=false -o "$2" -nologo -v quiet) >&2
-}
-if ((build)); then
-    publish src/Switchyard "$PUBLISH_DIR"
-    if ((floor)); then
-        publish bench/floor "$BENCH/.cache/floor"
-        publish bench/yarp "$BENCH/.cache/yarp"
-    fi
-fi
-[[ -f $PUBLISH_DIR/Switchyard.dll ]] || { echo "bench/run.sh: no $PUBLISH_DIR/Switchyard.dll (drop --no-build)" >&2; exit 2; }
+# The gateway and the floor relays, as BENCH_BUILD says (bench/builds.sh): by default the
+# NativeAOT executables, the gateway as users run it beside relays published the same way.
+relays=()
+((floor)) && relays=(floor yarp)
+((build)) && build_publish switchyard "${relays[@]}"
+build_require switchyard "${relays[@]}" || exit 2
+echo "[bench] build: $BENCH_BUILD" >&2
 
 # Per-start config folders of the target (bench/switchyard-target.sh), removed at the end.
 SWITCHYARD_BENCH_TMP=$(mktemp -d "${TMPDIR:-/tmp}/switchyard-bench-cfg.XXXXXX")
 export SWITCHYARD_BENCH_TMP
-export SWITCHYARD_DLL=$PUBLISH_DIR/Switchyard.dll
+SWITCHYARD_DLL=$(build_entry switchyard)
+export SWITCHYARD_DLL
 trap 'rm -rf "$SWITCHYARD_BENCH_TMP"' EXIT
 
 # The harness sends `Authorization: Bearer sk-bench-client` and model gpt-4o-mini: the

@@ -4,8 +4,8 @@
 # TARGET_PORT set. Writes a bench configuration for that upstream into a fresh folder
 # and replaces itself with the published gateway (so the harness stops it by its PID).
 #
-#   SWITCHYARD_DLL        the published Switchyard.dll (default: bench/.cache/switchyard/), or
-#                         an executable: the NativeAOT build (dotnet publish -r linux-x64)
+#   SWITCHYARD_DLL        the published build to run: a Switchyard.dll (JIT) or the NativeAOT
+#                         executable (default: BENCH_BUILD's, bench/builds.sh)
 #   SWITCHYARD_BENCH_TMP  parent folder for the per-start config and SQLite file
 #                         (default: a new folder under ${TMPDIR:-/tmp}); bench/run.sh
 #                         sets it and removes it at the end
@@ -21,7 +21,9 @@
 set -Eeuo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-dll=${SWITCHYARD_DLL:-$here/.cache/switchyard/Switchyard.dll}
+# shellcheck source=bench/builds.sh
+source "$here/builds.sh"
+dll=${SWITCHYARD_DLL:-$(build_entry switchyard)}
 : "${UPSTREAM_URL:?set by the harness: the fake upstream base URL for this mode}"
 : "${UPSTREAM_API_KEY:=sk-bench-upstream}"
 port=${TARGET_PORT:-18090}

@@ -14,11 +14,12 @@
 #   anthropic-agent    the same conversation as an Anthropic body, translated as `anthropic`
 #
 #   bash bench/translated.sh                    # all rows, ~4 min (publishes first)
-#   bash bench/translated.sh --no-build         # reuse bench/.cache/switchyard as it is
+#   bash bench/translated.sh --no-build         # reuse the published build as it is
 #   bash bench/translated.sh --repeat 3         # median of 3 throughput runs per row
 #   bash bench/translated.sh --rows openai,anthropic --duration 5 --warmup 2
 #   bash bench/translated.sh --report bench/results/translated-<stamp>   # re-render a table
-#   SWITCHYARD_PUBLISH_DIR=/tmp/other-build bash bench/translated.sh --no-build   # another build
+#   BENCH_BUILD=jit bash bench/translated.sh    # the JIT build, not the NativeAOT one (bench/builds.sh)
+#   SWITCHYARD_DLL=/tmp/other/Switchyard bash bench/translated.sh --no-build   # another build
 #
 # Each row: the target started fresh (pinned to CPU 0), probed once with curl (the answer must
 # have its dialect's stream shape; a failing row is reported, not measured), warmed up, then
@@ -33,7 +34,9 @@ set -Eeuo pipefail
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BENCH/.." && pwd)
 TOOLS=${BENCH_TOOLS:-$BENCH/.cache/root}
-PUBLISH_DIR=${SWITCHYARD_PUBLISH_DIR:-$BENCH/.cache/switchyard}   # another published build: --no-build
+# shellcheck source=bench/builds.sh
+source "$BENCH/builds.sh"
+GATEWAY=${SWITCHYARD_DLL:-$(build_entry switchyard)}   # another published build: --no-build
 
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-5}
@@ -159,14 +162,10 @@ for c in curl taskset setsid dotnet; do command -v $c >/dev/null || die "$c is n
 (($(nproc) >= 2)) || die "needs 2 CPUs for the pinning (gateway CPU $GATEWAY_CPUS, wrk + upstream CPU $CLIENT_CPUS)"
 
 if ((build)); then
-    log "dotnet publish src/Switchyard -c Release -r linux-x64 --self-contained false -p:PublishAot=false -o bench/.cache/switchyard (ReadyToRun)"
-    src_state=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
-    [[ -n $(git -C "$REPO" status --porcelain -- src 2>/dev/null) ]] && src_state+=" + uncommitted src/ edits"
-    (cd "$REPO" && dotnet publish src/Switchyard -c Release -r linux-x64 --self-contained false -p:PublishAot=false -o "$PUBLISH_DIR" -nologo -v quiet) >&2
-    # what was published (bench/run.sh publishes without this note: then the DLL is newer than it)
-    echo "$src_state (working tree as of $(date -Is))" >"$PUBLISH_DIR/bench-source.txt"
+    [[ -z ${SWITCHYARD_DLL:-} ]] || die "SWITCHYARD_DLL names a build of its own: add --no-build"
+    build_publish switchyard
 fi
-[[ -f $PUBLISH_DIR/Switchyard.dll ]] || die "no $PUBLISH_DIR/Switchyard.dll (drop --no-build)"
+[[ -f $GATEWAY ]] || die "no $GATEWAY (drop --no-build)"
 
 HZ=$(getconf CLK_TCK)
 ALL_CPUS=0-$(($(nproc --all) - 1))
@@ -376,7 +375,7 @@ start_target() { # ROW -> 0 up, 1 failed (REASON set)
             port_open "$port" && { REASON="port $port already in use"; return 1; }
             start_bg "$logf" "$GATEWAY_CPUS" env UPSTREAM_URL="$UPSTREAM_URL" UPSTREAM_API_KEY=sk-bench-upstream \
                 TARGET_PORT="$port" BENCH_MODE="$row" SWITCHYARD_BENCH_TMP="$RUN" \
-                SWITCHYARD_DLL="$PUBLISH_DIR/Switchyard.dll" bash "$BENCH/switchyard-target.sh" ;;
+                SWITCHYARD_DLL="$GATEWAY" bash "$BENCH/switchyard-target.sh" ;;
     esac
     TARGET_PID=$STARTED_PID
     TARGET_URL=http://127.0.0.1:$port${R_PATH[$row]}
@@ -485,10 +484,11 @@ measured_run() { # ROW CONNS RATE TAG: one wrk run with CPU accounting; sets M_*
 {
     echo "date: $(date -Is)"
     echo "checkout now: $(git -C "$REPO" rev-parse --short HEAD)$([[ -n $(git -C "$REPO" status --porcelain -- src 2>/dev/null) ]] && echo ' + uncommitted src/ edits')"
-    src_note="unknown (published outside translated.sh)"
-    [[ -f $PUBLISH_DIR/bench-source.txt && ! $PUBLISH_DIR/Switchyard.dll -nt $PUBLISH_DIR/bench-source.txt ]] &&
-        src_note=$(<"$PUBLISH_DIR/bench-source.txt")
-    echo "switchyard.dll: published $(date -r "$PUBLISH_DIR/Switchyard.dll" -Is) from $src_note"
+    src_note="unknown (published outside the bench scripts)"
+    [[ -f $(dirname "$GATEWAY")/bench-source.txt && ! $GATEWAY -nt $(dirname "$GATEWAY")/bench-source.txt ]] &&
+        src_note=$(<"$(dirname "$GATEWAY")/bench-source.txt")
+    echo "build: $([[ $GATEWAY == *.dll ]] && echo jit || echo native), $GATEWAY"
+    echo "switchyard: published $(date -r "$GATEWAY" -Is) from $src_note"
     echo "host: $(uname -srm), $(nproc) CPUs, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
     echo "nginx: $("$NGINX_BIN" -v 2>&1)"
     echo "wrk: $("$WRK_BIN" -v 2>&1 | head -n 1)"
