@@ -70,6 +70,37 @@ public sealed class LeaseTests
     }
 
     [Fact]
+    public async Task A_busy_key_admitted_in_two_parts_as_requests_are_still_spares_the_database()
+    {
+        // A request is admitted in two parts (KeyLimiter): its slot and rate unit from its headers,
+        // then its tokens and credits once its body is read. Each part's ask once reset the demand
+        // the other part's next ask was sized by, so with all four limits every ask was for the
+        // need alone, and the slice, tight, handed every release straight back: a lease per request.
+        await using var postgres = await TestPostgres.CreateAsync();
+        await using var database = new PostgresDatabase(postgres.ConnectionString);
+        await using var store = new PostgresRateLimitStore(database, Quick);
+        var limits = Ask("two-parts", rpm: 1_000_000, tpm: 100_000_000, slots: 10_000, credits: 1_000m, tokens: 50, cost: 0.001m);
+        var requestPart = limits with { CountsRequest = true, HoldsSlot = true, ReservesBudget = false, Tokens = 0, Cost = 0m };
+        var budgetPart = limits with { CountsRequest = false, HoldsSlot = false, ReservesBudget = true };
+        await KeyLimitsTests.AwayFromMinuteEdgeAsync(neededSeconds: 10);
+
+        const int requests = 3000;
+        await Parallel.ForAsync(0, requests, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Cancel }, async (_, ct) =>
+        {
+            var counted = await store.TryAdmitAsync(requestPart, ct);
+            Assert.True(counted.Admitted, counted.Refusal.ToString());
+            var budgeted = await store.TryAdmitAsync(budgetPart, ct);
+            Assert.True(budgeted.Admitted, budgeted.Refusal.ToString());
+            await store.ReleaseAsync(budgetPart, budgeted.WindowStart, 50, 0.001m, ct);
+            await store.ReleaseAsync(requestPart, counted.WindowStart, 0, 0m, ct);
+        });
+
+        Assert.InRange(store.Leases, 1, requests / 10);
+        var windowRequests = await postgres.ScalarAsync<int>("SELECT window_requests FROM key_state WHERE key_id = 'two-parts'");
+        Assert.InRange(windowRequests, requests, requests + 1_000_000 / Quick.Share + 8);
+    }
+
+    [Fact]
     public async Task Two_processes_together_take_every_unit_of_a_limit_and_never_one_more()
     {
         await using var postgres = await TestPostgres.CreateAsync();

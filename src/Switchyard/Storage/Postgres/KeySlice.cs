@@ -51,11 +51,14 @@ internal sealed class KeySlice
     public AdmissionResult? Refused;
     public long RefusedUntil;
 
-    // Demand since the last grant, to size the next one.
-    public long LastGrant;
-    public int AdmittedSinceGrant;
-    public long TokensSinceGrant;
-    public decimal CostSinceGrant;
+    // Demand since each part's last ask, to size its next one. The two parts of a request ask
+    // apart (slots and rate units from its headers, tokens and credits once its body is read), so
+    // each keeps its own measure: with one shared measure, each part's ask reset the other's, an
+    // ask then saw no admissions since, asked for its need alone and made the slice tight, and
+    // every release handed its units straight back (a key with all four limits: a lease and two
+    // returns per request, a twentieth of its throughput).
+    public readonly Demand RequestDemand = new();
+    public readonly Demand BudgetDemand = new();
     public long LastAdmitted;
 
     public bool SameLimits(Admission admission) =>
@@ -110,13 +113,10 @@ internal sealed class KeySlice
             CreditsReserved += admission.Cost;
         }
 
-        if (admission.CountsRequest)
-        {
-            AdmittedSinceGrant++;
-        }
-
-        TokensSinceGrant += admission.Tokens;
-        CostSinceGrant += admission.Cost;
+        var demand = DemandOf(admission);
+        demand.Admitted++;
+        demand.Tokens += admission.Tokens;
+        demand.Cost += admission.Cost;
         LastAdmitted = now;
         return new AdmissionResult(LimitRefusal.None, Window,
             FleetRequests - RequestsGranted + RequestsUsed, FleetTokens - TokensGranted + TokensUsed, untilReset);
@@ -127,16 +127,17 @@ internal sealed class KeySlice
     /// demand expected over <paramref name="horizon"/> at the rate seen since the last grant, capped
     /// at a share of the limit so that other processes always find some left.
     /// </summary>
-    public LeaseAsk Ask(Admission admission, Shortfall lacks, long now, TimeSpan elapsedSinceGrant, TimeSpan horizon, int share)
+    public LeaseAsk Ask(Admission admission, Shortfall lacks, long now, TimeProvider time, TimeSpan horizon, int share)
     {
-        var seconds = Math.Max(elapsedSinceGrant.TotalSeconds, 0.05);
-        var expected = (int)Math.Min(int.MaxValue / 4, AdmittedSinceGrant / seconds * horizon.TotalSeconds);
-        var perRequestTokens = AdmittedSinceGrant == 0 ? admission.Tokens : TokensSinceGrant / AdmittedSinceGrant;
-        var perRequestCost = AdmittedSinceGrant == 0 ? admission.Cost : CostSinceGrant / AdmittedSinceGrant;
-        AdmittedSinceGrant = 0;
-        TokensSinceGrant = 0;
-        CostSinceGrant = 0;
-        LastGrant = now;
+        var demand = DemandOf(admission);
+        var seconds = Math.Max(time.GetElapsedTime(demand.Since, now).TotalSeconds, 0.05);
+        var expected = (int)Math.Min(int.MaxValue / 4, demand.Admitted / seconds * horizon.TotalSeconds);
+        var perRequestTokens = demand.Admitted == 0 ? admission.Tokens : demand.Tokens / demand.Admitted;
+        var perRequestCost = demand.Admitted == 0 ? admission.Cost : demand.Cost / demand.Admitted;
+        demand.Admitted = 0;
+        demand.Tokens = 0;
+        demand.Cost = 0;
+        demand.Since = now;
 
         var credits = Math.Max(lacks.Credits, lacks.Credits > 0 ? LeastCredit : 0);
         return new LeaseAsk(
@@ -145,6 +146,9 @@ internal sealed class KeySlice
             lacks.Slots, lacks.Slots == 0 ? 0 : lacks.Slots + Math.Min(expected, (admission.MaxConcurrent ?? 0) / share),
             credits, credits == 0 ? 0 : credits + Math.Min(expected * perRequestCost, (admission.Credits ?? 0) / share));
     }
+
+    /// <summary>A request's budget part is measured apart from the part that counts it (or from an admission of both at once).</summary>
+    private Demand DemandOf(Admission admission) => admission.ReservesBudget && !admission.CountsRequest ? BudgetDemand : RequestDemand;
 
     /// <summary>Adds a grant; a new window replaces the old one's units.</summary>
     public void Add(LeaseGrant grant, long sent, bool tight)
@@ -264,6 +268,15 @@ internal sealed class KeySlice
         SlotsGranted = 0;
         CreditsGranted = 0;
     }
+}
+
+/// <summary>Admissions of one kind since its last ask, and what they reserved.</summary>
+internal sealed class Demand
+{
+    public long Since;
+    public int Admitted;
+    public long Tokens;
+    public decimal Cost;
 }
 
 internal readonly record struct Shortfall(int Requests, long Tokens, int Slots, decimal Credits)

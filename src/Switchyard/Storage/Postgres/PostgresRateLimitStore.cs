@@ -111,7 +111,7 @@ internal sealed class PostgresRateLimitStore : IRateLimitStore, IAsyncDisposable
                 lock (slice)
                 {
                     slice.Roll(now);
-                    ask = slice.Ask(admission, slice.Lacks(admission), now, _time.GetElapsedTime(slice.LastGrant, now), Timing.Horizon, Timing.Share);
+                    ask = slice.Ask(admission, slice.Lacks(admission), now, _time, Timing.Horizon, Timing.Share);
                 }
 
                 var (refusal, grant) = await LeaseAsync(admission, ask, cancellationToken);
