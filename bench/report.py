@@ -37,6 +37,10 @@ def fmt(v, digits=2):
     return '-' if v is None else f'{v:.{digits}f}'
 
 
+def signed(v, digits=2):
+    return '-' if v is None else f'{v:+.{digits}f}'
+
+
 env = open(os.path.join(run, 'env.txt')).read().strip().splitlines() if os.path.exists(os.path.join(run, 'env.txt')) else []
 harness = {(r['target'], r['mode']): r for r in tsv(os.path.join(run, 'harness', 'results.tsv'))}
 translated = {r['row']: r for r in tsv(os.path.join(run, 'translated', 'results.tsv'))}
@@ -228,7 +232,7 @@ for route, label in (('openai', 'passthrough'), ('anthropic', 'translated')):
     add50 = num(r.get('first_p50')) - num(dr.get('first_p50')) if num(r.get('first_p50')) is not None and num(dr.get('first_p50')) is not None else None
     add99 = num(r.get('first_p99')) - num(dr.get('first_p99')) if num(r.get('first_p99')) is not None and num(dr.get('first_p99')) is not None else None
     rows17.append((f'time to first token over the upstream\'s, {label}', 'p50 ≤ 0.3 ms, p99 ≤ 1 ms', 'p99 ≤ 0.5 ms',
-                   f'+{fmt(add50)} ms p50, +{fmt(add99)} ms p99 over direct (through the gateway: p50 {r.get("first_p50", "-")} / p99 {r.get("first_p99", "-")} ms; direct {dr.get("first_p50", "-")} / {dr.get("first_p99", "-")}'
+                   f'{signed(add50)} ms p50, {signed(add99)} ms p99 over direct (through the gateway: p50 {r.get("first_p50", "-")} / p99 {r.get("first_p99", "-")} ms; direct {dr.get("first_p50", "-")} / {dr.get("first_p99", "-")}'
                    + (f'; the floor relay: {ttft["floor"]["first_p50"]} / {ttft["floor"]["first_p99"]}' if 'floor' in ttft else '') + ')',
                    check(None if add50 is None or add99 is None else add50 <= 0.3 and add99 <= 1, disturbed(num(r.get('other_cpu_pct')), num(dr.get('other_cpu_pct')))),
                    check(None if add99 is None else add99 <= 0.5)))

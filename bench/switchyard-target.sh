@@ -14,6 +14,8 @@
 #                         every request is admitted, reserved, settled and ledgered) and
 #                         the model a price; without it the key has no limits and the
 #                         model no price
+#   SWITCHYARD_BENCH_KEY_LIMITS  the governed key's limits instead, as JSON members after its
+#                         name (e.g. ', "rpm": 1000000000'), to take one limit at a time
 #   SWITCHYARD_BENCH_STORAGE  the config's "storage" value as JSON (default: SQLite in the
 #                         fresh folder); bench/governance-target.sh points it at PostgreSQL
 #   SWITCHYARD_BENCH_LOG=default  the gateway's default log level (Information: a console
@@ -39,7 +41,7 @@ dir=$(mktemp -d "$parent/switchyard-${BENCH_MODE:-run}.XXXXXX")
 key_limits="" pricing=""
 sqlite="{ \"kind\": \"sqlite\", \"path\": \"$dir/switchyard.db\" }"
 if [[ ${SWITCHYARD_BENCH_GOVERNED:-0} == 1 ]]; then
-    key_limits=', "rpm": 1000000000, "tpm": 2000000000, "maxConcurrent": 100000, "credits": 1000000000'
+    key_limits=${SWITCHYARD_BENCH_KEY_LIMITS-', "rpm": 1000000000, "tpm": 2000000000, "maxConcurrent": 100000, "credits": 1000000000'}
     pricing=', "pricing": { "inputPerMTok": 0.15, "outputPerMTok": 0.6 }'
 fi
 cat >"$dir/switchyard.json" <<EOF
