@@ -62,4 +62,53 @@ public sealed class ServeProcessTests
             Directory.Delete(directory, recursive: true);
         }
     }
+
+    /// <summary>
+    /// The runtime runs socket completions inline on one engine thread per core, and hands them to
+    /// the thread pool from a single engine thread otherwise (docs/operations.md): the engine
+    /// threads a served request leaves behind show which the process runs.
+    /// </summary>
+    [Theory]
+    [InlineData(null, 2)]
+    [InlineData("0", 1)]
+    public async Task Serve_runs_socket_completions_inline_unless_the_operator_says_otherwise(string? setting, int engineThreads)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "switchyard-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        try
+        {
+            var configPath = Path.Combine(directory, "switchyard.json");
+            await File.WriteAllTextAsync(configPath, new JsonObject
+            {
+                ["masterKey"] = GatewayInstance.MasterKey,
+                ["storage"] = new JsonObject { ["kind"] = "sqlite", ["path"] = Path.Combine(directory, "switchyard.db") },
+                ["providers"] = new JsonArray { new JsonObject { ["name"] = "echo", ["type"] = "echo" } },
+                ["models"] = new JsonArray { new JsonObject { ["id"] = "echo", ["provider"] = "echo" } },
+                ["keys"] = new JsonArray { new JsonObject { ["key"] = GatewayInstance.UserKey, ["name"] = "user" } },
+            }.ToJsonString(), Cancel);
+
+            // Two cores whatever the machine has, so inline (one engine a core) differs from the hand-off (one engine).
+            var environment = new Dictionary<string, string> { ["DOTNET_PROCESSOR_COUNT"] = "2" };
+            if (setting is not null)
+            {
+                environment["DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS"] = setting;
+            }
+
+            var output = new StringWriter();
+            await using var gateway = await ExternalGateway.StartAsync(ExternalGateway.ServeBuild, configPath, environment, LogLevel.Warning, output, onLine: null);
+            using var client = new HttpClient { BaseAddress = new Uri(gateway.BaseUrl) };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", GatewayInstance.UserKey);
+            using var response = await client.PostAsync("/v1/chat/completions", Requests.Json("""{"model":"echo","messages":[{"role":"user","content":"hi"}]}"""), Cancel);
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+
+            var threads = Directory.GetDirectories($"/proc/{gateway.ProcessId}/task")
+                .Select(task => File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n'))
+                .ToList();
+            Assert.Equal(engineThreads, threads.Count(name => name == ".NET Sockets"));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }

@@ -30,6 +30,9 @@ internal sealed class ExternalGateway : IAsyncDisposable
 
     public string BaseUrl { get; }
 
+    /// <summary>The gateway's process (for <c>dotnet Switchyard.dll</c>, the host the runtime runs in).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>The process's exit code, once it has been stopped.</summary>
     public int ExitCode { get; private set; } = -1;
 
