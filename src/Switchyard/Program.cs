@@ -1,9 +1,5 @@
 using System.CommandLine;
 using Switchyard.Cli;
-using Switchyard.Hosting;
-
-// Before any socket exists: the runtime reads this once (Hosting/SocketCompletions.cs).
-SocketCompletions.RunInlineUnlessSet();
 
 // Signals are left to the host: System.CommandLine would end the process two seconds after
 // SIGTERM or Ctrl+C, cutting short the drain of open streams and of the ledger (rows waiting on a

@@ -22,6 +22,7 @@ internal static class ServeCommand
                     ConfigPath = parseResult.GetValue(SwitchyardCommands.ConfigOption),
                     Urls = parseResult.GetValue(urls),
                     Output = output,
+                    ChoosesSocketCompletions = true,
                 });
             }
             catch (ConfigurationProblemsException exception)

@@ -10,6 +10,12 @@ internal sealed record ServeSettings
 
     public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
 
+    /// <summary>
+    /// The process is the gateway's own and has made no socket yet, so it chooses how the runtime
+    /// runs socket completions (<see cref="SocketCompletions"/>); a test's process has made sockets already.
+    /// </summary>
+    public bool ChoosesSocketCompletions { get; init; }
+
     /// <summary>Where the once-only master key notice is printed.</summary>
     public TextWriter Output { get; init; } = System.Console.Out;
 

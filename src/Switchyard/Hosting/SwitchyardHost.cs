@@ -43,6 +43,11 @@ internal static class SwitchyardHost
             throw new ConfigurationProblemsException(configuration.Problems);
         }
 
+        if (settings.ChoosesSocketCompletions)
+        {
+            SocketCompletions.Choose(configuration.Options.Storage);
+        }
+
         // The content root is the binary's folder, not the working directory: the gateway reads
         // no files relative to it, and watching the working directory would tie the host to it.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });

@@ -66,22 +66,27 @@ public sealed class ServeProcessTests
     /// <summary>
     /// The runtime runs socket completions inline on one engine thread per core, and hands them to
     /// the thread pool from a single engine thread otherwise (docs/operations.md): the engine
-    /// threads a served request leaves behind show which the process runs.
+    /// threads a served request leaves behind show which the process runs. Inline unless the
+    /// operator says otherwise, or the store is PostgreSQL (whose row readers read synchronously).
     /// </summary>
     [Theory]
-    [InlineData(null, 2)]
-    [InlineData("0", 1)]
-    public async Task Serve_runs_socket_completions_inline_unless_the_operator_says_otherwise(string? setting, int engineThreads)
+    [InlineData(TestStorage.Sqlite, null, 2)]
+    [InlineData(TestStorage.Sqlite, "0", 1)]
+    [InlineData(TestStorage.Postgres, null, 1)]
+    public async Task Serve_runs_socket_completions_inline_unless_the_operator_or_the_store_says_otherwise(string kind, string? setting, int engineThreads)
     {
         var directory = Path.Combine(Path.GetTempPath(), "switchyard-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
+        await using var postgres = kind == TestStorage.Postgres ? await TestPostgres.CreateAsync() : null;
         try
         {
             var configPath = Path.Combine(directory, "switchyard.json");
             await File.WriteAllTextAsync(configPath, new JsonObject
             {
                 ["masterKey"] = GatewayInstance.MasterKey,
-                ["storage"] = new JsonObject { ["kind"] = "sqlite", ["path"] = Path.Combine(directory, "switchyard.db") },
+                ["storage"] = postgres is null
+                    ? new JsonObject { ["kind"] = "sqlite", ["path"] = Path.Combine(directory, "switchyard.db") }
+                    : new JsonObject { ["kind"] = "postgres", ["connectionString"] = postgres.ConnectionString, ["spoolPath"] = Path.Combine(directory, "ledger.spool") },
                 ["providers"] = new JsonArray { new JsonObject { ["name"] = "echo", ["type"] = "echo" } },
                 ["models"] = new JsonArray { new JsonObject { ["id"] = "echo", ["provider"] = "echo" } },
                 ["keys"] = new JsonArray { new JsonObject { ["key"] = GatewayInstance.UserKey, ["name"] = "user" } },
