@@ -6,6 +6,13 @@ using System.Net;
 using Yarp.ReverseProxy.Forwarder;
 using YarpRelay;
 
+// Socket completions inline, as the gateway runs them (src/Switchyard/Hosting/SocketCompletions.cs):
+// the floor is the stack at its best, so it gets the same setting unless the environment says otherwise.
+if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS")))
+{
+    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+}
+
 var upstream = new Uri(Environment.GetEnvironmentVariable("UPSTREAM_URL")!.TrimEnd('/') + "/chat/completions");
 var upstreamKey = Environment.GetEnvironmentVariable("UPSTREAM_API_KEY") ?? "";
 var builder = WebApplication.CreateSlimBuilder(args);
