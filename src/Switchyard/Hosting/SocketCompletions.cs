@@ -5,7 +5,7 @@ namespace Switchyard.Hosting;
 /// <summary>
 /// Where the continuation of a finished socket read or write runs. .NET's default hands each one
 /// from the socket engine's thread to the thread pool; a relay does little between its reads and
-/// writes, so that hand-off (a wake-up and a context switch per completion) cost it 14-23 % of its
+/// writes, so that hand-off (a wake-up and a context switch per completion) cost it 14-18 % of its
 /// throughput on a core (bench/README.md, eighteenth pass). Inline, the engine's threads (one per
 /// core) run them. The runtime reads its setting from the environment once, when the first socket
 /// is made, so <c>serve</c> chooses before it makes one. An operator's own value wins:
