@@ -21,15 +21,7 @@ public sealed class ServeProcessTests
         {
             var database = Path.Combine(directory, "switchyard.db");
             var spool = Path.Combine(directory, "ledger.spool");
-            var configPath = Path.Combine(directory, "switchyard.json");
-            await File.WriteAllTextAsync(configPath, new JsonObject
-            {
-                ["masterKey"] = GatewayInstance.MasterKey,
-                ["storage"] = new JsonObject { ["kind"] = "sqlite", ["path"] = database, ["spoolPath"] = spool },
-                ["providers"] = new JsonArray { new JsonObject { ["name"] = "echo", ["type"] = "echo" } },
-                ["models"] = new JsonArray { new JsonObject { ["id"] = "echo", ["provider"] = "echo" } },
-                ["keys"] = new JsonArray { new JsonObject { ["key"] = GatewayInstance.UserKey, ["name"] = "user" } },
-            }.ToJsonString(), Cancel);
+            var configPath = await WriteEchoConfigAsync(directory, new JsonObject { ["kind"] = "sqlite", ["path"] = database, ["spoolPath"] = spool });
 
             var output = new StringWriter();
             await using var gateway = await ExternalGateway.StartAsync(ExternalGateway.ServeBuild, configPath, null, LogLevel.Warning, output, onLine: null);
@@ -80,17 +72,9 @@ public sealed class ServeProcessTests
         await using var postgres = kind == TestStorage.Postgres ? await TestPostgres.CreateAsync() : null;
         try
         {
-            var configPath = Path.Combine(directory, "switchyard.json");
-            await File.WriteAllTextAsync(configPath, new JsonObject
-            {
-                ["masterKey"] = GatewayInstance.MasterKey,
-                ["storage"] = postgres is null
-                    ? new JsonObject { ["kind"] = "sqlite", ["path"] = Path.Combine(directory, "switchyard.db") }
-                    : new JsonObject { ["kind"] = "postgres", ["connectionString"] = postgres.ConnectionString, ["spoolPath"] = Path.Combine(directory, "ledger.spool") },
-                ["providers"] = new JsonArray { new JsonObject { ["name"] = "echo", ["type"] = "echo" } },
-                ["models"] = new JsonArray { new JsonObject { ["id"] = "echo", ["provider"] = "echo" } },
-                ["keys"] = new JsonArray { new JsonObject { ["key"] = GatewayInstance.UserKey, ["name"] = "user" } },
-            }.ToJsonString(), Cancel);
+            var configPath = await WriteEchoConfigAsync(directory, postgres is null
+                ? new JsonObject { ["kind"] = "sqlite", ["path"] = Path.Combine(directory, "switchyard.db") }
+                : new JsonObject { ["kind"] = "postgres", ["connectionString"] = postgres.ConnectionString, ["spoolPath"] = Path.Combine(directory, "ledger.spool") });
 
             // Two cores whatever the machine has, so inline (one engine a core) differs from the hand-off (one engine).
             var environment = new Dictionary<string, string> { ["DOTNET_PROCESSOR_COUNT"] = "2" };
@@ -115,5 +99,20 @@ public sealed class ServeProcessTests
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    /// <summary>A configuration in <paramref name="directory"/>: the echo model, the test's user key, and <paramref name="storage"/>.</summary>
+    private static async Task<string> WriteEchoConfigAsync(string directory, JsonObject storage)
+    {
+        var configPath = Path.Combine(directory, "switchyard.json");
+        await File.WriteAllTextAsync(configPath, new JsonObject
+        {
+            ["masterKey"] = GatewayInstance.MasterKey,
+            ["storage"] = storage,
+            ["providers"] = new JsonArray { new JsonObject { ["name"] = "echo", ["type"] = "echo" } },
+            ["models"] = new JsonArray { new JsonObject { ["id"] = "echo", ["provider"] = "echo" } },
+            ["keys"] = new JsonArray { new JsonObject { ["key"] = GatewayInstance.UserKey, ["name"] = "user" } },
+        }.ToJsonString(), Cancel);
+        return configPath;
     }
 }
