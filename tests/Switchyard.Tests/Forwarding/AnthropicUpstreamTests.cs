@@ -396,7 +396,7 @@ public sealed class AnthropicUpstreamTests
     public async Task Passes_an_upstream_rate_limit_on_with_its_retry_after()
     {
         await using var upstream = await FakeUpstream.StartAsync();
-        await using var gateway = await GatewayInstance.StartWithAnthropicAsync(upstream);
+        await using var gateway = await GatewayInstance.StartWithAnthropicAsync(upstream, GatewayInstance.NoRetries);
         upstream.Default = (context, _) => FakeUpstream.WriteJsonAsync(context,
             AnthropicAnswers.Error("rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit"),
             429, new Dictionary<string, string> { ["retry-after"] = "9" });

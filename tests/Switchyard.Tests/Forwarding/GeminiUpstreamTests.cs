@@ -287,7 +287,7 @@ public sealed class GeminiUpstreamTests
     public async Task Passes_an_upstream_resource_exhausted_on_as_a_429()
     {
         await using var upstream = await FakeUpstream.StartAsync();
-        await using var gateway = await GatewayInstance.StartWithGeminiAsync(upstream);
+        await using var gateway = await GatewayInstance.StartWithGeminiAsync(upstream, GatewayInstance.NoRetries);
         upstream.Default = (context, _) => FakeUpstream.WriteJsonAsync(context,
             GeminiAnswers.Error(429, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota)."),
             429, new Dictionary<string, string> { ["Retry-After"] = "11" });

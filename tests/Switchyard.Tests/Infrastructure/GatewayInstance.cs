@@ -128,6 +128,12 @@ public sealed class GatewayInstance : IAsyncDisposable
         return instance;
     }
 
+    /// <summary>
+    /// The first provider with no retries: a test of how an upstream's 429 is passed on, which
+    /// would otherwise wait out its Retry-After before each retry (the router's tests cover that).
+    /// </summary>
+    public static void NoRetries(JsonObject config) => config["providers"]![0]!["retries"] = 0;
+
     /// <summary>A gateway with one OpenAI-compatible provider at <paramref name="upstream"/> and the echo provider.</summary>
     public static Task<GatewayInstance> StartWithOpenAIAsync(FakeUpstream upstream, Action<JsonObject>? configure = null) => StartAsync(config =>
     {

@@ -191,7 +191,7 @@ public sealed class ErrorStatusTests
     public async Task Passes_an_upstream_429_on_with_its_retry_after()
     {
         await using var upstream = await FakeUpstream.StartAsync();
-        await using var gateway = await GatewayInstance.StartWithOpenAIAsync(upstream);
+        await using var gateway = await GatewayInstance.StartWithOpenAIAsync(upstream, GatewayInstance.NoRetries);
         upstream.Default = (context, _) => FakeUpstream.WriteJsonAsync(context,
             """{"error":{"message":"Rate limit reached","type":"requests","param":null,"code":"rate_limit_exceeded"}}""",
             429, new Dictionary<string, string> { ["Retry-After"] = "7" });

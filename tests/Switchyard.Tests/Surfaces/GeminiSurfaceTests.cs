@@ -377,7 +377,7 @@ public sealed class GeminiSurfaceTests
     public async Task Answers_429_resource_exhausted_with_the_upstream_retry_after()
     {
         await using var openai = await FakeUpstream.StartAsync();
-        await using var gateway = await GatewayInstance.StartWithOpenAIAsync(openai);
+        await using var gateway = await GatewayInstance.StartWithOpenAIAsync(openai, GatewayInstance.NoRetries);
         openai.Default = (context, _) => FakeUpstream.WriteJsonAsync(context,
             """{"error":{"message":"Rate limit reached for requests","type":"requests","param":null,"code":"rate_limit_exceeded"}}""",
             429, new Dictionary<string, string> { ["Retry-After"] = "7" });

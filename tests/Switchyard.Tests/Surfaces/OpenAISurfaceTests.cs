@@ -300,7 +300,7 @@ public sealed class OpenAISurfaceTests
     public async Task Official_sdk_raises_429_with_the_upstream_retry_after()
     {
         await using var upstream = await FakeUpstream.StartAsync();
-        await using var gateway = await GatewayInstance.StartWithOpenAIAsync(upstream);
+        await using var gateway = await GatewayInstance.StartWithOpenAIAsync(upstream, GatewayInstance.NoRetries);
         upstream.Default = (context, _) => FakeUpstream.WriteJsonAsync(context,
             """{"error":{"message":"Rate limit reached for requests","type":"requests","param":null,"code":"rate_limit_exceeded"}}""",
             429, new Dictionary<string, string> { ["Retry-After"] = "7" });
