@@ -8,6 +8,9 @@ namespace Switchyard.Catalog;
 /// </summary>
 internal sealed class ModelCatalog
 {
+    /// <summary>The longest id a model may have; a request naming a longer one is refused unread (<see cref="Pipeline.RoutePlanner.Bounded"/>).</summary>
+    public const int MaxModelIdLength = 256;
+
     public ModelCatalog(IEnumerable<Provider> providers, IEnumerable<ModelEntry> models, IReadOnlyDictionary<string, string>? providerSources = null)
     {
         Providers = providers.ToFrozenDictionary(p => p.Name, StringComparer.Ordinal);

@@ -24,6 +24,10 @@ internal static class ModelOptionsValidator
             {
                 check.Problem(path + ".id", "is required");
             }
+            else if (model.Id.Length > ModelCatalog.MaxModelIdLength)
+            {
+                check.Problem(path + ".id", $"is longer than {ModelCatalog.MaxModelIdLength} characters");
+            }
             else if (!seen.Add(model.Id))
             {
                 check.Problem(path + ".id", $"'{model.Id}' is already the id of another model");

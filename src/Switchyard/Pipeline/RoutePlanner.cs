@@ -7,6 +7,15 @@ namespace Switchyard.Pipeline;
 /// <summary>Resolves the model a request names and checks the caller, the surface and the route's operation may use it.</summary>
 internal static class RoutePlanner
 {
+    /// <summary>
+    /// The model id a request names, refused with a 400 before it is kept anywhere when longer than
+    /// any model's: a hostile caller's megabyte "model" stays out of the 404's message and the
+    /// request log's row.
+    /// </summary>
+    public static string? Bounded(string? modelId) => modelId is { Length: > ModelCatalog.MaxModelIdLength }
+        ? throw GatewayException.InvalidRequest($"'model' is longer than {ModelCatalog.MaxModelIdLength} characters: no model has such an id.", "model")
+        : modelId;
+
     public static ModelEntry Resolve(ModelCatalog catalog, Caller caller, string? modelId, Surface surface, RouteOperation operation)
     {
         if (string.IsNullOrEmpty(modelId))

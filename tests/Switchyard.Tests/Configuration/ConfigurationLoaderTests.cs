@@ -88,6 +88,15 @@ public sealed class ConfigurationLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Refuses_a_model_id_longer_than_a_request_may_name()
+    {
+        var longest = new string('m', 256);
+        var loaded = Load($$"""{"providers":[{"name":"a","type":"echo"}],"models":[{"id":"{{longest}}","provider":"a"},{"id":"{{longest}}x","provider":"a"}]}""");
+
+        Assert.Equal(["models[1].id: is longer than 256 characters"], loaded.Problems);
+    }
+
+    [Fact]
     public void Reports_every_problem_at_once()
     {
         var loaded = Load("""{"providers":[{"name":"a","type":"mystery"}],"models":[{"id":"m","provider":"b"},{"id":"m","provider":"a"}]}""");

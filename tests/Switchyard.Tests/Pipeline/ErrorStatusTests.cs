@@ -109,6 +109,36 @@ public sealed class ErrorStatusTests
         Assert.Contains("no-such-model", (string?)error["message"], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_model_id_longer_than_any_models_is_refused_with_400_in_each_surfaces_envelope_and_kept_nowhere()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var gateway = await GatewayInstance.StartWithOpenAIAsync(upstream);
+        using var http = gateway.HttpClient();
+        var huge = new string('x', 100_000);
+        var longest = new string('y', 256);
+
+        using var chat = await http.PostAsync("/v1/chat/completions", Requests.Json($$"""{"model":"{{huge}}","messages":{{Hello}}}"""), TestContext.Current.CancellationToken);
+        using var messages = await http.PostAsync("/v1/messages", Requests.Json($$"""{"model":"{{huge}}","max_tokens":5,"messages":{{Hello}}}"""), TestContext.Current.CancellationToken);
+        using var gemini = await http.PostAsync($"/v1beta/models/{new string('x', 257)}:generateContent", Requests.Json("""{"contents":[{"parts":[{"text":"hi"}]}]}"""), TestContext.Current.CancellationToken);
+        using var unknown = await http.PostAsync("/v1/chat/completions", Requests.Json($$"""{"model":"{{longest}}","messages":{{Hello}}}"""), TestContext.Current.CancellationToken);
+
+        var chatError = await OpenAIErrorAssert.ReadAsync(chat, HttpStatusCode.BadRequest, "invalid_request_error", null);
+        Assert.Equal("model", (string?)chatError["param"]);
+        Assert.Equal("'model' is longer than 256 characters: no model has such an id.", (string?)chatError["message"]);
+        await AnthropicErrorAssert.ReadAsync(messages, HttpStatusCode.BadRequest, "invalid_request_error");
+        await GeminiErrorAssert.ReadAsync(gemini, HttpStatusCode.BadRequest, "INVALID_ARGUMENT");
+        var unknownError = await OpenAIErrorAssert.ReadAsync(unknown, HttpStatusCode.NotFound, "not_found_error", "model_not_found");
+        Assert.Contains(longest, (string?)unknownError["message"], StringComparison.Ordinal);
+        Assert.Empty(upstream.Requests);
+
+        // Every request is in the log, the refused ones under no model at all.
+        var rows = await AdminApi.RequestsAsync(gateway, "keyId=cfg_user", atLeast: 4);
+        Assert.Equal([(400, ""), (400, ""), (400, ""), (404, longest)], rows
+            .Select(r => ((int)r!["status"]!, (string)r["model"]!))
+            .Order());
+    }
+
     [Theory]
     [InlineData("/v1/chat/completions", $$"""{"model":"gpt-test","messages":{{Hello}}}""")]
     [InlineData("/v1/chat/completions", $$"""{"model":"gpt-test","stream":true,"messages":{{Hello}}}""")]

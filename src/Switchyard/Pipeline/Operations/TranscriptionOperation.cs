@@ -22,7 +22,7 @@ internal sealed class TranscriptionOperation(SnapshotMonitor snapshots, RequestM
         var maxBodyBytes = snapshot.MaxBodyBytes;
         ReadBodyStep.HoldToMinimumRate(context, snapshot.Options.Limits);
         await using var upload = await TranscriptionUpload.ReadAsync(context.Request, maxBodyBytes, UploadLimits.Of(snapshots.Current.Media), request.Aborted);
-        request.ModelId = upload.Field("model") ?? throw GatewayException.InvalidRequest("'model' is required.", "model");
+        request.ModelId = RoutePlanner.Bounded(upload.Field("model")) ?? throw GatewayException.InvalidRequest("'model' is required.", "model");
         request.Catalog = snapshot.Catalog;
         request.Model = RoutePlanner.Resolve(request.Catalog, request.Caller!, request.ModelId, dialect.Surface, RouteOperation.Transcription);
         var (entry, deployment) = DeploymentSelector.Candidates(request.Catalog, request.Model, Random.Shared)[0];

@@ -14,7 +14,7 @@ internal sealed class ResolveModelStep(SnapshotMonitor snapshots) : IGatewayStep
     {
         var route = request.Route!;
         var body = request.Body.Span;
-        request.ModelId = request.Context.GetRouteValue("model") as string ?? request.TopLevel.GetString(body, "model"u8);
+        request.ModelId = RoutePlanner.Bounded(request.Context.GetRouteValue("model") as string ?? request.TopLevel.GetString(body, "model"u8));
         request.Stream = route.Stream ?? request.TopLevel.GetBoolean(body, "stream"u8) == true;
         request.JsonArray = request.Stream && route.JsonArrayUnlessAltSse && request.Context.Request.Query["alt"].ToString() != "sse";
         request.Catalog = snapshots.Current.Catalog;
