@@ -98,7 +98,8 @@ public sealed class ChatCompletionsUsageTap : IUsageTap, ITextCountingTap, IDisp
             return;
         }
 
-        if (_topLevel.TryGet(data, "error"u8, out _))
+        var members = ChunkMembers.Find(data, _topLevel.Properties);
+        if (members.Error >= 0)
         {
             Error = OpenAIErrors.Read(502, data);
             return;
@@ -107,7 +108,8 @@ public sealed class ChatCompletionsUsageTap : IUsageTap, ITextCountingTap, IDisp
         var editor = _editor;
         editor.Clear();
         var hasUsage = false;
-        if (_topLevel.TryGet(data, "usage"u8, out var usage) && usage.ValueKind == JsonTokenType.StartObject)
+        var costAdded = false;
+        if (members.Usage >= 0 && _topLevel.Properties[members.Usage] is { ValueKind: JsonTokenType.StartObject } usage)
         {
             hasUsage = true;
             var usageBytes = data[usage.Value];
@@ -116,17 +118,19 @@ public sealed class ChatCompletionsUsageTap : IUsageTap, ITextCountingTap, IDisp
             {
                 Usage = Usage with { Cost = cost };
                 editor.SetWithNumber("usage"u8, usageBytes, "cost"u8, cost);
+                costAdded = true;
             }
         }
 
-        if (_topLevel.TryGet(data, "model"u8, out var model) && !data[model.Value].SequenceEqual(_clientModel))
+        var model = members.Model >= 0 ? _topLevel.Properties[members.Model] : default;
+        if (members.Model >= 0 && !data[model.Value].SequenceEqual(_clientModel))
         {
             editor.SetShared(ModelName, _clientModel);
         }
 
         var choicesEmpty = true;
         var finishes = false;
-        if (_topLevel.TryGet(data, "choices"u8, out var choices) && choices.ValueKind == JsonTokenType.StartArray)
+        if (members.Choices >= 0 && _topLevel.Properties[members.Choices] is { ValueKind: JsonTokenType.StartArray } choices)
         {
             // Inspected during the scan unless its name was escaped or a duplicate came first.
             var (empty, finishing, text) = inspected.Seen && inspected.ValueStart == choices.ValueStart
@@ -174,7 +178,18 @@ public sealed class ChatCompletionsUsageTap : IUsageTap, ITextCountingTap, IDisp
         }
 
         Write(output, "data: "u8);
-        editor.WriteTo(data, _topLevel, output);
+        if (!costAdded && !members.ModelTwice)
+        {
+            // The usual edit, the model alone: the chunk around its value goes out as it came.
+            Write(output, data[..model.ValueStart]);
+            Write(output, _clientModel);
+            Write(output, data[model.End..]);
+        }
+        else
+        {
+            editor.WriteTo(data, _topLevel, output);
+        }
+
         Write(output, "\n\n"u8);
         FramesWritten++;
     }
@@ -237,6 +252,56 @@ public sealed class ChatCompletionsUsageTap : IUsageTap, ITextCountingTap, IDisp
         }
 
         return (empty, finishes, text);
+    }
+
+    /// <summary>
+    /// Where a chunk's <c>error</c>, <c>usage</c>, <c>model</c> and <c>choices</c> are (the first
+    /// of each, as <see cref="JsonTopLevel.TryGet"/> finds them; -1 when absent), found in one pass
+    /// over the top level instead of one per name, and whether <c>model</c> came more than once.
+    /// </summary>
+    private struct ChunkMembers
+    {
+        public int Error;
+        public int Usage;
+        public int Model;
+        public int Choices;
+        public bool ModelTwice;
+
+        public static ChunkMembers Find(ReadOnlySpan<byte> data, ReadOnlySpan<TopLevelProperty> properties)
+        {
+            var members = new ChunkMembers { Error = -1, Usage = -1, Model = -1, Choices = -1 };
+            for (var i = 0; i < properties.Length; i++)
+            {
+                // An unescaped name of another length cannot be one of the four.
+                if (properties[i] is { NameEscaped: true } or { NameLength: 5 or 7 })
+                {
+                    members.Note(i, data, properties[i]);
+                }
+            }
+
+            return members;
+        }
+
+        private void Note(int index, ReadOnlySpan<byte> data, in TopLevelProperty property)
+        {
+            if (JsonTopLevel.NameEquals(data, property, "model"u8))
+            {
+                ModelTwice |= Model >= 0;
+                Model = Model >= 0 ? Model : index;
+            }
+            else if (Choices < 0 && JsonTopLevel.NameEquals(data, property, "choices"u8))
+            {
+                Choices = index;
+            }
+            else if (Usage < 0 && JsonTopLevel.NameEquals(data, property, "usage"u8))
+            {
+                Usage = index;
+            }
+            else if (Error < 0 && JsonTopLevel.NameEquals(data, property, "error"u8))
+            {
+                Error = index;
+            }
+        }
     }
 
     /// <summary>Inspects the first top-level <c>choices</c> array while <see cref="JsonTopLevel"/> scans a chunk.</summary>

@@ -204,6 +204,25 @@ public sealed class ChatCompletionsUsageTapTests
         Assert.Equal(1, tap.FramesWritten);
     }
 
+    [Theory]
+    [InlineData("{\"id\":\"c\", \"model\" : \"up\" ,\"choices\":[]}", "{\"id\":\"c\", \"model\" : \"fast\" ,\"choices\":[]}")]
+    [InlineData("{\"id\":\"c\",\"m\\u006fdel\":\"up\",\"choices\":[]}", "{\"id\":\"c\",\"m\\u006fdel\":\"fast\",\"choices\":[]}")]
+    [InlineData("{\"model\":\"u\\\"p\",\"choices\":[]}", "{\"model\":\"fast\",\"choices\":[]}")]
+    [InlineData("{\"model\":\"up\",\"id\":\"c\",\"model\":\"up2\"}", "{\"model\":\"fast\",\"id\":\"c\",\"model\":\"fast\"}")]
+    [InlineData("{\"model\":\"fast\",\"id\":\"c\", \"model\":\"up\"}", "{\"model\":\"fast\",\"id\":\"c\", \"model\":\"up\"}")]
+    public async Task Rewrites_the_model_in_place_and_every_copy_of_a_duplicated_one(string chunk, string expected)
+    {
+        // The model alone is spliced into the chunk as it came; a duplicated "model" is rewritten
+        // wherever it appears, and a chunk whose first "model" is already the client's is left alone.
+        var body = Encoding.UTF8.GetBytes("data: " + chunk + "\n\n");
+        using var tap = new ChatCompletionsUsageTap("fast", clientAskedForUsageChunk: true, price: null);
+
+        var relayed = Encoding.UTF8.GetString(await RelayAsync(body, tap));
+
+        Assert.Equal("data: " + expected + "\n\n", relayed);
+        Assert.Equal(1, tap.FramesWritten);
+    }
+
     private static Task<byte[]> RelayAsync(byte[] body, ChatCompletionsUsageTap tap) => RelayAsync(new MemoryStream(body), tap);
 
     private static async Task<byte[]> RelayAsync(Stream source, ChatCompletionsUsageTap tap)
