@@ -8,7 +8,7 @@ namespace Switchyard.Catalog;
 /// </summary>
 internal sealed class ModelCatalog
 {
-    /// <summary>The longest id a model may have; a request naming a longer one is refused unread (<see cref="Pipeline.RoutePlanner.Bounded"/>).</summary>
+    /// <summary>The longest id a model may have; a request naming a longer one is refused before the id is kept anywhere.</summary>
     public const int MaxModelIdLength = 256;
 
     public ModelCatalog(IEnumerable<Provider> providers, IEnumerable<ModelEntry> models, IReadOnlyDictionary<string, string>? providerSources = null)

@@ -36,7 +36,8 @@ internal static partial class SwitchyardLog
     /// <summary>
     /// The line of every request the default configuration logs, from ZLogger's generator rather
     /// than the runtime's: the console's writer formats it straight into its UTF-8 batch, with no
-    /// string made on the request's thread (other providers read its fields as they read the rest).
+    /// string made on the request's thread. Other providers read its fields as they read the rest's,
+    /// though without the <c>{OriginalFormat}</c> entry the runtime's generator adds.
     /// </summary>
     [ZLoggerMessage(EventId = EventIds.RequestCompleted, Level = LogLevel.Information,
         Message = "{Surface} {Model} via {Deployment}: {Status} in {ElapsedMs:0.0} ms, {Attempts} attempts, stream {Stream}, tokens {InputTokens} in {OutputTokens} out, key {KeyId}, request {RequestId}")]

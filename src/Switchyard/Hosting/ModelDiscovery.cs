@@ -37,7 +37,10 @@ internal sealed class ModelDiscovery(
             try
             {
                 var models = await ListAsync(provider, discovery, stoppingToken);
-                discovered.AddRange(models.Select(m => new ModelOptions { Id = m.Id, Provider = provider.Name, Kind = ModelKinds.Name(m.Kind) }));
+                // An id longer than any request may name could be listed but never used.
+                discovered.AddRange(models
+                    .Where(m => m.Id.Length <= ModelCatalog.MaxModelIdLength)
+                    .Select(m => new ModelOptions { Id = m.Id, Provider = provider.Name, Kind = ModelKinds.Name(m.Kind) }));
                 logger.ModelsDiscovered(provider.Name, models.Count);
             }
             catch (Exception exception) when (exception is HttpRequestException or JsonException or OperationCanceledException or InvalidOperationException)

@@ -42,8 +42,9 @@ public sealed class ZeroConfigTests : IDisposable
     public async Task Prints_a_master_key_once_discovers_upstream_models_and_answers_through_echo()
     {
         await using var upstream = await FakeUpstream.StartAsync();
+        var unnameable = new string('g', 257);
         upstream.Default = (context, _) => FakeUpstream.WriteJsonAsync(context,
-            """{"object":"list","data":[{"id":"gpt-upstream-a","object":"model"},{"id":"text-embedding-upstream","object":"model"}]}""");
+            $$"""{"object":"list","data":[{"id":"gpt-upstream-a","object":"model"},{"id":"text-embedding-upstream","object":"model"},{"id":"{{unnameable}}","object":"model"}]}""");
         var environment = new Dictionary<string, string> { ["OPENAI_API_KEY"] = "sk-upstream", ["OPENAI_BASE_URL"] = upstream.BaseUrl + "/v1" };
         var first = new StringWriter();
 
@@ -66,6 +67,7 @@ public sealed class ZeroConfigTests : IDisposable
             Assert.Contains("echo", ids);
             Assert.Contains("gpt-upstream-a", ids);
             Assert.Contains("text-embedding-upstream", ids);
+            Assert.DoesNotContain(unnameable, ids);
             Assert.Contains("Echo: hello", await chat.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
             Assert.Equal("Bearer sk-upstream", upstream.LastRequest.Header("authorization"));
         }

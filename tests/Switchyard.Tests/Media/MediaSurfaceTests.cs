@@ -186,6 +186,25 @@ public sealed class MediaSurfaceTests
     }
 
     [Fact]
+    public async Task Refuses_an_upload_naming_a_model_longer_than_any_models_with_400()
+    {
+        await using var upstream = await FakeUpstream.StartAsync();
+        await using var gateway = await StartAsync(upstream);
+        using var client = gateway.HttpClient();
+        using var form = new MultipartFormDataContent { { new StringContent(new string('s', 257)), "model" } };
+        var file = new ByteArrayContent("hello"u8.ToArray());
+        file.Headers.ContentType = new MediaTypeHeaderValue("audio/wav");
+        form.Add(file, "file", "hello.wav");
+
+        using var response = await client.PostAsync("/v1/audio/transcriptions", form, Ct);
+        var error = await OpenAIErrorAssert.ReadAsync(response, HttpStatusCode.BadRequest, "invalid_request_error", null);
+
+        Assert.Equal("model", (string?)error["param"]);
+        Assert.Equal("'model' is longer than 256 characters: no model has such an id.", (string?)error["message"]);
+        Assert.Empty(upstream.Requests);
+    }
+
+    [Fact]
     public async Task Refuses_a_body_that_is_not_multipart()
     {
         await using var upstream = await FakeUpstream.StartAsync();

@@ -14,9 +14,10 @@ internal sealed class ResolveModelStep(SnapshotMonitor snapshots) : IGatewayStep
     {
         var route = request.Route!;
         var body = request.Body.Span;
-        request.ModelId = RoutePlanner.Bounded(request.Context.GetRouteValue("model") as string ?? request.TopLevel.GetString(body, "model"u8));
+        var modelId = request.Context.GetRouteValue("model") as string ?? request.TopLevel.GetString(body, "model"u8);
         request.Stream = route.Stream ?? request.TopLevel.GetBoolean(body, "stream"u8) == true;
         request.JsonArray = request.Stream && route.JsonArrayUnlessAltSse && request.Context.Request.Query["alt"].ToString() != "sse";
+        request.ModelId = RoutePlanner.Bounded(modelId);
         request.Catalog = snapshots.Current.Catalog;
         request.Model = RoutePlanner.Resolve(request.Catalog, request.Caller!, request.ModelId, request.Dialect!.Surface, route.Operation);
         return next(request);

@@ -210,10 +210,13 @@ public sealed class ChatCompletionsUsageTapTests
     [InlineData("{\"model\":\"u\\\"p\",\"choices\":[]}", "{\"model\":\"fast\",\"choices\":[]}")]
     [InlineData("{\"model\":\"up\",\"id\":\"c\",\"model\":\"up2\"}", "{\"model\":\"fast\",\"id\":\"c\",\"model\":\"fast\"}")]
     [InlineData("{\"model\":\"fast\",\"id\":\"c\", \"model\":\"up\"}", "{\"model\":\"fast\",\"id\":\"c\", \"model\":\"up\"}")]
+    [InlineData("{\"id\":\"c\",\ndata: \"model\":\"up\",\"choices\":[]}", "{\"id\":\"c\",\ndata: \"model\":\"fast\",\"choices\":[]}")]
+    [InlineData("{\"model\":\"up\",\"choices\":[\ndata: ],\"model\":\"x\"}", "{\"model\":\"fast\",\"choices\":[\ndata: ],\"model\":\"fast\"}")]
     public async Task Rewrites_the_model_in_place_and_every_copy_of_a_duplicated_one(string chunk, string expected)
     {
         // The model alone is spliced into the chunk as it came; a duplicated "model" is rewritten
         // wherever it appears, and a chunk whose first "model" is already the client's is left alone.
+        // A chunk sent over several data lines leaves on as many.
         var body = Encoding.UTF8.GetBytes("data: " + chunk + "\n\n");
         using var tap = new ChatCompletionsUsageTap("fast", clientAskedForUsageChunk: true, price: null);
 
@@ -221,6 +224,24 @@ public sealed class ChatCompletionsUsageTapTests
 
         Assert.Equal("data: " + expected + "\n\n", relayed);
         Assert.Equal(1, tap.FramesWritten);
+    }
+
+    [Fact]
+    public async Task Holds_a_finish_chunk_sent_over_several_data_lines_and_relays_it_as_an_event()
+    {
+        var body = Encoding.UTF8.GetBytes(
+            "data: {\"id\":\"c\",\"model\":\"up\",\ndata: \"choices\":[{\"index\":0,\"delta\":{},\ndata: \"finish_reason\":\"stop\"}]}\n\n"
+            + "data: {\"id\":\"c\",\"model\":\"up\",\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2,\"total_tokens\":5}}\n\n"
+            + "data: [DONE]\n\n");
+        using var tap = new ChatCompletionsUsageTap("fast", clientAskedForUsageChunk: false, price: null);
+
+        var relayed = await RelayAsync(body, tap);
+
+        Assert.All(Encoding.UTF8.GetString(relayed).Split('\n'), line => Assert.True(line.Length == 0 || line.StartsWith("data: ", StringComparison.Ordinal), line));
+        var chunk = Assert.Single(await Chunks(relayed));
+        Assert.Equal("fast", (string?)chunk["model"]);
+        Assert.Equal("stop", (string?)chunk["choices"]![0]!["finish_reason"]);
+        Assert.Equal(5, (int?)chunk["usage"]!["total_tokens"]);
     }
 
     private static Task<byte[]> RelayAsync(byte[] body, ChatCompletionsUsageTap tap) => RelayAsync(new MemoryStream(body), tap);
