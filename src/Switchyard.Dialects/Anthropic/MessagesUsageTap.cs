@@ -181,14 +181,8 @@ public sealed class MessagesUsageTap : IUsageTap, IDisposable
     /// <summary>Reads an Anthropic usage object (non-streamed answers) into disjoint buckets.</summary>
     public static Usage ReadMessageUsage(ReadOnlySpan<byte> usageJson) => ReadUsage(usageJson);
 
-    private static void WriteEvent(IBufferWriter<byte> output, ReadOnlySpan<byte> type, ReadOnlySpan<byte> data)
-    {
-        Write(output, "event: "u8);
-        Write(output, type);
-        Write(output, "\ndata: "u8);
-        Write(output, data);
-        Write(output, "\n\n"u8);
-    }
+    private static void WriteEvent(IBufferWriter<byte> output, ReadOnlySpan<byte> type, ReadOnlySpan<byte> data) =>
+        SseStreams.WriteEvent(output, type, data, "\n"u8);
 
     private static void Write(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
     {

@@ -16,6 +16,7 @@ public sealed class GenerateContentUsageTap : IUsageTap, IDisposable
     private readonly string _clientModel;
     private readonly Func<Usage, decimal?>? _price;
     private readonly PooledBufferWriter _data = PooledBufferWriter.RentOnFirstWrite(1024);
+    private readonly PooledBufferWriter _edited = PooledBufferWriter.RentOnFirstWrite(1024);
     private readonly JsonTopLevel _topLevel = new();
 
     public GenerateContentUsageTap(string clientModel, Func<Usage, decimal?>? price)
@@ -87,9 +88,9 @@ public sealed class GenerateContentUsageTap : IUsageTap, IDisposable
             return;
         }
 
-        Write(output, "data: "u8);
-        editor.WriteTo(data, _topLevel, output);
-        Write(output, "\r\n\r\n"u8);
+        _edited.Clear();
+        editor.WriteTo(data, _topLevel, _edited);
+        SseStreams.WriteEvent(output, [], _edited.WrittenSpan, "\r\n"u8);
     }
 
     /// <summary>Gemini's error object as a last data frame, as its API ends a stream that failed.</summary>
@@ -139,5 +140,9 @@ public sealed class GenerateContentUsageTap : IUsageTap, IDisposable
         output.Advance(bytes.Length);
     }
 
-    public void Dispose() => _data.Dispose();
+    public void Dispose()
+    {
+        _data.Dispose();
+        _edited.Dispose();
+    }
 }

@@ -162,6 +162,42 @@ public static class SseStreams
         }
     }
 
+    /// <summary>
+    /// Writes an event whose data a tap read with <see cref="SseFrameScanner.Data"/> and may have
+    /// edited: the <c>event:</c> line when <paramref name="eventType"/> is not empty, then the data,
+    /// each LF in it starting a new <c>data:</c> line (a chunk the upstream sent over several data
+    /// lines leaves on as many), every line ended by <paramref name="newline"/>.
+    /// </summary>
+    public static void WriteEvent(IBufferWriter<byte> output, ReadOnlySpan<byte> eventType, ReadOnlySpan<byte> data, ReadOnlySpan<byte> newline)
+    {
+        if (!eventType.IsEmpty)
+        {
+            WriteAscii(output, "event: "u8);
+            WriteAscii(output, eventType);
+            WriteAscii(output, newline);
+        }
+
+        WriteAscii(output, "data: "u8);
+        WriteDataPart(output, data, newline);
+        WriteAscii(output, newline);
+        WriteAscii(output, newline);
+    }
+
+    /// <summary>Part of a <c>data:</c> line's value as <see cref="WriteEvent"/> writes it, for a caller that writes the data in pieces.</summary>
+    public static void WriteDataPart(IBufferWriter<byte> output, ReadOnlySpan<byte> data, ReadOnlySpan<byte> newline)
+    {
+        int lineEnd;
+        while ((lineEnd = data.IndexOf((byte)'\n')) >= 0)
+        {
+            WriteAscii(output, data[..lineEnd]);
+            WriteAscii(output, newline);
+            WriteAscii(output, "data: "u8);
+            data = data[(lineEnd + 1)..];
+        }
+
+        WriteAscii(output, data);
+    }
+
     private static void WriteAscii(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
     {
         var span = output.GetSpan(bytes.Length);

@@ -233,6 +233,23 @@ public sealed class MessagesUsageTapTests
         return frames;
     }
 
+    [Fact]
+    public async Task Relays_events_sent_over_several_data_lines_on_as_many()
+    {
+        var body = Encoding.UTF8.GetBytes(
+            "event: message_start\ndata: {\"type\":\"message_start\",\ndata: \"message\":{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"up\",\"content\":[],\"usage\":{\"input_tokens\":3,\ndata: \"output_tokens\":1}}}\n\n"
+            + "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\ndata: \"stop_sequence\":null},\"usage\":{\"output_tokens\":2}}\n\n"
+            + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+        using var tap = new MessagesUsageTap("fast", price: _ => 0.5m);
+
+        var events = EventStreams.StrictEvents(await RelayAsync(body, tap));
+
+        Assert.Equal(["message_start", "message_delta", "message_stop"], events.Select(e => e.Type));
+        Assert.Equal("fast", (string?)events[0].Data["message"]!["model"]);
+        Assert.Equal(0.5, (double?)events[1].Data["usage"]!["cost"]);
+        Assert.Equal(new Usage { InputTokens = 3, OutputTokens = 2, Cost = 0.5m }, tap.Usage);
+    }
+
     private static Task<byte[]> RelayAsync(byte[] body, MessagesUsageTap tap) => RelayAsync(new MemoryStream(body), tap);
 
     private static async Task<byte[]> RelayAsync(Stream source, MessagesUsageTap tap)

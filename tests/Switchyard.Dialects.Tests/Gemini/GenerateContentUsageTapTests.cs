@@ -252,6 +252,22 @@ public sealed class GenerateContentUsageTapTests
         return frames;
     }
 
+    [Fact]
+    public async Task Relays_a_chunk_sent_over_several_data_lines_on_as_many()
+    {
+        var body = Encoding.UTF8.GetBytes(
+            "data: {\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"hi\"}],\"role\":\"model\"},\r\ndata: \"finishReason\":\"STOP\",\"index\":0}],\r\ndata: \"usageMetadata\":{\"promptTokenCount\":3,\"candidatesTokenCount\":1,\"totalTokenCount\":4},\"modelVersion\":\"up\"}\r\n\r\n");
+        using var tap = new GenerateContentUsageTap("fast", price: null);
+
+        var relayed = await RelayAsync(body, tap);
+
+        var chunk = Assert.Single(EventStreams.StrictEvents(relayed)).Data;
+        Assert.Equal("fast", (string?)chunk["modelVersion"]);
+        Assert.Equal("STOP", (string?)chunk["candidates"]![0]!["finishReason"]);
+        Assert.DoesNotContain("\n\n", Encoding.UTF8.GetString(relayed), StringComparison.Ordinal);
+        Assert.True(tap.Completed);
+    }
+
     private static Task<byte[]> RelayAsync(byte[] body, GenerateContentUsageTap tap) => RelayAsync(new MemoryStream(body), tap);
 
     private static async Task<byte[]> RelayAsync(Stream source, GenerateContentUsageTap tap)

@@ -24,6 +24,41 @@ internal static class EventStreams
     public static async Task<List<SseFrame>> FramesAsync(byte[] body) =>
         await SseStreams.ReadAsync(new MemoryStream(body), Token).ToListAsync(Token);
 
+    /// <summary>
+    /// The events of an SSE body read line by line, as a strict client would: every line must be
+    /// blank or an <c>event:</c> or <c>data:</c> line (a stray line means an event's data was
+    /// written across a line break); each event's data lines are joined by LF and parsed as JSON.
+    /// </summary>
+    public static List<(string? Type, JsonNode Data)> StrictEvents(byte[] body)
+    {
+        var events = new List<(string? Type, JsonNode Data)>();
+        string? type = null;
+        var data = new List<string>();
+        foreach (var line in System.Text.Encoding.UTF8.GetString(body).ReplaceLineEndings("\n").Split('\n'))
+        {
+            if (line.Length == 0)
+            {
+                if (data.Count > 0)
+                {
+                    events.Add((type, JsonNode.Parse(string.Join('\n', data))!));
+                }
+
+                (type, data) = (null, []);
+            }
+            else if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                type = line["event: ".Length..];
+            }
+            else
+            {
+                Assert.True(line.StartsWith("data: ", StringComparison.Ordinal), $"not an SSE field line: {line}");
+                data.Add(line["data: ".Length..]);
+            }
+        }
+
+        return events;
+    }
+
     /// <summary>The frames as they would go over the wire.</summary>
     public static byte[] Serialize(IEnumerable<SseFrame> frames)
     {

@@ -181,15 +181,15 @@ public sealed class ChatCompletionsUsageTap : IUsageTap, ITextCountingTap, IDisp
         if (members.Model >= 0 && !costAdded && !members.ModelTwice)
         {
             // The usual edit, the model alone: the chunk around its value goes out as it came.
-            WriteDataPart(output, data[..model.ValueStart]);
+            SseStreams.WriteDataPart(output, data[..model.ValueStart], "\n"u8);
             Write(output, _clientModel);
-            WriteDataPart(output, data[model.End..]);
+            SseStreams.WriteDataPart(output, data[model.End..], "\n"u8);
         }
         else
         {
             _scratch.Clear();
             editor.WriteTo(data, _topLevel, _scratch);
-            WriteDataPart(output, _scratch.WrittenSpan);
+            SseStreams.WriteDataPart(output, _scratch.WrittenSpan, "\n"u8);
         }
 
         Write(output, "\n\n"u8);
@@ -355,28 +355,8 @@ public sealed class ChatCompletionsUsageTap : IUsageTap, ITextCountingTap, IDisp
 
     private void WriteData(IBufferWriter<byte> output, ReadOnlySpan<byte> data)
     {
-        Write(output, "data: "u8);
-        WriteDataPart(output, data);
-        Write(output, "\n\n"u8);
+        SseStreams.WriteEvent(output, [], data, "\n"u8);
         FramesWritten++;
-    }
-
-    /// <summary>
-    /// Part of an event's data, each LF in it starting a new <c>data:</c> line: a chunk the upstream
-    /// sent over several data lines was joined with LFs (<see cref="SseFrameScanner.Data"/>) and
-    /// leaves on as many lines again.
-    /// </summary>
-    private static void WriteDataPart(IBufferWriter<byte> output, ReadOnlySpan<byte> data)
-    {
-        int lineEnd;
-        while ((lineEnd = data.IndexOf((byte)'\n')) >= 0)
-        {
-            Write(output, data[..lineEnd]);
-            Write(output, "\ndata: "u8);
-            data = data[(lineEnd + 1)..];
-        }
-
-        Write(output, data);
     }
 
     private static void Write(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)

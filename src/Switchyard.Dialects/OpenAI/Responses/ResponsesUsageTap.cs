@@ -87,11 +87,7 @@ public sealed class ResponsesUsageTap : IUsageTap, IDisposable
                     Completed |= type is "response.completed" or "response.incomplete";
                     var chunk = new ArrayBufferWriter<byte>(data.Length + 64);
                     new JsonTopLevelEditor().Set("response"u8, edited).WriteTo(data, _topLevel, chunk);
-                    Write(output, "event: "u8);
-                    Write(output, System.Text.Encoding.UTF8.GetBytes(type));
-                    Write(output, "\ndata: "u8);
-                    Write(output, chunk.WrittenSpan);
-                    Write(output, "\n\n"u8);
+                    SseStreams.WriteEvent(output, System.Text.Encoding.UTF8.GetBytes(type), chunk.WrittenSpan, "\n"u8);
                     return;
                 }
 

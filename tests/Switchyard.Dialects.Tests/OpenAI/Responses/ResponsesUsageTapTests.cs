@@ -286,6 +286,22 @@ public sealed class ResponsesUsageTapTests
         return frames;
     }
 
+    [Fact]
+    public async Task Relays_events_sent_over_several_data_lines_on_as_many()
+    {
+        var body = Encoding.UTF8.GetBytes(
+            "event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0,\ndata: \"response\":{\"id\":\"resp_1\",\"object\":\"response\",\"model\":\"up\",\"status\":\"in_progress\",\"output\":[\ndata: ]}}\n\n"
+            + "event: response.completed\ndata: {\"type\":\"response.completed\",\"sequence_number\":1,\"response\":{\"id\":\"resp_1\",\"object\":\"response\",\"model\":\"up\",\"status\":\"completed\",\"output\":[],\"usage\":{\"input_tokens\":3,\ndata: \"output_tokens\":2,\"total_tokens\":5}}}\n\n");
+        using var tap = new ResponsesUsageTap("fast", price: null);
+
+        var events = EventStreams.StrictEvents(await RelayAsync(body, tap));
+
+        Assert.Equal(["response.created", "response.completed"], events.Select(e => e.Type));
+        Assert.All(events, e => Assert.Equal("fast", (string?)e.Data["response"]!["model"]));
+        Assert.Equal(5, (int?)events[1].Data["response"]!["usage"]!["total_tokens"]);
+        Assert.True(tap.Completed);
+    }
+
     private static Task<byte[]> RelayAsync(byte[] body, ResponsesUsageTap tap) => RelayAsync(new MemoryStream(body), tap);
 
     private static async Task<byte[]> RelayAsync(Stream source, ResponsesUsageTap tap)
