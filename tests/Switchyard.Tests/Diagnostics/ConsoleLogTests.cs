@@ -16,14 +16,7 @@ public sealed partial class ConsoleLogTests
     public async Task Every_event_is_one_line_with_its_level_category_and_id()
     {
         var folder = Directory.CreateTempSubdirectory("switchyard-console-").FullName;
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Switchyard.dll"));
-        foreach (var arg in new[] { "serve", "--urls", "http://127.0.0.1:0" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
+        using var process = Serve(folder);
         try
         {
             var lines = new List<string>();
@@ -63,6 +56,67 @@ public sealed partial class ConsoleLogTests
         }
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task With_json_logs_the_request_line_is_one_object_carrying_its_fields()
+    {
+        const string masterKey = "sk-master-json-logs-0123456789abcdef0123";
+        var folder = Directory.CreateTempSubdirectory("switchyard-console-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(folder, "switchyard.json"), $$"""
+            {"masterKey":"{{masterKey}}","observability":{"jsonLogs":true},
+             "providers":[{"name":"echo","type":"echo"}],"models":[{"id":"echo","provider":"echo"}]}
+            """, Cancel);
+        using var process = Serve(folder);
+        try
+        {
+            string? url = null;
+            while (url is null && await process.StandardOutput.ReadLineAsync(Cancel) is { } line)
+            {
+                url = JsonListeningLine().Match(line) is { Success: true } listening ? listening.Groups[1].Value : null;
+            }
+
+            Assert.NotNull(url);
+            using var client = new HttpClient { BaseAddress = new Uri(url) };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", masterKey);
+            using var response = await client.PostAsync("/v1/chat/completions",
+                new StringContent("""{"model":"echo","messages":[{"role":"user","content":"hi"}]}""", System.Text.Encoding.UTF8, "application/json"), Cancel);
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Cancel));
+
+            System.Text.Json.Nodes.JsonNode? requestLine = null;
+            while (requestLine is null && await process.StandardOutput.ReadLineAsync(Cancel) is { } line)
+            {
+                var entry = System.Text.Json.Nodes.JsonNode.Parse(line)!;
+                requestLine = (int?)entry["EventId"] == 1700 ? entry : null;
+            }
+
+            Assert.NotNull(requestLine);
+            Assert.Equal("Switchyard.Requests", (string?)requestLine["Category"]);
+            Assert.StartsWith("chat echo via ", (string?)requestLine["Message"], StringComparison.Ordinal);
+            var state = requestLine["State"]!;
+            Assert.Equal("echo", (string?)state["Model"]);
+            Assert.Equal(200, (int?)state["Status"]);
+            Assert.Equal("master", (string?)state["KeyId"]);
+            Assert.Equal(response.Headers.GetValues("x-request-id").Single(), (string?)state["RequestId"]);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(Cancel);
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary><c>switchyard serve</c> in <paramref name="folder"/> (where it finds its configuration, if any), on a free port.</summary>
+    private static Process Serve(string folder)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Switchyard.dll"), "serve", "--urls", "http://127.0.0.1:0" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(start)!;
+    }
+
     [Theory]
     [InlineData("info: A[1] one line\n", "info: A[1] one line\n")]
     [InlineData("fail: A[1000] Unhandled error serving /v1/x\nwarn: Forged[1] line\n", "fail: A[1000] Unhandled error serving /v1/x\n      warn: Forged[1] line\n")]
@@ -91,6 +145,9 @@ public sealed partial class ConsoleLogTests
 
     [GeneratedRegex(@"^info: Microsoft\.Hosting\.Lifetime\[14\] Now listening on: (http://127\.0\.0\.1:\d+)$")]
     private static partial Regex ListeningLine();
+
+    [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex JsonListeningLine();
 
     [GeneratedRegex(@"^info: Switchyard\.Requests\[1700\] chat echo via \S+: 200 in [\d.]+ ms, 1 attempts, stream False, tokens \d+ in \d+ out, key master, request \S+$")]
     private static partial Regex RequestLine();
