@@ -81,7 +81,6 @@ public sealed class JsonTopLevelEditor
     public JsonTopLevelEditor SetWithNumber(ReadOnlySpan<byte> name, ReadOnlySpan<byte> json, ReadOnlySpan<byte> numberName, decimal value)
     {
         var scratch = t_numberScratch ??= new NumberScratch();
-        scratch.TopLevel.Rescan(json);
         Span<byte> number = stackalloc byte[48];
         if (!value.TryFormat(number, out var numberLength, default, System.Globalization.CultureInfo.InvariantCulture))
         {
@@ -90,6 +89,32 @@ public sealed class JsonTopLevelEditor
 
         var output = scratch.Output;
         output.ResetWrittenCount();
+        if (Appendable(json, numberName))
+        {
+            // The usual case, no such member yet: the number goes in before the closing brace,
+            // the object's bytes kept as they came (no second scan of a usage already read).
+            var end = json[..^1].TrimEnd(" \t\r\n"u8).Length;
+            Write(output, json[..end]);
+            if (end > 1)
+            {
+                Write(output, ","u8);
+            }
+
+            Write(output, "\""u8);
+            Write(output, numberName);
+            Write(output, "\":"u8);
+            Write(output, number[..numberLength]);
+            Write(output, "}"u8);
+            Set(name, output.WrittenSpan);
+            if (output.Capacity > MaxKeptEncoding)
+            {
+                t_numberScratch = null;
+            }
+
+            return this;
+        }
+
+        scratch.TopLevel.Rescan(json);
         var first = true;
         var replaced = false;
         Write(output, "{"u8);
@@ -125,6 +150,24 @@ public sealed class JsonTopLevelEditor
         }
 
         return this;
+    }
+
+    /// <summary>
+    /// <paramref name="json"/> is an object in which no member can be named <paramref name="name"/>:
+    /// the name in quotes occurs nowhere in it, and nothing is escaped (an escaped name could spell it).
+    /// </summary>
+    private static bool Appendable(ReadOnlySpan<byte> json, ReadOnlySpan<byte> name)
+    {
+        if (json.Length < 2 || json[0] != (byte)'{' || json[^1] != (byte)'}' || name.Length > 32 || json.Contains((byte)'\\'))
+        {
+            return false;
+        }
+
+        Span<byte> quoted = stackalloc byte[name.Length + 2];
+        quoted[0] = (byte)'"';
+        name.CopyTo(quoted[1..]);
+        quoted[^1] = (byte)'"';
+        return json.IndexOf(quoted) < 0;
     }
 
     private sealed class NumberScratch

@@ -33,6 +33,9 @@ internal sealed class Caller
     /// <summary>Whether a request's tokens or cost are reserved against anything: the key's or its team's <c>tpm</c> or credits.</summary>
     public bool HasBudget => Tpm is not null || Credits is not null || Team is { Tpm: not null } or { Credits: not null };
 
+    /// <summary>The admissions of this caller's requests before their bodies are read, made on first use.</summary>
+    internal Limits.KeyLimiter.FirstPart? FirstPart { get; set; }
+
     public static Caller Master { get; } = new() { KeyId = "master", Name = "master", IsMaster = true };
 
     /// <summary>

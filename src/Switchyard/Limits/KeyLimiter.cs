@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using Microsoft.AspNetCore.Http;
 using Switchyard.Auth;
 using Switchyard.Dialects;
 using Switchyard.Storage;
@@ -33,19 +32,24 @@ internal sealed class KeyLimiter(IRateLimitStore store)
     /// under <c>maxConcurrent</c> and its unit of <c>rpm</c>, the key's and the team's, so a body
     /// still arriving holds its slots — or throws the 429; null for a key without limits.
     /// </summary>
-    public ValueTask<KeyLease?> AdmitRequestAsync(Caller caller, IHeaderDictionary headers, CancellationToken cancellationToken)
+    public ValueTask<KeyLease?> AdmitRequestAsync(Caller caller, RateLimitHeaders headers, CancellationToken cancellationToken)
     {
         if (!Applies(caller))
         {
             return ValueTask.FromResult<KeyLease?>(null);
         }
 
-        var key = KeyLimited(caller) ? RequestPart(Limits(caller, tokens: 0, cost: 0m)) : null;
-        var team = caller.Team is { HasLimits: true } limited ? RequestPart(TeamLimits(limited, tokens: 0, cost: 0m)) : null;
+        var (key, team) = caller.FirstPart ??= new FirstPart(
+            KeyLimited(caller) ? Limits(caller, tokens: 0, cost: 0m, Part.Request) : null,
+            caller.Team is { HasLimits: true } limited ? TeamLimits(limited, tokens: 0, cost: 0m, Part.Request) : null);
         return AdmitAsync(key, team, headers, waitForFinishing: true, cancellationToken);
-
-        static Admission RequestPart(Admission limits) => limits with { CountsRequest = true, HoldsSlot = true, ReservesBudget = false };
     }
+
+    /// <summary>
+    /// The admissions of a request's first part, the key's and the team's: the same for every
+    /// request of a caller, so made once and kept with it (callers are cached with their keys).
+    /// </summary>
+    internal sealed record FirstPart(Admission? Key, Admission? Team);
 
     /// <summary>
     /// Admits the request's second part once its body is known: its worst case against the key's
@@ -53,21 +57,29 @@ internal sealed class KeyLimiter(IRateLimitStore store)
     /// 429/402. It does not wait for finishing requests: it holds slots already, and waiting would
     /// hold them from the others.
     /// </summary>
-    public ValueTask<KeyLease?> AdmitBudgetAsync(Caller caller, long tokens, decimal cost, IHeaderDictionary headers, CancellationToken cancellationToken)
+    public ValueTask<KeyLease?> AdmitBudgetAsync(Caller caller, long tokens, decimal cost, RateLimitHeaders headers, CancellationToken cancellationToken)
     {
-        var key = caller.Tpm is null && caller.Credits is null ? null : BudgetPart(Limits(caller, tokens, cost));
-        var team = caller.Team is { } t && (t.Tpm is not null || t.Credits is not null) ? BudgetPart(TeamLimits(t, tokens, cost)) : null;
+        var key = caller.Tpm is null && caller.Credits is null ? null : Limits(caller, tokens, cost, Part.Budget);
+        var team = caller.Team is { } t && (t.Tpm is not null || t.Credits is not null) ? TeamLimits(t, tokens, cost, Part.Budget) : null;
         return key is null && team is null
             ? ValueTask.FromResult<KeyLease?>(null)
             : AdmitAsync(key, team, headers, waitForFinishing: false, cancellationToken);
+    }
 
-        static Admission BudgetPart(Admission limits) => limits with { CountsRequest = false, HoldsSlot = false, ReservesBudget = true };
+    /// <summary>What a part of a request counts: its request and slot (from its headers) or its budget (from its body).</summary>
+    private enum Part
+    {
+        Request,
+        Budget,
     }
 
     /// <summary>Every limit of the key, so both parts of a request meet the same limits (and the same lease slice).</summary>
-    private static Admission Limits(Caller caller, long tokens, decimal cost) => new()
+    private static Admission Limits(Caller caller, long tokens, decimal cost, Part part) => new()
     {
         KeyId = caller.KeyId,
+        CountsRequest = part == Part.Request,
+        HoldsSlot = part == Part.Request,
+        ReservesBudget = part == Part.Budget,
         Rpm = caller.Rpm,
         Tpm = caller.Tpm,
         MaxConcurrent = caller.MaxConcurrent,
@@ -77,9 +89,12 @@ internal sealed class KeyLimiter(IRateLimitStore store)
     };
 
     /// <summary>Every limit of the team, counted under the team's id.</summary>
-    private static Admission TeamLimits(TeamRecord team, long tokens, decimal cost) => new()
+    private static Admission TeamLimits(TeamRecord team, long tokens, decimal cost, Part part) => new()
     {
         KeyId = team.Id,
+        CountsRequest = part == Part.Request,
+        HoldsSlot = part == Part.Request,
+        ReservesBudget = part == Part.Budget,
         ForTeam = true,
         Rpm = team.Rpm,
         Tpm = team.Tpm,
@@ -93,7 +108,7 @@ internal sealed class KeyLimiter(IRateLimitStore store)
     /// The key first, then the team; a team that refuses undoes the key's admission, so a request
     /// refused by either counts against neither.
     /// </summary>
-    private async ValueTask<KeyLease?> AdmitAsync(Admission? key, Admission? team, IHeaderDictionary headers, bool waitForFinishing, CancellationToken cancellationToken)
+    private async ValueTask<KeyLease?> AdmitAsync(Admission? key, Admission? team, RateLimitHeaders headers, bool waitForFinishing, CancellationToken cancellationToken)
     {
         var keyPart = key is null ? null : await AdmitPartAsync(key, headers, waitForFinishing, cancellationToken);
         LeasePart? teamPart = null;
@@ -114,7 +129,7 @@ internal sealed class KeyLimiter(IRateLimitStore store)
         return new KeyLease(this, keyPart, teamPart);
     }
 
-    private async ValueTask<LeasePart> AdmitPartAsync(Admission admission, IHeaderDictionary headers, bool waitForFinishing, CancellationToken cancellationToken)
+    private async ValueTask<LeasePart> AdmitPartAsync(Admission admission, RateLimitHeaders headers, bool waitForFinishing, CancellationToken cancellationToken)
     {
         var finishing = _finishing.GetOrAdd(admission.KeyId, static _ => new Finishing());
         var releases = finishing.Releases;
@@ -130,7 +145,7 @@ internal sealed class KeyLimiter(IRateLimitStore store)
         }
 
         // A team's headers show where the team binds tighter than the key (a refusal always does).
-        RateLimitHeaders.Write(headers, admission, result, tighterOnly: admission.ForTeam);
+        headers.Add(admission, result, tighterOnly: admission.ForTeam);
         if (!result.Admitted)
         {
             throw new GatewayException(Refusal(admission, result));

@@ -26,7 +26,10 @@ internal sealed class RequestMeter(KeyLimiter limiter, UsageWriter writer, TimeP
         var context = request.Context;
         try
         {
-            request.RequestLease = await limiter.AdmitRequestAsync(request.Caller!, context.Response.Headers, context.RequestAborted);
+            var caller = request.Caller!;
+            request.RequestLease = KeyLimiter.Applies(caller)
+                ? await limiter.AdmitRequestAsync(caller, request.RateLimits ??= new(), context.RequestAborted)
+                : null;
         }
         catch (GatewayException refused)
         {
@@ -49,9 +52,10 @@ internal sealed class RequestMeter(KeyLimiter limiter, UsageWriter writer, TimeP
         request.Reservation = reservation;
         try
         {
-            request.Lease = request.Uncharged
+            var caller = request.Caller!;
+            request.Lease = request.Uncharged || !KeyLimiter.Applies(caller)
                 ? null
-                : await limiter.AdmitBudgetAsync(request.Caller!, reservation.Tokens, reservation.Cost(request.Model!.Pricing), context.Response.Headers, context.RequestAborted);
+                : await limiter.AdmitBudgetAsync(caller, reservation.Tokens, reservation.Cost(request.Model!.Pricing), request.RateLimits ??= new(), context.RequestAborted);
         }
         catch (GatewayException refused)
         {
@@ -131,6 +135,7 @@ internal sealed class RequestMeter(KeyLimiter limiter, UsageWriter writer, TimeP
     private async Task RefusedAsync(GatewayRequest request, GatewayError error)
     {
         request.Refused = true;
+        request.RateLimits?.WriteTo(request.Context.Response.Headers);
         await writer.EnqueueAsync(Record(request, null, error.Status, Usage.Empty, 0m, request.Elapsed, time.GetUtcNow(), default));
     }
 
@@ -146,6 +151,7 @@ internal sealed class RequestMeter(KeyLimiter limiter, UsageWriter writer, TimeP
         {
             var request = (GatewayRequest)state;
             request.MarkFirstByte();
+            request.RateLimits?.WriteTo(request.Context.Response.Headers);
 
             // A whole answer leaves with its first write: its slot is as good as free. A stream is
             // marked when its last event goes out (the forwarders).

@@ -95,6 +95,9 @@ internal sealed class GatewayRequest : IDisposable
     /// <summary>The key's hold on its <c>rpm</c> and <c>maxConcurrent</c>, taken before the body is read; null for a key without them.</summary>
     public KeyLease? RequestLease { get; set; }
 
+    /// <summary>The <c>x-ratelimit-*</c> headers of a limited key's admissions, written when the response starts.</summary>
+    public RateLimitHeaders? RateLimits { get; set; }
+
     /// <summary>The key's hold on its <c>tpm</c> and credits for this request's worst case; null for a key without them.</summary>
     public KeyLease? Lease { get; set; }
 

@@ -180,6 +180,8 @@ public sealed class JsonTopLevelEditorTests
     [InlineData("""{ "cost" : 9 , "total_tokens":8 }""", """{"cost" : 0.000123,"total_tokens":8}""")]
     [InlineData("""{"co\u0073t":"x","cost":1,"n":[1,{"cost":2}]}""", """{"co\u0073t":0.000123,"cost":0.000123,"n":[1,{"cost":2}]}""")]
     [InlineData("{ }", """{"cost":0.000123}""")]
+    [InlineData("""{ "prompt_tokens" : 3 }""", """{ "prompt_tokens" : 3,"cost":0.000123}""")]
+    [InlineData("""{"details":{"cost":1}}""", """{"details":{"cost":1},"cost":0.000123}""")]
     public void Sets_a_number_inside_an_object_value(string usage, string expected)
     {
         var body = Encoding.UTF8.GetBytes("""{"id":"x","usage":""" + usage + "}");
@@ -194,7 +196,8 @@ public sealed class JsonTopLevelEditorTests
     [Fact]
     public void Sets_a_number_as_a_set_of_its_formatted_value_would()
     {
-        // The reference: the object edited by the general editor, the number formatted as text.
+        // The reference: the object edited by the general editor, the number formatted as text;
+        // the same members in the same order (an object without the name may keep its whitespace).
         var name = Gen.OneOf(Gen.Const("cost"), Gen.Const("co\\u0073t"), Gen.Const("total_tokens"), Gen.String[Gen.Char["abcdefgh"], 1, 12]);
         var value = Gen.OneOf(
             Gen.Long.Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)),
@@ -217,9 +220,19 @@ public sealed class JsonTopLevelEditorTests
                 var body = Encoding.UTF8.GetBytes("""{"usage":""" + usage + "}");
                 var editor = new JsonTopLevelEditor().SetWithNumber("usage"u8, json, "cost"u8, cost);
 
-                Assert.Equal("""{"usage":""" + Encoding.UTF8.GetString(expected.WrittenSpan) + "}", Edit(body, editor));
+                using var edited = JsonDocument.Parse(Edit(body, editor));
+                Assert.Equal(Members(expected.WrittenSpan.ToArray()), Members(Encoding.UTF8.GetBytes(edited.RootElement.GetProperty("usage").GetRawText())));
             }
         }, iter: 5_000);
+    }
+
+    /// <summary>An object's members in order, each name as written and its value's raw text.</summary>
+    private static List<(string Name, string Value)> Members(byte[] json)
+    {
+        var topLevel = JsonTopLevel.Scan(json);
+        return topLevel.Properties.ToArray()
+            .Select(p => (Encoding.UTF8.GetString(json.AsSpan(p.Start..p.ValueStart)).Trim().TrimEnd(':').Trim(), Encoding.UTF8.GetString(json.AsSpan(p.Value))))
+            .ToList();
     }
 
     private static string Edit(byte[] body, JsonTopLevelEditor editor)

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http;
 using Switchyard.Auth;
 using Switchyard.Dialects;
 using Switchyard.Limits;
@@ -22,7 +21,7 @@ public sealed class FinishingWaitTests
     {
         var store = new SteppedStore();
         var limiter = new KeyLimiter(store);
-        var finishing = (await limiter.AdmitRequestAsync(OneAtATime, new HeaderDictionary(), Cancel))!;
+        var finishing = (await limiter.AdmitRequestAsync(OneAtATime, new RateLimitHeaders(), Cancel))!;
         finishing.MarkFinishing();
         return (store, limiter, finishing);
     }
@@ -34,7 +33,7 @@ public sealed class FinishingWaitTests
 
         // The finishing request hands its slot back after the next request's try was refused, before it looks for something to wait for.
         store.AfterRefusal = () => finishing.ReleaseAsync(0, 0m, Cancel).AsTask();
-        var admitting = limiter.AdmitRequestAsync(OneAtATime, new HeaderDictionary(), Cancel);
+        var admitting = limiter.AdmitRequestAsync(OneAtATime, new RateLimitHeaders(), Cancel);
 
         // The store answers at once, so a request that waited for a release that had already come would not be done yet.
         Assert.True(admitting.IsCompleted);
@@ -47,9 +46,9 @@ public sealed class FinishingWaitTests
     {
         var store = new SteppedStore();
         var limiter = new KeyLimiter(store);
-        _ = await limiter.AdmitRequestAsync(OneAtATime, new HeaderDictionary(), Cancel);
+        _ = await limiter.AdmitRequestAsync(OneAtATime, new RateLimitHeaders(), Cancel);
 
-        var refusing = limiter.AdmitRequestAsync(OneAtATime, new HeaderDictionary(), Cancel);
+        var refusing = limiter.AdmitRequestAsync(OneAtATime, new RateLimitHeaders(), Cancel);
 
         Assert.True(refusing.IsCompleted, "refused without waiting: nothing of the key is finishing");
         var refused = await Assert.ThrowsAsync<GatewayException>(() => refusing.AsTask());
@@ -63,7 +62,7 @@ public sealed class FinishingWaitTests
     {
         var (store, limiter, finishing) = await OneFinishingAsync();
 
-        var next = limiter.AdmitRequestAsync(OneAtATime, new HeaderDictionary(), Cancel).AsTask();
+        var next = limiter.AdmitRequestAsync(OneAtATime, new RateLimitHeaders(), Cancel).AsTask();
         while (store.Tries < 2)
         {
             await Task.Delay(10, Cancel);

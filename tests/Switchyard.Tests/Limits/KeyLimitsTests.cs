@@ -86,6 +86,38 @@ public sealed class KeyLimitsTests
         Assert.False(free.Headers.Contains("x-ratelimit-limit-requests"));
     }
 
+    [Fact]
+    public async Task A_stream_and_an_answer_refused_after_admission_carry_the_headers_of_every_part_admitted()
+    {
+        await using var storage = await TestStorage.CreateAsync(TestStorage.Sqlite);
+        await using var upstream = await FakeUpstream.StartAsync();
+        upstream.Default = (context, _) => FakeUpstream.WriteSseAsync(context, [.. UpstreamAnswers.TextStream("a", "b"), "[DONE]"]);
+        await using var gateway = await StartAsync(upstream, storage);
+        var (_, secret, _) = await AdminApi.CreateKeyAsync(gateway, new JsonObject { ["name"] = "both", ["rpm"] = 50, ["tpm"] = 100_000 });
+        using var client = gateway.HttpClient(secret);
+        var body = """{"model":"gpt-test","stream":true,"messages":[{"role":"user","content":"hi"}],"max_tokens":100}""";
+        var reserved = TokenEstimator.EstimateInput(System.Text.Encoding.UTF8.GetBytes(body), TokenEstimator.Counting.Bytes) + 100;
+        await AwayFromMinuteEdgeAsync();
+
+        using var stream = await client.PostAsync("/v1/chat/completions", Requests.Json(body), Cancel);
+        var events = await stream.Content.ReadAsStringAsync(Cancel);
+
+        // Malformed after its request part was admitted: the 400 shows that part's count.
+        using var malformed = await client.PostAsync("/v1/chat/completions", Requests.Json("""{"model":"gpt-test","messages":["""), Cancel);
+
+        Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+        Assert.Contains("data: [DONE]", events, StringComparison.Ordinal);
+        Assert.Equal("50", Header(stream, "x-ratelimit-limit-requests"));
+        Assert.Equal("49", Header(stream, "x-ratelimit-remaining-requests"));
+        Assert.Equal("100000", Header(stream, "x-ratelimit-limit-tokens"));
+        Assert.Equal((100_000 - reserved).ToString(CultureInfo.InvariantCulture), Header(stream, "x-ratelimit-remaining-tokens"));
+        Assert.InRange(int.Parse(Header(stream, "x-ratelimit-reset-tokens").TrimEnd('s'), CultureInfo.InvariantCulture), 1, 60);
+        await OpenAIErrorAssert.ReadAsync(malformed, HttpStatusCode.BadRequest, "invalid_request_error", null);
+        Assert.Equal("48", Header(malformed, "x-ratelimit-remaining-requests"));
+        Assert.Equal("100000", Header(malformed, "x-ratelimit-limit-tokens"));
+        Assert.Single(upstream.Requests);
+    }
+
     [Theory]
     [InlineData(TestStorage.Sqlite)]
     [InlineData(TestStorage.Postgres)]
