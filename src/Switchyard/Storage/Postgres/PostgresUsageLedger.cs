@@ -67,27 +67,28 @@ internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRat
         }
 
         // Each charge goes to its key's counters and, for a key in a team, to the team's (a
-        // key_state row under the team's id). Per row, in id order so two gateways' batches lock
-        // key_state rows in the same order.
-        var written = batch.Where(r => inserted.Contains(r.RequestId) && r.Cost != 0)
-            .SelectMany(r => r.TeamId is null
-                ? new[] { (Id: r.KeyId, r.Cost, Held: r.HeldCharge, HeldBy: r.HeldBy) }
-                : new[] { (Id: r.KeyId, r.Cost, Held: r.HeldCharge, HeldBy: r.HeldBy), (Id: r.TeamId, r.Cost, Held: r.TeamHeldCharge, HeldBy: r.TeamHeldBy) })
-            .ToList();
-        var charges = written
-            .GroupBy(r => r.Id, StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => (Key: g.Key, Spent: g.Sum(r => r.Cost)))
-            .ToList();
-        var held = written
-            .Where(r => r.Held != 0 && r.HeldBy is not null)
-            .GroupBy(r => (KeyId: r.Id, Holder: r.HeldBy!.Value))
-            .Select(g => (g.Key.KeyId, g.Key.Holder, Held: g.Sum(r => r.Held)))
-            .ToList();
+        // key_state row under the team's id), summed per id in id order, so two gateways' batches
+        // lock key_state rows in the same order; what part of it a lease held, per holder.
+        var charges = new SortedDictionary<string, decimal>(StringComparer.Ordinal);
+        var held = new Dictionary<(string KeyId, Guid Holder), decimal>();
+        foreach (var row in batch)
+        {
+            if (row.Cost == 0 || !inserted.Contains(row.RequestId))
+            {
+                continue;
+            }
+
+            Charge(row.KeyId, row.Cost, row.HeldCharge, row.HeldBy);
+            if (row.TeamId is { } team)
+            {
+                Charge(team, row.Cost, row.TeamHeldCharge, row.TeamHeldBy);
+            }
+        }
+
         var fromLease = new HashSet<(string KeyId, Guid Holder)>();
         if (charges.Count > 0)
         {
-            var keys = charges.Select(c => c.Key).ToArray();
+            var keys = charges.Keys.ToArray();
 
             // key_state rows first, in key order: the lock order of every writer of leases and counters.
             await connection.ExecuteAsync("SELECT 1 FROM key_state WHERE key_id = ANY(@keys) ORDER BY key_id FOR UPDATE;", new { keys }, transaction);
@@ -103,12 +104,21 @@ internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRat
                     WHERE l.key_id = c.k AND l.holder = c.o
                     RETURNING l.key_id, l.holder;
                     """,
-                    new { keys = held.Select(h => h.KeyId).ToArray(), holders = held.Select(h => h.Holder).ToArray(), held = held.Select(h => h.Held).ToArray() },
+                    new { keys = held.Keys.Select(h => h.KeyId).ToArray(), holders = held.Keys.Select(h => h.Holder).ToArray(), held = held.Values.ToArray() },
                     transaction);
                 fromLease.UnionWith(rows.Select(row => (row.KeyId, row.Holder)));
             }
 
             // The whole cost becomes spent; only the part that was held leaves the reservation.
+            var leftLeases = new Dictionary<string, decimal>(StringComparer.Ordinal);
+            foreach (var ((keyId, holder), amount) in held)
+            {
+                if (fromLease.Contains((keyId, holder)))
+                {
+                    leftLeases[keyId] = leftLeases.GetValueOrDefault(keyId) + amount;
+                }
+            }
+
             await connection.ExecuteAsync(
                 """
                 INSERT INTO key_state (key_id, spent, reserved)
@@ -120,16 +130,25 @@ internal sealed class PostgresUsageLedger(PostgresDatabase database, PostgresRat
                 new
                 {
                     keys,
-                    spent = charges.Select(c => c.Spent).ToArray(),
-                    held = charges.Select(c => held.Where(h => h.KeyId == c.Key && fromLease.Contains((h.KeyId, h.Holder))).Sum(h => h.Held)).ToArray(),
+                    spent = charges.Values.ToArray(),
+                    held = keys.Select(key => leftLeases.GetValueOrDefault(key)).ToArray(),
                 },
                 transaction);
         }
 
         await transaction.CommitAsync(cancellationToken);
-        foreach (var (keyId, holder, amount) in held)
+        foreach (var ((keyId, holder), amount) in held)
         {
             leases?.Ledgered(keyId, amount, holder, fromLease.Contains((keyId, holder)));
+        }
+
+        void Charge(string id, decimal cost, decimal heldCharge, Guid? heldBy)
+        {
+            charges[id] = charges.GetValueOrDefault(id) + cost;
+            if (heldCharge != 0 && heldBy is { } holder)
+            {
+                held[(id, holder)] = held.GetValueOrDefault((id, holder)) + heldCharge;
+            }
         }
     }
 
