@@ -100,45 +100,33 @@ public sealed class JsonTopLevelEditor
                 Write(output, ","u8);
             }
 
-            Write(output, "\""u8);
-            Write(output, numberName);
-            Write(output, "\":"u8);
-            Write(output, number[..numberLength]);
-            Write(output, "}"u8);
-            Set(name, output.WrittenSpan);
-            if (output.Capacity > MaxKeptEncoding)
+            WriteMember(output, numberName, number[..numberLength]);
+        }
+        else
+        {
+            scratch.TopLevel.Rescan(json);
+            var first = true;
+            var replaced = false;
+            Write(output, "{"u8);
+            foreach (var property in scratch.TopLevel.Properties)
             {
-                t_numberScratch = null;
+                Separator(output, ref first);
+                if (JsonTopLevel.NameEquals(json, property, numberName))
+                {
+                    replaced = true;
+                    Write(output, json[property.Start..property.ValueStart]);
+                    Write(output, number[..numberLength]);
+                    continue;
+                }
+
+                Write(output, json[property.Whole]);
             }
 
-            return this;
-        }
-
-        scratch.TopLevel.Rescan(json);
-        var first = true;
-        var replaced = false;
-        Write(output, "{"u8);
-        foreach (var property in scratch.TopLevel.Properties)
-        {
-            Separator(output, ref first);
-            if (JsonTopLevel.NameEquals(json, property, numberName))
+            if (!replaced)
             {
-                replaced = true;
-                Write(output, json[property.Start..property.ValueStart]);
-                Write(output, number[..numberLength]);
-                continue;
+                Separator(output, ref first);
+                WriteMember(output, numberName, number[..numberLength]);
             }
-
-            Write(output, json[property.Whole]);
-        }
-
-        if (!replaced)
-        {
-            Separator(output, ref first);
-            Write(output, "\""u8);
-            Write(output, numberName);
-            Write(output, "\":"u8);
-            Write(output, number[..numberLength]);
         }
 
         Write(output, "}"u8);
@@ -168,6 +156,14 @@ public sealed class JsonTopLevelEditor
         name.CopyTo(quoted[1..]);
         quoted[^1] = (byte)'"';
         return json.IndexOf(quoted) < 0;
+    }
+
+    private static void WriteMember(ArrayBufferWriter<byte> output, ReadOnlySpan<byte> name, ReadOnlySpan<byte> rawValue)
+    {
+        Write(output, "\""u8);
+        Write(output, name);
+        Write(output, "\":"u8);
+        Write(output, rawValue);
     }
 
     private sealed class NumberScratch

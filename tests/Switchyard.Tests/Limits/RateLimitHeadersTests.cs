@@ -14,31 +14,46 @@ public sealed class RateLimitHeadersTests
 {
     private static readonly Admission Limits = new() { KeyId = "k", Rpm = 10, Tpm = 1000, Tokens = 0, Cost = 0m };
 
+    private static readonly Admission RequestPart = Limits with { ReservesBudget = false };
+
+    private static readonly Admission BudgetPart = Limits with { CountsRequest = false, HoldsSlot = false, ReservesBudget = true, Tokens = 250 };
+
+    private static AdmissionResult Result(LimitRefusal refusal, int requests, long tokens, int secondsLeft) =>
+        new(refusal, 0, requests, tokens, TimeSpan.FromSeconds(secondsLeft));
+
+    private static void AssertBudget(HeaderDictionary headers, string of, string limit, string remaining, string reset)
+    {
+        Assert.Equal(limit, headers["x-ratelimit-limit-" + of]);
+        Assert.Equal(remaining, headers["x-ratelimit-remaining-" + of]);
+        Assert.Equal(reset, headers["x-ratelimit-reset-" + of]);
+    }
+
+    private static HeaderDictionary Written(RateLimitHeaders limits)
+    {
+        var headers = new HeaderDictionary();
+        limits.WriteTo(headers);
+        return headers;
+    }
+
     [Fact]
     public void The_request_part_writes_both_and_an_admitted_budget_part_only_the_tokens()
     {
         var limits = new RateLimitHeaders();
-        limits.Add(Limits with { ReservesBudget = false }, new AdmissionResult(LimitRefusal.None, 0, 3, 0, TimeSpan.FromSeconds(20)));
-        limits.Add(Limits with { CountsRequest = false, HoldsSlot = false, ReservesBudget = true, Tokens = 250 }, new AdmissionResult(LimitRefusal.None, 0, 4, 250, TimeSpan.FromSeconds(19)));
-        var headers = new HeaderDictionary();
-        limits.WriteTo(headers);
+        limits.Add(RequestPart, Result(LimitRefusal.None, 3, 0, 20));
+        limits.Add(BudgetPart, Result(LimitRefusal.None, 4, 250, 19));
+        var headers = Written(limits);
 
-        Assert.Equal("10", headers["x-ratelimit-limit-requests"]);
-        Assert.Equal("7", headers["x-ratelimit-remaining-requests"]);
-        Assert.Equal("20s", headers["x-ratelimit-reset-requests"]);
-        Assert.Equal("1000", headers["x-ratelimit-limit-tokens"]);
-        Assert.Equal("750", headers["x-ratelimit-remaining-tokens"]);
-        Assert.Equal("19s", headers["x-ratelimit-reset-tokens"]);
+        AssertBudget(headers, "requests", "10", "7", "20s");
+        AssertBudget(headers, "tokens", "1000", "750", "19s");
     }
 
     [Fact]
     public void A_refusing_budget_part_writes_every_header()
     {
         var limits = new RateLimitHeaders();
-        limits.Add(Limits with { ReservesBudget = false }, new AdmissionResult(LimitRefusal.None, 0, 3, 900, TimeSpan.FromSeconds(20)));
-        limits.Add(Limits with { CountsRequest = false, HoldsSlot = false, ReservesBudget = true, Tokens = 250 }, new AdmissionResult(LimitRefusal.Tokens, 0, 5, 900, TimeSpan.FromSeconds(19)));
-        var headers = new HeaderDictionary();
-        limits.WriteTo(headers);
+        limits.Add(RequestPart, Result(LimitRefusal.None, 3, 900, 20));
+        limits.Add(BudgetPart, Result(LimitRefusal.Tokens, 5, 900, 19));
+        var headers = Written(limits);
 
         Assert.Equal("5", headers["x-ratelimit-remaining-requests"]);
         Assert.Equal("19s", headers["x-ratelimit-reset-requests"]);
@@ -48,27 +63,20 @@ public sealed class RateLimitHeadersTests
     [Fact]
     public void A_team_part_replaces_only_what_it_has_less_of_and_its_refusal_replaces_everything()
     {
-        var team = Limits with { KeyId = "team_t", ForTeam = true, Rpm = 5, Tpm = 100_000, ReservesBudget = false };
+        var team = RequestPart with { KeyId = "team_t", ForTeam = true, Rpm = 5, Tpm = 100_000 };
         var limits = new RateLimitHeaders();
-        limits.Add(Limits with { ReservesBudget = false }, new AdmissionResult(LimitRefusal.None, 0, 3, 0, TimeSpan.FromSeconds(20)));
-        limits.Add(team, new AdmissionResult(LimitRefusal.None, 0, 4, 0, TimeSpan.FromSeconds(30)), tighterOnly: true);
-        var headers = new HeaderDictionary();
-        limits.WriteTo(headers);
+        limits.Add(RequestPart, Result(LimitRefusal.None, 3, 0, 20));
+        limits.Add(team, Result(LimitRefusal.None, 4, 0, 30), tighterOnly: true);
+        var headers = Written(limits);
 
         // The key has 7 requests left and the team 1: the team's; tokens 1,000 against 100,000: the key's.
-        Assert.Equal("5", headers["x-ratelimit-limit-requests"]);
-        Assert.Equal("1", headers["x-ratelimit-remaining-requests"]);
-        Assert.Equal("30s", headers["x-ratelimit-reset-requests"]);
-        Assert.Equal("1000", headers["x-ratelimit-limit-tokens"]);
-        Assert.Equal("1000", headers["x-ratelimit-remaining-tokens"]);
-        Assert.Equal("20s", headers["x-ratelimit-reset-tokens"]);
+        AssertBudget(headers, "requests", "5", "1", "30s");
+        AssertBudget(headers, "tokens", "1000", "1000", "20s");
 
-        limits.Add(team, new AdmissionResult(LimitRefusal.Requests, 0, 5, 99_000, TimeSpan.FromSeconds(29)), tighterOnly: true);
-        limits.WriteTo(headers);
+        limits.Add(team, Result(LimitRefusal.Requests, 5, 99_000, 29), tighterOnly: true);
+        headers = Written(limits);
         Assert.Equal("0", headers["x-ratelimit-remaining-requests"]);
-        Assert.Equal("100000", headers["x-ratelimit-limit-tokens"]);
-        Assert.Equal("1000", headers["x-ratelimit-remaining-tokens"]);
-        Assert.Equal("29s", headers["x-ratelimit-reset-tokens"]);
+        AssertBudget(headers, "tokens", "100000", "1000", "29s");
     }
 
     [Fact]
@@ -77,9 +85,8 @@ public sealed class RateLimitHeadersTests
         foreach (var rpm in new[] { 10, 20, 10, 10, 30 })
         {
             var limits = new RateLimitHeaders();
-            limits.Add(Limits with { Rpm = rpm, Tpm = rpm * 100, ReservesBudget = false }, new AdmissionResult(LimitRefusal.None, 0, 1, 0, TimeSpan.FromSeconds(5)));
-            var headers = new HeaderDictionary();
-            limits.WriteTo(headers);
+            limits.Add(RequestPart with { Rpm = rpm, Tpm = rpm * 100 }, Result(LimitRefusal.None, 1, 0, 5));
+            var headers = Written(limits);
             Assert.Equal(rpm.ToString(System.Globalization.CultureInfo.InvariantCulture), headers["x-ratelimit-limit-requests"]);
             Assert.Equal((rpm * 100).ToString(System.Globalization.CultureInfo.InvariantCulture), headers["x-ratelimit-limit-tokens"]);
             Assert.Equal((rpm - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), headers["x-ratelimit-remaining-requests"]);
