@@ -40,12 +40,12 @@ internal static partial class SwitchyardLog
     /// though without the <c>{OriginalFormat}</c> entry the runtime's generator adds.
     /// </summary>
     [ZLoggerMessage(EventId = EventIds.RequestCompleted, Level = LogLevel.Information,
-        Message = "{Surface} {Model} via {Deployment}: {Status} in {ElapsedMs:0.0} ms, {Attempts} attempts, stream {Stream}, tokens {InputTokens} in {OutputTokens} out, key {KeyId}, request {RequestId}")]
+        Message = "{Surface} {Model} via {Deployment}: {Status} in {ElapsedMs:F1} ms, {Attempts} attempts, stream {Stream}, tokens {InputTokens} in {OutputTokens} out, key {KeyId}, request {RequestId}")]
     public static partial void RequestCompleted(this ILogger logger, string requestId, string surface, string model, string deployment, int status,
         double elapsedMs, int attempts, bool stream, long inputTokens, long outputTokens, string? keyId);
 
     [LoggerMessage(EventId = EventIds.RequestFailed, Level = LogLevel.Warning,
-        Message = "{Surface} {Model} via {Deployment}: {Status} ({ErrorType}) in {ElapsedMs:0.0} ms, {Attempts} attempts, key {KeyId}, request {RequestId}")]
+        Message = "{Surface} {Model} via {Deployment}: {Status} ({ErrorType}) in {ElapsedMs:F1} ms, {Attempts} attempts, key {KeyId}, request {RequestId}")]
     public static partial void RequestFailed(this ILogger logger, string requestId, string surface, string model, string deployment, int status,
         string? errorType, double elapsedMs, int attempts, string? keyId);
 

@@ -149,7 +149,7 @@ public sealed partial class ConsoleLogTests
     [GeneratedRegex(@"Now listening on: (http://127\.0\.0\.1:\d+)")]
     private static partial Regex JsonListeningLine();
 
-    [GeneratedRegex(@"^info: Switchyard\.Requests\[1700\] chat echo via \S+: 200 in [\d.]+ ms, 1 attempts, stream False, tokens \d+ in \d+ out, key master, request \S+$")]
+    [GeneratedRegex(@"^info: Switchyard\.Requests\[1700\] chat echo via \S+: 200 in \d+\.\d ms, 1 attempts, stream False, tokens \d+ in \d+ out, key master, request \S+$")]
     private static partial Regex RequestLine();
 
     [GeneratedRegex(@"^(trce|dbug|info|warn|fail|crit): [\w.]+\[\d+\] \S")]
