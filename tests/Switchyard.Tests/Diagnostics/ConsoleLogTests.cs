@@ -31,11 +31,7 @@ public sealed partial class ConsoleLogTests
 
             Assert.NotNull(masterKey);
             Assert.NotNull(url);
-            using var client = new HttpClient { BaseAddress = new Uri(url) };
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", masterKey);
-            using var response = await client.PostAsync("/v1/chat/completions",
-                new StringContent("""{"model":"echo","messages":[{"role":"user","content":"hi"}]}""", System.Text.Encoding.UTF8, "application/json"), Cancel);
-            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Cancel));
+            await ChatOnceAsync(url, masterKey);
 
             string? requestLine = null;
             while (requestLine is null && await process.StandardOutput.ReadLineAsync(Cancel) is { } line)
@@ -75,11 +71,7 @@ public sealed partial class ConsoleLogTests
             }
 
             Assert.NotNull(url);
-            using var client = new HttpClient { BaseAddress = new Uri(url) };
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", masterKey);
-            using var response = await client.PostAsync("/v1/chat/completions",
-                new StringContent("""{"model":"echo","messages":[{"role":"user","content":"hi"}]}""", System.Text.Encoding.UTF8, "application/json"), Cancel);
-            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Cancel));
+            var requestId = await ChatOnceAsync(url, masterKey);
 
             System.Text.Json.Nodes.JsonNode? requestLine = null;
             while (requestLine is null && await process.StandardOutput.ReadLineAsync(Cancel) is { } line)
@@ -95,7 +87,7 @@ public sealed partial class ConsoleLogTests
             Assert.Equal("echo", (string?)state["Model"]);
             Assert.Equal(200, (int?)state["Status"]);
             Assert.Equal("master", (string?)state["KeyId"]);
-            Assert.Equal(response.Headers.GetValues("x-request-id").Single(), (string?)state["RequestId"]);
+            Assert.Equal(requestId, (string?)state["RequestId"]);
         }
         finally
         {
@@ -138,6 +130,17 @@ public sealed partial class ConsoleLogTests
 
         public void FormatLogEntry(System.Buffers.IBufferWriter<byte> writer, ZLogger.IZLoggerEntry entry) =>
             System.Buffers.BuffersExtensions.Write(writer, System.Text.Encoding.UTF8.GetBytes(text).AsSpan());
+    }
+
+    /// <summary>One chat request to the started gateway, which must answer it; its request id.</summary>
+    private static async Task<string> ChatOnceAsync(string url, string masterKey)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri(url) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", masterKey);
+        using var response = await client.PostAsync("/v1/chat/completions",
+            new StringContent("""{"model":"echo","messages":[{"role":"user","content":"hi"}]}""", System.Text.Encoding.UTF8, "application/json"), Cancel);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Cancel));
+        return response.Headers.GetValues("x-request-id").Single();
     }
 
     [GeneratedRegex(@"\(shown once, store it now\): (sk-\S+)")]
