@@ -33,7 +33,11 @@ internal sealed class Caller
     /// <summary>Whether a request's tokens or cost are reserved against anything: the key's or its team's <c>tpm</c> or credits.</summary>
     public bool HasBudget => Tpm is not null || Credits is not null || Team is { Tpm: not null } or { Credits: not null };
 
-    /// <summary>The admissions of this caller's requests before their bodies are read, made on first use.</summary>
+    /// <summary>
+    /// The admissions of this caller's requests before their bodies are read, made on first use:
+    /// they depend only on the limits above, which never change on a caller, so racing requests
+    /// store equal values and any of them serves.
+    /// </summary>
     internal Limits.KeyLimiter.FirstPart? FirstPart { get; set; }
 
     public static Caller Master { get; } = new() { KeyId = "master", Name = "master", IsMaster = true };
