@@ -20,6 +20,7 @@
 #                         fresh folder); bench/governance-target.sh points it at PostgreSQL
 #   SWITCHYARD_BENCH_LOG=default  the gateway's default log level (Information: a console
 #                         line per request), as a user runs it; without it Warning (quiet)
+#   SWITCHYARD_BENCH_JSON_LOGS=1  console logs as JSON lines (observability.jsonLogs)
 set -Eeuo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -44,8 +45,13 @@ if [[ ${SWITCHYARD_BENCH_GOVERNED:-0} == 1 ]]; then
     key_limits=${SWITCHYARD_BENCH_KEY_LIMITS-', "rpm": 1000000000, "tpm": 2000000000, "maxConcurrent": 100000, "credits": 1000000000'}
     pricing=', "pricing": { "inputPerMTok": 0.15, "outputPerMTok": 0.6 }'
 fi
+observability=""
+if [[ ${SWITCHYARD_BENCH_JSON_LOGS:-0} == 1 ]]; then
+    observability='"observability": { "jsonLogs": true },'
+fi
 cat >"$dir/switchyard.json" <<EOF
 {
+  $observability
   "masterKey": "sk-bench-master-0000000000000000",
   "storage": ${SWITCHYARD_BENCH_STORAGE:-$sqlite},
   "providers": [
