@@ -25,12 +25,29 @@ internal sealed class IndentedLinesFormatter(IZLoggerFormatter inner) : IZLogger
         var text = formatted.WrittenSpan;
         while (text.IndexOfAny((byte)'\n', (byte)'\r') is var at and >= 0)
         {
-            writer.Write(text[..at]);
+            Append(writer, text[..at]);
             var skip = text[at] == '\r' && at + 1 < text.Length && text[at + 1] == '\n' ? 2 : 1;
             text = text[(at + skip)..];
-            writer.Write(text.IsEmpty ? Indent[..1] : Indent);
+            Append(writer, text.IsEmpty ? Indent[..1] : Indent);
         }
 
-        writer.Write(text);
+        Append(writer, text);
+    }
+
+    /// <summary>
+    /// Copied into a span asked for at its own length. <c>BuffersExtensions.Write</c> asks for more
+    /// with no size when a part does not fit, and ZLogger's stream writer answers that, with its
+    /// 64 KB batch full, with an empty span: the write threw, and since the batch is flushed only
+    /// after a write that did not throw, every line after it was lost.
+    /// </summary>
+    private static void Append(IBufferWriter<byte> writer, ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.IsEmpty)
+        {
+            return;
+        }
+
+        bytes.CopyTo(writer.GetSpan(bytes.Length));
+        writer.Advance(bytes.Length);
     }
 }

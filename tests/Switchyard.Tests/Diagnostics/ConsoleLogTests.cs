@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
@@ -121,6 +122,37 @@ public sealed partial class ConsoleLogTests
         new Switchyard.Diagnostics.IndentedLinesFormatter(new Fixed(written)).FormatLogEntry(output, null!);
 
         Assert.Equal(expected, System.Text.Encoding.UTF8.GetString(output.WrittenSpan));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Lines_past_the_writers_64_KB_batch_are_all_written()
+    {
+        // Queued while the console is stuck, 2,000 lines are one batch of ~130 KB for the writer.
+        using var console = new StuckConsole();
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        var options = new ZLogger.ZLoggerOptions { InternalErrorLogger = errors.Enqueue }
+            .UseFormatter(() => new Switchyard.Diagnostics.IndentedLinesFormatter(new ZLogger.Formatters.PlainTextZLoggerFormatter()));
+        var provider = new ZLogger.Providers.ZLoggerStreamLoggerProvider(console, options);
+        try
+        {
+            var logger = provider.CreateLogger("Tests.Console");
+            logger.LogInformation("first");
+            await console.Stuck.WaitAsync(Cancel);
+            for (var i = 0; i < 2_000; i++)
+            {
+                logger.LogInformation("line {Number} of a batch larger than the writer's buffer, two lines:\n{Tail}", i, new string('x', 40));
+            }
+        }
+        finally
+        {
+            console.Release();
+            await provider.DisposeAsync();
+        }
+
+        Assert.Empty(errors);
+        var lines = console.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(1 + 2 * 2_000, lines.Length);
+        Assert.Equal("      " + new string('x', 40), lines[^1]);
     }
 
     /// <summary>An inner formatter that writes the same text for any entry.</summary>
