@@ -79,23 +79,10 @@ internal static class SwitchyardHost
 
         builder.Logging.ClearProviders();
         builder.Logging.AddEventSourceLogger();
-        // The default configuration logs a line per request: written in batches off the request
-        // thread (the stock console logger's write per line cost 8-15 % of passthrough's throughput).
-        if (configuration.Options.Observability.JsonLogs)
-        {
-            // One JSON object per line, for log shippers; the structured events' fields become properties.
-            builder.Logging.AddZLoggerConsole(console => console.UseFormatter(() => new JsonLinesFormatter()));
-        }
-        else
-        {
-            builder.Logging.AddZLoggerConsole(console => console.UseFormatter(() =>
-            {
-                var text = new ZLogger.Formatters.PlainTextZLoggerFormatter();
-                text.SetPrefixFormatter($"{0}: {1}[{2}] ", (in MessageTemplate template, in LogInfo info) =>
-                    template.Format(LevelName(info.LogLevel), info.Category, info.EventId.Id));
-                return new IndentedLinesFormatter(text);
-            }));
-        }
+        // The default configuration logs a line per request (Diagnostics/ConsoleLines.cs says how);
+        // jsonLogs writes each event as one JSON object per line, for log shippers.
+        var json = configuration.Options.Observability.JsonLogs;
+        builder.Logging.AddZLoggerConsole(console => ConsoleLines.Configure(console, json));
 
         settings.ConfigureLogging?.Invoke(builder.Logging);
         builder.Services.AddSwitchyard(configuration, settings);
@@ -197,16 +184,4 @@ internal static class SwitchyardHost
         app.MapAdmin();
         return app;
     }
-
-    /// <summary>The stock console logger's four-letter level names, so log readers keep their patterns.</summary>
-    private static string LevelName(LogLevel level) => level switch
-    {
-        LogLevel.Trace => "trce",
-        LogLevel.Debug => "dbug",
-        LogLevel.Information => "info",
-        LogLevel.Warning => "warn",
-        LogLevel.Error => "fail",
-        LogLevel.Critical => "crit",
-        _ => "none",
-    };
 }
