@@ -21,14 +21,18 @@ internal sealed class JsonLinesFormatter : IZLoggerFormatter
 
     // One writer thread formats every event of a logger provider; a formatter is made per provider.
     private readonly ArrayBufferWriter<byte> _message = new(256);
+    private readonly ArrayBufferWriter<byte> _line = new(1024);
     private Utf8JsonWriter? _json;
 
     public bool WithLineBreak => true;
 
     public void FormatLogEntry(IBufferWriter<byte> writer, IZLoggerEntry entry)
     {
-        var json = _json ??= new Utf8JsonWriter(writer);
-        json.Reset(writer);
+        // Formatted aside and copied whole: a field whose ToString throws loses its own event,
+        // not the line it would have left half-written in the batch before the next one.
+        _line.ResetWrittenCount();
+        var json = _json ??= new Utf8JsonWriter(_line);
+        json.Reset(_line);
         _message.ResetWrittenCount();
         entry.ToString(_message);
         var info = entry.LogInfo;
@@ -66,6 +70,8 @@ internal sealed class JsonLinesFormatter : IZLoggerFormatter
         json.WriteEndObject();
         json.WriteEndObject();
         json.Flush();
+        _line.WrittenSpan.CopyTo(writer.GetSpan(_line.WrittenCount));
+        writer.Advance(_line.WrittenCount);
     }
 
     /// <summary>The common types read as themselves (no box for the generated events' fields); the rest boxed, as the stock formatter writes them.</summary>
