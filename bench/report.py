@@ -337,9 +337,13 @@ if bodies:
     out.append('')
 
 def open_streams(run, who):
+    # Runs since the twenty-third pass report this tool's own GC pauses; their ends are bare sockets.
+    bare = 'tool_gc_pause_ms' in run
+    tool = 'upstream + client on bare sockets' if bare else 'upstream + client'
+    pauses = f' (its own GC pauses {run["tool_gc_pause_ms"]} ms)' if bare else ''
     return (f'{who}: frame delay p50 {run["frame_p50"]} / p99 {run["frame_p99"]} / p99.9 {run["frame_p999"]} / max {run["frame_max"]} ms over {run["frame_n"]} frames' +
             (f' (p99 {run["steady_p99"]} / max {run["steady_max"]} ms over the {run["steady_n"]} frames that arrived once all streams were open, before the first ended)' if run.get('steady_n', '0') != '0' else '') + '; '
-            f'peak RSS {run["peak_rss_mb"]} MB (idle {run["idle_rss_mb"]}), CPU {run["cpu_s"]} s and this tool\'s (upstream + client, CPU 1) {run.get("tool_cpu_s", "-")} s in {run["elapsed_s"]} s; other CPU {run.get("other_cpu_pct", "-")} %')
+            f'peak RSS {run["peak_rss_mb"]} MB (idle {run["idle_rss_mb"]}), CPU {run["cpu_s"]} s and this tool\'s ({tool}, CPU 1) {run.get("tool_cpu_s", "-")} s{pauses} in {run["elapsed_s"]} s; other CPU {run.get("other_cpu_pct", "-")} %')
 
 
 if streams:

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using StreamBench;
 
@@ -135,7 +137,9 @@ async Task<int> StreamsAsync()
     var warmup = options.Number("warmup-seconds", 0);
     var route = options.Text("route", "openai") == "anthropic" ? Route.Anthropic : Route.OpenAI;
     var target = options.Text("target", "switchyard");
-    await using var upstream = await FakeUpstream.StartAsync(upstreamPort);
+    // Both of this tool's ends on bare sockets (BareStreams.cs): Kestrel and HttpClient here
+    // paused this tool as long as the target at this many streams.
+    await using var upstream = BareUpstream.Start(upstreamPort);
     var baseUrl = $"{upstreamUrl}/timed/{seconds}/1000/v1";
     await using var gateway = target switch
     {
@@ -147,10 +151,11 @@ async Task<int> StreamsAsync()
     var idleRss = gateway.RssMb;
     if (warmup > 0)
     {
-        await WarmUpStreamsAsync(gateway.Url, route, warmup, streams / Math.Max(1, ramp) / 4);
+        await WarmUpStreamsAsync(route, warmup, streams / Math.Max(1, ramp) / 4);
     }
 
-    using var client = StreamClient.CreateClient();
+    var gatewayEndPoint = new IPEndPoint(IPAddress.Loopback, port);
+    var streamRequest = BareClient.Request(route, port, twoFrames: false);
     var each = new Percentiles();
     // Frames that arrive once every stream is open (a second after the ramp) and before the first
     // one ends: the open streams' steady state, without the ramp's connection setup, in which
@@ -165,10 +170,14 @@ async Task<int> StreamsAsync()
     var steadyFrom = started + ((ramp + 1) * Stopwatch.Frequency);
     var cpu0 = gateway.CpuSeconds;
     var toolCpu0 = Environment.CpuUsage.TotalTime.TotalSeconds;
+    var toolPause0 = GC.GetTotalPauseDuration();
     var other = new OtherCpu(gateway.Pid);
     double peakRss = 0;
     using var sampling = new CancellationTokenSource();
     var peakOpen = 0;
+    var lastPause = toolPause0;
+    var lastGw = gateway.CpuSeconds;
+    var lastTool = Environment.CpuUsage.TotalTime.TotalSeconds;
     var sampler = Task.Run(async () =>
     {
         while (!sampling.IsCancellationRequested)
@@ -176,8 +185,12 @@ async Task<int> StreamsAsync()
             await Task.Delay(1000, CancellationToken.None);
             peakOpen = Math.Max(peakOpen, Volatile.Read(ref open));
             peakRss = Math.Max(peakRss, gateway.PeakRssMb);
+            var pause = GC.GetTotalPauseDuration();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  t={Stopwatch.GetElapsedTime(started).TotalSeconds,5:0}s open={Volatile.Read(ref open),6} done={Volatile.Read(ref completed),6} errors={Volatile.Read(ref errors)} frames={each.Count,8} late={Volatile.Read(ref late),6} gateway rss={gateway.RssMb,7:0.0} MB"));
+                $"  t={Stopwatch.GetElapsedTime(started).TotalSeconds,5:0}s open={Volatile.Read(ref open),6} done={Volatile.Read(ref completed),6} errors={Volatile.Read(ref errors)} frames={each.Count,8} late={Volatile.Read(ref late),6} gateway rss={gateway.RssMb,7:0.0} MB cpu {gateway.CpuSeconds - lastGw:0.00} s; this tool: cpu {Environment.CpuUsage.TotalTime.TotalSeconds - lastTool:0.00} s, GC pauses {(pause - lastPause).TotalMilliseconds,3:0} ms, heap {GC.GetTotalMemory(false) / 1048576.0,3:0} MB"));
+            lastPause = pause;
+            lastGw = gateway.CpuSeconds;
+            lastTool = Environment.CpuUsage.TotalTime.TotalSeconds;
         }
     });
     var tasks = new Task[streams];
@@ -197,8 +210,7 @@ async Task<int> StreamsAsync()
             Interlocked.Increment(ref opened);
             try
             {
-                using var request = StreamClient.CreateRequest(route, gateway.Url, baseUrl);
-                var frames = await StreamClient.RunAsync(client, request, null, delay =>
+                var frames = await BareClient.RunAsync(gatewayEndPoint, streamRequest, delay =>
                 {
                     each.Add(delay);
                     if (Volatile.Read(ref opened) == streams && Volatile.Read(ref completed) == 0 && Stopwatch.GetTimestamp() >= steadyFrom)
@@ -210,7 +222,7 @@ async Task<int> StreamsAsync()
                     {
                         Interlocked.Increment(ref late);
                     }
-                }, CancellationToken.None);
+                });
                 if (frames == seconds)
                 {
                     Interlocked.Increment(ref completed);
@@ -220,7 +232,7 @@ async Task<int> StreamsAsync()
                     Interlocked.Increment(ref errors);
                 }
             }
-            catch (Exception exception) when (exception is HttpRequestException or IOException)
+            catch (Exception exception) when (exception is HttpRequestException or IOException or SocketException)
             {
                 if (Interlocked.Increment(ref errors) <= 3)
                 {
@@ -239,13 +251,14 @@ async Task<int> StreamsAsync()
     await sampler;
     var cpu = gateway.CpuSeconds - cpu0;
     var toolCpu = Environment.CpuUsage.TotalTime.TotalSeconds - toolCpu0;
+    var toolPause = (GC.GetTotalPauseDuration() - toolPause0).TotalMilliseconds;
     var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
     peakRss = Math.Max(peakRss, gateway.PeakRssMb);
     var exited = gateway.HasExited ? $" GATEWAY EXITED with code {gateway.ExitCode}" : "";
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"streams {streams}, peak open {peakOpen}, completed {completed}, errors {errors}; frame delay ms p50 {each.At(0.5):0.00} p99 {each.At(0.99):0.00} p99.9 {each.At(0.999):0.00} max {each.Max:0.00}; frames over 50 ms {late}; once all were open: p99 {steady.At(0.99):0.00} max {steady.Max:0.00} over {steady.Count} frames; gateway peak RSS {peakRss:0.0} MB (idle {idleRss:0.0}), CPU {cpu:0.0} s, this tool's CPU {toolCpu:0.0} s, over {elapsed:0} s{exited}"));
+        $"streams {streams}, peak open {peakOpen}, completed {completed}, errors {errors}; frame delay ms p50 {each.At(0.5):0.00} p99 {each.At(0.99):0.00} p99.9 {each.At(0.999):0.00} max {each.Max:0.00}; frames over 50 ms {late}; once all were open: p99 {steady.At(0.99):0.00} max {steady.Max:0.00} over {steady.Count} frames; gateway peak RSS {peakRss:0.0} MB (idle {idleRss:0.0}), CPU {cpu:0.0} s, this tool's CPU {toolCpu:0.0} s (paused for its GC {toolPause:0} ms), over {elapsed:0} s{exited}"));
     Result(string.Create(CultureInfo.InvariantCulture,
-        $"test=streams target={target} warmup_s={warmup} route={route.ToString().ToLowerInvariant()} streams={streams} peak_open={peakOpen} completed={completed} errors={errors} {each.Summary("frame")} frame_p999={each.At(0.999):0.###} late_over_50ms={late} steady_n={steady.Count} steady_p99={steady.At(0.99):0.###} steady_max={steady.Max:0.###} peak_rss_mb={peakRss:0.0} idle_rss_mb={idleRss:0.0} cpu_s={cpu:0.0} tool_cpu_s={toolCpu:0.0} elapsed_s={elapsed:0} other_cpu_pct={other.Percent:0} gateway_exited={gateway.HasExited}"));
+        $"test=streams target={target} warmup_s={warmup} route={route.ToString().ToLowerInvariant()} streams={streams} peak_open={peakOpen} completed={completed} errors={errors} {each.Summary("frame")} frame_p999={each.At(0.999):0.###} late_over_50ms={late} steady_n={steady.Count} steady_p99={steady.At(0.99):0.###} steady_max={steady.Max:0.###} peak_rss_mb={peakRss:0.0} idle_rss_mb={idleRss:0.0} cpu_s={cpu:0.0} tool_cpu_s={toolCpu:0.0} tool_gc_pause_ms={toolPause:0} elapsed_s={elapsed:0} other_cpu_pct={other.Percent:0} gateway_exited={gateway.HasExited}"));
     return 0;
 }
 
@@ -254,9 +267,10 @@ async Task<int> StreamsAsync()
 // relaying and teardown (and a JIT its hot code) before the measured ramp, as every harness row
 // has before it is measured. Its client's connections close after; the target keeps what it
 // pools (upstream connections), as a running gateway would.
-async Task WarmUpStreamsAsync(string gatewayUrl, Route route, int seconds, int perSecond)
+async Task WarmUpStreamsAsync(Route route, int seconds, int perSecond)
 {
-    using var warmClient = StreamClient.CreateClient();
+    var gatewayEndPoint = new IPEndPoint(IPAddress.Loopback, port);
+    var request = BareClient.Request(route, port, twoFrames: true);
     var started = Stopwatch.GetTimestamp();
     var running = new List<Task>();
     var count = seconds * Math.Max(1, perSecond);
@@ -272,10 +286,9 @@ async Task WarmUpStreamsAsync(string gatewayUrl, Route route, int seconds, int p
         {
             try
             {
-                using var request = StreamClient.CreateRequest(route, gatewayUrl, upstreamUrl, twoFrames: true);
-                await StreamClient.RunAsync(warmClient, request, null, _ => { }, CancellationToken.None);
+                await BareClient.RunAsync(gatewayEndPoint, request, _ => { });
             }
-            catch (Exception exception) when (exception is HttpRequestException or IOException)
+            catch (Exception exception) when (exception is HttpRequestException or IOException or SocketException)
             {
                 // The measured ramp reports errors; the warm-up only warms.
             }

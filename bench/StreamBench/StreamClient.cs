@@ -46,6 +46,14 @@ public static class StreamClient
     private static readonly byte[] ShortAnthropicBody = Encoding.UTF8.GetBytes(
         """{"model":"gpt-4o-mini","max_tokens":2,"messages":[{"role":"user","content":"hi"}],"stream":true}""");
 
+    /// <summary>The gateway's path and the request body of a route (not <see cref="Route.Direct"/>).</summary>
+    public static (string Path, byte[] Body) Target(Route route, bool twoFrames) => route switch
+    {
+        Route.OpenAI => ("/v1/chat/completions", twoFrames ? ShortOpenAIBody : OpenAIBody),
+        Route.Anthropic => ("/v1/messages", twoFrames ? ShortAnthropicBody : AnthropicBody),
+        _ => throw new ArgumentException($"no gateway path for {route}", nameof(route)),
+    };
+
     public static HttpRequestMessage CreateRequest(Route route, string gatewayUrl, string upstreamBaseUrl, bool twoFrames = false)
     {
         var (url, body) = route switch
