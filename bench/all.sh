@@ -22,8 +22,9 @@
 #      --no-fleet skips this)
 #
 #   bash bench/all.sh                 # ~30 min; publishes first
-#   bash bench/all.sh --repeat 3      # median of 3 throughput runs per harness row (~60 min;
-#                                     # steps 1 and 8 take them interleaved: harness --interleave)
+#   bash bench/all.sh --repeat 3      # median of 3 throughput runs per harness row (~85 min;
+#                                     # steps 1 and 8 take them interleaved: harness --interleave),
+#                                     # and of 3 runs of steps 3, 6 and 7
 #   bash bench/all.sh --warmup 5      # seconds of saturating warm-up per row (default 15: on one
 #                                     # saturated core the JIT needs ~15-20 s to reach its final tier)
 #   bash bench/all.sh --no-fleet      # skip step 8 (no PostgreSQL)
@@ -151,8 +152,13 @@ YARP=$(build_entry yarp)
 sb_port=${STREAMBENCH_PORT:-18290}
 ports=(--port "$sb_port" --upstream-port "$((sb_port - 10))")
 
-log "3/8 time to first token"
-"${TOOL[@]}" ttft --dll "$DLL" "${ports[@]}" "${ttft_args[@]}" --floor-dll "$FLOOR" 2>&1 | tee "$OUT/ttft.txt" >&2 || true
+# The StreamBench steps below run --repeat times each (report.py takes the medians of their runs);
+# the body sizes and cold start, which do not decide a target of #17, once.
+: >"$OUT/ttft.txt"
+for ((round = 1; round <= repeat; round++)); do
+    log "3/8 time to first token (run $round of $repeat)"
+    "${TOOL[@]}" ttft --dll "$DLL" "${ports[@]}" "${ttft_args[@]}" --floor-dll "$FLOOR" 2>&1 | tee -a "$OUT/ttft.txt" >&2 || true
+done
 log "4/8 request body sizes"
 "${TOOL[@]}" bodies --dll "$DLL" "${ports[@]}" "${bodies_args[@]}" 2>&1 | tee "$OUT/bodies.txt" >&2 || true
 log "5/8 cold start"
@@ -166,16 +172,22 @@ log "5/8 cold start"
 limit=$(ulimit -n)
 streams=$(( (limit - 600) / 2 ))
 ((streams > max_streams)) && streams=$max_streams
-log "6/8 $streams open streams (open-file limit $limit)"
-"${TOOL[@]}" streams --dll "$DLL" "${ports[@]}" --streams "$streams" "${streams_args[@]}" 2>&1 | tee "$OUT/streams.txt" >&2 || true
-# The same through the floor relay: what the .NET stack itself does with as many streams.
-"${TOOL[@]}" streams --dll "$DLL" "${ports[@]}" --streams "$streams" "${streams_args[@]}" \
-    --target floor --floor-dll "$FLOOR" 2>&1 | tee -a "$OUT/streams.txt" >&2 || true
+: >"$OUT/streams.txt"
+for ((round = 1; round <= repeat; round++)); do
+    log "6/8 $streams open streams (open-file limit $limit; run $round of $repeat)"
+    "${TOOL[@]}" streams --dll "$DLL" "${ports[@]}" --streams "$streams" "${streams_args[@]}" 2>&1 | tee -a "$OUT/streams.txt" >&2 || true
+    # The same through the floor relay: what the .NET stack itself does with as many streams.
+    "${TOOL[@]}" streams --dll "$DLL" "${ports[@]}" --streams "$streams" "${streams_args[@]}" \
+        --target floor --floor-dll "$FLOOR" 2>&1 | tee -a "$OUT/streams.txt" >&2 || true
+done
 
-log "7/8 CPU per relayed frame (nginx, floor, yarp, passthrough, translated): ${frames_args[*]}"
-"${TOOL[@]}" frames --dll "$DLL" "${ports[@]}" --floor-dll "$FLOOR" --yarp-dll "$YARP" \
-    --nginx "$BENCH/.cache/root/usr/sbin/nginx" --nginx-conf "$BENCH/nginx/proxy.conf.in" \
-    "${frames_args[@]}" 2>&1 | tee "$OUT/frames.txt" >&2 || true
+: >"$OUT/frames.txt"
+for ((round = 1; round <= repeat; round++)); do
+    log "7/8 CPU per relayed frame (nginx, floor, yarp, passthrough, translated; run $round of $repeat): ${frames_args[*]}"
+    "${TOOL[@]}" frames --dll "$DLL" "${ports[@]}" --floor-dll "$FLOOR" --yarp-dll "$YARP" \
+        --nginx "$BENCH/.cache/root/usr/sbin/nginx" --nginx-conf "$BENCH/nginx/proxy.conf.in" \
+        "${frames_args[@]}" 2>&1 | tee -a "$OUT/frames.txt" >&2 || true
+done
 
 if ((fleet)); then
     log "8/8 bench/governance.sh --no-build --repeat $repeat --warmup $warmup --interleave (SQLite and a 2-process PostgreSQL fleet)"

@@ -2,7 +2,7 @@
 """Renders one bench/all.sh run as Markdown: the targets of issues #17 (firm and stretch) and #8
 with a verdict each, then the figures behind them. `report.py RUN_DIR` prints it; `report.py RUN_DIR --readme README.md`
 replaces the text between the README's <!-- all.sh:begin --> and <!-- all.sh:end --> markers."""
-import csv, os, re, sys
+import csv, os, re, statistics, sys
 
 run = sys.argv[1].rstrip('/')
 BEGIN, END = '<!-- all.sh:begin -->', '<!-- all.sh:end -->'
@@ -26,6 +26,42 @@ def results(name):
     return out
 
 
+def medians(rows, key):
+    """The runs of one StreamBench step (all.sh --repeat N runs it N times) as one row per key:
+    each numeric field the median of the runs', except that errors are the most any run had,
+    completed streams the fewest, and a flag is set when any run set it; `runs` is how many there
+    were and `each_<field>` the runs' values, for the report to show the spread."""
+    grouped = {}
+    for r in rows:
+        grouped.setdefault(key(r), []).append(r)
+    out = {}
+    for k, group in grouped.items():
+        merged = dict(group[0])
+        for field in group[0]:
+            values = [r.get(field) for r in group]
+            numbers = [num(v) for v in values]
+            if field == 'errors' and None not in numbers:
+                merged[field] = str(int(max(numbers)))
+            elif field == 'completed' and None not in numbers:
+                merged[field] = str(int(min(numbers)))
+            elif values and all(v in ('True', 'False') for v in values):
+                merged[field] = 'True' if 'True' in values else 'False'
+            elif len(group) > 1 and None not in numbers:
+                middle = statistics.median(numbers)
+                merged[field] = str(int(middle)) if all(v.lstrip('-').isdigit() for v in values) and middle == int(middle) else f'{middle:.3f}'.rstrip('0').rstrip('.')
+                merged['each_' + field] = ' / '.join(values)
+        merged['runs'] = str(len(group))
+        out[k] = merged
+    return out
+
+
+def spread(r, *fields):
+    """' (median of N runs: p99 a / b / c, …)' when a step ran more than once."""
+    if int(r.get('runs', '1')) < 2:
+        return ''
+    return f' (median of {r["runs"]} runs: ' + ', '.join(f'{label} {r["each_" + field]}' for label, field in fields if 'each_' + field in r) + ')'
+
+
 def num(v):
     try:
         return float(v)
@@ -44,13 +80,14 @@ def signed(v, digits=2):
 env = open(os.path.join(run, 'env.txt')).read().strip().splitlines() if os.path.exists(os.path.join(run, 'env.txt')) else []
 harness = {(r['target'], r['mode']): r for r in tsv(os.path.join(run, 'harness', 'results.tsv'))}
 translated = {r['row']: r for r in tsv(os.path.join(run, 'translated', 'results.tsv'))}
-ttft = {r['route']: r for r in results('ttft.txt')}
+ttft = medians(results('ttft.txt'), lambda r: r['route'])
 bodies = results('bodies.txt')
 cold = (results('coldstart.txt') or [{}])[0]
 # The gateway's open-streams run, and the floor relay's beside it (runs before the floor existed have no target).
-streams = next((r for r in results('streams.txt') if r.get('target', 'switchyard') == 'switchyard'), {})
-floor_streams = next((r for r in results('streams.txt') if r.get('target') == 'floor'), {})
-frames = {r['route']: r for r in results('frames.txt') if r.get('failed') != 'True'}
+streams_by_target = medians(results('streams.txt'), lambda r: r.get('target', 'switchyard'))
+streams = streams_by_target.get('switchyard', {})
+floor_streams = streams_by_target.get('floor', {})
+frames = medians([r for r in results('frames.txt') if r.get('failed') != 'True'], lambda r: r['route'])
 governance = {(r['target'], r['mode']): r for r in tsv(os.path.join(run, 'governance', 'results.tsv'))}
 # Two rows run side by side in alternating windows (harness --pair A:B): B's req/s over A's.
 pairs = {(r['a'], r['b'], r['mode']): r for d in ('harness', 'governance') for r in tsv(os.path.join(run, d, 'pairs.tsv'))}
@@ -121,7 +158,7 @@ rows.append(('time to first token (Anthropic translated)', 'same', f'p50 {fmt(nu
              verdict(None if a99 is None else a99 <= 1.0)))
 
 if streams:
-    count, done, errors = int(streams['streams']), int(streams['completed']), int(streams['errors'])
+    count, done, errors = (int(float(streams[f])) for f in ('streams', 'completed', 'errors'))
     peak, fmax = num(streams['peak_rss_mb']), num(streams['frame_max'])
     exited = streams.get('gateway_exited') == 'True'
     ok = done == count and errors == 0 and peak <= 1024 and fmax <= 50 and not exited
@@ -217,12 +254,12 @@ for route, label, limit, stretch in (('openai', 'passthrough', 15, 5), ('anthrop
                    check(ok, dist), '-' if stretch is None else check(None if us is None else (not saturated and us <= stretch))))
 
 if streams:
-    count, done, errors = int(streams['streams']), int(streams['completed']), int(streams['errors'])
+    count, done, errors = (int(float(streams[f])) for f in ('streams', 'completed', 'errors'))
     p99, fmax, peak = num(streams['frame_p99']), num(streams['frame_max']), num(streams['peak_rss_mb'])
     whole = count >= 9700 and done == count and errors == 0 and streams.get('gateway_exited') != 'True'
     rows17.append(('9,700+ open streams, a frame a second each, one core', 'p99 frame delay ≤ 50 ms, max ≤ 100 ms, RSS ≤ 1 GB', 'p99 ≤ 10 ms',
-                   f'{count} streams ({done} completed, {errors} errors): p99 {fmt(p99)} / max {fmt(fmax)} ms' + (f' (once all were open: {fmt(num(streams["steady_p99"]))} / {fmt(num(streams["steady_max"]))})' if streams.get('steady_n', '0') != '0' else '') + f', peak RSS {fmt(peak, 0)} MB'
-                   + (f'; the floor: p99 {fmt(num(floor_streams["frame_p99"]))} / max {fmt(num(floor_streams["frame_max"]))} ms, peak RSS {fmt(num(floor_streams["peak_rss_mb"]), 0)} MB' if floor_streams else ''),
+                   f'{count} streams ({done} completed, {errors} errors): p99 {fmt(p99)} / max {fmt(fmax)} ms{spread(streams, ("p99", "frame_p99"), ("max", "frame_max"))}' + (f' (once all were open: {fmt(num(streams["steady_p99"]))} / {fmt(num(streams["steady_max"]))})' if streams.get('steady_n', '0') != '0' else '') + f', peak RSS {fmt(peak, 0)} MB'
+                   + (f'; the floor: p99 {fmt(num(floor_streams["frame_p99"]))} / max {fmt(num(floor_streams["frame_max"]))} ms{spread(floor_streams, ("p99", "frame_p99"), ("max", "frame_max"))}, peak RSS {fmt(num(floor_streams["peak_rss_mb"]), 0)} MB' if floor_streams else ''),
                    check(whole and p99 <= 50 and fmax <= 100 and peak <= 1024, disturbed(num(streams.get('other_cpu_pct')))),
                    check(whole and p99 <= 10)))
 
@@ -314,18 +351,19 @@ if frames:
         r = frames.get(route)
         if r:
             label = {'openai': 'switchyard passthrough', 'anthropic': 'switchyard Anthropic → OpenAI'}.get(route, route)
-            note = 'saturated' if r['saturated'] == 'True' else ''
-            out.append(f'| {label} | {r["us_per_frame"]} | {int(r["frames"]) / window(r):.0f} ({int(r["expected_frames"]) / window(r):.0f}) | {r["target_cpu_pct"]} | {r["frame_p50"]} / {r["frame_p99"]} / {r["frame_max"]} | {r["peak_rss_mb"]} | {r["tool_cpu_pct"]} | {r["other_cpu_pct"]} | {note} |')
+            note = (('saturated' if r['saturated'] == 'True' else '') + spread(r, ('µs', 'us_per_frame'))).strip()
+            out.append(f'| {label} | {r["us_per_frame"]} | {num(r["frames"]) / window(r):.0f} ({num(r["expected_frames"]) / window(r):.0f}) | {r["target_cpu_pct"]} | {r["frame_p50"]} / {r["frame_p99"]} / {r["frame_max"]} | {r["peak_rss_mb"]} | {r["tool_cpu_pct"]} | {r["other_cpu_pct"]} | {note} |')
     out.append('')
 
 if ttft:
     out.append('**Time to first token** (`StreamBench ttft`: 8 concurrent streams, each 10 frames 50 ms apart; delay = arrival at the client − moment the upstream wrote the frame, one clock; floor = the floor relay in the gateway\'s seat, OpenAI streams):\n')
-    out.append('| route | first frame p50 / p99 / max ms | every frame p50 / p99 / max ms | errors | other CPU% |')
-    out.append('|---|---|---|---:|---:|')
+    out.append('| route | first frame p50 / p99 / max ms | every frame p50 / p99 / max ms | errors | other CPU% | runs |')
+    out.append('|---|---|---|---:|---:|---|')
     for route in ('direct', 'openai', 'anthropic', 'floor'):
         r = ttft.get(route)
         if r:
-            out.append(f'| {route} | {r["first_p50"]} / {r["first_p99"]} / {r["first_max"]} | {r["frame_p50"]} / {r["frame_p99"]} / {r["frame_max"]} | {r["errors"]} | {r.get("other_cpu_pct", "-")} |')
+            runs = spread(r, ('first p50', 'first_p50'), ('p99', 'first_p99')).strip(' ()') or '1'
+            out.append(f'| {route} | {r["first_p50"]} / {r["first_p99"]} / {r["first_max"]} | {r["frame_p50"]} / {r["frame_p99"]} / {r["frame_max"]} | {r["errors"]} | {r.get("other_cpu_pct", "-")} | {runs} |')
     out.append('')
 
 if bodies:
@@ -341,7 +379,8 @@ def open_streams(run, who):
     bare = 'tool_gc_pause_ms' in run
     tool = 'upstream + client on bare sockets' if bare else 'upstream + client'
     pauses = f' (its own GC pauses {run["tool_gc_pause_ms"]} ms)' if bare else ''
-    return (f'{who}: frame delay p50 {run["frame_p50"]} / p99 {run["frame_p99"]} / p99.9 {run["frame_p999"]} / max {run["frame_max"]} ms over {run["frame_n"]} frames' +
+    return (f'{who}: frame delay p50 {run["frame_p50"]} / p99 {run["frame_p99"]} / p99.9 {run["frame_p999"]} / max {run["frame_max"]} ms over {run["frame_n"]} frames'
+            + spread(run, ('p99', 'frame_p99'), ('max', 'frame_max')) +
             (f' (p99 {run["steady_p99"]} / max {run["steady_max"]} ms over the {run["steady_n"]} frames that arrived once all streams were open, before the first ended)' if run.get('steady_n', '0') != '0' else '') + '; '
             f'peak RSS {run["peak_rss_mb"]} MB (idle {run["idle_rss_mb"]}), CPU {run["cpu_s"]} s and this tool\'s ({tool}, CPU 1) {run.get("tool_cpu_s", "-")} s{pauses} in {run["elapsed_s"]} s; other CPU {run.get("other_cpu_pct", "-")} %')
 
