@@ -15,6 +15,13 @@ internal static class ConsoleLines
     /// <summary>Lines waiting for the console before new ones are dropped.</summary>
     public const int Capacity = 10_000;
 
+    /// <summary>
+    /// The most a formatter keeps of its scratch buffers between events: one event with a huge
+    /// field (an upstream's error text, a client's path) is formatted whole, but its buffer is
+    /// let go rather than held for the process's life.
+    /// </summary>
+    public const int MaxRetainedScratchBytes = 64 * 1024;
+
     public static ZLoggerOptions Configure(ZLoggerOptions options, bool json)
     {
         options.FullMode = BackgroundBufferFullMode.Drop;

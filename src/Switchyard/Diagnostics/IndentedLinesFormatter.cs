@@ -12,10 +12,13 @@ internal sealed class IndentedLinesFormatter(IZLoggerFormatter inner) : IZLogger
 {
     private static ReadOnlySpan<byte> Indent => "\n      "u8;
 
-    [ThreadStatic]
-    private static ArrayBufferWriter<byte>? _event;
+    // One writer thread formats every event of a logger provider; a formatter is made per provider.
+    private ArrayBufferWriter<byte>? _event;
 
     public bool WithLineBreak => inner.WithLineBreak;
+
+    /// <summary>What the formatter holds between events.</summary>
+    internal int RetainedBytes => _event?.Capacity ?? 0;
 
     public void FormatLogEntry(IBufferWriter<byte> writer, IZLoggerEntry entry)
     {
@@ -32,6 +35,10 @@ internal sealed class IndentedLinesFormatter(IZLoggerFormatter inner) : IZLogger
         }
 
         Append(writer, text);
+        if (formatted.Capacity > ConsoleLines.MaxRetainedScratchBytes)
+        {
+            _event = null;
+        }
     }
 
     /// <summary>

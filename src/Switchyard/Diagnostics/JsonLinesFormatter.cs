@@ -20,11 +20,14 @@ internal sealed class JsonLinesFormatter : IZLoggerFormatter
     private const string TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
 
     // One writer thread formats every event of a logger provider; a formatter is made per provider.
-    private readonly ArrayBufferWriter<byte> _message = new(256);
-    private readonly ArrayBufferWriter<byte> _line = new(1024);
+    private ArrayBufferWriter<byte> _message = new(256);
+    private ArrayBufferWriter<byte> _line = new(1024);
     private Utf8JsonWriter? _json;
 
     public bool WithLineBreak => true;
+
+    /// <summary>What the formatter holds between events.</summary>
+    internal int RetainedBytes => _message.Capacity + _line.Capacity;
 
     public void FormatLogEntry(IBufferWriter<byte> writer, IZLoggerEntry entry)
     {
@@ -47,7 +50,8 @@ internal sealed class JsonLinesFormatter : IZLoggerFormatter
         json.WriteString("Message"u8, _message.WrittenSpan);
         if (info.Exception is { } exception)
         {
-            json.WriteString("Exception"u8, exception.ToString().Replace(Environment.NewLine, " ", StringComparison.Ordinal));
+            // Its stack's line ends escaped, as the stock formatter writes it: still one line.
+            json.WriteString("Exception"u8, exception.ToString());
         }
 
         json.WriteStartObject("State"u8);
@@ -72,6 +76,15 @@ internal sealed class JsonLinesFormatter : IZLoggerFormatter
         json.Flush();
         _line.WrittenSpan.CopyTo(writer.GetSpan(_line.WrittenCount));
         writer.Advance(_line.WrittenCount);
+        if (_line.Capacity > ConsoleLines.MaxRetainedScratchBytes)
+        {
+            _line = new(1024);
+        }
+
+        if (_message.Capacity > ConsoleLines.MaxRetainedScratchBytes)
+        {
+            _message = new(256);
+        }
     }
 
     /// <summary>The common types read as themselves (no box for the generated events' fields); the rest boxed, as the stock formatter writes them.</summary>

@@ -124,6 +124,24 @@ public sealed partial class ConsoleLogTests
         Assert.Equal(expected, System.Text.Encoding.UTF8.GetString(output.WrittenSpan));
     }
 
+    [Fact]
+    public void A_huge_event_is_written_whole_and_its_buffer_let_go()
+    {
+        var huge = "info: A[1] " + new string('x', 1_000_000) + "\nwarn: Forged[1] line\n";
+        var output = new System.Buffers.ArrayBufferWriter<byte>();
+        var formatter = new Switchyard.Diagnostics.IndentedLinesFormatter(new Fixed(huge));
+
+        formatter.FormatLogEntry(output, null!);
+
+        Assert.Equal(huge.Replace("\nwarn", "\n      warn", StringComparison.Ordinal), System.Text.Encoding.UTF8.GetString(output.WrittenSpan));
+        Assert.Equal(0, formatter.RetainedBytes);
+
+        // A usual event's buffer is kept for the next one.
+        var usual = new Switchyard.Diagnostics.IndentedLinesFormatter(new Fixed("info: A[1] one line\n"));
+        usual.FormatLogEntry(new System.Buffers.ArrayBufferWriter<byte>(), null!);
+        Assert.InRange(usual.RetainedBytes, 1, Switchyard.Diagnostics.ConsoleLines.MaxRetainedScratchBytes);
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task Lines_past_the_writers_64_KB_batch_are_all_written()
     {

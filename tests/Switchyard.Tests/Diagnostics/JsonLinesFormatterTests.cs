@@ -131,13 +131,30 @@ public sealed partial class JsonLinesFormatterTests
         }, iter: 200);
     }
 
+    [Fact]
+    public void A_huge_field_is_written_whole_and_its_buffer_let_go()
+    {
+        var huge = new string('x', 1_000_000);
+        JsonLinesFormatter? formatter = null;
+        var lines = Log(logger =>
+        {
+            logger.LogWarning("{Huge}", huge);
+            logger.LogInformation("small");
+        }, () => formatter = new JsonLinesFormatter());
+
+        Assert.Equal(2, lines.Length);
+        Assert.Equal(huge, JsonNode.Parse(lines[0])!["State"]!["Huge"]!.GetValue<string>());
+        Assert.Equal("small", (string?)JsonNode.Parse(lines[1])!["Message"]);
+        Assert.InRange(formatter!.RetainedBytes, 1, 2 * ConsoleLines.MaxRetainedScratchBytes);
+    }
+
     private static string AsUtf8(string text) => Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text));
 
     /// <summary>The lines the formatter wrote for what <paramref name="write"/> logged, once the writer has drained.</summary>
-    private static string[] Log(Action<ILogger> write)
+    private static string[] Log(Action<ILogger> write, Func<JsonLinesFormatter>? make = null)
     {
         var output = new MemoryStream();
-        var options = new ZLoggerOptions().UseFormatter(() => new JsonLinesFormatter());
+        var options = new ZLoggerOptions().UseFormatter(make ?? (() => new JsonLinesFormatter()));
         using (var provider = new ZLoggerStreamLoggerProvider(output, options))
         {
             write(provider.CreateLogger("Tests.Category"));
