@@ -2,6 +2,7 @@
 // (an event per ~100 KB allocated, with the type and the stack of the allocation that crossed it)
 // and sums them by type, and by type and the first Switchyard frame on the stack.
 //
+//   dotnet tool install -g dotnet-trace        # once; NuGet serves it
 //   dotnet-trace collect -p PID --providers Microsoft-Windows-DotNETRuntime:0x1:5 --duration 00:00:00:06 -o a.nettrace
 //   dotnet run -c Release --project bench/AllocProfile -- a.nettrace REQUESTS [TOP]
 //

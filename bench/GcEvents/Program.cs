@@ -2,6 +2,7 @@
 // reason, what it promoted, and how long the process was stopped for it (from the suspension's
 // start to the restart's end), then the pauses' median and maximum.
 //
+//   dotnet tool install -g dotnet-trace        # once; NuGet serves it
 //   dotnet-trace collect -p PID --providers Microsoft-Windows-DotNETRuntime:0x1:4 --duration 00:00:00:06 -o g.nettrace
 //   dotnet run -c Release --project bench/GcEvents -- g.nettrace
 //

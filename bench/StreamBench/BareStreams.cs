@@ -21,16 +21,9 @@ public sealed class BareUpstream : IAsyncDisposable
     private static readonly byte[] Head =
         "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n\r\n"u8.ToArray();
 
-    private static readonly byte[] FrameStart =
-        "data: {\"id\":\"chatcmpl-streambench\",\"object\":\"chat.completion.chunk\",\"created\":1732243200,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"t="u8.ToArray();
-
-    private static readonly byte[] FrameEnd = ";\"},\"finish_reason\":null}]}\n\n"u8.ToArray();
-
-    // The finish chunk, the usage chunk and [DONE] as one HTTP chunk, then the chunked body's end.
-    private static readonly byte[] Tail = Chunked(
-        "data: {\"id\":\"chatcmpl-streambench\",\"object\":\"chat.completion.chunk\",\"created\":1732243200,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
-        + "data: {\"id\":\"chatcmpl-streambench\",\"object\":\"chat.completion.chunk\",\"created\":1732243200,\"model\":\"gpt-4o-mini\",\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,\"total_tokens\":15}}\n\n"
-        + "data: [DONE]\n\n");
+    // The same stream as FakeUpstream's, as HTTP chunks: the tail and the chunked body's end.
+    private static readonly byte[] Tail =
+        [.. Encoding.ASCII.GetBytes($"{FakeUpstream.Tail.Length:x}\r\n"), .. FakeUpstream.Tail, .. "\r\n0\r\n\r\n"u8];
 
     private readonly Socket _listener;
     private readonly PriorityQueue<TimedStream, long> _due = new();
@@ -170,28 +163,13 @@ public sealed class BareUpstream : IAsyncDisposable
     // A content chunk as one HTTP chunk: its size in hex, the SSE frame, CRLF.
     private static int WriteFrame(byte[] buffer, long ticks)
     {
-        Span<byte> digits = stackalloc byte[20];
-        Utf8Formatter.TryFormat(ticks, digits, out var digitCount);
-        var size = FrameStart.Length + digitCount + FrameEnd.Length;
+        Span<byte> frame = stackalloc byte[400];
+        var size = FakeUpstream.Chunk(frame, ticks);
         Utf8Formatter.TryFormat(size, buffer, out var at, new StandardFormat('x'));
-        at += Copy("\r\n"u8, buffer, at);
-        at += Copy(FrameStart, buffer, at);
-        at += Copy(digits[..digitCount], buffer, at);
-        at += Copy(FrameEnd, buffer, at);
-        at += Copy("\r\n"u8, buffer, at);
-        return at;
-    }
-
-    private static int Copy(ReadOnlySpan<byte> part, byte[] buffer, int at)
-    {
-        part.CopyTo(buffer.AsSpan(at));
-        return part.Length;
-    }
-
-    private static byte[] Chunked(string text)
-    {
-        var body = Encoding.UTF8.GetBytes(text);
-        return [.. Encoding.ASCII.GetBytes($"{body.Length:x}\r\n"), .. body, .. "\r\n0\r\n\r\n"u8];
+        "\r\n"u8.CopyTo(buffer.AsSpan(at));
+        frame[..size].CopyTo(buffer.AsSpan(at + 2));
+        "\r\n"u8.CopyTo(buffer.AsSpan(at + 2 + size));
+        return at + 2 + size + 2;
     }
 
     // /timed/{frames}/{intervalMs}/..., as FakeUpstream routes it.
@@ -320,9 +298,9 @@ internal static class BareHttp
 
                 var name = line.AsSpan(0, colon).Trim();
                 var value = line.AsSpan(colon + 1).Trim();
-                if (name.Equals("content-length", StringComparison.OrdinalIgnoreCase))
+                if (name.Equals("content-length", StringComparison.OrdinalIgnoreCase) && !int.TryParse(value, out length))
                 {
-                    length = int.Parse(value);
+                    return null;
                 }
                 else if (name.Equals("transfer-encoding", StringComparison.OrdinalIgnoreCase))
                 {

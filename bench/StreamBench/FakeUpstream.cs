@@ -1,5 +1,5 @@
+using System.Buffers.Text;
 using System.Diagnostics;
-using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -23,7 +23,8 @@ public static class FakeUpstream
     private static readonly byte[] Plain = Encoding.UTF8.GetBytes(
         """{"id":"chatcmpl-streambench","object":"chat.completion","created":1732243200,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":10,"completion_tokens":1,"total_tokens":11}}""");
 
-    private static readonly byte[] Tail = Encoding.UTF8.GetBytes(
+    /// <summary>A stream's finish chunk, usage chunk and <c>[DONE]</c> (BareUpstream sends the same).</summary>
+    internal static readonly byte[] Tail = Encoding.UTF8.GetBytes(
         "data: {\"id\":\"chatcmpl-streambench\",\"object\":\"chat.completion.chunk\",\"created\":1732243200,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
         + "data: {\"id\":\"chatcmpl-streambench\",\"object\":\"chat.completion.chunk\",\"created\":1732243200,\"model\":\"gpt-4o-mini\",\"choices\":[],\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5,\"total_tokens\":15}}\n\n"
         + "data: [DONE]\n\n");
@@ -89,8 +90,16 @@ public static class FakeUpstream
         return app;
     }
 
-    private static int Chunk(byte[] buffer, long ticks) => Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
-        $"data: {{\"id\":\"chatcmpl-streambench\",\"object\":\"chat.completion.chunk\",\"created\":1732243200,\"model\":\"gpt-4o-mini\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"t={ticks};\"}},\"finish_reason\":null}}]}}\n\n"), buffer);
+    /// <summary>A content chunk's SSE frame, its text <c>t=TICKS;</c>, into <paramref name="buffer"/>; its length (BareUpstream sends the same).</summary>
+    internal static int Chunk(Span<byte> buffer, long ticks)
+    {
+        var start = "data: {\"id\":\"chatcmpl-streambench\",\"object\":\"chat.completion.chunk\",\"created\":1732243200,\"model\":\"gpt-4o-mini\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"t="u8;
+        var end = ";\"},\"finish_reason\":null}]}\n\n"u8;
+        start.CopyTo(buffer);
+        Utf8Formatter.TryFormat(ticks, buffer[start.Length..], out var digits);
+        end.CopyTo(buffer[(start.Length + digits)..]);
+        return start.Length + digits + end.Length;
+    }
 
     /// <summary>Reads the whole body; with <paramref name="readLimit"/>, returns its token limit (<see cref="int.MaxValue"/> when it has none).</summary>
     private static async Task<int> DrainAsync(HttpRequest request, bool readLimit = false)
