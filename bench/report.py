@@ -28,9 +28,10 @@ def results(name):
 
 def medians(rows, key):
     """The runs of one StreamBench step (all.sh --repeat N runs it N times) as one row per key:
-    each numeric field the median of the runs', except that errors are the most any run had,
-    completed streams the fewest, and a flag is set when any run set it; `runs` is how many there
-    were and `each_<field>` the runs' values, for the report to show the spread."""
+    each numeric field the median of the runs', except that errors and peaks (RSS, open streams)
+    are the most any run had, completed streams the fewest, and a flag is set when any run set it;
+    `runs` is how many there were and `each_<field>` the runs' values, for the report to show the
+    spread."""
     grouped = {}
     for r in rows:
         grouped.setdefault(key(r), []).append(r)
@@ -40,8 +41,8 @@ def medians(rows, key):
         for field in group[0]:
             values = [r.get(field) for r in group]
             numbers = [num(v) for v in values]
-            if field == 'errors' and None not in numbers:
-                merged[field] = str(int(max(numbers)))
+            if (field == 'errors' or field.startswith('peak_')) and None not in numbers:
+                merged[field] = max(values, key=float)
             elif field == 'completed' and None not in numbers:
                 merged[field] = str(int(min(numbers)))
             elif values and all(v in ('True', 'False') for v in values):

@@ -29,6 +29,9 @@ internal sealed class JsonLinesFormatter : IZLoggerFormatter
     /// <summary>What the formatter holds between events.</summary>
     internal int RetainedBytes => _message.Capacity + _line.Capacity;
 
+    /// <summary>Whether the JSON writer is kept for the next event (it is let go with a huge line, which it points at).</summary>
+    internal bool KeepsJsonWriter => _json is not null;
+
     public void FormatLogEntry(IBufferWriter<byte> writer, IZLoggerEntry entry)
     {
         // Formatted aside and copied whole: a field whose ToString throws loses its own event,
@@ -78,7 +81,9 @@ internal sealed class JsonLinesFormatter : IZLoggerFormatter
         writer.Advance(_line.WrittenCount);
         if (_line.Capacity > ConsoleLines.MaxRetainedScratchBytes)
         {
+            // The writer still points at the huge buffer until its next reset: both go.
             _line = new(1024);
+            _json = null;
         }
 
         if (_message.Capacity > ConsoleLines.MaxRetainedScratchBytes)

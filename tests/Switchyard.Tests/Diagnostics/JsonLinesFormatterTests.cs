@@ -148,6 +148,17 @@ public sealed partial class JsonLinesFormatterTests
         Assert.InRange(formatter!.RetainedBytes, 1, 2 * ConsoleLines.MaxRetainedScratchBytes);
     }
 
+    [Fact]
+    public void A_huge_last_event_leaves_nothing_of_it_held_until_the_next()
+    {
+        JsonLinesFormatter? formatter = null;
+        var lines = Log(logger => logger.LogWarning("{Huge}", new string('x', 1_000_000)), () => formatter = new JsonLinesFormatter());
+
+        Assert.Single(lines);
+        Assert.InRange(formatter!.RetainedBytes, 1, 2 * ConsoleLines.MaxRetainedScratchBytes);
+        Assert.False(formatter.KeepsJsonWriter);
+    }
+
     private static string AsUtf8(string text) => Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text));
 
     /// <summary>The lines the formatter wrote for what <paramref name="write"/> logged, once the writer has drained.</summary>
